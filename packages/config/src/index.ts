@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/** A configuration problem, naming each variable that is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`),
+  );
+}
+
+/** For a process entry point: parse, or print the problems and exit 1 before anything starts. */
+export function loadEnvOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  try {
+    return parseEnv(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** An optional variable where an empty string means "not set". */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(emptyAsUndefined, schema.optional());
+}
+
+export const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .default(fallback ? "true" : "false")
+      .transform((v) => v === "true" || v === "1"),
+  );
+
+export const urlWithProtocols = (protocols: string[], fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol);
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL starting with ${protocols.join(" or ")}//`,
+      ),
+  );
+
+export const port = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+
+export const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+
+const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const regionName = z.string().regex(REGION_NAME, "must be lowercase letters, digits and dashes (≤ 32)");
+
+export const regionList = (fallback: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value) => [
+        ...new Set(
+          value
+            .split(",")
+            .map((r) => r.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(z.array(regionName).min(1, "must name at least one region")),
+  );
+
+export const logLevel = z.preprocess(
+  emptyAsUndefined,
+  z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+);
+
+/** Variables every process shares. */
+export const baseEnv = {
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
+  REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://127.0.0.1:6379"),
+  /** Namespaces every Redis key (BullMQ included) so deployments and test files can share one server. */
+  REDIS_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .default("upf"),
+  ),
+  LOG_LEVEL: logLevel,
+  /** Port of the process' health/metrics server (the API serves them on its own port). */
+  HEALTH_PORT: port(0),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"], "postgresql://postgres@127.0.0.1:5432/upfleet"),
+};

@@ -1,0 +1,42 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Prisma, PrismaClient } from "./generated/client.ts";
+
+export type Db = PrismaClient;
+
+export interface DbOptions {
+  /** Connections in this process' pool; PostgreSQL's own limit is shared by every process. */
+  poolSize?: number;
+}
+
+/** The Prisma client over node-postgres: no engine binary, one pool per process. */
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  const adapter = new PrismaPg({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** True for a unique-constraint violation, optionally on a given column. */
+export function isUniqueViolation(error: unknown, column?: string): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") return false;
+  if (column === undefined) return true;
+  return JSON.stringify(error.meta ?? {}).includes(column);
+}
+
+/** True when the database could not be reached (as opposed to a query being wrong). */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return ["P1001", "P1002", "P1008", "P1017", "P2024"].includes(error.code);
+  }
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "57P01" ||
+    /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|DatabaseNotReachable|Can't reach database/i.test(message)
+  );
+}

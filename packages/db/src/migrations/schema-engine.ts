@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+import { parse as parseConnectionString } from "pg-connection-string";
+
+const require = createRequire(import.meta.url);
+
+/** The bg module is the JS half of the wasm-bindgen pair; the .wasm imports its functions by name. */
+type BgModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+};
+
+let bindings: Promise<BgModule> | undefined;
+
+/**
+ * Prisma's schema engine compiled to WebAssembly: migrations without downloading a native binary.
+ * Its package entry imports the .wasm as an ES module, which Node 20 cannot do, so we instantiate
+ * it by hand exactly as that entry would.
+ */
+function loadBindings(): Promise<BgModule> {
+  bindings ??= (async () => {
+    const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as BgModule;
+    const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
+      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+    });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return bindings;
+}
+
+const PG_CATALOG_CHAR = 18;
+const PG_TEXT = 25;
+type PerformIO = (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+
+type PgConfig = {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+};
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * A PrismaPg that mends three gaps of @prisma/adapter-pg 7.10 which only the schema engine hits:
+ * - the engine's catalog queries return `"char"` columns (pg_constraint.contype), which the adapter
+ *   refuses as an unsupported type; they are one-character text, so we report them as text;
+ * - its shadow database config is `{...config, database}`, which a `connectionString` would
+ *   silently override (pointing the "shadow" at the real database), so we pass parsed fields;
+ * - it drops the shadow database before closing its own pool on it, which PostgreSQL refuses.
+ * It also remembers every connection it opens so the command can close them and exit at once.
+ */
+class MigrationPg extends PrismaPg {
+  private readonly opened: Adapter[] = [];
+
+  constructor(private readonly pgConfig: PgConfig) {
+    super(pgConfig);
+  }
+
+  override async connect(): Promise<Adapter> {
+    const adapter = withCatalogCharAsText(await super.connect());
+    this.opened.push(adapter);
+    return adapter;
+  }
+
+  override async connectToShadowDb(): Promise<Adapter> {
+    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+    const admin = await this.connect();
+    await admin.executeScript(`CREATE DATABASE "${name}"`);
+    const shadow = await new MigrationPg({ ...this.pgConfig, database: name }).connect();
+    const closeShadow = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await closeShadow();
+      await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
+    return shadow;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.opened.splice(0).map((adapter) => adapter.dispose()));
+  }
+}
+
+function withCatalogCharAsText(adapter: Adapter): Adapter {
+  const target = adapter as unknown as { performIO: PerformIO };
+  const performIO = target.performIO.bind(adapter);
+  target.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === PG_CATALOG_CHAR) field.dataTypeID = PG_TEXT;
+    return result;
+  };
+  return adapter;
+}
+
+function toPgConfig(connectionString: string): PgConfig {
+  const { host, port, user, password, database } = parseConnectionString(connectionString);
+  return {
+    host: host ?? undefined,
+    port: port ? Number(port) : undefined,
+    user,
+    password,
+    database: database ?? undefined,
+  };
+}
+
+export interface OpenSchemaEngine {
+  engine: SchemaEngine;
+  close(): Promise<void>;
+}
+
+/** Opens a schema engine on `connectionString`; shadow databases come from the same server. */
+export async function openSchemaEngine(connectionString: string, datamodel: string): Promise<OpenSchemaEngine> {
+  const { SchemaEngine } = await loadBindings();
+  const pg = new MigrationPg(toPgConfig(connectionString));
+  const engine = await SchemaEngine.new(
+    { datamodels: [["schema.prisma", datamodel]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(pg),
+  );
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await pg.closeAll();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { monotonicFactory } from "ulid";
+
+/** Prefixes make an id say what it names, in logs and support tickets alike. */
+export const ID_PREFIXES = {
+  organization: "org",
+  user: "usr",
+  apiKey: "key",
+  request: "req",
+  monitor: "mon",
+  check: "chk",
+  incident: "inc",
+  incidentUpdate: "upd",
+  channel: "chn",
+  rule: "rul",
+  escalationPolicy: "esc",
+  delivery: "dlv",
+  event: "evt",
+  ping: "png",
+  worker: "wrk",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+export type Prefix<K extends IdKind> = (typeof ID_PREFIXES)[K];
+
+const ulid = monotonicFactory();
+
+/**
+ * `mon_01J…`: a ULID after the prefix, so ids sort by creation time and lists can page on them.
+ * Lower case keeps them easy to read aloud and paste.
+ */
+export function newId<K extends IdKind>(kind: K): `${Prefix<K>}_${string}` {
+  return `${ID_PREFIXES[kind]}_${ulid().toLowerCase()}`;
+}
+
+export function hasPrefix(kind: IdKind, id: string): boolean {
+  return id.startsWith(`${ID_PREFIXES[kind]}_`);
+}
