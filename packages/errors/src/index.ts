@@ -96,9 +96,9 @@ export class ConflictError extends AppError {
 export class LimitExceededError extends ConflictError {}
 
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number) {
+  constructor(retryAfterSeconds: number, headers: Record<string, string> = {}) {
     super("rate_limited", `Rate limit exceeded; retry in ${retryAfterSeconds} s`, {
-      headers: { "Retry-After": String(retryAfterSeconds) },
+      headers: { ...headers, "Retry-After": String(retryAfterSeconds) },
     });
   }
 }

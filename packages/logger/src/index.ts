@@ -1,6 +1,7 @@
-import { pino } from "pino";
+import { type Logger as PinoLogger, pino } from "pino";
 
-export type Logger = pino.Logger;
+// `pino.Logger` does not resolve: under NodeNext the named `pino` export lacks the namespace's types.
+export type Logger = PinoLogger;
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** JSON lines on stdout, one `service` field per process so merged logs stay readable. */

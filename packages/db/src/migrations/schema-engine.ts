@@ -9,8 +9,15 @@ import { parse as parseConnectionString } from "pg-connection-string";
 const require = createRequire(import.meta.url);
 
 /** The bg module is the JS half of the wasm-bindgen pair; the .wasm imports its functions by name. */
+type WasmExports = Record<string, unknown>;
 type BgModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
-  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  __wbg_set_wasm(exports: WasmExports): void;
+};
+/** Node has WebAssembly; @types/node 20 does not describe it, so we name the one call we make. */
+const { WebAssembly } = globalThis as unknown as {
+  WebAssembly: {
+    instantiate(bytes: Buffer, imports: Record<string, unknown>): Promise<{ instance: { exports: WasmExports } }>;
+  };
 };
 
 let bindings: Promise<BgModule> | undefined;
@@ -25,7 +32,7 @@ function loadBindings(): Promise<BgModule> {
     const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as BgModule;
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+      "./schema_engine_bg.js": bg,
     });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();

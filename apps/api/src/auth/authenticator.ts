@@ -1,0 +1,164 @@
+import {
+  effectiveScopes,
+  keyFingerprint,
+  looksLikeApiKey,
+  recordKeyUsage,
+  type SessionTokens,
+  type VerifiedKey,
+  verifyRawKey,
+} from "@upfleet/accounts";
+import type { Db } from "@upfleet/db";
+import { UnauthorizedError } from "@upfleet/errors";
+import type { Logger } from "@upfleet/logger";
+import type { Redis } from "ioredis";
+import { KeyCache } from "./key-cache.ts";
+import type { Principal } from "./principal.ts";
+
+const KEY_CACHE_TTL_MS = 30_000;
+const USAGE_FLUSH_MS = 5_000;
+
+interface Invalidation {
+  keyId?: string;
+  userId?: string;
+}
+
+/** Pulls the credential out of `X-API-Key` or `Authorization: Bearer`. */
+export function readCredential(headers: { apiKey?: string | undefined; authorization?: string | undefined }) {
+  if (headers.apiKey) return headers.apiKey.trim();
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "");
+  return match?.[1];
+}
+
+/**
+ * Turns credentials into principals. API keys are verified with Argon2 once, then served from an
+ * in-process cache; revocations and user removals are broadcast over Redis pub/sub so every API
+ * instance drops the key within a second. `last_used_at` is batched, not written per request.
+ */
+export class Authenticator {
+  private readonly cache = new KeyCache(KEY_CACHE_TTL_MS);
+  private readonly pending = new Map<string, Promise<VerifiedKey | null>>();
+  private readonly usage = new Map<string, Date>();
+  private readonly channel: string;
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      tokens: SessionTokens;
+      publisher: Redis;
+      subscriber: Redis;
+      redisPrefix: string;
+      logger: Logger;
+    },
+  ) {
+    this.channel = `${deps.redisPrefix}:auth:invalidate`;
+  }
+
+  start(): void {
+    const { subscriber } = this.deps;
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      try {
+        this.cache.evict(JSON.parse(message) as Invalidation);
+      } catch (error) {
+        this.deps.logger.warn({ err: error }, "ignoring a malformed invalidation message");
+      }
+    });
+    // Messages sent while we were disconnected are lost: forget everything rather than trust it.
+    subscriber.on("ready", () => this.cache.clear());
+    // Not awaited: with Redis down at start the API still starts (and /readyz says why).
+    subscriber.subscribe(this.channel).catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, "could not subscribe to credential invalidations");
+    });
+    this.flushTimer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushUsage();
+  }
+
+  async authenticate(credential: string | undefined): Promise<Principal> {
+    if (!credential) throw new UnauthorizedError("Missing credentials: send X-API-Key or Authorization: Bearer");
+    if (credential.startsWith("upf_")) return this.fromApiKey(credential);
+    return this.fromSession(credential);
+  }
+
+  /** Drops a key everywhere: here at once, on other instances through pub/sub. */
+  async keyRevoked(keyId: string): Promise<void> {
+    await this.broadcast({ keyId });
+  }
+
+  async userRemoved(userId: string): Promise<void> {
+    await this.broadcast({ userId });
+  }
+
+  private async broadcast(invalidation: Invalidation): Promise<void> {
+    this.cache.evict(invalidation);
+    try {
+      await this.deps.publisher.publish(this.channel, JSON.stringify(invalidation));
+    } catch (error) {
+      // The database already says revoked; other instances' caches expire within the TTL anyway.
+      this.deps.logger.error({ err: error, ...invalidation }, "could not broadcast a credential invalidation");
+    }
+  }
+
+  private async fromApiKey(rawKey: string): Promise<Principal> {
+    if (!looksLikeApiKey(rawKey)) throw new UnauthorizedError("Malformed API key");
+    const fingerprint = keyFingerprint(rawKey);
+    let key = this.cache.get(fingerprint);
+    if (!key) {
+      // Concurrent first uses of one key share a single Argon2 verification.
+      let verifying = this.pending.get(fingerprint);
+      if (!verifying) {
+        verifying = verifyRawKey(this.deps.db, rawKey).finally(() => this.pending.delete(fingerprint));
+        this.pending.set(fingerprint, verifying);
+      }
+      const verified = await verifying;
+      if (!verified) throw new UnauthorizedError("Unknown, expired or revoked API key");
+      this.cache.set(fingerprint, verified);
+      key = verified;
+    }
+    this.usage.set(key.keyId, new Date());
+    return {
+      organizationId: key.organizationId,
+      userId: key.userId,
+      role: key.role,
+      plan: key.plan,
+      apiKey: { id: key.keyId, name: key.name, scopes: key.keyScopes },
+      scopes: effectiveScopes(key.role, key.keyScopes),
+      rateLimitSubject: `key:${key.keyId}`,
+    };
+  }
+
+  private async fromSession(token: string): Promise<Principal> {
+    const claims = await this.deps.tokens.verify(token);
+    const user = await this.deps.db.user.findFirst({
+      where: { id: claims.userId, organizationId: claims.organizationId },
+      include: { organization: { select: { plan: true } } },
+    });
+    if (!user) throw new UnauthorizedError("The session's user no longer exists");
+    return {
+      organizationId: user.organizationId,
+      userId: user.id,
+      role: user.role,
+      plan: user.organization.plan,
+      apiKey: null,
+      scopes: effectiveScopes(user.role, null),
+      rateLimitSubject: `user:${user.id}`,
+    };
+  }
+
+  private async flushUsage(): Promise<void> {
+    if (this.usage.size === 0) return;
+    const batch = new Map(this.usage);
+    this.usage.clear();
+    try {
+      await recordKeyUsage(this.deps.db, batch);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, keys: batch.size }, "could not record key usage; will retry");
+      for (const [id, at] of batch) if (!this.usage.has(id)) this.usage.set(id, at);
+    }
+  }
+}

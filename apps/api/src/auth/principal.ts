@@ -1,0 +1,15 @@
+import type { Scope } from "@upfleet/accounts";
+import type { RoleName } from "@upfleet/db";
+
+/** The authenticated caller of one request. */
+export interface Principal {
+  organizationId: string;
+  userId: string;
+  role: RoleName;
+  plan: string;
+  apiKey: { id: string; name: string; scopes: string[] } | null;
+  /** Key scopes ∩ role, decided for this request. */
+  scopes: ReadonlySet<Scope>;
+  /** Rate limits count per API key, or per user for session tokens. */
+  rateLimitSubject: string;
+}

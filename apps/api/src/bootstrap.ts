@@ -1,0 +1,67 @@
+import { createSessionTokens } from "@upfleet/accounts";
+import { createDb } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { createMetricsRegistry } from "@upfleet/runtime";
+import { Redis } from "ioredis";
+import { resolveAppSecret } from "./app-secret.ts";
+import { Authenticator } from "./auth/authenticator.ts";
+import { RateLimiter } from "./auth/rate-limiter.ts";
+import type { ApiConfig } from "./config.ts";
+import type { ApiDeps } from "./deps.ts";
+import { planLimitsResolver } from "./plans.ts";
+
+export const API_VERSION = "0.1.0";
+
+/** Connects what the API needs; `close` releases it all (after the HTTP server has stopped). */
+export async function createApiDeps(
+  config: ApiConfig,
+  logger: Logger,
+): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
+  const db = createDb(config.DATABASE_URL);
+  // Fail fast while Redis is down (a 503 now beats a request hanging in an offline queue).
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  let lastRedisWarning = 0;
+  const warnRedis = (error: Error) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    logger.warn({ err: error }, "redis connection problem");
+  };
+  redis.on("error", warnRedis);
+  subscriber.on("error", warnRedis);
+
+  const tokens = createSessionTokens(await resolveAppSecret(db, config.APP_SECRET));
+  const authenticator = new Authenticator({
+    db,
+    tokens,
+    publisher: redis,
+    subscriber,
+    redisPrefix: config.REDIS_PREFIX,
+    logger,
+  });
+  authenticator.start();
+  const deps: ApiDeps = {
+    config,
+    db,
+    redis,
+    logger,
+    metrics: createMetricsRegistry("api"),
+    tokens,
+    authenticator,
+    rateLimiter: new RateLimiter(redis, config.REDIS_PREFIX),
+    planLimits: planLimitsResolver(
+      { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
+      config.RATE_LIMIT_PLANS,
+    ),
+    version: API_VERSION,
+  };
+  return {
+    deps,
+    close: async () => {
+      await authenticator.stop();
+      subscriber.disconnect();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

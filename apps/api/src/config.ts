@@ -1,0 +1,44 @@
+import { baseEnv, booleanFlag, databaseEnv, optional, port, positiveInt, regionList } from "@upfleet/config";
+import { z } from "zod";
+import { PlanLimitsEnv } from "./plans.ts";
+
+export const ApiEnv = z
+  .object({
+    ...baseEnv,
+    ...databaseEnv,
+    PORT: port(3000),
+    PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })),
+    APP_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+    REGIONS: regionList("local"),
+    OPEN_SIGNUP: booleanFlag(false),
+    MIN_INTERVAL_SECONDS: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number().int().min(1).max(86_400).default(10),
+    ),
+    /** The default plan's limits; organizations on other plans get theirs from RATE_LIMIT_PLANS. */
+    RATE_LIMIT_PER_MINUTE: positiveInt(60),
+    RATE_LIMIT_PER_HOUR: positiveInt(1000),
+    /** JSON: {"team": {"per_minute": 600, "per_hour": 20000}}. */
+    RATE_LIMIT_PLANS: z.preprocess(
+      (v) => (v === "" || v === undefined ? "{}" : v),
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            ctx.addIssue({ code: "custom", message: "must be JSON" });
+            return z.NEVER;
+          }
+        })
+        .pipe(PlanLimitsEnv),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.APP_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["APP_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }));
+
+export type ApiConfig = z.output<typeof ApiEnv>;

@@ -1,0 +1,22 @@
+import type { SessionTokens } from "@upfleet/accounts";
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import type { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import type { Authenticator } from "./auth/authenticator.ts";
+import type { RateLimiter, RateLimits } from "./auth/rate-limiter.ts";
+import type { ApiConfig } from "./config.ts";
+
+/** Everything a route may use, built once at start-up (see main.ts / createApiDeps). */
+export interface ApiDeps {
+  config: ApiConfig;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  metrics: Registry;
+  tokens: SessionTokens;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  planLimits(plan: string): RateLimits;
+  version: string;
+}

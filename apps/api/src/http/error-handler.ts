@@ -1,0 +1,42 @@
+import { isConnectionError } from "@upfleet/db";
+import { AppError, UnavailableError } from "@upfleet/errors";
+import type { Logger } from "@upfleet/logger";
+import type { ErrorRequestHandler, RequestHandler } from "express";
+
+/** Redis client errors that mean "not reachable" rather than "bad command". */
+function isRedisDown(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return /Connection is closed|enableOfflineQueue|ECONNREFUSED|Reached the max retries|MaxRetriesPerRequest/i.test(
+    message,
+  );
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isConnectionError(error)) return new UnavailableError("The database", error);
+  if (isRedisDown(error)) return new UnavailableError("Redis", error);
+  return new AppError("internal_error", "An unexpected error occurred; it has been logged", { cause: error });
+}
+
+/** The only place errors become responses: our shape, the request id, and a log line for 5xx only. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const appError = toAppError(error);
+    const requestId = res.locals.requestId as string;
+    if (appError.status >= 500) {
+      logger.error({ err: error, requestId, method: req.method, path: req.path }, "request failed");
+    }
+    if (res.headersSent) return res.end();
+    for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
+    res.status(appError.status).json({
+      error: appError.code,
+      message: appError.message,
+      ...(appError.details ? { details: appError.details } : {}),
+      request_id: requestId,
+    });
+  };
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AppError("not_found", `No route ${req.method} ${req.path}`));
+};

@@ -1,0 +1,116 @@
+import type { Scope } from "@upfleet/accounts";
+import { ForbiddenError } from "@upfleet/errors";
+import type { Request, Response, Router } from "express";
+import { z } from "zod";
+import { readCredential } from "../auth/authenticator.ts";
+import type { Principal } from "../auth/principal.ts";
+import { rateLimitHeaders } from "../auth/rate-limiter.ts";
+import type { ApiDeps } from "../deps.ts";
+import { parseInput, parseParams } from "./validate.ts";
+
+/** `public`: no credential. Otherwise a credential, and the scope when one is named. */
+export type Access = "public" | { scope: Scope | null };
+
+export interface Reply {
+  status: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, for the few routes that are not JSON (HTML, Prometheus text). */
+  raw?: { contentType: string; content: string };
+  headers?: Record<string, string>;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<B, Q, P, A extends Access> {
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+  principal: A extends "public" ? undefined : Principal;
+  deps: ApiDeps;
+  req: Request;
+  res: Response;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access = Access> {
+  method: "get" | "post" | "patch" | "delete";
+  /** Express syntax (`/keys/:id`), relative to /api/v1 unless `absolute`. */
+  path: string;
+  absolute?: boolean;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: A;
+  body?: B;
+  query?: Q;
+  /** Entity named in the 404 when the path's ids do not parse. */
+  params?: P;
+  entity?: string;
+  responses: Record<number, ResponseSpec>;
+  handle(ctx: RouteContext<B, Q, P, A>): Promise<Reply>;
+}
+
+export type AnyRoute = Route<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, Access>;
+
+/** Identity with inference: a route file's schemas type its handler. */
+export function defineRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  A extends Access = Access,
+>(route: Route<B, Q, P, A>): AnyRoute {
+  return route as unknown as AnyRoute;
+}
+
+export const API_BASE = "/api/v1";
+
+/** What a route without a query (or body) schema accepts: nothing, so typos never pass silently. */
+const NO_FIELDS = z.strictObject({});
+
+export function fullPath(route: AnyRoute): string {
+  return route.absolute ? route.path : `${API_BASE}${route.path}`;
+}
+
+async function authorize(route: AnyRoute, req: Request, res: Response, deps: ApiDeps): Promise<Principal | undefined> {
+  if (route.access === "public") return undefined;
+  const credential = readCredential({ apiKey: req.get("x-api-key"), authorization: req.get("authorization") });
+  const principal = await deps.authenticator.authenticate(credential);
+  const state = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));
+  for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+  const { scope } = route.access;
+  if (scope && !principal.scopes.has(scope)) {
+    throw new ForbiddenError(`This credential lacks the ${scope} scope (key scopes ∩ the ${principal.role} role)`);
+  }
+  return principal;
+}
+
+/** Registers each route with Express: authenticate, rate-limit, authorize, validate, handle, reply. */
+export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): void {
+  for (const route of routes) {
+    router[route.method](fullPath(route), async (req: Request, res: Response) => {
+      const principal = await authorize(route, req, res, deps);
+      const params = route.params ? parseParams(route.params, req.params, route.entity ?? "Resource") : undefined;
+      const query = parseInput(route.query ?? NO_FIELDS, { ...req.query }, route.query ? undefined : "(query)");
+      const body = parseInput(route.body ?? NO_FIELDS, req.body ?? {}, route.body ? undefined : "(body)");
+      const reply = await route.handle({
+        body: route.body ? body : undefined,
+        query: route.query ? query : undefined,
+        params,
+        principal,
+        deps,
+        req,
+        res,
+      } as never);
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      res.status(reply.status);
+      if (reply.raw) res.type(reply.raw.contentType).send(reply.raw.content);
+      else if (reply.body !== undefined) res.json(reply.body);
+      else res.end();
+    });
+  }
+}

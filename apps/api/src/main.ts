@@ -1,0 +1,31 @@
+import { once } from "node:events";
+import { loadEnvOrExit } from "@upfleet/config";
+import { applyMigrations } from "@upfleet/db";
+import { createLogger } from "@upfleet/logger";
+import { onShutdown } from "@upfleet/runtime";
+import { createApp } from "./app.ts";
+import { createApiDeps } from "./bootstrap.ts";
+import { ApiEnv } from "./config.ts";
+
+const config = loadEnvOrExit(ApiEnv);
+const logger = createLogger("api", config.LOG_LEVEL);
+
+try {
+  // API.md: the database is created and migrated at start; a no-op when it already is.
+  const applied = await applyMigrations(config.DATABASE_URL);
+  if (applied.length) logger.info({ applied }, "applied migrations");
+  const { deps, close } = await createApiDeps(config, logger);
+  const server = createApp(deps).listen(config.PORT);
+  await once(server, "listening");
+  const address = server.address();
+  logger.info({ port: typeof address === "object" && address ? address.port : config.PORT }, "api listening");
+  onShutdown(logger, async () => {
+    server.close();
+    server.closeIdleConnections();
+    await once(server, "close");
+    await close();
+  });
+} catch (error) {
+  logger.fatal({ err: error }, "api failed to start");
+  process.exit(1);
+}

@@ -1,0 +1,32 @@
+import type { AnyRoute } from "../http/route.ts";
+import { getAccountRoute } from "./account/get.ts";
+import { loginRoute } from "./auth/login.ts";
+import { signupRoute } from "./auth/signup.ts";
+import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
+import { openApiRoute } from "./docs/openapi.ts";
+import { createKeyRoute } from "./keys/create.ts";
+import { deleteKeyRoute } from "./keys/delete.ts";
+import { listKeysRoute } from "./keys/list.ts";
+import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
+import { createUserRoute } from "./users/create.ts";
+import { deleteUserRoute } from "./users/delete.ts";
+import { listUsersRoute } from "./users/list.ts";
+
+/** Every route of the API: what Express serves and what the OpenAPI document describes. */
+export const routes: AnyRoute[] = [
+  signupRoute,
+  loginRoute,
+  getAccountRoute,
+  listUsersRoute,
+  createUserRoute,
+  deleteUserRoute,
+  createKeyRoute,
+  listKeysRoute,
+  deleteKeyRoute,
+  openApiRoute,
+  explorerRoute,
+  explorerInitRoute,
+  healthzRoute,
+  readyzRoute,
+  metricsRoute,
+];

@@ -1,0 +1,8 @@
+import type { Role } from "@upfleet/db";
+
+/** Who is acting: every service call is scoped by this organization. */
+export interface Actor {
+  organizationId: string;
+  userId: string;
+  role: Role;
+}

@@ -1,0 +1,4 @@
+export { startHealthServer } from "./health-server.ts";
+export { createMetricsRegistry } from "./metrics.ts";
+export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe } from "./readiness.ts";
+export { onShutdown } from "./shutdown.ts";
