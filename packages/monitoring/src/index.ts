@@ -1,0 +1,21 @@
+export { nextTickAfter, tickAtOrBefore, tickOffsetMs } from "./schedule.ts";
+export {
+  applyRound,
+  type CheckOutcome,
+  INITIAL_STATE,
+  type MonitorState,
+  type MonitorStatus,
+  roundOutcome,
+  type StateEvent,
+  type Thresholds,
+  type Transition,
+} from "./state-machine.ts";
+export {
+  bucketIndex,
+  emptyHistogram,
+  HISTOGRAM_SIZE,
+  mergeHistograms,
+  quantileFromHistogram,
+  RESPONSE_BUCKETS_MS,
+  uptimePercent,
+} from "./uptime.ts";
