@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { waitFor } from "./wait-for.ts";
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export type LogEntry = Record<string, unknown>;
+
+export interface SpawnAppOptions {
+  /** The app's package directory: the child runs there, so `tsx` and its dependencies resolve. */
+  cwd: string;
+  /** Relative to `cwd`. */
+  entry?: string;
+  /** Added to (or, when undefined, removed from) the test process' environment. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface AppProcess {
+  child: ChildProcess;
+  /** Every stdout and stderr line so far, in arrival order. */
+  lines: string[];
+  output(): string;
+  /** Settles when the process has exited and its output is read. */
+  exited: Promise<Exit>;
+  /** Resolves with the first line (past or future) that matches; rejects if the process exits first. */
+  waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** The same for JSON log lines. */
+  waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** Sends `signal` and waits for the exit; SIGKILL if the process outlives `timeoutMs`. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
+}
+
+const running = new Set<ChildProcess>();
+// A failed assertion must not leave servers behind holding ports and connections.
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+function parseLog(line: string): LogEntry | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    return JSON.parse(line) as LogEntry;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts `node --import tsx <entry>` for an app and records its output. */
+export function spawnApp({ cwd, entry = "src/main.ts", env = {} }: SpawnAppOptions): AppProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[name];
+    else childEnv[name] = value;
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd, env: childEnv, stdio: "pipe" });
+  running.add(child);
+
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (line) => {
+      lines.push(line);
+      for (const listener of listeners) listener(line);
+    });
+  }
+  // "close" rather than "exit": it comes once both streams are drained, so `lines` is complete.
+  const exited = new Promise<Exit>((resolve) => {
+    child.once("close", (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  const output = () => lines.join("\n");
+
+  const waitForLine = (match: (line: string) => boolean, timeoutMs = 15_000) =>
+    new Promise<string>((resolve, reject) => {
+      const found = lines.find(match);
+      if (found !== undefined) return resolve(found);
+      const done = () => {
+        listeners.delete(listener);
+        clearTimeout(timer);
+      };
+      const listener = (line: string) => {
+        if (!match(line)) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no matching line within ${timeoutMs} ms; output so far:\n${output()}`));
+      }, timeoutMs);
+      listeners.add(listener);
+      void exited.then(() => {
+        if (!listeners.has(listener)) return;
+        done();
+        reject(
+          new Error(`process exited (${child.exitCode ?? child.signalCode}) before a matching line:\n${output()}`),
+        );
+      });
+    });
+
+  const waitForLog = async (match: (entry: LogEntry) => boolean, timeoutMs?: number) => {
+    const line = await waitForLine((l) => {
+      const entry = parseLog(l);
+      return entry !== undefined && match(entry);
+    }, timeoutMs);
+    return parseLog(line) as LogEntry;
+  };
+
+  const stop = async (signal: NodeJS.Signals = "SIGTERM", timeoutMs = 10_000) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const exit = await exited;
+    clearTimeout(timer);
+    return exit;
+  };
+
+  return { child, lines, output, exited, waitForLine, waitForLog, stop };
+}
+
+export interface RunningApp extends AppProcess {
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+}
+
+/**
+ * Spawns an app and waits until it serves `/healthz`. The port is read from the app's first JSON log
+ * line whose message says "listening" and that has a numeric `port` (so tests can pass port 0 and
+ * never race for a free one).
+ */
+export async function startApp(options: SpawnAppOptions & { timeoutMs?: number }): Promise<RunningApp> {
+  const app = spawnApp(options);
+  try {
+    const { port } = await app.waitForLog(
+      (entry) => typeof entry.port === "number" && /listening/.test(String(entry.msg)),
+      options.timeoutMs,
+    );
+    const url = `http://127.0.0.1:${port as number}`;
+    await waitFor(async () => (await fetch(`${url}/healthz`)).ok, { what: `${url}/healthz` });
+    return { ...app, port: port as number, url };
+  } catch (error) {
+    await app.stop("SIGKILL");
+    throw error;
+  }
+}
