@@ -1,0 +1,39 @@
+import { ConfigError, parseEnv } from "@upfleet/config";
+import { describe, expect, it } from "vitest";
+import { WORKER_HEALTH_PORT, WorkerEnv } from "./config.ts";
+
+describe("worker configuration", () => {
+  it("works on a fresh machine with no variables set", () => {
+    const config = parseEnv(WorkerEnv, {});
+    expect(config).toMatchObject({
+      REGION: "local",
+      CONCURRENCY: 50,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      HEALTH_PORT: WORKER_HEALTH_PORT,
+    });
+  });
+
+  it("reads region and concurrency", () => {
+    expect(parseEnv(WorkerEnv, { REGION: "eu-west", CONCURRENCY: "1000" })).toMatchObject({
+      REGION: "eu-west",
+      CONCURRENCY: 1000,
+    });
+  });
+
+  it.each([
+    ["CONCURRENCY", "abc"],
+    ["CONCURRENCY", "0"],
+    ["CONCURRENCY", "1001"],
+    ["REGION", "EU West"],
+    ["HEALTH_PORT", "70000"],
+  ])("rejects %s=%s naming the variable", (name, value) => {
+    expect(() => parseEnv(WorkerEnv, { [name]: value })).toThrow(ConfigError);
+    expect(() => parseEnv(WorkerEnv, { [name]: value })).toThrow(name);
+  });
+
+  it("never reads database credentials, even when the environment has them", () => {
+    const config = parseEnv(WorkerEnv, { DATABASE_URL: "postgresql://postgres:secret@db/upfleet" });
+    expect(config).not.toHaveProperty("DATABASE_URL");
+    expect(JSON.stringify(config)).not.toContain("secret");
+  });
+});
