@@ -29,7 +29,8 @@ export function isUniqueViolation(error: unknown, column?: string): boolean {
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    return ["P1001", "P1002", "P1008", "P1017", "P2024"].includes(error.code);
+    // P1003: the database itself is gone (dropped, or not restored yet): down, not a bad query.
+    return ["P1001", "P1002", "P1003", "P1008", "P1017", "P2024"].includes(error.code);
   }
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : "";
