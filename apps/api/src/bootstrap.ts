@@ -12,6 +12,23 @@ import { planLimitsResolver } from "./plans.ts";
 
 export const API_VERSION = "0.1.0";
 
+/**
+ * Without an offline queue every command fails until the first connection is up, so a request
+ * (or /readyz) in the first milliseconds would get a 503 from a healthy Redis. Waits for that first
+ * attempt to settle either way: with Redis down the API still starts, and /readyz says why.
+ */
+function firstConnection(redis: Redis): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      redis.off("ready", settle);
+      redis.off("error", settle);
+      resolve();
+    };
+    redis.once("ready", settle);
+    redis.once("error", settle);
+  });
+}
+
 /** Connects what the API needs; `close` releases it all (after the HTTP server has stopped). */
 export async function createApiDeps(
   config: ApiConfig,
@@ -29,6 +46,7 @@ export async function createApiDeps(
   };
   redis.on("error", warnRedis);
   subscriber.on("error", warnRedis);
+  await firstConnection(redis);
 
   const tokens = createSessionTokens(await resolveAppSecret(db, config.APP_SECRET));
   const authenticator = new Authenticator({
