@@ -1,0 +1,138 @@
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+}
+interface Document {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+  components: { schemas: Record<string, { additionalProperties?: unknown; required?: string[] }> };
+}
+
+let api: TestApi;
+let doc: Document;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const res = await api.request("GET", "/api/v1/openapi.json");
+  expect(res.status).toBe(200);
+  doc = res.body;
+});
+afterAll(() => api.close());
+
+interface Layer {
+  name: string;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: unknown[] };
+}
+
+/** Every `METHOD path` Express really serves, read from the router (Express 5: `app.router.stack`). */
+function registeredOperations(): string[] {
+  // A fresh registry: the request-latency histogram may be registered only once per registry.
+  const app = createApp({ ...api.deps, metrics: new Registry() });
+  const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
+  const nested = stack.filter((layer) => !layer.route && Array.isArray(layer.handle.stack));
+  // A router mounted with app.use would hide its routes from this walk: extend the walk first.
+  expect(nested.map((layer) => layer.name)).toEqual([]);
+  return stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys(layer.route.methods).map(
+          (method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, "{$1}")}`,
+        )
+      : [],
+  );
+}
+
+function documentedOperations(): [string, string, Operation][] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => (item[method] ? [[method, path, item[method]] as [string, string, Operation]] : [])),
+  );
+}
+
+function bodySchema(path: string, method: "post") {
+  const ref = doc.paths[path]?.[method]?.requestBody?.content["application/json"]?.schema.$ref;
+  expect(ref).toMatch(/^#\/components\/schemas\//);
+  return doc.components.schemas[ref!.split("/").at(-1)!];
+}
+
+describe("the OpenAPI document", () => {
+  it("is OpenAPI 3.1.0 with the API's version", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info.version).toBe(api.deps.version);
+  });
+
+  it("documents every route Express serves, and nothing else", () => {
+    const registered = registeredOperations();
+    expect(registered.length).toBeGreaterThan(10);
+    const documented = documentedOperations().map(([method, path]) => `${method.toUpperCase()} ${path}`);
+    expect(
+      registered.filter((op) => !documented.includes(op)),
+      "served but undocumented",
+    ).toEqual([]);
+    expect(
+      documented.filter((op) => !registered.includes(op)),
+      "documented but not served",
+    ).toEqual([]);
+  });
+
+  it("declares security and 401/403/429 exactly on the operations that demand a credential", async () => {
+    let authenticated = 0;
+    for (const [method, path, operation] of documentedOperations()) {
+      const concrete = path.replace(/\{(\w+)\}/g, "key_0000000000000000000000000a");
+      // Credentials are checked before anything else, so an anonymous call tells which routes need one.
+      const res = await api.request(method.toUpperCase(), concrete);
+      const label = `${method.toUpperCase()} ${path}`;
+      if (res.status === 401) {
+        authenticated++;
+        expect(operation.security, label).toEqual(expect.arrayContaining([{ apiKey: [] }, { bearer: [] }]));
+        expect(Object.keys(operation.responses), label).toEqual(expect.arrayContaining(["401", "403", "429"]));
+      } else {
+        expect(operation.security, `${label} answered ${res.status}`).toEqual([]);
+      }
+    }
+    expect(authenticated).toBeGreaterThanOrEqual(7);
+  });
+
+  it("publishes strict request schemas (unknown fields are rejected)", () => {
+    const createKey = bodySchema("/api/v1/keys", "post");
+    expect(createKey?.additionalProperties).toBe(false);
+    expect(createKey?.required).toEqual(["name"]);
+    const signup = bodySchema("/api/v1/auth/signup", "post");
+    expect(signup?.additionalProperties).toBe(false);
+    expect(signup?.required).toEqual(expect.arrayContaining(["email", "password", "organization_name"]));
+  });
+});
+
+describe("the explorer", () => {
+  it("serves an HTML page that loads only local assets", async () => {
+    const res = await api.request("GET", "/api/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(res.text).not.toMatch(/https?:\/\/|["']\/\//);
+    const assets = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toContain("/api/docs/assets/swagger-ui-bundle.js");
+    for (const asset of assets) {
+      const loaded = await fetch(`${api.url}${asset}`);
+      expect(loaded.status, asset).toBe(200);
+      expect(await loaded.text()).not.toBe("");
+    }
+    const init = await api.request("GET", "/api/docs/init.js");
+    expect(init.text).toContain('"/api/v1/openapi.json"');
+    expect(init.text).not.toMatch(/https?:\/\//);
+  });
+
+  it("serves the Swagger UI bundle as JavaScript", async () => {
+    const res = await fetch(`${api.url}/api/docs/assets/swagger-ui-bundle.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^(text|application)\/javascript/);
+    expect((await res.text()).length).toBeGreaterThan(100_000);
+  });
+});
