@@ -1,0 +1,41 @@
+import type { Monitor } from "@upfleet/db";
+
+/** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
+export const SCHEDULED_TYPES = new Set(["http", "tcp"]);
+
+type Settings = Record<string, unknown>;
+
+/**
+ * The check a worker runs for a monitor (packages/checks spec, camelCase): everything the worker
+ * needs travels in the job, because workers never see the database.
+ */
+export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeoutMs">): unknown {
+  const s = monitor.settings as Settings;
+  switch (monitor.type) {
+    case "http":
+      return {
+        type: "http",
+        url: s.url,
+        method: s.http_method,
+        headers: s.http_headers,
+        body: s.http_body,
+        timeoutMs: monitor.timeoutMs,
+        expectedStatus: s.http_expected_status,
+        keyword: s.http_keyword,
+        keywordNegate: s.http_keyword_negate,
+        responseTimeThresholdMs: s.response_time_threshold_ms,
+        followRedirects: s.follow_redirects,
+        verifyTls: s.verify_tls,
+      };
+    case "tcp":
+      return {
+        type: "tcp",
+        host: s.host,
+        port: s.tcp_port,
+        timeoutMs: monitor.timeoutMs,
+        responseTimeThresholdMs: s.response_time_threshold_ms,
+      };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,17 @@
+export { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
+export { MONITOR_TYPES, type MonitorTypeName } from "./input.ts";
+export { type PresentedMonitor, presentMonitor } from "./present.ts";
+export { firstDue, isScheduled, ScheduleSync, toScheduleEntry } from "./schedule-sync.ts";
+export { CreateMonitorBody, type MonitorInput, type MonitorPatch, PatchMonitorBody } from "./schemas.ts";
+export {
+  createMonitor,
+  deleteMonitor,
+  getMonitor,
+  listMonitors,
+  type MonitorDeps,
+  type MonitorFilters,
+  pauseMonitor,
+  resumeMonitor,
+  type Tenant,
+  updateMonitor,
+} from "./service.ts";

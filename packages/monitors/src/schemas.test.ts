@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { CreateMonitorBody } from "./schemas.ts";
+
+function problems(body: Record<string, unknown>): string[] {
+  const result = CreateMonitorBody.safeParse(body);
+  if (result.success) return [];
+  return result.error.issues.map((i) => (i.code === "unrecognized_keys" ? i.keys.join(",") : i.path.join(".")));
+}
+
+const http = { type: "http", name: "Site", url: "https://example.com" };
+
+describe("CreateMonitorBody", () => {
+  it("fills the defaults of API.md", () => {
+    const parsed = CreateMonitorBody.parse(http) as Record<string, unknown>;
+    expect(parsed).toMatchObject({
+      interval_seconds: 60,
+      timeout_ms: 10_000,
+      confirmations: 1,
+      recovery_confirmations: 1,
+      http_method: "GET",
+      http_expected_status: "200-299",
+      follow_redirects: true,
+      verify_tls: true,
+      paused: false,
+      tags: [],
+    });
+  });
+
+  it.each([
+    [{ ...http, interval_seconds: 9 }, "interval_seconds"],
+    [{ ...http, interval_seconds: 86_401 }, "interval_seconds"],
+    [{ ...http, url: "ftp://example.com" }, "url"],
+    [{ ...http, url: "javascript:alert(1)" }, "url"],
+    [{ ...http, http_headers: { "X-A": 1 } }, "http_headers.X-A"],
+    [{ ...http, http_keyword: "k".repeat(1024 * 1024) }, "http_keyword"],
+    [{ ...http, http_expected_status: "2xx" }, "http_expected_status"],
+    [{ ...http, tcp_port: 80 }, "tcp_port"],
+    [{ ...http, timeout_ms: 61_000, interval_seconds: 60 }, "timeout_ms"],
+    [{ type: "tcp", name: "db", host: "db.example.com", tcp_port: 70_000 }, "tcp_port"],
+    [{ type: "tcp", name: "db", host: "db.example.com" }, "tcp_port"],
+    [{ type: "heartbeat", name: "cron", heartbeat_schedule: "* * *" }, "heartbeat_schedule"],
+    [{ type: "heartbeat", name: "cron", heartbeat_schedule: "61 * * * *" }, "heartbeat_schedule"],
+    [
+      { type: "heartbeat", name: "cron", interval_seconds: 60, heartbeat_timezone: "Mars/Olympus" },
+      "heartbeat_timezone",
+    ],
+    [{ type: "heartbeat", name: "cron", interval_seconds: 60, heartbeat_grace_minutes: -1 }, "heartbeat_grace_minutes"],
+    [
+      { type: "heartbeat", name: "cron", interval_seconds: 60, heartbeat_grace_minutes: 43_201 },
+      "heartbeat_grace_minutes",
+    ],
+    [
+      {
+        type: "heartbeat",
+        name: "cron",
+        interval_seconds: 60,
+        heartbeat_min_runtime_seconds: 10,
+        heartbeat_max_runtime_seconds: 5,
+      },
+      "heartbeat_min_runtime_seconds",
+    ],
+    [{ type: "heartbeat", name: "cron" }, "interval_seconds"],
+    [{ type: "ssl", name: "cert" }, "url"],
+    [{ type: "carrier-pigeon", name: "x" }, "type"],
+  ])("rejects %j at %s", (body, path) => {
+    expect(problems(body)).toContain(path);
+  });
+
+  it("accepts every type with its own fields", () => {
+    for (const body of [
+      http,
+      { type: "tcp", name: "db", host: "db.example.com", tcp_port: 5432 },
+      { type: "dns", name: "dns", host: "example.com", dns_record_type: "MX" },
+      { type: "ping", name: "ping", host: "1.1.1.1" },
+      { type: "ssl", name: "cert", host: "example.com" },
+      { type: "heartbeat", name: "cron", heartbeat_schedule: "*/5 * * * *", heartbeat_timezone: "Europe/Paris" },
+      { type: "api", name: "flow", api_check_steps: '[{"name":"login","url":"https://example.com/login"}]' },
+    ]) {
+      expect(problems(body)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,182 @@
+import { randomBytes } from "node:crypto";
+import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import { type ErrorDetail, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
+import { newId } from "@upfleet/ids";
+import type { MonitorTypeName } from "./input.ts";
+import { presentMonitor } from "./present.ts";
+import type { ScheduleSync } from "./schedule-sync.ts";
+import { allowedKeys, type MonitorInput, type MonitorPatch, schemaOf } from "./schemas.ts";
+import { NO_STATS, recentStats } from "./stats.ts";
+
+export interface MonitorDeps {
+  db: Db;
+  schedule: ScheduleSync;
+  /** Deployment rules a schema cannot know: the regions that exist and the shortest interval. */
+  policy: { regions: string[]; minIntervalSeconds: number };
+  publicUrl: string;
+}
+
+export interface Tenant {
+  organizationId: string;
+}
+
+export interface MonitorFilters {
+  type?: MonitorTypeName | undefined;
+  status?: "pending" | "up" | "degraded" | "down" | "paused" | undefined;
+  tag?: string | undefined;
+}
+
+const COMMON_COLUMNS = new Set([
+  "type",
+  "name",
+  "interval_seconds",
+  "timeout_ms",
+  "regions",
+  "confirmations",
+  "recovery_confirmations",
+  "tags",
+  "escalation_policy_id",
+  "paused",
+]);
+
+function checkPolicy(deps: MonitorDeps, input: MonitorInput): string[] {
+  const problems: ErrorDetail[] = [];
+  const { minIntervalSeconds, regions } = deps.policy;
+  if (input.interval_seconds !== undefined && input.interval_seconds < minIntervalSeconds) {
+    problems.push({ path: "interval_seconds", message: `must be at least ${minIntervalSeconds} on this deployment` });
+  }
+  const chosen = input.regions ?? regions;
+  chosen.forEach((region, i) => {
+    if (!regions.includes(region)) {
+      problems.push({
+        path: `regions.${i}`,
+        message: `unknown region "${region}"; this deployment has ${regions.join(", ")}`,
+      });
+    }
+  });
+  if (problems.length) throw new ValidationError(problems);
+  return [...new Set(chosen)];
+}
+
+function columnsFrom(input: MonitorInput, regions: string[]) {
+  const settings = Object.fromEntries(Object.entries(input).filter(([key]) => !COMMON_COLUMNS.has(key)));
+  return {
+    name: input.name,
+    type: input.type,
+    settings: settings as Prisma.InputJsonValue,
+    intervalSeconds: input.interval_seconds ?? 0,
+    timeoutMs: input.timeout_ms,
+    regions,
+    confirmations: input.confirmations,
+    recoveryConfirmations: input.recovery_confirmations,
+    tags: [...new Set(input.tags)],
+    escalationPolicyId: input.escalation_policy_id,
+    paused: input.paused,
+  };
+}
+
+async function present(deps: MonitorDeps, monitor: Monitor) {
+  const stats = await recentStats(deps.db, [monitor.id]);
+  return presentMonitor(monitor, stats.get(monitor.id) ?? NO_STATS, deps.publicUrl);
+}
+
+async function findOwned(deps: MonitorDeps, tenant: Tenant, id: string): Promise<Monitor> {
+  const monitor = await deps.db.monitor.findFirst({
+    where: { id, organizationId: tenant.organizationId, deletedAt: null },
+  });
+  if (!monitor) throw new NotFoundError("Monitor", id);
+  return monitor;
+}
+
+export async function createMonitor(deps: MonitorDeps, tenant: Tenant, input: MonitorInput) {
+  const regions = checkPolicy(deps, input);
+  const monitor = await deps.db.monitor.create({
+    data: {
+      id: newId("monitor"),
+      organizationId: tenant.organizationId,
+      ...columnsFrom(input, regions),
+      heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
+    },
+  });
+  await deps.schedule.sync(monitor, true);
+  return presentMonitor(monitor, NO_STATS, deps.publicUrl);
+}
+
+export async function getMonitor(deps: MonitorDeps, tenant: Tenant, id: string) {
+  return present(deps, await findOwned(deps, tenant, id));
+}
+
+export async function listMonitors(deps: MonitorDeps, tenant: Tenant, filters: MonitorFilters, page: PageRequest) {
+  const query = pageQuery(page);
+  const status =
+    filters.status === "paused" ? { paused: true } : filters.status ? { paused: false, status: filters.status } : {};
+  const rows = await deps.db.monitor.findMany({
+    ...query,
+    where: {
+      ...query.where,
+      organizationId: tenant.organizationId,
+      deletedAt: null,
+      ...(filters.type ? { type: filters.type } : {}),
+      ...(filters.tag ? { tags: { has: filters.tag } } : {}),
+      ...status,
+    },
+  });
+  const stats = await recentStats(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  return toPage(rows, page, (m) => presentMonitor(m, stats.get(m.id) ?? NO_STATS, deps.publicUrl));
+}
+
+/** A PATCH is merged onto the stored monitor and the result re-validated as a whole for its type. */
+export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: string, patch: MonitorPatch) {
+  const current = await findOwned(deps, tenant, id);
+  const type = current.type as MonitorTypeName;
+  if (patch.type !== undefined && patch.type !== type) {
+    throw new ValidationError([{ path: "type", message: "a monitor's type cannot change; create a new monitor" }]);
+  }
+  const allowed = allowedKeys(type);
+  const foreign = Object.keys(patch).filter((key) => !allowed.has(key));
+  if (foreign.length) {
+    throw new ValidationError(foreign.map((key) => ({ path: key, message: `not a field of ${type} monitors` })));
+  }
+  const stored = {
+    ...(current.settings as Record<string, unknown>),
+    type,
+    name: current.name,
+    ...(current.intervalSeconds ? { interval_seconds: current.intervalSeconds } : {}),
+    timeout_ms: current.timeoutMs,
+    regions: current.regions,
+    confirmations: current.confirmations,
+    recovery_confirmations: current.recoveryConfirmations,
+    tags: current.tags,
+    escalation_policy_id: current.escalationPolicyId,
+    paused: current.paused,
+  };
+  const parsed = schemaOf(type).safeParse({ ...stored, ...patch });
+  if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues));
+  const input = parsed.data as MonitorInput;
+  const regions = checkPolicy(deps, input);
+  const monitor = await deps.db.monitor.update({ where: { id }, data: columnsFrom(input, regions) });
+  const gridChanged = monitor.intervalSeconds !== current.intervalSeconds || monitor.paused !== current.paused;
+  await deps.schedule.sync(monitor, gridChanged);
+  return present(deps, monitor);
+}
+
+async function setPaused(deps: MonitorDeps, tenant: Tenant, id: string, paused: boolean) {
+  const current = await findOwned(deps, tenant, id);
+  const monitor =
+    current.paused === paused ? current : await deps.db.monitor.update({ where: { id }, data: { paused } });
+  await deps.schedule.sync(monitor, monitor.paused !== current.paused);
+  return present(deps, monitor);
+}
+
+export const pauseMonitor = (deps: MonitorDeps, tenant: Tenant, id: string) => setPaused(deps, tenant, id, true);
+export const resumeMonitor = (deps: MonitorDeps, tenant: Tenant, id: string) => setPaused(deps, tenant, id, false);
+
+/** Soft delete: hidden and unscheduled at once; its checks and events stay for history and reports. */
+export async function deleteMonitor(deps: MonitorDeps, tenant: Tenant, id: string): Promise<void> {
+  await findOwned(deps, tenant, id);
+  const monitor = await deps.db.monitor.update({ where: { id }, data: { deletedAt: new Date() } });
+  await deps.schedule.sync(monitor, false);
+}

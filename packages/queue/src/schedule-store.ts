@@ -1,0 +1,140 @@
+import type { Redis } from "ioredis";
+
+/** What the dispatcher needs to enqueue a monitor's checks without touching the database. */
+export interface ScheduleEntry {
+  monitorId: string;
+  organizationId: string;
+  intervalMs: number;
+  regions: string[];
+  /** The check to run (packages/checks spec), carried to the workers in each job. */
+  spec: unknown;
+  /** The monitor's updated_at: the reconciler compares it to decide whether Redis is stale. */
+  version: string;
+}
+
+export interface DueEntry {
+  entry: ScheduleEntry;
+  dueMs: number;
+}
+
+/**
+ * Returns up to ARGV[2] members due at or before ARGV[1], with their entries. Members whose entry
+ * is missing are dropped (a half-deleted monitor must not be dispatched forever).
+ */
+const PEEK_DUE = `
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]), 'WITHSCORES')
+local out = {}
+for i = 1, #due, 2 do
+  local spec = redis.call('HGET', KEYS[2], due[i])
+  if spec then
+    table.insert(out, due[i]); table.insert(out, due[i + 1]); table.insert(out, spec)
+  else
+    redis.call('ZREM', KEYS[1], due[i])
+  end
+end
+return out
+`;
+
+/**
+ * Moves members to their next tick, but only those still at the tick we dispatched: if the API
+ * rescheduled a monitor meanwhile (new interval, resume), its new time wins.
+ */
+const ADVANCE = `
+local moved = 0
+for i = 1, #ARGV, 3 do
+  local current = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if current and tonumber(current) == tonumber(ARGV[i + 1]) then
+    redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+    moved = moved + 1
+  end
+end
+return moved
+`;
+
+type ScheduleCommands = {
+  upfleetPeekDue(due: string, specs: string, now: number, limit: number): Promise<string[]>;
+  upfleetAdvance(due: string, ...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * The schedule in Redis: a sorted set of monitor → next due time, and a hash of monitor → entry.
+ * Rebuildable: the reconciler rewrites it from PostgreSQL, the source of truth.
+ */
+export class ScheduleStore {
+  readonly dueKey: string;
+  readonly entriesKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.dueKey = `${prefix}:sched:due`;
+    this.entriesKey = `${prefix}:sched:entries`;
+    redis.defineCommand("upfleetPeekDue", { numberOfKeys: 2, lua: PEEK_DUE });
+    redis.defineCommand("upfleetAdvance", { numberOfKeys: 1, lua: ADVANCE });
+  }
+
+  private get commands(): ScheduleCommands {
+    return this.redis as unknown as ScheduleCommands;
+  }
+
+  /**
+   * Stores entries; `nextDueMs` (re)sets when each is due. Without it an already scheduled monitor
+   * keeps its time (a changed target takes effect at the next tick, no extra check).
+   */
+  async upsert(items: { entry: ScheduleEntry; nextDueMs: number; reschedule: boolean }[]): Promise<void> {
+    if (items.length === 0) return;
+    const multi = this.redis.multi();
+    for (const { entry, nextDueMs, reschedule } of items) {
+      multi.hset(this.entriesKey, entry.monitorId, JSON.stringify(entry));
+      if (reschedule) multi.zadd(this.dueKey, nextDueMs, entry.monitorId);
+      else multi.zadd(this.dueKey, "NX", nextDueMs, entry.monitorId);
+    }
+    await multi.exec();
+  }
+
+  async remove(monitorIds: string[]): Promise<void> {
+    if (monitorIds.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.dueKey, ...monitorIds)
+      .hdel(this.entriesKey, ...monitorIds)
+      .exec();
+  }
+
+  async peekDue(nowMs: number, limit: number): Promise<DueEntry[]> {
+    const flat = await this.commands.upfleetPeekDue(this.dueKey, this.entriesKey, nowMs, limit);
+    const due: DueEntry[] = [];
+    for (let i = 0; i < flat.length; i += 3) {
+      due.push({ dueMs: Number(flat[i + 1]), entry: JSON.parse(flat[i + 2]!) as ScheduleEntry });
+    }
+    return due;
+  }
+
+  async advance(moves: { monitorId: string; fromMs: number; toMs: number }[]): Promise<number> {
+    if (moves.length === 0) return 0;
+    return this.commands.upfleetAdvance(this.dueKey, ...moves.flatMap((m) => [m.monitorId, m.fromMs, m.toMs]));
+  }
+
+  /** Every stored entry's version, and which monitors have a due time: what the reconciler compares. */
+  async snapshot(): Promise<{ versions: Map<string, string>; scheduled: Set<string> }> {
+    const [entries, members] = await Promise.all([
+      this.redis.hgetall(this.entriesKey),
+      this.redis.zrange(this.dueKey, 0, -1),
+    ]);
+    const versions = new Map<string, string>();
+    for (const [id, json] of Object.entries(entries)) {
+      try {
+        versions.set(id, (JSON.parse(json) as ScheduleEntry).version);
+      } catch {
+        versions.set(id, "");
+      }
+    }
+    return { versions, scheduled: new Set(members) };
+  }
+
+  async nextDue(monitorId: string): Promise<number | null> {
+    const score = await this.redis.zscore(this.dueKey, monitorId);
+    return score === null ? null : Number(score);
+  }
+}
