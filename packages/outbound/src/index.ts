@@ -1,0 +1,9 @@
+export { GuardedHttpAgent, GuardedHttpsAgent } from "./agents.ts";
+export {
+  BlockedAddressError,
+  createOutboundGuard,
+  type OutboundGuard,
+  type OutboundGuardOptions,
+  parseCidrList,
+  type Resolver,
+} from "./guard.ts";
