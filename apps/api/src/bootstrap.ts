@@ -1,6 +1,8 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
+import { ScheduleSync } from "@upfleet/monitors";
+import { ScheduleStore } from "@upfleet/queue";
 import { createMetricsRegistry } from "@upfleet/runtime";
 import { Redis } from "ioredis";
 import { resolveAppSecret } from "./app-secret.ts";
@@ -71,6 +73,14 @@ export async function createApiDeps(
       { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
       config.RATE_LIMIT_PLANS,
     ),
+    monitors: {
+      db,
+      schedule: new ScheduleSync(new ScheduleStore(redis, config.REDIS_PREFIX), (error, monitorId) =>
+        logger.warn({ err: error, monitorId }, "schedule not updated in Redis; the reconciler will repair it"),
+      ),
+      policy: { regions: config.REGIONS, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
+      publicUrl: config.PUBLIC_URL,
+    },
     version: API_VERSION,
   };
   return {

@@ -1,6 +1,7 @@
 import type { SessionTokens } from "@upfleet/accounts";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
+import type { MonitorDeps } from "@upfleet/monitors";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./auth/authenticator.ts";
@@ -18,5 +19,7 @@ export interface ApiDeps {
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   planLimits(plan: string): RateLimits;
+  /** The monitors service's dependencies (database, schedule sync, deployment policy). */
+  monitors: MonitorDeps;
   version: string;
 }

@@ -7,6 +7,12 @@ import { openApiRoute } from "./docs/openapi.ts";
 import { createKeyRoute } from "./keys/create.ts";
 import { deleteKeyRoute } from "./keys/delete.ts";
 import { listKeysRoute } from "./keys/list.ts";
+import { createMonitorRoute } from "./monitors/create.ts";
+import { deleteMonitorRoute } from "./monitors/delete.ts";
+import { getMonitorRoute } from "./monitors/get.ts";
+import { listMonitorsRoute } from "./monitors/list.ts";
+import { pauseMonitorRoute, resumeMonitorRoute } from "./monitors/pause.ts";
+import { updateMonitorRoute } from "./monitors/update.ts";
 import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
@@ -23,6 +29,13 @@ export const routes: AnyRoute[] = [
   createKeyRoute,
   listKeysRoute,
   deleteKeyRoute,
+  listMonitorsRoute,
+  createMonitorRoute,
+  getMonitorRoute,
+  updateMonitorRoute,
+  deleteMonitorRoute,
+  pauseMonitorRoute,
+  resumeMonitorRoute,
   openApiRoute,
   explorerRoute,
   explorerInitRoute,

@@ -1,0 +1,20 @@
+import { updateMonitor } from "@upfleet/monitors";
+import { defineRoute } from "../../http/route.ts";
+import { MonitorBody, MonitorParams, PatchMonitorBody } from "./schema.ts";
+
+export const updateMonitorRoute = defineRoute({
+  method: "patch",
+  path: "/monitors/:id",
+  summary: "Change a monitor; the new settings apply from its next tick",
+  description: "The type cannot change. The merged monitor is validated as a whole for its type.",
+  tag: "Monitors",
+  access: { scope: "monitors:write" },
+  params: MonitorParams,
+  entity: "Monitor",
+  body: PatchMonitorBody,
+  responses: { 200: { description: "The updated monitor", schema: MonitorBody } },
+  handle: async ({ params, body, principal, deps }) => ({
+    status: 200,
+    body: await updateMonitor(deps.monitors, principal, params.id, body),
+  }),
+});

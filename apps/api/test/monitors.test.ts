@@ -1,0 +1,166 @@
+import { ScheduleStore } from "@upfleet/queue";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let owner: TestUser;
+let redis: Redis;
+let schedule: ScheduleStore;
+
+beforeAll(async () => {
+  api = await startTestApi({ REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true", MIN_INTERVAL_SECONDS: "20" });
+  owner = await signupOwner(api);
+  redis = new Redis(api.redis.url);
+  schedule = new ScheduleStore(redis, api.redis.prefix);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await api.close();
+});
+
+const site = { type: "http", name: "Site", url: "https://example.com", interval_seconds: 30 };
+const create = (body: unknown, user = owner) => api.request("POST", "/api/v1/monitors", { auth: user.token, body });
+const monitorCount = () => api.deps.db.monitor.count();
+
+describe("monitors", () => {
+  it("creates with defaults, schedules the next tick and reads it back", async () => {
+    const res = await create({ ...site, tags: ["prod"] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      type: "http",
+      url: "https://example.com",
+      http_method: "GET",
+      regions: ["eu-west", "us-east"],
+      status: "pending",
+      paused: false,
+      tags: ["prod"],
+      uptime_24h: null,
+    });
+    const due = await schedule.nextDue(res.body.id);
+    expect(due).toBeGreaterThan(Date.now());
+    expect(due! - Date.now()).toBeLessThanOrEqual(30_000);
+    const got = await api.request("GET", `/api/v1/monitors/${res.body.id}`, { auth: owner.token });
+    expect(got.body).toEqual(res.body);
+  });
+
+  it("rejects bad input with every problem listed, storing and scheduling nothing", async () => {
+    const before = await monitorCount();
+    const scheduledBefore = await redis.zcard(schedule.dueKey);
+    for (const body of [
+      { ...site, interval_seconds: 15 }, // below this deployment's MIN_INTERVAL_SECONDS
+      { ...site, regions: ["mars"] },
+      { ...site, url: "file:///etc/passwd" },
+      { ...site, tcp_port: 22 },
+      { ...site, http_headers: { "X-Token": 42 } },
+      { ...site, http_keyword: "x".repeat(1_000_000) },
+      { type: "tcp", name: "db", host: "db.internal", tcp_port: 0 },
+    ]) {
+      const res = await create(body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(res.body.error).toBe("validation_error");
+      expect(res.body.details.length).toBeGreaterThan(0);
+    }
+    expect(await monitorCount()).toBe(before);
+    expect(await redis.zcard(schedule.dueKey)).toBe(scheduledBefore);
+  });
+
+  it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async () => {
+    const { body: monitor } = await create(site);
+    const path = `/api/v1/monitors/${monitor.id}`;
+    const changeType = await api.request("PATCH", path, { auth: owner.token, body: { type: "tcp" } });
+    expect(changeType.status).toBe(400);
+    expect(changeType.body.details[0].path).toBe("type");
+    const foreign = await api.request("PATCH", path, { auth: owner.token, body: { tcp_port: 80 } });
+    expect(foreign.status).toBe(400);
+    const tooShort = await api.request("PATCH", path, { auth: owner.token, body: { interval_seconds: 5 } });
+    expect(tooShort.status).toBe(400);
+    expect((await api.request("GET", path, { auth: owner.token })).body.interval_seconds).toBe(30);
+
+    const patched = await api.request("PATCH", path, {
+      auth: owner.token,
+      body: { interval_seconds: 3600, url: "https://example.org/health", http_keyword: "ok" },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      interval_seconds: 3600,
+      url: "https://example.org/health",
+      http_keyword: "ok",
+    });
+    const entry = JSON.parse((await redis.hget(schedule.entriesKey, monitor.id))!);
+    expect(entry.intervalMs).toBe(3_600_000);
+    expect(entry.spec).toMatchObject({ url: "https://example.org/health", keyword: "ok" });
+  });
+
+  it("pause unschedules, resume reschedules, delete hides and unschedules", async () => {
+    const { body: monitor } = await create(site);
+    const path = `/api/v1/monitors/${monitor.id}`;
+    const paused = await api.request("POST", `${path}/pause`, { auth: owner.token });
+    expect(paused.body.status).toBe("paused");
+    expect(await schedule.nextDue(monitor.id)).toBeNull();
+    const resumed = await api.request("POST", `${path}/resume`, { auth: owner.token });
+    expect(resumed.body.paused).toBe(false);
+    expect(await schedule.nextDue(monitor.id)).not.toBeNull();
+    expect((await api.request("DELETE", path, { auth: owner.token })).status).toBe(204);
+    expect(await schedule.nextDue(monitor.id)).toBeNull();
+    expect(await redis.hexists(schedule.entriesKey, monitor.id)).toBe(0);
+    expect((await api.request("GET", path, { auth: owner.token })).status).toBe(404);
+    const list = await api.request("GET", "/api/v1/monitors?limit=200", { auth: owner.token });
+    expect(list.body.data.map((m: { id: string }) => m.id)).not.toContain(monitor.id);
+    // History is kept: the row is still there, only marked deleted.
+    expect(await api.deps.db.monitor.findUnique({ where: { id: monitor.id } })).not.toBeNull();
+  });
+
+  it("stores every type but schedules only those with an executor", async () => {
+    const res = await create({ type: "heartbeat", name: "nightly", heartbeat_schedule: "0 3 * * *" });
+    expect(res.status).toBe(201);
+    expect(res.body.heartbeat_url).toMatch(/\/api\/heartbeat\/[A-Za-z0-9_-]{32}$/);
+    expect(res.body.interval_seconds).toBeNull();
+    expect(await schedule.nextDue(res.body.id)).toBeNull();
+  });
+
+  it("filters by type, status and tag, pages with a cursor", async () => {
+    const tag = `t${Date.now()}`;
+    for (let i = 0; i < 3; i++) await create({ ...site, name: `s${i}`, tags: [tag] });
+    await create({ type: "tcp", name: "db", host: "db.example.com", tcp_port: 5432, tags: [tag] });
+    const http = await api.request("GET", `/api/v1/monitors?tag=${tag}&type=http&limit=2`, { auth: owner.token });
+    expect(http.body.data.map((m: { name: string }) => m.name)).toEqual(["s2", "s1"]);
+    const next = await api.request(
+      "GET",
+      `/api/v1/monitors?tag=${tag}&type=http&limit=2&cursor=${http.body.next_cursor}`,
+      {
+        auth: owner.token,
+      },
+    );
+    expect(next.body.data.map((m: { name: string }) => m.name)).toEqual(["s0"]);
+    expect(next.body.next_cursor).toBeNull();
+    const pending = await api.request("GET", `/api/v1/monitors?tag=${tag}&status=pending`, { auth: owner.token });
+    expect(pending.body.data).toHaveLength(4);
+    const bad = await api.request("GET", "/api/v1/monitors?status=sleepy&type=smoke", { auth: owner.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["status", "type"]);
+  });
+
+  it("lets a viewer read but not write, and hides other tenants' monitors", async () => {
+    const { body: monitor } = await create(site);
+    const viewer = await addUser(api, owner, "viewer");
+    expect((await api.request("GET", `/api/v1/monitors/${monitor.id}`, { auth: viewer.token })).status).toBe(200);
+    const write = await create(site, viewer);
+    expect(write.status).toBe(403);
+    const stranger = await signupOwner(api, "stranger");
+    for (const [method, suffix] of [
+      ["GET", ""],
+      ["PATCH", ""],
+      ["DELETE", ""],
+      ["POST", "/pause"],
+    ] as const) {
+      const res = await api.request(method, `/api/v1/monitors/${monitor.id}${suffix}`, {
+        auth: stranger.token,
+        ...(method === "PATCH" ? { body: { name: "mine" } } : {}),
+      });
+      expect(res.status, `${method} ${suffix}`).toBe(404);
+    }
+    expect((await api.request("GET", `/api/v1/monitors/${monitor.id}`, { auth: owner.token })).body.name).toBe("Site");
+  });
+});
