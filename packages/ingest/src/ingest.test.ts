@@ -1,0 +1,130 @@
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import type { ResultJob } from "@upfleet/queue";
+import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ResultIngest } from "./ingest.ts";
+
+let database: TestDatabase;
+let db: Db;
+let ingest: ResultIngest;
+let organizationId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  ingest = new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() });
+  organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+});
+afterAll(async () => {
+  await ingest.close();
+  await db.$disconnect();
+  await database.drop();
+});
+
+async function monitor(regions: string[], confirmations = 1) {
+  const id = newId("monitor");
+  await db.monitor.create({
+    data: {
+      id,
+      organizationId,
+      name: id,
+      type: "http",
+      settings: { url: "https://example.com" },
+      intervalSeconds: 60,
+      timeoutMs: 5000,
+      regions,
+      confirmations,
+      tags: [],
+    },
+  });
+  return id;
+}
+
+const T0 = Date.now() - 10 * 60_000;
+function result(monitorId: string, region: string, tick: number, status: "up" | "degraded" | "down"): ResultJob {
+  return {
+    monitorId,
+    organizationId,
+    region,
+    tick,
+    intervalMs: 60_000,
+    workerId: "wrk_test",
+    startedAt: tick + 5,
+    finishedAt: tick + 120,
+    result: {
+      status,
+      responseMs: status === "down" ? null : 115,
+      httpStatus: status === "down" ? 503 : 200,
+      error: status === "down" ? "status" : null,
+      message: null,
+      timings: { total: 115 },
+      details: {},
+    },
+  };
+}
+
+const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle({ data })));
+
+describe("result ingest", () => {
+  it("stores a result once however often it is delivered", async () => {
+    const id = await monitor(["eu"]);
+    const job = result(id, "eu", T0, "up");
+    await send([job, job]);
+    await send([job]);
+    expect(await db.checkResult.count({ where: { monitorId: id } })).toBe(1);
+    const rollups = await db.checkRollup.findMany({ where: { monitorId: id } });
+    expect(rollups.map((r) => [r.span, r.checks])).toEqual(
+      expect.arrayContaining([
+        [3600, 1],
+        [86_400, 1],
+      ]),
+    );
+    const stored = await db.monitor.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ status: "up", lastStatus: 200, lastResponseMs: 115 });
+  });
+
+  it("goes down when a majority of regions fail, once, with the cause", async () => {
+    const id = await monitor(["eu", "us", "ap"]);
+    await send([result(id, "eu", T0, "up"), result(id, "us", T0, "up"), result(id, "ap", T0, "up")]);
+    await send([
+      result(id, "eu", T0 + 60_000, "down"),
+      result(id, "us", T0 + 60_000, "down"),
+      result(id, "ap", T0 + 60_000, "up"),
+    ]);
+    await send([
+      result(id, "eu", T0 + 120_000, "down"),
+      result(id, "us", T0 + 120_000, "down"),
+      result(id, "ap", T0 + 120_000, "down"),
+    ]);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id } })).status).toBe("down");
+    const events = await db.monitorEvent.findMany({ where: { monitorId: id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "monitor.down", fromStatus: "up", toStatus: "down" });
+    expect(events[0]!.cause).toMatchObject({ error: "status", http_status: 503, failing_regions: ["eu", "us"] });
+  });
+
+  it("counts a region that has not reported as missing, not failing", async () => {
+    const id = await monitor(["eu", "us", "ap"]);
+    // The round's interval has passed: one failing report out of two is not a majority.
+    await send([result(id, "eu", T0, "down"), result(id, "us", T0, "up")]);
+    const stored = await db.monitor.findUniqueOrThrow({ where: { id } });
+    expect(stored.status).toBe("up");
+  });
+
+  it("waits for confirmations before going down", async () => {
+    const id = await monitor(["eu"], 3);
+    await send([result(id, "eu", T0, "up")]);
+    await send([result(id, "eu", T0 + 60_000, "down")]);
+    await send([result(id, "eu", T0 + 120_000, "down")]);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id } })).status).toBe("up");
+    await send([result(id, "eu", T0 + 180_000, "down")]);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id } })).status).toBe("down");
+    await send([result(id, "eu", T0 + 240_000, "up")]);
+    const events = await db.monitorEvent.findMany({ where: { monitorId: id }, orderBy: { tick: "asc" } });
+    expect(events.map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
+  });
+});

@@ -1,0 +1,50 @@
+import { checkResultSchema, checkSpecSchema } from "@upfleet/checks";
+import type { JobsOptions } from "bullmq";
+import { z } from "zod";
+import { checksQueueName, RESULTS_QUEUE } from "./names.ts";
+
+/** A check to run in one region for one tick. Everything the worker needs is here: it has no database. */
+export const CheckJob = z.object({
+  monitorId: z.string(),
+  organizationId: z.string(),
+  region: z.string(),
+  /** Scheduled time (epoch ms): identifies the round across regions. */
+  tick: z.number().int(),
+  intervalMs: z.number().int().positive(),
+  spec: checkSpecSchema,
+});
+export type CheckJob = z.output<typeof CheckJob>;
+
+/** A check's outcome, published by the worker with the same deterministic id as its check job. */
+export const ResultJob = z.object({
+  monitorId: z.string(),
+  organizationId: z.string(),
+  region: z.string(),
+  tick: z.number().int(),
+  intervalMs: z.number().int().positive(),
+  workerId: z.string(),
+  startedAt: z.number().int(),
+  finishedAt: z.number().int(),
+  result: checkResultSchema,
+});
+export type ResultJob = z.output<typeof ResultJob>;
+
+/** Retry policies, named once. */
+export const RETRY = {
+  /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
+  check: { attempts: 1 },
+  /** A result must reach PostgreSQL: retried with backoff through a database blip (~4 min in all). */
+  result: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
+} as const satisfies Record<string, JobsOptions>;
+
+/** Completed jobs are kept a few minutes: long enough to absorb a re-enqueue of the same id. */
+const KEEP = { removeOnComplete: { age: 300, count: 100_000 }, removeOnFail: { age: 86_400 } } as const;
+
+/** The queue catalog: where each job goes, how its payload is checked, how it is retried. */
+export const JOBS = {
+  check: { queue: checksQueueName, schema: CheckJob, options: { ...RETRY.check, ...KEEP } },
+  result: { queue: () => RESULTS_QUEUE, schema: ResultJob, options: { ...RETRY.result, ...KEEP } },
+} as const;
+
+/** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */
+export const CHECK_WORKER_LOCK_MS = 15_000;

@@ -1,0 +1,105 @@
+import type { Logger } from "@upfleet/logger";
+import { nextTickAfter } from "@upfleet/monitoring";
+import { type CheckJob, type DueEntry, JOBS, type ScheduleStore, tickJobId } from "@upfleet/queue";
+import type { Queue } from "bullmq";
+import { Counter, type Registry } from "prom-client";
+
+const BATCH = 2_000;
+const IDLE_POLL_MS = 100;
+
+export interface DispatcherDeps {
+  store: ScheduleStore;
+  /** The regional check queue (`checks-<region>`), created once per region. */
+  queueFor(region: string): Queue;
+  logger: Logger;
+  metrics: Registry;
+  /** Whether this process may dispatch now (it holds the leader lock). */
+  isLeader(): boolean;
+}
+
+/** The tick after the one just dispatched; when far behind (an outage), skip to the next tick ahead. */
+export function followingTick(due: DueEntry, nowMs: number): number {
+  const next = due.dueMs + due.entry.intervalMs;
+  return next > nowMs - due.entry.intervalMs ? next : nextTickAfter(due.entry.monitorId, due.entry.intervalMs, nowMs);
+}
+
+/**
+ * The one writer of check jobs: takes what is due from the schedule, enqueues one job per region
+ * with a deterministic id, then moves each monitor to its next tick. Enqueue-then-advance makes it
+ * at-least-once: after a crash in between, the same ids are enqueued again and BullMQ absorbs them.
+ */
+export class Dispatcher {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly dispatched: Counter<"region">;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.dispatched = new Counter({
+      name: "upfleet_checks_dispatched_total",
+      help: "Check jobs enqueued, by region",
+      labelNames: ["region"] as const,
+      registers: [deps.metrics],
+    });
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** One pass: dispatches what is due at `nowMs`; returns how many monitors it handled. */
+  async dispatchDue(nowMs = Date.now()): Promise<number> {
+    const due = await this.deps.store.peekDue(nowMs, BATCH);
+    if (due.length === 0) return 0;
+    const byRegion = new Map<string, { name: string; data: CheckJob; opts: object }[]>();
+    for (const { entry, dueMs } of due) {
+      for (const region of entry.regions) {
+        const data = {
+          monitorId: entry.monitorId,
+          organizationId: entry.organizationId,
+          region,
+          tick: dueMs,
+          intervalMs: entry.intervalMs,
+          spec: entry.spec as CheckJob["spec"],
+        };
+        const jobs = byRegion.get(region) ?? [];
+        jobs.push({
+          name: "check",
+          data,
+          opts: { ...JOBS.check.options, jobId: tickJobId(entry.monitorId, region, dueMs) },
+        });
+        byRegion.set(region, jobs);
+      }
+    }
+    await Promise.all(
+      [...byRegion].map(async ([region, jobs]) => {
+        await this.deps.queueFor(region).addBulk(jobs);
+        this.dispatched.inc({ region }, jobs.length);
+      }),
+    );
+    await this.deps.store.advance(
+      due.map((d) => ({ monitorId: d.entry.monitorId, fromMs: d.dueMs, toMs: followingTick(d, nowMs) })),
+    );
+    return due.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let handled = 0;
+      if (this.deps.isLeader()) {
+        try {
+          handled = await this.dispatchDue();
+        } catch (error) {
+          this.deps.logger.error({ err: error }, "dispatch failed; retrying");
+        }
+      }
+      // A full batch means more is due right now; otherwise poll again shortly.
+      if (handled < BATCH) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+    }
+  }
+}
