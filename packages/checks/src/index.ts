@@ -1,0 +1,3 @@
+export * from "./expected-status.ts";
+export * from "./result.ts";
+export * from "./spec.ts";

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+export const CHECK_STATUSES = ["up", "degraded", "down"] as const;
+
+/** Why a check failed, as stored in check history and sent in alerts (`error` in the API). */
+export const ERROR_CLASSES = [
+  "timeout",
+  "dns",
+  "connection_refused",
+  "connection_reset",
+  "tls",
+  "status",
+  "keyword",
+  "blocked_address",
+  "too_many_redirects",
+  "invalid_response",
+  "unknown",
+] as const;
+
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+const ms = z.number().nonnegative();
+
+/** Phase durations in milliseconds; a phase that did not happen (e.g. dns on a reused socket) is absent. */
+export const checkTimingsSchema = z.object({
+  dns: ms.optional(),
+  connect: ms.optional(),
+  tls: ms.optional(),
+  firstByte: ms.optional(),
+  total: ms.optional(),
+});
+
+/** One check's outcome; results travel through the `results` queue and are parsed when dequeued. */
+export const checkResultSchema = z.object({
+  status: z.enum(CHECK_STATUSES),
+  responseMs: ms.nullable(),
+  httpStatus: z.number().int().nullable(),
+  error: z.enum(ERROR_CLASSES).nullable(),
+  message: z.string().nullable(),
+  timings: checkTimingsSchema,
+  details: z.record(z.string(), z.unknown()),
+});
+
+export type CheckTimings = z.output<typeof checkTimingsSchema>;
+export type CheckResult = z.output<typeof checkResultSchema>;

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { expectedStatusSchema } from "./expected-status.ts";
+
+/*
+ * The check a worker runs, as carried in a `checks:<region>` job (camelCase, built by the API from the
+ * monitor). Parsed when dequeued. Defaults mirror the API's, so a job from an older producer that omits
+ * a newer field still runs the way the monitor was meant to.
+ */
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+
+const timeoutMs = z.number().int().min(1).max(300_000);
+const thresholdMs = z.number().int().min(1).max(300_000).nullable().default(null);
+
+export const httpCheckSpecSchema = z.object({
+  type: z.literal("http"),
+  url: z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }),
+  method: z.enum(HTTP_METHODS).default("GET"),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().nullable().default(null),
+  timeoutMs,
+  expectedStatus: expectedStatusSchema.default("200-299"),
+  keyword: z.string().min(1).nullable().default(null),
+  keywordNegate: z.boolean().default(false),
+  responseTimeThresholdMs: thresholdMs,
+  followRedirects: z.boolean().default(true),
+  verifyTls: z.boolean().default(true),
+});
+
+export const tcpCheckSpecSchema = z.object({
+  type: z.literal("tcp"),
+  /** A name or an IP literal; IPv6 may come bracketed ("[::1]"). */
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65535),
+  timeoutMs,
+  responseTimeThresholdMs: thresholdMs,
+});
+
+// A new check type: add its schema here and to this union, then one executor file and its registry line.
+export const checkSpecSchema = z.discriminatedUnion("type", [httpCheckSpecSchema, tcpCheckSpecSchema]);
+
+export type HttpCheckSpec = z.output<typeof httpCheckSpecSchema>;
+export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
+export type CheckSpec = z.output<typeof checkSpecSchema>;
+/** What a producer may send: fields with defaults can be left out. */
+export type CheckSpecInput = z.input<typeof checkSpecSchema>;
+export type CheckType = CheckSpec["type"];
