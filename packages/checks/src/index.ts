@@ -5,11 +5,9 @@ import type { CheckResult } from "./result.ts";
 import type { CheckSpec, CheckType } from "./spec.ts";
 import { createTcpExecutor } from "./tcp.ts";
 
+export * from "./contracts.ts";
 export type { Executor, ExecutorDeps, ExecutorFactory, RunContext } from "./executor.ts";
-export * from "./expected-status.ts";
 export { BODY_LIMIT_BYTES, MAX_REDIRECTS } from "./http.ts";
-export * from "./result.ts";
-export * from "./spec.ts";
 
 /** One executor per check type. A new type is one file exporting its factory and one line here. */
 const registry: { [T in CheckType]: ExecutorFactory<T> } = {

@@ -1,0 +1,5 @@
+// The data contracts alone (spec, result, expected status), for code that only validates or builds
+// queue payloads — the API, packages/queue — so it does not load got and the executors.
+export * from "./expected-status.ts";
+export * from "./result.ts";
+export * from "./spec.ts";
