@@ -1,12 +1,19 @@
 import type { Db } from "@upfleet/db";
+import { ResultIngest } from "@upfleet/ingest";
 import type { Logger } from "@upfleet/logger";
+import { bullPrefix, checksQueueName, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
+import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
+import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import cron from "node-cron";
+import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
 
 export interface AlerterDeps {
   db: Db;
   redis: Redis;
   logger: Logger;
+  metrics: Registry;
 }
 
 export interface RunningAlerter {
@@ -14,11 +21,81 @@ export interface RunningAlerter {
   stop(): Promise<void>;
 }
 
+const LEASE_MS = 10_000;
+const RENEW_EVERY_MS = 3_000;
+const RESULTS_CONCURRENCY = 1_000;
+
 /**
- * The seam where the alerter will consume `results` and deliver notifications. Nothing is
- * consumed yet; it only announces itself.
+ * The alerter: consumes `results` (every instance), and, in the one instance holding the scheduler
+ * lease, dispatches due checks and reconciles Redis's schedule with PostgreSQL at start, whenever
+ * it takes the lease, and every minute.
  */
-export function startAlerter(_config: AlerterConfig, deps: AlerterDeps): RunningAlerter {
-  deps.logger.info("alerter started");
-  return { stop: async () => {} };
+export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningAlerter {
+  const { db, redis, logger, metrics } = deps;
+  const prefix = bullPrefix(config.REDIS_PREFIX);
+  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const queues = new Map<string, Queue>();
+  const queueFor = (region: string) => {
+    let queue = queues.get(region);
+    if (!queue) {
+      queue = new Queue(checksQueueName(region), { connection, prefix });
+      queues.set(region, queue);
+    }
+    return queue;
+  };
+  const store = new ScheduleStore(redis, config.REDIS_PREFIX);
+  const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
+  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld });
+
+  const reconcile = () =>
+    reconcileSchedules(db, store, logger).catch((error: unknown) =>
+      logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
+    );
+  const holdLease = async () => {
+    const had = lease.isHeld;
+    // Taking the lease (at start, after another alerter died, after Redis lost it) means the
+    // schedule may be missing: rebuild it before dispatching.
+    if ((await lease.acquire()) && !had) {
+      logger.info("scheduler lease taken");
+      await reconcile();
+    }
+  };
+  void holdLease();
+  const leaseTimer = setInterval(() => void holdLease(), RENEW_EVERY_MS);
+  const minutely = cron.schedule("* * * * *", async () => {
+    if (lease.isHeld) await reconcile();
+  });
+  dispatcher.start();
+
+  const ingest = new ResultIngest({ db, logger, metrics });
+  const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
+  consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
+  consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
+
+  new Gauge({
+    name: "upfleet_queue_depth",
+    help: "Check jobs waiting, by region",
+    labelNames: ["region"] as const,
+    registers: [metrics],
+    async collect() {
+      for (const region of config.REGIONS) {
+        const counts = await queueFor(region).getJobCounts("wait", "prioritized");
+        this.set({ region }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
+      }
+    },
+  });
+  logger.info({ regions: config.REGIONS }, "alerter started");
+
+  return {
+    async stop() {
+      clearInterval(leaseTimer);
+      await minutely.stop();
+      await dispatcher.stop();
+      await consumer.close();
+      await ingest.close();
+      await lease.release();
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      connection.disconnect();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { baseEnv, databaseEnv, port } from "@upfleet/config";
+import { baseEnv, databaseEnv, port, regionList } from "@upfleet/config";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -8,6 +8,8 @@ export const AlerterEnv = z.object({
   ...baseEnv,
   ...databaseEnv,
   HEALTH_PORT: port(ALERTER_HEALTH_PORT),
+  /** The deployment's regions: the alerter reports each region's queue depth. */
+  REGIONS: regionList("local"),
 });
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;

@@ -23,17 +23,18 @@ redis.on("ready", () => {
   redisDown = false;
 });
 
+const metrics = createMetricsRegistry("alerter");
 const health = await startHealthServer({
   port: config.HEALTH_PORT,
   probes: [postgresProbe(db), redisProbe(redis)],
-  metrics: createMetricsRegistry("alerter"),
+  metrics,
 }).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot serve health checks on HEALTH_PORT ${config.HEALTH_PORT}`);
   process.exit(1);
 });
 logger.info({ port: (health.address() as AddressInfo).port }, "health server listening");
 
-const alerter = startAlerter(config, { db, redis, logger });
+const alerter = startAlerter(config, { db, redis, logger, metrics });
 
 onShutdown(logger, async () => {
   await alerter.stop();

@@ -21,22 +21,28 @@ redis.on("ready", () => {
   redisDown = false;
 });
 
+const metrics = createMetricsRegistry("worker");
 const health = await startHealthServer({
   port: config.HEALTH_PORT,
   probes: [redisProbe(redis)],
-  metrics: createMetricsRegistry("worker"),
+  metrics,
 }).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot serve health checks on HEALTH_PORT ${config.HEALTH_PORT}`);
   process.exit(1);
 });
 logger.info({ port: (health.address() as AddressInfo).port }, "health server listening");
 
-const worker = startWorker(config, { redis, logger });
+const worker = startWorker(config, { redis, logger, metrics });
 
-onShutdown(logger, async () => {
-  await worker.stop();
-  await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
-  // QUIT would wait in the offline queue while Redis is away; then there is nothing to flush anyway.
-  if (redis.status === "ready") await redis.quit();
-  else redis.disconnect();
-});
+// Checks in flight may take up to their timeout (≤ 60 s) to finish before we exit.
+onShutdown(
+  logger,
+  async () => {
+    await worker.stop();
+    await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
+    // QUIT would wait in the offline queue while Redis is away; then there is nothing to flush anyway.
+    if (redis.status === "ready") await redis.quit();
+    else redis.disconnect();
+  },
+  70_000,
+);

@@ -1,25 +1,134 @@
+import { hostname } from "node:os";
+import { createCheckRunner } from "@upfleet/checks";
+import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
+import { createOutboundGuard } from "@upfleet/outbound";
+import {
+  bullPrefix,
+  CHECK_WORKER_LOCK_MS,
+  checksQueueName,
+  FleetRegistry,
+  JOBS,
+  RESULTS_QUEUE,
+  tickJobId,
+} from "@upfleet/queue";
+import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { Counter, Histogram, type Registry } from "prom-client";
 import type { WorkerConfig } from "./config.ts";
+
+export const WORKER_VERSION = "0.1.0";
+const REPORT_EVERY_MS = 5_000;
+/** A job older than this many intervals is stale: its round is long decided, the next tick is due. */
+const STALE_AFTER_INTERVALS = 2;
 
 export interface WorkerDeps {
   redis: Redis;
   logger: Logger;
+  metrics: Registry;
 }
 
 export interface RunningWorker {
+  id: string;
   /** Stops taking jobs and waits for those in flight. */
   stop(): Promise<void>;
 }
 
-/** The queue this worker serves; one per region. */
-export const checksQueueName = (region: string) => `checks:${region}`;
-
 /**
- * The seam where the worker will consume `checks:<region>` (BullMQ, `CONCURRENCY` jobs at once).
- * Check execution is not built yet, so for now it only announces what it would serve.
+ * Consumes `checks-<region>`: runs each check and publishes its result under the job's own
+ * deterministic id. A worker killed mid-check loses nothing: BullMQ hands its job to another worker
+ * once the lock expires, and a second result for the same tick is absorbed by its id.
  */
 export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
-  deps.logger.info({ queue: checksQueueName(config.REGION), concurrency: config.CONCURRENCY }, "worker started");
-  return { stop: async () => {} };
+  const id = newId("worker");
+  const prefix = bullPrefix(config.REDIS_PREFIX);
+  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const runner = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: config.OUTBOUND_ALLOW_CIDRS }) });
+  const results = new Queue(RESULTS_QUEUE, { connection, prefix });
+  const registry = new FleetRegistry(deps.redis, config.REDIS_PREFIX);
+  const startedAt = new Date().toISOString();
+  const outcomes = new Counter({
+    name: "upfleet_worker_checks_total",
+    help: "Checks run by this worker, by outcome (skipped: stale on arrival)",
+    labelNames: ["region", "outcome"] as const,
+    registers: [deps.metrics],
+  });
+  const lag = new Histogram({
+    name: "upfleet_worker_schedule_lag_seconds",
+    help: "Check start minus its scheduled tick",
+    labelNames: ["region"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [deps.metrics],
+  });
+
+  const runCheck = async (job: Job) => {
+    const check = JOBS.check.schema.parse(job.data);
+    const started = Date.now();
+    if (started - check.tick > STALE_AFTER_INTERVALS * check.intervalMs) {
+      outcomes.inc({ region: check.region, outcome: "skipped" });
+      return;
+    }
+    lag.observe({ region: check.region }, Math.max(0, started - check.tick) / 1000);
+    const result = await runner.run(check.spec);
+    outcomes.inc({ region: check.region, outcome: result.status });
+    await results.add(
+      "result",
+      {
+        monitorId: check.monitorId,
+        organizationId: check.organizationId,
+        region: check.region,
+        tick: check.tick,
+        intervalMs: check.intervalMs,
+        workerId: id,
+        startedAt: started,
+        finishedAt: Date.now(),
+        result,
+      },
+      { ...JOBS.result.options, jobId: tickJobId(check.monitorId, check.region, check.tick) },
+    );
+  };
+
+  const worker = new Worker(checksQueueName(config.REGION), runCheck, {
+    connection,
+    prefix,
+    concurrency: config.CONCURRENCY,
+    lockDuration: CHECK_WORKER_LOCK_MS,
+    maxStalledCount: 2,
+  });
+  worker.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
+  worker.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));
+
+  let inFlight = 0;
+  worker.on("active", () => inFlight++);
+  worker.on("completed", () => inFlight--);
+  worker.on("failed", () => inFlight--);
+  const report = () =>
+    registry
+      .report({
+        id,
+        region: config.REGION,
+        hostname: hostname(),
+        version: WORKER_VERSION,
+        concurrency: config.CONCURRENCY,
+        in_flight: Math.max(0, inFlight),
+        started_at: startedAt,
+        last_seen_at: new Date().toISOString(),
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, "could not report to the fleet registry"));
+  void report();
+  const reporter = setInterval(report, REPORT_EVERY_MS);
+  deps.logger.info({ id, queue: checksQueueName(config.REGION), concurrency: config.CONCURRENCY }, "worker started");
+
+  return {
+    id,
+    async stop() {
+      clearInterval(reporter);
+      // close() stops fetching and waits for the checks in flight (each bounded by its timeout).
+      await worker.close();
+      await results.close();
+      runner.close();
+      await registry.remove(id).catch(() => undefined);
+      connection.disconnect();
+    },
+  };
 }

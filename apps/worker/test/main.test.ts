@@ -29,7 +29,7 @@ afterAll(() => redis.cleanup());
 describe("worker process", () => {
   it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
     const app = await start();
-    await app.waitForLog((e) => e.msg === "worker started" && e.queue === "checks:eu-west" && e.concurrency === 7);
+    await app.waitForLog((e) => e.msg === "worker started" && e.queue === "checks-eu-west" && e.concurrency === 7);
 
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${app.url}/readyz`);

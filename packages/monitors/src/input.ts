@@ -1,3 +1,4 @@
+import { expectedStatusSchema } from "@upfleet/checks/contracts";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
@@ -19,21 +20,7 @@ const Tag = z.string().trim().min(1).max(50);
 const RegionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "is not a region name");
 const ThresholdMs = z.number().int().min(1).max(300_000);
 
-/** "200-299", "200,301", "200-299,418": codes 100–599, ranges low-high. */
-const ExpectedStatus = z
-  .string()
-  .max(200)
-  .refine(
-    (value) =>
-      value.split(",").every((part) => {
-        const match = /^\s*(\d{3})(?:\s*-\s*(\d{3}))?\s*$/.exec(part);
-        if (!match) return false;
-        const low = Number(match[1]);
-        const high = Number(match[2] ?? match[1]);
-        return low >= 100 && high <= 599 && low <= high;
-      }),
-    'must be status codes or ranges, e.g. "200-299" or "200,301"',
-  );
+const ExpectedStatus = expectedStatusSchema.max(200);
 
 export const commonFields = {
   name: z.string().trim().min(1).max(200),

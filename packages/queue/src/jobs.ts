@@ -1,4 +1,4 @@
-import { checkResultSchema, checkSpecSchema } from "@upfleet/checks";
+import { checkResultSchema, checkSpecSchema } from "@upfleet/checks/contracts";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 import { checksQueueName, RESULTS_QUEUE } from "./names.ts";

@@ -1,0 +1,63 @@
+import type { Db } from "@upfleet/db";
+import { type AppProcess, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Services, seedDatabase, startAlerter, startTarget, startWorker } from "./support.ts";
+
+let database: TestDatabase;
+let db: Db;
+let seed: Awaited<ReturnType<typeof seedDatabase>>;
+let target: Awaited<ReturnType<typeof startTarget>>;
+const redis = createTestRedis();
+const apps: AppProcess[] = [];
+let services: Services;
+
+beforeAll(async () => {
+  seed = await seedDatabase();
+  ({ database, db } = seed);
+  target = await startTarget();
+  services = { databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
+});
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.stop("SIGKILL")));
+  await target.close();
+  await db.$disconnect();
+  await database.drop();
+  await redis.cleanup();
+});
+
+describe("the check pipeline on real processes", () => {
+  it("schedules a monitor from the database, checks it, stores results and follows its state", async () => {
+    const monitor = await seed.httpMonitor(`${target.url}/pipeline`);
+    apps.push(await startAlerter(services), await startWorker(services));
+
+    // The reconciler finds the monitor in PostgreSQL; its ticks are then checked every 10 s.
+    const up = await waitFor(
+      async () => {
+        const m = await db.monitor.findUniqueOrThrow({ where: { id: monitor.id } });
+        return m.status === "up" ? m : null;
+      },
+      { timeoutMs: 25_000, what: "monitor up" },
+    );
+    expect(up.lastStatus).toBe(200);
+    expect(up.lastResponseMs).not.toBeNull();
+    const first = await db.checkResult.findFirstOrThrow({ where: { monitorId: monitor.id } });
+    // The tick lies on the monitor's grid and the check ran shortly after it.
+    expect(first.checkedAt.getTime() - first.tick.getTime()).toBeLessThan(5_000);
+    expect(first.details).toMatchObject({ timings: expect.any(Object) });
+
+    target.behave({ status: 503 });
+    const event = await waitFor(() => db.monitorEvent.findFirst({ where: { monitorId: monitor.id } }), {
+      timeoutMs: 25_000,
+      what: "monitor.down event",
+    });
+    expect(event).toMatchObject({ type: "monitor.down", fromStatus: "up", toStatus: "down" });
+    expect(event.cause).toMatchObject({ error: "status", http_status: 503 });
+    target.behave({ status: 200 });
+
+    // Each tick is stored once, and the rollups count every stored check.
+    const results = await db.checkResult.findMany({ where: { monitorId: monitor.id } });
+    expect(new Set(results.map((r) => r.tick.getTime())).size).toBe(results.length);
+    const hourly = await db.checkRollup.findMany({ where: { monitorId: monitor.id, span: 3600 } });
+    expect(hourly.reduce((n, r) => n + r.checks, 0)).toBeGreaterThanOrEqual(results.length);
+  });
+});
