@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { hasPrefix, newId } from "./index.ts";
+
+describe("newId", () => {
+  it("is the prefix and a lower-case ULID", () => {
+    const id = newId("monitor");
+    expect(id).toMatch(/^mon_[0-9a-hjkmnp-tv-z]{26}$/);
+    expect(hasPrefix("monitor", id)).toBe(true);
+  });
+
+  it("is unique and sorts by creation, past the random pool's refills", () => {
+    const ids = Array.from({ length: 20_000 }, () => newId("request"));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
