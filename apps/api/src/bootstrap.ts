@@ -2,8 +2,9 @@ import { createSessionTokens } from "@upfleet/accounts";
 import { createDb } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
-import { ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
 import { createMetricsRegistry } from "@upfleet/runtime";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { resolveAppSecret } from "./app-secret.ts";
 import { Authenticator } from "./auth/authenticator.ts";
@@ -60,6 +61,15 @@ export async function createApiDeps(
     logger,
   });
   authenticator.start();
+  const queues = new Map<string, Queue>();
+  const queueFor = (region: string) => {
+    let queue = queues.get(region);
+    if (!queue) {
+      queue = new Queue(checksQueueName(region), { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
+      queues.set(region, queue);
+    }
+    return queue;
+  };
   const deps: ApiDeps = {
     config,
     db,
@@ -73,6 +83,7 @@ export async function createApiDeps(
       { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
       config.RATE_LIMIT_PLANS,
     ),
+    fleet: { registry: new FleetRegistry(redis, config.REDIS_PREFIX), queueFor },
     monitors: {
       db,
       schedule: new ScheduleSync(new ScheduleStore(redis, config.REDIS_PREFIX), (error, monitorId) =>
@@ -87,6 +98,7 @@ export async function createApiDeps(
     deps,
     close: async () => {
       await authenticator.stop();
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
       subscriber.disconnect();
       redis.disconnect();
       await db.$disconnect();

@@ -2,6 +2,7 @@ import type { SessionTokens } from "@upfleet/accounts";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
+import type { FleetRegistry, QueueStats } from "@upfleet/queue";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./auth/authenticator.ts";
@@ -19,6 +20,8 @@ export interface ApiDeps {
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   planLimits(plan: string): RateLimits;
+  /** The fleet as workers report it in Redis, and the regional check queues. */
+  fleet: { registry: FleetRegistry; queueFor(region: string): QueueStats };
   /** The monitors service's dependencies (database, schedule sync, deployment policy). */
   monitors: MonitorDeps;
   version: string;

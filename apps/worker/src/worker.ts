@@ -94,6 +94,8 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     concurrency: config.CONCURRENCY,
     lockDuration: CHECK_WORKER_LOCK_MS,
     maxStalledCount: 2,
+    // Per-minute completion counts, kept in Redis for a day: /regions reads checks per minute here.
+    metrics: { maxDataPoints: 24 * 60 },
   });
   worker.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
   worker.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));

@@ -53,3 +53,48 @@ export class FleetRegistry {
     return records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as WorkerInfo);
   }
 }
+
+export interface RegionInfo {
+  name: string;
+  workers: number;
+  queue_depth: number;
+  oldest_job_age_ms: number | null;
+  checks_per_minute: number;
+}
+
+/** The minimal view of a BullMQ queue this needs (keeps the function easy to read and to feed). */
+export interface QueueStats {
+  getJobCounts(...types: ("wait" | "prioritized")[]): Promise<Record<string, number>>;
+  getJobs(types: "wait"[], start: number, end: number, asc: boolean): Promise<({ timestamp: number } | undefined)[]>;
+  getMetrics(type: "completed", start: number, end: number): Promise<{ data: number[] }>;
+}
+
+/**
+ * Per region: live workers, jobs waiting, how long the oldest has waited and checks done in the
+ * last minute (from the workers' BullMQ metrics). A growing depth or age says "add workers here".
+ */
+export async function regionOverview(
+  regions: string[],
+  workers: WorkerInfo[],
+  queueFor: (region: string) => QueueStats,
+  now = Date.now(),
+): Promise<RegionInfo[]> {
+  const names = [...new Set([...regions, ...workers.map((w) => w.region)])];
+  return Promise.all(
+    names.map(async (name) => {
+      const queue = queueFor(name);
+      const [counts, [oldest], metrics] = await Promise.all([
+        queue.getJobCounts("wait", "prioritized"),
+        queue.getJobs(["wait"], 0, 0, true),
+        queue.getMetrics("completed", 0, 0),
+      ]);
+      return {
+        name,
+        workers: workers.filter((w) => w.region === name).length,
+        queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
+        oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
+        checks_per_minute: metrics.data[0] ?? 0,
+      };
+    }),
+  );
+}

@@ -1,4 +1,11 @@
-export { FleetRegistry, WORKER_TTL_MS, type WorkerInfo } from "./fleet.ts";
+export {
+  FleetRegistry,
+  type QueueStats,
+  type RegionInfo,
+  regionOverview,
+  WORKER_TTL_MS,
+  type WorkerInfo,
+} from "./fleet.ts";
 export { CHECK_WORKER_LOCK_MS, CheckJob, JOBS, RETRY, ResultJob } from "./jobs.ts";
 export { LeaderLock } from "./leader-lock.ts";
 export { bullPrefix, checksQueueName, RESULTS_QUEUE, tickJobId } from "./names.ts";

@@ -4,15 +4,19 @@ import { loginRoute } from "./auth/login.ts";
 import { signupRoute } from "./auth/signup.ts";
 import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
 import { openApiRoute } from "./docs/openapi.ts";
+import { regionsRoute } from "./fleet/regions.ts";
+import { workersRoute } from "./fleet/workers.ts";
 import { createKeyRoute } from "./keys/create.ts";
 import { deleteKeyRoute } from "./keys/delete.ts";
 import { listKeysRoute } from "./keys/list.ts";
+import { listChecksRoute } from "./monitors/checks.ts";
 import { createMonitorRoute } from "./monitors/create.ts";
 import { deleteMonitorRoute } from "./monitors/delete.ts";
 import { getMonitorRoute } from "./monitors/get.ts";
 import { listMonitorsRoute } from "./monitors/list.ts";
 import { pauseMonitorRoute, resumeMonitorRoute } from "./monitors/pause.ts";
 import { updateMonitorRoute } from "./monitors/update.ts";
+import { uptimeRoute } from "./monitors/uptime.ts";
 import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
@@ -36,6 +40,10 @@ export const routes: AnyRoute[] = [
   deleteMonitorRoute,
   pauseMonitorRoute,
   resumeMonitorRoute,
+  listChecksRoute,
+  uptimeRoute,
+  regionsRoute,
+  workersRoute,
   openApiRoute,
   explorerRoute,
   explorerInitRoute,

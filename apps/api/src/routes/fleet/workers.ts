@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { defineRoute } from "../../http/route.ts";
+import { Timestamp } from "../../http/schemas.ts";
+
+const WorkerBody = z
+  .object({
+    id: z.string(),
+    region: z.string(),
+    hostname: z.string(),
+    version: z.string(),
+    concurrency: z.number().int(),
+    in_flight: z.number().int(),
+    started_at: Timestamp,
+    last_seen_at: Timestamp,
+  })
+  .meta({ id: "Worker" });
+
+export const workersRoute = defineRoute({
+  method: "get",
+  path: "/workers",
+  summary: "Live check workers (seen in the last 20 s)",
+  tag: "Fleet",
+  access: { scope: "fleet:read" },
+  responses: { 200: { description: "Workers", schema: z.array(WorkerBody) } },
+  handle: async ({ deps }) => ({ status: 200, body: await deps.fleet.registry.list() }),
+});

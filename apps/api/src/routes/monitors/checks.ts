@@ -1,0 +1,49 @@
+import { listChecks } from "@upfleet/monitors";
+import { z } from "zod";
+import { defineRoute } from "../../http/route.ts";
+import { listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
+import { MonitorParams } from "./schema.ts";
+
+const CheckItem = z
+  .object({
+    id: z.string(),
+    timestamp: Timestamp,
+    tick: Timestamp.meta({ description: "The scheduled time this check belongs to" }),
+    region: z.string(),
+    status: z.enum(["up", "degraded", "down"]),
+    response_ms: z.number().int().nullable(),
+    http_status: z.number().int().nullable(),
+    error: z.string().nullable(),
+    message: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "CheckResult" });
+
+const ChecksQuery = PageQuery.extend({
+  region: z.string().max(32).optional(),
+  status: z.enum(["up", "degraded", "down"]).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+  until: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+});
+
+export const listChecksRoute = defineRoute({
+  method: "get",
+  path: "/monitors/:id/checks",
+  summary: "A monitor's check history, newest first",
+  tag: "Monitors",
+  access: { scope: "monitors:read" },
+  params: MonitorParams,
+  entity: "Monitor",
+  query: ChecksQuery,
+  responses: { 200: { description: "Checks", schema: listOf(CheckItem, "CheckResultList") } },
+  handle: async ({ params, query, principal, deps }) => {
+    const { cursor, limit, ...filters } = query;
+    return { status: 200, body: await listChecks(deps.db, principal, params.id, filters, { cursor, limit }) };
+  },
+});

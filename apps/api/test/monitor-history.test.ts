@@ -1,0 +1,167 @@
+import { ResultIngest } from "@upfleet/ingest";
+import { createLogger } from "@upfleet/logger";
+import { bullPrefix, checksQueueName, FleetRegistry, type ResultJob } from "@upfleet/queue";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let owner: TestUser;
+let monitorId: string;
+let ingest: ResultIngest;
+const HOUR = 3_600_000;
+
+function result(tick: number, region: string, status: "up" | "down", responseMs: number): ResultJob {
+  return {
+    monitorId,
+    organizationId: owner.organizationId,
+    region,
+    tick,
+    intervalMs: 60_000,
+    workerId: "wrk_test",
+    startedAt: tick,
+    finishedAt: tick + responseMs,
+    result: {
+      status,
+      responseMs: status === "up" ? responseMs : null,
+      httpStatus: status === "up" ? 200 : 500,
+      error: status === "up" ? null : "status",
+      message: null,
+      timings: { total: responseMs },
+      details: {},
+    },
+  };
+}
+
+beforeAll(async () => {
+  api = await startTestApi({ REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true" });
+  owner = await signupOwner(api);
+  const created = await api.request("POST", "/api/v1/monitors", {
+    auth: owner.token,
+    body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },
+  });
+  monitorId = created.body.id;
+  ingest = new ResultIngest({ db: api.deps.db, logger: createLogger("test", "silent"), metrics: new Registry() });
+  const now = Date.now();
+  // Three hours of history: 10 checks an hour in eu-west, one failing, plus one us-east check 2 days ago.
+  const jobs: ResultJob[] = [];
+  for (let h = 0; h < 3; h++) {
+    for (let i = 0; i < 10; i++) {
+      jobs.push(result(now - h * HOUR - (i + 1) * 60_000, "eu-west", h === 1 && i === 0 ? "down" : "up", 100 + i * 10));
+    }
+  }
+  jobs.push(result(now - 48 * HOUR, "us-east", "up", 900));
+  await Promise.all(jobs.map((data) => ingest.handle({ data })));
+});
+afterAll(async () => {
+  await ingest.close();
+  await api.close();
+});
+
+const get = (path: string, user = owner) => api.request("GET", path, { auth: user.token });
+
+describe("check history", () => {
+  it("lists checks newest first with filters and a cursor", async () => {
+    const all = await get(`/api/v1/monitors/${monitorId}/checks?limit=200`);
+    expect(all.status).toBe(200);
+    expect(all.body.data).toHaveLength(31);
+    expect(all.body.data[0]).toMatchObject({
+      region: expect.any(String),
+      status: expect.any(String),
+      details: expect.any(Object),
+    });
+    const down = await get(`/api/v1/monitors/${monitorId}/checks?status=down`);
+    expect(down.body.data).toHaveLength(1);
+    expect(down.body.data[0]).toMatchObject({ http_status: 500, error: "status", response_ms: null });
+    const us = await get(`/api/v1/monitors/${monitorId}/checks?region=us-east`);
+    expect(us.body.data.map((c: { region: string }) => c.region)).toEqual(["us-east"]);
+    const since = new Date(Date.now() - HOUR).toISOString();
+    const recent = await get(`/api/v1/monitors/${monitorId}/checks?since=${since}`);
+    expect(recent.body.data).toHaveLength(10);
+    const page1 = await get(`/api/v1/monitors/${monitorId}/checks?limit=20`);
+    const page2 = await get(`/api/v1/monitors/${monitorId}/checks?limit=20&cursor=${page1.body.next_cursor}`);
+    expect(page2.body.data).toHaveLength(11);
+    expect(page2.body.next_cursor).toBeNull();
+    const ids = new Set([...page1.body.data, ...page2.body.data].map((c: { id: string }) => c.id));
+    expect(ids.size).toBe(31);
+  });
+
+  it("rejects bad filters", async () => {
+    const res = await get(`/api/v1/monitors/${monitorId}/checks?status=maybe&since=yesterday&limit=0`);
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["limit", "since", "status"]);
+  });
+});
+
+describe("uptime", () => {
+  it("reports 24h from hourly rollups, with p95 and a bucket per hour", async () => {
+    const res = await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ period: "24h", total_checks: 30, failed_checks: 1, uptime_percent: 96.67 });
+    expect(res.body.history).toHaveLength(24);
+    expect(res.body.history.reduce((n: number, b: { checks: number }) => n + b.checks, 0)).toBe(30);
+    expect(res.body.p95_response_ms).toBeGreaterThan(150);
+    expect(res.body.p95_response_ms).toBeLessThanOrEqual(200);
+    expect(res.body.avg_response_ms).toBeGreaterThan(100);
+  });
+
+  it("reports 7d hourly and 30d/90d daily, counting older checks", async () => {
+    const week = await get(`/api/v1/monitors/${monitorId}/uptime?period=7d`);
+    expect(week.body.history).toHaveLength(168);
+    expect(week.body.total_checks).toBe(31);
+    const month = await get(`/api/v1/monitors/${monitorId}/uptime?period=30d`);
+    expect(month.body.history).toHaveLength(30);
+    expect(month.body.total_checks).toBe(31);
+    expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=90d`)).body.history).toHaveLength(90);
+    expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=1y`)).status).toBe(400);
+  });
+
+  it("shows the 24h figures on the monitor itself", async () => {
+    const monitor = await get(`/api/v1/monitors/${monitorId}`);
+    expect(monitor.body).toMatchObject({ uptime_24h: 96.67, status: "up" });
+    expect(monitor.body.avg_response_ms).toBeGreaterThan(100);
+  });
+
+  it("is not found across tenants", async () => {
+    const stranger = await signupOwner(api, "stranger");
+    expect((await get(`/api/v1/monitors/${monitorId}/uptime`, stranger)).status).toBe(404);
+    expect((await get(`/api/v1/monitors/${monitorId}/checks`, stranger)).status).toBe(404);
+  });
+});
+
+describe("fleet", () => {
+  it("lists live workers and each region's queue", async () => {
+    const redis = new Redis(api.redis.url);
+    const registry = new FleetRegistry(redis, api.redis.prefix);
+    const now = new Date().toISOString();
+    await registry.report({
+      id: "wrk_a",
+      region: "eu-west",
+      hostname: "host-a",
+      version: "0.1.0",
+      concurrency: 50,
+      in_flight: 3,
+      started_at: now,
+      last_seen_at: now,
+    });
+    const queue = new Queue(checksQueueName("us-east"), { connection: redis, prefix: bullPrefix(api.redis.prefix) });
+    await queue.add("check", { waiting: true });
+    try {
+      const workers = await get("/api/v1/workers");
+      expect(workers.body).toEqual([expect.objectContaining({ id: "wrk_a", region: "eu-west", in_flight: 3 })]);
+      const regions = await get("/api/v1/regions");
+      expect(regions.status).toBe(200);
+      const byName = Object.fromEntries(regions.body.map((r: { name: string }) => [r.name, r]));
+      expect(byName["eu-west"]).toMatchObject({ workers: 1, queue_depth: 0, oldest_job_age_ms: null });
+      expect(byName["us-east"]).toMatchObject({ workers: 0, queue_depth: 1 });
+      expect(byName["us-east"].oldest_job_age_ms).toBeGreaterThanOrEqual(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+});

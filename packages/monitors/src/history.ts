@@ -1,0 +1,108 @@
+import { type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
+import { NotFoundError } from "@upfleet/errors";
+import { mergeHistograms, quantileFromHistogram, uptimePercent } from "@upfleet/monitoring";
+import type { Tenant } from "./service.ts";
+
+export interface CheckFilters {
+  region?: string | undefined;
+  status?: "up" | "degraded" | "down" | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+}
+
+async function assertOwned(db: Db, tenant: Tenant, monitorId: string): Promise<void> {
+  const found = await db.monitor.findFirst({
+    where: { id: monitorId, organizationId: tenant.organizationId, deletedAt: null },
+    select: { id: true },
+  });
+  if (!found) throw new NotFoundError("Monitor", monitorId);
+}
+
+/** A monitor's check history, newest first. */
+export async function listChecks(db: Db, tenant: Tenant, monitorId: string, filters: CheckFilters, page: PageRequest) {
+  await assertOwned(db, tenant, monitorId);
+  const query = pageQuery(page);
+  const rows = await db.checkResult.findMany({
+    ...query,
+    where: {
+      ...query.where,
+      monitorId,
+      ...(filters.region ? { region: filters.region } : {}),
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.since || filters.until
+        ? {
+            checkedAt: {
+              ...(filters.since ? { gte: filters.since } : {}),
+              ...(filters.until ? { lt: filters.until } : {}),
+            },
+          }
+        : {}),
+    },
+  });
+  return toPage(rows, page, (r) => ({
+    id: r.id,
+    timestamp: r.checkedAt.toISOString(),
+    tick: r.tick.toISOString(),
+    region: r.region,
+    status: r.status,
+    response_ms: r.responseMs,
+    http_status: r.httpStatus,
+    error: r.error,
+    message: r.message,
+    details: r.details ?? {},
+  }));
+}
+
+export const UPTIME_PERIODS = {
+  "24h": { buckets: 24, span: 3600 },
+  "7d": { buckets: 168, span: 3600 },
+  "30d": { buckets: 30, span: 86_400 },
+  "90d": { buckets: 90, span: 86_400 },
+} as const;
+export type UptimePeriod = keyof typeof UPTIME_PERIODS;
+
+/**
+ * Uptime over a period from the rollups (hourly buckets for 24h/7d, daily for 30d/90d): a fixed
+ * number of buckets, empty ones included so a chart has no gaps; p95 from the merged histograms.
+ */
+export async function uptimeReport(db: Db, tenant: Tenant, monitorId: string, period: UptimePeriod, now = new Date()) {
+  await assertOwned(db, tenant, monitorId);
+  const { buckets, span } = UPTIME_PERIODS[period];
+  const spanMs = span * 1000;
+  const firstBucket = Math.floor(now.getTime() / spanMs) * spanMs - (buckets - 1) * spanMs;
+  const [rows, incidents] = await Promise.all([
+    db.checkRollup.findMany({ where: { monitorId, span, bucket: { gte: new Date(firstBucket) } } }),
+    db.monitorEvent.count({ where: { monitorId, type: "monitor.down", tick: { gte: new Date(firstBucket) } } }),
+  ]);
+  const byBucket = new Map(rows.map((r) => [r.bucket.getTime(), r]));
+  let checks = 0;
+  let failed = 0;
+  let responseSum = 0;
+  let responseCount = 0;
+  const history = Array.from({ length: buckets }, (_, i) => {
+    const at = firstBucket + i * spanMs;
+    const r = byBucket.get(at);
+    if (r) {
+      checks += r.checks;
+      failed += r.failed;
+      responseSum += Number(r.responseSumMs);
+      responseCount += r.responseCount;
+    }
+    return {
+      timestamp: new Date(at).toISOString(),
+      uptime_percent: r?.checks ? uptimePercent(r.checks, r.failed) : null,
+      avg_response_ms: r?.responseCount ? Math.round(Number(r.responseSumMs) / r.responseCount) : null,
+      checks: r?.checks ?? 0,
+    };
+  });
+  return {
+    period,
+    uptime_percent: checks ? uptimePercent(checks, failed) : null,
+    avg_response_ms: responseCount ? Math.round(responseSum / responseCount) : null,
+    p95_response_ms: quantileFromHistogram(mergeHistograms(rows.map((r) => r.histogram)), 0.95),
+    total_checks: checks,
+    failed_checks: failed,
+    incidents,
+    history,
+  };
+}
