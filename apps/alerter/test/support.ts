@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createDb, type Db, type Monitor, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { type AppProcess, createTestDatabase, startApp, type TestDatabase } from "@upfleet/testing";
 
 export const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -60,18 +61,7 @@ export async function seedDatabase(): Promise<{
           organizationId,
           name: url,
           type: "http",
-          settings: {
-            url,
-            http_method: "GET",
-            http_headers: {},
-            http_body: null,
-            http_expected_status: "200-299",
-            http_keyword: null,
-            http_keyword_negate: false,
-            response_time_threshold_ms: null,
-            follow_redirects: true,
-            verify_tls: true,
-          },
+          settings: { ...TYPE_DEFAULTS.http, url } as Prisma.InputJsonValue,
           intervalSeconds: 10,
           timeoutMs: 2_000,
           regions: ["local"],

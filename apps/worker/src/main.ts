@@ -1,7 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
-import { createMetricsRegistry, onShutdown, redisProbe, startHealthServer } from "@upfleet/runtime";
+import {
+  closeRedis,
+  createMetricsRegistry,
+  logRedisOutages,
+  onShutdown,
+  redisProbe,
+  startHealthServer,
+} from "@upfleet/runtime";
 import { Redis } from "ioredis";
 import { WorkerEnv } from "./config.ts";
 import { startWorker } from "./worker.ts";
@@ -10,16 +17,7 @@ const config = loadEnvOrExit(WorkerEnv);
 const logger = createLogger("worker", config.LOG_LEVEL).child({ region: config.REGION });
 
 const redis = new Redis(config.REDIS_URL);
-// ioredis retries forever and emits an error per attempt: log an outage once, not every retry.
-let redisDown = false;
-redis.on("error", (error: Error) => {
-  if (!redisDown) logger.warn({ err: error }, "redis unreachable; retrying");
-  redisDown = true;
-});
-redis.on("ready", () => {
-  if (redisDown) logger.info("redis reachable again");
-  redisDown = false;
-});
+logRedisOutages(redis, logger);
 
 const metrics = createMetricsRegistry("worker");
 const health = await startHealthServer({
@@ -40,9 +38,7 @@ onShutdown(
   async () => {
     await worker.stop();
     await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
-    // QUIT would wait in the offline queue while Redis is away; then there is nothing to flush anyway.
-    if (redis.status === "ready") await redis.quit();
-    else redis.disconnect();
+    await closeRedis(redis);
   },
   70_000,
 );

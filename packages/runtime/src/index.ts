@@ -1,4 +1,5 @@
 export { startHealthServer } from "./health-server.ts";
 export { createMetricsRegistry } from "./metrics.ts";
 export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe } from "./readiness.ts";
+export { closeRedis, logRedisOutages } from "./redis-status.ts";
 export { onShutdown } from "./shutdown.ts";
