@@ -1,0 +1,729 @@
+/**
+ * `pnpm bench:fleet`: the check pipeline on real processes. N http monitors are seeded straight into
+ * a fresh PostgreSQL database; the real alerter (scheduler lease, dispatcher, reconciler, result
+ * ingest) and K real workers run as child processes against a keep-alive HTTP target on loopback,
+ * itself a child process. After a warm-up, one window is measured: checks/s, schedule lag, missed
+ * ticks, CPU and RSS per process (/proc), rows/s in PostgreSQL. Prints a table and rewrites its block
+ * in the "Check pipeline" section of BENCHMARKS.md. See `--help`.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  type AppProcess,
+  createTestDatabase,
+  createTestRedis,
+  spawnApp,
+  type TestDatabase,
+  type TestRedis,
+  waitFor,
+} from "@upfleet/testing";
+import { createDb, type Db } from "../packages/db/src/index.ts";
+import { newId } from "../packages/ids/src/index.ts";
+import { tickOffsetMs } from "../packages/monitoring/src/index.ts";
+import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
+import { summarizeProfile } from "./fleet/profile.ts";
+import {
+  diffHistogram,
+  histogram,
+  histogramQuantile,
+  parseMetrics,
+  type Sample,
+  shareAtOrBelow,
+  total,
+} from "./fleet/prometheus.ts";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(HERE);
+const RESULTS = path.join(HERE, "results");
+const ALERTER_DIR = path.join(ROOT, "apps/alerter");
+const WORKER_DIR = path.join(ROOT, "apps/worker");
+
+/** The targets of issue 4 on this machine. */
+const TARGET = { p99LagMs: 1_000, missed: 0, cpuMsPerCheck: 3 } as const;
+const TIMEOUT_MS = 5_000;
+const REGION = "local";
+
+const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup S] [--duration S]
+                 [--workers K] [--concurrency C] [--profile] [--no-write]
+
+  --quick          1,000 monitors, 20 s warm-up, 60 s window (unless given)
+  --monitors N     http monitors to seed (default 10,000)
+  --interval S     their interval in seconds (default 30)
+  --warmup S       seconds between the processes being up and the window (default 60)
+  --duration S     the measured window in seconds (default 300)
+  --workers K      worker processes in region "local" (default 1)
+  --concurrency C  CONCURRENCY of each worker (default 300)
+  --profile        node --cpu-prof on the alerter and workers; prints where their time went
+  --no-write       leave BENCHMARKS.md alone (results still go to bench/results/)`;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    monitors: { type: "string" },
+    interval: { type: "string" },
+    warmup: { type: "string" },
+    duration: { type: "string" },
+    workers: { type: "string" },
+    concurrency: { type: "string" },
+    profile: { type: "boolean", default: false },
+    "no-write": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function intArg(name: string, value: string | undefined, fallback: number, min: number): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be an integer ≥ ${min} (got ${value})\n\n${HELP}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const quick = args.quick;
+const config = {
+  monitors: intArg("monitors", args.monitors, quick ? 1_000 : 10_000, 1),
+  intervalS: intArg("interval", args.interval, 30, 1),
+  warmupS: intArg("warmup", args.warmup, quick ? 20 : 60, 5),
+  durationS: intArg("duration", args.duration, quick ? 60 : 300, 10),
+  workers: intArg("workers", args.workers, 1, 1),
+  concurrency: intArg("concurrency", args.concurrency, 300, 1),
+};
+const intervalMs = config.intervalS * 1000;
+const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
+/** Which block of BENCHMARKS.md this run replaces: one per configuration. */
+const keyArgs = process.argv.slice(2).filter((a) => a !== "--profile" && a !== "--no-write");
+const runKey =
+  keyArgs.length === 0
+    ? "default"
+    : keyArgs
+        .join(" ")
+        .replace(/^-+/, "")
+        .replace(/[^a-z0-9]+/gi, "-");
+
+// ---------------------------------------------------------------------------------------------
+// Everything started is stopped on the way out: normal end, failure, Ctrl-C or SIGTERM.
+
+const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { what, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        console.error(`cleanup: ${what} failed: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping every process started and dropping the database…`);
+    void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The processes.
+
+interface Target {
+  child: ChildProcess;
+  url: string;
+  served(): Promise<number>;
+}
+
+async function startTarget(): Promise<Target> {
+  const child = fork(path.join(HERE, "fleet/target.ts"), [], {
+    cwd: HERE,
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  cleanups.push({
+    what: "stop the target",
+    run: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.send("stop");
+      await Promise.race([exited, sleep(5_000).then(() => child.kill("SIGKILL"))]);
+    },
+  });
+  const [message] = (await Promise.race([
+    once(child, "message"),
+    once(child, "exit").then(([code]) => {
+      throw new Error(`the target exited (${code}) before listening`);
+    }),
+  ])) as [{ port: number }];
+  return {
+    child,
+    url: `http://127.0.0.1:${message.port}`,
+    served: async () => {
+      const reply = once(child, "message") as Promise<[{ served: number }]>;
+      child.send("count");
+      return (await reply)[0].served;
+    },
+  };
+}
+
+interface App {
+  role: string;
+  process: AppProcess;
+  url: string;
+}
+
+async function startProcess(role: string, cwd: string, env: Record<string, string | undefined>): Promise<App> {
+  const port = await freePort();
+  const app = spawnApp({ cwd, env: { ...env, HEALTH_PORT: String(port), LOG_LEVEL: "warn" } });
+  cleanups.push({ what: `stop the ${role}`, run: () => app.stop("SIGTERM", 20_000) });
+  const url = `http://127.0.0.1:${port}`;
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 60_000, what: `${role} /healthz` }),
+    app.exited.then((exit) => {
+      throw new Error(`the ${role} exited (${exit.code ?? exit.signal}) before serving:\n${app.output()}`);
+    }),
+  ]);
+  return { role, process: app, url };
+}
+
+async function scrape(app: App): Promise<Sample[]> {
+  const response = await fetch(`${app.url}/metrics`);
+  return parseMetrics(await response.text());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database: seeding and the figures read back.
+
+async function seed(db: Db, targetUrl: string): Promise<string[]> {
+  const organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const ids: string[] = [];
+  const CHUNK = 1_000;
+  for (let start = 0; start < config.monitors; start += CHUNK) {
+    const data = [];
+    for (let i = start; i < Math.min(config.monitors, start + CHUNK); i++) {
+      const id = newId("monitor");
+      ids.push(id);
+      data.push({
+        id,
+        organizationId,
+        name: `bench ${i}`,
+        type: "http" as const,
+        settings: {
+          url: `${targetUrl}/m/${i}`,
+          http_method: "GET",
+          http_headers: {},
+          http_body: null,
+          http_expected_status: "200-299",
+          http_keyword: null,
+          http_keyword_negate: false,
+          response_time_threshold_ms: null,
+          follow_redirects: true,
+          verify_tls: true,
+        },
+        intervalSeconds: config.intervalS,
+        timeoutMs: TIMEOUT_MS,
+        regions: [REGION],
+        tags: ["bench"],
+      });
+    }
+    await db.monitor.createMany({ data });
+  }
+  return ids;
+}
+
+/** Grid ticks `k × interval + offset(id)` in [from, to). */
+function ticksIn(monitorId: string, from: number, to: number): number {
+  const offset = tickOffsetMs(monitorId, intervalMs);
+  return Math.ceil((to - offset) / intervalMs) - Math.ceil((from - offset) / intervalMs);
+}
+
+interface PgStats {
+  xacts: number;
+  inserted: number;
+  updated: number;
+  ourBackends: { pid: number; type: string }[];
+  serverProcesses: { pid: number; type: string }[];
+}
+
+async function pgStats(db: Db): Promise<PgStats> {
+  const [database] = await db.$queryRaw<{ xacts: bigint; inserted: bigint; updated: bigint }[]>`
+    SELECT xact_commit AS xacts, tup_inserted AS inserted, tup_updated AS updated
+    FROM pg_stat_database WHERE datname = current_database()`;
+  const activity = await db.$queryRaw<{ pid: number; type: string; ours: boolean }[]>`
+    SELECT pid, backend_type AS type, datname IS NOT NULL AS ours FROM pg_stat_activity
+    WHERE pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL)`;
+  return {
+    xacts: Number(database?.xacts ?? 0),
+    inserted: Number(database?.inserted ?? 0),
+    updated: Number(database?.updated ?? 0),
+    ourBackends: activity.filter((a) => a.ours).map(({ pid, type }) => ({ pid, type })),
+    serverProcesses: activity.filter((a) => !a.ours).map(({ pid, type }) => ({ pid, type })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting.
+
+type Snapshot = Map<number, ProcSample>;
+
+async function snapshot(pids: number[]): Promise<Snapshot> {
+  const samples = await Promise.all(pids.map(sampleProcess));
+  return new Map(samples.filter((s): s is ProcSample => s !== null).map((s) => [s.pid, s]));
+}
+
+/** CPU seconds spent by `pids` between two snapshots (a process born in between counts from zero). */
+function cpuBetween(before: Snapshot, after: Snapshot, pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const end = after.get(pid);
+    if (!end) return sum;
+    return sum + end.cpuSeconds - (before.get(pid)?.cpuSeconds ?? 0);
+  }, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+interface Row {
+  name: string;
+  ours: boolean;
+  cpuSeconds: number;
+  rssMb?: number;
+  peakRssMb?: number;
+  hwmMb?: number;
+}
+
+interface Figures {
+  date: string;
+  machine: string;
+  command: string;
+  config: typeof config;
+  targetUrl: string;
+  windowS: number;
+  expectedChecksPerS: number;
+  checksPerS: number;
+  stored: number;
+  outcomes: Record<string, number>;
+  expectedTicks: number;
+  missedTicks: number;
+  monitorsMissing: number;
+  surplusRows: number;
+  lagDb: { p50: number; p99: number; max: number; overOneSecond: number };
+  lagAlerter: { p50: number; p99: number; shareUnder1s: number; count: number };
+  lagWorker: { p50: number; p99: number; shareUnder1s: number; count: number };
+  workerOutcomes: Record<string, number>;
+  targetRequests: number;
+  rowsPerS: number;
+  pg: { xactsPerS: number; tuplesInsertedPerS: number; tuplesUpdatedPerS: number };
+  maxQueueDepth: number;
+  rows: Row[];
+  oursCpuSeconds: number;
+  cpuMsPerCheck: number;
+  machineBusyCoreS: number;
+  machineCores: number;
+  childWarnings: Record<string, string[]>;
+}
+
+async function machine(): Promise<string> {
+  const cpuinfo = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
+  return `${os.availableParallelism()} CPUs (nproc), ${model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; load average at start ${load} (1/5/15 min)`;
+}
+
+function render(f: Figures): string {
+  const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
+  const c = f.config;
+  const mb = (v: number | undefined) => (v === undefined ? "" : fmt(v));
+  const cpuRow = (r: Row) =>
+    `| ${r.name} | ${r.ours ? "ours" : "not ours"} | ${fmt(r.cpuSeconds, 1)} | ${fmt((r.cpuSeconds / f.windowS) * 100, 1)} % | ${fmt((r.cpuSeconds * 1000) / Math.max(1, f.stored), 2)} | ${mb(r.rssMb)} | ${mb(r.peakRssMb)} | ${mb(r.hwmMb)} |`;
+  const ours = f.rows.filter((r) => r.ours);
+  const notOurs = f.rows.filter((r) => !r.ours);
+  const outcomes = Object.entries(f.outcomes)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(", ");
+  const skipped = f.workerOutcomes.skipped ?? 0;
+  return [
+    `### ${c.monitors.toLocaleString("en")} monitors × ${c.intervalS} s, ${c.workers} worker${c.workers > 1 ? "s" : ""}`,
+    "",
+    `- Date: ${f.date}`,
+    `- Machine: ${f.machine}`,
+    `- Command: \`${f.command}\``,
+    `- Setup: ${fmt(c.monitors)} http monitors (GET ${f.targetUrl}/m/<i>, interval ${c.intervalS} s, timeout ${TIMEOUT_MS / 1000} s, region \`${REGION}\`) seeded in PostgreSQL; 1 alerter, ${c.workers} worker${c.workers > 1 ? "s" : ""} × CONCURRENCY ${c.concurrency}; warm-up ${c.warmupS} s, window ${c.durationS} s; ticks in the window counted ${TIMEOUT_MS / 1000 + 5} s after it closed`,
+    "",
+    "| figure | measured | target | |",
+    "|---|---:|---:|---|",
+    `| checks/s (stored results with tick in the window ÷ window) | ${fmt(f.checksPerS, 1)} (expected ${fmt(f.expectedChecksPerS, 1)}) | | |`,
+    `| schedule lag p50 / p99 / max (per check, from PostgreSQL) | ${fmt(f.lagDb.p50)} / ${fmt(f.lagDb.p99)} / ${fmt(f.lagDb.max)} ms (${fmt(f.lagDb.overOneSecond)} checks > 1 s) | p99 < ${TARGET.p99LagMs / 1000} s | ${verdict(f.lagDb.p99 < TARGET.p99LagMs)} |`,
+    `| schedule lag p50 / p99 (alerter histogram, interpolated) | ${fmt(f.lagAlerter.p50 * 1000)} / ${fmt(f.lagAlerter.p99 * 1000)} ms; ${fmt(f.lagAlerter.shareUnder1s * 100, 2)} % ≤ 1 s | | |`,
+    `| missed ticks (expected − stored) | ${fmt(f.missedTicks)} of ${fmt(f.expectedTicks)} (${fmt(f.monitorsMissing)} monitors short; ${fmt(skipped)} skipped as stale by workers) | ${TARGET.missed} | ${verdict(f.missedTicks <= TARGET.missed)} |`,
+    `| CPU per check, all our processes | ${fmt(f.cpuMsPerCheck, 2)} ms | ≤ ${TARGET.cpuMsPerCheck} ms | ${verdict(f.cpuMsPerCheck <= TARGET.cpuMsPerCheck)} |`,
+    `| rows/s inserted into check_results | ${fmt(f.rowsPerS, 1)} | | |`,
+    `| PostgreSQL (our database): commits/s, tuples inserted/s, updated/s | ${fmt(f.pg.xactsPerS, 1)}, ${fmt(f.pg.tuplesInsertedPerS, 1)}, ${fmt(f.pg.tuplesUpdatedPerS, 1)} | | |`,
+    `| outcomes of the stored checks | ${outcomes} | | |`,
+    `| largest check-queue depth seen (sampled every 5 s) | ${fmt(f.maxQueueDepth)} | | |`,
+    "",
+    "| process | | CPU s in window | % of one core | CPU ms per check | RSS at end MB | peak RSS in window MB | VmHWM MB |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+    ...ours.map(cpuRow),
+    `| **our processes** | ours | **${fmt(f.oursCpuSeconds, 1)}** | ${fmt((f.oursCpuSeconds / f.windowS) * 100, 1)} % | **${fmt(f.cpuMsPerCheck, 2)}** | | | |`,
+    ...notOurs.map(cpuRow),
+    `| whole machine (${f.machineCores} cores) | | ${fmt(f.machineBusyCoreS, 1)} | ${fmt((f.machineBusyCoreS / f.windowS) * 100, 1)} % | | | | |`,
+    "",
+    `Lag is \`checked_at − response time − tick\` for each stored result (the database keeps \`checked_at\` = the worker's finish time, and the check's own response time; the difference is the start, plus the runner's few ms of overhead, so this is an upper bound on \`start − tick\`). The alerter's \`upfleet_schedule_lag_seconds\` histogram (exact start − tick, buckets 50 ms … 60 s, diffed between two scrapes) is shown as a cross-check; the workers' own histogram saw ${fmt(f.lagWorker.shareUnder1s * 100, 2)} % ≤ 1 s over ${fmt(f.lagWorker.count)} checks started in the window. The target answered ${fmt(f.targetRequests)} requests in the window.`,
+  ].join("\n");
+}
+
+const SECTION = "## Check pipeline (pnpm bench:fleet)";
+const INTRO = `\`pnpm bench:fleet\` (\`bench/fleet.ts\`) runs the real pipeline: N http monitors seeded straight into a
+fresh PostgreSQL database, the real alerter (scheduler lease, dispatcher, reconciler, batched result ingest)
+and K real workers as child processes (\`LOG_LEVEL=warn\`, \`OUTBOUND_ALLOW_CIDRS=127.0.0.0/8\`), checking a
+keep-alive node:http target on loopback that runs in a process of its own. After the warm-up it measures one
+window. CPU and RSS come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` sampled at the window's start and
+end (RSS also every 5 s); "ours" means the alerter and the workers, while the target, PostgreSQL and Redis are
+reported but not counted. Missed ticks are each monitor's grid ticks (\`k × interval + offset(id)\`) inside the
+window minus the rows stored for them. \`--quick\` is 1,000 monitors, 20 s warm-up and a 60 s window; see
+\`pnpm bench:fleet --help\`. Each configuration rewrites only its own block below.`;
+
+async function writeSection(key: string, body: string): Promise<void> {
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const begin = `<!-- bench:fleet:${key}:begin (written by \`pnpm bench:fleet\`) -->`;
+  const end = `<!-- bench:fleet:${key}:end -->`;
+  const block = `${begin}\n${body}\n${end}`;
+  // Read right before writing: another benchmark may have written its own section meanwhile.
+  const current = await readFile(file, "utf8").catch(() => "# Benchmarks\n");
+  const at = current.indexOf(begin);
+  const until = current.indexOf(end);
+  let next: string;
+  if (at >= 0 && until > at) {
+    next = `${current.slice(0, at)}${block}${current.slice(until + end.length)}`;
+  } else if (current.includes(SECTION)) {
+    // A new configuration: after the last block of ours, or else at the end of our section.
+    const sectionStart = current.indexOf(SECTION);
+    const nextSection = current.indexOf("\n## ", sectionStart + SECTION.length);
+    const sectionEnd = nextSection >= 0 ? nextSection : current.length;
+    const lastBlockEnd = current.slice(sectionStart, sectionEnd).lastIndexOf(":end -->");
+    const insertAt = lastBlockEnd >= 0 ? sectionStart + lastBlockEnd + ":end -->".length : sectionEnd;
+    next = `${current.slice(0, insertAt).trimEnd()}\n\n${block}\n${current.slice(insertAt)}`;
+  } else {
+    next = `${current.trimEnd()}\n\n${SECTION}\n\n${INTRO}\n\n${block}\n`;
+  }
+  await writeFile(file, next);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  await mkdir(RESULTS, { recursive: true });
+  const about = await machine();
+  console.log(about);
+  console.log(
+    `${fmt(config.monitors)} monitors × ${config.intervalS} s (${fmt(config.monitors / config.intervalS, 1)} checks/s), ${config.workers} worker(s) × CONCURRENCY ${config.concurrency}; warm-up ${config.warmupS} s, window ${config.durationS} s`,
+  );
+
+  const database: TestDatabase = await createTestDatabase();
+  cleanups.push({ what: "drop the database", run: () => database.drop() });
+  const redis: TestRedis = createTestRedis();
+  cleanups.push({ what: "delete the Redis keys", run: () => redis.cleanup() });
+  const db = createDb(database.url, { poolSize: 1 });
+  cleanups.push({ what: "disconnect", run: () => db.$disconnect() });
+
+  const target = await startTarget();
+  const seeding = Date.now();
+  const monitorIds = await seed(db, target.url);
+  console.log(`database ${database.name}, Redis prefix ${redis.prefix}, target ${target.url}`);
+  console.log(`seeded ${fmt(monitorIds.length)} monitors in ${fmt((Date.now() - seeding) / 1000, 1)} s`);
+
+  const profileDir = path.join(RESULTS, "profiles", `fleet-${Date.now()}`);
+  const profiling = args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+  const services = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, ...profiling };
+  const workers: App[] = [];
+  for (let i = 1; i <= config.workers; i++) {
+    workers.push(
+      await startProcess(`worker ${i}`, WORKER_DIR, {
+        ...services,
+        REGION,
+        CONCURRENCY: String(config.concurrency),
+        OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
+        DATABASE_URL: undefined,
+      }),
+    );
+  }
+  const alerter = await startProcess("alerter", ALERTER_DIR, {
+    ...services,
+    DATABASE_URL: database.url,
+    REGIONS: REGION,
+  });
+  const apps = [alerter, ...workers];
+  const pidOf = (app: App) => app.process.child.pid!;
+  console.log(`started ${apps.map((a) => `${a.role} (pid ${pidOf(a)})`).join(", ")}`);
+
+  // Warm-up: the alerter reconciles at start (every monitor gets its first tick within one interval).
+  const warmEnd = Date.now() + config.warmupS * 1000;
+  while (Date.now() < warmEnd) {
+    await sleep(Math.min(10_000, warmEnd - Date.now()));
+    const [counted] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results`;
+    const dispatched = total(await scrape(alerter), "upfleet_checks_dispatched_total");
+    const left = Math.max(0, Math.round((warmEnd - Date.now()) / 1000));
+    console.log(
+      `warm-up: ${fmt(dispatched)} checks dispatched, ${fmt(counted?.n ?? 0)} results stored; ${left} s left`,
+    );
+  }
+
+  const redisPids = await pidsNamed("redis-server");
+  const ourPids = apps.map(pidOf);
+  const targetPid = target.child.pid!;
+
+  // Window start.
+  const pgBefore = await pgStats(db);
+  const startPids = [
+    ...ourPids,
+    targetPid,
+    process.pid,
+    ...redisPids,
+    ...pgBefore.ourBackends.map((b) => b.pid),
+    ...pgBefore.serverProcesses.map((b) => b.pid),
+  ];
+  const servedBefore = await target.served();
+  const [metricsBefore, ...workerMetricsBefore] = await Promise.all(apps.map(scrape));
+  const windowStart = Date.now();
+  const procBefore = await snapshot(startPids);
+  const machineBefore = await sampleMachine();
+  console.log(`window: ${config.durationS} s from ${new Date(windowStart).toISOString()}`);
+
+  const peakRss = new Map<number, number>();
+  let maxQueueDepth = 0;
+  const windowEnd = windowStart + config.durationS * 1000;
+  while (Date.now() < windowEnd) {
+    await sleep(Math.min(5_000, windowEnd - Date.now()));
+    for (const sample of (await snapshot(ourPids)).values()) {
+      peakRss.set(sample.pid, Math.max(peakRss.get(sample.pid) ?? 0, sample.rssKb));
+    }
+    const depth = total(await scrape(alerter), "upfleet_queue_depth");
+    maxQueueDepth = Math.max(maxQueueDepth, depth);
+    const left = Math.max(0, Math.round((windowEnd - Date.now()) / 1000));
+    if (left % 30 < 5 || left < 5) console.log(`window: ${left} s left; check queue depth ${fmt(depth)}`);
+  }
+
+  // Window end.
+  const windowEndActual = Date.now();
+  const procAfter = await snapshot(startPids);
+  const machineAfter = await sampleMachine();
+  const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
+  const servedAfter = await target.served();
+  const pgAfter = await pgStats(db);
+  const newBackends = pgAfter.ourBackends.map((b) => b.pid).filter((pid) => !procBefore.has(pid));
+  const procAfterNew = await snapshot(newBackends);
+  for (const [pid, sample] of procAfterNew) procAfter.set(pid, sample);
+  for (const sample of procAfter.values()) {
+    if (ourPids.includes(sample.pid)) peakRss.set(sample.pid, Math.max(peakRss.get(sample.pid) ?? 0, sample.rssKb));
+  }
+
+  // Results for ticks near the end may still be in flight: give them the check timeout and some.
+  const graceMs = TIMEOUT_MS + 5_000;
+  console.log(`window closed; waiting ${graceMs / 1000} s for the last ticks' results`);
+  await sleep(graceMs);
+
+  const from = new Date(windowStart);
+  const to = new Date(windowEnd);
+  const windowS = (windowEnd - windowStart) / 1000;
+  const perMonitor = await db.$queryRaw<{ monitor_id: string; n: number }[]>`
+    SELECT monitor_id, count(*)::int AS n FROM check_results WHERE tick >= ${from} AND tick < ${to} GROUP BY monitor_id`;
+  const storedBy = new Map(perMonitor.map((r) => [r.monitor_id, r.n]));
+  let expectedTicks = 0;
+  let missedTicks = 0;
+  let surplusRows = 0;
+  let monitorsMissing = 0;
+  for (const id of monitorIds) {
+    const expected = ticksIn(id, windowStart, windowEnd);
+    const stored = storedBy.get(id) ?? 0;
+    expectedTicks += expected;
+    if (stored < expected) monitorsMissing++;
+    missedTicks += Math.max(0, expected - stored);
+    surplusRows += Math.max(0, stored - expected);
+  }
+  const stored = perMonitor.reduce((n, r) => n + r.n, 0);
+  const [lag] = await db.$queryRaw<{ p50: number; p99: number; max: number; over: number }[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99,
+           max(lag) AS max, count(*) FILTER (WHERE lag > 1000)::int AS over
+    FROM (SELECT (extract(epoch FROM checked_at - tick) * 1000
+                  - coalesce(response_ms, (details -> 'timings' ->> 'total')::numeric, 0))::float8 AS lag
+          FROM check_results WHERE tick >= ${from} AND tick < ${to}) AS s`;
+  const outcomeRows = await db.$queryRaw<{ status: string; n: number }[]>`
+    SELECT status::text AS status, count(*)::int AS n FROM check_results
+    WHERE tick >= ${from} AND tick < ${to} GROUP BY status ORDER BY status`;
+  const [insertedRow] = await db.$queryRaw<{ inserted: number }[]>`
+    SELECT count(*)::int AS inserted FROM check_results WHERE created_at >= ${from} AND created_at < ${to}`;
+
+  const lagHistogram = (before: Sample[], after: Sample[], name: string) => {
+    const buckets = diffHistogram(histogram(before, name), histogram(after, name));
+    return {
+      p50: histogramQuantile(buckets, 0.5),
+      p99: histogramQuantile(buckets, 0.99),
+      shareUnder1s: shareAtOrBelow(buckets, 1),
+      count: [...buckets].at(-1)?.[1] ?? 0,
+    };
+  };
+  const sumWorkers = (samples: Sample[][]) => samples.flat();
+  const workerOutcomes: Record<string, number> = {};
+  for (const outcome of ["up", "degraded", "down", "skipped"]) {
+    const after = total(sumWorkers(workerMetricsAfter), "upfleet_worker_checks_total", { outcome });
+    const before = total(sumWorkers(workerMetricsBefore), "upfleet_worker_checks_total", { outcome });
+    if (after - before > 0) workerOutcomes[outcome] = after - before;
+  }
+
+  const rssMb = (pid: number) => (procAfter.get(pid)?.rssKb ?? 0) / 1024;
+  const rows: Row[] = apps.map((app) => ({
+    name: app.role,
+    ours: true,
+    cpuSeconds: cpuBetween(procBefore, procAfter, [pidOf(app)]),
+    rssMb: rssMb(pidOf(app)),
+    peakRssMb: (peakRss.get(pidOf(app)) ?? 0) / 1024,
+    hwmMb: (procAfter.get(pidOf(app))?.hwmKb ?? 0) / 1024,
+  }));
+  const ourBackendPids = [...new Set([...pgBefore.ourBackends, ...pgAfter.ourBackends].map((b) => b.pid))];
+  const serverPids = pgBefore.serverProcesses.map((b) => b.pid);
+  rows.push(
+    {
+      name: "HTTP target",
+      ours: false,
+      cpuSeconds: cpuBetween(procBefore, procAfter, [targetPid]),
+      rssMb: rssMb(targetPid),
+      hwmMb: (procAfter.get(targetPid)?.hwmKb ?? 0) / 1024,
+    },
+    {
+      name: `PostgreSQL backends of the bench database (${ourBackendPids.length})`,
+      ours: false,
+      cpuSeconds: cpuBetween(procBefore, procAfter, ourBackendPids),
+    },
+    {
+      name: `PostgreSQL server processes (${pgBefore.serverProcesses.map((p) => p.type).join(", ")}; shared)`,
+      ours: false,
+      cpuSeconds: cpuBetween(procBefore, procAfter, serverPids),
+    },
+    { name: "Redis (shared server)", ours: false, cpuSeconds: cpuBetween(procBefore, procAfter, redisPids) },
+    { name: "bench harness", ours: false, cpuSeconds: cpuBetween(procBefore, procAfter, [process.pid]) },
+  );
+  const measuredCpu = rows.reduce((n, r) => n + r.cpuSeconds, 0);
+  const machineBusyCoreS = machineAfter.busySeconds - machineBefore.busySeconds;
+  rows.push({ name: "everything else on the machine", ours: false, cpuSeconds: machineBusyCoreS - measuredCpu });
+  const oursCpuSeconds = rows.filter((r) => r.ours).reduce((n, r) => n + r.cpuSeconds, 0);
+
+  const figures: Figures = {
+    date: new Date(windowStart).toISOString(),
+    machine: about,
+    command,
+    config,
+    targetUrl: target.url,
+    windowS,
+    expectedChecksPerS: config.monitors / config.intervalS,
+    checksPerS: stored / windowS,
+    stored,
+    outcomes: Object.fromEntries(outcomeRows.map((r) => [r.status, r.n])),
+    expectedTicks,
+    missedTicks,
+    monitorsMissing,
+    surplusRows,
+    lagDb: {
+      p50: lag?.p50 ?? Number.NaN,
+      p99: lag?.p99 ?? Number.NaN,
+      max: lag?.max ?? Number.NaN,
+      overOneSecond: lag?.over ?? 0,
+    },
+    lagAlerter: lagHistogram(metricsBefore!, metricsAfter!, "upfleet_schedule_lag_seconds"),
+    lagWorker: lagHistogram(
+      sumWorkers(workerMetricsBefore),
+      sumWorkers(workerMetricsAfter),
+      "upfleet_worker_schedule_lag_seconds",
+    ),
+    workerOutcomes,
+    targetRequests: servedAfter - servedBefore,
+    rowsPerS: (insertedRow?.inserted ?? 0) / windowS,
+    pg: {
+      xactsPerS: (pgAfter.xacts - pgBefore.xacts) / windowS,
+      tuplesInsertedPerS: (pgAfter.inserted - pgBefore.inserted) / windowS,
+      tuplesUpdatedPerS: (pgAfter.updated - pgBefore.updated) / windowS,
+    },
+    maxQueueDepth,
+    rows,
+    oursCpuSeconds,
+    cpuMsPerCheck: (oursCpuSeconds * 1000) / Math.max(1, stored),
+    machineBusyCoreS,
+    machineCores: os.availableParallelism(),
+    childWarnings: Object.fromEntries(apps.map((a) => [a.role, a.process.lines.slice(-20)])),
+  };
+  if (windowEndActual - windowEnd > 2_000) {
+    console.warn(`note: the window closed ${windowEndActual - windowEnd} ms late (the harness was starved)`);
+  }
+  if (surplusRows > 0) console.warn(`note: ${surplusRows} stored rows are off the expected tick grid`);
+
+  const text = render(figures);
+  console.log(`\n${text}\n`);
+  for (const app of apps) {
+    if (app.process.lines.length > 0) {
+      console.log(`${app.role} logged ${app.process.lines.length} lines at warn or above; the last ones:`);
+      console.log(app.process.lines.slice(-5).join("\n"));
+    }
+  }
+  const resultFile = path.join(RESULTS, `fleet-${runKey}-${Date.now()}.json`);
+  await writeFile(resultFile, JSON.stringify(figures, null, 2));
+  console.log(`results: ${path.relative(ROOT, resultFile)}`);
+  if (!args["no-write"] && !args.profile) {
+    await writeSection(runKey, text);
+    console.log(`BENCHMARKS.md: block "${runKey}" of "${SECTION.slice(3)}" updated`);
+  }
+
+  if (args.profile) {
+    await cleanup();
+    const files = (await readdir(profileDir).catch(() => [])).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f));
+    for (const app of apps) {
+      const file = files.find((f) => f.split(".")[3] === String(pidOf(app)));
+      if (!file) {
+        console.log(`${app.role}: no profile written`);
+        continue;
+      }
+      const summary = await summarizeProfile(path.join(profileDir, file));
+      await writeFile(path.join(profileDir, `${app.role.replace(/\s+/g, "-")}.txt`), summary);
+      console.log(`\n=== ${app.role} ===\n${summary}`);
+    }
+    console.log(`\nprofiles: ${path.relative(ROOT, profileDir)}`);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit();
