@@ -40,6 +40,8 @@ export class Authenticator {
   private readonly usage = new Map<string, Date>();
   private readonly channel: string;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Subscribed to invalidations: only then may a verified key be served from the cache. */
+  private listening = false;
 
   constructor(
     private readonly deps: {
@@ -64,11 +66,25 @@ export class Authenticator {
         this.deps.logger.warn({ err: error }, "ignoring a malformed invalidation message");
       }
     });
-    // Messages sent while we were disconnected are lost: forget everything rather than trust it.
-    subscriber.on("ready", () => this.cache.clear());
     // Not awaited: with Redis down at start the API still starts (and /readyz says why).
-    subscriber.subscribe(this.channel).catch((error: unknown) => {
-      this.deps.logger.error({ err: error }, "could not subscribe to credential invalidations");
+    const subscribe = () =>
+      subscriber.subscribe(this.channel).then(
+        () => {
+          this.listening = true;
+        },
+        (error: unknown) => this.deps.logger.error({ err: error }, "could not subscribe to credential invalidations"),
+      );
+    // Only once ready: a SUBSCRIBE sent during ioredis' handshake fails its ready check, and the
+    // reconnection that follows does not subscribe again, leaving this instance deaf to revocations.
+    subscriber.on("ready", () => {
+      this.cache.clear();
+      void subscribe();
+    });
+    if (subscriber.status === "ready") void subscribe();
+    // Messages sent while we are disconnected are lost: trust no cached key until we listen again.
+    subscriber.on("close", () => {
+      this.listening = false;
+      this.cache.clear();
     });
     this.flushTimer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
     this.flushTimer.unref();
@@ -117,7 +133,7 @@ export class Authenticator {
       }
       const verified = await verifying;
       if (!verified) throw new UnauthorizedError("Unknown, expired or revoked API key");
-      this.cache.set(fingerprint, verified);
+      if (this.listening) this.cache.set(fingerprint, verified);
       key = verified;
     }
     this.usage.set(key.keyId, new Date());
