@@ -5,4 +5,6 @@ export interface Actor {
   organizationId: string;
   userId: string;
   role: Role;
+  /** The API key acting, if any: it may hand out no scope it lacks itself. */
+  apiKey?: { scopes: readonly string[] } | null;
 }

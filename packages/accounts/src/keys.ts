@@ -1,11 +1,11 @@
 import type { Db, PageRequest } from "@upfleet/db";
 import { pageQuery, toPage } from "@upfleet/db";
-import { LimitExceededError, NotFoundError, ValidationError } from "@upfleet/errors";
+import { ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Actor } from "./actor.ts";
 import { generateRawKey, keyLookupPrefix } from "./api-key-format.ts";
 import { hashSecret, verifySecret } from "./passwords.ts";
-import { canManageAllKeys, SCOPES, type Scope } from "./permissions.ts";
+import { canManageAllKeys, SCOPES, type Scope, scopesBeyondKey } from "./permissions.ts";
 import { presentKey } from "./present.ts";
 
 export const MAX_ACTIVE_KEYS_PER_USER = 10;
@@ -31,6 +31,8 @@ export async function createKey(db: Db, actor: Actor, input: CreateKeyInput, now
   }
   // Empty means everything: stored expanded so that a key's power is always spelt out.
   const scopes = input.scopes?.length ? [...new Set(input.scopes)] : [...SCOPES];
+  const beyond = scopesBeyondKey(actor.apiKey, scopes);
+  if (beyond.length) throw new ForbiddenError(`This key cannot grant scopes it lacks: ${beyond.join(", ")}`);
   const rawKey = generateRawKey();
   const hash = await hashSecret(rawKey);
   const key = await db.$transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canGrantRole, canManageUsers, effectiveScopes, SCOPES } from "./permissions.ts";
+import { canGrantRole, canManageUsers, effectiveScopes, SCOPES, scopesBeyondKey } from "./permissions.ts";
 
 describe("effectiveScopes", () => {
   it("gives a session everything its role allows", () => {
@@ -30,5 +30,13 @@ describe("user administration", () => {
     expect(canGrantRole("owner", "admin")).toBe(true);
     expect(canGrantRole("admin", "member")).toBe(true);
     expect(canGrantRole("member", "viewer")).toBe(false);
+  });
+});
+
+describe("what a key may hand out", () => {
+  it("is within its own scopes; a session is bounded by its role elsewhere", () => {
+    expect(scopesBeyondKey({ scopes: ["keys:write", "keys:read"] }, ["keys:read"])).toEqual([]);
+    expect(scopesBeyondKey({ scopes: ["keys:write"] }, ["keys:write", "monitors:write"])).toEqual(["monitors:write"]);
+    expect(scopesBeyondKey(null, SCOPES)).toEqual([]);
   });
 });

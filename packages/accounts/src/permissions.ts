@@ -50,6 +50,17 @@ export function canManageAllKeys(role: Role): boolean {
   return canManageUsers(role);
 }
 
+/**
+ * Scopes in `wanted` that the calling key lacks. A key acts within its scopes, so it must not mint
+ * a wider key, nor a user whose role reaches further (that user's session would do what the key
+ * cannot). A session (no key) is bounded by its role instead, which canGrantRole decides.
+ */
+export function scopesBeyondKey(apiKey: { scopes: readonly string[] } | null | undefined, wanted: Iterable<Scope>) {
+  if (!apiKey) return [];
+  const held = new Set(apiKey.scopes);
+  return [...wanted].filter((scope) => !held.has(scope));
+}
+
 /** Roles a user may hand out: nobody creates a user above their own rank, and there is one owner. */
 export function canGrantRole(granter: Role, role: Role): boolean {
   if (role === "owner") return false;

@@ -3,7 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Actor } from "./actor.ts";
 import { hashSecret } from "./passwords.ts";
-import { canGrantRole, canManageUsers } from "./permissions.ts";
+import { canGrantRole, canManageUsers, effectiveScopes, scopesBeyondKey } from "./permissions.ts";
 import { presentUser } from "./present.ts";
 
 function requireUserAdmin(actor: Actor): void {
@@ -19,6 +19,10 @@ export async function listUsers(db: Db, actor: Actor, page: PageRequest) {
 export async function createUser(db: Db, actor: Actor, input: { email: string; password: string; role: Role }) {
   requireUserAdmin(actor);
   if (!canGrantRole(actor.role, input.role)) throw new ForbiddenError(`A ${actor.role} cannot create an ${input.role}`);
+  const beyond = scopesBeyondKey(actor.apiKey, effectiveScopes(input.role, null));
+  if (beyond.length) {
+    throw new ForbiddenError(`This key cannot create a ${input.role}, who could ${beyond.join(", ")}; it lacks those`);
+  }
   try {
     const user = await db.user.create({
       data: {
