@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes } from "../src/routes/index.ts";
+import { addUser, createKey, signupOwner } from "./support/accounts.ts";
+import {
+  describeRouteSecurity,
+  expectError,
+  protectedRoutes,
+  REQUEST_ID,
+  type SecurityContext,
+  type TenantFixture,
+} from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let ctx: SecurityContext;
+
+beforeAll(async () => {
+  // Open sign-up gives a second tenant; generous limits keep the many requests below 429.
+  api = await startTestApi({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
+  const victim = await signupOwner(api, "victim");
+  const [attacker, viewer] = await Promise.all([signupOwner(api, "attacker"), addUser(api, victim, "viewer")]);
+  ctx = { api, victim, attacker, viewer };
+});
+afterAll(() => api?.close());
+
+const fixtures: Record<"user" | "apiKey" | "monitor", TenantFixture> = {
+  user: {
+    create: async ({ api, victim }) => (await addUser(api, victim, "member")).id,
+    exists: async ({ api }, id) => (await api.deps.db.user.count({ where: { id } })) === 1,
+    remove: async ({ api, victim }, id) => {
+      expect((await api.request("DELETE", `/api/v1/users/${id}`, { auth: victim.token })).status).toBe(204);
+    },
+  },
+  monitor: {
+    create: async ({ api, victim }) => {
+      const body = { name: "victim's site", type: "http", url: "https://example.com" };
+      const res = await api.request("POST", "/api/v1/monitors", { auth: victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) =>
+      (await api.deps.db.monitor.count({ where: { id, deletedAt: null, paused: false, name: "victim's site" } })) === 1,
+    remove: async ({ api, victim }, id) => {
+      expect((await api.request("DELETE", `/api/v1/monitors/${id}`, { auth: victim.token })).status).toBe(204);
+    },
+  },
+  apiKey: {
+    create: async ({ api, victim }) => (await createKey(api, victim)).id,
+    exists: async ({ api }, id) => (await api.deps.db.apiKey.count({ where: { id, revokedAt: null } })) === 1,
+    remove: async ({ api, victim }, id) => {
+      expect((await api.request("DELETE", `/api/v1/keys/${id}`, { auth: victim.token })).status).toBe(204);
+    },
+  },
+};
+
+describe("every authenticated route", () => {
+  it("is found in the route table (the checks below cannot silently cover nothing)", () => {
+    expect(protectedRoutes(routes).length).toBeGreaterThanOrEqual(7);
+  });
+
+  describeRouteSecurity(routes, () => ctx, {
+    fixtures,
+    // A change a refused request must not have made (the fixture checks the name is intact).
+    samples: { "PATCH /api/v1/monitors/:id": { body: { name: "taken over" } } },
+  });
+});
+
+describe("X-Request-Id", () => {
+  it("is on every error and success, and is the error body's request_id", async () => {
+    const responses = await Promise.all([
+      api.request("GET", "/api/v1/account"),
+      api.request("GET", "/api/v1/account", { auth: ctx.victim.token }),
+      api.request("GET", "/api/v1/no-such-route"),
+      api.request("POST", "/api/v1/auth/login", { body: { email: "x" } }),
+      api.request("POST", "/api/v1/keys", { auth: ctx.viewer.token, body: { name: "k" } }),
+      api.request("DELETE", "/api/v1/users/usr_nope", { auth: ctx.victim.token }),
+      api.request("POST", "/api/v1/auth/login", { rawBody: "{not json" }),
+      api.request("POST", "/api/v1/auth/login", { rawBody: "a=b", contentType: "application/x-www-form-urlencoded" }),
+    ]);
+    for (const res of responses) {
+      expect(res.headers.get("x-request-id"), res.text).toMatch(REQUEST_ID);
+      if (res.status >= 400) expect(res.body.request_id).toBe(res.headers.get("x-request-id"));
+    }
+    expect(responses.map((r) => r.status)).toEqual([401, 200, 404, 400, 403, 404, 400, 415]);
+    expect(new Set(responses.map((r) => r.headers.get("x-request-id"))).size).toBe(responses.length);
+  });
+
+  it("echoes a sane client id, on success and on error", async () => {
+    for (const sane of ["trace-42", "abc.DEF_123:456", "a", "x".repeat(128)]) {
+      const ok = await api.request("GET", "/api/v1/account", {
+        auth: ctx.victim.token,
+        headers: { "x-request-id": sane },
+      });
+      expect(ok.headers.get("x-request-id")).toBe(sane);
+      const error = await api.request("GET", "/api/v1/account", { headers: { "x-request-id": sane } });
+      expectError(error, 401, "unauthorized");
+      expect(error.body.request_id).toBe(sane);
+    }
+  });
+
+  it("replaces an insane one with a req_ id", async () => {
+    for (const insane of ["x".repeat(300), "has spaces in it", 'quote"d', "<script>", "semi;colon", "ünïcode"]) {
+      const res = await api.request("GET", "/api/v1/account", { headers: { "x-request-id": encodeHeader(insane) } });
+      expectError(res, 401, "unauthorized");
+      expect(res.headers.get("x-request-id")).toMatch(REQUEST_ID);
+      expect(res.body.request_id).toBe(res.headers.get("x-request-id"));
+    }
+  });
+});
+
+/** fetch refuses non-Latin-1 header values; send such a value as its UTF-8 bytes, as a raw client would. */
+function encodeHeader(value: string): string {
+  return Buffer.from(value, "utf8").toString("latin1");
+}
