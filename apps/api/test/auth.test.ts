@@ -1,0 +1,239 @@
+import { createHmac } from "node:crypto";
+import { createSessionTokens } from "@upfleet/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, PASSWORD, signupOwner, type TestUser } from "./support/accounts.ts";
+import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const TWELVE_HOURS = 12 * 60 * 60 * 1000;
+
+let api: TestApi; // closed sign-up, as deployed by default
+let open: TestApi; // OPEN_SIGNUP=true, on a database of its own
+let owner: TestUser;
+
+beforeAll(async () => {
+  [api, open] = await Promise.all([startTestApi(), startTestApi({ OPEN_SIGNUP: "true" })]);
+});
+afterAll(() => Promise.all([api?.close(), open?.close()]));
+
+const signup = (target: TestApi, body: unknown) => target.request("POST", "/api/v1/auth/signup", { body });
+const login = (body: unknown) => api.request("POST", "/api/v1/auth/login", { body });
+const account = (token: string) => api.request("GET", "/api/v1/account", { auth: token });
+
+describe("POST /auth/signup", () => {
+  it("creates the first organization and its owner, with a 12-hour session", async () => {
+    const res = await signup(api, { email: "First@Example.com", password: PASSWORD, organization_name: "Acme" });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toEqual({
+      user: {
+        id: expect.stringMatching(/^usr_/),
+        email: "first@example.com",
+        role: "owner",
+        created_at: expect.any(String),
+      },
+      organization: { id: expect.stringMatching(/^org_/), name: "Acme", plan: "free", created_at: expect.any(String) },
+      token: expect.stringMatching(JWT),
+      expires_at: expect.stringMatching(ISO),
+    });
+    expect(Math.abs(Date.parse(res.body.expires_at) - (Date.now() + TWELVE_HOURS))).toBeLessThan(10_000);
+    const me = await account(res.body.token);
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual({ id: res.body.user.id, email: "first@example.com", role: "owner" });
+    owner = {
+      id: res.body.user.id,
+      organizationId: res.body.organization.id,
+      email: "first@example.com",
+      role: "owner",
+      token: res.body.token,
+    };
+  });
+
+  it("is 403 for anyone else while OPEN_SIGNUP is false, and creates nothing", async () => {
+    const before = await tableCounts(api);
+    const res = await signup(api, { email: "second@example.com", password: PASSWORD, organization_name: "Other" });
+    expectError(res, 403, "forbidden");
+    expect(await tableCounts(api)).toEqual(before);
+  });
+
+  it("with OPEN_SIGNUP=true, gives each sign-up an organization of its own", async () => {
+    const a = await signup(open, { email: "a@example.com", password: PASSWORD, organization_name: "A" });
+    const b = await signup(open, { email: "b@example.com", password: PASSWORD, organization_name: "B" });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.organization.id).not.toBe(b.body.organization.id);
+    expect(b.body.user.role).toBe("owner");
+  });
+
+  it("is 409 for a taken email, whatever its case, and creates nothing", async () => {
+    const taken = await signupOwner(open, "taken");
+    const before = await tableCounts(open);
+    const res = await signup(open, { email: taken.email.toUpperCase(), password: PASSWORD, organization_name: "Dup" });
+    expectError(res, 409, "conflict");
+    expect(await tableCounts(open)).toEqual(before);
+  });
+
+  it.each([
+    ["an empty body", {}, ["email", "organization_name", "password"]],
+    ["no body at all", undefined, ["email", "organization_name", "password"]],
+    [
+      "a short password, a bad email, an empty name and an unknown field",
+      { email: "not-an-email", password: "123456789", organization_name: " ", role: "admin" },
+      ["email", "organization_name", "password", "role"],
+    ],
+    [
+      "wrong types",
+      { email: 42, password: ["x".repeat(12)], organization_name: { name: "x" } },
+      ["email", "organization_name", "password"],
+    ],
+    [
+      "huge strings",
+      {
+        email: `${"a".repeat(300)}@example.com`,
+        password: "p".repeat(100_000),
+        organization_name: "n".repeat(100_000),
+      },
+      ["email", "organization_name", "password"],
+    ],
+    [
+      "read-only fields",
+      { email: "ro@example.com", password: PASSWORD, organization_name: "RO", id: "usr_x", plan: "team" },
+      ["id", "plan"],
+    ],
+    ["an array", [], ["(root)"]],
+  ])("is 400 listing every problem for %s, and creates nothing", async (_, body, paths) => {
+    const before = await tableCounts(open);
+    const res = await open.request("POST", "/api/v1/auth/signup", body === undefined ? {} : { body });
+    expectError(res, 400, "validation_error");
+    expect(detailPaths(res)).toEqual(paths);
+    expect(res.text.length).toBeLessThan(5_000); // problems are named, never echoed back
+    expect(await tableCounts(open)).toEqual(before);
+  });
+});
+
+describe("POST /auth/login", () => {
+  it("returns a 12-hour JWT that works on /account", async () => {
+    const res = await login({ email: "FIRST@example.com", password: PASSWORD });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({ token: expect.stringMatching(JWT), expires_at: expect.stringMatching(ISO) });
+    expect(Math.abs(Date.parse(res.body.expires_at) - (Date.now() + TWELVE_HOURS))).toBeLessThan(10_000);
+    const me = await account(res.body.token);
+    expect(me.status).toBe(200);
+    expect(me.body.user.id).toBe(owner.id);
+    expect(me.body.api_key).toBeNull();
+  });
+
+  it("answers a wrong password and an unknown email alike: 401, same body", async () => {
+    const wrong = await login({ email: owner.email, password: `${PASSWORD}!` });
+    const unknown = await login({ email: "nobody@example.com", password: PASSWORD });
+    expectError(wrong, 401, "unauthorized");
+    expectError(unknown, 401, "unauthorized");
+    const { request_id: _a, ...wrongBody } = wrong.body;
+    const { request_id: _b, ...unknownBody } = unknown.body;
+    expect(unknownBody).toEqual(wrongBody);
+  });
+
+  it("takes as long for an unknown email as for a wrong password (both pay Argon2)", async () => {
+    const timed = async (body: unknown) => {
+      const started = performance.now();
+      expect((await login(body)).status).toBe(401);
+      return performance.now() - started;
+    };
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      // Interleaved, so a slow patch of the machine weighs on both sides; the first round warms up.
+      const w = await timed({ email: owner.email, password: `wrong-password-${i}` });
+      const u = await timed({ email: `nobody-${i}@example.com`, password: `wrong-password-${i}` });
+      if (i === 0) continue;
+      wrong.push(w);
+      unknown.push(u);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = median(unknown) / median(wrong);
+    expect(ratio, `unknown ${median(unknown)} ms vs wrong ${median(wrong)} ms`).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
+  });
+
+  it("is 400 listing every problem of a bad body", async () => {
+    const res = await login({ email: "nope", password: "", remember_me: true });
+    expectError(res, 400, "validation_error");
+    expect(detailPaths(res)).toEqual(["email", "password", "remember_me"]);
+  });
+});
+
+describe("session tokens", () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = (user: TestUser, expiresInSeconds = 3600) => {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      sub: user.id,
+      org: user.organizationId,
+      iss: "upfleet",
+      aud: "upfleet-api",
+      iat: now,
+      exp: now + expiresInSeconds,
+    };
+  };
+  /** Signed by hand (HS256), so the API's own issuer is not what builds the tokens that attack it. */
+  const hs256 = (payload: unknown, secret: string) => {
+    const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(payload)}`;
+    return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+  };
+  const secret = () => api.deps.config.APP_SECRET!;
+
+  it("accepts a hand-made token signed with the deployment secret (so the refusals below mean something)", async () => {
+    expect((await account(hs256(claims(owner), secret()))).status).toBe(200);
+  });
+
+  it("refuses alg: none", async () => {
+    for (const alg of ["none", "None", "NONE"]) {
+      expectError(await account(`${b64({ alg, typ: "JWT" })}.${b64(claims(owner))}.`), 401, "unauthorized");
+    }
+  });
+
+  it("refuses a token signed with another secret", async () => {
+    const other = "another-secret-another-secret-0123456789";
+    expectError(await account(hs256(claims(owner), other)), 401, "unauthorized");
+    const { token } = await createSessionTokens(other).issue({
+      userId: owner.id,
+      organizationId: owner.organizationId,
+    });
+    expectError(await account(token), 401, "unauthorized");
+  });
+
+  it("refuses an expired token", async () => {
+    expectError(await account(hs256(claims(owner, -60), secret())), 401, "unauthorized");
+    const thirteenHoursAgo = new Date(Date.now() - 13 * 60 * 60 * 1000);
+    const { token } = await createSessionTokens(secret()).issue(
+      { userId: owner.id, organizationId: owner.organizationId },
+      thirteenHoursAgo,
+    );
+    expectError(await account(token), 401, "unauthorized");
+  });
+
+  it("refuses tokens with the wrong issuer, audience or organization", async () => {
+    for (const tampered of [
+      { ...claims(owner), iss: "someone-else" },
+      { ...claims(owner), aud: "another-api" },
+      { ...claims(owner), org: "org_01aaaaaaaaaaaaaaaaaaaaaaaa" },
+      { ...claims(owner), sub: undefined },
+    ]) {
+      expectError(await account(hs256(tampered, secret())), 401, "unauthorized");
+    }
+  });
+
+  it("refuses garbage", async () => {
+    const [header, payload] = owner.token.split(".");
+    for (const garbage of ["garbage", "a.b.c", `${header}.${payload}`, `${header}.${payload}.`, `${owner.token}x`]) {
+      expectError(await account(garbage), 401, "unauthorized");
+    }
+  });
+
+  it("refuses the token of a deleted user", async () => {
+    const member = await addUser(api, owner, "member");
+    expect((await account(member.token)).status).toBe(200);
+    expect((await api.request("DELETE", `/api/v1/users/${member.id}`, { auth: owner.token })).status).toBe(204);
+    expectError(await account(member.token), 401, "unauthorized");
+  });
+});
