@@ -8,11 +8,11 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
   type AppProcess,
@@ -59,7 +59,8 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
   --duration S     the measured window in seconds (default 300)
   --workers K      worker processes in region "local" (default 1)
   --concurrency C  CONCURRENCY of each worker (default 300)
-  --profile        node --cpu-prof on the alerter and workers; prints where their time went
+  --profile        CPU-profiles the alerter and workers over the window; prints where the time went
+                   (figures are then not written: the profiler costs CPU too)
   --no-write       leave BENCHMARKS.md alone (results still go to bench/results/)`;
 
 const { values: args } = parseArgs({
@@ -462,13 +463,24 @@ async function main(): Promise<void> {
   console.log(`seeded ${fmt(monitorIds.length)} monitors in ${fmt((Date.now() - seeding) / 1000, 1)} s`);
 
   const profileDir = path.join(RESULTS, "profiles", `fleet-${Date.now()}`);
-  const profiling = args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
-  const services = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, ...profiling };
+  if (args.profile) await mkdir(profileDir, { recursive: true });
+  const profileFile = (role: string) => path.join(profileDir, `${role.replace(/\s+/g, "-")}.cpuprofile`);
+  // Node 20 refuses --cpu-prof in NODE_OPTIONS (and the apps are started as `node --import tsx …`):
+  // a preload starts and stops V8's profiler on SIGUSR2, around the window.
+  const profiling = (role: string) =>
+    args.profile
+      ? {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${pathToFileURL(path.join(HERE, "fleet/cpu-profile.mjs")).href}`,
+          BENCH_CPU_PROFILE: profileFile(role),
+        }
+      : {};
+  const services = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
   const workers: App[] = [];
   for (let i = 1; i <= config.workers; i++) {
     workers.push(
       await startProcess(`worker ${i}`, WORKER_DIR, {
         ...services,
+        ...profiling(`worker ${i}`),
         REGION,
         CONCURRENCY: String(config.concurrency),
         OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
@@ -478,6 +490,7 @@ async function main(): Promise<void> {
   }
   const alerter = await startProcess("alerter", ALERTER_DIR, {
     ...services,
+    ...profiling("alerter"),
     DATABASE_URL: database.url,
     REGIONS: REGION,
   });
@@ -513,6 +526,7 @@ async function main(): Promise<void> {
   ];
   const servedBefore = await target.served();
   const [metricsBefore, ...workerMetricsBefore] = await Promise.all(apps.map(scrape));
+  if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const windowStart = Date.now();
   const procBefore = await snapshot(startPids);
   const machineBefore = await sampleMachine();
@@ -535,6 +549,7 @@ async function main(): Promise<void> {
   // Window end.
   const windowEndActual = Date.now();
   const procAfter = await snapshot(startPids);
+  if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
   const servedAfter = await target.served();
@@ -702,16 +717,17 @@ async function main(): Promise<void> {
   }
 
   if (args.profile) {
-    await cleanup();
-    const files = (await readdir(profileDir).catch(() => [])).filter((f) => /\.0\.\d+\.cpuprofile$/.test(f));
     for (const app of apps) {
-      const file = files.find((f) => f.split(".")[3] === String(pidOf(app)));
-      if (!file) {
+      const file = profileFile(app.role);
+      const written = await waitFor(() => stat(file).then(() => true), { timeoutMs: 60_000, what: file }).catch(
+        () => false,
+      );
+      if (!written) {
         console.log(`${app.role}: no profile written`);
         continue;
       }
-      const summary = await summarizeProfile(path.join(profileDir, file));
-      await writeFile(path.join(profileDir, `${app.role.replace(/\s+/g, "-")}.txt`), summary);
+      const summary = await summarizeProfile(file);
+      await writeFile(file.replace(/\.cpuprofile$/, ".txt"), summary);
       console.log(`\n=== ${app.role} ===\n${summary}`);
     }
     console.log(`\nprofiles: ${path.relative(ROOT, profileDir)}`);
