@@ -3,26 +3,56 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createDb, type Db, type Monitor, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { type AppProcess, createTestDatabase, startApp, type TestDatabase } from "@upfleet/testing";
+import { firstDue, TYPE_DEFAULTS } from "@upfleet/monitors";
+import {
+  type AppProcess,
+  createTestDatabase,
+  createTestRedis,
+  startApp,
+  type TestDatabase,
+  type TestRedis,
+} from "@upfleet/testing";
+import { Redis } from "ioredis";
 
 export const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
 
-export type Behaviour = { status: number; delayMs?: number };
+/** `hang`: take the request and never answer (the socket stays open until the client gives up). */
+export type Behaviour = { status: number; delayMs?: number; hang?: boolean };
+
+export interface Target {
+  url: string;
+  /** Sets how every path answers (unless `behaveAt` says otherwise for a path). */
+  behave(b: Behaviour): void;
+  /** Sets how one path answers; `undefined` returns it to the common behaviour. */
+  behaveAt(path: string, b: Behaviour | undefined): void;
+  hits: Map<string, number>;
+  /** Every request in arrival order: when it arrived and when its connection closed (epoch ms). */
+  requests: { path: string; at: number; closedAt?: number }[];
+  /** Requests per path whose connection is still open (unanswered, not abandoned by the client). */
+  open: Map<string, number>;
+  close(): Promise<void>;
+}
 
 /** An HTTP target on loopback whose answer a test can change, counting requests per path. */
-export async function startTarget(): Promise<{
-  url: string;
-  behave(b: Behaviour): void;
-  hits: Map<string, number>;
-  close(): Promise<void>;
-}> {
+export async function startTarget(): Promise<Target> {
   let behaviour: Behaviour = { status: 200 };
+  const byPath = new Map<string, Behaviour>();
   const hits = new Map<string, number>();
+  const requests: Target["requests"] = [];
+  const open = new Map<string, number>();
   const server: Server = createServer((req, res) => {
-    hits.set(req.url ?? "/", (hits.get(req.url ?? "/") ?? 0) + 1);
-    const { status, delayMs = 0 } = behaviour;
+    const path = req.url ?? "/";
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const request: Target["requests"][number] = { path, at: Date.now() };
+    requests.push(request);
+    open.set(path, (open.get(path) ?? 0) + 1);
+    res.on("close", () => {
+      request.closedAt = Date.now();
+      open.set(path, (open.get(path) ?? 1) - 1);
+    });
+    const { status, delayMs = 0, hang = false } = byPath.get(path) ?? behaviour;
+    if (hang) return;
     const timer = setTimeout(() => res.writeHead(status).end("service ok"), delayMs);
     res.on("close", () => clearTimeout(timer));
   });
@@ -32,7 +62,13 @@ export async function startTarget(): Promise<{
     behave: (b) => {
       behaviour = b;
     },
+    behaveAt: (path, b) => {
+      if (b) byPath.set(path, b);
+      else byPath.delete(path);
+    },
     hits,
+    requests,
+    open,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -78,7 +114,7 @@ export interface Services {
   redisPrefix: string;
 }
 
-export function startAlerter(s: Services): Promise<AppProcess & { url: string }> {
+export function startAlerter(s: Services, timeoutMs = 30_000): Promise<AppProcess & { url: string }> {
   return startApp({
     cwd: ALERTER_DIR,
     env: {
@@ -89,11 +125,15 @@ export function startAlerter(s: Services): Promise<AppProcess & { url: string }>
       REGIONS: "local",
       LOG_LEVEL: "info",
     },
-    timeoutMs: 30_000,
+    timeoutMs,
   });
 }
 
-export function startWorker(s: Services, env: Record<string, string> = {}): Promise<AppProcess & { url: string }> {
+export function startWorker(
+  s: Services,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<AppProcess & { url: string }> {
   return startApp({
     cwd: WORKER_DIR,
     env: {
@@ -106,6 +146,132 @@ export function startWorker(s: Services, env: Record<string, string> = {}): Prom
       DATABASE_URL: undefined as unknown as string,
       ...env,
     },
-    timeoutMs: 30_000,
+    timeoutMs,
   });
+}
+
+/** One stored check as the fault tests compare them: times in epoch ms, and the worker that ran it. */
+export interface StoredCheck {
+  tick: number;
+  checkedAt: number;
+  status: string;
+  httpStatus: number | null;
+  responseMs: number | null;
+  error: string | null;
+  worker: string;
+}
+
+export async function storedChecks(db: Db, monitorId: string): Promise<StoredCheck[]> {
+  const rows = await db.checkResult.findMany({ where: { monitorId }, orderBy: { tick: "asc" } });
+  return rows.map((r) => ({
+    tick: r.tick.getTime(),
+    checkedAt: r.checkedAt.getTime(),
+    status: r.status,
+    httpStatus: r.httpStatus,
+    responseMs: r.responseMs,
+    error: r.error,
+    worker: String((r.details as { worker?: unknown } | null)?.worker ?? ""),
+  }));
+}
+
+/** The ticks of the grid between the first and the last of `ticks` that are not among them. */
+export function missingTicks(ticks: number[], intervalMs: number): number[] {
+  if (ticks.length === 0) return [];
+  const have = new Set(ticks);
+  const missing: number[] = [];
+  for (let t = Math.min(...ticks); t <= Math.max(...ticks); t += intervalMs) if (!have.has(t)) missing.push(t);
+  return missing;
+}
+
+/** Where in each interval a monitor's ticks fall (ms after the interval's start); it follows from the id. */
+export function tickPhase(monitorId: string, intervalSeconds: number): number {
+  return firstDue({ id: monitorId, intervalSeconds } as Monitor, 0) % (intervalSeconds * 1000);
+}
+
+/** A fresh monitor id whose ticks fall `phaseMs` (± toleranceMs) into each interval: lines two monitors up. */
+export function monitorIdAtPhase(intervalSeconds: number, phaseMs: number, toleranceMs = 100): string {
+  const intervalMs = intervalSeconds * 1000;
+  const wanted = ((phaseMs % intervalMs) + intervalMs) % intervalMs;
+  for (;;) {
+    const id = newId("monitor");
+    const distance = Math.abs(tickPhase(id, intervalSeconds) - wanted);
+    if (Math.min(distance, intervalMs - distance) <= toleranceMs) return id;
+  }
+}
+
+/**
+ * A key prefix on a Redis logical database (`/<index>` in the URL), for a test that must FLUSHDB
+ * without touching the other files' keys on database 0.
+ */
+export function createTestRedisDb(index: number): TestRedis {
+  const { prefix, url: serverUrl } = createTestRedis();
+  const url = new URL(serverUrl);
+  url.pathname = `/${index}`;
+  return {
+    url: url.toString(),
+    prefix,
+    cleanup: async () => {
+      const redis = new Redis(url.toString(), { lazyConnect: true });
+      await redis.connect();
+      try {
+        const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
+        for await (const keys of stream as AsyncIterable<string[]>) {
+          if (keys.length) await redis.unlink(...keys);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+type StartedApp = AppProcess & { url: string };
+
+/** Fault tests start several processes at once, on a machine running other suites: allow them time. */
+const START_TIMEOUT_MS = 90_000;
+
+/** A whole pipeline of its own for one test: database, Redis prefix, target, and the processes it starts. */
+export interface Sandbox {
+  seed: Awaited<ReturnType<typeof seedDatabase>>;
+  db: Db;
+  target: Target;
+  redis: TestRedis;
+  services: Services;
+  /** Starts a worker (region "local" unless `env` says otherwise); `id` is the id it reports results under. */
+  worker(env?: Record<string, string>): Promise<StartedApp & { id: string }>;
+  alerter(): Promise<StartedApp>;
+  /** SIGKILLs every process it started, then closes the target and drops the database and Redis keys. */
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(redis: TestRedis = createTestRedis()): Promise<Sandbox> {
+  const seed = await seedDatabase();
+  const target = await startTarget();
+  const services: Services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
+  const apps: AppProcess[] = [];
+  const track = async <T extends AppProcess>(starting: Promise<T>): Promise<T> => {
+    const app = await starting;
+    apps.push(app);
+    return app;
+  };
+  return {
+    seed,
+    db: seed.db,
+    target,
+    redis,
+    services,
+    async worker(env = {}) {
+      const app = await track(startWorker(services, env, START_TIMEOUT_MS));
+      const started = await app.waitForLog((entry) => entry.msg === "worker started");
+      return { ...app, id: String(started.id) };
+    },
+    alerter: () => track(startAlerter(services, START_TIMEOUT_MS)),
+    async stop() {
+      await Promise.all(apps.map((app) => app.stop("SIGKILL")));
+      await target.close();
+      await seed.db.$disconnect();
+      await seed.database.drop();
+      await redis.cleanup();
+    },
+  };
 }
