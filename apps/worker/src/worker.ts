@@ -93,6 +93,11 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     prefix,
     concurrency: config.CONCURRENCY,
     lockDuration: CHECK_WORKER_LOCK_MS,
+    // BullMQ takes a dead worker's job back at a stalled-job check that finds it marked by the check
+    // before and its lock gone. Every 30 s (the default) that is 30–60 s after the job started: past
+    // a 10 s monitor's stale limit, so the re-run was skipped and the tick lost. Checked every second,
+    // the job comes back about a second after its lock expires.
+    stalledInterval: 1_000,
     maxStalledCount: 2,
     // Per-minute completion counts, kept in Redis for a day: /regions reads checks per minute here.
     metrics: { maxDataPoints: 24 * 60 },
