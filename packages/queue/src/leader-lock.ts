@@ -28,13 +28,16 @@ export class LeaderLock {
     return this.held;
   }
 
-  /** Takes or renews the lease; returns whether this process holds it now. */
+  /**
+   * Takes or renews the lease; returns whether this process holds it now. A renewal that fails
+   * returns false even if the lease is free to take again: it was lost (expired, taken over, or gone
+   * with Redis's data), and the caller must see the next call take it as a new term.
+   */
   async acquire(): Promise<boolean> {
     try {
       if (this.held) {
         this.held = (await this.redis.eval(RENEW, 1, this.key, this.token, this.ttlMs)) === 1;
-      }
-      if (!this.held) {
+      } else {
         this.held = (await this.redis.set(this.key, this.token, "PX", this.ttlMs, "NX")) === "OK";
       }
     } catch {
