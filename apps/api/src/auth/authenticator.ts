@@ -42,6 +42,8 @@ export class Authenticator {
   private flushTimer: NodeJS.Timeout | undefined;
   /** Subscribed to invalidations: only then may a verified key be served from the cache. */
   private listening = false;
+  /** Bumped by every eviction: a verification that overlapped one must not fill the cache. */
+  private invalidations = 0;
 
   constructor(
     private readonly deps: {
@@ -61,7 +63,7 @@ export class Authenticator {
     subscriber.on("message", (channel: string, message: string) => {
       if (channel !== this.channel) return;
       try {
-        this.cache.evict(JSON.parse(message) as Invalidation);
+        this.forget(JSON.parse(message) as Invalidation);
       } catch (error) {
         this.deps.logger.warn({ err: error }, "ignoring a malformed invalidation message");
       }
@@ -77,14 +79,14 @@ export class Authenticator {
     // Only once ready: a SUBSCRIBE sent during ioredis' handshake fails its ready check, and the
     // reconnection that follows does not subscribe again, leaving this instance deaf to revocations.
     subscriber.on("ready", () => {
-      this.cache.clear();
+      this.forget();
       void subscribe();
     });
     if (subscriber.status === "ready") void subscribe();
     // Messages sent while we are disconnected are lost: trust no cached key until we listen again.
     subscriber.on("close", () => {
       this.listening = false;
-      this.cache.clear();
+      this.forget();
     });
     this.flushTimer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
     this.flushTimer.unref();
@@ -110,8 +112,16 @@ export class Authenticator {
     await this.broadcast({ userId });
   }
 
+  private forget(match?: Invalidation): void {
+    this.invalidations++;
+    // Requests from now on verify afresh rather than join a verification that began before.
+    this.pending.clear();
+    if (match) this.cache.evict(match);
+    else this.cache.clear();
+  }
+
   private async broadcast(invalidation: Invalidation): Promise<void> {
-    this.cache.evict(invalidation);
+    this.forget(invalidation);
     try {
       await this.deps.publisher.publish(this.channel, JSON.stringify(invalidation));
     } catch (error) {
@@ -128,12 +138,21 @@ export class Authenticator {
       // Concurrent first uses of one key share a single Argon2 verification.
       let verifying = this.pending.get(fingerprint);
       if (!verifying) {
-        verifying = verifyRawKey(this.deps.db, rawKey).finally(() => this.pending.delete(fingerprint));
+        const epoch = this.invalidations;
+        const verification: Promise<VerifiedKey | null> = verifyRawKey(this.deps.db, rawKey)
+          .then((verified) => {
+            // A revocation may have passed while the row was read and hashed: answer, but cache nothing.
+            if (verified && this.listening && epoch === this.invalidations) this.cache.set(fingerprint, verified);
+            return verified;
+          })
+          .finally(() => {
+            if (this.pending.get(fingerprint) === verification) this.pending.delete(fingerprint);
+          });
+        verifying = verification;
         this.pending.set(fingerprint, verifying);
       }
       const verified = await verifying;
       if (!verified) throw new UnauthorizedError("Unknown, expired or revoked API key");
-      if (this.listening) this.cache.set(fingerprint, verified);
       key = verified;
     }
     this.usage.set(key.keyId, new Date());
