@@ -23,28 +23,37 @@ const login = (body: unknown) => api.request("POST", "/api/v1/auth/login", { bod
 const account = (token: string) => api.request("GET", "/api/v1/account", { auth: token });
 
 describe("POST /auth/signup", () => {
-  it("creates the first organization and its owner, with a 12-hour session", async () => {
-    const res = await signup(api, { email: "First@Example.com", password: PASSWORD, organization_name: "Acme" });
-    expect(res.status, res.text).toBe(201);
+  it("creates the first organization and its owner exactly once, even when sign-ups race", async () => {
+    const names = ["Acme", "Beta", "Gamma"];
+    const results = await Promise.all(
+      names.map((name) => signup(api, { email: `${name}@Example.com`, password: PASSWORD, organization_name: name })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 403, 403]);
+    for (const refused of results.filter((r) => r.status === 403)) expectError(refused, 403, "forbidden");
+    expect(await tableCounts(api)).toMatchObject({ organizations: 1, users: 1, api_keys: 0 });
+
+    const winner = results.findIndex((r) => r.status === 201);
+    const res = results[winner]!;
+    const email = `${names[winner]!.toLowerCase()}@example.com`;
     expect(res.body).toEqual({
-      user: {
-        id: expect.stringMatching(/^usr_/),
-        email: "first@example.com",
-        role: "owner",
-        created_at: expect.any(String),
+      user: { id: expect.stringMatching(/^usr_/), email, role: "owner", created_at: expect.stringMatching(ISO) },
+      organization: {
+        id: expect.stringMatching(/^org_/),
+        name: names[winner],
+        plan: "free",
+        created_at: expect.stringMatching(ISO),
       },
-      organization: { id: expect.stringMatching(/^org_/), name: "Acme", plan: "free", created_at: expect.any(String) },
       token: expect.stringMatching(JWT),
       expires_at: expect.stringMatching(ISO),
     });
     expect(Math.abs(Date.parse(res.body.expires_at) - (Date.now() + TWELVE_HOURS))).toBeLessThan(10_000);
     const me = await account(res.body.token);
     expect(me.status).toBe(200);
-    expect(me.body.user).toEqual({ id: res.body.user.id, email: "first@example.com", role: "owner" });
+    expect(me.body.user).toEqual({ id: res.body.user.id, email, role: "owner" });
     owner = {
       id: res.body.user.id,
       organizationId: res.body.organization.id,
-      email: "first@example.com",
+      email,
       role: "owner",
       token: res.body.token,
     };
@@ -113,7 +122,7 @@ describe("POST /auth/signup", () => {
 
 describe("POST /auth/login", () => {
   it("returns a 12-hour JWT that works on /account", async () => {
-    const res = await login({ email: "FIRST@example.com", password: PASSWORD });
+    const res = await login({ email: owner.email.toUpperCase(), password: PASSWORD });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ token: expect.stringMatching(JWT), expires_at: expect.stringMatching(ISO) });
     expect(Math.abs(Date.parse(res.body.expires_at) - (Date.now() + TWELVE_HOURS))).toBeLessThan(10_000);
