@@ -60,8 +60,15 @@ describe("every authenticated route", () => {
 
   describeRouteSecurity(routes, () => ctx, {
     fixtures,
-    // A change a refused request must not have made (the fixture checks the name is intact).
-    samples: { "PATCH /api/v1/monitors/:id": { body: { name: "taken over" } } },
+    // Valid bodies, so a request that slipped through would show in the row counts or the fixture.
+    samples: {
+      "POST /api/v1/users": {
+        body: { email: "intruder@example.com", password: "correct horse battery", role: "admin" },
+      },
+      "POST /api/v1/keys": { body: { name: "intruder" } },
+      "POST /api/v1/monitors": { body: { name: "intruder", type: "http", url: "https://example.com" } },
+      "PATCH /api/v1/monitors/:id": { body: { name: "taken over" } },
+    },
   });
 });
 
