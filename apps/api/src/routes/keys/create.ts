@@ -6,7 +6,9 @@ export const createKeyRoute = defineRoute({
   method: "post",
   path: "/keys",
   summary: "Create an API key for the calling user",
-  description: "The raw key is in this response only. At most 10 active keys per user (409 beyond).",
+  description:
+    "The raw key is in this response only. At most 10 active keys per user (409 beyond). " +
+    "A key creating a key cannot grant scopes it lacks (403).",
   tag: "API keys",
   access: { scope: "keys:write" },
   body: CreateKeyBody,

@@ -7,7 +7,9 @@ export const createUserRoute = defineRoute({
   method: "post",
   path: "/users",
   summary: "Add a user to the organization",
-  description: "Owners and admins only; with an API key, the key also needs `keys:write`.",
+  description:
+    "Owners and admins only; with an API key, the key also needs `keys:write` " +
+    "and every scope the new user's role grants (403 otherwise).",
   tag: "Accounts",
   access: { scope: "keys:write" },
   body: CreateUserBody,
