@@ -1,5 +1,4 @@
 import type { Db, RoleName } from "@upfleet/db";
-import { NotFoundError } from "@upfleet/errors";
 import type { Actor } from "./actor.ts";
 
 export interface Account {
@@ -19,16 +18,16 @@ interface AccountRow {
 }
 
 /**
- * The acting user and organization, as stored now. One joined query rather than a Prisma
- * `include`, which sends a second query for the organization: GET /account is a hot read, and
- * the join roughly doubles its throughput (BENCHMARKS.md).
+ * A user and their organization, as stored now, or null when the user is gone. One joined query
+ * rather than a Prisma `include`, which sends a second query for the organization: every session
+ * request pays it, and the join roughly doubles its throughput (BENCHMARKS.md).
  */
-export async function loadAccount(db: Db, actor: Actor): Promise<Account> {
+export async function loadAccount(db: Db, who: Pick<Actor, "userId" | "organizationId">): Promise<Account | null> {
   const [row] = await db.$queryRaw<AccountRow[]>`
     SELECT u.id, u.email, u.role::text AS role, o.id AS organization_id, o.name AS organization_name, o.plan
     FROM users u JOIN organizations o ON o.id = u.organization_id
-    WHERE u.id = ${actor.userId} AND u.organization_id = ${actor.organizationId}`;
-  if (!row) throw new NotFoundError("User", actor.userId);
+    WHERE u.id = ${who.userId} AND u.organization_id = ${who.organizationId}`;
+  if (!row) return null;
   return {
     id: row.id,
     email: row.email,

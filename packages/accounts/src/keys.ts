@@ -92,6 +92,9 @@ export interface VerifiedKey {
   userId: string;
   role: Actor["role"];
   plan: string;
+  /** Shown by GET /account; cached with the key, so a change shows within the cache's TTL. */
+  email: string;
+  organizationName: string;
 }
 
 /** Finds the live key matching a raw key (Argon2id check), or null. Costly: callers cache the answer. */
@@ -110,6 +113,8 @@ export async function verifyRawKey(db: Db, rawKey: string, now = new Date()): Pr
         organizationId: candidate.organizationId,
         userId: candidate.userId,
         role: candidate.user.role,
+        email: candidate.user.email,
+        organizationName: candidate.user.organization.name,
         plan: candidate.user.organization.plan,
       };
     }

@@ -1,6 +1,7 @@
 import {
   effectiveScopes,
   keyFingerprint,
+  loadAccount,
   looksLikeApiKey,
   recordKeyUsage,
   type SessionTokens,
@@ -161,6 +162,8 @@ export class Authenticator {
       userId: key.userId,
       role: key.role,
       plan: key.plan,
+      email: key.email,
+      organizationName: key.organizationName,
       apiKey: { id: key.keyId, name: key.name, scopes: key.keyScopes },
       scopes: effectiveScopes(key.role, key.keyScopes),
       rateLimitSubject: `key:${key.keyId}`,
@@ -169,16 +172,15 @@ export class Authenticator {
 
   private async fromSession(token: string): Promise<Principal> {
     const claims = await this.deps.tokens.verify(token);
-    const user = await this.deps.db.user.findFirst({
-      where: { id: claims.userId, organizationId: claims.organizationId },
-      include: { organization: { select: { plan: true } } },
-    });
+    const user = await loadAccount(this.deps.db, claims);
     if (!user) throw new UnauthorizedError("The session's user no longer exists");
     return {
-      organizationId: user.organizationId,
+      organizationId: user.organization.id,
       userId: user.id,
       role: user.role,
       plan: user.organization.plan,
+      email: user.email,
+      organizationName: user.organization.name,
       apiKey: null,
       scopes: effectiveScopes(user.role, null),
       rateLimitSubject: `user:${user.id}`,

@@ -11,6 +11,8 @@ const key = (keyId: string, userId = "usr_1"): VerifiedKey => ({
   organizationId: "org_1",
   role: "owner",
   plan: "free",
+  email: "owner@example.com",
+  organizationName: "Acme",
 });
 
 describe("KeyCache", () => {

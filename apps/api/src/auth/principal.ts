@@ -7,6 +7,8 @@ export interface Principal {
   userId: string;
   role: RoleName;
   plan: string;
+  email: string;
+  organizationName: string;
   apiKey: { id: string; name: string; scopes: string[] } | null;
   /** Key scopes ∩ role, decided for this request. */
   scopes: ReadonlySet<Scope>;

@@ -1,4 +1,3 @@
-import { loadAccount } from "@upfleet/accounts";
 import { defineRoute } from "../../http/route.ts";
 import { AccountBody } from "./schema.ts";
 
@@ -9,14 +8,14 @@ export const getAccountRoute = defineRoute({
   tag: "Accounts",
   access: { scope: "account:read" },
   responses: { 200: { description: "The caller's account", schema: AccountBody } },
+  // Served from the principal: read with the session each request, or cached with the key (≤ 30 s).
   handle: async ({ principal, deps }) => {
-    const user = await loadAccount(deps.db, principal);
-    const limits = deps.planLimits(user.organization.plan);
+    const limits = deps.planLimits(principal.plan);
     return {
       status: 200,
       body: {
-        organization: { id: user.organization.id, name: user.organization.name, plan: user.organization.plan },
-        user: { id: user.id, email: user.email, role: user.role },
+        organization: { id: principal.organizationId, name: principal.organizationName, plan: principal.plan },
+        user: { id: principal.userId, email: principal.email, role: principal.role },
         api_key: principal.apiKey,
         rate_limit: { limit_per_minute: limits.perMinute, limit_per_hour: limits.perHour },
       },
