@@ -168,6 +168,11 @@ describe("POST /auth/login", () => {
     const res = await login({ email: "nope", password: "", remember_me: true });
     expectError(res, 400, "validation_error");
     expect(detailPaths(res)).toEqual(["email", "password", "remember_me"]);
+    // Refused before any Argon2 work is spent on it.
+    const huge = await login({ email: `${"a".repeat(100_000)}@example.com`, password: "p".repeat(100_000) });
+    expectError(huge, 400, "validation_error");
+    expect(detailPaths(huge)).toEqual(["email", "password"]);
+    expectError(await login({ email: owner.email, password: 1234567890 }), 400, "validation_error");
   });
 });
 
