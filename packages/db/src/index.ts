@@ -3,13 +3,16 @@ export type {
   ApiKey,
   CheckResult,
   CheckRollup,
+  Incident,
+  IncidentEvent,
+  IncidentUpdate,
   Monitor,
   MonitorEvent,
   Organization,
   Setting,
   User,
 } from "./generated/client.ts";
-export { CheckOutcome, MonitorStatus, MonitorType, Prisma, Role } from "./generated/client.ts";
+export { CheckOutcome, IncidentStatus, MonitorStatus, MonitorType, Prisma, Role } from "./generated/client.ts";
 export type { Role as RoleName } from "./generated/enums.ts";
 export { applyMigrations, ensureDatabase } from "./migrations/migrator.ts";
 export { decodeCursor, encodeCursor, type Page, type PageRequest, pageQuery, toPage } from "./pagination.ts";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { parse as parseConnectionString } from "pg-connection-string";
 
@@ -44,6 +44,7 @@ function loadBindings(): Promise<BgModule> {
 const PG_CATALOG_CHAR = 18;
 const PG_TEXT = 25;
 type PerformIO = (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+type QueryRaw = (query: unknown) => Promise<{ columnTypes: number[] }>;
 
 type PgConfig = {
   host?: string;
@@ -57,7 +58,7 @@ type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 /**
  * A PrismaPg that mends three gaps of @prisma/adapter-pg 7.10 which only the schema engine hits:
  * - the engine's catalog queries return `"char"` columns (pg_constraint.contype), which the adapter
- *   refuses as an unsupported type; they are one-character text, so we report them as text;
+ *   refuses as an unsupported type; they are one character, so we report them as such;
  * - its shadow database config is `{...config, database}`, which a `connectionString` would
  *   silently override (pointing the "shadow" at the real database), so we pass parsed fields;
  * - it drops the shadow database before closing its own pool on it, which PostgreSQL refuses.
@@ -71,7 +72,7 @@ class MigrationPg extends PrismaPg {
   }
 
   override async connect(): Promise<Adapter> {
-    const adapter = withCatalogCharAsText(await super.connect());
+    const adapter = withCatalogChars(await super.connect());
     this.opened.push(adapter);
     return adapter;
   }
@@ -94,12 +95,26 @@ class MigrationPg extends PrismaPg {
   }
 }
 
-function withCatalogCharAsText(adapter: Adapter): Adapter {
-  const target = adapter as unknown as { performIO: PerformIO };
+function withCatalogChars(adapter: Adapter): Adapter {
+  const target = adapter as unknown as { performIO: PerformIO; queryRaw: QueryRaw };
   const performIO = target.performIO.bind(adapter);
+  const queryRaw = target.queryRaw.bind(adapter);
+  const charColumns = new WeakMap<object, number[]>();
   target.performIO = async (query) => {
     const result = await performIO(query);
-    for (const field of result.fields) if (field.dataTypeID === PG_CATALOG_CHAR) field.dataTypeID = PG_TEXT;
+    const found: number[] = [];
+    result.fields.forEach((field, i) => {
+      if (field.dataTypeID !== PG_CATALOG_CHAR) return;
+      field.dataTypeID = PG_TEXT;
+      found.push(i);
+    });
+    if (found.length) charColumns.set(query as object, found);
+    return result;
+  };
+  // The describer reads pg_constraint.contype of CHECK constraints as a char, not as text.
+  target.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(query as object) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
   };
   return adapter;
