@@ -87,31 +87,36 @@ export async function applyMigrations(connectionString: string): Promise<string[
 }
 
 /**
- * Writes `migrations/<timestamp>_<name>/migration.sql` with the SQL that takes the migrations so far
- * to the current schema (replayed on a throw-away shadow database). Returns null when nothing changed.
+ * The SQL that takes the migrations so far to the current schema (replayed on a throw-away shadow
+ * database), or null when they agree.
  */
-export async function createMigration(connectionString: string, name: string): Promise<string | null> {
+export async function pendingSchemaChange(connectionString: string): Promise<string | null> {
   await ensureDatabase(connectionString);
-  await ensureLockfile();
   const schema = await readFile(SCHEMA_PATH, "utf8");
   const { engine, close } = await openSchemaEngine(connectionString, schema);
   try {
-    const migrations = await loadMigrations();
     const { stdout } = await engine.diff({
-      from: { tag: "migrations", ...migrations },
+      from: { tag: "migrations", ...(await loadMigrations()) },
       to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
       script: true,
       exitCode: null,
       filters: NO_FILTER,
     });
     const sql = stdout ?? "";
-    if (!/^\s*[A-Z]/m.test(sql.replace(/^--.*$/gm, ""))) return null;
-    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-    const folder = `${stamp}_${name.replace(/[^a-z0-9_]+/gi, "_").toLowerCase()}`;
-    await mkdir(path.join(MIGRATIONS_DIR, folder), { recursive: true });
-    await writeFile(path.join(MIGRATIONS_DIR, folder, "migration.sql"), sql);
-    return folder;
+    return /^\s*[A-Z]/m.test(sql.replace(/^--.*$/gm, "")) ? sql : null;
   } finally {
     await close();
   }
+}
+
+/** Writes `migrations/<timestamp>_<name>/migration.sql` with the pending change; null when there is none. */
+export async function createMigration(connectionString: string, name: string): Promise<string | null> {
+  await ensureLockfile();
+  const sql = await pendingSchemaChange(connectionString);
+  if (sql === null) return null;
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const folder = `${stamp}_${name.replace(/[^a-z0-9_]+/gi, "_").toLowerCase()}`;
+  await mkdir(path.join(MIGRATIONS_DIR, folder), { recursive: true });
+  await writeFile(path.join(MIGRATIONS_DIR, folder, "migration.sql"), sql);
+  return folder;
 }
