@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processMonitorEvents, RECOVERED_MESSAGE } from "./from-monitor-events.ts";
+import { createIncident } from "./service.ts";
+import { seed } from "./test-support.ts";
+import { acknowledgeIncident } from "./transitions.ts";
+
+let s: Awaited<ReturnType<typeof seed>>;
+beforeAll(async () => {
+  s = await seed();
+});
+afterAll(() => s?.close());
+
+const T0 = Date.now() - 60 * 60_000;
+const MINUTE = 60_000;
+
+/** Consumes until nothing is left, as the alerter's loop does. */
+async function drain() {
+  const total = { processed: 0, opened: 0, resolved: 0 };
+  for (;;) {
+    const report = await processMonitorEvents(s.db);
+    if (report.processed === 0) return total;
+    total.processed += report.processed;
+    total.opened += report.opened;
+    total.resolved += report.resolved;
+  }
+}
+
+const incidentsOf = (monitorId: string) =>
+  s.db.incident.findMany({
+    where: { monitorId },
+    include: { updates: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
+    orderBy: { id: "asc" },
+  });
+
+/** Everything the consumer can write, to show that a step changed nothing. */
+async function snapshot(monitorId: string) {
+  const incidents = await incidentsOf(monitorId);
+  return JSON.stringify(incidents.map(({ updatedAt: _, ...rest }) => rest));
+}
+
+describe("incidents from monitor state changes", () => {
+  it("opens exactly one incident for an outage, with its cause, and marks the event processed", async () => {
+    const monitorId = await s.monitor();
+    const eventId = await s.event(monitorId, "monitor.down", T0);
+    expect(await drain()).toMatchObject({ processed: 1, opened: 1 });
+    const [incident, ...others] = await incidentsOf(monitorId);
+    expect(others).toHaveLength(0);
+    expect(incident).toMatchObject({
+      title: expect.stringMatching(/ is down$/),
+      status: "investigating",
+      sourceEventId: eventId,
+      openMonitorId: monitorId,
+      startedAt: new Date(T0),
+      acknowledgedAt: null,
+      resolvedAt: null,
+      cause: expect.objectContaining({ http_status: 503, failing_regions: ["eu-west", "us-east"] }),
+    });
+    expect(incident!.updates.map((u) => [u.status, u.message])).toEqual([
+      ["investigating", "Down: status, HTTP 503 (failing in eu-west, us-east)"],
+    ]);
+    expect(incident!.events.map((e) => e.type)).toEqual(["incident.created"]);
+    expect(incident!.events[0]!.payload).toMatchObject({
+      event: "incident.created",
+      actor: "system",
+      incident: { id: incident!.id, monitor_id: monitorId, status: "investigating" },
+    });
+    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: eventId } })).processedAt).not.toBeNull();
+  });
+
+  it("changes nothing when the same event is processed again", async () => {
+    const monitorId = await s.monitor();
+    const down = await s.event(monitorId, "monitor.down", T0);
+    await drain();
+    const before = await snapshot(monitorId);
+    // As if a consumer died after its work committed but before it knew: the event comes back.
+    await s.db.monitorEvent.update({ where: { id: down }, data: { processedAt: null } });
+    expect(await drain()).toMatchObject({ processed: 1, opened: 0, resolved: 0 });
+    expect(await snapshot(monitorId)).toBe(before);
+
+    const up = await s.event(monitorId, "monitor.up", T0 + MINUTE);
+    await drain();
+    const resolved = await snapshot(monitorId);
+    await s.db.monitorEvent.updateMany({ where: { id: { in: [down, up] } }, data: { processedAt: null } });
+    expect(await drain()).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
+    expect(await snapshot(monitorId)).toBe(resolved);
+  });
+
+  it("resolves and acknowledges the incident on recovery, with a Recovered entry", async () => {
+    const monitorId = await s.monitor();
+    await s.event(monitorId, "monitor.down", T0);
+    await s.event(monitorId, "monitor.up", T0 + 3 * MINUTE);
+    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
+    const [incident, ...others] = await incidentsOf(monitorId);
+    expect(others).toHaveLength(0);
+    expect(incident).toMatchObject({
+      status: "resolved",
+      openMonitorId: null,
+      resolvedAt: new Date(T0 + 3 * MINUTE),
+      acknowledgedAt: new Date(T0 + 3 * MINUTE),
+      acknowledgedBy: "system",
+    });
+    expect(incident!.updates.map((u) => [u.status, u.message])).toEqual([
+      ["investigating", expect.stringMatching(/^Down/)],
+      ["resolved", RECOVERED_MESSAGE],
+    ]);
+    expect(incident!.events.map((e) => e.type)).toEqual(["incident.created", "incident.resolved"]);
+  });
+
+  it("keeps a person's acknowledgement when recovery resolves the incident", async () => {
+    const monitorId = await s.monitor();
+    await s.event(monitorId, "monitor.down", T0);
+    await drain();
+    const [open] = await incidentsOf(monitorId);
+    const actor = { organizationId: s.organizationId, userId: "usr_someone" };
+    const acked = await acknowledgeIncident(s.db, actor, open!.id);
+    await s.event(monitorId, "monitor.up", T0 + MINUTE);
+    await drain();
+    const [incident] = await incidentsOf(monitorId);
+    expect(incident).toMatchObject({ status: "resolved", acknowledgedBy: "usr_someone" });
+    expect(incident!.acknowledgedAt!.toISOString()).toBe(acked.acknowledged_at);
+  });
+
+  it("opens a new incident for the next outage, never two at once", async () => {
+    const monitorId = await s.monitor();
+    await s.event(monitorId, "monitor.down", T0);
+    // A second down without a recovery between (never written by the pipeline, but it must not matter).
+    await s.event(monitorId, "monitor.down", T0 + MINUTE);
+    await s.event(monitorId, "monitor.up", T0 + 2 * MINUTE);
+    await s.event(monitorId, "monitor.degraded", T0 + 3 * MINUTE);
+    await s.event(monitorId, "monitor.down", T0 + 4 * MINUTE);
+    expect(await drain()).toMatchObject({ processed: 5, opened: 2, resolved: 1 });
+    const incidents = await incidentsOf(monitorId);
+    expect(incidents.map((i) => [i.status, i.startedAt.getTime()])).toEqual([
+      ["resolved", T0],
+      ["investigating", T0 + 4 * MINUTE],
+    ]);
+  });
+
+  it("opens nothing for paused or deleted monitors, and still consumes their events", async () => {
+    const paused = await s.monitor({ paused: true });
+    const deleted = await s.monitor({ deletedAt: new Date() });
+    const events = [await s.event(paused, "monitor.down", T0), await s.event(deleted, "monitor.down", T0)];
+    expect(await drain()).toMatchObject({ processed: 2, opened: 0 });
+    expect(await s.db.incident.count({ where: { monitorId: { in: [paused, deleted] } } })).toBe(0);
+    expect(await s.db.monitorEvent.count({ where: { id: { in: events }, processedAt: null } })).toBe(0);
+  });
+
+  it("leaves an incident opened by hand to people: the outage opens none, recovery closes none", async () => {
+    const monitorId = await s.monitor();
+    const actor = { organizationId: s.organizationId, userId: "usr_someone" };
+    const manual = await createIncident(s.db, actor, { monitor_id: monitorId, title: "Slow checkout" });
+    await s.event(monitorId, "monitor.down", T0);
+    await s.event(monitorId, "monitor.up", T0 + MINUTE);
+    expect(await drain()).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
+    const incidents = await incidentsOf(monitorId);
+    expect(incidents.map((i) => [i.id, i.status])).toEqual([[manual.id, "investigating"]]);
+  });
+
+  it("applies each monitor's changes once and in order with several consumers at once", async () => {
+    const monitors = await Promise.all(Array.from({ length: 20 }, () => s.monitor()));
+    for (const monitorId of monitors) {
+      await s.event(monitorId, "monitor.down", T0);
+      await s.event(monitorId, "monitor.up", T0 + MINUTE);
+      await s.event(monitorId, "monitor.down", T0 + 2 * MINUTE);
+    }
+    const consumer = async () => {
+      for (;;) if ((await processMonitorEvents(s.db, 7)).processed === 0) return;
+    };
+    await Promise.all([consumer(), consumer(), consumer()]);
+    await drain();
+    for (const monitorId of monitors) {
+      const incidents = await incidentsOf(monitorId);
+      expect(incidents.map((i) => [i.status, i.startedAt.getTime()])).toEqual([
+        ["resolved", T0],
+        ["investigating", T0 + 2 * MINUTE],
+      ]);
+    }
+  });
+});

@@ -1,0 +1,25 @@
+export { describeCause, type EventsReport, processMonitorEvents, RECOVERED_MESSAGE } from "./from-monitor-events.ts";
+export { INCIDENT_EVENTS, type IncidentEventType, SYSTEM_ACTOR } from "./outbox.ts";
+export {
+  INCIDENT_STATUSES,
+  type IncidentStatusName,
+  OPEN_STATUSES,
+  type PresentedIncident,
+  presentIncident,
+} from "./present.ts";
+export {
+  type Actor,
+  createIncident,
+  getIncident,
+  type IncidentFilters,
+  listIncidents,
+  type NewIncident,
+  type Tenant,
+} from "./service.ts";
+export {
+  acknowledgeIncident,
+  addIncidentUpdate,
+  type IncidentPatch,
+  patchIncident,
+  resolveIncident,
+} from "./transitions.ts";
