@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const fixtures: Record<"user" | "apiKey" | "monitor", TenantFixture> = {
+const fixtures: Record<"user" | "apiKey" | "monitor" | "incident", TenantFixture> = {
   user: {
     create: async ({ api, victim }) => (await addUser(api, victim, "member")).id,
     exists: async ({ api }, id) => (await api.deps.db.user.count({ where: { id } })) === 1,
@@ -42,6 +42,23 @@ const fixtures: Record<"user" | "apiKey" | "monitor", TenantFixture> = {
       (await api.deps.db.monitor.count({ where: { id, deletedAt: null, paused: false, name: "victim's site" } })) === 1,
     remove: async ({ api, victim }, id) => {
       expect((await api.request("DELETE", `/api/v1/monitors/${id}`, { auth: victim.token })).status).toBe(204);
+    },
+  },
+  incident: {
+    create: async ({ api, victim }) => {
+      const body = { title: "victim's incident" };
+      const res = await api.request("POST", "/api/v1/incidents", { auth: victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    // Untouched: still open, unacknowledged, with its title and only its first timeline entry, if any.
+    exists: async ({ api }, id) => {
+      const where = { id, title: "victim's incident", status: "investigating", acknowledgedAt: null } as const;
+      const [incidents, updates] = await Promise.all([
+        api.deps.db.incident.count({ where }),
+        api.deps.db.incidentUpdate.count({ where: { incidentId: id } }),
+      ]);
+      return incidents === 1 && updates <= 1;
     },
   },
   apiKey: {
@@ -68,6 +85,9 @@ describe("every authenticated route", () => {
       "POST /api/v1/keys": { body: { name: "intruder" } },
       "POST /api/v1/monitors": { body: { name: "intruder", type: "http", url: "https://example.com" } },
       "PATCH /api/v1/monitors/:id": { body: { name: "taken over" } },
+      "POST /api/v1/incidents": { body: { title: "intruder" } },
+      "PATCH /api/v1/incidents/:id": { body: { title: "taken over" } },
+      "POST /api/v1/incidents/:id/updates": { body: { message: "intruder" } },
     },
   });
 });
