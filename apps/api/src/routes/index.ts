@@ -6,6 +6,13 @@ import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
 import { openApiRoute } from "./docs/openapi.ts";
 import { regionsRoute } from "./fleet/regions.ts";
 import { workersRoute } from "./fleet/workers.ts";
+import { acknowledgeIncidentRoute } from "./incidents/acknowledge.ts";
+import { addIncidentUpdateRoute } from "./incidents/add-update.ts";
+import { createIncidentRoute } from "./incidents/create.ts";
+import { getIncidentRoute } from "./incidents/get.ts";
+import { listIncidentsRoute } from "./incidents/list.ts";
+import { resolveIncidentRoute } from "./incidents/resolve.ts";
+import { patchIncidentRoute } from "./incidents/update.ts";
 import { createKeyRoute } from "./keys/create.ts";
 import { deleteKeyRoute } from "./keys/delete.ts";
 import { listKeysRoute } from "./keys/list.ts";
@@ -42,6 +49,13 @@ export const routes: AnyRoute[] = [
   resumeMonitorRoute,
   listChecksRoute,
   uptimeRoute,
+  listIncidentsRoute,
+  createIncidentRoute,
+  getIncidentRoute,
+  patchIncidentRoute,
+  addIncidentUpdateRoute,
+  acknowledgeIncidentRoute,
+  resolveIncidentRoute,
   regionsRoute,
   workersRoute,
   openApiRoute,
