@@ -25,12 +25,19 @@ export function isUniqueViolation(error: unknown, column?: string): boolean {
   return JSON.stringify(error.meta ?? {}).includes(column);
 }
 
+const DOWN_KINDS = new Set(["DatabaseNotReachable", "DatabaseDoesNotExist", "ConnectionClosed", "SocketTimeout"]);
+
 /** True when the database could not be reached (as opposed to a query being wrong). */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     // P1003: the database itself is gone (dropped, or not restored yet): down, not a bad query.
-    return ["P1001", "P1002", "P1003", "P1008", "P1017", "P2024"].includes(error.code);
+    if (["P1001", "P1002", "P1003", "P1008", "P1017", "P2024"].includes(error.code)) return true;
+    // A raw query's failure is P2010 whatever the cause; the driver adapter's kind tells.
+    const kind = (error.meta as { driverAdapterError?: { cause?: { kind?: string } } } | undefined)?.driverAdapterError
+      ?.cause?.kind;
+    if (kind) return DOWN_KINDS.has(kind);
+    if (error.code !== "P2010") return false;
   }
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : "";
