@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
+import { IncidentOpener } from "./incident-opener.ts";
 
 export interface AlerterDeps {
   db: Db;
@@ -26,9 +27,9 @@ const RENEW_EVERY_MS = 3_000;
 const RESULTS_CONCURRENCY = 1_000;
 
 /**
- * The alerter: consumes `results` (every instance), and, in the one instance holding the scheduler
- * lease, dispatches due checks and reconciles Redis's schedule with PostgreSQL at start, whenever
- * it takes the lease, and every minute.
+ * The alerter: consumes `results` and turns the state changes they cause into incidents (every
+ * instance), and, in the one instance holding the scheduler lease, dispatches due checks and
+ * reconciles Redis's schedule with PostgreSQL at start, whenever it takes the lease, and every minute.
  */
 export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningAlerter {
   const { db, redis, logger, metrics } = deps;
@@ -67,7 +68,9 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   });
   dispatcher.start();
 
-  const ingest = new ResultIngest({ db, logger, metrics });
+  const incidents = new IncidentOpener({ db, logger, metrics });
+  incidents.start();
+  const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
   const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
@@ -93,6 +96,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await dispatcher.stop();
       await consumer.close();
       await ingest.close();
+      await incidents.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();

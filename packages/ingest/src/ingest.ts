@@ -10,6 +10,8 @@ import { storeResults, updateLastResults } from "./store-results.ts";
 export interface IngestOptions {
   maxBatch?: number;
   maxWaitMs?: number;
+  /** Called once state changes are committed (monitor_events written), e.g. to consume them now. */
+  onStateChange?: () => void;
 }
 
 /**
@@ -27,7 +29,7 @@ export class ResultIngest {
 
   constructor(
     private readonly deps: { db: Db; logger: Logger; metrics: Registry },
-    options: IngestOptions = {},
+    private readonly options: IngestOptions = {},
   ) {
     // Each batch costs about eight statements whatever its size (insert, rollups, last results, rounds),
     // so the wait sets the alerter's cost per result: at 20 ms a steady 100–300 results/s came in
@@ -84,7 +86,10 @@ export class ResultIngest {
   /** Applies rounds; rounds still waiting for regions are decided at their deadline. */
   private async decide(monitorIds: string[]): Promise<void> {
     const { pending, events } = await applyRounds(this.deps.db, monitorIds);
-    if (events) this.deps.logger.info({ events }, "monitor state changed");
+    if (events) {
+      this.deps.logger.info({ events }, "monitor state changed");
+      this.options.onStateChange?.();
+    }
     for (const [monitorId, deadline] of pending) {
       if (this.pending.has(monitorId)) continue;
       const timer = setTimeout(
