@@ -18,6 +18,9 @@ export const ApiEnv = z
     /** The default plan's limits; organizations on other plans get theirs from RATE_LIMIT_PLANS. */
     RATE_LIMIT_PER_MINUTE: positiveInt(60),
     RATE_LIMIT_PER_HOUR: positiveInt(1000),
+    /** Sign-up and login attempts per client IP (each costs an Argon2 hash). */
+    AUTH_RATE_LIMIT_PER_MINUTE: positiveInt(20),
+    AUTH_RATE_LIMIT_PER_HOUR: positiveInt(300),
     /** JSON: {"team": {"per_minute": 600, "per_hour": 20000}}. */
     RATE_LIMIT_PLANS: z.preprocess(
       (v) => (v === "" || v === undefined ? "{}" : v),

@@ -161,3 +161,26 @@ describe("per-hour limits", () => {
     }
   });
 });
+
+describe("sign-up and login", () => {
+  it("are limited per client IP, since each attempt costs an Argon2 hash", async () => {
+    // A Redis prefix of its own: this file's other sign-ups came from the same address.
+    const guarded = await startTestApi({ ...ENV, AUTH_RATE_LIMIT_PER_MINUTE: "3" });
+    try {
+      const body = { email: "nobody@example.com", password: "not the password" };
+      for (let n = 1; n <= 3; n++) {
+        const res = await guarded.request("POST", "/api/v1/auth/login", { body });
+        expect(res.status, `attempt ${n}`).toBe(401);
+        expect(res.headers.get("x-ratelimit-remaining")).toBe(String(3 - n));
+      }
+      expectLimited(await guarded.request("POST", "/api/v1/auth/login", { body }), 3, nextMinute());
+      // The same counter guards sign-up: one budget per address for both.
+      const signup = await guarded.request("POST", "/api/v1/auth/signup", {
+        body: { email: "new@example.com", password: "long enough password", organization_name: "New" },
+      });
+      expect(signup.status).toBe(429);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

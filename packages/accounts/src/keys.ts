@@ -64,12 +64,12 @@ function visibleKeys(actor: Actor) {
     : { organizationId: actor.organizationId, userId: actor.userId };
 }
 
-/** Active keys only: revoked ones are gone as far as clients are concerned. */
+/** Active keys only: revoked and expired ones are gone as far as clients are concerned. */
 export async function listKeys(db: Db, actor: Actor, page: PageRequest) {
   const query = pageQuery(page);
   const rows = await db.apiKey.findMany({
     ...query,
-    where: { ...query.where, ...visibleKeys(actor), revokedAt: null },
+    where: { ...query.where, ...visibleKeys(actor), revokedAt: null, expiresAt: { gt: new Date() } },
   });
   return toPage(rows, page, presentKey);
 }

@@ -46,6 +46,8 @@ export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access =
   description?: string;
   tag: string;
   access: A;
+  /** Public routes that cost the server (Argon2 on sign-up and login) are limited per client IP. */
+  limitPerIp?: boolean;
   body?: B;
   query?: Q;
   /** Entity named in the 404 when the path's ids do not parse. */
@@ -77,7 +79,17 @@ export function fullPath(route: AnyRoute): string {
 }
 
 async function authorize(route: AnyRoute, req: Request, res: Response, deps: ApiDeps): Promise<Principal | undefined> {
-  if (route.access === "public") return undefined;
+  if (route.access === "public") {
+    if (route.limitPerIp) {
+      const limits = {
+        perMinute: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
+        perHour: deps.config.AUTH_RATE_LIMIT_PER_HOUR,
+      };
+      const state = await deps.rateLimiter.consume(`ip:${req.ip ?? "unknown"}`, limits);
+      for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+    }
+    return undefined;
+  }
   const credential = readCredential({ apiKey: req.get("x-api-key"), authorization: req.get("authorization") });
   const principal = await deps.authenticator.authenticate(credential);
   const state = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));

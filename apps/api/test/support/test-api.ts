@@ -51,6 +51,8 @@ export async function startTestApi(
     REDIS_PREFIX: redis.prefix,
     LOG_LEVEL: "silent",
     APP_SECRET: "test-secret-test-secret-test-secret-0123456789",
+    // Test files sign up and log in far more often than a person; rate-limit.test.ts checks the limit.
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000",
     ...env,
   });
   const logger = createLogger("api", config.LOG_LEVEL);

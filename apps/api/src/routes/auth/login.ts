@@ -8,6 +8,7 @@ export const loginRoute = defineRoute({
   summary: "Exchange email and password for a 12-hour session token",
   tag: "Accounts",
   access: "public",
+  limitPerIp: true,
   body: LoginBody,
   responses: { 200: { description: "A session JWT", schema: SessionBody } },
   handle: async ({ body, deps }) => ({ status: 200, body: await login(deps.db, deps.tokens, body) }),

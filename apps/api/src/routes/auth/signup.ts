@@ -9,6 +9,7 @@ export const signupRoute = defineRoute({
   description: "Open to the first user of a deployment; afterwards only when OPEN_SIGNUP=true (403 otherwise).",
   tag: "Accounts",
   access: "public",
+  limitPerIp: true,
   body: SignupBody,
   responses: { 201: { description: "Created; the session token is ready to use", schema: SignupResult } },
   handle: async ({ body, deps }) => ({
