@@ -141,16 +141,21 @@ async function resolve(tx: Tx, event: Event): Promise<boolean> {
  * batch is never applied again. monitor.degraded opens nothing.
  */
 export async function processMonitorEvents(db: Db, limit = 100): Promise<EventsReport> {
-  return db.$transaction(async (tx) => {
-    const events = await claim(tx, limit);
-    if (events.length === 0) return { processed: 0, opened: 0, resolved: 0 };
-    const opened = await open(tx, events);
-    let resolved = 0;
-    for (const event of events) if (event.type === "monitor.up" && (await resolve(tx, event))) resolved++;
-    await tx.monitorEvent.updateMany({
-      where: { id: { in: events.map((e) => e.id) } },
-      data: { processedAt: new Date() },
-    });
-    return { processed: events.length, opened, resolved };
-  });
+  return db.$transaction(
+    async (tx) => {
+      const events = await claim(tx, limit);
+      if (events.length === 0) return { processed: 0, opened: 0, resolved: 0 };
+      const opened = await open(tx, events);
+      let resolved = 0;
+      for (const event of events) if (event.type === "monitor.up" && (await resolve(tx, event))) resolved++;
+      await tx.monitorEvent.updateMany({
+        where: { id: { in: events.map((e) => e.id) } },
+        data: { processedAt: new Date() },
+      });
+      return { processed: events.length, opened, resolved };
+    },
+    // A burst (hundreds of monitors failing together) must not hit Prisma's 5 s default, be rolled
+    // back, and come back as the same batch.
+    { timeout: 60_000 },
+  );
 }
