@@ -8,23 +8,37 @@ export interface ReconcileReport {
   removed: number;
 }
 
+/** Monitors loaded in full per query when entries must be (re)written (after FLUSHALL, all of them). */
+const LOAD_CHUNK = 5_000;
+
 /**
  * PostgreSQL is the truth: makes Redis's schedule match it. Adds what is missing (after FLUSHALL,
  * everything), refreshes stale entries, and drops what should not run (deleted, paused, unknown).
+ *
+ * It runs every minute, so it first compares ids and versions only (an entry's version is its
+ * monitor's updated_at, see toScheduleEntry) and loads whole rows just for the entries to write:
+ * reading and mapping every monitor's settings each minute held the alerter's event loop (and so
+ * dispatching) for ~0.8 s at 20,000 monitors.
  */
 export async function reconcileSchedules(db: Db, store: ScheduleStore, logger: Logger): Promise<ReconcileReport> {
-  const monitors = await db.monitor.findMany({
-    where: { deletedAt: null, paused: false, type: { in: [...SCHEDULED_TYPES] as never } },
-  });
+  const where = { deletedAt: null, paused: false, type: { in: [...SCHEDULED_TYPES] as never } };
+  const current = await db.monitor.findMany({ where, select: { id: true, updatedAt: true } });
   const { versions, scheduled } = await store.snapshot();
   const active = new Set<string>();
+  const stale: string[] = [];
+  for (const { id, updatedAt } of current) {
+    active.add(id);
+    if (!scheduled.has(id) || versions.get(id) !== updatedAt.toISOString()) stale.push(id);
+  }
   const upserts = [];
-  for (const monitor of monitors) {
-    active.add(monitor.id);
-    const entry = toScheduleEntry(monitor);
-    const missing = !scheduled.has(monitor.id);
-    if (missing || versions.get(monitor.id) !== entry.version) {
-      upserts.push({ entry, nextDueMs: firstDue(monitor), reschedule: missing });
+  for (let i = 0; i < stale.length; i += LOAD_CHUNK) {
+    const monitors = await db.monitor.findMany({ where: { ...where, id: { in: stale.slice(i, i + LOAD_CHUNK) } } });
+    for (const monitor of monitors) {
+      const entry = toScheduleEntry(monitor);
+      const missing = !scheduled.has(monitor.id);
+      if (missing || versions.get(monitor.id) !== entry.version) {
+        upserts.push({ entry, nextDueMs: firstDue(monitor), reschedule: missing });
+      }
     }
   }
   const orphans = [...new Set([...versions.keys(), ...scheduled])].filter((id) => !active.has(id));
