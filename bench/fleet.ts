@@ -341,6 +341,10 @@ interface Figures {
   rowsPerS: number;
   pg: { xactsPerS: number; tuplesInsertedPerS: number; tuplesUpdatedPerS: number };
   maxQueueDepth: number;
+  /** Longest event-loop stall per process (prom-client's max over each 5 s between scrapes), ms. */
+  maxLoopDelayMs: Record<string, number>;
+  /** The seconds of the window with the most checks started over 1 s late. */
+  lateSeconds: { tick: string; late: number; maxLagMs: number }[];
   rows: Row[];
   oursCpuSeconds: number;
   cpuMsPerCheck: number;
@@ -390,6 +394,9 @@ function render(f: Figures): string {
     `| PostgreSQL (our database): commits/s, tuples inserted/s, updated/s | ${fmt(f.pg.xactsPerS, 1)}, ${fmt(f.pg.tuplesInsertedPerS, 1)}, ${fmt(f.pg.tuplesUpdatedPerS, 1)} | | |`,
     `| outcomes of the stored checks | ${outcomes} | | |`,
     `| largest check-queue depth seen (sampled every 5 s) | ${fmt(f.maxQueueDepth)} | | |`,
+    `| longest event-loop stall (${Object.keys(f.maxLoopDelayMs).join(" / ")}) | ${Object.values(f.maxLoopDelayMs)
+      .map((v) => fmt(v))
+      .join(" / ")} ms | | |`,
     "",
     "| process | | CPU s in window | % of one core | CPU ms per check | RSS at end MB | peak RSS in window MB | VmHWM MB |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -534,14 +541,20 @@ async function main(): Promise<void> {
 
   const peakRss = new Map<number, number>();
   let maxQueueDepth = 0;
+  const maxLoopDelayMs: Record<string, number> = {};
   const windowEnd = windowStart + config.durationS * 1000;
   while (Date.now() < windowEnd) {
     await sleep(Math.min(5_000, windowEnd - Date.now()));
     for (const sample of (await snapshot(ourPids)).values()) {
       peakRss.set(sample.pid, Math.max(peakRss.get(sample.pid) ?? 0, sample.rssKb));
     }
-    const depth = total(await scrape(alerter), "upfleet_queue_depth");
+    const scrapes = await Promise.all(apps.map(scrape));
+    const depth = total(scrapes[0]!, "upfleet_queue_depth");
     maxQueueDepth = Math.max(maxQueueDepth, depth);
+    apps.forEach((app, i) => {
+      const stall = total(scrapes[i]!, "nodejs_eventloop_lag_max_seconds") * 1000;
+      maxLoopDelayMs[app.role] = Math.max(maxLoopDelayMs[app.role] ?? 0, stall);
+    });
     const left = Math.max(0, Math.round((windowEnd - Date.now()) / 1000));
     if (left % 30 < 5 || left < 5) console.log(`window: ${left} s left; check queue depth ${fmt(depth)}`);
   }
@@ -592,6 +605,14 @@ async function main(): Promise<void> {
     FROM (SELECT (extract(epoch FROM checked_at - tick) * 1000
                   - coalesce(response_ms, (details -> 'timings' ->> 'total')::numeric, 0))::float8 AS lag
           FROM check_results WHERE tick >= ${from} AND tick < ${to}) AS s`;
+  const lateSeconds = (
+    await db.$queryRaw<{ second: Date; late: number; max: number }[]>`
+      SELECT date_trunc('second', tick) AS second, count(*)::int AS late, max(lag)::float8 AS max
+      FROM (SELECT tick, extract(epoch FROM checked_at - tick) * 1000
+                         - coalesce(response_ms, (details -> 'timings' ->> 'total')::numeric, 0) AS lag
+            FROM check_results WHERE tick >= ${from} AND tick < ${to}) AS s
+      WHERE lag > 1000 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`
+  ).map((r) => ({ tick: r.second.toISOString(), late: r.late, maxLagMs: Math.round(r.max) }));
   const outcomeRows = await db.$queryRaw<{ status: string; n: number }[]>`
     SELECT status::text AS status, count(*)::int AS n FROM check_results
     WHERE tick >= ${from} AND tick < ${to} GROUP BY status ORDER BY status`;
@@ -688,6 +709,8 @@ async function main(): Promise<void> {
       tuplesUpdatedPerS: (pgAfter.updated - pgBefore.updated) / windowS,
     },
     maxQueueDepth,
+    maxLoopDelayMs,
+    lateSeconds,
     rows,
     oursCpuSeconds,
     cpuMsPerCheck: (oursCpuSeconds * 1000) / Math.max(1, stored),
@@ -697,6 +720,10 @@ async function main(): Promise<void> {
   };
   if (windowEndActual - windowEnd > 2_000) {
     console.warn(`note: the window closed ${windowEndActual - windowEnd} ms late (the harness was starved)`);
+  }
+  if (lateSeconds.length > 0) {
+    console.log("seconds with the most checks started > 1 s late (tick second: count, worst lag):");
+    console.log(lateSeconds.map((l) => `  ${l.tick}: ${l.late}, ${fmt(l.maxLagMs)} ms`).join("\n"));
   }
   if (surplusRows > 0) console.warn(`note: ${surplusRows} stored rows are off the expected tick grid`);
 
