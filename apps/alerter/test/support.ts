@@ -12,7 +12,6 @@ import {
   type TestDatabase,
   type TestRedis,
 } from "@upfleet/testing";
-import { Redis } from "ioredis";
 
 export const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
@@ -199,31 +198,8 @@ export function monitorIdAtPhase(intervalSeconds: number, phaseMs: number, toler
   }
 }
 
-/**
- * A key prefix on a Redis logical database (`/<index>` in the URL), for a test that must FLUSHDB
- * without touching the other files' keys on database 0.
- */
-export function createTestRedisDb(index: number): TestRedis {
-  const { prefix, url: serverUrl } = createTestRedis();
-  const url = new URL(serverUrl);
-  url.pathname = `/${index}`;
-  return {
-    url: url.toString(),
-    prefix,
-    cleanup: async () => {
-      const redis = new Redis(url.toString(), { lazyConnect: true });
-      await redis.connect();
-      try {
-        const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
-        for await (const keys of stream as AsyncIterable<string[]>) {
-          if (keys.length) await redis.unlink(...keys);
-        }
-      } finally {
-        redis.disconnect();
-      }
-    },
-  };
-}
+/** A key prefix on a Redis logical database of its own, for a test that must FLUSHDB. */
+export const createTestRedisDb = (index: number): TestRedis => createTestRedis(index);
 
 type StartedApp = AppProcess & { url: string };
 

@@ -11,14 +11,19 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-/** A Redis key space of its own, for one test file, on the shared server. */
-export function createTestRedis(): TestRedis {
+/**
+ * A Redis key space of its own, for one test file, on the shared server. `database` puts it on a
+ * logical database of its own too, for a test that must FLUSHDB without touching other files' keys.
+ */
+export function createTestRedis(database?: number): TestRedis {
   const prefix = `t${randomBytes(5).toString("hex")}`;
+  const url = new URL(REDIS_URL);
+  if (database !== undefined) url.pathname = `/${database}`;
   return {
-    url: REDIS_URL,
+    url: url.toString(),
     prefix,
     cleanup: async () => {
-      const redis = new Redis(REDIS_URL, { lazyConnect: true });
+      const redis = new Redis(url.toString(), { lazyConnect: true });
       await redis.connect();
       try {
         const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
