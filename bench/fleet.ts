@@ -129,10 +129,19 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
+// Listeners stay installed: pnpm and tsx pass Ctrl-C on again, and under tsx a signal that finds no
+// listener exits the process at once, which would cut the cleanup short.
+let signals = 0;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping every process started and dropping the database…`);
-    void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  process.on(signal, () => {
+    signals++;
+    if (signals === 1) {
+      console.error(`\n${signal}: stopping every process started and dropping the database…`);
+      void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    } else if (signals >= 4) {
+      console.error(`${signal} again: exiting without finishing the cleanup`);
+      process.exit(1);
+    }
   });
 }
 
