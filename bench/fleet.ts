@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import {
   type AppProcess,
   createTestDatabase,
@@ -243,18 +244,7 @@ async function seed(db: Db, targetUrl: string): Promise<string[]> {
         organizationId,
         name: `bench ${i}`,
         type: "http" as const,
-        settings: {
-          url: `${targetUrl}/m/${i}`,
-          http_method: "GET",
-          http_headers: {},
-          http_body: null,
-          http_expected_status: "200-299",
-          http_keyword: null,
-          http_keyword_negate: false,
-          response_time_threshold_ms: null,
-          follow_redirects: true,
-          verify_tls: true,
-        },
+        settings: { ...TYPE_DEFAULTS.http, url: `${targetUrl}/m/${i}` },
         intervalSeconds: config.intervalS,
         timeoutMs: TIMEOUT_MS,
         regions: [REGION],
