@@ -14,6 +14,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { tickOffsetMs } from "@upfleet/monitoring";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import {
   type AppProcess,
@@ -24,9 +27,6 @@ import {
   type TestRedis,
   waitFor,
 } from "@upfleet/testing";
-import { createDb, type Db } from "../packages/db/src/index.ts";
-import { newId } from "../packages/ids/src/index.ts";
-import { tickOffsetMs } from "../packages/monitoring/src/index.ts";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { summarizeProfile } from "./fleet/profile.ts";
 import {
