@@ -119,6 +119,19 @@ describe("uptime", () => {
     expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=1y`)).status).toBe(400);
   });
 
+  it("counts incidents from the incidents table, manual ones included", async () => {
+    // The seeded history holds one monitor.down event; two incidents are recorded by hand.
+    for (let i = 0; i < 2; i++) {
+      const opened = await api.request("POST", "/api/v1/incidents", {
+        auth: owner.token,
+        body: { monitor_id: monitorId, title: `outage ${i}` },
+      });
+      expect(opened.status).toBe(201);
+      await api.request("POST", `/api/v1/incidents/${opened.body.id}/resolve`, { auth: owner.token, body: {} });
+    }
+    expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`)).body.incidents).toBe(2);
+  });
+
   it("shows the 24h figures on the monitor itself", async () => {
     const monitor = await get(`/api/v1/monitors/${monitorId}`);
     expect(monitor.body).toMatchObject({ uptime_24h: 96.67, status: "up" });

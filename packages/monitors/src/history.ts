@@ -72,7 +72,8 @@ export async function uptimeReport(db: Db, tenant: Tenant, monitorId: string, pe
   const firstBucket = Math.floor(now.getTime() / spanMs) * spanMs - (buckets - 1) * spanMs;
   const [rows, incidents] = await Promise.all([
     db.checkRollup.findMany({ where: { monitorId, span, bucket: { gte: new Date(firstBucket) } } }),
-    db.monitorEvent.count({ where: { monitorId, type: "monitor.down", tick: { gte: new Date(firstBucket) } } }),
+    // Incidents, not down events: manual incidents count too, and one outage is one incident.
+    db.incident.count({ where: { monitorId, startedAt: { gte: new Date(firstBucket) } } }),
   ]);
   const byBucket = new Map(rows.map((r) => [r.bucket.getTime(), r]));
   let checks = 0;
