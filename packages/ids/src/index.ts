@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   rule: "rul",
   escalationPolicy: "esc",
   delivery: "dlv",
+  notification: "ntf",
+  heartbeatRun: "run",
   event: "evt",
   ping: "png",
   worker: "wrk",

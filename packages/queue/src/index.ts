@@ -6,7 +6,16 @@ export {
   WORKER_TTL_MS,
   type WorkerInfo,
 } from "./fleet.ts";
-export { CHECK_WORKER_LOCK_MS, CheckJob, JOBS, RETRY, ResultJob } from "./jobs.ts";
+export { CHECK_WORKER_LOCK_MS, CheckJob, DeliveryJob, EscalationJob, JOBS, RETRY, ResultJob } from "./jobs.ts";
 export { LeaderLock } from "./leader-lock.ts";
-export { bullPrefix, checksQueueName, RESULTS_QUEUE, tickJobId } from "./names.ts";
+export {
+  bullPrefix,
+  checksQueueName,
+  deliveryJobId,
+  ESCALATIONS_QUEUE,
+  escalationJobId,
+  NOTIFICATIONS_QUEUE,
+  RESULTS_QUEUE,
+  tickJobId,
+} from "./names.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";

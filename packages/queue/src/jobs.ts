@@ -1,7 +1,7 @@
 import { checkResultSchema, checkSpecSchema } from "@upfleet/checks/contracts";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { checksQueueName, RESULTS_QUEUE } from "./names.ts";
+import { checksQueueName, ESCALATIONS_QUEUE, NOTIFICATIONS_QUEUE, RESULTS_QUEUE } from "./names.ts";
 
 /** A check to run in one region for one tick. Everything the worker needs is here: it has no database. */
 export const CheckJob = z.object({
@@ -29,12 +29,33 @@ export const ResultJob = z.object({
 });
 export type ResultJob = z.output<typeof ResultJob>;
 
+/**
+ * Send attempt `attempt` (1-based) of a notification. Retries are not BullMQ's: each failed attempt
+ * schedules the next as its own delayed job (the delay depends on Retry-After), and the database row
+ * (status, next_attempt_at) is the truth a sweeper re-enqueues from.
+ */
+export const DeliveryJob = z.object({
+  notificationId: z.string(),
+  attempt: z.number().int().min(1),
+});
+export type DeliveryJob = z.output<typeof DeliveryJob>;
+
+/** Step `step` (0-based) of an escalation policy running for an incident, delayed until it is due. */
+export const EscalationJob = z.object({
+  incidentId: z.string(),
+  policyId: z.string(),
+  step: z.number().int().min(0),
+});
+export type EscalationJob = z.output<typeof EscalationJob>;
+
 /** Retry policies, named once. */
 export const RETRY = {
   /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
   check: { attempts: 1 },
   /** A result must reach PostgreSQL: retried with backoff through a database blip (~4 min in all). */
   result: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
+  /** Only a crash or a database error fails these jobs (a receiver's error is an attempt, recorded). */
+  internal: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
 } as const satisfies Record<string, JobsOptions>;
 
 /** Completed jobs are kept a few minutes: long enough to absorb a re-enqueue of the same id. */
@@ -44,6 +65,8 @@ const KEEP = { removeOnComplete: { age: 300, count: 100_000 }, removeOnFail: { a
 export const JOBS = {
   check: { queue: checksQueueName, schema: CheckJob, options: { ...RETRY.check, ...KEEP } },
   result: { queue: () => RESULTS_QUEUE, schema: ResultJob, options: { ...RETRY.result, ...KEEP } },
+  delivery: { queue: () => NOTIFICATIONS_QUEUE, schema: DeliveryJob, options: { ...RETRY.internal, ...KEEP } },
+  escalation: { queue: () => ESCALATIONS_QUEUE, schema: EscalationJob, options: { ...RETRY.internal, ...KEEP } },
 } as const;
 
 /** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */
