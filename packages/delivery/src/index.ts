@@ -1,1 +1,1 @@
-export {};
+export { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";

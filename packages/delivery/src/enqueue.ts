@@ -1,0 +1,21 @@
+import { type DeliveryJob, deliveryJobId, JOBS, NOTIFICATIONS_QUEUE } from "@upfleet/queue";
+import { type ConnectionOptions, Queue } from "bullmq";
+
+/** The notifications queue, as producers (the fan-out, the escalation worker, the sweeper) open it. */
+export function openDeliveryQueue(connection: ConnectionOptions, prefix: string): Queue {
+  return new Queue(NOTIFICATIONS_QUEUE, { connection, prefix });
+}
+
+/**
+ * Queues attempt `attempt` of a notification, `delayMs` from now. The job id is the notification
+ * and the attempt, so queueing an attempt that is already queued (a retried fan-out, the sweeper
+ * after a crash) is absorbed by BullMQ.
+ */
+export async function enqueueDelivery(queue: Queue, job: DeliveryJob, delayMs = 0): Promise<void> {
+  const data = JOBS.delivery.schema.parse(job);
+  await queue.add("deliver", data, {
+    ...JOBS.delivery.options,
+    jobId: deliveryJobId(data.notificationId, data.attempt),
+    delay: Math.max(0, Math.round(delayMs)),
+  });
+}
