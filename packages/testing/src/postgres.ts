@@ -33,6 +33,15 @@ async function templateName(): Promise<string> {
   return `upfleet_template_${hash.digest("hex").slice(0, 16)}`;
 }
 
+/** Templates of earlier migration sets are never used again: each one is a whole database on disk. */
+async function dropStaleTemplates(admin: pg.Client, current: string): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'upfleet\\_template\\_%' AND datname <> $1",
+    [current],
+  );
+  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+}
+
 /** Migrates a template database once per migration set; every test database is a cheap copy of it. */
 async function ensureTemplate(): Promise<string> {
   const name = await templateName();
@@ -46,6 +55,7 @@ async function ensureTemplate(): Promise<string> {
         await applyMigrations(databaseUrl(building));
         // A template nobody is connected to; renamed only when complete so a crash leaves no half-built one.
         await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+        await dropStaleTemplates(admin, name);
       }
     } finally {
       await admin.query("SELECT pg_advisory_unlock($1)", [TEMPLATE_LOCK]);
