@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
+import path from "node:path";
 import express, { type Express } from "express";
-import swaggerUiDist from "swagger-ui-dist";
 import type { ApiDeps } from "./deps.ts";
 import { errorHandler, notFound } from "./http/error-handler.ts";
 import { jsonBody } from "./http/json-body.ts";
@@ -9,6 +10,12 @@ import { requestId } from "./http/request-id.ts";
 import { mountRoutes } from "./http/route.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
 import { routes } from "./routes/index.ts";
+
+/**
+ * Where swagger-ui-dist's files are. Resolved, not imported: the package's main module evaluates its
+ * 1.5 MB browser bundle, which the API would pay for at every start to serve files from disk.
+ */
+const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 /** The Express application: plumbing in a fixed order, then every route, then the error path. */
 export function createApp(deps: ApiDeps): Express {
@@ -21,7 +28,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestId);
   app.use(requestLogger(deps.logger));
   app.use(requestMetrics(deps.metrics));
-  app.use(DOCS_ASSETS_PATH, express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false, maxAge: "1h" }));
+  app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
   app.use(jsonBody);
   mountRoutes(app, routes, deps);
   app.use(notFound);
