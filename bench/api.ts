@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { summarizeProfile } from "./profile.ts";
+import { newestProfile, summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
@@ -196,4 +196,7 @@ if (!args["no-write"]) {
   await writeSection(text);
   console.log("BENCHMARKS.md updated");
 }
-if (args.profile) console.log(await summarizeProfile(path.join(RESULTS, "profiles")));
+if (args.profile) {
+  const file = await newestProfile(path.join(RESULTS, "profiles"));
+  console.log(file ? await summarizeProfile(file) : "no .cpuprofile was written");
+}

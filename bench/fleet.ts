@@ -28,7 +28,6 @@ import {
   waitFor,
 } from "@upfleet/testing";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
-import { summarizeProfile } from "./fleet/profile.ts";
 import {
   diffHistogram,
   histogram,
@@ -38,6 +37,7 @@ import {
   shareAtOrBelow,
   total,
 } from "./fleet/prometheus.ts";
+import { summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
