@@ -1,0 +1,153 @@
+/**
+ * The JSON body every channel receives (API.md "Notifications"), rendered once when the
+ * notification is created so that each attempt sends the same bytes.
+ */
+
+export interface MonitorSummary {
+  id: string;
+  name: string;
+  url: string | null;
+  type: string;
+}
+
+export interface StatusSummary {
+  http_status: number | null;
+  response_ms: number | null;
+  error: string | null;
+  region: string | null;
+}
+
+export interface NotificationPayload {
+  event: string;
+  monitor: MonitorSummary | null;
+  status: StatusSummary;
+  incident: ({ id: string; status: string } & Record<string, unknown>) | null;
+  /** Escalation steps only: which policy, and which step (1 is the first). */
+  escalation?: { policy_id: string; step: number };
+  timestamp: string;
+}
+
+export interface MonitorFields {
+  id: string;
+  name: string;
+  type: string;
+  settings: unknown;
+}
+
+const str = (value: unknown) => (typeof value === "string" ? value : null);
+const num = (value: unknown) => (typeof value === "number" ? value : null);
+
+/** What a person recognises the monitor by: its URL, or host[:port] for types without one. */
+export function monitorSummary(monitor: MonitorFields): MonitorSummary {
+  const s = (monitor.settings ?? {}) as Record<string, unknown>;
+  const host = str(s.host);
+  const port = num(s.tcp_port);
+  const url = str(s.url) ?? (host ? (port ? `${host}:${port}` : host) : null);
+  return { id: monitor.id, name: monitor.name, url, type: monitor.type };
+}
+
+/** The failing (or recovering) check a state change or incident recorded as its cause. */
+export function statusFromCause(cause: unknown): StatusSummary {
+  const c = (cause ?? {}) as Record<string, unknown>;
+  return {
+    http_status: num(c.http_status),
+    response_ms: num(c.response_ms),
+    error: str(c.error),
+    region: str(c.region),
+  };
+}
+
+export interface MonitorEventFields {
+  id: string;
+  type: string;
+  tick: Date;
+  cause: unknown;
+}
+
+/** monitor.down / up / degraded, with the incident the change belongs to (if any). */
+export function monitorEventPayload(
+  event: MonitorEventFields,
+  monitor: MonitorFields,
+  incident: { id: string; status: string } | null,
+): NotificationPayload {
+  return {
+    event: event.type,
+    monitor: monitorSummary(monitor),
+    status: statusFromCause(event.cause),
+    incident: incident ? { id: incident.id, status: incident.status } : null,
+    timestamp: event.tick.toISOString(),
+  };
+}
+
+/** The incident part of an incident_events outbox payload (packages/incidents outboxRow). */
+export interface OutboxPayload {
+  incident: { id: string; status: string; cause?: unknown } & Record<string, unknown>;
+  update?: unknown;
+  actor?: unknown;
+}
+
+/** incident.*: the incident as the change left it, its new timeline entry and who made the change. */
+export function incidentEventPayload(
+  type: string,
+  outbox: OutboxPayload,
+  monitor: MonitorFields | null,
+  at: Date,
+): NotificationPayload {
+  return {
+    event: type,
+    monitor: monitor ? monitorSummary(monitor) : null,
+    status: statusFromCause(outbox.incident.cause),
+    incident: { ...outbox.incident, update: outbox.update ?? null, actor: outbox.actor ?? null },
+    timestamp: at.toISOString(),
+  };
+}
+
+/**
+ * An escalation step reads as the incident's opening, sent again to the step's channels, and says
+ * which policy and step sent it. `step` is 0-based inside the system and 1-based for people.
+ */
+export function escalationPayload(
+  incident: { id: string; status: string; cause: unknown } & Record<string, unknown>,
+  monitor: MonitorFields | null,
+  escalation: { policyId: string; step: number },
+  at: Date,
+): NotificationPayload {
+  return {
+    event: "incident.created",
+    monitor: monitor ? monitorSummary(monitor) : null,
+    status: statusFromCause(incident.cause),
+    incident,
+    escalation: { policy_id: escalation.policyId, step: escalation.step + 1 },
+    timestamp: at.toISOString(),
+  };
+}
+
+export interface IncidentSpan {
+  id: string;
+  monitorId: string | null;
+  status: string;
+  sourceEventId: string | null;
+  startedAt: Date;
+  resolvedAt: Date | null;
+}
+
+/**
+ * The incident a monitor's state change belongs to: the one it opened, else the newest of the
+ * monitor's incidents that was open at the change's tick (a recovery resolves its incident at the
+ * tick, so that one still counts).
+ */
+export function incidentAt(
+  incidents: readonly IncidentSpan[],
+  event: { id: string; monitorId: string; tick: Date },
+): IncidentSpan | null {
+  const opened = incidents.find((i) => i.sourceEventId === event.id);
+  if (opened) return opened;
+  const t = event.tick.getTime();
+  let best: IncidentSpan | null = null;
+  for (const i of incidents) {
+    if (i.monitorId !== event.monitorId || i.startedAt.getTime() > t) continue;
+    if (i.resolvedAt && i.resolvedAt.getTime() < t) continue;
+    if (!best || i.startedAt > best.startedAt) best = i;
+  }
+  return best;
+}

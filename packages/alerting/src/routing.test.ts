@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { channelsFor, policiesFor, type RuleFields, ruleMatches } from "./routing.ts";
+
+const rule = (fields: Partial<RuleFields>): RuleFields => ({
+  events: [],
+  monitorIds: [],
+  tags: [],
+  channelIds: [],
+  escalationPolicyId: null,
+  ...fields,
+});
+const down = { type: "monitor.down", monitorId: "mon_1", tags: ["prod", "eu"] };
+
+describe("ruleMatches", () => {
+  it("takes everything when every filter is empty", () => {
+    expect(ruleMatches(rule({}), down)).toBe(true);
+    expect(ruleMatches(rule({}), { type: "incident.updated", monitorId: null, tags: [] })).toBe(true);
+  });
+
+  it("filters by event type, monitor and any shared tag", () => {
+    expect(ruleMatches(rule({ events: ["monitor.down", "monitor.up"] }), down)).toBe(true);
+    expect(ruleMatches(rule({ events: ["monitor.up"] }), down)).toBe(false);
+    expect(ruleMatches(rule({ monitorIds: ["mon_1"] }), down)).toBe(true);
+    expect(ruleMatches(rule({ monitorIds: ["mon_2"] }), down)).toBe(false);
+    expect(ruleMatches(rule({ tags: ["staging", "eu"] }), down)).toBe(true);
+    expect(ruleMatches(rule({ tags: ["staging"] }), down)).toBe(false);
+    expect(ruleMatches(rule({ events: ["monitor.down"], monitorIds: ["mon_1"], tags: ["us"] }), down)).toBe(false);
+  });
+
+  it("never takes a monitor-less event into a rule naming monitors or tags", () => {
+    const manual = { type: "incident.created", monitorId: null, tags: [] };
+    expect(ruleMatches(rule({ monitorIds: ["mon_1"] }), manual)).toBe(false);
+    expect(ruleMatches(rule({ tags: ["prod"] }), manual)).toBe(false);
+  });
+});
+
+describe("channelsFor", () => {
+  it("unions the matching rules' usable channels, each once, sorted", () => {
+    const rules = [
+      rule({ channelIds: ["chn_b", "chn_a"] }),
+      rule({ events: ["monitor.down"], channelIds: ["chn_a", "chn_c", "chn_gone"] }),
+      rule({ events: ["monitor.up"], channelIds: ["chn_d"] }),
+    ];
+    const usable = new Set(["chn_a", "chn_b", "chn_c", "chn_d"]);
+    expect(channelsFor(rules, down, usable)).toEqual(["chn_a", "chn_b", "chn_c"]);
+    expect(channelsFor([], down, usable)).toEqual([]);
+  });
+});
+
+describe("policiesFor", () => {
+  it("takes the monitor's policy and those of rules taking the incident's opening", () => {
+    const rules = [
+      rule({ events: ["incident.created"], escalationPolicyId: "esc_a" }),
+      rule({ events: ["monitor.down"], monitorIds: ["mon_1"], escalationPolicyId: "esc_b" }),
+      rule({ events: ["monitor.up"], escalationPolicyId: "esc_c" }),
+      rule({ tags: ["staging"], escalationPolicyId: "esc_d" }),
+      rule({ escalationPolicyId: "esc_a" }),
+    ];
+    expect(policiesFor(rules, { monitorId: "mon_1", tags: ["prod"] }, "esc_m")).toEqual(["esc_a", "esc_b", "esc_m"]);
+  });
+
+  it("gives a manual incident without a monitor only incident.created rules", () => {
+    const rules = [
+      rule({ events: ["monitor.down"], escalationPolicyId: "esc_b" }),
+      rule({ events: ["incident.created"], escalationPolicyId: "esc_a" }),
+    ];
+    expect(policiesFor(rules, { monitorId: null, tags: [] }, null)).toEqual(["esc_a"]);
+  });
+});
