@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { renderDiscord, renderSlack, TONE_COLOURS } from "./chat.ts";
+import { renderEmail } from "./email.ts";
+import { summarize } from "./summary.ts";
+
+const PUBLIC = "https://upfleet.example.com/";
+const down = {
+  event: "monitor.down",
+  monitor: { id: "mon_1", name: "Website", url: "https://example.com", type: "http" },
+  status: { http_status: 503, response_ms: 5000, error: "timeout", region: "us-east" },
+  incident: { id: "inc_1", status: "investigating" },
+  timestamp: "2026-03-25T10:00:00.000Z",
+};
+
+describe("summarize", () => {
+  it("reads API.md's payload: monitor, state, cause and links", () => {
+    expect(summarize(down, PUBLIC)).toEqual({
+      event: "monitor.down",
+      tone: "down",
+      headline: "Website is down",
+      monitorName: "Website",
+      monitorUrl: "https://example.com",
+      cause: "HTTP 503 · timeout · 5000 ms · us-east",
+      incidentTitle: null,
+      incidentStatus: "investigating",
+      links: [
+        { label: "Incident", url: "https://upfleet.example.com/api/v1/incidents/inc_1" },
+        { label: "Monitor", url: "https://upfleet.example.com/api/v1/monitors/mon_1" },
+        { label: "Checked URL", url: "https://example.com/" },
+      ],
+      timestamp: "2026-03-25T10:00:00.000Z",
+      isTest: false,
+    });
+  });
+
+  it("reads recovery and degraded states", () => {
+    expect(summarize({ ...down, event: "monitor.up", status: {} }, PUBLIC)).toMatchObject({
+      tone: "up",
+      headline: "Website is up again",
+      cause: null,
+    });
+    expect(summarize({ ...down, event: "monitor.degraded" }, PUBLIC).tone).toBe("degraded");
+  });
+
+  it("reads incident events that carry only the incident", () => {
+    const payload = {
+      event: "incident.resolved",
+      incident: { id: "inc_9", title: "Payments failing", status: "resolved", cause: { error: "timeout" } },
+      timestamp: "2026-03-25T11:00:00.000Z",
+    };
+    expect(summarize(payload, PUBLIC)).toMatchObject({
+      tone: "up",
+      headline: "Incident resolved: Payments failing",
+      monitorName: null,
+      cause: "timeout",
+      incidentStatus: "resolved",
+      links: [{ label: "Incident", url: "https://upfleet.example.com/api/v1/incidents/inc_9" }],
+    });
+  });
+
+  it("survives garbage without throwing, and drops links that are not http(s)", () => {
+    for (const payload of [null, 42, "x", [], { monitor: "nope", status: [1], incident: 3 }]) {
+      expect(summarize(payload, PUBLIC).headline).toEqual(expect.any(String));
+    }
+    const sneaky = summarize({ event: "monitor.down", monitor: { name: "x", url: "javascript:alert(1)" } }, PUBLIC);
+    expect(sneaky.links).toEqual([]);
+  });
+
+  it("marks test events", () => {
+    expect(summarize({ ...down, event: "test" }, PUBLIC)).toMatchObject({ tone: "test", isTest: true });
+  });
+});
+
+describe("Slack", () => {
+  it("has a text fallback and blocks with monitor, state, cause and links", () => {
+    const message = renderSlack(summarize(down, PUBLIC));
+    expect(message.text).toBe("🔴 Website is down — HTTP 503 · timeout · 5000 ms · us-east");
+    expect(message.blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "🔴 Website is down", emoji: true },
+    });
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain("*Monitor*\\nWebsite");
+    expect(json).toContain("<https://upfleet.example.com/api/v1/incidents/inc_1|Incident>");
+  });
+
+  it("escapes Slack's control characters in user-given names", () => {
+    const message = renderSlack(summarize({ ...down, monitor: { name: "<!channel> & co" } }, PUBLIC));
+    expect(JSON.stringify(message.blocks)).toContain("&lt;!channel&gt; &amp; co");
+  });
+});
+
+describe("Discord", () => {
+  it("colours the embed by state and switches mentions off", () => {
+    const downMessage = renderDiscord(summarize(down, PUBLIC));
+    const upMessage = renderDiscord(summarize({ ...down, event: "monitor.up" }, PUBLIC));
+    expect(downMessage.content).toBe("🔴 Website is down");
+    expect(downMessage.embeds[0]).toMatchObject({
+      title: "Website is down",
+      color: TONE_COLOURS.down,
+      url: "https://upfleet.example.com/api/v1/incidents/inc_1",
+      timestamp: "2026-03-25T10:00:00.000Z",
+      fields: expect.arrayContaining([
+        { name: "Cause", value: "HTTP 503 · timeout · 5000 ms · us-east", inline: true },
+      ]),
+    });
+    expect(upMessage.embeds[0]).toMatchObject({ color: TONE_COLOURS.up });
+    expect(downMessage.allowed_mentions).toEqual({ parse: [] });
+  });
+});
+
+describe("email", () => {
+  it("names the monitor and state in the subject, with text and HTML bodies", () => {
+    const email = renderEmail(summarize(down, PUBLIC));
+    expect(email.subject).toBe("[Upfleet] Website is down");
+    expect(email.text).toContain("Cause: HTTP 503 · timeout · 5000 ms · us-east");
+    expect(email.text).toContain("Incident: https://upfleet.example.com/api/v1/incidents/inc_1");
+    expect(email.html).toContain("<h2");
+    expect(email.html).toContain('href="https://upfleet.example.com/api/v1/incidents/inc_1"');
+  });
+
+  it("escapes HTML and keeps the subject on one line", () => {
+    const email = renderEmail(summarize({ ...down, monitor: { name: "<b>Shop</b>\r\nBcc: x@y" } }, PUBLIC));
+    expect(email.html).toContain("&lt;b&gt;Shop&lt;/b&gt;");
+    expect(email.html).not.toContain("<b>Shop");
+    expect(email.subject).not.toMatch(/[\r\n]/);
+  });
+});
