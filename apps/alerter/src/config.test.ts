@@ -8,6 +8,9 @@ describe("alerter configuration", () => {
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/upfleet",
       REDIS_URL: "redis://127.0.0.1:6379",
       HEALTH_PORT: ALERTER_HEALTH_PORT,
+      PUBLIC_URL: "http://localhost:3000",
+      OUTBOUND_ALLOW_CIDRS: [],
+      NOTIFICATION_RETRY_DELAYS: [10_000, 60_000, 300_000, 1_800_000, 7_200_000],
     });
   });
 
@@ -16,6 +19,10 @@ describe("alerter configuration", () => {
     ["REDIS_URL", "127.0.0.1:6379"],
     ["HEALTH_PORT", "abc"],
     ["LOG_LEVEL", "loud"],
+    ["PUBLIC_URL", "ftp://example.com"],
+    ["OUTBOUND_ALLOW_CIDRS", "localhost"],
+    ["NOTIFICATION_RETRY_DELAYS", "10 seconds"],
+    ["SMTP_URL", "mail.example.com"],
   ])("rejects %s=%s naming the variable", (name, value) => {
     expect(() => parseEnv(AlerterEnv, { [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv(AlerterEnv, { [name]: value })).toThrow(name);

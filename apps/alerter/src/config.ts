@@ -1,4 +1,5 @@
-import { baseEnv, databaseEnv, port, regionList } from "@upfleet/config";
+import { baseEnv, databaseEnv, optional, port, regionList } from "@upfleet/config";
+import { deliveryEnv } from "@upfleet/delivery";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -10,6 +11,11 @@ export const AlerterEnv = z.object({
   HEALTH_PORT: port(ALERTER_HEALTH_PORT),
   /** The deployment's regions: the alerter reports each region's queue depth. */
   REGIONS: regionList("local"),
+  /** Where the API answers: notifications link to incidents and monitors there. */
+  PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).transform(
+    (url) => url ?? "http://localhost:3000",
+  ),
+  ...deliveryEnv,
 });
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;
