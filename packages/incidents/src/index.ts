@@ -6,6 +6,7 @@ export {
   OPEN_STATUSES,
   type PresentedIncident,
   presentIncident,
+  presentIncidentState,
 } from "./present.ts";
 export {
   type Actor,

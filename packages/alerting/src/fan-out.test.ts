@@ -1,0 +1,206 @@
+import { acknowledgeIncident, createIncident } from "@upfleet/incidents";
+import { createLogger } from "@upfleet/logger";
+import { deliveryJobId, escalationJobId } from "@upfleet/queue";
+import { createTestRedis } from "@upfleet/testing";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEscalationQueue } from "./escalation-queue.ts";
+import { fanOutOnce } from "./fan-out.ts";
+import { fanOutIncidentEvents } from "./incident-events.ts";
+import { fanOutMonitorEvents } from "./monitor-events.ts";
+import { type AlertingSeed, seedAlerting } from "./test-support.ts";
+
+let s: AlertingSeed;
+beforeAll(async () => {
+  s = await seedAlerting();
+});
+afterAll(() => s?.close());
+
+const T0 = new Date(Date.now() - 30 * 60_000);
+const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+/** Both sources until nothing is left, as the alerter's loop does. */
+async function drain() {
+  let processed = 0;
+  for (;;) {
+    const n = (await fanOutMonitorEvents(s.db)).processed + (await fanOutIncidentEvents(s.db)).processed;
+    if (n === 0) return processed;
+    processed += n;
+  }
+}
+
+const notificationsOf = (organizationId: string) =>
+  s.db.notification.findMany({ where: { organizationId }, orderBy: [{ event: "asc" }, { channelId: "asc" }] });
+
+describe("notification fan-out", () => {
+  it("creates one notification per event × matching usable channel, with the API.md payload", async () => {
+    const t = await s.tenant();
+    const monitorId = await t.monitor();
+    const [a, b] = [await t.channel(), await t.channel()];
+    const disabled = await t.channel({ enabled: false });
+    const deleted = await t.channel({ deletedAt: new Date() });
+    await t.rule({ events: ["monitor.down", "monitor.up"], channelIds: [a, disabled, deleted] });
+    await t.rule({ tags: ["prod"], channelIds: [a, b] });
+    await t.rule({ tags: ["staging"], channelIds: [disabled] });
+
+    const down = await t.change(monitorId, "monitor.down", T0);
+    await drain();
+    const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId } });
+    const rows = await notificationsOf(t.organizationId);
+    expect(rows.map((n) => [n.event, n.channelId])).toEqual(
+      [
+        ["incident.created", a],
+        ["incident.created", b],
+        ["monitor.down", a],
+        ["monitor.down", b],
+      ].sort(),
+    );
+    const toA = rows.find((n) => n.event === "monitor.down" && n.channelId === a)!;
+    expect(toA).toMatchObject({ dedupeKey: `${down}:${a}`, incidentId: incident.id, monitorId, status: "pending" });
+    expect(toA.payload).toEqual({
+      event: "monitor.down",
+      monitor: { id: monitorId, name: "Website", url: "https://example.com", type: "http" },
+      status: { http_status: 503, response_ms: 80, error: "status", region: "local" },
+      incident: { id: incident.id, status: "investigating" },
+      timestamp: T0.toISOString(),
+    });
+    const created = rows.find((n) => n.event === "incident.created")!;
+    expect(created.payload).toMatchObject({
+      event: "incident.created",
+      incident: { id: incident.id, title: "Website is down", actor: "system", update: { status: "investigating" } },
+      status: { http_status: 503 },
+    });
+
+    await t.change(monitorId, "monitor.up", later(3));
+    await drain();
+    const after = await notificationsOf(t.organizationId);
+    expect(after.filter((n) => n.event === "monitor.up").map((n) => n.channelId)).toEqual([a, b].sort());
+    expect(after.find((n) => n.event === "monitor.up")!.payload).toMatchObject({
+      incident: { id: incident.id, status: "resolved" },
+    });
+    expect(after.filter((n) => n.event === "incident.resolved")).toHaveLength(2);
+  });
+
+  it("takes only events the incident consumer applied, and creates nothing twice when one comes back", async () => {
+    const t = await s.tenant();
+    const monitorId = await t.monitor();
+    await t.rule({ channelIds: [await t.channel()] });
+    const event = await s.db.monitorEvent.create({
+      data: {
+        id: `evt_pending_${monitorId}`,
+        organizationId: t.organizationId,
+        monitorId,
+        type: "monitor.degraded",
+        fromStatus: "up",
+        toStatus: "degraded",
+        tick: T0,
+        cause: {},
+      },
+    });
+    await drain();
+    expect(await notificationsOf(t.organizationId)).toHaveLength(0);
+
+    await s.db.monitorEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
+    await drain();
+    const first = await notificationsOf(t.organizationId);
+    expect(first).toHaveLength(1);
+    // As if the alerter died after creating them, before knowing it had: both sources come back.
+    await s.db.monitorEvent.update({ where: { id: event.id }, data: { notifiedAt: null } });
+    await s.db.incidentEvent.updateMany({ where: { organizationId: t.organizationId }, data: { processedAt: null } });
+    expect(await drain()).toBeGreaterThan(0);
+    expect(await notificationsOf(t.organizationId)).toEqual(first);
+  });
+
+  it("notifies nothing for a paused monitor and leaves organizations to their own rules", async () => {
+    const t = await s.tenant();
+    const other = await s.tenant();
+    await other.rule({ channelIds: [await other.channel()] });
+    const paused = await t.monitor({ paused: true });
+    await t.rule({ channelIds: [await t.channel()] });
+    await t.change(paused, "monitor.down", T0);
+    await drain();
+    expect(await notificationsOf(t.organizationId)).toHaveLength(0);
+    expect(await notificationsOf(other.organizationId)).toHaveLength(0);
+  });
+
+  it("creates each notification once with several consumers at once", async () => {
+    const t = await s.tenant();
+    await t.rule({ channelIds: [await t.channel(), await t.channel()] });
+    const monitors = await Promise.all(Array.from({ length: 12 }, () => t.monitor()));
+    for (const monitorId of monitors) {
+      await t.change(monitorId, "monitor.down", T0);
+      await t.change(monitorId, "monitor.up", later(1));
+    }
+    const consumer = async () => {
+      for (;;) {
+        const n = (await fanOutMonitorEvents(s.db, 5)).processed + (await fanOutIncidentEvents(s.db, 5)).processed;
+        if (n === 0) return;
+      }
+    };
+    await Promise.all([consumer(), consumer(), consumer()]);
+    // 12 monitors × (down, up, incident.created, incident.resolved) × 2 channels.
+    const rows = await notificationsOf(t.organizationId);
+    expect(rows).toHaveLength(12 * 4 * 2);
+    expect(new Set(rows.map((r) => r.dedupeKey)).size).toBe(rows.length);
+  });
+
+  it("notifies a manual incident's changes to rules without monitor filters", async () => {
+    const t = await s.tenant();
+    const all = await t.channel();
+    const scoped = await t.channel();
+    await t.rule({ events: ["incident.created", "incident.acknowledged"], channelIds: [all] });
+    await t.rule({ tags: ["prod"], channelIds: [scoped] });
+    const actor = { organizationId: t.organizationId, userId: "usr_1" };
+    const incident = await createIncident(s.db, actor, { title: "Payments degraded" });
+    await acknowledgeIncident(s.db, actor, incident.id);
+    await drain();
+    const rows = await notificationsOf(t.organizationId);
+    expect(rows.map((r) => [r.event, r.channelId])).toEqual([
+      ["incident.acknowledged", all],
+      ["incident.created", all],
+    ]);
+    expect(rows[0]!.payload).toMatchObject({ monitor: null, incident: { id: incident.id, acknowledged_by: "usr_1" } });
+  });
+});
+
+describe("fanOutOnce", () => {
+  const redis = createTestRedis();
+  const connection = { url: redis.url, maxRetriesPerRequest: null };
+  const deliveries = new Queue("notifications", { connection, prefix: `${redis.prefix}:bull` });
+  const escalations = openEscalationQueue(connection, `${redis.prefix}:bull`);
+  afterAll(async () => {
+    await deliveries.close();
+    await escalations.close();
+    await redis.cleanup();
+  });
+
+  it("queues the first attempt of each new notification and the later steps of a started escalation", async () => {
+    const t = await s.tenant();
+    const [now, pager] = [await t.channel(), await t.channel()];
+    const policy = await t.policy([
+      { delay_minutes: 0, channel_ids: [now] },
+      { delay_minutes: 60, channel_ids: [pager] },
+    ]);
+    const monitorId = await t.monitor({ escalationPolicyId: policy });
+    await t.change(monitorId, "monitor.down", new Date());
+    const logger = createLogger("test", "silent");
+    let total = 0;
+    for (;;) {
+      const report = await fanOutOnce(s.db, { deliveries, escalations }, logger);
+      if (report.processed === 0) break;
+      total += report.notifications;
+    }
+    const rows = await notificationsOf(t.organizationId);
+    // No rule: only the escalation's first step notifies.
+    expect(rows.map((r) => [r.event, r.channelId, r.dedupeKey.split(":").slice(0, 4).join(":")])).toEqual([
+      ["incident.created", now, `esc:${rows[0]!.incidentId}:${policy}:0`],
+    ]);
+    expect(rows[0]!.payload).toMatchObject({ escalation: { policy_id: policy, step: 1 } });
+    expect(total).toBe(1);
+    expect(await deliveries.getJob(deliveryJobId(rows[0]!.id, 1))).toBeTruthy();
+    const step = await escalations.getJob(escalationJobId(rows[0]!.incidentId!, policy, 1));
+    expect(step?.data).toEqual({ incidentId: rows[0]!.incidentId, policyId: policy, step: 1 });
+    expect(await step!.getState()).toBe("delayed");
+    expect(await escalations.getJob(escalationJobId(rows[0]!.incidentId!, policy, 0))).toBeUndefined();
+  });
+});

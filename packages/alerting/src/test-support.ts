@@ -1,0 +1,105 @@
+import { createDb, type Db, type Prisma } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { processMonitorEvents } from "@upfleet/incidents";
+import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+
+export interface AlertingSeed {
+  database: TestDatabase;
+  db: Db;
+  /** An organization of its own: each test routes without seeing the others' rules. */
+  tenant(): Promise<Tenant>;
+  close(): Promise<void>;
+}
+
+export interface Tenant {
+  organizationId: string;
+  monitor(fields?: Partial<Prisma.MonitorUncheckedCreateInput>): Promise<string>;
+  channel(fields?: Partial<Prisma.NotificationChannelUncheckedCreateInput>): Promise<string>;
+  rule(fields: Partial<Prisma.NotificationRuleUncheckedCreateInput>): Promise<string>;
+  policy(steps: { delay_minutes: number; channel_ids: string[] }[]): Promise<string>;
+  /** A state change as the results ingest writes it, applied by the incident consumer. */
+  change(monitorId: string, type: "monitor.down" | "monitor.up", tick: Date): Promise<string>;
+}
+
+export async function seedAlerting(): Promise<AlertingSeed> {
+  const database = await createTestDatabase();
+  const db = createDb(database.url);
+  const tenant = async (): Promise<Tenant> => {
+    const organizationId = newId("organization");
+    await db.organization.create({ data: { id: organizationId, name: `Org ${organizationId.slice(-4)}` } });
+    return {
+      organizationId,
+      async monitor(fields = {}) {
+        const id = newId("monitor");
+        await db.monitor.create({
+          data: {
+            id,
+            organizationId,
+            name: "Website",
+            type: "http",
+            settings: { url: "https://example.com" },
+            intervalSeconds: 60,
+            timeoutMs: 5_000,
+            regions: ["local"],
+            tags: ["prod"],
+            ...fields,
+          },
+        });
+        return id;
+      },
+      async channel(fields = {}) {
+        const id = newId("channel");
+        await db.notificationChannel.create({
+          data: {
+            id,
+            organizationId,
+            name: "Ops",
+            type: "webhook",
+            config: { url: "https://hooks.example.com" },
+            ...fields,
+          },
+        });
+        return id;
+      },
+      async rule(fields) {
+        const id = newId("rule");
+        await db.notificationRule.create({
+          data: { id, organizationId, name: "Route", events: [], monitorIds: [], tags: [], channelIds: [], ...fields },
+        });
+        return id;
+      },
+      async policy(steps) {
+        const id = newId("escalationPolicy");
+        await db.escalationPolicy.create({ data: { id, organizationId, name: "On call", steps } });
+        return id;
+      },
+      async change(monitorId, type, tick) {
+        const id = newId("event");
+        const down = type === "monitor.down";
+        await db.monitorEvent.create({
+          data: {
+            id,
+            organizationId,
+            monitorId,
+            type,
+            fromStatus: down ? "up" : "down",
+            toStatus: down ? "down" : "up",
+            tick,
+            cause: { error: down ? "status" : null, http_status: down ? 503 : 200, response_ms: 80, region: "local" },
+          },
+        });
+        while ((await processMonitorEvents(db)).processed > 0);
+        return id;
+      },
+    };
+  };
+  return {
+    database,
+    db,
+    tenant,
+    async close() {
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
