@@ -1,0 +1,136 @@
+import { acknowledgeIncident } from "@upfleet/incidents";
+import { escalationJobId } from "@upfleet/queue";
+import { createTestRedis } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEscalationQueue, scheduleEscalationSteps } from "./escalation-queue.ts";
+import { runEscalationStep, runningEscalations } from "./escalations.ts";
+import { fanOutIncidentEvents } from "./incident-events.ts";
+import { type AlertingSeed, seedAlerting, type Tenant } from "./test-support.ts";
+
+let s: AlertingSeed;
+beforeAll(async () => {
+  s = await seedAlerting();
+});
+afterAll(() => s?.close());
+
+const MINUTE = 60_000;
+
+/** An incident opened at `startedAt` by a monitor whose policy has three steps, its opening routed. */
+async function escalating(startedAt: Date) {
+  const t: Tenant = await s.tenant();
+  const channels = [await t.channel(), await t.channel(), await t.channel()];
+  const policyId = await t.policy([
+    { delay_minutes: 0, channel_ids: [channels[0]!] },
+    { delay_minutes: 5, channel_ids: [channels[1]!, channels[1]!] },
+    { delay_minutes: 15, channel_ids: [channels[2]!, channels[0]!] },
+  ]);
+  const monitorId = await t.monitor({ escalationPolicyId: policyId });
+  await t.change(monitorId, "monitor.down", startedAt);
+  const started = await fanOutIncidentEvents(s.db, 100, startedAt);
+  const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId } });
+  const sent = () =>
+    s.db.notification
+      .findMany({ where: { incidentId: incident.id }, orderBy: { dedupeKey: "asc" } })
+      .then((rows) => rows.map((r) => r.dedupeKey.split(":").slice(3).join(":")));
+  const row = () =>
+    s.db.incidentEscalation.findUniqueOrThrow({
+      where: { incidentId_policyId: { incidentId: incident.id, policyId } },
+    });
+  return {
+    t,
+    channels,
+    policyId,
+    incident,
+    started,
+    sent,
+    row,
+    job: (step: number) => ({ incidentId: incident.id, policyId, step }),
+  };
+}
+
+describe("escalation steps", () => {
+  it("fires step 1 with the opening, each later step once when due, and stops after the last", async () => {
+    const T0 = new Date(Date.now() - 20 * MINUTE);
+    const e = await escalating(T0);
+    const [c0, c1, c2] = e.channels;
+    expect(e.started.escalations).toMatchObject([{ incidentId: e.incident.id, nextStep: 1, stoppedAt: null }]);
+    expect(await e.sent()).toEqual([`0:${c0}`]);
+
+    const step1 = await runEscalationStep(s.db, e.job(1), new Date(T0.getTime() + 5 * MINUTE));
+    expect(step1.notificationIds).toHaveLength(1);
+    // The same job again (a retry after a crash, a second alerter): nothing more.
+    expect((await runEscalationStep(s.db, e.job(1), new Date(T0.getTime() + 6 * MINUTE))).notificationIds).toEqual([]);
+    expect(await e.sent()).toEqual([`0:${c0}`, `1:${c1}`]);
+
+    await runEscalationStep(s.db, e.job(2), new Date(T0.getTime() + 15 * MINUTE));
+    expect(await e.sent()).toEqual([`0:${c0}`, `1:${c1}`, `2:${c0}`, `2:${c2}`].sort());
+    expect(await e.row()).toMatchObject({ nextStep: 3, stoppedAt: expect.any(Date) });
+  });
+
+  it("fires an earlier step whose job was lost before a later one, and waits for a step not due yet", async () => {
+    const T0 = new Date(Date.now() - 20 * MINUTE);
+    const e = await escalating(T0);
+    const early = await runEscalationStep(s.db, e.job(1), new Date(T0.getTime() + 4 * MINUTE));
+    expect(early).toMatchObject({ notificationIds: [], retryAt: new Date(T0.getTime() + 5 * MINUTE) });
+
+    const late = await runEscalationStep(s.db, e.job(2), new Date(T0.getTime() + 16 * MINUTE));
+    expect(late.notificationIds).toHaveLength(3);
+    expect((await e.sent()).map((k) => k.split(":")[0])).toEqual(["0", "1", "2", "2"]);
+  });
+
+  it("fires nothing once the incident is acknowledged, even before the stop event is routed", async () => {
+    const T0 = new Date(Date.now() - 20 * MINUTE);
+    const e = await escalating(T0);
+    await acknowledgeIncident(s.db, { organizationId: e.t.organizationId, userId: "usr_1" }, e.incident.id);
+    expect((await runEscalationStep(s.db, e.job(1), new Date())).notificationIds).toEqual([]);
+    expect(await e.sent()).toHaveLength(1);
+    expect((await e.row()).stoppedAt).not.toBeNull();
+  });
+
+  it("is stopped by the acknowledgement event", async () => {
+    const e = await escalating(new Date());
+    await acknowledgeIncident(s.db, { organizationId: e.t.organizationId, userId: "usr_1" }, e.incident.id);
+    await fanOutIncidentEvents(s.db);
+    expect((await e.row()).stoppedAt).not.toBeNull();
+  });
+
+  it("starts nothing for an incident already acknowledged when its opening is routed", async () => {
+    const t = await s.tenant();
+    const policyId = await t.policy([{ delay_minutes: 0, channel_ids: [await t.channel()] }]);
+    const monitorId = await t.monitor({ escalationPolicyId: policyId });
+    await t.change(monitorId, "monitor.down", new Date());
+    const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId } });
+    await acknowledgeIncident(s.db, { organizationId: t.organizationId, userId: "usr_1" }, incident.id);
+    const report = await fanOutIncidentEvents(s.db);
+    expect(report.escalations).toEqual([]);
+    expect(await s.db.notification.count({ where: { incidentId: incident.id } })).toBe(0);
+  });
+});
+
+describe("escalation sweep", () => {
+  const redis = createTestRedis();
+  const queue = openEscalationQueue({ url: redis.url, maxRetriesPerRequest: null }, `${redis.prefix}:bull`);
+  afterAll(async () => {
+    await queue.close();
+    await redis.cleanup();
+  });
+
+  it("re-adds the jobs of running escalations after Redis lost them, without doubling queued ones", async () => {
+    const e = await escalating(new Date());
+    const acked = await escalating(new Date());
+    await acknowledgeIncident(s.db, { organizationId: acked.t.organizationId, userId: "usr_1" }, acked.incident.id);
+
+    const running = (await runningEscalations(s.db)).filter((r) =>
+      [e.incident.id, acked.incident.id].includes(r.incidentId),
+    );
+    expect(running.map((r) => r.incidentId)).toEqual([e.incident.id]);
+    expect(await scheduleEscalationSteps(queue, running)).toBe(2);
+    expect(await scheduleEscalationSteps(queue, running)).toBe(2);
+    const ids = (await queue.getDelayed()).map((j) => j.id).filter((id) => id?.startsWith(e.incident.id));
+    expect(ids.sort()).toEqual([
+      escalationJobId(e.incident.id, e.policyId, 1),
+      escalationJobId(e.incident.id, e.policyId, 2),
+    ]);
+    expect((await acked.row()).stoppedAt).not.toBeNull();
+  });
+});
