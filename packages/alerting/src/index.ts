@@ -19,4 +19,4 @@ export { type AlertingQueues, fanOutOnce, type PassReport, queueNotifications } 
 export { fanOutIncidentEvents, type IncidentFanOutReport } from "./incident-events.ts";
 export { type FanOutReport, fanOutMonitorEvents } from "./monitor-events.ts";
 export { monitorSummary, type NotificationPayload } from "./payload.ts";
-export { channelsFor, policiesFor, ruleMatches } from "./routing.ts";
+export { channelsFor, policiesFor } from "./routing.ts";

@@ -1,3 +1,4 @@
+import type { NotificationEvent } from "@upfleet/channels";
 import type { Prisma } from "@upfleet/db";
 import type { RuleFields } from "./routing.ts";
 
@@ -31,7 +32,11 @@ export async function loadRouting(tx: Tx, organizationIds: Iterable<string>): Pr
     select: { id: true, organizationId: true },
   });
   const rulesByOrg = new Map<string, RuleFields[]>();
-  for (const rule of rules) rulesByOrg.set(rule.organizationId, [...(rulesByOrg.get(rule.organizationId) ?? []), rule]);
+  for (const { organizationId, ...rule } of rules) {
+    // Stored events were validated against the event list when the rule was written.
+    const routing = { ...rule, events: rule.events as NotificationEvent[] };
+    rulesByOrg.set(organizationId, [...(rulesByOrg.get(organizationId) ?? []), routing]);
+  }
   const channelsByOrg = new Map<string, Set<string>>();
   for (const channel of channels) {
     const set = channelsByOrg.get(channel.organizationId) ?? new Set<string>();

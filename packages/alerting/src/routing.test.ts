@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelsFor, policiesFor, type RuleFields, ruleMatches } from "./routing.ts";
+import { channelsFor, policiesFor, type RuleFields } from "./routing.ts";
 
 const rule = (fields: Partial<RuleFields>): RuleFields => ({
   events: [],
@@ -10,29 +10,6 @@ const rule = (fields: Partial<RuleFields>): RuleFields => ({
   ...fields,
 });
 const down = { type: "monitor.down", monitorId: "mon_1", tags: ["prod", "eu"] };
-
-describe("ruleMatches", () => {
-  it("takes everything when every filter is empty", () => {
-    expect(ruleMatches(rule({}), down)).toBe(true);
-    expect(ruleMatches(rule({}), { type: "incident.updated", monitorId: null, tags: [] })).toBe(true);
-  });
-
-  it("filters by event type, monitor and any shared tag", () => {
-    expect(ruleMatches(rule({ events: ["monitor.down", "monitor.up"] }), down)).toBe(true);
-    expect(ruleMatches(rule({ events: ["monitor.up"] }), down)).toBe(false);
-    expect(ruleMatches(rule({ monitorIds: ["mon_1"] }), down)).toBe(true);
-    expect(ruleMatches(rule({ monitorIds: ["mon_2"] }), down)).toBe(false);
-    expect(ruleMatches(rule({ tags: ["staging", "eu"] }), down)).toBe(true);
-    expect(ruleMatches(rule({ tags: ["staging"] }), down)).toBe(false);
-    expect(ruleMatches(rule({ events: ["monitor.down"], monitorIds: ["mon_1"], tags: ["us"] }), down)).toBe(false);
-  });
-
-  it("never takes a monitor-less event into a rule naming monitors or tags", () => {
-    const manual = { type: "incident.created", monitorId: null, tags: [] };
-    expect(ruleMatches(rule({ monitorIds: ["mon_1"] }), manual)).toBe(false);
-    expect(ruleMatches(rule({ tags: ["prod"] }), manual)).toBe(false);
-  });
-});
 
 describe("channelsFor", () => {
   it("unions the matching rules' usable channels, each once, sorted", () => {

@@ -1,30 +1,8 @@
+import { type RoutedEvent, type RoutingRule, ruleMatches } from "@upfleet/channels";
+
 /** Which channels and escalation policies an event goes to, from the organization's rules. */
-
-export interface RuleFields {
-  events: readonly string[];
-  monitorIds: readonly string[];
-  tags: readonly string[];
-  channelIds: readonly string[];
-  escalationPolicyId: string | null;
-}
-
-export interface EventSubject {
-  type: string;
-  /** null for an incident opened by hand without a monitor. */
-  monitorId: string | null;
-  tags: readonly string[];
-}
-
-/**
- * A rule takes an event when each of its filters does; an empty filter takes everything. A rule
- * naming monitors or tags never takes an event without a monitor.
- */
-export function ruleMatches(rule: Omit<RuleFields, "channelIds" | "escalationPolicyId">, subject: EventSubject) {
-  if (rule.events.length > 0 && !rule.events.includes(subject.type)) return false;
-  if (rule.monitorIds.length > 0 && (!subject.monitorId || !rule.monitorIds.includes(subject.monitorId))) return false;
-  if (rule.tags.length > 0 && !rule.tags.some((tag) => subject.tags.includes(tag))) return false;
-  return true;
-}
+export type RuleFields = Pick<RoutingRule, "events" | "monitorIds" | "tags" | "channelIds" | "escalationPolicyId">;
+export type EventSubject = RoutedEvent;
 
 /**
  * The channels an event goes to: those of every matching rule, each once, and only the ones that
