@@ -1,3 +1,4 @@
+import { AllowCidrsEnv } from "@upfleet/channels";
 import { baseEnv, booleanFlag, databaseEnv, optional, port, positiveInt, regionList } from "@upfleet/config";
 import { z } from "zod";
 import { PlanLimitsEnv } from "./plans.ts";
@@ -15,6 +16,8 @@ export const ApiEnv = z
       (v) => (v === "" ? undefined : v),
       z.coerce.number().int().min(1).max(86_400).default(10),
     ),
+    /** Non-public ranges notification channel URLs may point at anyway (a LAN; loopback in tests). */
+    OUTBOUND_ALLOW_CIDRS: AllowCidrsEnv,
     /** The default plan's limits; organizations on other plans get theirs from RATE_LIMIT_PLANS. */
     RATE_LIMIT_PER_MINUTE: positiveInt(60),
     RATE_LIMIT_PER_HOUR: positiveInt(1000),

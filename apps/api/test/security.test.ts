@@ -23,7 +23,18 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const fixtures: Record<"user" | "apiKey" | "monitor" | "incident", TenantFixture> = {
+/** An email channel needs no outbound address, so the fixtures work without OUTBOUND_ALLOW_CIDRS. */
+async function createVictimChannel({ api, victim }: SecurityContext): Promise<string> {
+  const body = { name: "victim's channel", type: "email", config: { to: ["ops@example.com"] } };
+  const res = await api.request("POST", "/api/v1/notifications/channels", { auth: victim.token, body });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+const fixtures: Record<
+  "user" | "apiKey" | "monitor" | "incident" | "channel" | "rule" | "escalationPolicy",
+  TenantFixture
+> = {
   user: {
     create: async ({ api, victim }) => (await addUser(api, victim, "member")).id,
     exists: async ({ api }, id) => (await api.deps.db.user.count({ where: { id } })) === 1,
@@ -61,6 +72,36 @@ const fixtures: Record<"user" | "apiKey" | "monitor" | "incident", TenantFixture
       return incidents === 1 && updates <= 1;
     },
   },
+  channel: {
+    create: createVictimChannel,
+    exists: async ({ api }, id) =>
+      (await api.deps.db.notificationChannel.count({
+        where: { id, deletedAt: null, enabled: true, name: "victim's channel" },
+      })) === 1,
+  },
+  rule: {
+    create: async (ctx) => {
+      const body = { name: "victim's rule", channel_ids: [await createVictimChannel(ctx)] };
+      const res = await ctx.api.request("POST", "/api/v1/notifications/rules", { auth: ctx.victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) =>
+      (await api.deps.db.notificationRule.count({ where: { id, name: "victim's rule" } })) === 1,
+  },
+  escalationPolicy: {
+    create: async (ctx) => {
+      const body = {
+        name: "victim's policy",
+        steps: [{ delay_minutes: 0, channel_ids: [await createVictimChannel(ctx)] }],
+      };
+      const res = await ctx.api.request("POST", "/api/v1/escalation-policies", { auth: ctx.victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) =>
+      (await api.deps.db.escalationPolicy.count({ where: { id, deletedAt: null, name: "victim's policy" } })) === 1,
+  },
   apiKey: {
     create: async ({ api, victim }) => (await createKey(api, victim)).id,
     exists: async ({ api }, id) => (await api.deps.db.apiKey.count({ where: { id, revokedAt: null } })) === 1,
@@ -88,6 +129,12 @@ describe("every authenticated route", () => {
       "POST /api/v1/incidents": { body: { title: "intruder" } },
       "PATCH /api/v1/incidents/:id": { body: { title: "taken over" } },
       "POST /api/v1/incidents/:id/updates": { body: { message: "intruder" } },
+      "POST /api/v1/notifications/channels": {
+        body: { name: "intruder", type: "email", config: { to: ["intruder@example.com"] } },
+      },
+      "PATCH /api/v1/notifications/channels/:id": { body: { name: "taken over", enabled: false } },
+      "PATCH /api/v1/notifications/rules/:id": { body: { name: "taken over" } },
+      "PATCH /api/v1/escalation-policies/:id": { body: { name: "taken over" } },
     },
   });
 });

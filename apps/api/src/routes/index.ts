@@ -4,6 +4,11 @@ import { loginRoute } from "./auth/login.ts";
 import { signupRoute } from "./auth/signup.ts";
 import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
 import { openApiRoute } from "./docs/openapi.ts";
+import { createPolicyRoute } from "./escalation-policies/create.ts";
+import { deletePolicyRoute } from "./escalation-policies/delete.ts";
+import { getPolicyRoute } from "./escalation-policies/get.ts";
+import { listPoliciesRoute } from "./escalation-policies/list.ts";
+import { updatePolicyRoute } from "./escalation-policies/update.ts";
 import { regionsRoute } from "./fleet/regions.ts";
 import { workersRoute } from "./fleet/workers.ts";
 import { acknowledgeIncidentRoute } from "./incidents/acknowledge.ts";
@@ -24,6 +29,16 @@ import { listMonitorsRoute } from "./monitors/list.ts";
 import { pauseMonitorRoute, resumeMonitorRoute } from "./monitors/pause.ts";
 import { updateMonitorRoute } from "./monitors/update.ts";
 import { uptimeRoute } from "./monitors/uptime.ts";
+import { createChannelRoute } from "./notifications/channels/create.ts";
+import { deleteChannelRoute } from "./notifications/channels/delete.ts";
+import { getChannelRoute } from "./notifications/channels/get.ts";
+import { listChannelsRoute } from "./notifications/channels/list.ts";
+import { updateChannelRoute } from "./notifications/channels/update.ts";
+import { createRuleRoute } from "./notifications/rules/create.ts";
+import { deleteRuleRoute } from "./notifications/rules/delete.ts";
+import { getRuleRoute } from "./notifications/rules/get.ts";
+import { listRulesRoute } from "./notifications/rules/list.ts";
+import { updateRuleRoute } from "./notifications/rules/update.ts";
 import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
@@ -56,6 +71,21 @@ export const routes: AnyRoute[] = [
   addIncidentUpdateRoute,
   acknowledgeIncidentRoute,
   resolveIncidentRoute,
+  listChannelsRoute,
+  createChannelRoute,
+  getChannelRoute,
+  updateChannelRoute,
+  deleteChannelRoute,
+  listRulesRoute,
+  createRuleRoute,
+  getRuleRoute,
+  updateRuleRoute,
+  deleteRuleRoute,
+  listPoliciesRoute,
+  createPolicyRoute,
+  getPolicyRoute,
+  updatePolicyRoute,
+  deletePolicyRoute,
   regionsRoute,
   workersRoute,
   openApiRoute,

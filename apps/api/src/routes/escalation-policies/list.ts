@@ -1,0 +1,15 @@
+import { listPolicies } from "@upfleet/channels";
+import { defineRoute } from "../../http/route.ts";
+import { PageQuery } from "../../http/schemas.ts";
+import { PolicyList } from "./schema.ts";
+
+export const listPoliciesRoute = defineRoute({
+  method: "get",
+  path: "/escalation-policies",
+  summary: "List escalation policies, newest first",
+  tag: "Notifications",
+  access: { scope: "notifications:read" },
+  query: PageQuery,
+  responses: { 200: { description: "Policies, newest first", schema: PolicyList } },
+  handle: async ({ query, principal, deps }) => ({ status: 200, body: await listPolicies(deps.db, principal, query) }),
+});

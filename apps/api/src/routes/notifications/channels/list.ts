@@ -1,0 +1,18 @@
+import { listChannels } from "@upfleet/channels";
+import { defineRoute } from "../../../http/route.ts";
+import { PageQuery } from "../../../http/schemas.ts";
+import { ChannelList } from "./schema.ts";
+
+export const listChannelsRoute = defineRoute({
+  method: "get",
+  path: "/notifications/channels",
+  summary: "List notification channels, newest first",
+  tag: "Notifications",
+  access: { scope: "notifications:read" },
+  query: PageQuery,
+  responses: { 200: { description: "Channels, secrets and URLs masked", schema: ChannelList } },
+  handle: async ({ query, principal, deps }) => ({
+    status: 200,
+    body: await listChannels(deps.db, principal, query),
+  }),
+});

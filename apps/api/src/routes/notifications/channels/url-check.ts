@@ -1,0 +1,7 @@
+import { createUrlCheck, type UrlCheck } from "@upfleet/channels";
+import type { ApiDeps } from "../../../deps.ts";
+
+/** The write-time SSRF check of channel URLs, opened by the deployment's OUTBOUND_ALLOW_CIDRS. */
+export function channelUrlCheck(deps: ApiDeps): UrlCheck {
+  return createUrlCheck({ allowCidrs: deps.config.OUTBOUND_ALLOW_CIDRS });
+}

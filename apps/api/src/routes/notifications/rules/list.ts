@@ -1,0 +1,15 @@
+import { listRules } from "@upfleet/channels";
+import { defineRoute } from "../../../http/route.ts";
+import { PageQuery } from "../../../http/schemas.ts";
+import { RuleList } from "./schema.ts";
+
+export const listRulesRoute = defineRoute({
+  method: "get",
+  path: "/notifications/rules",
+  summary: "List notification rules, newest first",
+  tag: "Notifications",
+  access: { scope: "notifications:read" },
+  query: PageQuery,
+  responses: { 200: { description: "Rules, newest first", schema: RuleList } },
+  handle: async ({ query, principal, deps }) => ({ status: 200, body: await listRules(deps.db, principal, query) }),
+});
