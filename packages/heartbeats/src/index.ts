@@ -1,3 +1,6 @@
+export { decodePingBody, PING_BODY_LIMIT, type PingBody, readPingBody } from "./body.ts";
+export { type ExpiryReport, expireDeadlines, settleHeartbeat } from "./deadlines.ts";
+export { type PingInput, PingRecorder, type RecorderOptions, type RecordResult } from "./recorder.ts";
 export {
   type HeartbeatSchedule,
   missedAt,
@@ -6,6 +9,7 @@ export {
   scheduleOf,
   zoneOffsetMinutes,
 } from "./schedule.ts";
+export { type PingTarget, TokenDirectory, type TokenDirectoryOptions } from "./tokens.ts";
 export {
   applyExpiry,
   applyPing,

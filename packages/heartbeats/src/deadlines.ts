@@ -1,0 +1,62 @@
+import type { Db, Prisma } from "@upfleet/db";
+import { eventRows, insertEvents, lockDueMonitors, lockMonitors, saveStates } from "./store.ts";
+import { applyExpiry, deadlineFor, deadlineOnResume, type HeartbeatState } from "./transitions.ts";
+
+export interface ExpiryReport {
+  /** Monitors whose passed deadline was applied. */
+  expired: number;
+  /** monitor.down events written (a monitor already down writes none). */
+  events: number;
+}
+
+/**
+ * Applies every passed deadline, up to `limit` monitors per call: down with "missed" or "run
+ * exceeded" at the deadline's instant, and no deadline until a ping brings the monitor back.
+ * Safe with several alerters (SKIP LOCKED) and idempotent (the event is unique per instant).
+ */
+export async function expireDeadlines(db: Db, options: { now?: Date; limit?: number } = {}): Promise<ExpiryReport> {
+  const now = options.now ?? new Date();
+  return db.$transaction(
+    async (tx) => {
+      const due = await lockDueMonitors(tx, now, options.limit ?? 500);
+      if (due.length === 0) return { expired: 0, events: 0 };
+      const states: { id: string; state: HeartbeatState }[] = [];
+      const events: Prisma.MonitorEventCreateManyInput[] = [];
+      for (const monitor of due) {
+        const { state, change } = applyExpiry(monitor.schedule, monitor.state, now.getTime());
+        states.push({ id: monitor.id, state });
+        if (change) events.push(...eventRows(monitor, [change]));
+      }
+      await saveStates(tx, states);
+      return { expired: due.length, events: await insertEvents(tx, events) };
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}
+
+/**
+ * Brings a heartbeat monitor's deadline in line with its definition after a write (PATCH, pause,
+ * resume, delete): a deadline that had already passed is applied first, as a ping would, then the
+ * next one is computed from the new settings. `resumed`: the monitor was just resumed.
+ */
+export async function settleHeartbeat(
+  db: Db,
+  monitorId: string,
+  options: { resumed?: boolean; now?: Date } = {},
+): Promise<void> {
+  const now = (options.now ?? new Date()).getTime();
+  await db.$transaction(async (tx) => {
+    const [monitor] = await lockMonitors(tx, [monitorId]);
+    if (!monitor) return;
+    if (monitor.gone) {
+      await saveStates(tx, [{ id: monitor.id, state: { ...monitor.state, deadlineAt: null } }]);
+      return;
+    }
+    const { state, change } = applyExpiry(monitor.schedule, monitor.state, now);
+    const deadlineAt = options.resumed
+      ? deadlineOnResume(monitor.schedule, state, now)
+      : deadlineFor(monitor.schedule, state, now);
+    await saveStates(tx, [{ id: monitor.id, state: { ...state, deadlineAt } }]);
+    if (change) await insertEvents(tx, eventRows(monitor, [change]));
+  });
+}

@@ -1,0 +1,249 @@
+import { createDb, type Db, type Prisma } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expireDeadlines, settleHeartbeat } from "./deadlines.ts";
+import { type PingInput, PingRecorder } from "./recorder.ts";
+import { TokenDirectory } from "./tokens.ts";
+
+let database: TestDatabase;
+let db: Db;
+let organizationId: string;
+let recorder: PingRecorder;
+const metrics = new Registry();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+  recorder = new PingRecorder({ db, logger: createLogger("test", "silent"), metrics });
+});
+afterAll(async () => {
+  await recorder?.close();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+async function heartbeat(
+  settings: Record<string, unknown> = {},
+  fields: Partial<Prisma.MonitorUncheckedCreateInput> = {},
+) {
+  return db.monitor.create({
+    data: {
+      id: newId("monitor"),
+      organizationId,
+      name: "nightly backup",
+      type: "heartbeat",
+      settings: { heartbeat_schedule: null, heartbeat_timezone: "UTC", heartbeat_grace_minutes: 1, ...settings },
+      intervalSeconds: 60,
+      timeoutMs: 10_000,
+      regions: [],
+      tags: [],
+      heartbeatToken: newId("ping").slice(4),
+      ...fields,
+    },
+  });
+}
+
+const ping = (monitorId: string, kind: PingInput["kind"], extra: Partial<PingInput> = {}): PingInput => ({
+  monitorId,
+  kind,
+  exitCode: null,
+  rid: null,
+  method: "GET",
+  sourceIp: "203.0.113.7",
+  userAgent: "curl/8",
+  body: null,
+  ...extra,
+});
+
+const eventsOf = (monitorId: string) =>
+  db.monitorEvent.findMany({ where: { monitorId }, orderBy: [{ tick: "asc" }, { id: "asc" }] });
+
+describe("PingRecorder", () => {
+  it("writes concurrent pings of many monitors in few transactions, each answered once it is committed", async () => {
+    const monitors = await Promise.all(Array.from({ length: 20 }, () => heartbeat()));
+    const before = Date.now();
+    const results = await Promise.all(
+      monitors.flatMap((m) => [recorder.record(ping(m.id, "success")), recorder.record(ping(m.id, "success"))]),
+    );
+    expect(results.every((r) => r.recorded)).toBe(true);
+    const stored = await db.heartbeatPing.findMany({ where: { monitorId: { in: monitors.map((m) => m.id) } } });
+    expect(stored.map((p) => p.id).sort()).toEqual(results.map((r) => (r.recorded ? r.id : "")).sort());
+    const after = await db.monitor.findMany({ where: { id: { in: monitors.map((m) => m.id) } } });
+    for (const m of after) {
+      expect(m.status).toBe("up");
+      expect(m.heartbeatLastPingAt!.getTime()).toBeGreaterThanOrEqual(before);
+      expect(m.heartbeatDeadlineAt!.getTime()).toBe(m.heartbeatLastPingAt!.getTime() + 60_000 + 60_000);
+    }
+    const batches = await metrics.getSingleMetric("upfleet_heartbeat_batch_pings")!.get();
+    const count = batches.values.find((v) => v.metricName === "upfleet_heartbeat_batch_pings_count")!.value;
+    expect(count).toBeLessThan(40);
+  });
+
+  it("pairs overlapping runs by rid, stores their durations, and closes the runs", async () => {
+    const m = await heartbeat();
+    await recorder.record(ping(m.id, "start", { rid: "a" }));
+    await recorder.record(ping(m.id, "start", { rid: "b" }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const [b, a] = [
+      await recorder.record(ping(m.id, "success", { rid: "b" })),
+      await recorder.record(ping(m.id, "success", { rid: "a" })),
+    ];
+    const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+    const runs = await db.heartbeatRun.findMany({ where: { monitorId: m.id }, orderBy: { startedAt: "asc" } });
+    const duration = (r: typeof a) => pings.find((p) => r.recorded && p.id === r.id)!.durationMs!;
+    expect(duration(a)).toBe(pings[3]!.createdAt.getTime() - runs[0]!.startedAt.getTime());
+    expect(duration(b)).toBe(pings[2]!.createdAt.getTime() - runs[1]!.startedAt.getTime());
+    expect(duration(a)).toBeGreaterThan(duration(b));
+    expect(runs.map((r) => [r.rid, r.finishedAt !== null])).toEqual([
+      ["a", true],
+      ["b", true],
+    ]);
+  });
+
+  it("a failure is down at once with a monitor.down event, the next success is monitor.up", async () => {
+    const m = await heartbeat();
+    await recorder.record(ping(m.id, "success"));
+    await recorder.record(ping(m.id, "fail", { exitCode: 3 }));
+    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+      status: "down",
+      heartbeatDeadlineAt: null,
+    });
+    await recorder.record(ping(m.id, "success"));
+    const events = await eventsOf(m.id);
+    expect(events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+      ["monitor.down", "up", "down"],
+      ["monitor.up", "down", "up"],
+    ]);
+    expect(events[0]!.cause).toEqual({ error: "exit code 3", exit_code: 3, rid: null });
+  });
+
+  it("opens and finishes a run within one batch", async () => {
+    const m = await heartbeat();
+    await Promise.all([recorder.record(ping(m.id, "start")), recorder.record(ping(m.id, "success"))]);
+    const runs = await db.heartbeatRun.findMany({ where: { monitorId: m.id } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.finishedAt).not.toBeNull();
+  });
+
+  it("refuses pings for a deleted monitor and records nothing for it", async () => {
+    const m = await heartbeat({}, { deletedAt: new Date() });
+    expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });
+    expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(0);
+  });
+});
+
+describe("expireDeadlines", () => {
+  it("marks a monitor past its deadline down once, with the cause, and clears the deadline", async () => {
+    const lastPing = new Date(Date.now() - 10 * 60_000);
+    const deadline = new Date(lastPing.getTime() + 120_000);
+    const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: lastPing, heartbeatDeadlineAt: deadline });
+    const first = await expireDeadlines(db);
+    expect(first.events).toBeGreaterThanOrEqual(1);
+    expect(await expireDeadlines(db)).toEqual({ expired: 0, events: 0 });
+    const events = await eventsOf(m.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "monitor.down", fromStatus: "up", toStatus: "down", tick: deadline });
+    expect(events[0]!.cause).toMatchObject({
+      error: "missed",
+      expected_at: new Date(lastPing.getTime() + 60_000).toISOString(),
+    });
+    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+      status: "down",
+      heartbeatDeadlineAt: null,
+    });
+  });
+
+  it("skips a monitor another transaction holds, and takes it once released", async () => {
+    const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: new Date(), heartbeatDeadlineAt: new Date() });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM monitors WHERE id = ${m.id} FOR UPDATE`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    await expireDeadlines(db);
+    expect(await eventsOf(m.id)).toEqual([]);
+    release();
+    await holder;
+    await expireDeadlines(db);
+    expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down"]);
+  });
+
+  it("leaves paused and deleted monitors alone", async () => {
+    const past = new Date(Date.now() - 1_000);
+    const paused = await heartbeat({}, { status: "up", paused: true, heartbeatDeadlineAt: past });
+    const deleted = await heartbeat({}, { status: "up", deletedAt: new Date(), heartbeatDeadlineAt: past });
+    await expireDeadlines(db);
+    expect(await eventsOf(paused.id)).toEqual([]);
+    expect(await eventsOf(deleted.id)).toEqual([]);
+  });
+});
+
+describe("settleHeartbeat", () => {
+  it("gives a resumed monitor a full period from now, and clears a paused one's deadline", async () => {
+    const longAgo = new Date(Date.now() - 3_600_000);
+    const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: longAgo, paused: true });
+    await db.monitor.update({ where: { id: m.id }, data: { paused: false } });
+    const now = new Date();
+    await settleHeartbeat(db, m.id, { resumed: true, now });
+    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toEqual(
+      new Date(now.getTime() + 120_000),
+    );
+    await db.monitor.update({ where: { id: m.id }, data: { paused: true } });
+    await settleHeartbeat(db, m.id);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toBeNull();
+    expect(await eventsOf(m.id)).toEqual([]);
+  });
+
+  it("recomputes the deadline from new settings", async () => {
+    const last = new Date(Date.now() - 1_000);
+    const deadline = new Date(last.getTime() + 120_000);
+    const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: last, heartbeatDeadlineAt: deadline });
+    await db.monitor.update({
+      where: { id: m.id },
+      data: { intervalSeconds: 600, settings: { heartbeat_grace_minutes: 0.5 } },
+    });
+    await settleHeartbeat(db, m.id);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toEqual(
+      new Date(last.getTime() + 630_000),
+    );
+  });
+});
+
+describe("TokenDirectory", () => {
+  it("finds live heartbeat monitors by token, from memory once known", async () => {
+    const m = await heartbeat();
+    const gone = await heartbeat({}, { deletedAt: new Date() });
+    const tokens = new TokenDirectory(db);
+    expect(await tokens.resolve(m.heartbeatToken!)).toEqual({ monitorId: m.id, organizationId });
+    expect(await tokens.resolve(gone.heartbeatToken!)).toBeNull();
+    expect(await tokens.resolve("no-such-token")).toBeNull();
+    await db.monitor.update({ where: { id: m.id }, data: { deletedAt: new Date() } });
+    expect(await tokens.resolve(m.heartbeatToken!)).toEqual({ monitorId: m.id, organizationId });
+  });
+
+  it("forgets an unknown token after its short TTL, and stays within its size", async () => {
+    let now = 0;
+    const tokens = new TokenDirectory(db, { missTtlMs: 1_000, maxEntries: 2, now: () => now });
+    expect(await tokens.resolve("later")).toBeNull();
+    const m = await heartbeat({}, { heartbeatToken: "later" });
+    expect(await tokens.resolve("later")).toBeNull();
+    now = 1_001;
+    expect(await tokens.resolve("later")).toEqual({ monitorId: m.id, organizationId });
+    await Promise.all(["x1", "x2", "x3"].map((t) => tokens.resolve(t)));
+    expect((tokens as unknown as { entries: Map<string, unknown> }).entries.size).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,203 @@
+import type { Db, Prisma } from "@upfleet/db";
+import { UnavailableError } from "@upfleet/errors";
+import { newId } from "@upfleet/ids";
+import type { Logger } from "@upfleet/logger";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { eventRows, insertEvents, type LockedMonitor, lockMonitors, saveStates } from "./store.ts";
+import { applyPing, type HeartbeatState, type PingKind } from "./transitions.ts";
+
+export interface PingInput {
+  monitorId: string;
+  kind: PingKind;
+  exitCode: number | null;
+  rid: string | null;
+  method: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+  body: string | null;
+}
+
+/** `recorded: false`: the monitor was deleted (or is no heartbeat) by the time the ping was written. */
+export type RecordResult = { recorded: true; id: string } | { recorded: false };
+
+interface Pending {
+  id: string;
+  at: number;
+  input: PingInput;
+  resolve(result: RecordResult): void;
+  reject(error: unknown): void;
+}
+
+export interface RecorderOptions {
+  /** Pings written in one transaction at most. */
+  maxBatch?: number;
+}
+
+interface RunRow {
+  id: string;
+  monitorId: string;
+  rid: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** What one batch writes, gathered while its pings are applied in arrival order. */
+class BatchWrites {
+  readonly pings: Prisma.HeartbeatPingCreateManyInput[] = [];
+  readonly events: Prisma.MonitorEventCreateManyInput[] = [];
+  readonly states = new Map<string, HeartbeatState>();
+  /** Runs this batch opened (finished too when their finish came in the same batch). */
+  readonly newRuns = new Map<string, RunRow>();
+  /** Runs opened by an earlier batch that this one finished. */
+  readonly finished: { id: string; at: Date }[] = [];
+
+  apply(monitor: LockedMonitor, pending: Pending): void {
+    const { input, at } = pending;
+    const outcome = applyPing(
+      monitor.schedule,
+      this.states.get(monitor.id) ?? monitor.state,
+      { kind: input.kind, exitCode: input.exitCode, rid: input.rid, at },
+      () => newId("heartbeatRun"),
+    );
+    this.states.set(monitor.id, outcome.state);
+    const when = new Date(at);
+    if (outcome.opened) {
+      const { id, rid, startedAt } = outcome.opened;
+      this.newRuns.set(id, { id, monitorId: monitor.id, rid, startedAt: new Date(startedAt), finishedAt: null });
+    }
+    for (const run of outcome.closed) {
+      const fresh = this.newRuns.get(run.id);
+      if (fresh) fresh.finishedAt = when;
+      else this.finished.push({ id: run.id, at: when });
+    }
+    this.pings.push({
+      id: pending.id,
+      organizationId: monitor.organizationId,
+      monitorId: monitor.id,
+      kind: input.kind,
+      exitCode: input.exitCode,
+      rid: input.rid,
+      durationMs: outcome.durationMs,
+      method: input.method,
+      sourceIp: input.sourceIp,
+      userAgent: input.userAgent,
+      body: input.body,
+      createdAt: when,
+    });
+    this.events.push(...eventRows(monitor, outcome.changes));
+  }
+
+  async write(tx: Prisma.TransactionClient): Promise<void> {
+    if (this.pings.length) await tx.heartbeatPing.createMany({ data: this.pings });
+    if (this.newRuns.size) await tx.heartbeatRun.createMany({ data: [...this.newRuns.values()] });
+    if (this.finished.length) {
+      await tx.$executeRaw`
+        UPDATE heartbeat_runs AS r SET finished_at = f.at
+        FROM unnest(${this.finished.map((f) => f.id)}::text[], ${this.finished.map((f) => f.at)}::timestamptz[]) AS f(id, at)
+        WHERE r.id = f.id`;
+    }
+    await saveStates(
+      tx,
+      [...this.states].map(([id, state]) => ({ id, state })),
+    );
+    await insertEvents(tx, this.events);
+  }
+}
+
+/**
+ * Group commit for pings. Pings wait while a batch is being written and go together in the next
+ * one: one transaction locks their monitors (in id order), applies each ping in arrival order,
+ * writes the log, runs, states and state changes, and only then are the requests answered, so an
+ * answered ping is never lost. One batch at a time keeps a monitor's pings in order.
+ */
+export class PingRecorder {
+  private queue: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private readonly pingsTotal: Counter<"kind">;
+  private readonly batchSize: Histogram;
+  private readonly batchSeconds: Histogram;
+
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; metrics: Registry },
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.pingsTotal = new Counter({
+      name: "upfleet_heartbeat_pings_total",
+      help: "Heartbeat pings recorded, by kind",
+      labelNames: ["kind"] as const,
+      registers: [deps.metrics],
+    });
+    this.batchSize = new Histogram({
+      name: "upfleet_heartbeat_batch_pings",
+      help: "Pings written per transaction",
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+      registers: [deps.metrics],
+    });
+    this.batchSeconds = new Histogram({
+      name: "upfleet_heartbeat_batch_seconds",
+      help: "Time to write one batch of pings",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [deps.metrics],
+    });
+  }
+
+  /** Resolves once the ping is committed; its time is now, when it was received. */
+  record(input: PingInput): Promise<RecordResult> {
+    if (this.closed) return Promise.reject(new UnavailableError("The ping recorder (shutting down)"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: newId("ping"), at: Date.now(), input, resolve, reject });
+      // The first ping of a quiet moment is written at once (pings of the same tick join it).
+      this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
+    });
+  }
+
+  /** Writes what is queued, then refuses new pings. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
+        const end = this.batchSeconds.startTimer();
+        try {
+          const results = await this.write(batch);
+          batch.forEach((pending, i) => {
+            pending.resolve(results[i]!);
+          });
+          for (const pending of batch) this.pingsTotal.inc({ kind: pending.input.kind });
+        } catch (error) {
+          this.deps.logger.warn({ err: error, pings: batch.length }, "pings not recorded; their requests fail");
+          for (const pending of batch) pending.reject(error);
+        } finally {
+          end();
+          this.batchSize.observe(batch.length);
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private write(batch: Pending[]): Promise<RecordResult[]> {
+    const ids = [...new Set(batch.map((p) => p.input.monitorId))].sort();
+    return this.deps.db.$transaction(
+      async (tx) => {
+        const monitors = new Map((await lockMonitors(tx, ids)).map((m) => [m.id, m]));
+        const writes = new BatchWrites();
+        const results = batch.map((pending): RecordResult => {
+          const monitor = monitors.get(pending.input.monitorId);
+          if (!monitor || monitor.gone) return { recorded: false };
+          writes.apply(monitor, pending);
+          return { recorded: true, id: pending.id };
+        });
+        await writes.write(tx);
+        return results;
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+  }
+}
