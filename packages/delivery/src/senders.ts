@@ -1,0 +1,92 @@
+import { createOutboundGuard } from "@upfleet/outbound";
+import type { ChannelTarget } from "./channel.ts";
+import { createHttpPoster, SEND_TIMEOUT_MS } from "./http.ts";
+import { createMailer, type Mailer } from "./mailer.ts";
+import type { SendResult } from "./outcome.ts";
+import { renderDiscord, renderSlack } from "./render/chat.ts";
+import { renderEmail } from "./render/email.ts";
+import { summarize } from "./render/summary.ts";
+import { WEBHOOK_USER_AGENT, webhookHeaders } from "./signature.ts";
+
+/** One notification as every attempt sends it. */
+export interface OutgoingNotification {
+  /** The webhook-id: the notification's id, the same on every attempt (a test send's delivery id). */
+  id: string;
+  event: string;
+  /** API.md's JSON payload, rendered once by the fan-out. */
+  payload: unknown;
+}
+
+export interface SendersOptions {
+  /** OUTBOUND_ALLOW_CIDRS: non-public ranges receivers may sit in. */
+  allowCidrs: string[];
+  /** Base of the links in chat and email messages. */
+  publicUrl: string;
+  smtpUrl?: string | undefined;
+  smtpFrom?: string | undefined;
+  timeoutMs?: number;
+}
+
+export interface Senders {
+  /** Sends one attempt; never throws (every failure is a SendResult). */
+  send(target: ChannelTarget, message: OutgoingNotification): Promise<SendResult>;
+  close(): void;
+}
+
+/** The senders of every channel type, sharing one guarded HTTP client and one SMTP transport. */
+export function createSenders(options: SendersOptions): Senders {
+  const timeoutMs = options.timeoutMs ?? SEND_TIMEOUT_MS;
+  const http = createHttpPoster({ guard: createOutboundGuard({ allowCidrs: options.allowCidrs }), timeoutMs });
+  const mailer: Mailer | null = options.smtpUrl
+    ? createMailer({
+        smtpUrl: options.smtpUrl,
+        from: options.smtpFrom ?? `Upfleet <alerts@${new URL(options.publicUrl).hostname}>`,
+        timeoutMs,
+      })
+    : null;
+  const chatHeaders = { "content-type": "application/json", "user-agent": WEBHOOK_USER_AGENT };
+
+  return {
+    async send(target, message) {
+      switch (target.type) {
+        case "webhook": {
+          // Serialised once: the signatures cover exactly the bytes that go out.
+          const body = JSON.stringify(message.payload);
+          const headers = webhookHeaders({
+            id: message.id,
+            event: message.event,
+            body,
+            secret: target.secret,
+            timestampSeconds: Math.floor(Date.now() / 1000),
+          });
+          return http.post(target.url, body, headers);
+        }
+        case "slack":
+          return http.post(
+            target.url,
+            JSON.stringify(renderSlack(summarize(message.payload, options.publicUrl))),
+            chatHeaders,
+          );
+        case "discord":
+          return http.post(
+            target.url,
+            JSON.stringify(renderDiscord(summarize(message.payload, options.publicUrl))),
+            chatHeaders,
+          );
+        case "email":
+          if (!mailer) {
+            return {
+              kind: "error",
+              reason: "not_configured",
+              message: "Email is not configured (SMTP_URL is not set)",
+            };
+          }
+          return mailer.send(target.to, renderEmail(summarize(message.payload, options.publicUrl)));
+      }
+    },
+    close() {
+      http.close();
+      mailer?.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import type { Queue } from "bullmq";
+import { enqueueDelivery } from "./enqueue.ts";
+
+export interface SweeperOptions {
+  db: Db;
+  queue: Queue;
+  logger: Logger;
+  /** How often to look; also runs once at start. */
+  everyMs?: number;
+  /** A pending notification is swept once its next attempt is this overdue (its job should have run). */
+  graceMs?: number;
+}
+
+const BATCH = 500;
+
+/**
+ * Re-queues the next attempt of every pending notification whose attempt is overdue: the safety net
+ * for a Redis flush or a crash between a commit and its enqueue. Job ids make it a no-op for an
+ * attempt that is still queued. Returns how many were re-queued.
+ */
+export async function sweepPendingNotifications(
+  db: Db,
+  queue: Queue,
+  graceMs: number,
+  now = Date.now(),
+): Promise<number> {
+  const cutoff = new Date(now - graceMs);
+  let swept = 0;
+  let after = "";
+  for (;;) {
+    const rows = await db.notification.findMany({
+      where: {
+        id: { gt: after },
+        status: "pending",
+        OR: [{ nextAttemptAt: { lt: cutoff } }, { nextAttemptAt: null, createdAt: { lt: cutoff } }],
+      },
+      select: { id: true, attempts: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+    });
+    for (const row of rows) await enqueueDelivery(queue, { notificationId: row.id, attempt: row.attempts + 1 });
+    swept += rows.length;
+    if (rows.length < BATCH) return swept;
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** Runs the sweep at start and every `everyMs`, one pass at a time. */
+export class DeliverySweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly everyMs: number;
+  private readonly graceMs: number;
+
+  constructor(private readonly options: SweeperOptions) {
+    this.everyMs = options.everyMs ?? 30_000;
+    this.graceMs = options.graceMs ?? 5_000;
+  }
+
+  start(): void {
+    void this.pass();
+    this.timer = setInterval(() => void this.pass(), this.everyMs);
+  }
+
+  private pass(): Promise<void> {
+    this.running ??= sweepPendingNotifications(this.options.db, this.options.queue, this.graceMs)
+      .then((count) => {
+        if (count > 0) this.options.logger.info({ count }, "overdue notifications re-queued");
+      })
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "notification sweep failed; will retry"))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,361 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createDb, type Db, type Prisma } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import { bullPrefix } from "@upfleet/queue";
+import { createTestDatabase, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
+import type { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAttempt } from "./attempt.ts";
+import { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
+import { createSenders, type Senders } from "./senders.ts";
+import { sweepPendingNotifications } from "./sweeper.ts";
+import { type Receiver, type SmtpReceiver, startReceiver, startSmtpReceiver } from "./testing/receivers.ts";
+import { startDeliveryWorker } from "./worker.ts";
+
+const DELAYS = [100, 100, 100, 100, 100];
+const PUBLIC_URL = "https://upfleet.example.com";
+const redisSpace = createTestRedis();
+let database: TestDatabase;
+let db: Db;
+let organizationId: string;
+let connection: Redis;
+let queue: Queue;
+let worker: Worker;
+let senders: Senders;
+let receiver: Receiver;
+let smtp: SmtpReceiver;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+  [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
+  senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url });
+  connection = new Redis(redisSpace.url, { maxRetriesPerRequest: null });
+  queue = openDeliveryQueue(connection, bullPrefix(redisSpace.prefix));
+  worker = startDeliveryWorker({
+    connection,
+    prefix: bullPrefix(redisSpace.prefix),
+    db,
+    logger: createLogger("delivery-test", "silent"),
+    senders,
+    queue,
+    delays: DELAYS,
+    concurrency: 20,
+    perChannelLimit: 3,
+  });
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await worker?.close();
+  await queue?.close();
+  senders?.close();
+  await smtp?.close();
+  connection?.disconnect();
+  await db?.$disconnect();
+  await database?.drop();
+  await redisSpace.cleanup();
+});
+
+const SECRET = `whsec_${randomBytes(32).toString("base64")}`;
+
+function downPayload(name = "Website") {
+  return {
+    event: "monitor.down",
+    monitor: { id: newId("monitor"), name, url: "https://example.com", type: "http" },
+    status: { http_status: 503, response_ms: 5000, error: "timeout", region: "us-east" },
+    incident: { id: newId("incident"), status: "investigating" },
+    timestamp: new Date().toISOString(),
+  };
+}
+
+async function channel(type: "webhook" | "slack" | "discord" | "email", config: Prisma.InputJsonValue) {
+  const id = newId("channel");
+  await db.notificationChannel.create({ data: { id, organizationId, name: `${type} ${id}`, type, config } });
+  return id;
+}
+
+/** A path of its own on the receiver, and a webhook channel pointing at it. */
+async function webhook(secret: string | null = SECRET) {
+  const path = `/hook-${randomBytes(4).toString("hex")}`;
+  const id = await channel("webhook", { url: `${receiver.url}${path}`, ...(secret ? { secret } : {}) });
+  return { path, id };
+}
+
+/** A pending notification as the fan-out writes it; queued unless `queued: false`. */
+async function notify(channelId: string, options: { payload?: object; queued?: boolean } = {}) {
+  const payload = options.payload ?? downPayload();
+  const id = newId("notification");
+  await db.notification.create({
+    data: {
+      id,
+      organizationId,
+      channelId,
+      dedupeKey: `${id}:${channelId}`,
+      event: (payload as { event: string }).event,
+      incidentId: (payload as { incident?: { id?: string } }).incident?.id ?? null,
+      payload,
+      nextAttemptAt: new Date(),
+    },
+  });
+  if (options.queued !== false) await enqueueDelivery(queue, { notificationId: id, attempt: 1 });
+  return id;
+}
+
+const notificationRow = (id: string) => db.notification.findUniqueOrThrow({ where: { id } });
+const attemptsOf = (id: string) =>
+  db.notificationDelivery.findMany({ where: { notificationId: id }, orderBy: { attempt: "asc" } });
+
+async function settled(id: string, timeoutMs = 10_000) {
+  return waitFor(
+    async () => {
+      const row = await notificationRow(id);
+      return row.status !== "pending" ? row : null;
+    },
+    { timeoutMs, what: `notification ${id} to settle` },
+  );
+}
+
+/** The published Node snippet for X-Signature-256. */
+function verifySnippet(secret: string, rawBody: string, header: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}`);
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+describe("webhook delivery", () => {
+  it("posts the payload's JSON signed both ways, and records the attempt", async () => {
+    const hook = await webhook();
+    const payload = downPayload();
+    const id = await notify(hook.id, { payload });
+    expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 1, nextAttemptAt: null });
+
+    const [request] = receiver.at(hook.path);
+    expect(receiver.at(hook.path)).toHaveLength(1);
+    expect(JSON.parse(request!.body)).toEqual(payload);
+    expect(request!.headers).toMatchObject({
+      "content-type": "application/json",
+      "user-agent": "Upfleet-Webhooks/1",
+      "x-upfleet-event": "monitor.down",
+      "webhook-id": id,
+    });
+    expect(verifySnippet(SECRET, request!.body, String(request!.headers["x-signature-256"]))).toBe(true);
+    expect(new Webhook(SECRET).verify(request!.body, request!.headers as Record<string, string>)).toEqual(payload);
+
+    expect(await attemptsOf(id)).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        status: "succeeded",
+        responseStatus: 200,
+        error: null,
+        channelId: hook.id,
+        incidentId: payload.incident.id,
+        event: "monitor.down",
+        durationMs: expect.any(Number),
+      }),
+    ]);
+  });
+
+  it("retries a receiver failing twice, with the same webhook-id, then succeeds on attempt 3", async () => {
+    const hook = await webhook();
+    receiver.answer(hook.path, { status: 500 }, { status: 502 });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 3 });
+
+    const requests = receiver.at(hook.path);
+    expect(requests.map((r) => r.headers["webhook-id"])).toEqual([id, id, id]);
+    expect(new Set(requests.map((r) => r.body)).size).toBe(1);
+    for (const r of requests)
+      expect(new Webhook(SECRET).verify(r.body, r.headers as Record<string, string>)).toBeTruthy();
+    expect((await attemptsOf(id)).map((a) => [a.attempt, a.status, a.responseStatus, a.error])).toEqual([
+      [1, "failed", 500, "HTTP 500"],
+      [2, "failed", 502, "HTTP 502"],
+      [3, "succeeded", 200, null],
+    ]);
+  });
+
+  it("gives up after 6 attempts", async () => {
+    const hook = await webhook();
+    receiver.always(hook.path, { status: 500 });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "failed", attempts: 6, nextAttemptAt: null });
+    expect(receiver.at(hook.path)).toHaveLength(6);
+    expect((await attemptsOf(id)).map((a) => a.status)).toEqual(Array(6).fill("failed"));
+  });
+
+  it("disables the channel on 410 Gone, stops retrying, and sends nothing more to it", async () => {
+    const hook = await webhook();
+    receiver.answer(hook.path, { status: 410 });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(await db.notificationChannel.findUniqueOrThrow({ where: { id: hook.id } })).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringContaining("410"),
+    });
+
+    const later = await notify(hook.id);
+    expect(await settled(later)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await attemptsOf(later))[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("disabled"),
+    });
+    expect(receiver.at(hook.path)).toHaveLength(1);
+  });
+
+  it("waits as long as Retry-After says on a 429", async () => {
+    const hook = await webhook();
+    receiver.answer(hook.path, { status: 429, headers: { "retry-after": "2" } });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    const [first, second] = receiver.at(hook.path);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(2_000);
+    expect((await attemptsOf(id))[0]).toMatchObject({ status: "failed", responseStatus: 429 });
+  });
+
+  it("counts a redirect as a failure and never follows it", async () => {
+    const hook = await webhook();
+    const elsewhere = `/elsewhere-${randomBytes(4).toString("hex")}`;
+    receiver.answer(hook.path, { status: 301, headers: { location: `${receiver.url}${elsewhere}` } });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect((await attemptsOf(id))[0]).toMatchObject({
+      status: "failed",
+      responseStatus: 301,
+      error: expect.stringContaining("redirects are not followed"),
+    });
+    expect(receiver.at(elsewhere)).toHaveLength(0);
+  });
+
+  it("refuses a receiver the SSRF guard blocks, without retrying", async () => {
+    const id = await notify(await channel("webhook", { url: "http://169.254.169.254/latest", secret: SECRET }));
+    expect(await settled(id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await attemptsOf(id))[0]).toMatchObject({
+      status: "failed",
+      responseStatus: null,
+      error: expect.stringContaining("169.254.169.254"),
+    });
+  });
+
+  it("fails a deleted channel's notification without sending", async () => {
+    const hook = await webhook();
+    await db.notificationChannel.update({ where: { id: hook.id }, data: { deletedAt: new Date() } });
+    const id = await notify(hook.id);
+    expect(await settled(id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await attemptsOf(id))[0]!.error).toContain("deleted");
+    expect(receiver.at(hook.path)).toHaveLength(0);
+  });
+});
+
+describe("chat and email", () => {
+  it("posts Slack's incoming-webhook format", async () => {
+    const path = "/slack";
+    const id = await notify(await channel("slack", { webhook_url: `${receiver.url}${path}` }));
+    expect(await settled(id)).toMatchObject({ status: "succeeded" });
+    const body = JSON.parse(receiver.at(path)[0]!.body);
+    expect(body.text).toContain("Website is down");
+    expect(body.text).toContain("HTTP 503");
+    expect(JSON.stringify(body.blocks)).toContain(`${PUBLIC_URL}/api/v1/incidents/`);
+  });
+
+  it("posts Discord's webhook format, coloured by state", async () => {
+    const path = "/discord";
+    const id = await notify(await channel("discord", { webhook_url: `${receiver.url}${path}` }));
+    expect(await settled(id)).toMatchObject({ status: "succeeded" });
+    const body = JSON.parse(receiver.at(path)[0]!.body);
+    expect(body.content).toContain("Website is down");
+    expect(body.embeds[0]).toMatchObject({ title: "Website is down", color: 0xe01e5a });
+  });
+
+  it("sends an email with text and HTML over SMTP_URL", async () => {
+    const id = await notify(await channel("email", { to: ["ops@example.com", "cto@example.com"] }));
+    expect(await settled(id)).toMatchObject({ status: "succeeded" });
+    const [mail] = smtp.messages;
+    expect(mail!.to).toEqual(["ops@example.com", "cto@example.com"]);
+    expect(mail!.from).toBe("alerts@upfleet.example.com");
+    expect(mail!.raw).toContain("Subject: [Upfleet] Website is down");
+    expect(mail!.raw).toContain("text/plain");
+    expect(mail!.raw).toContain("text/html");
+  });
+
+  it("fails email for good when the deployment has no SMTP_URL", async () => {
+    const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL });
+    const id = await notify(await channel("email", { to: ["ops@example.com"] }), { queued: false });
+    const outcome = await runAttempt({ db, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
+    bare.close();
+    expect(outcome).toMatchObject({ kind: "done", notificationStatus: "failed" });
+    expect((await attemptsOf(id))[0]!.error).toContain("SMTP_URL");
+  });
+});
+
+describe("at least once, never twice", () => {
+  it("sends once when the same attempt runs twice at the same time", async () => {
+    const hook = await webhook();
+    const id = await notify(hook.id, { queued: false });
+    const job = { notificationId: id, attempt: 1 };
+    const outcomes = await Promise.all([
+      runAttempt({ db, senders, delays: DELAYS }, job),
+      runAttempt({ db, senders, delays: DELAYS }, job),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "skipped"]);
+    expect(await runAttempt({ db, senders, delays: DELAYS }, job)).toMatchObject({ kind: "skipped" });
+    expect(receiver.at(hook.path)).toHaveLength(1);
+    expect(await attemptsOf(id)).toHaveLength(1);
+  });
+
+  it("takes over an attempt a dead worker left pending", async () => {
+    const hook = await webhook();
+    const id = await notify(hook.id, { queued: false });
+    const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
+    await db.notificationDelivery.create({
+      data: { ...row, id: newId("delivery"), status: "pending", createdAt: new Date(Date.now() - 120_000) },
+    });
+    const outcome = await runAttempt({ db, senders, delays: DELAYS }, { notificationId: id, attempt: 1 });
+    expect(outcome).toMatchObject({ kind: "done", notificationStatus: "succeeded" });
+    expect((await attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
+  });
+
+  it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async () => {
+    const hook = await webhook();
+    const id = await notify(hook.id, { queued: false });
+    // Queued far in the future: sweeping finds the job still there and adds nothing.
+    await enqueueDelivery(queue, { notificationId: id, attempt: 1 }, 3_600_000);
+    expect(await sweepPendingNotifications(db, queue, 0)).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJobState(`${id}@1`)).toBe("delayed");
+
+    const keys = await connection.keys(`${redisSpace.prefix}:*`);
+    await connection.unlink(...keys);
+    expect(await queue.getJobState(`${id}@1`)).toBe("unknown");
+
+    await sweepPendingNotifications(db, queue, 0);
+    expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    await sweepPendingNotifications(db, queue, 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.at(hook.path)).toHaveLength(1);
+  });
+});
+
+describe("isolation", () => {
+  it("keeps delivering to healthy channels while one receiver hangs", async () => {
+    const stuck = await startReceiver();
+    const hangId = await channel("webhook", { url: `${stuck.url}/hang`, secret: SECRET });
+    stuck.always("/hang", { status: 200, hang: true });
+    const hanging = await Promise.all(Array.from({ length: 40 }, () => notify(hangId)));
+    await waitFor(() => stuck.requests.length >= 3, { what: "the stuck receiver to hold its share" });
+
+    const hook = await webhook();
+    const started = Date.now();
+    const healthy = await Promise.all(Array.from({ length: 10 }, () => notify(hook.id)));
+    for (const id of healthy) expect(await settled(id, 3_000)).toMatchObject({ status: "succeeded" });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The cap held: the hanging receiver never had more than its share of the worker.
+    expect(stuck.requests.length).toBe(3);
+
+    await db.notification.updateMany({ where: { id: { in: hanging } }, data: { status: "failed" } });
+    await stuck.close();
+  });
+});

@@ -1,0 +1,100 @@
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { JOBS, NOTIFICATIONS_QUEUE } from "@upfleet/queue";
+import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { runAttempt } from "./attempt.ts";
+import { enqueueDelivery } from "./enqueue.ts";
+import { InFlightGate } from "./gate.ts";
+import type { Senders } from "./senders.ts";
+
+export interface DeliveryWorkerOptions {
+  connection: ConnectionOptions;
+  /** bullPrefix(REDIS_PREFIX). */
+  prefix: string;
+  db: Db;
+  logger: Logger;
+  metrics?: Registry;
+  senders: Senders;
+  /** The queue next attempts are added to. */
+  queue: Queue;
+  delays: readonly number[];
+  /** Sends in flight at once in this process; most of their time is waiting on receivers. */
+  concurrency?: number;
+  /** Sends in flight at once to one channel; the jobs over it wait their turn. */
+  perChannelLimit?: number;
+}
+
+const DEFAULT_CONCURRENCY = 200;
+const DEFAULT_PER_CHANNEL = 8;
+/** A job refused by the gate comes back after this (plus jitter, so a burst does not return at once). */
+const BUSY_RETRY_MS = 250;
+
+function metricsFor(registry: Registry | undefined) {
+  if (!registry) return null;
+  return {
+    attempts: new Counter({
+      name: "upfleet_notification_attempts_total",
+      help: "Notification delivery attempts, by outcome",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: "upfleet_notification_send_seconds",
+      help: "Time to send one notification attempt",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Consumes the notifications queue: one job per attempt. A failed attempt schedules the next one as
+ * its own delayed job (BullMQ's retries are only for crashes and database errors).
+ */
+export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
+  const { db, logger, senders, queue, delays } = options;
+  const gate = new InFlightGate(options.perChannelLimit ?? DEFAULT_PER_CHANNEL);
+  const metrics = metricsFor(options.metrics);
+
+  const process = async (job: Job, token?: string) => {
+    const data = JOBS.delivery.schema.parse(job.data);
+    const outcome = await runAttempt({ db, senders, delays }, data, gate);
+    if (outcome.kind === "busy") {
+      await job.moveToDelayed(Date.now() + BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_RETRY_MS), token);
+      throw new DelayedError();
+    }
+    if (outcome.kind === "skipped") {
+      logger.debug({ ...data, why: outcome.why }, "delivery attempt skipped");
+      return;
+    }
+    const { decision, notificationStatus } = outcome;
+    metrics?.attempts.inc({ outcome: decision.status });
+    metrics?.duration.observe(outcome.durationMs / 1000);
+    const log = { ...data, status: notificationStatus, responseStatus: decision.responseStatus, error: decision.error };
+    if (decision.disableReason) logger.warn({ ...log, reason: decision.disableReason }, "channel disabled");
+    if (notificationStatus === "pending" && decision.retryInMs !== null) {
+      await enqueueDelivery(
+        queue,
+        { notificationId: data.notificationId, attempt: data.attempt + 1 },
+        decision.retryInMs,
+      );
+      logger.info({ ...log, retryInMs: decision.retryInMs }, "notification attempt failed; retry scheduled");
+    } else if (notificationStatus === "failed") {
+      logger.warn(log, "notification failed for good");
+    } else {
+      logger.debug(log, "notification delivered");
+    }
+  };
+
+  const worker = new Worker(NOTIFICATIONS_QUEUE, process, {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+  });
+  worker.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
+  worker.on("failed", (job, error) =>
+    logger.warn({ err: error, jobId: job?.id }, "delivery attempt crashed; BullMQ will run it again"),
+  );
+  return worker;
+}
