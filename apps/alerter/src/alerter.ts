@@ -8,7 +8,9 @@ import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
+import { startDelivery } from "./delivery-service.ts";
 import { IncidentOpener } from "./incident-opener.ts";
+import { startNotifications } from "./notify-pipeline.ts";
 
 export interface AlerterDeps {
   db: Db;
@@ -47,6 +49,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
   const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld });
+  const notifications = startNotifications({ db, logger, metrics, connection, prefix });
 
   const reconcile = () =>
     reconcileSchedules(db, store, logger).catch((error: unknown) =>
@@ -59,21 +62,25 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     if ((await lease.acquire()) && !had) {
       logger.info("scheduler lease taken");
       await reconcile();
+      await notifications.sweep();
     }
   };
   void holdLease();
   const leaseTimer = setInterval(() => void holdLease(), RENEW_EVERY_MS);
   const minutely = cron.schedule("* * * * *", async () => {
-    if (lease.isHeld) await reconcile();
+    if (!lease.isHeld) return;
+    await reconcile();
+    await notifications.sweep();
   });
   dispatcher.start();
 
-  const incidents = new IncidentOpener({ db, logger, metrics });
+  const incidents = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => notifications.wake() });
   incidents.start();
   const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
   const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
+  const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
 
   new Gauge({
     name: "upfleet_queue_depth",
@@ -97,6 +104,8 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await consumer.close();
       await ingest.close();
       await incidents.stop();
+      await notifications.stop();
+      await delivery.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();

@@ -2,11 +2,14 @@ import type { Db } from "@upfleet/db";
 import { processMonitorEvents } from "@upfleet/incidents";
 import type { Logger } from "@upfleet/logger";
 import { Counter, type Registry } from "prom-client";
+import { DrainLoop } from "./drain-loop.ts";
 
 export interface IncidentOpenerOptions {
   /** How often to look for state changes nobody announced (another alerter's, or missed). */
   pollMs?: number;
   batchSize?: number;
+  /** Called after each batch that consumed state changes (they are now ready to notify). */
+  onProcessed?: () => void;
 }
 
 /**
@@ -15,11 +18,7 @@ export interface IncidentOpenerOptions {
  * the work through the database (SKIP LOCKED), each event applied once.
  */
 export class IncidentOpener {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
-  private lastErrorLog = 0;
+  private readonly loop: DrainLoop;
   private readonly incidents: Counter<"change">;
 
   constructor(
@@ -32,50 +31,33 @@ export class IncidentOpener {
       labelNames: ["change"] as const,
       registers: [deps.metrics],
     });
+    this.loop = new DrainLoop(() => this.batch(), {
+      pollMs: options.pollMs,
+      logger: deps.logger,
+      failure: "monitor state changes not applied to incidents; retrying",
+    });
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.options.pollMs ?? 500);
-    this.wake();
+    this.loop.start();
   }
 
   /** Runs a pass now, or right after the one under way (which may have missed the newest events). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** Batches until none is left: a monitor's next event only qualifies once the one before is done. */
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped) {
-        const report = await processMonitorEvents(this.deps.db, this.options.batchSize ?? 200);
-        if (report.opened) this.incidents.inc({ change: "opened" }, report.opened);
-        if (report.resolved) this.incidents.inc({ change: "resolved" }, report.resolved);
-        if (report.opened || report.resolved) this.deps.logger.info(report, "incidents updated from monitor state");
-        if (report.processed === 0) return;
-      }
-    } catch (error) {
-      // Retried every pass; while the database is down, once every 10 s in the log is enough.
-      if (Date.now() - this.lastErrorLog < 10_000) return;
-      this.lastErrorLog = Date.now();
-      this.deps.logger.error({ err: error }, "monitor state changes not applied to incidents; retrying");
-    }
+  /** One batch; a monitor's next event only qualifies once the one before is done. */
+  private async batch(): Promise<boolean> {
+    const report = await processMonitorEvents(this.deps.db, this.options.batchSize ?? 200);
+    if (report.opened) this.incidents.inc({ change: "opened" }, report.opened);
+    if (report.resolved) this.incidents.inc({ change: "resolved" }, report.resolved);
+    if (report.opened || report.resolved) this.deps.logger.info(report, "incidents updated from monitor state");
+    if (report.processed > 0) this.options.onProcessed?.();
+    return report.processed > 0;
   }
 }

@@ -1,0 +1,42 @@
+import { queueNotifications, runEscalationStep } from "@upfleet/alerting";
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { ESCALATIONS_QUEUE, type EscalationJob, JOBS } from "@upfleet/queue";
+import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
+
+export interface EscalationWorkerDeps {
+  db: Db;
+  logger: Logger;
+  connection: ConnectionOptions;
+  prefix: string;
+  deliveries: Queue;
+}
+
+/**
+ * Fires escalation steps as their delayed jobs come due. The database decides (next_step moves in
+ * the transaction that creates the step's notifications), so a job run twice, or by two alerters,
+ * fires its step once; a failure after the commit leaves pending notifications the delivery
+ * sweeper queues.
+ */
+export function startEscalationWorker(deps: EscalationWorkerDeps): Worker<EscalationJob> {
+  const { db, logger, connection, prefix, deliveries } = deps;
+  const handle = async (job: Job<EscalationJob>, token?: string) => {
+    const data = JOBS.escalation.schema.parse(job.data);
+    const report = await runEscalationStep(db, data);
+    await queueNotifications(deliveries, report.notificationIds);
+    if (report.notificationIds.length) {
+      logger.info({ ...data, notifications: report.notificationIds.length }, "escalation step fired");
+    }
+    if (report.retryAt && token) {
+      // Due by this process' clock but not by the one that scheduled it: come back when it is.
+      await job.moveToDelayed(report.retryAt.getTime(), token);
+      throw new DelayedError();
+    }
+  };
+  const worker = new Worker<EscalationJob>(ESCALATIONS_QUEUE, handle, { connection, prefix, concurrency: 10 });
+  worker.on("error", (error) => logger.warn({ err: error }, "escalation worker error"));
+  worker.on("failed", (job, error) =>
+    logger.warn({ err: error, jobId: job?.id }, "escalation step failed; will retry"),
+  );
+  return worker;
+}

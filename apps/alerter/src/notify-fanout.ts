@@ -1,0 +1,58 @@
+import { type AlertingQueues, fanOutOnce } from "@upfleet/alerting";
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { Counter, type Registry } from "prom-client";
+import { DrainLoop } from "./drain-loop.ts";
+
+export interface NotificationFanOutOptions {
+  pollMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Turns monitor state changes (once the incident opener applied them) and incident events into
+ * notifications and queues them: woken by the opener's passes, and polling for the incident events
+ * the API writes. Several alerters share the work through the database, each event routed once.
+ */
+export class NotificationFanOut {
+  private readonly loop: DrainLoop;
+  private readonly created: Counter;
+
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; metrics: Registry; queues: AlertingQueues },
+    private readonly options: NotificationFanOutOptions = {},
+  ) {
+    this.created = new Counter({
+      name: "upfleet_notifications_created_total",
+      help: "Notifications created from monitor state changes, incident events and escalation openings",
+      registers: [deps.metrics],
+    });
+    this.loop = new DrainLoop(() => this.batch(), {
+      pollMs: options.pollMs,
+      logger: deps.logger,
+      failure: "events not routed to notifications; retrying",
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private async batch(): Promise<boolean> {
+    const { db, queues, logger } = this.deps;
+    const report = await fanOutOnce(db, queues, logger, this.options.batchSize ?? 100);
+    if (report.notifications) {
+      this.created.inc(report.notifications);
+      logger.info(report, "notifications created");
+    }
+    return report.processed > 0;
+  }
+}
