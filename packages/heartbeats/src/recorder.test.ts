@@ -80,7 +80,8 @@ describe("PingRecorder", () => {
       expect(m.heartbeatDeadlineAt!.getTime()).toBe(m.heartbeatLastPingAt!.getTime() + 60_000 + 60_000);
     }
     const batches = await metrics.getSingleMetric("upfleet_heartbeat_batch_pings")!.get();
-    const count = batches.values.find((v) => v.metricName === "upfleet_heartbeat_batch_pings_count")!.value;
+    const values = batches.values as { metricName?: string; value: number }[];
+    const count = values.find((v) => v.metricName === "upfleet_heartbeat_batch_pings_count")!.value;
     expect(count).toBeLessThan(40);
   });
 
