@@ -9,6 +9,7 @@ import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
 import { startDelivery } from "./delivery-service.ts";
+import { startDelivery } from "./delivery-service.ts";
 import { IncidentOpener } from "./incident-opener.ts";
 import { startNotifications } from "./notify-pipeline.ts";
 
@@ -81,6 +82,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
+  const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
 
   new Gauge({
     name: "upfleet_queue_depth",
@@ -105,6 +107,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await ingest.close();
       await incidents.stop();
       await notifications.stop();
+      await delivery.stop();
       await delivery.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));

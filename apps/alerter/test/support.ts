@@ -113,7 +113,11 @@ export interface Services {
   redisPrefix: string;
 }
 
-export function startAlerter(s: Services, timeoutMs = 30_000): Promise<AppProcess & { url: string }> {
+export function startAlerter(
+  s: Services,
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+): Promise<AppProcess & { url: string }> {
   return startApp({
     cwd: ALERTER_DIR,
     env: {
@@ -123,6 +127,7 @@ export function startAlerter(s: Services, timeoutMs = 30_000): Promise<AppProces
       HEALTH_PORT: "0",
       REGIONS: "local",
       LOG_LEVEL: "info",
+      ...env,
     },
     timeoutMs,
   });

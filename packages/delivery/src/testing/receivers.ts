@@ -1,7 +1,9 @@
 // Test support (the "./testing" subpath, for tests only): receivers on loopback that record what arrives.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { Webhook } from "standardwebhooks";
 
 export interface ReceivedRequest {
   path: string;
@@ -105,4 +107,23 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     messages,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The snippet receivers copy from docs for `X-Signature-256` (crypto.createHmac + timingSafeEqual). */
+export function verifyBodySignature(secret: string, rawBody: string, header: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}`);
+  const given = Buffer.from(header);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Verifies a received webhook both ways a receiver would: the published Node snippet for
+ * X-Signature-256 and the standardwebhooks library. Returns the parsed payload; throws if either fails.
+ */
+export function verifyWebhook(secret: string, request: ReceivedRequest): unknown {
+  if (!verifyBodySignature(secret, request.body, String(request.headers["x-signature-256"]))) {
+    throw new Error("X-Signature-256 does not verify");
+  }
+  const webhook = secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(secret, { format: "raw" });
+  return webhook.verify(request.body, request.headers as Record<string, string>);
 }

@@ -1,0 +1,51 @@
+import type { Db } from "@upfleet/db";
+import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
+import type { Logger } from "@upfleet/logger";
+import type { ConnectionOptions } from "bullmq";
+import type { Registry } from "prom-client";
+import type { AlerterConfig } from "./config.ts";
+
+export interface DeliveryServiceDeps {
+  db: Db;
+  logger: Logger;
+  metrics: Registry;
+  /** A BullMQ-ready connection (maxRetriesPerRequest: null). */
+  connection: ConnectionOptions;
+  /** bullPrefix(REDIS_PREFIX). */
+  prefix: string;
+}
+
+/**
+ * Sends queued notifications (every alerter instance consumes the queue) and sweeps for pending ones
+ * whose job was lost. The sweep is idempotent (job ids), so every instance may run it.
+ */
+export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps): { stop(): Promise<void> } {
+  const logger = deps.logger.child({ component: "delivery" });
+  const senders = createSenders({
+    allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
+    publicUrl: config.PUBLIC_URL,
+    smtpUrl: config.SMTP_URL,
+    smtpFrom: config.SMTP_FROM,
+  });
+  const queue = openDeliveryQueue(deps.connection, deps.prefix);
+  const worker = startDeliveryWorker({
+    connection: deps.connection,
+    prefix: deps.prefix,
+    db: deps.db,
+    logger,
+    metrics: deps.metrics,
+    senders,
+    queue,
+    delays: config.NOTIFICATION_RETRY_DELAYS,
+  });
+  const sweeper = new DeliverySweeper({ db: deps.db, queue, logger });
+  sweeper.start();
+  return {
+    async stop() {
+      await sweeper.stop();
+      await worker.close();
+      await queue.close();
+      senders.close();
+    },
+  };
+}
