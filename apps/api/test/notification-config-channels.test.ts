@@ -10,7 +10,12 @@ let other: TestUser;
 
 beforeAll(async () => {
   // A "LAN" opened to channels, as an operator would; loopback and every other private range stay shut.
-  api = await startTestApi({ OPEN_SIGNUP: "true", OUTBOUND_ALLOW_CIDRS: "10.20.0.0/16" });
+  api = await startTestApi({
+    OPEN_SIGNUP: "true",
+    OUTBOUND_ALLOW_CIDRS: "10.20.0.0/16",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "100000",
+  });
   owner = await signupOwner(api, "owner");
   other = await signupOwner(api, "other");
 });

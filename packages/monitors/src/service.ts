@@ -75,6 +75,30 @@ function columnsFrom(input: MonitorInput, regions: string[]) {
   };
 }
 
+type Client = Db | Prisma.TransactionClient;
+
+/**
+ * Writes a monitor that names an escalation policy: the policy must be a live one of the tenant's
+ * (404 otherwise), share-locked until the write commits, so a concurrent policy delete (which locks
+ * it for update, then looks for the monitors using it) either sees this monitor or makes this a 404.
+ */
+async function withPolicy(
+  deps: MonitorDeps,
+  tenant: Tenant,
+  policyId: string | null,
+  write: (client: Client) => Promise<Monitor>,
+): Promise<Monitor> {
+  if (!policyId) return write(deps.db);
+  return deps.db.$transaction(async (tx) => {
+    const found = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM escalation_policies
+      WHERE id = ${policyId} AND organization_id = ${tenant.organizationId} AND deleted_at IS NULL
+      FOR SHARE`;
+    if (found.length === 0) throw new NotFoundError("Escalation policy", policyId);
+    return write(tx);
+  });
+}
+
 async function present(deps: MonitorDeps, monitor: Monitor) {
   const stats = await recentStats(deps.db, [monitor.id]);
   return presentMonitor(monitor, stats.get(monitor.id) ?? NO_STATS, deps.publicUrl);
@@ -90,14 +114,16 @@ async function findOwned(deps: MonitorDeps, tenant: Tenant, id: string): Promise
 
 export async function createMonitor(deps: MonitorDeps, tenant: Tenant, input: MonitorInput) {
   const regions = checkPolicy(deps, input);
-  const monitor = await deps.db.monitor.create({
-    data: {
-      id: newId("monitor"),
-      organizationId: tenant.organizationId,
-      ...columnsFrom(input, regions),
-      heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
-    },
-  });
+  const monitor = await withPolicy(deps, tenant, input.escalation_policy_id, (client) =>
+    client.monitor.create({
+      data: {
+        id: newId("monitor"),
+        organizationId: tenant.organizationId,
+        ...columnsFrom(input, regions),
+        heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
+      },
+    }),
+  );
   await deps.schedule.sync(monitor, true);
   return presentMonitor(monitor, NO_STATS, deps.publicUrl);
 }
@@ -157,7 +183,11 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues));
   const input = parsed.data as MonitorInput;
   const regions = checkPolicy(deps, input);
-  const monitor = await deps.db.monitor.update({ where: { id }, data: columnsFrom(input, regions) });
+  // A policy the monitor already had was checked when it was set (policies in use cannot be deleted).
+  const newPolicy = input.escalation_policy_id === current.escalationPolicyId ? null : input.escalation_policy_id;
+  const monitor = await withPolicy(deps, tenant, newPolicy, (client) =>
+    client.monitor.update({ where: { id }, data: columnsFrom(input, regions) }),
+  );
   const gridChanged = monitor.intervalSeconds !== current.intervalSeconds || monitor.paused !== current.paused;
   await deps.schedule.sync(monitor, gridChanged);
   return present(deps, monitor);
