@@ -1,3 +1,4 @@
+import { AllowCidrsEnv } from "@upfleet/channels";
 import { baseEnv, databaseEnv, optional, port, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { z } from "zod";
@@ -15,6 +16,8 @@ export const AlerterEnv = z.object({
   PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).transform(
     (url) => url ?? "http://localhost:3000",
   ),
+  /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
+  OUTBOUND_ALLOW_CIDRS: AllowCidrsEnv,
   ...deliveryEnv,
 });
 

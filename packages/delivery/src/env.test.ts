@@ -5,9 +5,8 @@ import { deliveryEnv } from "./env.ts";
 const Env = z.object(deliveryEnv);
 
 describe("delivery environment", () => {
-  it("defaults to API.md's retry schedule, no allowed CIDRs and no SMTP", () => {
+  it("defaults to API.md's retry schedule and no SMTP", () => {
     expect(Env.parse({})).toEqual({
-      OUTBOUND_ALLOW_CIDRS: [],
       NOTIFICATION_RETRY_DELAYS: [10_000, 60_000, 300_000, 1_800_000, 7_200_000],
       SMTP_URL: undefined,
       SMTP_FROM: undefined,
@@ -18,19 +17,16 @@ describe("delivery environment", () => {
   it("reads each variable", () => {
     expect(
       Env.parse({
-        OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8, ::1/128",
         NOTIFICATION_RETRY_DELAYS: "200ms,1s",
         SMTP_URL: "smtp://user:pass@127.0.0.1:2525",
       }),
     ).toMatchObject({
-      OUTBOUND_ALLOW_CIDRS: ["127.0.0.0/8", "::1/128"],
       NOTIFICATION_RETRY_DELAYS: [200, 1_000],
       SMTP_URL: "smtp://user:pass@127.0.0.1:2525",
     });
   });
 
   it.each([
-    ["OUTBOUND_ALLOW_CIDRS", "10.0.0.0/33"],
     ["NOTIFICATION_RETRY_DELAYS", "10,1m"],
     ["SMTP_URL", "http://mail.example.com"],
     ["SMTP_URL", "smtp:"],

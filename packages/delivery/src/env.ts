@@ -1,4 +1,3 @@
-import { parseCidrList } from "@upfleet/outbound";
 import { z } from "zod";
 import { DEFAULT_RETRY_DELAYS, parseRetryDelays } from "./retry-schedule.ts";
 
@@ -24,11 +23,10 @@ function parsedText<T>(parse: (text: string) => T, fallback: string) {
 
 /**
  * The environment a process that sends notifications reads (the alerter; the API for test sends),
- * spread into its own schema so every variable is checked at start.
+ * spread into its own schema so every variable is checked at start. OUTBOUND_ALLOW_CIDRS, which
+ * receivers' addresses are checked against, is the channels package's AllowCidrsEnv.
  */
 export const deliveryEnv = {
-  /** Non-public ranges receivers may sit in anyway (e.g. `127.0.0.0/8,::1/128` in tests). */
-  OUTBOUND_ALLOW_CIDRS: parsedText(parseCidrList, ""),
   /** Waits before attempts 2, 3, …: API.md's schedule by default; tests shorten it. */
   NOTIFICATION_RETRY_DELAYS: parsedText(parseRetryDelays, DEFAULT_RETRY_DELAYS),
   /** Email channels' transport (`smtp://user:pass@host:port`, `smtps://…`); without it email fails. */
