@@ -1,0 +1,79 @@
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannel, deleteChannel } from "./channels-service.ts";
+import { createPolicy, deletePolicy } from "./policies-service.ts";
+import { createRule } from "./rules-service.ts";
+import { createUrlCheck } from "./url-policy.ts";
+
+let database: TestDatabase;
+let db: Db;
+const org = { organizationId: newId("organization") };
+const check = createUrlCheck({ allowCidrs: [] });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  await db.organization.create({ data: { id: org.organizationId, name: "Acme" } });
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+const newChannel = async () =>
+  (
+    await createChannel(db, check, org, {
+      name: "mail",
+      type: "email",
+      config: { to: ["a@example.com"] },
+      enabled: true,
+    })
+  ).id;
+const rule = (fields: { channel_ids?: string[]; escalation_policy_id?: string }) =>
+  createRule(db, org, {
+    name: "r",
+    events: null,
+    monitor_ids: null,
+    tags: null,
+    channel_ids: [],
+    escalation_policy_id: null,
+    ...fields,
+  });
+
+/** Exactly one of a write naming a resource and that resource's delete wins; never both. */
+function expectOneWinner(outcomes: PromiseSettledResult<unknown>[], loserCodes: [string, string]) {
+  const [write, remove] = outcomes;
+  expect([write?.status, remove?.status].sort()).toEqual(["fulfilled", "rejected"]);
+  const loser = (write?.status === "rejected" ? write : remove) as PromiseRejectedResult;
+  expect(loser.reason.code).toBe(write?.status === "rejected" ? loserCodes[0] : loserCodes[1]);
+}
+
+describe("references under concurrent deletes", () => {
+  it("a rule naming a channel and the channel's delete never both succeed", async () => {
+    for (let round = 0; round < 15; round++) {
+      const channel = await newChannel();
+      const outcomes = await Promise.allSettled([rule({ channel_ids: [channel] }), deleteChannel(db, org, channel)]);
+      expectOneWinner(outcomes, ["not_found", "conflict"]);
+    }
+    const deleted = await db.notificationChannel.findMany({
+      where: { NOT: { deletedAt: null } },
+      select: { id: true },
+    });
+    const orphaned = await db.notificationRule.count({ where: { channelIds: { hasSome: deleted.map((c) => c.id) } } });
+    expect(orphaned).toBe(0);
+  });
+
+  it("a rule escalating to a policy and the policy's delete never both succeed", async () => {
+    const channel = await newChannel();
+    for (let round = 0; round < 15; round++) {
+      const policy = await createPolicy(db, org, { name: "p", steps: [{ delay_minutes: 0, channel_ids: [channel] }] });
+      const outcomes = await Promise.allSettled([
+        rule({ escalation_policy_id: policy.id }),
+        deletePolicy(db, org, policy.id),
+      ]);
+      expectOneWinner(outcomes, ["not_found", "conflict"]);
+    }
+  });
+});
