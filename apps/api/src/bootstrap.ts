@@ -1,5 +1,6 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb } from "@upfleet/db";
+import { createSenders } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
@@ -92,6 +93,12 @@ export async function createApiDeps(
       policy: { regions: config.REGIONS, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
       publicUrl: config.PUBLIC_URL,
     },
+    senders: createSenders({
+      allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
+      publicUrl: config.PUBLIC_URL,
+      smtpUrl: config.SMTP_URL,
+      smtpFrom: config.SMTP_FROM,
+    }),
     version: API_VERSION,
   };
   return {
@@ -99,6 +106,7 @@ export async function createApiDeps(
     close: async () => {
       await authenticator.stop();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
+      deps.senders.close();
       subscriber.disconnect();
       redis.disconnect();
       await db.$disconnect();

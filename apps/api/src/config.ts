@@ -1,5 +1,6 @@
 import { AllowCidrsEnv } from "@upfleet/channels";
 import { baseEnv, booleanFlag, databaseEnv, optional, port, positiveInt, regionList } from "@upfleet/config";
+import { deliveryEnv } from "@upfleet/delivery";
 import { z } from "zod";
 import { PlanLimitsEnv } from "./plans.ts";
 
@@ -18,6 +19,9 @@ export const ApiEnv = z
     ),
     /** Non-public ranges notification channel URLs may point at anyway (a LAN; loopback in tests). */
     OUTBOUND_ALLOW_CIDRS: AllowCidrsEnv,
+    /** Email channels' transport and sender, for test sends (the alerter sends the rest). */
+    SMTP_URL: deliveryEnv.SMTP_URL,
+    SMTP_FROM: deliveryEnv.SMTP_FROM,
     /** The default plan's limits; organizations on other plans get theirs from RATE_LIMIT_PLANS. */
     RATE_LIMIT_PER_MINUTE: positiveInt(60),
     RATE_LIMIT_PER_HOUR: positiveInt(1000),

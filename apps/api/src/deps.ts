@@ -1,5 +1,6 @@
 import type { SessionTokens } from "@upfleet/accounts";
 import type { Db } from "@upfleet/db";
+import type { Senders } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { FleetRegistry, QueueStats } from "@upfleet/queue";
@@ -24,5 +25,7 @@ export interface ApiDeps {
   fleet: { registry: FleetRegistry; queueFor(region: string): QueueStats };
   /** The monitors service's dependencies (database, schedule sync, deployment policy). */
   monitors: MonitorDeps;
+  /** Notification senders, for test sends (guarded by OUTBOUND_ALLOW_CIDRS, email over SMTP_URL). */
+  senders: Senders;
   version: string;
 }

@@ -33,7 +33,9 @@ import { createChannelRoute } from "./notifications/channels/create.ts";
 import { deleteChannelRoute } from "./notifications/channels/delete.ts";
 import { getChannelRoute } from "./notifications/channels/get.ts";
 import { listChannelsRoute } from "./notifications/channels/list.ts";
+import { testChannelRoute } from "./notifications/channels/test.ts";
 import { updateChannelRoute } from "./notifications/channels/update.ts";
+import { listDeliveriesRoute } from "./notifications/deliveries.ts";
 import { createRuleRoute } from "./notifications/rules/create.ts";
 import { deleteRuleRoute } from "./notifications/rules/delete.ts";
 import { getRuleRoute } from "./notifications/rules/get.ts";
@@ -76,6 +78,8 @@ export const routes: AnyRoute[] = [
   getChannelRoute,
   updateChannelRoute,
   deleteChannelRoute,
+  testChannelRoute,
+  listDeliveriesRoute,
   listRulesRoute,
   createRuleRoute,
   getRuleRoute,
