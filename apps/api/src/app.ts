@@ -9,6 +9,8 @@ import { buildOpenApiDocument } from "./http/openapi.ts";
 import { requestId } from "./http/request-id.ts";
 import { mountRoutes } from "./http/route.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
+import { pingRequests } from "./routes/heartbeats/request.ts";
+import { HEARTBEAT_BASE } from "./routes/heartbeats/schema.ts";
 import { routes } from "./routes/index.ts";
 
 /**
@@ -29,6 +31,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
+  // Pings take any body and any content type, so they are read before the JSON parser.
+  app.use(HEARTBEAT_BASE, pingRequests);
   app.use(jsonBody);
   mountRoutes(app, routes, deps);
   app.use(notFound);

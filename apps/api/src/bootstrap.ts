@@ -1,6 +1,7 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb } from "@upfleet/db";
 import { createSenders } from "@upfleet/delivery";
+import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
@@ -71,12 +72,14 @@ export async function createApiDeps(
     }
     return queue;
   };
+  const metrics = createMetricsRegistry("api");
+  const recorder = new PingRecorder({ db, logger, metrics });
   const deps: ApiDeps = {
     config,
     db,
     redis,
     logger,
-    metrics: createMetricsRegistry("api"),
+    metrics,
     tokens,
     authenticator,
     rateLimiter: new RateLimiter(redis, config.REDIS_PREFIX),
@@ -93,6 +96,7 @@ export async function createApiDeps(
       policy: { regions: config.REGIONS, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
       publicUrl: config.PUBLIC_URL,
     },
+    heartbeats: { tokens: new TokenDirectory(db), recorder },
     senders: createSenders({
       allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
       publicUrl: config.PUBLIC_URL,
@@ -105,6 +109,8 @@ export async function createApiDeps(
     deps,
     close: async () => {
       await authenticator.stop();
+      // Pings already received are written before the database goes.
+      await recorder.close();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       deps.senders.close();
       subscriber.disconnect();

@@ -28,6 +28,9 @@ export const ApiEnv = z
     /** Sign-up and login attempts per client IP (each costs an Argon2 hash). */
     AUTH_RATE_LIMIT_PER_MINUTE: positiveInt(20),
     AUTH_RATE_LIMIT_PER_HOUR: positiveInt(300),
+    /** Heartbeat pings per monitor token, and per client IP whatever the token (never an API key's budget). */
+    HEARTBEAT_RATE_LIMIT_PER_MINUTE: positiveInt(60),
+    HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: positiveInt(600),
     /** JSON: {"team": {"per_minute": 600, "per_hour": 20000}}. */
     RATE_LIMIT_PLANS: z.preprocess(
       (v) => (v === "" || v === undefined ? "{}" : v),

@@ -1,6 +1,7 @@
 import type { SessionTokens } from "@upfleet/accounts";
 import type { Db } from "@upfleet/db";
 import type { Senders } from "@upfleet/delivery";
+import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { FleetRegistry, QueueStats } from "@upfleet/queue";
@@ -27,5 +28,7 @@ export interface ApiDeps {
   monitors: MonitorDeps;
   /** Notification senders, for test sends (guarded by OUTBOUND_ALLOW_CIDRS, email over SMTP_URL). */
   senders: Senders;
+  /** Heartbeat pings: token → monitor from memory, and the group commit that writes them. */
+  heartbeats: { tokens: TokenDirectory; recorder: PingRecorder };
   version: string;
 }

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   "unauthorized",
   "forbidden",
   "not_found",
+  "method_not_allowed",
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -84,6 +86,15 @@ export class ForbiddenError extends AppError {
 export class NotFoundError extends AppError {
   constructor(entity: string, id?: string) {
     super("not_found", id === undefined ? `${entity} not found` : `${entity} ${id} does not exist`);
+  }
+}
+
+/** A path that exists, asked with a method it does not take; `Allow` lists the ones it does. */
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, allowed: readonly string[]) {
+    super("method_not_allowed", `${method} is not allowed here; use ${allowed.join(", ")}`, {
+      headers: { Allow: allowed.join(", ") },
+    });
   }
 }
 

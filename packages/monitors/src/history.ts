@@ -107,3 +107,22 @@ export async function uptimeReport(db: Db, tenant: Tenant, monitorId: string, pe
     history,
   };
 }
+
+/** A heartbeat monitor's ping log, newest first (another type's is simply empty). */
+export async function listPings(db: Db, tenant: Tenant, monitorId: string, page: PageRequest) {
+  await assertOwned(db, tenant, monitorId);
+  const query = pageQuery(page);
+  const rows = await db.heartbeatPing.findMany({ ...query, where: { ...query.where, monitorId } });
+  return toPage(rows, page, (p) => ({
+    id: p.id,
+    kind: p.kind,
+    exit_code: p.exitCode,
+    rid: p.rid,
+    duration_ms: p.durationMs,
+    method: p.method,
+    source_ip: p.sourceIp,
+    user_agent: p.userAgent,
+    body: p.body,
+    created_at: p.createdAt.toISOString(),
+  }));
+}

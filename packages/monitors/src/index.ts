@@ -1,5 +1,12 @@
 export { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
-export { type CheckFilters, listChecks, UPTIME_PERIODS, type UptimePeriod, uptimeReport } from "./history.ts";
+export {
+  type CheckFilters,
+  listChecks,
+  listPings,
+  UPTIME_PERIODS,
+  type UptimePeriod,
+  uptimeReport,
+} from "./history.ts";
 export { MONITOR_TYPES, type MonitorTypeName, TYPE_DEFAULTS } from "./input.ts";
 export { type PresentedMonitor, presentMonitor } from "./present.ts";
 export { firstDue, isScheduled, ScheduleSync, toScheduleEntry } from "./schedule-sync.ts";

@@ -1,4 +1,5 @@
 import type { Monitor } from "@upfleet/db";
+import { nextExpectedAt, scheduleOf } from "@upfleet/heartbeats";
 
 export interface RecentStats {
   uptime24h: number | null;
@@ -6,6 +7,12 @@ export interface RecentStats {
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** When the next success ping is due (without the grace): nothing is expected before the first one, or while paused. */
+function nextExpected(monitor: Monitor): string | null {
+  if (monitor.paused || !monitor.heartbeatLastPingAt) return null;
+  return iso(new Date(nextExpectedAt(scheduleOf(monitor), monitor.heartbeatLastPingAt.getTime())));
+}
 
 /** The API's monitor object: common fields, the type's own fields, then state (API.md "Monitors"). */
 export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBaseUrl: string) {
@@ -15,6 +22,8 @@ export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBa
       ? {
           heartbeat_token: monitor.heartbeatToken,
           heartbeat_url: `${heartbeatBaseUrl}/api/heartbeat/${monitor.heartbeatToken}`,
+          heartbeat_last_ping_at: iso(monitor.heartbeatLastPingAt),
+          heartbeat_next_expected_at: nextExpected(monitor),
         }
       : {};
   return {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
 import { type ErrorDetail, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
+import { settleHeartbeatDeadline } from "./heartbeat-upkeep.ts";
 import type { MonitorTypeName } from "./input.ts";
 import { presentMonitor } from "./present.ts";
 import type { ScheduleSync } from "./schedule-sync.ts";
@@ -190,6 +191,7 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   );
   const gridChanged = monitor.intervalSeconds !== current.intervalSeconds || monitor.paused !== current.paused;
   await deps.schedule.sync(monitor, gridChanged);
+  await settleHeartbeatDeadline(deps.db, current, monitor);
   return present(deps, monitor);
 }
 
@@ -198,6 +200,7 @@ async function setPaused(deps: MonitorDeps, tenant: Tenant, id: string, paused: 
   const monitor =
     current.paused === paused ? current : await deps.db.monitor.update({ where: { id }, data: { paused } });
   await deps.schedule.sync(monitor, monitor.paused !== current.paused);
+  if (monitor.paused !== current.paused) await settleHeartbeatDeadline(deps.db, current, monitor);
   return present(deps, monitor);
 }
 
@@ -206,7 +209,8 @@ export const resumeMonitor = (deps: MonitorDeps, tenant: Tenant, id: string) => 
 
 /** Soft delete: hidden and unscheduled at once; its checks and events stay for history and reports. */
 export async function deleteMonitor(deps: MonitorDeps, tenant: Tenant, id: string): Promise<void> {
-  await findOwned(deps, tenant, id);
+  const current = await findOwned(deps, tenant, id);
   const monitor = await deps.db.monitor.update({ where: { id }, data: { deletedAt: new Date() } });
   await deps.schedule.sync(monitor, false);
+  await settleHeartbeatDeadline(deps.db, current, monitor);
 }

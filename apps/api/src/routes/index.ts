@@ -11,6 +11,10 @@ import { listPoliciesRoute } from "./escalation-policies/list.ts";
 import { updatePolicyRoute } from "./escalation-policies/update.ts";
 import { regionsRoute } from "./fleet/regions.ts";
 import { workersRoute } from "./fleet/workers.ts";
+import { exitCodePingRoutes } from "./heartbeats/exit-code.ts";
+import { failPingRoutes } from "./heartbeats/fail.ts";
+import { startPingRoutes } from "./heartbeats/start.ts";
+import { successPingRoutes } from "./heartbeats/success.ts";
 import { acknowledgeIncidentRoute } from "./incidents/acknowledge.ts";
 import { addIncidentUpdateRoute } from "./incidents/add-update.ts";
 import { createIncidentRoute } from "./incidents/create.ts";
@@ -27,6 +31,7 @@ import { deleteMonitorRoute } from "./monitors/delete.ts";
 import { getMonitorRoute } from "./monitors/get.ts";
 import { listMonitorsRoute } from "./monitors/list.ts";
 import { pauseMonitorRoute, resumeMonitorRoute } from "./monitors/pause.ts";
+import { listPingsRoute } from "./monitors/pings.ts";
 import { updateMonitorRoute } from "./monitors/update.ts";
 import { uptimeRoute } from "./monitors/uptime.ts";
 import { createChannelRoute } from "./notifications/channels/create.ts";
@@ -66,6 +71,7 @@ export const routes: AnyRoute[] = [
   resumeMonitorRoute,
   listChecksRoute,
   uptimeRoute,
+  listPingsRoute,
   listIncidentsRoute,
   createIncidentRoute,
   getIncidentRoute,
@@ -92,6 +98,11 @@ export const routes: AnyRoute[] = [
   deletePolicyRoute,
   regionsRoute,
   workersRoute,
+  // /start and /fail before /:exit_code, which would match them too.
+  ...successPingRoutes,
+  ...startPingRoutes,
+  ...failPingRoutes,
+  ...exitCodePingRoutes,
   openApiRoute,
   explorerRoute,
   explorerInitRoute,

@@ -1,0 +1,7 @@
+import { pingRoutes } from "./record.ts";
+
+export const startPingRoutes = pingRoutes({
+  suffix: "/start",
+  summary: "Start ping: the job started (its finish measures the run; a run past the max runtime is down)",
+  signal: () => ({ kind: "start", exitCode: null }),
+});

@@ -1,0 +1,7 @@
+import { pingRoutes } from "./record.ts";
+
+export const successPingRoutes = pingRoutes({
+  suffix: "",
+  summary: "Success ping: the job ran; a down monitor comes back up",
+  signal: () => ({ kind: "success", exitCode: null }),
+});
