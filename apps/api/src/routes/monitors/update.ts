@@ -6,7 +6,9 @@ export const updateMonitorRoute = defineRoute({
   method: "patch",
   path: "/monitors/:id",
   summary: "Change a monitor; the new settings apply from its next tick",
-  description: "The type cannot change. The merged monitor is validated as a whole for its type.",
+  description:
+    "The type cannot change. The merged monitor is validated as a whole for its type. A new " +
+    "`escalation_policy_id` must name one of your organization's escalation policies (404 otherwise).",
   tag: "Monitors",
   access: { scope: "monitors:write" },
   params: MonitorParams,
