@@ -5,16 +5,16 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { writeBlock } from "./lib/benchmarks-md.ts";
+import { machine } from "./lib/harness.ts";
 import { newestProfile, summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.dirname(HERE);
 const RESULTS = path.join(HERE, "results");
 const TARGET_RATIO = 0.3;
 const TARGET_P99_MS = 25;
@@ -105,13 +105,6 @@ async function apiKeyFor(url: string): Promise<string> {
   return (await post("/api/v1/keys", { name: "bench" }, token)).raw_key;
 }
 
-async function machine(): Promise<string> {
-  const cpuinfo = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
-  const load = os.loadavg().map((l) => l.toFixed(2));
-  return `${os.availableParallelism()} CPUs (nproc), ${model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; load average at start ${load.join(" / ")} (1/5/15 min)`;
-}
-
 /** A Markdown table padded as the repository's formatter (biome) writes it, so `pnpm lint` stays green. */
 function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
@@ -147,22 +140,6 @@ function report(bare: Figures, api: Figures, about: string): string {
   ].join("\n");
 }
 
-const BEGIN = "<!-- bench:api:begin (written by `pnpm bench:api`) -->";
-const END = "<!-- bench:api:end -->";
-
-async function writeSection(body: string): Promise<void> {
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const current = await readFile(file, "utf8").catch(() => "# Benchmarks\n");
-  const section = `${BEGIN}\n${body}\n${END}`;
-  const start = current.indexOf(BEGIN);
-  const end = current.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
-      : `${current.trimEnd()}\n\n## API throughput\n\n${section}\n`;
-  await writeFile(file, next);
-}
-
 await mkdir(RESULTS, { recursive: true });
 const about = await machine();
 console.log(about);
@@ -193,7 +170,13 @@ await writeFile(
   JSON.stringify({ about, bare: bareFigures, api: apiFigures }, null, 2),
 );
 if (!args["no-write"]) {
-  await writeSection(text);
+  await writeBlock({
+    bench: "api",
+    key: "default",
+    section: "## API throughput",
+    intro: "The block between the markers is rewritten by every `pnpm bench:api`.",
+    body: text,
+  });
   console.log("BENCHMARKS.md updated");
 }
 if (args.profile) {

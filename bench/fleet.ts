@@ -8,8 +8,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,32 +17,17 @@ import { createDb, type Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { tickOffsetMs } from "@upfleet/monitoring";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import {
-  type AppProcess,
-  createTestDatabase,
-  createTestRedis,
-  spawnApp,
-  type TestDatabase,
-  type TestRedis,
-  waitFor,
-} from "@upfleet/testing";
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis, waitFor } from "@upfleet/testing";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
-import {
-  diffHistogram,
-  histogram,
-  histogramQuantile,
-  parseMetrics,
-  type Sample,
-  shareAtOrBelow,
-  total,
-} from "./fleet/prometheus.ts";
+import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
+import { writeBlock } from "./lib/benchmarks-md.ts";
+import { fmt, intArg as intOption, machine, onCleanup, run, sleep } from "./lib/harness.ts";
+import { type App, scrape, startProcess } from "./lib/processes.ts";
 import { summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(HERE);
 const RESULTS = path.join(HERE, "results");
-const ALERTER_DIR = path.join(ROOT, "apps/alerter");
-const WORKER_DIR = path.join(ROOT, "apps/worker");
 
 /** The targets of issue 4 on this machine. */
 const TARGET = { p99LagMs: 1_000, missed: 0, cpuMsPerCheck: 3 } as const;
@@ -83,14 +67,8 @@ if (args.help) {
   process.exit(0);
 }
 
-function intArg(name: string, value: string | undefined, fallback: number, min: number): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name} must be an integer ≥ ${min} (got ${value})\n\n${HELP}`);
-    process.exit(2);
-  }
-  return n;
-}
+const intArg = (name: string, value: string | undefined, fallback: number, min: number) =>
+  intOption(HELP, name, value, fallback, min);
 
 const quick = args.quick;
 const config = {
@@ -114,53 +92,6 @@ const runKey =
         .replace(/[^a-z0-9]+/gi, "-");
 
 // ---------------------------------------------------------------------------------------------
-// Everything started is stopped on the way out: normal end, failure, Ctrl-C or SIGTERM.
-
-const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { what, run } of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        console.error(`cleanup: ${what} failed: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-// Listeners stay installed: pnpm and tsx pass Ctrl-C on again, and under tsx a signal that finds no
-// listener exits the process at once, which would cut the cleanup short.
-let signals = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    signals++;
-    if (signals === 1) {
-      console.error(`\n${signal}: stopping every process started and dropping the database…`);
-      void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-    } else if (signals >= 4) {
-      console.error(`${signal} again: exiting without finishing the cleanup`);
-      process.exit(1);
-    }
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The processes.
 
 interface Target {
@@ -175,14 +106,11 @@ async function startTarget(): Promise<Target> {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  cleanups.push({
-    what: "stop the target",
-    run: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, "exit");
-      child.send("stop");
-      await Promise.race([exited, sleep(5_000).then(() => child.kill("SIGKILL"))]);
-    },
+  onCleanup("stop the target", async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.send("stop");
+    await Promise.race([exited, sleep(5_000).then(() => child.kill("SIGKILL"))]);
   });
   const [message] = (await Promise.race([
     once(child, "message"),
@@ -199,31 +127,6 @@ async function startTarget(): Promise<Target> {
       return (await reply)[0].served;
     },
   };
-}
-
-interface App {
-  role: string;
-  process: AppProcess;
-  url: string;
-}
-
-async function startProcess(role: string, cwd: string, env: Record<string, string | undefined>): Promise<App> {
-  const port = await freePort();
-  const app = spawnApp({ cwd, env: { ...env, HEALTH_PORT: String(port), LOG_LEVEL: "warn" } });
-  cleanups.push({ what: `stop the ${role}`, run: () => app.stop("SIGTERM", 20_000) });
-  const url = `http://127.0.0.1:${port}`;
-  await Promise.race([
-    waitFor(async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 60_000, what: `${role} /healthz` }),
-    app.exited.then((exit) => {
-      throw new Error(`the ${role} exited (${exit.code ?? exit.signal}) before serving:\n${app.output()}`);
-    }),
-  ]);
-  return { role, process: app, url };
-}
-
-async function scrape(app: App): Promise<Sample[]> {
-  const response = await fetch(`${app.url}/metrics`);
-  return parseMetrics(await response.text());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,16 +255,6 @@ interface Figures {
   childWarnings: Record<string, string[]>;
 }
 
-async function machine(): Promise<string> {
-  const cpuinfo = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" / ");
-  return `${os.availableParallelism()} CPUs (nproc), ${model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; load average at start ${load} (1/5/15 min)`;
-}
-
 function render(f: Figures): string {
   const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
   const c = f.config;
@@ -419,32 +312,6 @@ reported but not counted. Missed ticks are each monitor's grid ticks (\`k × int
 window minus the rows stored for them. \`--quick\` is 1,000 monitors, 20 s warm-up and a 60 s window; see
 \`pnpm bench:fleet --help\`. Each configuration rewrites only its own block below.`;
 
-async function writeSection(key: string, body: string): Promise<void> {
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const begin = `<!-- bench:fleet:${key}:begin (written by \`pnpm bench:fleet\`) -->`;
-  const end = `<!-- bench:fleet:${key}:end -->`;
-  const block = `${begin}\n${body}\n${end}`;
-  // Read right before writing: another benchmark may have written its own section meanwhile.
-  const current = await readFile(file, "utf8").catch(() => "# Benchmarks\n");
-  const at = current.indexOf(begin);
-  const until = current.indexOf(end);
-  let next: string;
-  if (at >= 0 && until > at) {
-    next = `${current.slice(0, at)}${block}${current.slice(until + end.length)}`;
-  } else if (current.includes(SECTION)) {
-    // A new configuration: after the last block of ours, or else at the end of our section.
-    const sectionStart = current.indexOf(SECTION);
-    const nextSection = current.indexOf("\n## ", sectionStart + SECTION.length);
-    const sectionEnd = nextSection >= 0 ? nextSection : current.length;
-    const lastBlockEnd = current.slice(sectionStart, sectionEnd).lastIndexOf(":end -->");
-    const insertAt = lastBlockEnd >= 0 ? sectionStart + lastBlockEnd + ":end -->".length : sectionEnd;
-    next = `${current.slice(0, insertAt).trimEnd()}\n\n${block}\n${current.slice(insertAt)}`;
-  } else {
-    next = `${current.trimEnd()}\n\n${SECTION}\n\n${INTRO}\n\n${block}\n`;
-  }
-  await writeFile(file, next);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -456,11 +323,11 @@ async function main(): Promise<void> {
   );
 
   const database: TestDatabase = await createTestDatabase();
-  cleanups.push({ what: "drop the database", run: () => database.drop() });
+  onCleanup("drop the database", () => database.drop());
   const redis: TestRedis = createTestRedis();
-  cleanups.push({ what: "delete the Redis keys", run: () => redis.cleanup() });
+  onCleanup("delete the Redis keys", () => redis.cleanup());
   const db = createDb(database.url, { poolSize: 1 });
-  cleanups.push({ what: "disconnect", run: () => db.$disconnect() });
+  onCleanup("disconnect", () => db.$disconnect());
 
   const target = await startTarget();
   const seeding = Date.now();
@@ -484,7 +351,7 @@ async function main(): Promise<void> {
   const workers: App[] = [];
   for (let i = 1; i <= config.workers; i++) {
     workers.push(
-      await startProcess(`worker ${i}`, WORKER_DIR, {
+      await startProcess(`worker ${i}`, "worker", {
         ...services,
         ...profiling(`worker ${i}`),
         REGION,
@@ -494,7 +361,7 @@ async function main(): Promise<void> {
       }),
     );
   }
-  const alerter = await startProcess("alerter", ALERTER_DIR, {
+  const alerter = await startProcess("alerter", "alerter", {
     ...services,
     ...profiling("alerter"),
     DATABASE_URL: database.url,
@@ -738,7 +605,7 @@ async function main(): Promise<void> {
   await writeFile(resultFile, JSON.stringify(figures, null, 2));
   console.log(`results: ${path.relative(ROOT, resultFile)}`);
   if (!args["no-write"] && !args.profile) {
-    await writeSection(runKey, text);
+    await writeBlock({ bench: "fleet", key: runKey, section: SECTION, intro: INTRO, body: text });
     console.log(`BENCHMARKS.md: block "${runKey}" of "${SECTION.slice(3)}" updated`);
   }
 
@@ -760,12 +627,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit();
+await run(main);

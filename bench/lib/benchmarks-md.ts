@@ -1,0 +1,42 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../BENCHMARKS.md");
+
+export interface Block {
+  /** The benchmark's name in the markers: `bench:<bench>:<key>:begin`. */
+  bench: string;
+  /** Which configuration: each one has its own block, rewritten by its next run only. */
+  key: string;
+  /** The `## …` heading of the benchmark's section, created with `intro` when missing. */
+  section: string;
+  intro: string;
+  body: string;
+}
+
+/** Rewrites one block of BENCHMARKS.md, leaving every other benchmark's figures alone. */
+export async function writeBlock({ bench, key, section, intro, body }: Block): Promise<void> {
+  const begin = `<!-- bench:${bench}:${key}:begin (written by \`pnpm bench:${bench}\`) -->`;
+  const end = `<!-- bench:${bench}:${key}:end -->`;
+  const block = `${begin}\n${body}\n${end}`;
+  // Read right before writing: another benchmark may have written its own section meanwhile.
+  const current = await readFile(FILE, "utf8").catch(() => "# Benchmarks\n");
+  const at = current.indexOf(begin);
+  const until = current.indexOf(end);
+  let next: string;
+  if (at >= 0 && until > at) {
+    next = `${current.slice(0, at)}${block}${current.slice(until + end.length)}`;
+  } else if (current.includes(section)) {
+    // A new configuration: after the section's last block, or else at the end of the section.
+    const sectionStart = current.indexOf(section);
+    const nextSection = current.indexOf("\n## ", sectionStart + section.length);
+    const sectionEnd = nextSection >= 0 ? nextSection : current.length;
+    const lastBlockEnd = current.slice(sectionStart, sectionEnd).lastIndexOf(":end -->");
+    const insertAt = lastBlockEnd >= 0 ? sectionStart + lastBlockEnd + ":end -->".length : sectionEnd;
+    next = `${current.slice(0, insertAt).trimEnd()}\n\n${block}\n${current.slice(insertAt)}`;
+  } else {
+    next = `${current.trimEnd()}\n\n${section}\n\n${intro}\n\n${block}\n`;
+  }
+  await writeFile(FILE, next);
+}

@@ -1,0 +1,48 @@
+/** The real apps as child processes of a benchmark, each stopped when the run ends. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type AppProcess, spawnApp, waitFor } from "@upfleet/testing";
+import { parseMetrics, type Sample } from "../fleet/prometheus.ts";
+import { freePort, onCleanup } from "./harness.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP_DIRS = {
+  api: path.join(ROOT, "apps/api"),
+  alerter: path.join(ROOT, "apps/alerter"),
+  worker: path.join(ROOT, "apps/worker"),
+} as const;
+
+export interface App {
+  role: string;
+  process: AppProcess;
+  /** Its health server (or, for the API, the API itself). */
+  url: string;
+}
+
+/**
+ * Starts an app at LOG_LEVEL warn with a free HEALTH_PORT (PORT for the API) and waits for its /healthz.
+ * `env` values that are undefined remove the variable (a worker has no DATABASE_URL).
+ */
+export async function startProcess(
+  role: string,
+  app: keyof typeof APP_DIRS,
+  env: Record<string, string | undefined>,
+): Promise<App> {
+  const port = await freePort();
+  const portEnv = app === "api" ? { PORT: String(port) } : { HEALTH_PORT: String(port) };
+  const child = spawnApp({ cwd: APP_DIRS[app], env: { LOG_LEVEL: "warn", ...env, ...portEnv } });
+  onCleanup(`stop the ${role}`, () => child.stop("SIGTERM", 20_000));
+  const url = `http://127.0.0.1:${port}`;
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 60_000, what: `${role} /healthz` }),
+    child.exited.then((exit) => {
+      throw new Error(`the ${role} exited (${exit.code ?? exit.signal}) before serving:\n${child.output()}`);
+    }),
+  ]);
+  return { role, process: child, url };
+}
+
+export async function scrape(app: App): Promise<Sample[]> {
+  const response = await fetch(`${app.url}/metrics`);
+  return parseMetrics(await response.text());
+}
