@@ -1,4 +1,4 @@
-import type { Summary, Tone } from "./summary.ts";
+import { facts, type Summary, TONE_COLOURS, type Tone } from "./summary.ts";
 
 const EMOJI: Record<Tone, string> = {
   down: "🔴",
@@ -9,28 +9,7 @@ const EMOJI: Record<Tone, string> = {
   test: "🧪",
 };
 
-/** Discord embed colours (24-bit RGB), one per tone. */
-export const TONE_COLOURS: Record<Tone, number> = {
-  down: 0xe01e5a,
-  up: 0x2eb67d,
-  degraded: 0xf2994a,
-  warning: 0xecb22e,
-  info: 0x36c5f0,
-  test: 0x8a8f98,
-};
-
 const clip = (value: string, max: number) => (value.length > max ? `${value.slice(0, max - 1)}…` : value);
-
-/** The facts both chat formats list, label then value. */
-function facts(summary: Summary): [string, string][] {
-  const rows: [string, string | null][] = [
-    ["Monitor", summary.monitorName],
-    ["Cause", summary.cause],
-    ["Incident", summary.incidentTitle],
-    ["Incident status", summary.incidentStatus],
-  ];
-  return rows.filter((row): row is [string, string] => row[1] !== null && row[1] !== "");
-}
 
 // Slack mrkdwn treats these three as control characters; everything else is literal.
 const slackEscape = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -1,4 +1,4 @@
-import type { Summary, Tone } from "./summary.ts";
+import { facts, type Summary, TONE_COLOURS, type Tone } from "./summary.ts";
 
 export interface RenderedEmail {
   subject: string;
@@ -6,14 +6,7 @@ export interface RenderedEmail {
   html: string;
 }
 
-const ACCENT: Record<Tone, string> = {
-  down: "#e01e5a",
-  up: "#2eb67d",
-  degraded: "#f2994a",
-  warning: "#ecb22e",
-  info: "#36c5f0",
-  test: "#8a8f98",
-};
+const accent = (tone: Tone) => `#${TONE_COLOURS[tone].toString(16).padStart(6, "0")}`;
 
 const escapeHtml = (value: string) =>
   value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -21,27 +14,18 @@ const escapeHtml = (value: string) =>
 // Header injection is nodemailer's to prevent; a subject still reads better on one line.
 const oneLine = (value: string) => value.replace(/\s+/g, " ").trim();
 
-function rows(summary: Summary): [string, string][] {
-  const all: [string, string | null][] = [
-    ["Monitor", summary.monitorName],
-    ["URL", summary.monitorUrl],
-    ["Cause", summary.cause],
-    ["Incident", summary.incidentTitle],
-    ["Incident status", summary.incidentStatus],
-    ["Event", summary.event],
-    ["Time", summary.timestamp],
-  ];
-  return all.filter((row): row is [string, string] => row[1] !== null);
-}
-
 /** An email with the monitor and its state in the subject, as plain text and as simple HTML. */
 export function renderEmail(summary: Summary): RenderedEmail {
   const subject = oneLine(`[Upfleet] ${summary.headline}`).slice(0, 200);
-  const facts = rows(summary);
+  const rows: [string, string][] = [
+    ...facts(summary),
+    ["Event", summary.event],
+    ...(summary.timestamp ? [["Time", summary.timestamp] as [string, string]] : []),
+  ];
   const text = [
     summary.headline,
     "",
-    ...facts.map(([label, value]) => `${label}: ${value}`),
+    ...rows.map(([label, value]) => `${label}: ${value}`),
     ...(summary.links.length > 0 ? ["", ...summary.links.map((link) => `${link.label}: ${link.url}`)] : []),
     "",
     "Sent by Upfleet.",
@@ -49,11 +33,9 @@ export function renderEmail(summary: Summary): RenderedEmail {
   const html = [
     "<!doctype html>",
     '<html><body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1d1c1d">',
-    `<h2 style="border-left:4px solid ${ACCENT[summary.tone]};padding-left:8px">${escapeHtml(summary.headline)}</h2>`,
+    `<h2 style="border-left:4px solid ${accent(summary.tone)};padding-left:8px">${escapeHtml(summary.headline)}</h2>`,
     '<table cellpadding="4" style="border-collapse:collapse">',
-    ...facts.map(
-      ([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
-    ),
+    ...rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
     "</table>",
     ...(summary.links.length > 0
       ? [

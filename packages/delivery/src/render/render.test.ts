@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderDiscord, renderSlack, TONE_COLOURS } from "./chat.ts";
+import { renderDiscord, renderSlack } from "./chat.ts";
 import { renderEmail } from "./email.ts";
-import { summarize } from "./summary.ts";
+import { summarize, TONE_COLOURS } from "./summary.ts";
 
 const PUBLIC = "https://upfleet.example.com/";
 const down = {
@@ -115,7 +115,7 @@ describe("email", () => {
     expect(email.subject).toBe("[Upfleet] Website is down");
     expect(email.text).toContain("Cause: HTTP 503 · timeout · 5000 ms · us-east");
     expect(email.text).toContain("Incident: https://upfleet.example.com/api/v1/incidents/inc_1");
-    expect(email.html).toContain("<h2");
+    expect(email.html).toContain('<h2 style="border-left:4px solid #e01e5a');
     expect(email.html).toContain('href="https://upfleet.example.com/api/v1/incidents/inc_1"');
   });
 

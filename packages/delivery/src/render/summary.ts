@@ -1,6 +1,16 @@
 /** How a message reads at a glance; chat colours and email accents follow it. */
 export type Tone = "down" | "up" | "degraded" | "warning" | "info" | "test";
 
+/** One colour per tone (24-bit RGB): Discord embeds take the number, email the hex of it. */
+export const TONE_COLOURS: Record<Tone, number> = {
+  down: 0xe01e5a,
+  up: 0x2eb67d,
+  degraded: 0xf2994a,
+  warning: 0xecb22e,
+  info: 0x36c5f0,
+  test: 0x8a8f98,
+};
+
 export interface Link {
   label: string;
   url: string;
@@ -119,4 +129,16 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
     timestamp: text(body.timestamp),
     isTest,
   };
+}
+
+/** The facts every format lists, label then value, leaving out what the payload did not say. */
+export function facts(summary: Summary): [string, string][] {
+  const rows: [string, string | null][] = [
+    ["Monitor", summary.monitorName],
+    ["URL", summary.monitorUrl],
+    ["Cause", summary.cause],
+    ["Incident", summary.incidentTitle],
+    ["Incident status", summary.incidentStatus],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== null);
 }
