@@ -9,7 +9,7 @@ import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
 import { startDelivery } from "./delivery-service.ts";
-import { startDelivery } from "./delivery-service.ts";
+import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { IncidentOpener } from "./incident-opener.ts";
 import { startNotifications } from "./notify-pipeline.ts";
 
@@ -78,10 +78,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const incidents = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => notifications.wake() });
   incidents.start();
   const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
+  const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  deadlines.start();
   const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
-  const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
 
   new Gauge({
@@ -105,9 +107,9 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await dispatcher.stop();
       await consumer.close();
       await ingest.close();
+      await deadlines.stop();
       await incidents.stop();
       await notifications.stop();
-      await delivery.stop();
       await delivery.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));

@@ -7,6 +7,8 @@ export interface ExpiryReport {
   expired: number;
   /** monitor.down events written (a monitor already down writes none). */
   events: number;
+  /** How late each deadline was applied (ms after its instant). */
+  latenessMs: number[];
 }
 
 /**
@@ -19,7 +21,7 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
   return db.$transaction(
     async (tx) => {
       const due = await lockDueMonitors(tx, now, options.limit ?? 500);
-      if (due.length === 0) return { expired: 0, events: 0 };
+      if (due.length === 0) return { expired: 0, events: 0, latenessMs: [] };
       const states: { id: string; state: HeartbeatState }[] = [];
       const events: Prisma.MonitorEventCreateManyInput[] = [];
       for (const monitor of due) {
@@ -28,10 +30,20 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
         if (change) events.push(...eventRows(monitor, [change]));
       }
       await saveStates(tx, states);
-      return { expired: due.length, events: await insertEvents(tx, events) };
+      const latenessMs = due.map((m) => now.getTime() - (m.state.deadlineAt ?? now.getTime()));
+      return { expired: due.length, events: await insertEvents(tx, events), latenessMs };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+}
+
+/** The earliest deadline still to come, to wake up for it rather than at the next poll. */
+export async function nextDeadline(db: Db): Promise<Date | null> {
+  const [row] = await db.$queryRaw<{ at: Date }[]>`
+    SELECT heartbeat_deadline_at AS at FROM monitors
+    WHERE heartbeat_deadline_at IS NOT NULL AND deleted_at IS NULL AND NOT paused AND type = 'heartbeat'
+    ORDER BY heartbeat_deadline_at LIMIT 1`;
+  return row?.at ?? null;
 }
 
 /**

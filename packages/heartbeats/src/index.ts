@@ -1,5 +1,5 @@
 export { decodePingBody, PING_BODY_LIMIT, type PingBody, readPingBody } from "./body.ts";
-export { type ExpiryReport, expireDeadlines, settleHeartbeat } from "./deadlines.ts";
+export { type ExpiryReport, expireDeadlines, nextDeadline, settleHeartbeat } from "./deadlines.ts";
 export { type PingInput, PingRecorder, type RecorderOptions, type RecordResult } from "./recorder.ts";
 export {
   type HeartbeatSchedule,

@@ -145,7 +145,7 @@ describe("expireDeadlines", () => {
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: lastPing, heartbeatDeadlineAt: deadline });
     const first = await expireDeadlines(db);
     expect(first.events).toBeGreaterThanOrEqual(1);
-    expect(await expireDeadlines(db)).toEqual({ expired: 0, events: 0 });
+    expect(await expireDeadlines(db)).toEqual({ expired: 0, events: 0, latenessMs: [] });
     const events = await eventsOf(m.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "monitor.down", fromStatus: "up", toStatus: "down", tick: deadline });

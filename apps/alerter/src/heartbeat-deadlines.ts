@@ -1,0 +1,88 @@
+import type { Db } from "@upfleet/db";
+import { expireDeadlines, nextDeadline } from "@upfleet/heartbeats";
+import type { Logger } from "@upfleet/logger";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { DrainLoop } from "./drain-loop.ts";
+
+export interface DeadlineWatcherOptions {
+  /** The safety net: how often to look for passed deadlines (set by pings in the API, or missed). */
+  pollMs?: number;
+  batchSize?: number;
+  /** Called after a batch wrote state changes (the incident opener takes them from there). */
+  onStateChange?: () => void;
+}
+
+/** While the next deadline's monitor is held by a ping's transaction, look again this soon. */
+const BUSY_RETRY_MS = 50;
+
+/**
+ * Turns passed heartbeat deadlines into down states. The deadlines live in PostgreSQL (indexed), so
+ * an alerter restart or a Redis flush misses none: whichever alerter looks next applies them, each
+ * once (SKIP LOCKED, events unique per instant). Between polls, a timer is set for the earliest
+ * deadline known, so most are applied within milliseconds rather than within a poll.
+ */
+export class DeadlineWatcher {
+  private readonly loop: DrainLoop;
+  private readonly pollMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly downs: Counter;
+  private readonly lateness: Histogram;
+
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; metrics: Registry },
+    private readonly options: DeadlineWatcherOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 500;
+    this.downs = new Counter({
+      name: "upfleet_heartbeat_deadlines_expired_total",
+      help: "Heartbeat deadlines that passed without a ping",
+      registers: [deps.metrics],
+    });
+    this.lateness = new Histogram({
+      name: "upfleet_heartbeat_deadline_lateness_seconds",
+      help: "How long after its deadline a silent heartbeat monitor was marked down",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [deps.metrics],
+    });
+    this.loop = new DrainLoop(() => this.batch(), {
+      pollMs: this.pollMs,
+      logger: deps.logger,
+      failure: "heartbeat deadlines not applied; retrying",
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.loop.stop();
+  }
+
+  private async batch(): Promise<boolean> {
+    const limit = this.options.batchSize ?? 500;
+    const report = await expireDeadlines(this.deps.db, { limit });
+    if (report.expired) {
+      this.downs.inc(report.expired);
+      for (const ms of report.latenessMs) this.lateness.observe(ms / 1000);
+      this.deps.logger.info({ expired: report.expired, events: report.events }, "heartbeat deadlines passed");
+    }
+    if (report.events) this.options.onStateChange?.();
+    if (report.expired >= limit) return true;
+    await this.armForNext();
+    return false;
+  }
+
+  private async armForNext(): Promise<void> {
+    const next = await nextDeadline(this.deps.db);
+    clearTimeout(this.timer);
+    if (!next || this.stopped) return;
+    const wait = next.getTime() - Date.now();
+    if (wait >= this.pollMs) return;
+    // +1: a timer may fire within its last millisecond, before the deadline is due.
+    this.timer = setTimeout(() => this.loop.wake(), wait >= 0 ? wait + 1 : BUSY_RETRY_MS);
+  }
+}

@@ -1,0 +1,203 @@
+import { fileURLToPath } from "node:url";
+import type { Db } from "@upfleet/db";
+import { type AppProcess, createTestRedis, startApp, waitFor } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Services, seedDatabase, startAlerter } from "./support.ts";
+
+/**
+ * A cron job's life on the real processes: the API records its pings, the alerter applies its
+ * deadlines and opens and resolves its incidents.
+ */
+
+const API_DIR = fileURLToPath(new URL("../../api", import.meta.url));
+/** The issue's bar: a missed deadline is detected within 2 s. */
+const PRECISION_MS = 2_000;
+
+const redis = createTestRedis();
+let seed: Awaited<ReturnType<typeof seedDatabase>>;
+let db: Db;
+let services: Services;
+let api: AppProcess & { url: string };
+let alerter: AppProcess & { url: string };
+let session: string;
+
+beforeAll(async () => {
+  seed = await seedDatabase();
+  db = seed.db;
+  services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
+  [api, alerter] = await Promise.all([
+    startApp({
+      cwd: API_DIR,
+      env: {
+        DATABASE_URL: services.databaseUrl,
+        REDIS_URL: services.redisUrl,
+        REDIS_PREFIX: services.redisPrefix,
+        PORT: "0",
+        OPEN_SIGNUP: "true",
+        // info: startApp reads the port from the "api listening" line.
+        LOG_LEVEL: "info",
+      },
+      timeoutMs: 60_000,
+    }),
+    startAlerter(services, 60_000),
+  ]);
+  const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "cron@example.com", password: "correct horse battery", organization_name: "Cron" }),
+  });
+  session = ((await signup.json()) as { token: string }).token;
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([api, alerter].map((app) => app?.stop("SIGKILL")));
+  await db?.$disconnect();
+  await seed?.database.drop();
+  await redis.cleanup();
+});
+
+async function createHeartbeat(fields: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const res = await fetch(`${api.url}/api/v1/monitors`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+    body: JSON.stringify({ type: "heartbeat", name: "job", heartbeat_grace_minutes: 0, ...fields }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  const body: any = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return { id: body.id, token: body.heartbeat_token };
+}
+
+async function ping(path: string): Promise<void> {
+  const res = await fetch(`${api.url}/api/heartbeat/${path}`);
+  expect(res.status, await res.text()).toBe(200);
+}
+
+const row = (id: string) => db.monitor.findUniqueOrThrow({ where: { id } });
+const downEvents = (id: string) =>
+  db.monitorEvent.findMany({ where: { monitorId: id, type: "monitor.down" }, orderBy: { tick: "asc" } });
+
+/** Waits for the monitor's down event, and checks it came within PRECISION_MS of the deadline. */
+async function expectDownOnTime(id: string, deadline: Date, error: string) {
+  await waitFor(async () => (await downEvents(id)).length > 0, {
+    timeoutMs: deadline.getTime() - Date.now() + 10_000,
+    what: `${error} → down`,
+  });
+  const [event] = await downEvents(id);
+  expect(event!.tick).toEqual(deadline);
+  expect(event!.cause).toMatchObject({ error });
+  const lateness = event!.createdAt.getTime() - deadline.getTime();
+  expect(lateness).toBeGreaterThanOrEqual(0);
+  expect(lateness).toBeLessThan(PRECISION_MS);
+  expect((await row(id)).status).toBe("down");
+}
+
+async function incidentOf(id: string) {
+  await waitFor(async () => (await db.incident.count({ where: { monitorId: id } })) > 0, {
+    timeoutMs: 10_000,
+    what: "an incident",
+  });
+  return db.incident.findMany({ where: { monitorId: id } });
+}
+
+describe("heartbeat deadlines on the real processes", () => {
+  it.concurrent("silence past next expected + grace is down within 2 s, opens one incident, and a ping resolves it", async () => {
+    const hb = await createHeartbeat({ interval_seconds: 10 });
+    await ping(hb.token);
+    const { heartbeatDeadlineAt, heartbeatLastPingAt } = await row(hb.id);
+    expect(heartbeatDeadlineAt!.getTime()).toBe(heartbeatLastPingAt!.getTime() + 10_000);
+    await expectDownOnTime(hb.id, heartbeatDeadlineAt!, "missed");
+    const [incident] = await incidentOf(hb.id);
+    expect(incident).toMatchObject({ status: "investigating", resolvedAt: null });
+
+    await ping(hb.token);
+    expect((await row(hb.id)).status).toBe("up");
+    await waitFor(
+      async () => (await db.incident.findUniqueOrThrow({ where: { id: incident!.id } })).resolvedAt !== null,
+      {
+        timeoutMs: 10_000,
+        what: "the incident resolved",
+      },
+    );
+    expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(1);
+  });
+
+  it.concurrent("a run past heartbeat_max_runtime_seconds is down within 2 s: run exceeded", async () => {
+    const hb = await createHeartbeat({ interval_seconds: 3_600, heartbeat_max_runtime_seconds: 2 });
+    await ping(hb.token);
+    await ping(`${hb.token}/start?rid=slow`);
+    const { heartbeatDeadlineAt } = await row(hb.id);
+    const [run] = await db.heartbeatRun.findMany({ where: { monitorId: hb.id } });
+    expect(heartbeatDeadlineAt).toEqual(new Date(run!.startedAt.getTime() + 2_000));
+    await expectDownOnTime(hb.id, heartbeatDeadlineAt!, "run exceeded");
+    expect((await downEvents(hb.id))[0]!.cause).toMatchObject({ rid: "slow", max_runtime_seconds: 2 });
+    await incidentOf(hb.id);
+    // The run finishes late: its duration is measured, and the success brings the monitor up.
+    await ping(`${hb.token}/0?rid=slow`);
+    const finish = await db.heartbeatPing.findFirstOrThrow({ where: { monitorId: hb.id, exitCode: 0 } });
+    expect(finish.durationMs).toBeGreaterThanOrEqual(2_000);
+    expect((await row(hb.id)).status).toBe("up");
+  });
+
+  it.concurrent("a cron schedule in a non-UTC zone (UTC+05:45) is expected at its local time and missed on time", {
+    timeout: 150_000,
+  }, async () => {
+    // A daily job at the Kathmandu minute that starts 1–2 minutes from now.
+    const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 + (Date.now() % 60_000 > 40_000 ? 120_000 : 60_000));
+    const local = new Date(due.getTime() + (5 * 60 + 45) * 60_000);
+    const schedule = `${local.getUTCMinutes()} ${local.getUTCHours()} * * *`;
+    const hb = await createHeartbeat({ heartbeat_schedule: schedule, heartbeat_timezone: "Asia/Kathmandu" });
+    await ping(hb.token);
+    const shown = await fetch(`${api.url}/api/v1/monitors/${hb.id}`, {
+      headers: { authorization: `Bearer ${session}` },
+    });
+    expect(((await shown.json()) as { heartbeat_next_expected_at: string }).heartbeat_next_expected_at).toBe(
+      due.toISOString(),
+    );
+    expect((await row(hb.id)).heartbeatDeadlineAt).toEqual(due);
+    await expectDownOnTime(hb.id, due, "missed");
+  });
+
+  it.concurrent("pings and failures of a paused monitor alert on nothing", async () => {
+    const hb = await createHeartbeat({ interval_seconds: 10 });
+    await ping(hb.token);
+    const paused = await fetch(`${api.url}/api/v1/monitors/${hb.id}/pause`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${session}` },
+    });
+    expect(paused.status).toBe(200);
+    await ping(`${hb.token}/fail`);
+    // Past what would have been its deadline, and past the watcher's polls.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    expect(await downEvents(hb.id)).toEqual([]);
+    expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(0);
+  });
+});
+
+describe("deadlines survive the alerter", () => {
+  it("an alerter down across a deadline: the next ones apply it once (two alerters, one event, one incident)", {
+    timeout: 120_000,
+  }, async () => {
+    await alerter.stop("SIGTERM");
+    const hb = await createHeartbeat({ interval_seconds: 10 });
+    await ping(hb.token);
+    const { heartbeatDeadlineAt } = await row(hb.id);
+    await waitFor(() => Date.now() > heartbeatDeadlineAt!.getTime() + 1_000, {
+      timeoutMs: 15_000,
+      what: "the deadline",
+    });
+    expect(await downEvents(hb.id)).toEqual([]);
+    // Nothing of it lives in Redis: emptying the prefix changes nothing.
+    await redis.cleanup();
+    const [first, second] = await Promise.all([startAlerter(services, 60_000), startAlerter(services, 60_000)]);
+    alerter = first;
+    try {
+      await incidentOf(hb.id);
+      const events = await downEvents(hb.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.tick).toEqual(heartbeatDeadlineAt);
+      expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(1);
+    } finally {
+      await second.stop("SIGKILL");
+    }
+  });
+});
