@@ -6,8 +6,6 @@
  * ticks, CPU and RSS per process (/proc), rows/s in PostgreSQL. Prints a table and rewrites its block
  * in the "Check pipeline" section of BENCHMARKS.md. See `--help`.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +20,7 @@ import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./flee
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
 import { writeBlock } from "./lib/benchmarks-md.ts";
 import { fmt, intArg as intOption, machine, onCleanup, run, sleep } from "./lib/harness.ts";
-import { type App, scrape, startProcess } from "./lib/processes.ts";
+import { type App, scrape, startHelper, startProcess } from "./lib/processes.ts";
 import { summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -93,41 +91,6 @@ const runKey =
 
 // ---------------------------------------------------------------------------------------------
 // The processes.
-
-interface Target {
-  child: ChildProcess;
-  url: string;
-  served(): Promise<number>;
-}
-
-async function startTarget(): Promise<Target> {
-  const child = fork(path.join(HERE, "fleet/target.ts"), [], {
-    cwd: HERE,
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  onCleanup("stop the target", async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.send("stop");
-    await Promise.race([exited, sleep(5_000).then(() => child.kill("SIGKILL"))]);
-  });
-  const [message] = (await Promise.race([
-    once(child, "message"),
-    once(child, "exit").then(([code]) => {
-      throw new Error(`the target exited (${code}) before listening`);
-    }),
-  ])) as [{ port: number }];
-  return {
-    child,
-    url: `http://127.0.0.1:${message.port}`,
-    served: async () => {
-      const reply = once(child, "message") as Promise<[{ served: number }]>;
-      child.send("count");
-      return (await reply)[0].served;
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The database: seeding and the figures read back.
@@ -329,7 +292,7 @@ async function main(): Promise<void> {
   const db = createDb(database.url, { poolSize: 1 });
   onCleanup("disconnect", () => db.$disconnect());
 
-  const target = await startTarget();
+  const target = await startHelper(path.join(HERE, "fleet/target.ts"), "target");
   const seeding = Date.now();
   const monitorIds = await seed(db, target.url);
   console.log(`database ${database.name}, Redis prefix ${redis.prefix}, target ${target.url}`);
@@ -397,7 +360,7 @@ async function main(): Promise<void> {
     ...pgBefore.ourBackends.map((b) => b.pid),
     ...pgBefore.serverProcesses.map((b) => b.pid),
   ];
-  const servedBefore = await target.served();
+  const servedBefore = (await target.ask<{ served: number }>("count")).served;
   const [metricsBefore, ...workerMetricsBefore] = await Promise.all(apps.map(scrape));
   if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const windowStart = Date.now();
@@ -431,7 +394,7 @@ async function main(): Promise<void> {
   if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
-  const servedAfter = await target.served();
+  const servedAfter = (await target.ask<{ served: number }>("count")).served;
   const pgAfter = await pgStats(db);
   const newBackends = pgAfter.ourBackends.map((b) => b.pid).filter((pid) => !procBefore.has(pid));
   const procAfterNew = await snapshot(newBackends);

@@ -1,9 +1,11 @@
 /** The real apps as child processes of a benchmark, each stopped when the run ends. */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AppProcess, spawnApp, waitFor } from "@upfleet/testing";
 import { parseMetrics, type Sample } from "../fleet/prometheus.ts";
-import { freePort, onCleanup } from "./harness.ts";
+import { freePort, onCleanup, sleep } from "./harness.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const APP_DIRS = {
@@ -45,4 +47,45 @@ export async function startProcess(
 export async function scrape(app: App): Promise<Sample[]> {
   const response = await fetch(`${app.url}/metrics`);
   return parseMetrics(await response.text());
+}
+
+export interface Helper {
+  child: ChildProcess;
+  url: string;
+  /** Sends a message and resolves with the helper's next message. */
+  ask<T>(message: string): Promise<T>;
+}
+
+/**
+ * Forks one of the benches' own helper servers (a target, a receiver) so the load it takes never
+ * shares the harness's event loop nor counts as the pipeline's CPU. It reports `{port}` once
+ * listening and exits on "stop".
+ */
+export async function startHelper(file: string, role: string): Promise<Helper> {
+  const child = fork(file, [], {
+    cwd: path.dirname(file),
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  onCleanup(`stop the ${role}`, async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.send("stop");
+    await Promise.race([exited, sleep(5_000).then(() => child.kill("SIGKILL"))]);
+  });
+  const [message] = (await Promise.race([
+    once(child, "message"),
+    once(child, "exit").then(([code]) => {
+      throw new Error(`the ${role} exited (${code}) before listening`);
+    }),
+  ])) as [{ port: number }];
+  return {
+    child,
+    url: `http://127.0.0.1:${message.port}`,
+    ask: async <T>(question: string) => {
+      const reply = once(child, "message") as Promise<[T]>;
+      child.send(question);
+      return (await reply)[0];
+    },
+  };
 }
