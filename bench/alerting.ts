@@ -1,0 +1,270 @@
+/**
+ * `pnpm bench:alerting`: alerting on real processes (one worker, one alerter), against a target and a
+ * webhook receiver on loopback in a process of their own.
+ *
+ * (a) Detection latency: M http monitors at interval S with `confirmations: 1` check the target; once
+ *     every monitor is up, the target starts answering 500 at a known instant; the time from that
+ *     instant to each monitor's `monitor.down` webhook arriving at the receiver, p50/p99/max.
+ * (b) Delivery throughput: K webhook channels and a rule sending `monitor.degraded` to all of them;
+ *     E such events are written at once (as the results ingest writes them), and the time from the
+ *     write to the last of the E × K webhooks received gives deliveries per second, fan-out included.
+ *
+ * Prints a table and rewrites its block in the "Alerting" section of BENCHMARKS.md. See `--help`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { TYPE_DEFAULTS } from "@upfleet/monitors";
+import { createTestDatabase, createTestRedis, waitFor } from "@upfleet/testing";
+import { writeBlock } from "./lib/benchmarks-md.ts";
+import { fmt, intArg as intOption, machine, onCleanup, quantile, run, sleep } from "./lib/harness.ts";
+import { startHelper, startProcess } from "./lib/processes.ts";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS = path.join(HERE, "results");
+const REGION = "local";
+const TARGET = { deliveriesPerS: 500, slackMs: 2_000 } as const;
+
+const HELP = `pnpm bench:alerting [--monitors M] [--interval S] [--channels K] [--events E] [--no-write]
+
+  --monitors M   http monitors watched for the detection latency (default 200)
+  --interval S   their interval in seconds (default 10)
+  --channels K   webhook channels for the throughput run (default 10)
+  --events E     monitor.degraded events written at once for it (default 1,000: E × K deliveries)
+  --no-write     leave BENCHMARKS.md alone (results still go to bench/results/)`;
+
+const { values: args } = parseArgs({
+  options: {
+    monitors: { type: "string" },
+    interval: { type: "string" },
+    channels: { type: "string" },
+    events: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const config = {
+  monitors: intOption(HELP, "monitors", args.monitors, 200, 1),
+  intervalS: intOption(HELP, "interval", args.interval, 10, 10),
+  channels: intOption(HELP, "channels", args.channels, 10, 1),
+  events: intOption(HELP, "events", args.events, 1_000, 1),
+};
+const command = ["pnpm bench:alerting", ...process.argv.slice(2)].join(" ");
+
+interface Received {
+  path: string;
+  id: string;
+  event: string;
+  monitorId: string | null;
+  at: number;
+}
+
+async function seed(db: Db, targetUrl: string) {
+  const organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const monitorIds = Array.from({ length: config.monitors }, () => newId("monitor"));
+  await db.monitor.createMany({
+    data: monitorIds.map((id, i) => ({
+      id,
+      organizationId,
+      name: `bench ${i}`,
+      type: "http" as const,
+      settings: { ...TYPE_DEFAULTS.http, url: `${targetUrl}/m/${i}` },
+      intervalSeconds: config.intervalS,
+      timeoutMs: 2_000,
+      regions: [REGION],
+      confirmations: 1,
+      tags: ["bench"],
+    })),
+  });
+  const channel = (name: string, hookPath: string) => ({
+    id: newId("channel"),
+    organizationId,
+    name,
+    type: "webhook" as const,
+    config: { url: `${targetUrl}${hookPath}`, secret: "whsec_YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2g=" },
+  });
+  const downChannel = channel("on call", "/hook/down");
+  const throughputChannels = Array.from({ length: config.channels }, (_, k) => channel(`fan ${k}`, `/hook/fan/${k}`));
+  await db.notificationChannel.createMany({ data: [downChannel, ...throughputChannels] });
+  await db.notificationRule.createMany({
+    data: [
+      {
+        id: newId("rule"),
+        organizationId,
+        name: "down to on call",
+        events: ["monitor.down"],
+        monitorIds: [],
+        tags: [],
+        channelIds: [downChannel.id],
+      },
+      {
+        id: newId("rule"),
+        organizationId,
+        name: "degraded everywhere",
+        events: ["monitor.degraded"],
+        monitorIds: [],
+        tags: [],
+        channelIds: throughputChannels.map((c) => c.id),
+      },
+    ],
+  });
+  return { organizationId, monitorIds };
+}
+
+interface Figures {
+  date: string;
+  machine: string;
+  command: string;
+  config: typeof config;
+  detection: { received: number; p50: number; p99: number; max: number; firstMs: number; eventP99: number };
+  throughput: { expected: number; received: number; seconds: number; perS: number; duplicates: number };
+}
+
+function render(f: Figures): string {
+  const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
+  const c = f.config;
+  const d = f.detection;
+  const t = f.throughput;
+  const latencyTarget = c.intervalS * 1000 + TARGET.slackMs;
+  return [
+    `### ${fmt(c.monitors)} monitors × ${c.intervalS} s; ${fmt(c.events)} events × ${c.channels} channels`,
+    "",
+    `- Date: ${f.date}`,
+    `- Machine: ${f.machine}`,
+    `- Command: \`${f.command}\``,
+    "",
+    "| figure | measured | target | |",
+    "|---|---:|---:|---|",
+    `| (a) target turns bad → \`monitor.down\` webhook received, p50 / p99 / max | ${fmt(d.p50)} / ${fmt(d.p99)} / ${fmt(d.max)} ms (${fmt(d.received)} of ${fmt(c.monitors)} received; first after ${fmt(d.firstMs)} ms) | p99 ≤ ${fmt(latencyTarget)} ms (interval + 2 s) | ${verdict(d.received === c.monitors && d.p99 <= latencyTarget)} |`,
+    `| (a) of which: turns bad → \`monitor.down\` event written, p99 | ${fmt(d.eventP99)} ms | | |`,
+    `| (b) deliveries per second, events written → last webhook received | ${fmt(t.perS, 0)} (${fmt(t.received)} of ${fmt(t.expected)} in ${fmt(t.seconds, 2)} s; ${fmt(t.duplicates)} received twice) | ≥ ${TARGET.deliveriesPerS} | ${verdict(t.received >= t.expected && t.perS >= TARGET.deliveriesPerS)} |`,
+  ].join("\n");
+}
+
+const SECTION = "## Alerting (pnpm bench:alerting)";
+const INTRO = `\`pnpm bench:alerting\` (\`bench/alerting.ts\`) runs one real worker and one real alerter (\`LOG_LEVEL=warn\`,
+\`OUTBOUND_ALLOW_CIDRS=127.0.0.0/8\`) on a fresh database, against a target and a webhook receiver on loopback in a
+process of their own. (a) Detection latency: monitors with \`confirmations: 1\` watch the target; once all are up the
+target answers 500 from a known instant, and each monitor's \`monitor.down\` webhook is timed from that instant (it
+includes the wait for the monitor's next tick, up to one interval). (b) Delivery throughput: \`monitor.degraded\`
+events written at once, routed by one rule to K webhook channels; deliveries per second from the write to the last
+webhook received, fan-out and signing included. Each configuration rewrites only its own block below.`;
+
+async function main(): Promise<void> {
+  await mkdir(RESULTS, { recursive: true });
+  const about = await machine();
+  console.log(about);
+  const database = await createTestDatabase();
+  onCleanup("drop the database", () => database.drop());
+  const redis = createTestRedis();
+  onCleanup("delete the Redis keys", () => redis.cleanup());
+  const db = createDb(database.url, { poolSize: 2 });
+  onCleanup("disconnect", () => db.$disconnect());
+
+  const target = await startHelper(path.join(HERE, "alerting/target.ts"), "target and receiver");
+  const { organizationId, monitorIds } = await seed(db, target.url);
+  const services = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" };
+  await startProcess("worker", "worker", { ...services, REGION, DATABASE_URL: undefined });
+  await startProcess("alerter", "alerter", { ...services, DATABASE_URL: database.url, REGIONS: REGION });
+
+  console.log(`(a) ${fmt(config.monitors)} monitors × ${config.intervalS} s: waiting for every one to be up`);
+  await waitFor(async () => (await db.monitor.count({ where: { status: "up" } })) === config.monitors, {
+    timeoutMs: (config.intervalS + 60) * 1000,
+    intervalMs: 500,
+    what: "every monitor up",
+  });
+  // Any phase of the interval: the instant is not lined up with the ticks.
+  await sleep(Math.random() * config.intervalS * 1000);
+  const { at: badAt } = await target.ask<{ at: number }>("bad");
+  console.log(`target answers 500 from ${new Date(badAt).toISOString()}`);
+  const downHooks = async () =>
+    (await target.ask<{ received: Received[] }>("received")).received.filter((r) => r.path === "/hook/down");
+  await waitFor(async () => new Set((await downHooks()).map((r) => r.monitorId)).size >= config.monitors, {
+    timeoutMs: (config.intervalS * 3 + 30) * 1000,
+    intervalMs: 250,
+    what: "every monitor.down webhook",
+  }).catch((error: unknown) => console.warn(`(a) ${(error as Error).message}`));
+  const firstByMonitor = new Map<string, number>();
+  for (const r of await downHooks()) {
+    if (r.event === "monitor.down" && r.monitorId && !firstByMonitor.has(r.monitorId))
+      firstByMonitor.set(r.monitorId, r.at);
+  }
+  const latencies = [...firstByMonitor.values()].map((at) => at - badAt);
+  const events = await db.monitorEvent.findMany({ where: { type: "monitor.down" }, select: { createdAt: true } });
+  const eventLatencies = events.map((e) => e.createdAt.getTime() - badAt);
+
+  console.log(`(b) ${fmt(config.events)} monitor.degraded events × ${config.channels} channels`);
+  const eventsAt = Date.now();
+  const base = Date.now() - 86_400_000;
+  await db.monitorEvent.createMany({
+    data: Array.from({ length: config.events }, (_, i) => ({
+      id: newId("event"),
+      organizationId,
+      monitorId: monitorIds[i % monitorIds.length]!,
+      type: "monitor.degraded",
+      fromStatus: "up" as const,
+      toStatus: "degraded" as const,
+      tick: new Date(base + i),
+      cause: { response_ms: 900, http_status: 200, region: REGION },
+      // Already applied to incidents (degraded opens none), so the fan-out takes them at once.
+      processedAt: new Date(),
+    })),
+  });
+  const expected = config.events * config.channels;
+  const fanHooks = async () =>
+    (await target.ask<{ received: Received[] }>("received")).received.filter((r) => r.path.startsWith("/hook/fan/"));
+  await waitFor(async () => (await fanHooks()).length >= expected, {
+    timeoutMs: 300_000,
+    intervalMs: 250,
+    what: "every throughput webhook",
+  }).catch((error: unknown) => console.warn(`(b) ${(error as Error).message}`));
+  const fan = await fanHooks();
+  const lastAt = Math.max(...fan.map((r) => r.at));
+  const seconds = (lastAt - eventsAt) / 1000;
+  const distinct = new Set(fan.map((r) => r.id)).size;
+
+  const figures: Figures = {
+    date: new Date(badAt).toISOString(),
+    machine: about,
+    command,
+    config,
+    detection: {
+      received: firstByMonitor.size,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: Math.max(...latencies),
+      firstMs: Math.min(...latencies),
+      eventP99: quantile(eventLatencies, 0.99),
+    },
+    throughput: {
+      expected,
+      received: distinct,
+      seconds,
+      perS: distinct / seconds,
+      duplicates: Math.max(0, fan.length - distinct),
+    },
+  };
+  const text = render(figures);
+  console.log(`\n${text}\n`);
+  await writeFile(path.join(RESULTS, `alerting-${Date.now()}.json`), JSON.stringify(figures, null, 2));
+  if (!args["no-write"]) {
+    const key = process.argv
+      .slice(2)
+      .filter((a) => a !== "--no-write")
+      .join("-")
+      .replace(/[^a-z0-9]+/gi, "-")
+      .replace(/^-+|-+$/g, "");
+    await writeBlock({ bench: "alerting", key: key || "default", section: SECTION, intro: INTRO, body: text });
+    console.log("BENCHMARKS.md updated");
+  }
+}
+
+await run(main);
