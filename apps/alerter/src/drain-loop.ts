@@ -9,9 +9,10 @@ export interface DrainLoopOptions {
 }
 
 /**
- * Runs `batch` until it reports nothing left, when woken and every `pollMs`. One pass at a time
+ * Runs `runBatch` until it reports nothing left, when woken and every `pollMs`. One pass at a time
  * per process: a wake-up during a pass runs another right after it (the pass under way may have
- * missed the newest work). Consumers of database queues (SKIP LOCKED) share work through it.
+ * missed the newest work). Consumers of database queues (SKIP LOCKED) share work through it, by
+ * composition or by extending it with `super(() => this.batch(), …)`.
  */
 export class DrainLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -20,17 +21,18 @@ export class DrainLoop {
   private stopped = false;
   private lastErrorLog = 0;
 
-  /** `batch` returns whether it found work (and so whether another batch may find more). */
+  /** `runBatch` returns whether it found work (and so whether another batch may find more). */
   constructor(
-    private readonly batch: () => Promise<boolean>,
-    private readonly options: DrainLoopOptions,
+    private readonly runBatch: () => Promise<boolean>,
+    private readonly loop: DrainLoopOptions,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.options.pollMs ?? 500);
+    this.timer = setInterval(() => this.wake(), this.loop.pollMs ?? 500);
     this.wake();
   }
 
+  /** Runs a pass now, or right after the one under way. */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -54,12 +56,12 @@ export class DrainLoop {
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.batch()));
+      while (!this.stopped && (await this.runBatch()));
     } catch (error) {
       // Retried every pass; while the database is down, once every 10 s in the log is enough.
       if (Date.now() - this.lastErrorLog < 10_000) return;
       this.lastErrorLog = Date.now();
-      this.options.logger.error({ err: error }, this.options.failure);
+      this.loop.logger.error({ err: error }, this.loop.failure);
     }
   }
 }

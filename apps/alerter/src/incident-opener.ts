@@ -17,41 +17,26 @@ export interface IncidentOpenerOptions {
  * consumer as soon as it commits a change. One pass at a time per process; several alerters share
  * the work through the database (SKIP LOCKED), each event applied once.
  */
-export class IncidentOpener {
-  private readonly loop: DrainLoop;
+export class IncidentOpener extends DrainLoop {
   private readonly incidents: Counter<"change">;
 
   constructor(
     private readonly deps: { db: Db; logger: Logger; metrics: Registry },
     private readonly options: IncidentOpenerOptions = {},
   ) {
+    super(() => this.batch(), {
+      pollMs: options.pollMs,
+      logger: deps.logger,
+      failure: "monitor state changes not applied to incidents; retrying",
+    });
     this.incidents = new Counter({
       name: "upfleet_incident_changes_total",
       help: "Incidents opened and resolved from monitor state changes",
       labelNames: ["change"] as const,
       registers: [deps.metrics],
     });
-    this.loop = new DrainLoop(() => this.batch(), {
-      pollMs: options.pollMs,
-      logger: deps.logger,
-      failure: "monitor state changes not applied to incidents; retrying",
-    });
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Runs a pass now, or right after the one under way (which may have missed the newest events). */
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One batch; a monitor's next event only qualifies once the one before is done. */
   private async batch(): Promise<boolean> {
     const report = await processMonitorEvents(this.deps.db, this.options.batchSize ?? 200);
     if (report.opened) this.incidents.inc({ change: "opened" }, report.opened);

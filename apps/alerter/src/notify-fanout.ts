@@ -14,36 +14,23 @@ export interface NotificationFanOutOptions {
  * notifications and queues them: woken by the opener's passes, and polling for the incident events
  * the API writes. Several alerters share the work through the database, each event routed once.
  */
-export class NotificationFanOut {
-  private readonly loop: DrainLoop;
+export class NotificationFanOut extends DrainLoop {
   private readonly created: Counter;
 
   constructor(
     private readonly deps: { db: Db; logger: Logger; metrics: Registry; queues: AlertingQueues },
     private readonly options: NotificationFanOutOptions = {},
   ) {
+    super(() => this.batch(), {
+      pollMs: options.pollMs,
+      logger: deps.logger,
+      failure: "events not routed to notifications; retrying",
+    });
     this.created = new Counter({
       name: "upfleet_notifications_created_total",
       help: "Notifications created from monitor state changes, incident events and escalation openings",
       registers: [deps.metrics],
     });
-    this.loop = new DrainLoop(() => this.batch(), {
-      pollMs: options.pollMs,
-      logger: deps.logger,
-      failure: "events not routed to notifications; retrying",
-    });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async batch(): Promise<boolean> {
