@@ -7,9 +7,6 @@ import { describe, expect, it } from "vitest";
 import { NOTIFY_ENV, routing } from "./notifications-support.ts";
 import { type Sandbox, startSandbox } from "./support.ts";
 
-// Inherited by the alerters this file starts.
-Object.assign(process.env, NOTIFY_ENV);
-
 const MINUTE = 60_000;
 /** How late a step may arrive: the job's delay, a queue round trip, a delivery, on a busy machine. */
 const SLACK_MS = 15_000;
@@ -107,7 +104,7 @@ describe("escalation on real processes, in real time", () => {
     const box = await startSandbox();
     const receiver = await startReceiver();
     try {
-      await box.alerter();
+      await box.alerter(NOTIFY_ENV);
       const ignored = await escalatingIncident(box, receiver, "ignored");
       const acked = await escalatingIncident(box, receiver, "acked");
       await Promise.all([ignored.firstStep(), acked.firstStep()]);
@@ -130,11 +127,11 @@ describe("escalation on real processes, in real time", () => {
     const box = await startSandbox();
     const receiver = await startReceiver();
     try {
-      const alerter = await box.alerter();
+      const alerter = await box.alerter(NOTIFY_ENV);
       const e = await escalatingIncident(box, receiver, "killed");
       await e.firstStep();
       await alerter.stop("SIGKILL");
-      await box.alerter();
+      await box.alerter(NOTIFY_ENV);
       await e.secondStepOnce();
     } finally {
       await receiver.close();
@@ -146,7 +143,7 @@ describe("escalation on real processes, in real time", () => {
     const box = await startSandbox();
     const receiver = await startReceiver();
     try {
-      await box.alerter();
+      await box.alerter(NOTIFY_ENV);
       const e = await escalatingIncident(box, receiver, "flushed");
       await e.firstStep();
       // The delayed job exists, then is gone with the rest of the prefix (as FLUSHDB would do).

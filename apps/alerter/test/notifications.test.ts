@@ -11,9 +11,6 @@ import {
 } from "./notifications-support.ts";
 import { type Sandbox, startSandbox } from "./support.ts";
 
-// Inherited by the alerters this file starts.
-Object.assign(process.env, NOTIFY_ENV);
-
 const STEP_MS = 60_000;
 const EVENTS = ["monitor.down", "incident.created", "monitor.up", "incident.resolved"] as const;
 
@@ -60,7 +57,7 @@ describe("notifications on real processes", () => {
     try {
       const setup = await outage(box, receiver);
       const { monitor } = setup;
-      await box.alerter();
+      await box.alerter(NOTIFY_ENV);
       await box.worker();
       await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
 
@@ -99,7 +96,7 @@ describe("notifications on real processes", () => {
     try {
       const setup = await outage(box, receiver);
       const { monitor } = setup;
-      let alerter = await box.alerter();
+      let alerter = await box.alerter(NOTIFY_ENV);
       await box.worker();
       await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
 
@@ -107,7 +104,7 @@ describe("notifications on real processes", () => {
       const killWhen = async (written: () => Promise<unknown>, what: string) => {
         await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
         await alerter.stop("SIGKILL");
-        alerter = await box.alerter();
+        alerter = await box.alerter(NOTIFY_ENV);
       };
       const eventWritten = (type: string) => () =>
         box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });

@@ -220,7 +220,7 @@ export interface Sandbox {
   services: Services;
   /** Starts a worker (region "local" unless `env` says otherwise); `id` is the id it reports results under. */
   worker(env?: Record<string, string>): Promise<StartedApp & { id: string }>;
-  alerter(): Promise<StartedApp>;
+  alerter(env?: Record<string, string>): Promise<StartedApp>;
   /** SIGKILLs every process it started, then closes the target and drops the database and Redis keys. */
   stop(): Promise<void>;
 }
@@ -246,7 +246,7 @@ export async function startSandbox(redis: TestRedis = createTestRedis()): Promis
       const started = await app.waitForLog((entry) => entry.msg === "worker started");
       return { ...app, id: String(started.id) };
     },
-    alerter: () => track(startAlerter(services, START_TIMEOUT_MS)),
+    alerter: (env = {}) => track(startAlerter(services, START_TIMEOUT_MS, env)),
     async stop() {
       await Promise.all(apps.map((app) => app.stop("SIGKILL")));
       await target.close();

@@ -123,6 +123,16 @@ describe("notification fan-out", () => {
     expect(await notificationsOf(other.organizationId)).toHaveLength(0);
   });
 
+  it("routes a day-old change without notifying it (a backlog, or history from before notifications)", async () => {
+    const t = await s.tenant();
+    const monitorId = await t.monitor();
+    await t.rule({ channelIds: [await t.channel()] });
+    const old = await t.change(monitorId, "monitor.down", new Date(Date.now() - 25 * 3_600_000));
+    await drain();
+    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: old } })).notifiedAt).not.toBeNull();
+    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created"]);
+  });
+
   it("creates each notification once with several consumers at once", async () => {
     const t = await s.tenant();
     await t.rule({ channelIds: [await t.channel(), await t.channel()] });

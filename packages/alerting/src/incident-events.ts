@@ -3,7 +3,7 @@ import { type Escalation, startEscalations, stopEscalations } from "./escalation
 import type { FanOutReport } from "./monitor-events.ts";
 import { insertNotifications, type NewNotification, toChannels } from "./notifications.ts";
 import { incidentEventPayload, type OutboxPayload } from "./payload.ts";
-import { channelsFor, policiesFor } from "./routing.ts";
+import { channelsFor, isStale, policiesFor } from "./routing.ts";
 import { loadRouting } from "./routing-data.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -65,6 +65,8 @@ export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()
       const escalations: Escalation[] = [];
       for (const event of events) {
         const { incident } = event;
+        if (STOPPING.has(event.type)) await stopEscalations(tx, [incident.id], now);
+        if (isStale(event.createdAt, now)) continue;
         const monitor = incident.monitor;
         const subject = { monitorId: monitor?.id ?? null, tags: monitor?.tags ?? [] };
         const rules = routing.rules(event.organizationId);
@@ -91,14 +93,12 @@ export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()
           );
           notificationIds.push(...started.notificationIds);
           escalations.push(...started.escalations);
-        } else if (STOPPING.has(event.type)) {
-          await stopEscalations(tx, [incident.id], now);
         }
       }
       notificationIds.push(...(await insertNotifications(tx, rows)));
       await tx.incidentEvent.updateMany({
         where: { id: { in: events.map((e) => e.id) } },
-        data: { processedAt: new Date() },
+        data: { processedAt: now },
       });
       return { processed: events.length, notificationIds, escalations: escalations.filter((e) => !e.stoppedAt) };
     },

@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@upfleet/db";
 import { insertNotifications, toChannels } from "./notifications.ts";
 import { incidentAt, monitorEventPayload } from "./payload.ts";
-import { channelsFor } from "./routing.ts";
+import { channelsFor, isStale } from "./routing.ts";
 import { loadRouting } from "./routing-data.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -57,14 +57,14 @@ function incidentsAround(tx: Tx, events: { monitorId: string; tick: Date }[]) {
  * Turns one batch of monitor state changes into notifications, one per event × matching channel,
  * and marks the events notified in the same transaction: a crash before the commit replays the
  * batch, and the dedupe keys keep the replay from creating anything twice. Paused and deleted
- * monitors notify nothing.
+ * monitors, and stale changes, notify nothing.
  */
-export async function fanOutMonitorEvents(db: Db, limit = 100): Promise<FanOutReport> {
+export async function fanOutMonitorEvents(db: Db, limit = 100, now = new Date()): Promise<FanOutReport> {
   return db.$transaction(
     async (tx) => {
       const events = await claim(tx, limit);
       if (events.length === 0) return { processed: 0, notificationIds: [] };
-      const live = events.filter((e) => !e.monitor.paused && !e.monitor.deletedAt);
+      const live = events.filter((e) => !e.monitor.paused && !e.monitor.deletedAt && !isStale(e.tick, now));
       const routing = await loadRouting(
         tx,
         live.map((e) => e.organizationId),
@@ -99,7 +99,7 @@ export async function fanOutMonitorEvents(db: Db, limit = 100): Promise<FanOutRe
       );
       await tx.monitorEvent.updateMany({
         where: { id: { in: events.map((e) => e.id) } },
-        data: { notifiedAt: new Date() },
+        data: { notifiedAt: now },
       });
       return { processed: events.length, notificationIds };
     },

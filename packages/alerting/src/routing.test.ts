@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelsFor, policiesFor, type RuleFields } from "./routing.ts";
+import { channelsFor, isStale, policiesFor, type RuleFields } from "./routing.ts";
 
 const rule = (fields: Partial<RuleFields>): RuleFields => ({
   events: [],
@@ -42,5 +42,13 @@ describe("policiesFor", () => {
       rule({ events: ["incident.created"], escalationPolicyId: "esc_a" }),
     ];
     expect(policiesFor(rules, { monitorId: null, tags: [] }, null)).toEqual(["esc_a"]);
+  });
+});
+
+describe("isStale", () => {
+  it("is an event more than a day old", () => {
+    const now = new Date("2026-03-25T10:00:00.000Z");
+    expect(isStale(new Date("2026-03-24T10:00:00.000Z"), now)).toBe(false);
+    expect(isStale(new Date("2026-03-24T09:59:59.999Z"), now)).toBe(true);
   });
 });
