@@ -1,4 +1,5 @@
-export { type AttemptDeps, type AttemptOutcome, runAttempt, STALE_ATTEMPT_MS } from "./attempt.ts";
+export { type AttemptDeps, type AttemptOutcome, runAttempt } from "./attempt.ts";
+export { STALE_ATTEMPT_MS } from "./attempt-store.ts";
 export {
   type DeliveryFilters,
   listDeliveries,

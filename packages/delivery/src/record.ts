@@ -15,7 +15,7 @@ export interface StoredChannel {
   deletedAt: Date | null;
 }
 
-export const CHANNEL_FIELDS = {
+const CHANNEL_FIELDS = {
   id: true,
   organizationId: true,
   type: true,
