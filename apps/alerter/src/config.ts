@@ -1,6 +1,6 @@
-import { AllowCidrsEnv } from "@upfleet/channels";
-import { baseEnv, databaseEnv, optional, port, regionList } from "@upfleet/config";
+import { baseEnv, databaseEnv, optional, parsedWith, port, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
+import { parseCidrList } from "@upfleet/outbound";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -17,7 +17,7 @@ export const AlerterEnv = z.object({
     (url) => url ?? "http://localhost:3000",
   ),
   /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
-  OUTBOUND_ALLOW_CIDRS: AllowCidrsEnv,
+  OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
   ...deliveryEnv,
 });
 

@@ -1,6 +1,15 @@
-import { AllowCidrsEnv } from "@upfleet/channels";
-import { baseEnv, booleanFlag, databaseEnv, optional, port, positiveInt, regionList } from "@upfleet/config";
+import {
+  baseEnv,
+  booleanFlag,
+  databaseEnv,
+  optional,
+  parsedWith,
+  port,
+  positiveInt,
+  regionList,
+} from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
+import { parseCidrList } from "@upfleet/outbound";
 import { z } from "zod";
 import { PlanLimitsEnv } from "./plans.ts";
 
@@ -18,7 +27,7 @@ export const ApiEnv = z
       z.coerce.number().int().min(1).max(86_400).default(10),
     ),
     /** Non-public ranges notification channel URLs may point at anyway (a LAN; loopback in tests). */
-    OUTBOUND_ALLOW_CIDRS: AllowCidrsEnv,
+    OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
     /** Email channels' transport and sender, for test sends (the alerter sends the rest). */
     SMTP_URL: deliveryEnv.SMTP_URL,
     SMTP_FROM: deliveryEnv.SMTP_FROM,

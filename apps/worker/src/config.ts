@@ -1,4 +1,4 @@
-import { baseEnv, optional, port, positiveInt, regionName } from "@upfleet/config";
+import { baseEnv, optional, parsedWith, port, positiveInt, regionName } from "@upfleet/config";
 import { parseCidrList } from "@upfleet/outbound";
 import { z } from "zod";
 
@@ -18,17 +18,7 @@ export const WorkerEnv = z.object({
   REGION: optional(regionName).transform((region) => region ?? "local"),
   CONCURRENCY: positiveInt(50).pipe(z.number().max(1000, "must be at most 1000")),
   /** Non-public ranges checks may reach anyway (e.g. a LAN, or loopback in tests); empty by default. */
-  OUTBOUND_ALLOW_CIDRS: z
-    .string()
-    .default("")
-    .transform((text, ctx) => {
-      try {
-        return parseCidrList(text);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
 });
 
 export type WorkerConfig = z.output<typeof WorkerEnv>;

@@ -44,4 +44,4 @@ export {
 } from "./schemas.ts";
 export { generateWebhookSecret } from "./secret.ts";
 export { MAX_DELAY_MINUTES, MAX_STEPS, type PolicyStep, stepOrderProblems } from "./steps.ts";
-export { AllowCidrsEnv, createUrlCheck, type UrlCheck, type UrlPolicyOptions } from "./url-policy.ts";
+export { createUrlCheck, type UrlCheck, type UrlPolicyOptions } from "./url-policy.ts";

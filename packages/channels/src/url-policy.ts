@@ -1,7 +1,6 @@
 import type { LookupAddress } from "node:dns";
 import { ValidationError } from "@upfleet/errors";
-import { BlockedAddressError, createOutboundGuard, parseCidrList, type Resolver } from "@upfleet/outbound";
-import { z } from "zod";
+import { BlockedAddressError, createOutboundGuard, type Resolver } from "@upfleet/outbound";
 import { type ChannelConfig, urlFields } from "./config.ts";
 
 export interface UrlPolicyOptions {
@@ -12,22 +11,6 @@ export interface UrlPolicyOptions {
   /** How long a write waits for DNS before accepting the name (the sender re-checks anyway). */
   lookupTimeoutMs?: number;
 }
-
-/**
- * OUTBOUND_ALLOW_CIDRS as a process reads it ("127.0.0.0/8, ::1/128"; empty by default): a bad entry
- * stops the process naming it, instead of silently opening nothing.
- */
-export const AllowCidrsEnv = z
-  .string()
-  .default("")
-  .transform((text, ctx) => {
-    try {
-      return parseCidrList(text);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
 
 /** Why a URL may not be written (its host is or resolves to a non-public address), or null. */
 export type UrlCheck = (url: string) => Promise<string | null>;

@@ -62,6 +62,27 @@ export const urlWithProtocols = (protocols: string[], fallback: string) =>
       ),
   );
 
+/**
+ * A variable turned into a value by `parse` (a CIDR list, a retry schedule…); what `parse` throws
+ * becomes the configuration error that names the variable.
+ */
+export function parsedWith<T>(parse: (text: string) => T, fallback: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        try {
+          return parse(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  );
+}
+
 export const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 
