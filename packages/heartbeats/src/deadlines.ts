@@ -1,5 +1,5 @@
-import type { Db, Prisma } from "@upfleet/db";
-import { eventRows, insertEvents, lockDueMonitors, lockMonitors, saveStates } from "./store.ts";
+import type { Db } from "@upfleet/db";
+import { type EventRow, eventRows, lockDueMonitors, lockMonitors, writeHeartbeats } from "./store.ts";
 import { applyExpiry, deadlineFor, deadlineOnResume, type HeartbeatState } from "./transitions.ts";
 
 export interface ExpiryReport {
@@ -23,15 +23,15 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
       const due = await lockDueMonitors(tx, now, options.limit ?? 500);
       if (due.length === 0) return { expired: 0, events: 0, latenessMs: [] };
       const states: { id: string; state: HeartbeatState }[] = [];
-      const events: Prisma.MonitorEventCreateManyInput[] = [];
+      const events: EventRow[] = [];
       for (const monitor of due) {
         const { state, change } = applyExpiry(monitor.schedule, monitor.state, now.getTime());
         states.push({ id: monitor.id, state });
         if (change) events.push(...eventRows(monitor, [change]));
       }
-      await saveStates(tx, states);
+      const written = await writeHeartbeats(tx, { states, events });
       const latenessMs = due.map((m) => now.getTime() - (m.state.deadlineAt ?? now.getTime()));
-      return { expired: due.length, events: await insertEvents(tx, events), latenessMs };
+      return { expired: due.length, events: written.events, latenessMs };
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
@@ -61,14 +61,19 @@ export async function settleHeartbeat(
     const [monitor] = await lockMonitors(tx, [monitorId]);
     if (!monitor) return;
     if (monitor.gone) {
-      await saveStates(tx, [{ id: monitor.id, state: { ...monitor.state, deadlineAt: null } }]);
+      await writeHeartbeats(tx, {
+        states: [{ id: monitor.id, state: { ...monitor.state, deadlineAt: null } }],
+        events: [],
+      });
       return;
     }
     const { state, change } = applyExpiry(monitor.schedule, monitor.state, now);
     const deadlineAt = options.resumed
       ? deadlineOnResume(monitor.schedule, state, now)
       : deadlineFor(monitor.schedule, state, now);
-    await saveStates(tx, [{ id: monitor.id, state: { ...state, deadlineAt } }]);
-    if (change) await insertEvents(tx, eventRows(monitor, [change]));
+    await writeHeartbeats(tx, {
+      states: [{ id: monitor.id, state: { ...state, deadlineAt } }],
+      events: change ? eventRows(monitor, [change]) : [],
+    });
   });
 }

@@ -3,7 +3,15 @@ import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { eventRows, insertEvents, type LockedMonitor, lockMonitors, saveStates } from "./store.ts";
+import {
+  type EventRow,
+  eventRows,
+  type LockedMonitor,
+  lockMonitors,
+  type PingRow,
+  type RunRow,
+  writeHeartbeats,
+} from "./store.ts";
 import { applyPing, type HeartbeatState, type PingKind } from "./transitions.ts";
 
 export interface PingInput {
@@ -33,23 +41,13 @@ export interface RecorderOptions {
   maxBatch?: number;
 }
 
-interface RunRow {
-  id: string;
-  monitorId: string;
-  rid: string | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
-
 /** What one batch writes, gathered while its pings are applied in arrival order. */
 class BatchWrites {
-  readonly pings: Prisma.HeartbeatPingCreateManyInput[] = [];
-  readonly events: Prisma.MonitorEventCreateManyInput[] = [];
-  readonly states = new Map<string, HeartbeatState>();
-  /** Runs this batch opened (finished too when their finish came in the same batch). */
-  readonly newRuns = new Map<string, RunRow>();
-  /** Runs opened by an earlier batch that this one finished. */
-  readonly finished: { id: string; at: Date }[] = [];
+  private readonly pings: PingRow[] = [];
+  private readonly events: EventRow[] = [];
+  private readonly states = new Map<string, HeartbeatState>();
+  private readonly newRuns = new Map<string, RunRow>();
+  private readonly finished: { id: string; at: Date }[] = [];
 
   apply(monitor: LockedMonitor, pending: Pending): void {
     const { input, at } = pending;
@@ -71,36 +69,23 @@ class BatchWrites {
       else this.finished.push({ id: run.id, at: when });
     }
     this.pings.push({
+      ...input,
       id: pending.id,
       organizationId: monitor.organizationId,
-      monitorId: monitor.id,
-      kind: input.kind,
-      exitCode: input.exitCode,
-      rid: input.rid,
       durationMs: outcome.durationMs,
-      method: input.method,
-      sourceIp: input.sourceIp,
-      userAgent: input.userAgent,
-      body: input.body,
       createdAt: when,
     });
     this.events.push(...eventRows(monitor, outcome.changes));
   }
 
-  async write(tx: Prisma.TransactionClient): Promise<void> {
-    if (this.pings.length) await tx.heartbeatPing.createMany({ data: this.pings });
-    if (this.newRuns.size) await tx.heartbeatRun.createMany({ data: [...this.newRuns.values()] });
-    if (this.finished.length) {
-      await tx.$executeRaw`
-        UPDATE heartbeat_runs AS r SET finished_at = f.at
-        FROM unnest(${this.finished.map((f) => f.id)}::text[], ${this.finished.map((f) => f.at)}::timestamptz[]) AS f(id, at)
-        WHERE r.id = f.id`;
-    }
-    await saveStates(
-      tx,
-      [...this.states].map(([id, state]) => ({ id, state })),
-    );
-    await insertEvents(tx, this.events);
+  write(tx: Prisma.TransactionClient): Promise<unknown> {
+    return writeHeartbeats(tx, {
+      pings: this.pings,
+      newRuns: [...this.newRuns.values()],
+      finished: this.finished,
+      states: [...this.states].map(([id, state]) => ({ id, state })),
+      events: this.events,
+    });
   }
 }
 

@@ -1,7 +1,7 @@
-import type { MonitorStatus, Prisma } from "@upfleet/db";
+import { type MonitorStatus, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { type HeartbeatSchedule, scheduleOf } from "./schedule.ts";
-import type { HeartbeatState, OpenRun, StateChange } from "./transitions.ts";
+import type { HeartbeatState, PingKind, StateChange } from "./transitions.ts";
 
 /** The monitor rows heartbeats read and write, loaded under a row lock so one writer applies at a time. */
 
@@ -20,6 +20,8 @@ interface MonitorRow {
   settings: unknown;
   heartbeat_last_ping_at: Date | null;
   heartbeat_deadline_at: Date | null;
+  /** Oldest first; started_at as JSON renders it. */
+  open_runs: { id: string; rid: string | null; started_at: string }[];
 }
 
 export interface LockedMonitor {
@@ -31,23 +33,21 @@ export interface LockedMonitor {
   state: HeartbeatState;
 }
 
-/** max runtime is at most 7 days (packages/monitors): an older open run can never matter again. */
-const OPEN_RUN_HORIZON = "7 days";
+/**
+ * The columns and open runs of the monitors `m` the query selects, in one round trip. Runs older
+ * than the longest max runtime (7 days, packages/monitors) can never matter again and are left out.
+ */
+const COLUMNS = Prisma.sql`
+  m.id, m.organization_id, m.type::text AS type, m.status::text AS status, m.fail_streak, m.pass_streak, m.paused,
+  m.deleted_at, m.interval_seconds, m.settings, m.heartbeat_last_ping_at, m.heartbeat_deadline_at,
+  COALESCE((
+    SELECT json_agg(json_build_object('id', r.id, 'rid', r.rid, 'started_at', r.started_at) ORDER BY r.started_at, r.id)
+    FROM heartbeat_runs r
+    WHERE r.monitor_id = m.id AND r.finished_at IS NULL AND r.started_at > now() - interval '7 days'
+  ), '[]'::json) AS open_runs`;
 
-async function withOpenRuns(tx: Tx, rows: MonitorRow[]): Promise<LockedMonitor[]> {
-  if (rows.length === 0) return [];
-  const runs = await tx.$queryRaw<{ id: string; monitor_id: string; rid: string | null; started_at: Date }[]>`
-    SELECT id, monitor_id, rid, started_at FROM heartbeat_runs
-    WHERE monitor_id = ANY(${rows.map((r) => r.id)}::text[]) AND finished_at IS NULL
-      AND started_at > now() - ${OPEN_RUN_HORIZON}::interval
-    ORDER BY started_at, id`;
-  const byMonitor = new Map<string, OpenRun[]>();
-  for (const run of runs) {
-    const list = byMonitor.get(run.monitor_id) ?? [];
-    list.push({ id: run.id, rid: run.rid, startedAt: run.started_at.getTime() });
-    byMonitor.set(run.monitor_id, list);
-  }
-  return rows.map((row) => ({
+function toLocked(row: MonitorRow): LockedMonitor {
+  return {
     id: row.id,
     organizationId: row.organization_id,
     gone: row.deleted_at !== null || row.type !== "heartbeat",
@@ -59,20 +59,18 @@ async function withOpenRuns(tx: Tx, rows: MonitorRow[]): Promise<LockedMonitor[]
       paused: row.paused,
       lastSuccessAt: row.heartbeat_last_ping_at?.getTime() ?? null,
       deadlineAt: row.heartbeat_deadline_at?.getTime() ?? null,
-      openRuns: byMonitor.get(row.id) ?? [],
+      openRuns: row.open_runs.map((run) => ({ id: run.id, rid: run.rid, startedAt: Date.parse(run.started_at) })),
     },
-  }));
+  };
 }
 
 /** Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state. */
 export async function lockMonitors(tx: Tx, ids: string[]): Promise<LockedMonitor[]> {
   if (ids.length === 0) return [];
   const rows = await tx.$queryRaw<MonitorRow[]>`
-    SELECT id, organization_id, type::text AS type, status::text AS status, fail_streak, pass_streak, paused,
-      deleted_at, interval_seconds, settings, heartbeat_last_ping_at, heartbeat_deadline_at
-    FROM monitors WHERE id = ANY(${ids}::text[])
-    ORDER BY id FOR UPDATE`;
-  return withOpenRuns(tx, rows);
+    SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY(${ids}::text[])
+    ORDER BY m.id FOR UPDATE OF m`;
+  return rows.map(toLocked);
 }
 
 /**
@@ -81,49 +79,127 @@ export async function lockMonitors(tx: Tx, ids: string[]): Promise<LockedMonitor
  */
 export async function lockDueMonitors(tx: Tx, now: Date, limit: number): Promise<LockedMonitor[]> {
   const rows = await tx.$queryRaw<MonitorRow[]>`
-    SELECT id, organization_id, type::text AS type, status::text AS status, fail_streak, pass_streak, paused,
-      deleted_at, interval_seconds, settings, heartbeat_last_ping_at, heartbeat_deadline_at
-    FROM monitors
-    WHERE heartbeat_deadline_at <= ${now} AND deleted_at IS NULL AND NOT paused AND type = 'heartbeat'
-    ORDER BY heartbeat_deadline_at
+    SELECT ${COLUMNS} FROM monitors m
+    WHERE m.heartbeat_deadline_at <= ${now} AND m.deleted_at IS NULL AND NOT m.paused AND m.type = 'heartbeat'
+    ORDER BY m.heartbeat_deadline_at
     LIMIT ${limit}
-    FOR UPDATE SKIP LOCKED`;
-  return withOpenRuns(tx, rows);
+    FOR UPDATE OF m SKIP LOCKED`;
+  return rows.map(toLocked);
+}
+
+export interface PingRow {
+  id: string;
+  organizationId: string;
+  monitorId: string;
+  kind: PingKind;
+  exitCode: number | null;
+  rid: string | null;
+  durationMs: number | null;
+  method: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+  body: string | null;
+  createdAt: Date;
+}
+
+export interface RunRow {
+  id: string;
+  monitorId: string;
+  rid: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface EventRow {
+  id: string;
+  organizationId: string;
+  monitorId: string;
+  type: string;
+  from: MonitorStatus;
+  to: MonitorStatus;
+  tick: Date;
+  cause: Record<string, unknown>;
+}
+
+/** Everything one transaction writes; any part may be empty. */
+export interface HeartbeatWrites {
+  pings?: PingRow[];
+  /** Runs to insert (finished too when their finish came in the same batch). */
+  newRuns?: RunRow[];
+  /** Runs already stored that are now finished. */
+  finished?: { id: string; at: Date }[];
+  states: { id: string; state: HeartbeatState }[];
+  events: EventRow[];
 }
 
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/** Writes status, streaks, last success and deadline of each monitor in one statement. */
-export async function saveStates(tx: Tx, updates: { id: string; state: HeartbeatState }[]): Promise<void> {
-  if (updates.length === 0) return;
-  const col = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
-  await tx.$executeRaw`
-    UPDATE monitors AS m SET status = u.status::"MonitorStatus", fail_streak = u.fail_streak,
-      pass_streak = u.pass_streak, heartbeat_last_ping_at = u.last_ping_at, heartbeat_deadline_at = u.deadline_at
-    FROM unnest(${col((u) => u.id)}::text[], ${col((u) => u.state.status)}::text[],
-                ${col((u) => u.state.failStreak)}::int[], ${col((u) => u.state.passStreak)}::int[],
-                ${col((u) => toDate(u.state.lastSuccessAt))}::timestamptz[],
-                ${col((u) => toDate(u.state.deadlineAt))}::timestamptz[])
-      AS u(id, status, fail_streak, pass_streak, last_ping_at, deadline_at)
-    WHERE m.id = u.id`;
+/**
+ * All of a batch's writes in one statement (one round trip however many pings): the log, runs
+ * opened and finished, each monitor's status, streaks, last success and deadline, and the state
+ * changes, which are unique per (monitor, tick, type) so an instant applied twice yields one event.
+ * Arrays are unnested server-side: a row costs a few array elements, not a statement.
+ */
+export async function writeHeartbeats(tx: Tx, writes: HeartbeatWrites): Promise<{ events: number }> {
+  const pings = writes.pings ?? [];
+  const runs = writes.newRuns ?? [];
+  const finished = writes.finished ?? [];
+  const { states, events } = writes;
+  const of = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
+  const [row] = await tx.$queryRaw<{ events: number }[]>`
+    WITH pings AS (
+      INSERT INTO heartbeat_pings
+        (id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
+      SELECT * FROM unnest(${of(pings, (p) => p.id)}::text[], ${of(pings, (p) => p.organizationId)}::text[],
+        ${of(pings, (p) => p.monitorId)}::text[], ${of(pings, (p) => p.kind)}::text[]::"PingKind"[],
+        ${of(pings, (p) => p.exitCode)}::int[], ${of(pings, (p) => p.rid)}::text[], ${of(pings, (p) => p.durationMs)}::int[],
+        ${of(pings, (p) => p.method)}::text[], ${of(pings, (p) => p.sourceIp)}::text[],
+        ${of(pings, (p) => p.userAgent)}::text[], ${of(pings, (p) => p.body)}::text[],
+        ${of(pings, (p) => p.createdAt)}::timestamptz[])
+    ), runs AS (
+      INSERT INTO heartbeat_runs (id, monitor_id, rid, started_at, finished_at)
+      SELECT * FROM unnest(${of(runs, (r) => r.id)}::text[], ${of(runs, (r) => r.monitorId)}::text[],
+        ${of(runs, (r) => r.rid)}::text[], ${of(runs, (r) => r.startedAt)}::timestamptz[],
+        ${of(runs, (r) => r.finishedAt)}::timestamptz[])
+    ), finished AS (
+      UPDATE heartbeat_runs AS r SET finished_at = f.at
+      FROM unnest(${of(finished, (f) => f.id)}::text[], ${of(finished, (f) => f.at)}::timestamptz[]) AS f(id, at)
+      WHERE r.id = f.id
+    ), states AS (
+      UPDATE monitors AS m SET status = u.status::"MonitorStatus", fail_streak = u.fail_streak,
+        pass_streak = u.pass_streak, heartbeat_last_ping_at = u.last_ping_at, heartbeat_deadline_at = u.deadline_at
+      FROM unnest(${of(states, (u) => u.id)}::text[], ${of(states, (u) => u.state.status)}::text[],
+        ${of(states, (u) => u.state.failStreak)}::int[], ${of(states, (u) => u.state.passStreak)}::int[],
+        ${of(states, (u) => toDate(u.state.lastSuccessAt))}::timestamptz[],
+        ${of(states, (u) => toDate(u.state.deadlineAt))}::timestamptz[])
+        AS u(id, status, fail_streak, pass_streak, last_ping_at, deadline_at)
+      WHERE m.id = u.id
+    ), events AS (
+      INSERT INTO monitor_events (id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
+      SELECT e.id, e.organization_id, e.monitor_id, e.type, e.from_status::"MonitorStatus", e.to_status::"MonitorStatus",
+        e.tick, e.cause::jsonb
+      FROM unnest(${of(events, (e) => e.id)}::text[], ${of(events, (e) => e.organizationId)}::text[],
+        ${of(events, (e) => e.monitorId)}::text[], ${of(events, (e) => e.type)}::text[],
+        ${of(events, (e) => e.from)}::text[], ${of(events, (e) => e.to)}::text[],
+        ${of(events, (e) => e.tick)}::timestamptz[], ${of(events, (e) => JSON.stringify(e.cause))}::text[])
+        AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    )
+    SELECT count(*)::int AS events FROM events`;
+  return { events: row?.events ?? 0 };
 }
 
 /** State changes as monitor_events rows, the shape the incident consumer reads (packages/incidents). */
-export function eventRows(monitor: LockedMonitor, changes: StateChange[]): Prisma.MonitorEventCreateManyInput[] {
+export function eventRows(monitor: LockedMonitor, changes: StateChange[]): EventRow[] {
   return changes.map((change) => ({
     id: newId("event"),
     organizationId: monitor.organizationId,
     monitorId: monitor.id,
     type: change.type,
-    fromStatus: change.from,
-    toStatus: change.to,
+    from: change.from,
+    to: change.to,
     tick: new Date(change.tick),
-    cause: change.cause as Prisma.InputJsonValue,
+    cause: change.cause,
   }));
-}
-
-/** Events are unique per (monitor, tick, type): an instant applied twice yields one event. */
-export async function insertEvents(tx: Tx, events: Prisma.MonitorEventCreateManyInput[]): Promise<number> {
-  if (events.length === 0) return 0;
-  return (await tx.monitorEvent.createMany({ data: events, skipDuplicates: true })).count;
 }

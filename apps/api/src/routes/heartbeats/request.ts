@@ -14,10 +14,14 @@ export const pingRequests: RequestHandler = async (req, res, next) => {
     req.resume();
     return next(new MethodNotAllowedError(req.method, PING_METHODS));
   }
-  try {
-    res.locals.pingBody = (await readPingBody(req)).text;
-  } catch (error) {
-    return next(error);
+  // Most pings (curl -fsS URL) have no body: skip the stream machinery for them.
+  const length = req.get("content-length");
+  if (req.get("transfer-encoding") !== undefined || (length !== undefined && length !== "0")) {
+    try {
+      res.locals.pingBody = (await readPingBody(req)).text;
+    } catch (error) {
+      return next(error);
+    }
   }
   // Read: the JSON parser leaves a body some earlier reader took.
   req.body = {};
