@@ -69,6 +69,39 @@ describe("heartbeat monitors", () => {
   });
 });
 
+describe("heartbeat schedules", () => {
+  it("refuse a bad cron, zone, grace or runtime pair with 400 naming the field, storing nothing", async () => {
+    const before = await api.deps.db.monitor.count();
+    for (const [fields, path] of [
+      [{ heartbeat_schedule: "* * *" }, "heartbeat_schedule"],
+      [{ heartbeat_schedule: "61 * * * *" }, "heartbeat_schedule"],
+      [{ heartbeat_timezone: "Mars/Olympus" }, "heartbeat_timezone"],
+      [{ heartbeat_grace_minutes: -1 }, "heartbeat_grace_minutes"],
+      [{ heartbeat_grace_minutes: 43_201 }, "heartbeat_grace_minutes"],
+      [{ heartbeat_min_runtime_seconds: 10, heartbeat_max_runtime_seconds: 5 }, "heartbeat_min_runtime_seconds"],
+    ] as const) {
+      const res = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { type: "heartbeat", name: "bad", interval_seconds: 60, ...fields },
+      });
+      expectError(res, 400, "validation_error");
+      expect(detailPaths(res), JSON.stringify(fields)).toEqual([path]);
+    }
+    expect(await api.deps.db.monitor.count()).toBe(before);
+  });
+
+  it("show the next cron occurrence in the monitor's zone", async () => {
+    const hb = await createHeartbeat({ heartbeat_schedule: "30 2 * * *", heartbeat_timezone: "Europe/Berlin" });
+    expectOk(await ping(hb.token));
+    const next = Date.parse((await monitor(hb.id)).body.heartbeat_next_expected_at);
+    expect(next).toBeGreaterThan(Date.now());
+    expect(next - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+    const local = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", timeStyle: "short" }).format(next);
+    // 02:30 Berlin time, or 03:30 on the one day a year 02:30 does not exist.
+    expect(["02:30", "03:30"]).toContain(local);
+  });
+});
+
 describe("ping signals", () => {
   it("a success by GET, POST and HEAD, each logged with its method, source and user agent", async () => {
     const hb = await createHeartbeat();
