@@ -19,7 +19,7 @@ import { createDb, type Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { createTestDatabase, createTestRedis, waitFor } from "@upfleet/testing";
-import { writeBlock } from "./lib/benchmarks-md.ts";
+import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
 import { fmt, intArg as intOption, machine, onCleanup, quantile, run, sleep } from "./lib/harness.ts";
 import { startHelper, startProcess } from "./lib/processes.ts";
 
@@ -256,13 +256,13 @@ async function main(): Promise<void> {
   console.log(`\n${text}\n`);
   await writeFile(path.join(RESULTS, `alerting-${Date.now()}.json`), JSON.stringify(figures, null, 2));
   if (!args["no-write"]) {
-    const key = process.argv
-      .slice(2)
-      .filter((a) => a !== "--no-write")
-      .join("-")
-      .replace(/[^a-z0-9]+/gi, "-")
-      .replace(/^-+|-+$/g, "");
-    await writeBlock({ bench: "alerting", key: key || "default", section: SECTION, intro: INTRO, body: text });
+    await writeBlock({
+      bench: "alerting",
+      key: configurationKey(process.argv.slice(2)),
+      section: SECTION,
+      intro: INTRO,
+      body: text,
+    });
     console.log("BENCHMARKS.md updated");
   }
 }

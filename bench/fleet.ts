@@ -18,7 +18,7 @@ import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis, waitFor } from "@upfleet/testing";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
-import { writeBlock } from "./lib/benchmarks-md.ts";
+import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
 import { fmt, intArg as intOption, machine, onCleanup, run, sleep } from "./lib/harness.ts";
 import { type App, scrape, startHelper, startProcess } from "./lib/processes.ts";
 import { summarizeProfile } from "./profile.ts";
@@ -80,14 +80,7 @@ const config = {
 const intervalMs = config.intervalS * 1000;
 const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
 /** Which block of BENCHMARKS.md this run replaces: one per configuration. */
-const keyArgs = process.argv.slice(2).filter((a) => a !== "--profile" && a !== "--no-write");
-const runKey =
-  keyArgs.length === 0
-    ? "default"
-    : keyArgs
-        .join(" ")
-        .replace(/^-+/, "")
-        .replace(/[^a-z0-9]+/gi, "-");
+const runKey = configurationKey(process.argv.slice(2), ["--profile", "--no-write"]);
 
 // ---------------------------------------------------------------------------------------------
 // The processes.

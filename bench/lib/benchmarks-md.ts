@@ -40,3 +40,13 @@ export async function writeBlock({ bench, key, section, intro, body }: Block): P
   }
   await writeFile(FILE, next);
 }
+
+/** The block a run writes: "default" without options, else the options that shape the run. */
+export function configurationKey(argv: string[], ignored: string[] = ["--no-write"]): string {
+  const key = argv
+    .filter((a) => !ignored.includes(a))
+    .join(" ")
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-+|-+$/g, "");
+  return key || "default";
+}
