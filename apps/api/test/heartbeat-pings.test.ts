@@ -213,9 +213,11 @@ describe("bad pings", () => {
 
   it("a rid over 64 characters is 400 naming rid; other query parameters are ignored", async () => {
     const hb = await createHeartbeat();
-    const res = await ping(`${hb.token}/start?rid=${"r".repeat(65)}`);
-    expectError(res, 400, "validation_error");
-    expect(detailPaths(res)).toEqual(["rid"]);
+    for (const rid of ["r".repeat(65), "a%00b", "line%0Abreak"]) {
+      const res = await ping(`${hb.token}/start?rid=${rid}`);
+      expectError(res, 400, "validation_error");
+      expect(detailPaths(res)).toEqual(["rid"]);
+    }
     expectOk(await ping(`${hb.token}/start?rid=${"r".repeat(64)}&ts=1700000000`));
     expectOk(await ping(`${hb.token}?rid=`));
     expect((await pingsOf(hb.id)).map((p) => p.rid)).toEqual(["r".repeat(64), null]);

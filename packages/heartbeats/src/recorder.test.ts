@@ -131,6 +131,19 @@ describe("PingRecorder", () => {
     expect(runs[0]!.finishedAt).not.toBeNull();
   });
 
+  it("a ping the database refuses fails alone, not the other pings of its batch", async () => {
+    const [a, b] = [await heartbeat(), await heartbeat()];
+    const results = await Promise.allSettled([
+      recorder.record(ping(a.id, "success")),
+      // PostgreSQL text cannot hold NUL; the API refuses such a rid, the recorder must not trust that.
+      recorder.record(ping(b.id, "start", { rid: "bad\u0000rid" })),
+      recorder.record(ping(b.id, "success")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await db.heartbeatPing.count({ where: { monitorId: { in: [a.id, b.id] } } })).toBe(2);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("up");
+  });
+
   it("refuses pings for a deleted monitor and records nothing for it", async () => {
     const m = await heartbeat({}, { deletedAt: new Date() });
     expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });

@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "@upfleet/db";
+import { type Db, isConnectionError, type Prisma } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
@@ -149,14 +149,7 @@ export class PingRecorder {
         const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
         const end = this.batchSeconds.startTimer();
         try {
-          const results = await this.write(batch);
-          batch.forEach((pending, i) => {
-            pending.resolve(results[i]!);
-          });
-          for (const pending of batch) this.pingsTotal.inc({ kind: pending.input.kind });
-        } catch (error) {
-          this.deps.logger.warn({ err: error, pings: batch.length }, "pings not recorded; their requests fail");
-          for (const pending of batch) pending.reject(error);
+          await this.settle(batch);
         } finally {
           end();
           this.batchSize.observe(batch.length);
@@ -164,6 +157,28 @@ export class PingRecorder {
       }
     } finally {
       this.draining = undefined;
+    }
+  }
+
+  /**
+   * Writes a batch and answers its requests. If the batch fails for another reason than the database
+   * being unreachable, its pings are written one by one, so one ping the database refuses fails
+   * alone rather than taking the others of its batch with it.
+   */
+  private async settle(batch: Pending[]): Promise<void> {
+    try {
+      const results = await this.write(batch);
+      batch.forEach((pending, i) => {
+        pending.resolve(results[i]!);
+        this.pingsTotal.inc({ kind: pending.input.kind });
+      });
+    } catch (error) {
+      if (batch.length > 1 && !isConnectionError(error)) {
+        for (const pending of batch) await this.settle([pending]);
+        return;
+      }
+      this.deps.logger.warn({ err: error, pings: batch.length }, "pings not recorded; their requests fail");
+      for (const pending of batch) pending.reject(error);
     }
   }
 

@@ -27,6 +27,8 @@ export const PingQuery = z.object({
     z
       .string()
       .max(64, "must be at most 64 characters")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+      .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters")
       .optional()
       .meta({ description: "Run id: pairs a /start with its finish, so overlapping runs get their own durations" }),
   ),
