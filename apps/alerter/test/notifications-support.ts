@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@upfleet/db";
-import type { ReceivedRequest, Receiver } from "@upfleet/delivery/testing";
+import { type ReceivedRequest, type Receiver, startReceiver } from "@upfleet/delivery/testing";
 import { newId } from "@upfleet/ids";
 import { waitFor } from "@upfleet/testing";
+import { type Sandbox, startSandbox } from "./support.ts";
 
 /** Receivers on loopback pass the SSRF guard only because the alerters are told to allow it. */
 export const NOTIFY_ENV = { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", NOTIFICATION_RETRY_DELAYS: "1s,1s,2s" };
@@ -56,4 +57,16 @@ export function receivedAll(receiver: Receiver, path: string, events: readonly s
     },
     { timeoutMs: 60_000, what },
   );
+}
+
+/** A sandbox (database, Redis prefix, target, processes) and a webhook receiver for one test. */
+export async function withSandbox(run: (box: Sandbox, receiver: Receiver) => Promise<void>): Promise<void> {
+  const box = await startSandbox();
+  const receiver = await startReceiver();
+  try {
+    await run(box, receiver);
+  } finally {
+    await receiver.close();
+    await box.stop();
+  }
 }

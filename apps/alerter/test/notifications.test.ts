@@ -1,5 +1,5 @@
 import type { Db } from "@upfleet/db";
-import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
+import { type Receiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { waitFor } from "@upfleet/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,8 +8,9 @@ import {
   payloadOf,
   receivedAll,
   routing,
+  withSandbox,
 } from "./notifications-support.ts";
-import { type Sandbox, startSandbox } from "./support.ts";
+import type { Sandbox } from "./support.ts";
 
 const STEP_MS = 60_000;
 const EVENTS = ["monitor.down", "incident.created", "monitor.up", "incident.resolved"] as const;
@@ -51,80 +52,76 @@ async function expectEachOnce(box: Sandbox, receiver: Receiver, setup: Awaited<R
 }
 
 describe("notifications on real processes", () => {
-  it.concurrent("a target failing and recovering notifies each event to each matching channel once", async () => {
-    const box = await startSandbox();
-    const receiver = await startReceiver();
-    try {
-      const setup = await outage(box, receiver);
-      const { monitor } = setup;
-      await box.alerter(NOTIFY_ENV);
-      await box.worker();
-      await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
+  it.concurrent(
+    "a target failing and recovering notifies each event to each matching channel once",
+    () =>
+      withSandbox(async (box, receiver) => {
+        const setup = await outage(box, receiver);
+        const { monitor } = setup;
+        await box.alerter(NOTIFY_ENV);
+        await box.worker();
+        await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
 
-      box.target.behave({ status: 500 });
-      const opened = await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
-      const incident = await box.db.incident.findFirstOrThrow({ where: { monitorId: monitor.id } });
-      const down = opened.find((r) => payloadOf(r).event === "monitor.down")!;
-      expect(down.headers).toMatchObject({ "x-upfleet-event": "monitor.down", "user-agent": "Upfleet-Webhooks/1" });
-      expect(payloadOf(down)).toMatchObject({
-        monitor: { id: monitor.id, name: monitor.name, url: `${box.target.url}/site`, type: "http" },
-        status: { http_status: 500, region: "local" },
-        incident: { id: incident.id, status: "investigating" },
-      });
-      expect(opened.map(payloadOf).find((p) => p.event === "incident.created")!.incident).toMatchObject({
-        id: incident.id,
-        title: `${monitor.name} is down`,
-      });
+        box.target.behave({ status: 500 });
+        const opened = await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
+        const incident = await box.db.incident.findFirstOrThrow({ where: { monitorId: monitor.id } });
+        const down = opened.find((r) => payloadOf(r).event === "monitor.down")!;
+        expect(down.headers).toMatchObject({ "x-upfleet-event": "monitor.down", "user-agent": "Upfleet-Webhooks/1" });
+        expect(payloadOf(down)).toMatchObject({
+          monitor: { id: monitor.id, name: monitor.name, url: `${box.target.url}/site`, type: "http" },
+          status: { http_status: 500, region: "local" },
+          incident: { id: incident.id, status: "investigating" },
+        });
+        expect(opened.map(payloadOf).find((p) => p.event === "incident.created")!.incident).toMatchObject({
+          id: incident.id,
+          title: `${monitor.name} is down`,
+        });
 
-      box.target.behave({ status: 200 });
-      await receivedAll(receiver, "/b", EVENTS, "the recovery's webhooks");
-      await receivedAll(receiver, "/a", EVENTS, "the recovery's webhooks");
-      expect(await box.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({
-        status: "resolved",
-        acknowledgedBy: "system",
-      });
-      await expectEachOnce(box, receiver, setup);
-    } finally {
-      await receiver.close();
-      await box.stop();
-    }
-  }, 180_000);
+        box.target.behave({ status: 200 });
+        await receivedAll(receiver, "/b", EVENTS, "the recovery's webhooks");
+        await receivedAll(receiver, "/a", EVENTS, "the recovery's webhooks");
+        expect(await box.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({
+          status: "resolved",
+          acknowledgedBy: "system",
+        });
+        await expectEachOnce(box, receiver, setup);
+      }),
+    180_000,
+  );
 
-  it.concurrent("SIGKILLed alerters between a result and its notifications duplicate nothing", async () => {
-    const box = await startSandbox();
-    const receiver = await startReceiver();
-    try {
-      const setup = await outage(box, receiver);
-      const { monitor } = setup;
-      let alerter = await box.alerter(NOTIFY_ENV);
-      await box.worker();
-      await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
+  it.concurrent(
+    "SIGKILLed alerters between a result and its notifications duplicate nothing",
+    () =>
+      withSandbox(async (box, receiver) => {
+        const setup = await outage(box, receiver);
+        const { monitor } = setup;
+        let alerter = await box.alerter(NOTIFY_ENV);
+        await box.worker();
+        await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
 
-      /** Kills the alerter as soon as `written` shows in the database, and starts another. */
-      const killWhen = async (written: () => Promise<unknown>, what: string) => {
-        await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
-        await alerter.stop("SIGKILL");
-        alerter = await box.alerter(NOTIFY_ENV);
-      };
-      const eventWritten = (type: string) => () =>
-        box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });
-      const notificationWritten = (event: string) => () =>
-        box.db.notification.findFirst({ where: { monitorId: monitor.id, event } });
+        /** Kills the alerter as soon as `written` shows in the database, and starts another. */
+        const killWhen = async (written: () => Promise<unknown>, what: string) => {
+          await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
+          await alerter.stop("SIGKILL");
+          alerter = await box.alerter(NOTIFY_ENV);
+        };
+        const eventWritten = (type: string) => () =>
+          box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });
+        const notificationWritten = (event: string) => () =>
+          box.db.notification.findFirst({ where: { monitorId: monitor.id, event } });
 
-      box.target.behave({ status: 500 });
-      await killWhen(eventWritten("monitor.down"), "the monitor.down event");
-      await killWhen(notificationWritten("monitor.down"), "the monitor.down notifications");
-      await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
+        box.target.behave({ status: 500 });
+        await killWhen(eventWritten("monitor.down"), "the monitor.down event");
+        await killWhen(notificationWritten("monitor.down"), "the monitor.down notifications");
+        await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
 
-      box.target.behave({ status: 200 });
-      await killWhen(eventWritten("monitor.up"), "the monitor.up event");
-      await killWhen(notificationWritten("incident.resolved"), "the incident.resolved notifications");
-      await receivedAll(receiver, "/b", EVENTS, "every webhook after the kills");
-      await receivedAll(receiver, "/a", EVENTS, "every webhook after the kills");
-      await expectEachOnce(box, receiver, setup);
-    } finally {
-      await receiver.close();
-      await box.stop();
-    }
-  }, 240_000);
+        box.target.behave({ status: 200 });
+        await killWhen(eventWritten("monitor.up"), "the monitor.up event");
+        await killWhen(notificationWritten("incident.resolved"), "the incident.resolved notifications");
+        await receivedAll(receiver, "/b", EVENTS, "every webhook after the kills");
+        await receivedAll(receiver, "/a", EVENTS, "every webhook after the kills");
+        await expectEachOnce(box, receiver, setup);
+      }),
+    240_000,
+  );
 });
