@@ -99,6 +99,58 @@ async function incidentOf(id: string) {
   return db.incident.findMany({ where: { monitorId: id } });
 }
 
+describe("heartbeat pings through the API process", () => {
+  it.concurrent("every signal, overlapping runs, a 10 MB body and the refusals", async () => {
+    const hb = await createHeartbeat({ interval_seconds: 3_600, heartbeat_min_runtime_seconds: 1 });
+    const send = (path: string, init: RequestInit = {}) => fetch(`${api.url}/api/heartbeat/${path}`, init);
+    await ping(`${hb.token}/start?rid=a`);
+    await ping(`${hb.token}/start?rid=b`);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await ping(`${hb.token}/0?rid=b`);
+    const huge = await send(`${hb.token}?rid=a`, { method: "POST", body: Buffer.alloc(10 * 1024 * 1024, "z") });
+    expect(huge.status).toBe(200);
+    expect((await row(hb.id)).status).toBe("up");
+    await ping(`${hb.token}/start`);
+    await ping(hb.token); // well under the 1 s minimum
+    expect((await downEvents(hb.id))[0]!.cause).toMatchObject({ error: "run too short" });
+    await ping(`${hb.token}/0`);
+    await ping(`${hb.token}/fail`);
+    await ping(hb.token);
+    await ping(`${hb.token}/42`);
+    const pings = await db.heartbeatPing.findMany({ where: { monitorId: hb.id }, orderBy: { id: "asc" } });
+    expect(pings.map((p) => [p.kind, p.exitCode, p.rid])).toEqual([
+      ["start", null, "a"],
+      ["start", null, "b"],
+      ["success", 0, "b"],
+      ["success", null, "a"],
+      ["start", null, null],
+      ["success", null, null],
+      ["success", 0, null],
+      ["fail", null, null],
+      ["success", null, null],
+      ["fail", 42, null],
+    ]);
+    expect(pings[2]!.durationMs).toBeGreaterThanOrEqual(1_100);
+    expect(pings[3]!.durationMs).toBeGreaterThan(pings[2]!.durationMs!);
+    expect(pings[3]!.body).toHaveLength(10 * 1024);
+    expect((await downEvents(hb.id)).map((e) => (e.cause as { error: string }).error)).toEqual([
+      "run too short",
+      "fail",
+      "exit code 42",
+    ]);
+    const refusals = await Promise.all([
+      send("A".repeat(32)),
+      send(`${hb.token}/256`),
+      send(`${hb.token}/-1`),
+      send(`${hb.token}/abc`),
+      send(hb.token, { method: "PUT" }),
+      send(hb.token, { method: "DELETE" }),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([404, 400, 400, 400, 405, 405]);
+    expect(await db.heartbeatPing.count({ where: { monitorId: hb.id } })).toBe(pings.length);
+  });
+});
+
 describe("heartbeat deadlines on the real processes", () => {
   it.concurrent("silence past next expected + grace is down within 2 s, opens one incident, and a ping resolves it", async () => {
     const hb = await createHeartbeat({ interval_seconds: 10 });
