@@ -1,5 +1,5 @@
 import { createSessionTokens } from "@upfleet/accounts";
-import { createDb } from "@upfleet/db";
+import { createDb, createSqlPool } from "@upfleet/db";
 import { createSenders } from "@upfleet/delivery";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
@@ -73,7 +73,9 @@ export async function createApiDeps(
     return queue;
   };
   const metrics = createMetricsRegistry("api");
-  const recorder = new PingRecorder({ db, logger, metrics });
+  // Ping batches bypass Prisma (packages/db sql.ts says why), on a small pool of their own.
+  const pingSql = createSqlPool(config.DATABASE_URL, { max: 4 });
+  const recorder = new PingRecorder({ sql: pingSql, logger, metrics });
   const deps: ApiDeps = {
     config,
     db,
@@ -111,6 +113,7 @@ export async function createApiDeps(
       await authenticator.stop();
       // Pings already received are written before the database goes.
       await recorder.close();
+      await pingSql.end();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       deps.senders.close();
       subscriber.disconnect();

@@ -1,4 +1,4 @@
-import type { Db } from "@upfleet/db";
+import { type Db, prismaSql } from "@upfleet/db";
 import { type EventRow, eventRows, lockDueMonitors, lockMonitors, writeHeartbeats } from "./store.ts";
 import { applyExpiry, deadlineFor, deadlineOnResume, type HeartbeatState } from "./transitions.ts";
 
@@ -20,7 +20,8 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
   const now = options.now ?? new Date();
   return db.$transaction(
     async (tx) => {
-      const due = await lockDueMonitors(tx, now, options.limit ?? 500);
+      const sql = prismaSql(tx);
+      const due = await lockDueMonitors(sql, now, options.limit ?? 500);
       if (due.length === 0) return { expired: 0, events: 0, latenessMs: [] };
       const states: { id: string; state: HeartbeatState }[] = [];
       const events: EventRow[] = [];
@@ -29,7 +30,7 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
         states.push({ id: monitor.id, state });
         if (change) events.push(...eventRows(monitor, [change]));
       }
-      const written = await writeHeartbeats(tx, { states, events });
+      const written = await writeHeartbeats(sql, { states, events });
       const latenessMs = due.map((m) => now.getTime() - (m.state.deadlineAt ?? now.getTime()));
       return { expired: due.length, events: written.events, latenessMs };
     },
@@ -58,10 +59,11 @@ export async function settleHeartbeat(
 ): Promise<void> {
   const now = (options.now ?? new Date()).getTime();
   await db.$transaction(async (tx) => {
-    const [monitor] = await lockMonitors(tx, [monitorId]);
+    const sql = prismaSql(tx);
+    const [monitor] = await lockMonitors(sql, [monitorId]);
     if (!monitor) return;
     if (monitor.gone) {
-      await writeHeartbeats(tx, {
+      await writeHeartbeats(sql, {
         states: [{ id: monitor.id, state: { ...monitor.state, deadlineAt: null } }],
         events: [],
       });
@@ -71,7 +73,7 @@ export async function settleHeartbeat(
     const deadlineAt = options.resumed
       ? deadlineOnResume(monitor.schedule, state, now)
       : deadlineFor(monitor.schedule, state, now);
-    await writeHeartbeats(tx, {
+    await writeHeartbeats(sql, {
       states: [{ id: monitor.id, state: { ...state, deadlineAt } }],
       events: change ? eventRows(monitor, [change]) : [],
     });

@@ -1,4 +1,4 @@
-import { createDb, type Db, type Prisma } from "@upfleet/db";
+import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
@@ -12,6 +12,7 @@ let database: TestDatabase;
 let db: Db;
 let organizationId: string;
 let recorder: PingRecorder;
+let sql: SqlPool;
 const metrics = new Registry();
 
 beforeAll(async () => {
@@ -19,10 +20,12 @@ beforeAll(async () => {
   db = createDb(database.url);
   organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-  recorder = new PingRecorder({ db, logger: createLogger("test", "silent"), metrics });
+  sql = createSqlPool(database.url);
+  recorder = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics });
 });
 afterAll(async () => {
   await recorder?.close();
+  await sql?.end();
   await db?.$disconnect();
   await database?.drop();
 });

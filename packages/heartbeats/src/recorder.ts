@@ -1,4 +1,4 @@
-import { type Db, isConnectionError, type Prisma } from "@upfleet/db";
+import { isConnectionError, type SqlClient, type SqlPool } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
@@ -78,8 +78,8 @@ class BatchWrites {
     this.events.push(...eventRows(monitor, outcome.changes));
   }
 
-  write(tx: Prisma.TransactionClient): Promise<unknown> {
-    return writeHeartbeats(tx, {
+  write(sql: SqlClient): Promise<unknown> {
+    return writeHeartbeats(sql, {
       pings: this.pings,
       newRuns: [...this.newRuns.values()],
       finished: this.finished,
@@ -104,7 +104,8 @@ export class PingRecorder {
   private readonly batchSeconds: Histogram;
 
   constructor(
-    private readonly deps: { db: Db; logger: Logger; metrics: Registry },
+    /** `sql`: plain node-postgres, as Prisma's per-transaction cost would cap the ping rate. */
+    private readonly deps: { sql: SqlPool; logger: Logger; metrics: Registry },
     private readonly options: RecorderOptions = {},
   ) {
     this.pingsTotal = new Counter({
@@ -184,20 +185,17 @@ export class PingRecorder {
 
   private write(batch: Pending[]): Promise<RecordResult[]> {
     const ids = [...new Set(batch.map((p) => p.input.monitorId))].sort();
-    return this.deps.db.$transaction(
-      async (tx) => {
-        const monitors = new Map((await lockMonitors(tx, ids)).map((m) => [m.id, m]));
-        const writes = new BatchWrites();
-        const results = batch.map((pending): RecordResult => {
-          const monitor = monitors.get(pending.input.monitorId);
-          if (!monitor || monitor.gone) return { recorded: false };
-          writes.apply(monitor, pending);
-          return { recorded: true, id: pending.id };
-        });
-        await writes.write(tx);
-        return results;
-      },
-      { maxWait: 10_000, timeout: 30_000 },
-    );
+    return this.deps.sql.transaction(async (sql) => {
+      const monitors = new Map((await lockMonitors(sql, ids)).map((m) => [m.id, m]));
+      const writes = new BatchWrites();
+      const results = batch.map((pending): RecordResult => {
+        const monitor = monitors.get(pending.input.monitorId);
+        if (!monitor || monitor.gone) return { recorded: false };
+        writes.apply(monitor, pending);
+        return { recorded: true, id: pending.id };
+      });
+      await writes.write(sql);
+      return results;
+    });
   }
 }

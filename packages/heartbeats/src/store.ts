@@ -1,11 +1,9 @@
-import { type MonitorStatus, Prisma } from "@upfleet/db";
+import type { MonitorStatus, SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { type HeartbeatSchedule, scheduleOf } from "./schedule.ts";
 import type { HeartbeatState, PingKind, StateChange } from "./transitions.ts";
 
 /** The monitor rows heartbeats read and write, loaded under a row lock so one writer applies at a time. */
-
-type Tx = Prisma.TransactionClient;
 
 interface MonitorRow {
   id: string;
@@ -37,7 +35,7 @@ export interface LockedMonitor {
  * The columns and open runs of the monitors `m` the query selects, in one round trip. Runs older
  * than the longest max runtime (7 days, packages/monitors) can never matter again and are left out.
  */
-const COLUMNS = Prisma.sql`
+const COLUMNS = `
   m.id, m.organization_id, m.type::text AS type, m.status::text AS status, m.fail_streak, m.pass_streak, m.paused,
   m.deleted_at, m.interval_seconds, m.settings, m.heartbeat_last_ping_at, m.heartbeat_deadline_at,
   COALESCE((
@@ -65,11 +63,12 @@ function toLocked(row: MonitorRow): LockedMonitor {
 }
 
 /** Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state. */
-export async function lockMonitors(tx: Tx, ids: string[]): Promise<LockedMonitor[]> {
+export async function lockMonitors(sql: SqlClient, ids: string[]): Promise<LockedMonitor[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.$queryRaw<MonitorRow[]>`
-    SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY(${ids}::text[])
-    ORDER BY m.id FOR UPDATE OF m`;
+  const rows = await sql.query<MonitorRow>(
+    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`,
+    [ids],
+  );
   return rows.map(toLocked);
 }
 
@@ -77,13 +76,15 @@ export async function lockMonitors(tx: Tx, ids: string[]): Promise<LockedMonitor
  * Locks up to `limit` heartbeat monitors whose deadline has passed, through the deadline's index.
  * SKIP LOCKED: another alerter, or a ping being recorded, has that monitor in hand.
  */
-export async function lockDueMonitors(tx: Tx, now: Date, limit: number): Promise<LockedMonitor[]> {
-  const rows = await tx.$queryRaw<MonitorRow[]>`
-    SELECT ${COLUMNS} FROM monitors m
-    WHERE m.heartbeat_deadline_at <= ${now} AND m.deleted_at IS NULL AND NOT m.paused AND m.type = 'heartbeat'
-    ORDER BY m.heartbeat_deadline_at
-    LIMIT ${limit}
-    FOR UPDATE OF m SKIP LOCKED`;
+export async function lockDueMonitors(sql: SqlClient, now: Date, limit: number): Promise<LockedMonitor[]> {
+  const rows = await sql.query<MonitorRow>(
+    `SELECT ${COLUMNS} FROM monitors m
+     WHERE m.heartbeat_deadline_at <= $1::timestamptz AND m.deleted_at IS NULL AND NOT m.paused AND m.type = 'heartbeat'
+     ORDER BY m.heartbeat_deadline_at
+     LIMIT $2::int
+     FOR UPDATE OF m SKIP LOCKED`,
+    [now, limit],
+  );
   return rows.map(toLocked);
 }
 
@@ -134,59 +135,91 @@ export interface HeartbeatWrites {
 
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/** The batch's columns as arrays, one statement parameter each, unnested server-side. */
+function columns<T>(rows: T[], pick: { [column: string]: (row: T) => unknown }): unknown[][] {
+  return Object.values(pick).map((get) => rows.map(get));
+}
+
 /**
  * All of a batch's writes in one statement (one round trip however many pings): the log, runs
  * opened and finished, each monitor's status, streaks, last success and deadline, and the state
  * changes, which are unique per (monitor, tick, type) so an instant applied twice yields one event.
- * Arrays are unnested server-side: a row costs a few array elements, not a statement.
+ * A row costs a few array elements, not a statement.
  */
-export async function writeHeartbeats(tx: Tx, writes: HeartbeatWrites): Promise<{ events: number }> {
-  const pings = writes.pings ?? [];
-  const runs = writes.newRuns ?? [];
-  const finished = writes.finished ?? [];
-  const { states, events } = writes;
-  const of = <T, V>(rows: T[], pick: (row: T) => V) => rows.map(pick);
-  const [row] = await tx.$queryRaw<{ events: number }[]>`
-    WITH pings AS (
+export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): Promise<{ events: number }> {
+  const values = [
+    ...columns(writes.pings ?? [], {
+      id: (p) => p.id,
+      organization_id: (p) => p.organizationId,
+      monitor_id: (p) => p.monitorId,
+      kind: (p) => p.kind,
+      exit_code: (p) => p.exitCode,
+      rid: (p) => p.rid,
+      duration_ms: (p) => p.durationMs,
+      method: (p) => p.method,
+      source_ip: (p) => p.sourceIp,
+      user_agent: (p) => p.userAgent,
+      body: (p) => p.body,
+      created_at: (p) => p.createdAt,
+    }),
+    ...columns(writes.newRuns ?? [], {
+      id: (r) => r.id,
+      monitor_id: (r) => r.monitorId,
+      rid: (r) => r.rid,
+      started_at: (r) => r.startedAt,
+      finished_at: (r) => r.finishedAt,
+    }),
+    ...columns(writes.finished ?? [], { id: (f) => f.id, at: (f) => f.at }),
+    ...columns(writes.states, {
+      id: (u) => u.id,
+      status: (u) => u.state.status,
+      fail_streak: (u) => u.state.failStreak,
+      pass_streak: (u) => u.state.passStreak,
+      last_ping_at: (u) => toDate(u.state.lastSuccessAt),
+      deadline_at: (u) => toDate(u.state.deadlineAt),
+    }),
+    ...columns(writes.events, {
+      id: (e) => e.id,
+      organization_id: (e) => e.organizationId,
+      monitor_id: (e) => e.monitorId,
+      type: (e) => e.type,
+      from_status: (e) => e.from,
+      to_status: (e) => e.to,
+      tick: (e) => e.tick,
+      cause: (e) => JSON.stringify(e.cause),
+    }),
+  ];
+  const [row] = await sql.query<{ events: number }>(
+    `WITH pings AS (
       INSERT INTO heartbeat_pings
         (id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
-      SELECT * FROM unnest(${of(pings, (p) => p.id)}::text[], ${of(pings, (p) => p.organizationId)}::text[],
-        ${of(pings, (p) => p.monitorId)}::text[], ${of(pings, (p) => p.kind)}::text[]::"PingKind"[],
-        ${of(pings, (p) => p.exitCode)}::int[], ${of(pings, (p) => p.rid)}::text[], ${of(pings, (p) => p.durationMs)}::int[],
-        ${of(pings, (p) => p.method)}::text[], ${of(pings, (p) => p.sourceIp)}::text[],
-        ${of(pings, (p) => p.userAgent)}::text[], ${of(pings, (p) => p.body)}::text[],
-        ${of(pings, (p) => p.createdAt)}::timestamptz[])
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::"PingKind"[], $5::int[], $6::text[],
+        $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
     ), runs AS (
       INSERT INTO heartbeat_runs (id, monitor_id, rid, started_at, finished_at)
-      SELECT * FROM unnest(${of(runs, (r) => r.id)}::text[], ${of(runs, (r) => r.monitorId)}::text[],
-        ${of(runs, (r) => r.rid)}::text[], ${of(runs, (r) => r.startedAt)}::timestamptz[],
-        ${of(runs, (r) => r.finishedAt)}::timestamptz[])
+      SELECT * FROM unnest($13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[])
     ), finished AS (
       UPDATE heartbeat_runs AS r SET finished_at = f.at
-      FROM unnest(${of(finished, (f) => f.id)}::text[], ${of(finished, (f) => f.at)}::timestamptz[]) AS f(id, at)
+      FROM unnest($18::text[], $19::timestamptz[]) AS f(id, at)
       WHERE r.id = f.id
     ), states AS (
       UPDATE monitors AS m SET status = u.status::"MonitorStatus", fail_streak = u.fail_streak,
         pass_streak = u.pass_streak, heartbeat_last_ping_at = u.last_ping_at, heartbeat_deadline_at = u.deadline_at
-      FROM unnest(${of(states, (u) => u.id)}::text[], ${of(states, (u) => u.state.status)}::text[],
-        ${of(states, (u) => u.state.failStreak)}::int[], ${of(states, (u) => u.state.passStreak)}::int[],
-        ${of(states, (u) => toDate(u.state.lastSuccessAt))}::timestamptz[],
-        ${of(states, (u) => toDate(u.state.deadlineAt))}::timestamptz[])
+      FROM unnest($20::text[], $21::text[], $22::int[], $23::int[], $24::timestamptz[], $25::timestamptz[])
         AS u(id, status, fail_streak, pass_streak, last_ping_at, deadline_at)
       WHERE m.id = u.id
     ), events AS (
       INSERT INTO monitor_events (id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
       SELECT e.id, e.organization_id, e.monitor_id, e.type, e.from_status::"MonitorStatus", e.to_status::"MonitorStatus",
         e.tick, e.cause::jsonb
-      FROM unnest(${of(events, (e) => e.id)}::text[], ${of(events, (e) => e.organizationId)}::text[],
-        ${of(events, (e) => e.monitorId)}::text[], ${of(events, (e) => e.type)}::text[],
-        ${of(events, (e) => e.from)}::text[], ${of(events, (e) => e.to)}::text[],
-        ${of(events, (e) => e.tick)}::timestamptz[], ${of(events, (e) => JSON.stringify(e.cause))}::text[])
-        AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
+      FROM unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::timestamptz[],
+        $33::text[]) AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
       ON CONFLICT DO NOTHING
       RETURNING 1
     )
-    SELECT count(*)::int AS events FROM events`;
+    SELECT count(*)::int AS events FROM events`,
+    values,
+  );
   return { events: row?.events ?? 0 };
 }
 
