@@ -147,6 +147,24 @@ describe("PingRecorder", () => {
     expect((await db.monitor.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("up");
   });
 
+  it("with several lanes keeps each monitor's pings in order", async () => {
+    const laned = new PingRecorder(
+      { sql, logger: createLogger("test", "silent"), metrics: new Registry() },
+      { lanes: 3 },
+    );
+    const monitors = await Promise.all(Array.from({ length: 9 }, () => heartbeat()));
+    await Promise.all(monitors.map((m) => laned.record(ping(m.id, "start"))));
+    await Promise.all(monitors.map((m) => laned.record(ping(m.id, "fail", { exitCode: 1 }))));
+    await Promise.all(monitors.map((m) => laned.record(ping(m.id, "success"))));
+    await laned.close();
+    for (const m of monitors) {
+      const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+      expect(pings.map((p) => p.kind)).toEqual(["start", "fail", "success"]);
+      expect(pings[1]!.durationMs).not.toBeNull();
+      expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
+    }
+  });
+
   it("refuses pings for a deleted monitor and records nothing for it", async () => {
     const m = await heartbeat({}, { deletedAt: new Date() });
     expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });

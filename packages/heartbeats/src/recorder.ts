@@ -39,6 +39,13 @@ interface Pending {
 export interface RecorderOptions {
   /** Pings written in one transaction at most. */
   maxBatch?: number;
+  /**
+   * Batches written at the same time, each for its own share of the monitors, so one batch's database
+   * round trips overlap another's work. Default 1: on our 2-core machines the API is CPU-bound and
+   * two lanes measured 10–25 % fewer pings/s (smaller batches, same fixed cost each); worth raising
+   * when the database is a network hop away.
+   */
+  lanes?: number;
 }
 
 /** What one batch writes, gathered while its pings are applied in arrival order. */
@@ -93,11 +100,40 @@ class BatchWrites {
  * Group commit for pings. Pings wait while a batch is being written and go together in the next
  * one: one transaction locks their monitors (in id order), applies each ping in arrival order,
  * writes the log, runs, states and state changes, and only then are the requests answered, so an
- * answered ping is never lost. One batch at a time keeps a monitor's pings in order.
+ * answered ping is never lost. A monitor's pings always go through the same lane, one batch at a
+ * time, so they are applied in order; lanes hold disjoint monitors, so their locks never meet.
  */
-export class PingRecorder {
+/** A queue written one batch at a time, so the pings of a monitor (always in the same lane) stay in order. */
+class Lane {
   private queue: Pending[] = [];
   private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly maxBatch: number,
+    private readonly writeBatch: (batch: Pending[]) => Promise<void>,
+  ) {}
+
+  push(pending: Pending): void {
+    this.queue.push(pending);
+    // The first ping of a quiet moment is written at once (pings of the same tick join it).
+    this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
+  }
+
+  idle(): Promise<void> {
+    return this.draining ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) await this.writeBatch(this.queue.splice(0, this.maxBatch));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+}
+
+export class PingRecorder {
+  private readonly lanes: Lane[];
   private closed = false;
   private readonly pingsTotal: Counter<"kind">;
   private readonly batchSize: Histogram;
@@ -106,7 +142,7 @@ export class PingRecorder {
   constructor(
     /** `sql`: plain node-postgres, as Prisma's per-transaction cost would cap the ping rate. */
     private readonly deps: { sql: SqlPool; logger: Logger; metrics: Registry },
-    private readonly options: RecorderOptions = {},
+    options: RecorderOptions = {},
   ) {
     this.pingsTotal = new Counter({
       name: "upfleet_heartbeat_pings_total",
@@ -126,39 +162,32 @@ export class PingRecorder {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [deps.metrics],
     });
+    const writeBatch = async (batch: Pending[]) => {
+      const end = this.batchSeconds.startTimer();
+      try {
+        await this.settle(batch);
+      } finally {
+        end();
+        this.batchSize.observe(batch.length);
+      }
+    };
+    this.lanes = Array.from({ length: options.lanes ?? 1 }, () => new Lane(options.maxBatch ?? 1000, writeBatch));
   }
 
   /** Resolves once the ping is committed; its time is now, when it was received. */
   record(input: PingInput): Promise<RecordResult> {
     if (this.closed) return Promise.reject(new UnavailableError("The ping recorder (shutting down)"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: newId("ping"), at: Date.now(), input, resolve, reject });
-      // The first ping of a quiet moment is written at once (pings of the same tick join it).
-      this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
+      // The id's last characters are random: an even spread, and a monitor always in the same lane.
+      const lane = this.lanes[Number.parseInt(input.monitorId.slice(-2), 36) % this.lanes.length]!;
+      lane.push({ id: newId("ping"), at: Date.now(), input, resolve, reject });
     });
   }
 
   /** Writes what is queued, then refuses new pings. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
-        const end = this.batchSeconds.startTimer();
-        try {
-          await this.settle(batch);
-        } finally {
-          end();
-          this.batchSize.observe(batch.length);
-        }
-      }
-    } finally {
-      this.draining = undefined;
-    }
+    await Promise.all(this.lanes.map((lane) => lane.idle()));
   }
 
   /**
