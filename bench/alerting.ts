@@ -203,7 +203,8 @@ async function main(): Promise<void> {
 
   console.log(`(b) ${fmt(config.events)} monitor.degraded events × ${config.channels} channels`);
   const eventsAt = Date.now();
-  const base = Date.now() - 86_400_000;
+  // Recent ticks (a day-old event is routed without notifying), distinct per monitor.
+  const base = Date.now() - config.events;
   await db.monitorEvent.createMany({
     data: Array.from({ length: config.events }, (_, i) => ({
       id: newId("event"),

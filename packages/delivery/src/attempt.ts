@@ -18,9 +18,9 @@ export interface AttemptDeps {
   delays: readonly number[];
 }
 
-/** Admits a send to a channel, or refuses while the channel has too many in flight. */
+/** Admits a send to a channel (perhaps after a short wait), or refuses while it has too many in flight. */
 export interface ChannelGate {
-  tryEnter(channelId: string): boolean;
+  enter(channelId: string): Promise<boolean>;
   leave(channelId: string): void;
 }
 
@@ -60,7 +60,7 @@ export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: Cha
   if (subject.attempts !== job.attempt - 1) {
     return { kind: "skipped", why: `notification at attempt ${subject.attempts}, job for ${job.attempt}` };
   }
-  if (gate && !gate.tryEnter(subject.channelId)) return { kind: "busy", channelId: subject.channelId };
+  if (gate && !(await gate.enter(subject.channelId))) return { kind: "busy", channelId: subject.channelId };
   try {
     const deliveryId = await claimAttempt(deps.db, subject, job.attempt);
     if (!deliveryId) return { kind: "skipped", why: "attempt in flight in another worker" };
