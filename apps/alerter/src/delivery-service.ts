@@ -1,4 +1,4 @@
-import type { Db } from "@upfleet/db";
+import { createSqlPool, type Db } from "@upfleet/db";
 import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import type { ConnectionOptions } from "bullmq";
@@ -28,10 +28,12 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
     smtpFrom: config.SMTP_FROM,
   });
   const queue = openDeliveryQueue(deps.connection, deps.prefix);
+  // The attempts' own pool: their statements are batched, so a few connections carry the burst.
+  const sql = createSqlPool(config.DATABASE_URL, { max: 4 });
   const worker = startDeliveryWorker({
     connection: deps.connection,
     prefix: deps.prefix,
-    db: deps.db,
+    sql,
     logger,
     metrics: deps.metrics,
     senders,
@@ -46,6 +48,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
       await worker.close();
       await queue.close();
       senders.close();
+      await sql.end();
     },
   };
 }

@@ -6,7 +6,7 @@ export interface SqlClient {
   query<T>(text: string, values?: unknown[]): Promise<T[]>;
 }
 
-export interface SqlPool {
+export interface SqlPool extends SqlClient {
   /** BEGIN, `work`, COMMIT (ROLLBACK if it throws), on one connection. */
   transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
   end(): Promise<void>;
@@ -23,6 +23,8 @@ export function createSqlPool(connectionString: string, options: { max?: number 
   // An idle connection that drops is discarded by the pool; the next checkout opens another.
   pool.on("error", () => {});
   return {
+    // One statement on whichever connection is free: autocommit, no BEGIN/COMMIT round trips.
+    query: async (text, values) => (await pool.query(text, values)).rows,
     async transaction(work) {
       const connection = await pool.connect();
       let broken = false;

@@ -1,5 +1,6 @@
-import { type Db, Prisma } from "@upfleet/db";
+import type { SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { type BatcherOptions, MicroBatcher } from "./batcher.ts";
 import type { AttemptDecision } from "./outcome.ts";
 import type { StoredChannel } from "./record.ts";
 
@@ -16,6 +17,38 @@ export interface AttemptSubject {
   channel: StoredChannel | null;
 }
 
+export type NotificationStatus = AttemptSubject["status"];
+
+/** What one attempt ended with, as recorded. */
+export interface AttemptRecord {
+  deliveryId: string;
+  subject: AttemptSubject;
+  attempt: number;
+  decision: AttemptDecision;
+  notificationStatus: NotificationStatus;
+  durationMs: number;
+  now: number;
+}
+
+/** The three round trips of an attempt: read, claim, record. */
+export interface AttemptStore {
+  /** The notification and its channel (same tenant), or null when it is gone. */
+  load(notificationId: string): Promise<AttemptSubject | null>;
+  /** Inserts the attempt's pending row, or takes over one a dead worker left; null when another worker has it. */
+  claim(subject: AttemptSubject, attempt: number): Promise<string | null>;
+  /**
+   * Records an attempt atomically: its row, the notification's progress (only if no other worker
+   * moved it on meanwhile) and, on a 410, the channel disabled.
+   */
+  record(record: AttemptRecord): Promise<void>;
+}
+
+/**
+ * An attempt row left pending this long belongs to a worker that died mid-send (a send lasts at most
+ * the 10 s timeout): a redelivered job takes it over rather than leave the notification stuck.
+ */
+export const STALE_ATTEMPT_MS = 60_000;
+
 interface SubjectRow {
   id: string;
   organization_id: string;
@@ -23,7 +56,7 @@ interface SubjectRow {
   incident_id: string | null;
   event: string;
   payload: unknown;
-  status: AttemptSubject["status"];
+  status: NotificationStatus;
   attempts: number;
   c_id: string | null;
   c_type: string | null;
@@ -33,19 +66,7 @@ interface SubjectRow {
   c_deleted_at: Date | null;
 }
 
-// Raw SQL here because an attempt is the hot path of delivery: one round trip to read, one to claim,
-// one to record, where the ORM needs twice as many (and a transaction's BEGIN/COMMIT besides).
-
-/** The notification and its channel (same tenant) in one query. */
-export async function loadSubject(db: Db, notificationId: string): Promise<AttemptSubject | null> {
-  const [row] = await db.$queryRaw<SubjectRow[]>`
-    SELECT n.id, n.organization_id, n.channel_id, n.incident_id, n.event, n.payload, n.status::text AS status,
-           n.attempts, c.id AS c_id, c.type::text AS c_type, c.config AS c_config, c.enabled AS c_enabled,
-           c.disabled_reason AS c_disabled_reason, c.deleted_at AS c_deleted_at
-    FROM notifications n
-    LEFT JOIN notification_channels c ON c.id = n.channel_id AND c.organization_id = n.organization_id
-    WHERE n.id = ${notificationId}`;
-  if (!row) return null;
+function toSubject(row: SubjectRow): AttemptSubject {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -69,64 +90,134 @@ export async function loadSubject(db: Db, notificationId: string): Promise<Attem
   };
 }
 
-/**
- * An attempt row left pending this long belongs to a worker that died mid-send (a send lasts at most
- * the 10 s timeout): a redelivered job takes it over rather than leave the notification stuck.
- */
-export const STALE_ATTEMPT_MS = 60_000;
+// Plain SQL over node-postgres, each statement for a whole batch of attempts (unnested arrays):
+// delivery is CPU-bound on its round trips, and Prisma's per-query cost was most of an attempt's.
 
-/** Inserts the attempt's pending row, or takes over one a dead worker left; null when another worker has it. */
-export async function claimAttempt(db: Db, subject: AttemptSubject, attempt: number): Promise<string | null> {
-  const [inserted] = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO notification_deliveries
-      (id, organization_id, notification_id, channel_id, incident_id, event, attempt, status)
-    VALUES (${newId("delivery")}, ${subject.organizationId}, ${subject.id}, ${subject.channelId},
-            ${subject.incidentId}, ${subject.event}, ${attempt}, 'pending')
-    ON CONFLICT (notification_id, attempt) DO NOTHING
-    RETURNING id`;
-  if (inserted) return inserted.id;
-  // A compare-and-set on created_at, so two redeliveries cannot both take it over.
-  const [taken] = await db.$queryRaw<{ id: string }[]>`
-    UPDATE notification_deliveries SET created_at = now()
-    WHERE notification_id = ${subject.id} AND attempt = ${attempt} AND status = 'pending'
-      AND created_at < now() - make_interval(secs => ${STALE_ATTEMPT_MS / 1000})
-    RETURNING id`;
-  return taken?.id ?? null;
+async function loadSubjects(sql: SqlClient, ids: string[]): Promise<(AttemptSubject | null)[]> {
+  const rows = await sql.query<SubjectRow>(
+    `SELECT n.id, n.organization_id, n.channel_id, n.incident_id, n.event, n.payload, n.status::text AS status,
+            n.attempts, c.id AS c_id, c.type::text AS c_type, c.config AS c_config, c.enabled AS c_enabled,
+            c.disabled_reason AS c_disabled_reason, c.deleted_at AS c_deleted_at
+     FROM notifications n
+     LEFT JOIN notification_channels c ON c.id = n.channel_id AND c.organization_id = n.organization_id
+     WHERE n.id = ANY($1::text[])`,
+    [[...new Set(ids)]],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    return row ? toSubject(row) : null;
+  });
 }
 
-export type NotificationStatus = AttemptSubject["status"];
+interface Claim {
+  subject: AttemptSubject;
+  attempt: number;
+}
+
+async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(string | null)[]> {
+  // The same attempt twice in one batch: only the first may claim it, as if they had come apart.
+  const firsts = new Map<string, number>();
+  claims.forEach((claim, i) => {
+    const key = `${claim.subject.id}@${claim.attempt}`;
+    if (!firsts.has(key)) firsts.set(key, i);
+  });
+  const candidates = [...firsts.values()].map((i) => ({ index: i, id: newId("delivery"), ...claims[i]! }));
+  const column = <T>(pick: (c: (typeof candidates)[number]) => T) => candidates.map(pick);
+  const inserted = await sql.query<{ id: string }>(
+    `INSERT INTO notification_deliveries
+       (id, organization_id, notification_id, channel_id, incident_id, event, attempt, status)
+     SELECT v.id, v.organization_id, v.notification_id, v.channel_id, v.incident_id, v.event, v.attempt,
+            'pending'::"NotificationStatus"
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+       AS v(id, organization_id, notification_id, channel_id, incident_id, event, attempt)
+     ON CONFLICT (notification_id, attempt) DO NOTHING
+     RETURNING id`,
+    [
+      column((c) => c.id),
+      column((c) => c.subject.organizationId),
+      column((c) => c.subject.id),
+      column((c) => c.subject.channelId),
+      column((c) => c.subject.incidentId),
+      column((c) => c.subject.event),
+      column((c) => c.attempt),
+    ],
+  );
+  const claimed = new Map<number, string>();
+  const insertedIds = new Set(inserted.map((row) => row.id));
+  const conflicting = candidates.filter((c) => {
+    if (insertedIds.has(c.id)) claimed.set(c.index, c.id);
+    return !insertedIds.has(c.id);
+  });
+  if (conflicting.length > 0) {
+    // A compare-and-set on created_at, so two redeliveries cannot both take a stale row over.
+    const taken = await sql.query<{ id: string; notification_id: string; attempt: number }>(
+      `UPDATE notification_deliveries d SET created_at = now()
+       FROM unnest($1::text[], $2::int[]) AS v(notification_id, attempt)
+       WHERE d.notification_id = v.notification_id AND d.attempt = v.attempt AND d.status = 'pending'
+         AND d.created_at < now() - make_interval(secs => $3)
+       RETURNING d.id, d.notification_id, d.attempt`,
+      [conflicting.map((c) => c.subject.id), conflicting.map((c) => c.attempt), STALE_ATTEMPT_MS / 1000],
+    );
+    for (const row of taken) {
+      const claim = conflicting.find((c) => c.subject.id === row.notification_id && c.attempt === row.attempt);
+      if (claim) claimed.set(claim.index, row.id);
+    }
+  }
+  return claims.map((_, i) => claimed.get(i) ?? null);
+}
+
+async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<void[]> {
+  const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
+  // One statement, so each attempt's row, its notification and its channel change together.
+  await sql.query(
+    `WITH v AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[],
+                            $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+         AS v(delivery_id, notification_id, status, response_status, error, duration_ms, attempt,
+              notification_status, next_attempt_at, channel_id, disable_reason)
+     ), delivery AS (
+       UPDATE notification_deliveries d
+       SET status = v.status::"NotificationStatus", response_status = v.response_status, error = v.error,
+           duration_ms = v.duration_ms
+       FROM v WHERE d.id = v.delivery_id
+     ), disabled AS (
+       UPDATE notification_channels c SET enabled = false, disabled_reason = v.disable_reason, updated_at = now()
+       FROM v WHERE v.disable_reason IS NOT NULL AND c.id = v.channel_id AND c.enabled
+     )
+     UPDATE notifications n
+     SET attempts = v.attempt, status = v.notification_status::"NotificationStatus",
+         next_attempt_at = v.next_attempt_at, updated_at = now()
+     FROM v WHERE n.id = v.notification_id AND n.status = 'pending' AND n.attempts = v.attempt - 1`,
+    [
+      column((r) => r.deliveryId),
+      column((r) => r.subject.id),
+      column((r) => r.decision.status),
+      column((r) => r.decision.responseStatus),
+      column((r) => r.decision.error),
+      column((r) => r.durationMs),
+      column((r) => r.attempt),
+      column((r) => r.notificationStatus),
+      column((r) => (r.decision.retryInMs === null ? null : new Date(r.now + r.decision.retryInMs))),
+      column((r) => r.subject.channelId),
+      column((r) => r.decision.disableReason),
+    ],
+  );
+  return records.map(() => undefined);
+}
 
 /**
- * Records an attempt in one statement, so atomically: its row, the notification's progress (only if
- * no other worker moved it on meanwhile) and, on a 410, the channel disabled.
+ * The attempt store over plain node-postgres, each of its three steps micro-batched across the
+ * attempts in flight (see MicroBatcher): under a burst, one statement reads, claims or records
+ * dozens of attempts.
  */
-export async function recordAttempt(
-  db: Db,
-  record: {
-    deliveryId: string;
-    subject: AttemptSubject;
-    attempt: number;
-    decision: AttemptDecision;
-    notificationStatus: NotificationStatus;
-    durationMs: number;
-    now: number;
-  },
-): Promise<void> {
-  const { deliveryId, subject, attempt, decision, notificationStatus, durationMs, now } = record;
-  const nextAttemptAt = decision.retryInMs === null ? null : new Date(now + decision.retryInMs);
-  const disable = decision.disableReason
-    ? Prisma.sql`, disabled AS (
-        UPDATE notification_channels SET enabled = false, disabled_reason = ${decision.disableReason}, updated_at = now()
-        WHERE id = ${subject.channelId} AND enabled)`
-    : Prisma.empty;
-  await db.$executeRaw`
-    WITH delivery AS (
-      UPDATE notification_deliveries
-      SET status = ${decision.status}::"NotificationStatus", response_status = ${decision.responseStatus},
-          error = ${decision.error}, duration_ms = ${durationMs}
-      WHERE id = ${deliveryId}) ${disable}
-    UPDATE notifications
-    SET attempts = ${attempt}, status = ${notificationStatus}::"NotificationStatus",
-        next_attempt_at = ${nextAttemptAt}, updated_at = now()
-    WHERE id = ${subject.id} AND status = 'pending' AND attempts = ${attempt - 1}`;
+export function createAttemptStore(sql: SqlClient, options: BatcherOptions = {}): AttemptStore {
+  const loads = new MicroBatcher((ids: string[]) => loadSubjects(sql, ids), options);
+  const claims = new MicroBatcher((batch: Claim[]) => claimAttempts(sql, batch), options);
+  const records = new MicroBatcher((batch: AttemptRecord[]) => recordAttempts(sql, batch), options);
+  return {
+    load: (notificationId) => loads.run(notificationId),
+    claim: (subject, attempt) => claims.run({ subject, attempt }),
+    record: (record) => records.run(record),
+  };
 }

@@ -1,18 +1,11 @@
-import type { Db } from "@upfleet/db";
 import type { DeliveryJob } from "@upfleet/queue";
-import {
-  type AttemptSubject,
-  claimAttempt,
-  loadSubject,
-  type NotificationStatus,
-  recordAttempt,
-} from "./attempt-store.ts";
+import type { AttemptStore, AttemptSubject, NotificationStatus } from "./attempt-store.ts";
 import { type AttemptDecision, classifyAttempt, type SendResult } from "./outcome.ts";
 import { sendTimed } from "./record.ts";
 import type { Senders } from "./senders.ts";
 
 export interface AttemptDeps {
-  db: Db;
+  store: AttemptStore;
   senders: Senders;
   /** Waits before attempts 2, 3, … (NOTIFICATION_RETRY_DELAYS). */
   delays: readonly number[];
@@ -54,7 +47,7 @@ async function send(deps: AttemptDeps, subject: AttemptSubject): Promise<{ resul
  * The caller queues the next attempt after the record (the sweeper covers a crash in between).
  */
 export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: ChannelGate): Promise<AttemptOutcome> {
-  const subject = await loadSubject(deps.db, job.notificationId);
+  const subject = await deps.store.load(job.notificationId);
   if (!subject) return { kind: "skipped", why: "notification not found" };
   if (subject.status !== "pending") return { kind: "skipped", why: `notification ${subject.status}` };
   if (subject.attempts !== job.attempt - 1) {
@@ -62,14 +55,14 @@ export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: Cha
   }
   if (gate && !(await gate.enter(subject.channelId))) return { kind: "busy", channelId: subject.channelId };
   try {
-    const deliveryId = await claimAttempt(deps.db, subject, job.attempt);
+    const deliveryId = await deps.store.claim(subject, job.attempt);
     if (!deliveryId) return { kind: "skipped", why: "attempt in flight in another worker" };
     const { result, durationMs } = await send(deps, subject);
     const now = Date.now();
     const decision = classifyAttempt(result, { attempt: job.attempt, delays: deps.delays, now });
     const notificationStatus: NotificationStatus =
       decision.status === "succeeded" ? "succeeded" : decision.retryInMs === null ? "failed" : "pending";
-    await recordAttempt(deps.db, {
+    await deps.store.record({
       deliveryId,
       subject,
       attempt: job.attempt,

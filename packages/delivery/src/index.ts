@@ -1,5 +1,5 @@
 export { type AttemptDeps, type AttemptOutcome, runAttempt } from "./attempt.ts";
-export { STALE_ATTEMPT_MS } from "./attempt-store.ts";
+export { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 export {
   type DeliveryFilters,
   listDeliveries,

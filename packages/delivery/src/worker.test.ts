@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createDb, type Db, type Prisma } from "@upfleet/db";
+import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { bullPrefix } from "@upfleet/queue";
@@ -8,6 +8,7 @@ import type { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAttempt } from "./attempt.ts";
+import { type AttemptStore, createAttemptStore } from "./attempt-store.ts";
 import { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
 import { createSenders, type Senders } from "./senders.ts";
 import { sweepPendingNotifications } from "./sweeper.ts";
@@ -25,6 +26,8 @@ const PUBLIC_URL = "https://upfleet.example.com";
 const redisSpace = createTestRedis();
 let database: TestDatabase;
 let db: Db;
+let sql: SqlPool;
+let store: AttemptStore;
 let organizationId: string;
 let connection: Redis;
 let queue: Queue;
@@ -36,6 +39,8 @@ let smtp: SmtpReceiver;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb(database.url);
+  sql = createSqlPool(database.url);
+  store = createAttemptStore(sql);
   organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: "Acme" } });
   [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
@@ -45,7 +50,7 @@ beforeAll(async () => {
   worker = startDeliveryWorker({
     connection,
     prefix: bullPrefix(redisSpace.prefix),
-    db,
+    sql,
     logger: createLogger("delivery-test", "silent"),
     senders,
     queue,
@@ -63,6 +68,7 @@ afterAll(async () => {
   await smtp?.close();
   connection?.disconnect();
   await db?.$disconnect();
+  await sql?.end();
   await database?.drop();
   await redisSpace.cleanup();
 });
@@ -281,7 +287,7 @@ describe("chat and email", () => {
   it("fails email for good when the deployment has no SMTP_URL", async () => {
     const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL });
     const id = await notify(await channel("email", { to: ["ops@example.com"] }), { queued: false });
-    const outcome = await runAttempt({ db, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
+    const outcome = await runAttempt({ store, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
     bare.close();
     expect(outcome).toMatchObject({ kind: "done", notificationStatus: "failed" });
     expect((await attemptsOf(id))[0]!.error).toContain("SMTP_URL");
@@ -294,11 +300,25 @@ describe("at least once, never twice", () => {
     const id = await notify(hook.id, { queued: false });
     const job = { notificationId: id, attempt: 1 };
     const outcomes = await Promise.all([
-      runAttempt({ db, senders, delays: DELAYS }, job),
-      runAttempt({ db, senders, delays: DELAYS }, job),
+      runAttempt({ store, senders, delays: DELAYS }, job),
+      runAttempt({ store, senders, delays: DELAYS }, job),
     ]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "skipped"]);
-    expect(await runAttempt({ db, senders, delays: DELAYS }, job)).toMatchObject({ kind: "skipped" });
+    expect(await runAttempt({ store, senders, delays: DELAYS }, job)).toMatchObject({ kind: "skipped" });
+    expect(receiver.at(hook.path)).toHaveLength(1);
+    expect(await attemptsOf(id)).toHaveLength(1);
+  });
+
+  it("sends once when two workers run the same attempt at the same time", async () => {
+    const hook = await webhook();
+    const id = await notify(hook.id, { queued: false });
+    const job = { notificationId: id, attempt: 1 };
+    const other = createAttemptStore(sql);
+    const outcomes = await Promise.all([
+      runAttempt({ store, senders, delays: DELAYS }, job),
+      runAttempt({ store: other, senders, delays: DELAYS }, job),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "skipped"]);
     expect(receiver.at(hook.path)).toHaveLength(1);
     expect(await attemptsOf(id)).toHaveLength(1);
   });
@@ -310,7 +330,7 @@ describe("at least once, never twice", () => {
     await db.notificationDelivery.create({
       data: { ...row, id: newId("delivery"), status: "pending", createdAt: new Date(Date.now() - 120_000) },
     });
-    const outcome = await runAttempt({ db, senders, delays: DELAYS }, { notificationId: id, attempt: 1 });
+    const outcome = await runAttempt({ store, senders, delays: DELAYS }, { notificationId: id, attempt: 1 });
     expect(outcome).toMatchObject({ kind: "done", notificationStatus: "succeeded" });
     expect((await attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
   });

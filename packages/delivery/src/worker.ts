@@ -1,9 +1,10 @@
-import type { Db } from "@upfleet/db";
+import type { SqlClient } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { JOBS, NOTIFICATIONS_QUEUE } from "@upfleet/queue";
 import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { runAttempt } from "./attempt.ts";
+import { createAttemptStore } from "./attempt-store.ts";
 import { enqueueDelivery } from "./enqueue.ts";
 import { InFlightGate } from "./gate.ts";
 import type { Senders } from "./senders.ts";
@@ -12,7 +13,8 @@ export interface DeliveryWorkerOptions {
   connection: ConnectionOptions;
   /** bullPrefix(REDIS_PREFIX). */
   prefix: string;
-  db: Db;
+  /** Plain node-postgres (createSqlPool): the attempts' statements, batched. */
+  sql: SqlClient;
   logger: Logger;
   metrics?: Registry;
   senders: Senders;
@@ -53,13 +55,14 @@ function metricsFor(registry: Registry | undefined) {
  * its own delayed job (BullMQ's retries are only for crashes and database errors).
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
-  const { db, logger, senders, queue, delays } = options;
+  const { logger, senders, queue, delays } = options;
+  const store = createAttemptStore(options.sql);
   const gate = new InFlightGate(options.perChannelLimit ?? DEFAULT_PER_CHANNEL);
   const metrics = metricsFor(options.metrics);
 
   const process = async (job: Job, token?: string) => {
     const data = JOBS.delivery.schema.parse(job.data);
-    const outcome = await runAttempt({ db, senders, delays }, data, gate);
+    const outcome = await runAttempt({ store, senders, delays }, data, gate);
     if (outcome.kind === "busy") {
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_RETRY_MS), token);
       throw new DelayedError();
