@@ -167,7 +167,7 @@ async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(string |
   return claims.map((_, i) => claimed.get(i) ?? null);
 }
 
-async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<void[]> {
+async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<undefined[]> {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
   // One statement, so each attempt's row, its notification and its channel change together.
   await sql.query(

@@ -74,7 +74,7 @@ export class MicroBatcher<In, Out> {
   private async execute(batch: Pending<In, Out>[]): Promise<void> {
     try {
       const results = await this.runner(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i] as Out));
+      for (const [i, p] of batch.entries()) p.resolve(results[i] as Out);
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);
