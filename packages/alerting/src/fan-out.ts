@@ -1,5 +1,5 @@
 import type { Db } from "@upfleet/db";
-import { enqueueDelivery } from "@upfleet/delivery";
+import { enqueueDeliveries } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import type { EscalationJob } from "@upfleet/queue";
 import type { Queue } from "bullmq";
@@ -19,9 +19,12 @@ export interface PassReport {
   escalations: number;
 }
 
-/** Queues the first attempt of each new notification. */
+/** Queues the first attempt of each new notification, all in one round trip. */
 export async function queueNotifications(queue: Queue, ids: readonly string[]): Promise<void> {
-  await Promise.all(ids.map((notificationId) => enqueueDelivery(queue, { notificationId, attempt: 1 })));
+  await enqueueDeliveries(
+    queue,
+    ids.map((notificationId) => ({ notificationId, attempt: 1 })),
+  );
 }
 
 /**

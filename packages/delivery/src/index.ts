@@ -9,7 +9,7 @@ export {
   TEST_EVENT,
   testPayload,
 } from "./deliveries.ts";
-export { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
+export { enqueueDeliveries, enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
 export { deliveryEnv } from "./env.ts";
 export { SEND_TIMEOUT_MS } from "./http.ts";
 export { DEFAULT_RETRY_DELAYS, parseRetryDelays } from "./retry-schedule.ts";

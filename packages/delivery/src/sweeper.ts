@@ -1,7 +1,7 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import type { Queue } from "bullmq";
-import { enqueueDelivery } from "./enqueue.ts";
+import { enqueueDeliveries } from "./enqueue.ts";
 
 export interface SweeperOptions {
   db: Db;
@@ -14,6 +14,13 @@ export interface SweeperOptions {
 }
 
 const BATCH = 500;
+
+/**
+ * A minute, not seconds: during a burst thousands of notifications wait their turn in the queue,
+ * and re-adding each of them every pass (a Redis script apiece, absorbed by the job id) would only
+ * slow the worker draining them. A lost job is still found within a minute and a half.
+ */
+const DEFAULT_GRACE_MS = 60_000;
 
 /**
  * Re-queues the next attempt of every pending notification whose attempt is overdue: the safety net
@@ -40,7 +47,10 @@ export async function sweepPendingNotifications(
       orderBy: { id: "asc" },
       take: BATCH,
     });
-    for (const row of rows) await enqueueDelivery(queue, { notificationId: row.id, attempt: row.attempts + 1 });
+    await enqueueDeliveries(
+      queue,
+      rows.map((row) => ({ notificationId: row.id, attempt: row.attempts + 1 })),
+    );
     swept += rows.length;
     if (rows.length < BATCH) return swept;
     after = rows.at(-1)!.id;
@@ -56,7 +66,7 @@ export class DeliverySweeper {
 
   constructor(private readonly options: SweeperOptions) {
     this.everyMs = options.everyMs ?? 30_000;
-    this.graceMs = options.graceMs ?? 5_000;
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   }
 
   start(): void {
