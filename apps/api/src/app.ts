@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import express, { type Express } from "express";
@@ -9,6 +10,7 @@ import { buildOpenApiDocument } from "./http/openapi.ts";
 import { requestId } from "./http/request-id.ts";
 import { mountRoutes } from "./http/route.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
+import { pingFastPath } from "./routes/heartbeats/fast-path.ts";
 import { pingRequests } from "./routes/heartbeats/request.ts";
 import { HEARTBEAT_BASE } from "./routes/heartbeats/schema.ts";
 import { routes } from "./routes/index.ts";
@@ -38,4 +40,13 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The API's HTTP server: heartbeat pings on their fast path (see fast-path.ts), everything else to Express. */
+export function createServer(deps: ApiDeps): Server {
+  const app = createApp(deps);
+  const pings = pingFastPath(deps, routes);
+  return createHttpServer((req, res) => {
+    if (!pings(req, res)) app(req, res);
+  });
 }

@@ -3,7 +3,7 @@ import { loadEnvOrExit } from "@upfleet/config";
 import { applyMigrations } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
 import { onShutdown } from "@upfleet/runtime";
-import { createApp } from "./app.ts";
+import { createServer } from "./app.ts";
 import { createApiDeps } from "./bootstrap.ts";
 import { ApiEnv } from "./config.ts";
 
@@ -15,7 +15,7 @@ try {
   const applied = await applyMigrations(config.DATABASE_URL);
   if (applied.length) logger.info({ applied }, "applied migrations");
   const { deps, close } = await createApiDeps(config, logger);
-  const server = createApp(deps).listen(config.PORT);
+  const server = createServer(deps).listen(config.PORT);
   await once(server, "listening");
   const address = server.address();
   logger.info({ port: typeof address === "object" && address ? address.port : config.PORT }, "api listening");

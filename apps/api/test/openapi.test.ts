@@ -1,6 +1,8 @@
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { pingOperations } from "../src/routes/heartbeats/fast-path.ts";
+import { routes } from "../src/routes/index.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
@@ -81,6 +83,17 @@ describe("the OpenAPI document", () => {
       documented.filter((op) => !registered.includes(op)),
       "documented but not served",
     ).toEqual([]);
+  });
+
+  it("serves every documented heartbeat ping operation from the fast path in front of Express, and no other", () => {
+    const fast = pingOperations(routes)
+      .filter((op) => !op.startsWith("HEAD "))
+      .map((op) => op.replace(/:(\w+)/g, "{$1}"));
+    const pings = documentedOperations()
+      .filter(([, path]) => path.startsWith("/api/heartbeat/"))
+      .map(([method, path]) => `${method.toUpperCase()} ${path}`);
+    expect(pings.length).toBeGreaterThanOrEqual(8);
+    expect(fast.sort()).toEqual(pings.sort());
   });
 
   it("declares security and 401/403/429 exactly on the operations that demand a credential", async () => {

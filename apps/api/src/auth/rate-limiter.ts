@@ -26,6 +26,27 @@ if hour == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return {minute, hour}
 `;
 
+/** Minute windows only, any number of keys: each is incremented (expiry set on first use), counts back. */
+const CONSUME_MINUTES = `
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  counts[i] = count
+end
+return counts
+`;
+
+export interface MinuteLimit {
+  subject: string;
+  perMinute: number;
+}
+
+type Scripts = {
+  upfleetRateLimit(k1: string, k2: string, a1: number, a2: number): Promise<[number, number]>;
+  upfleetRateLimitMinutes(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
+};
+
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
   return {
     "X-RateLimit-Limit": String(state.limit),
@@ -40,6 +61,11 @@ export class RateLimiter {
     private readonly prefix: string,
   ) {
     redis.defineCommand("upfleetRateLimit", { numberOfKeys: 2, lua: CONSUME });
+    redis.defineCommand("upfleetRateLimitMinutes", { lua: CONSUME_MINUTES });
+  }
+
+  private get scripts(): Scripts {
+    return this.redis as unknown as Scripts;
   }
 
   /** Counts one request; throws RateLimitedError (with Retry-After) past either limit. */
@@ -48,11 +74,7 @@ export class RateLimiter {
     const hourWindow = Math.floor(now / 3_600_000);
     let counts: [number, number];
     try {
-      counts = await (
-        this.redis as unknown as {
-          upfleetRateLimit(k1: string, k2: string, a1: number, a2: number): Promise<[number, number]>;
-        }
-      ).upfleetRateLimit(
+      counts = await this.scripts.upfleetRateLimit(
         `${this.prefix}:rl:${subject}:m:${minuteWindow}`,
         `${this.prefix}:rl:${subject}:h:${hourWindow}`,
         61_000,
@@ -74,5 +96,32 @@ export class RateLimiter {
       throw new RateLimitedError(Math.max(1, minuteReset - Math.floor(now / 1000)), rateLimitHeaders(state));
     }
     return state;
+  }
+
+  /**
+   * Counts one request against several subjects' minute windows in one round trip (a hot path with
+   * two limits pays one EVAL, not two); throws RateLimitedError for the first subject over its limit.
+   * Every subject is counted, refused or not, as `consume` does.
+   */
+  async consumeMinutes(limits: MinuteLimit[], now = Date.now()): Promise<void> {
+    const window = Math.floor(now / 60_000);
+    let counts: number[];
+    try {
+      counts = await this.scripts.upfleetRateLimitMinutes(
+        limits.length,
+        ...limits.map((l) => `${this.prefix}:rl:${l.subject}:m:${window}`),
+        61_000,
+      );
+    } catch (error) {
+      throw new UnavailableError("Redis", error);
+    }
+    const reset = (window + 1) * 60;
+    limits.forEach(({ perMinute }, i) => {
+      if (counts[i]! <= perMinute) return;
+      throw new RateLimitedError(
+        Math.max(1, reset - Math.floor(now / 1000)),
+        rateLimitHeaders({ limit: perMinute, remaining: 0, reset }),
+      );
+    });
   }
 }

@@ -11,14 +11,28 @@ function isRedisDown(error: unknown): boolean {
   );
 }
 
-function toAppError(error: unknown): AppError {
+/** Any thrown value as the AppError it is answered with (unknown ones are a 500 that says nothing). */
+export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isConnectionError(error)) return new UnavailableError("The database", error);
   if (isRedisDown(error)) return new UnavailableError("Redis", error);
   return new AppError("internal_error", "An unexpected error occurred; it has been logged", { cause: error });
 }
 
-/** The only place errors become responses: our shape, the request id, and a log line for 5xx only. */
+/** The error shape of every error response (API.md "Errors"). */
+export function errorBody(error: AppError, requestId: string) {
+  return {
+    error: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
+    request_id: requestId,
+  };
+}
+
+/**
+ * Where Express's errors become responses (the ping fast path renders the same errorBody): our shape,
+ * the request id, and a log line for 5xx only.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
@@ -28,12 +42,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return res.end();
     for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
-    res.status(appError.status).json({
-      error: appError.code,
-      message: appError.message,
-      ...(appError.details ? { details: appError.details } : {}),
-      request_id: requestId,
-    });
+    res.status(appError.status).json(errorBody(appError, requestId));
   };
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { parseEnv } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@upfleet/testing";
-import { createApp } from "../../src/app.ts";
+import { createServer } from "../../src/app.ts";
 import { createApiDeps } from "../../src/bootstrap.ts";
 import { ApiEnv } from "../../src/config.ts";
 import type { ApiDeps } from "../../src/deps.ts";
@@ -57,7 +57,7 @@ export async function startTestApi(
   });
   const logger = createLogger("api", config.LOG_LEVEL);
   const { deps, close } = await createApiDeps(config, logger);
-  const server = createApp(deps).listen(0, "127.0.0.1");
+  const server = createServer(deps).listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -1,9 +1,10 @@
+import type { IncomingMessage } from "node:http";
 import { NotFoundError, ValidationError } from "@upfleet/errors";
 import type { PingKind } from "@upfleet/heartbeats";
-import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { ApiDeps } from "../../deps.ts";
-import { type AnyRoute, defineRoute, type Reply } from "../../http/route.ts";
+import { type AnyRoute, defineRoute } from "../../http/route.ts";
+import { parseParams } from "../../http/validate.ts";
 import { pingBody } from "./request.ts";
 import { HEARTBEAT_BASE, PING_DESCRIPTION, PingQuery, PingReply, TokenParams } from "./schema.ts";
 
@@ -12,52 +13,64 @@ export interface Signal {
   exitCode: number | null;
 }
 
-const USER_AGENT_MAX = 512;
-
-/** Per minute; the hour window of the shared limiter is set so it never binds first. */
-function limit(deps: ApiDeps, subject: string, perMinute: number) {
-  return deps.rateLimiter.consume(subject, { perMinute, perHour: perMinute * 60 });
+/** One ping as received, whichever server read it (the fast path or Express). */
+export interface PingCall {
+  token: string;
+  rid: string | null;
+  signal: Signal;
+  method: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+  body: string | null;
 }
 
-/** `::ffff:203.0.113.7` is how Node shows an IPv4 client on a dual-stack socket. */
-function clientIp(req: Request): string | null {
-  const ip = req.ip ?? req.socket.remoteAddress;
-  if (!ip) return null;
-  return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip;
+const USER_AGENT_MAX = 512;
+const ENTITY = "Heartbeat monitor";
+export const PING_OK = { ok: true } as const;
+
+/**
+ * Who sent it. The socket's address, as the API trusts no proxy header; `::ffff:203.0.113.7` is how
+ * Node shows an IPv4 client on a dual-stack socket.
+ */
+export function pingSource(req: IncomingMessage): Pick<PingCall, "method" | "sourceIp" | "userAgent"> {
+  const ip = req.socket.remoteAddress;
+  return {
+    method: req.method ?? "GET",
+    sourceIp: ip?.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : (ip ?? null),
+    userAgent: req.headers["user-agent"]?.slice(0, USER_AGENT_MAX) ?? null,
+  };
 }
 
 /**
  * The per-IP limit counts every ping, known token or not (guessing tokens costs a client its
- * budget); the per-token limit counts only a real monitor's. The two go to Redis together.
+ * budget); the per-token limit counts only a real monitor's. Both are counted in one Redis round
+ * trip; the hour windows of the shared limiter are not used, as they would never bind first.
  */
-async function recordPing(
-  deps: ApiDeps,
-  req: Request,
-  res: Response,
-  token: string,
-  rid: string | undefined,
-  signal: Signal,
-): Promise<Reply> {
-  const ip = clientIp(req);
-  const target = await deps.heartbeats.tokens.resolve(token);
-  const perIp = limit(deps, `hb-ip:${ip ?? "unknown"}`, deps.config.HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE);
+export async function recordPing(deps: ApiDeps, call: PingCall): Promise<void> {
+  const target = await deps.heartbeats.tokens.resolve(call.token);
+  const perIp = {
+    subject: `hb-ip:${call.sourceIp ?? "unknown"}`,
+    perMinute: deps.config.HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE,
+  };
   if (!target) {
-    await perIp;
-    throw new NotFoundError("Heartbeat monitor");
+    await deps.rateLimiter.consumeMinutes([perIp]);
+    throw new NotFoundError(ENTITY);
   }
-  await Promise.all([perIp, limit(deps, `hb:${target.monitorId}`, deps.config.HEARTBEAT_RATE_LIMIT_PER_MINUTE)]);
+  await deps.rateLimiter.consumeMinutes([
+    perIp,
+    { subject: `hb:${target.monitorId}`, perMinute: deps.config.HEARTBEAT_RATE_LIMIT_PER_MINUTE },
+  ]);
   const result = await deps.heartbeats.recorder.record({
     monitorId: target.monitorId,
-    kind: signal.kind,
-    exitCode: signal.exitCode,
-    rid: rid ?? null,
-    method: req.method,
-    sourceIp: ip,
-    userAgent: req.get("user-agent")?.slice(0, USER_AGENT_MAX) ?? null,
-    body: pingBody(res),
+    kind: call.signal.kind,
+    exitCode: call.signal.exitCode,
+    rid: call.rid,
+    method: call.method,
+    sourceIp: call.sourceIp,
+    userAgent: call.userAgent,
+    body: call.body,
   });
-  if (!result.recorded) throw new NotFoundError("Heartbeat monitor");
-  return { status: 200, body: { ok: true } };
+  if (!result.recorded) throw new NotFoundError(ENTITY);
 }
 
 /** Exit codes as a shell reports them: 0–255, digits only (`-1`, `256` and `abc` are refused). */
@@ -78,10 +91,30 @@ interface PingRouteSpec<P extends z.ZodType> {
   signal(params: z.output<P>): Signal;
 }
 
+/** What the ping fast path needs of a route besides its path: its params, read as Express would. */
+export interface PingEndpoint {
+  /** A token or parameter that cannot exist is a 404; the signal may still refuse the ping (400). */
+  parseParams(raw: Record<string, string>): { token: string; signal(): Signal };
+}
+
+export type PingRoute = AnyRoute & { ping: PingEndpoint };
+
+export function isPingRoute(route: AnyRoute): route is PingRoute {
+  return "ping" in route;
+}
+
 /** One path, served for GET (HEAD with it) and POST, as cron lines use either. */
-export function pingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingRouteSpec<P>): AnyRoute[] {
-  return (["get", "post"] as const).map((method) =>
-    defineRoute({
+export function pingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingRouteSpec<P>): PingRoute[] {
+  const schema = (spec.params ?? TokenParams) as P;
+  const ping: PingEndpoint = {
+    parseParams(raw) {
+      const params = parseParams(schema, raw, ENTITY);
+      return { token: (params as { token: string }).token, signal: () => spec.signal(params) };
+    },
+  };
+  return (["get", "post"] as const).map((method) => ({
+    ping,
+    ...defineRoute({
       method,
       path: `${HEARTBEAT_BASE}/:token${spec.suffix}`,
       absolute: true,
@@ -89,14 +122,16 @@ export function pingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingR
       description: PING_DESCRIPTION,
       tag: "Heartbeats",
       access: "public",
-      params: (spec.params ?? TokenParams) as P,
-      entity: "Heartbeat monitor",
+      params: schema,
+      entity: ENTITY,
       query: PingQuery,
       responses: { 200: { description: "Recorded", schema: PingReply } },
-      handle: ({ deps, req, res, params, query }) => {
+      handle: async ({ deps, req, res, params, query }) => {
         const { token } = params as { token: string };
-        return recordPing(deps, req, res, token, query.rid, spec.signal(params as z.output<P>));
+        const signal = spec.signal(params as z.output<P>);
+        await recordPing(deps, { token, rid: query.rid ?? null, signal, ...pingSource(req), body: pingBody(res) });
+        return { status: 200, body: PING_OK };
       },
     }),
-  );
+  }));
 }

@@ -1,0 +1,126 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { expectError } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+/** The ping fast path (routes/heartbeats/fast-path.ts) against Express serving the same routes. */
+const PER_TOKEN = 4;
+
+let api: TestApi;
+let owner: TestUser;
+/** The Express app alone (createApp), without the fast path in front. */
+let express: { url: string; server: Server };
+
+beforeAll(async () => {
+  api = await startTestApi({ HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) });
+  owner = await signupOwner(api);
+  const server = createApp({ ...api.deps, metrics: new Registry() }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  express = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+});
+afterAll(async () => {
+  express?.server.closeAllConnections();
+  express?.server.close();
+  await api?.close();
+});
+
+async function heartbeat(): Promise<{ id: string; token: string }> {
+  const res = await api.request("POST", "/api/v1/monitors", {
+    auth: owner.token,
+    body: { type: "heartbeat", name: "job", interval_seconds: 3_600 },
+  });
+  expect(res.status, res.text).toBe(201);
+  return { id: res.body.id, token: res.body.heartbeat_token };
+}
+
+const ping = (path: string, options: Parameters<TestApi["request"]>[2] & { method?: string } = {}) =>
+  api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options);
+
+describe("the ping fast path", () => {
+  it("echoes a sane X-Request-Id and mints a req_ one otherwise, on answers and errors alike", async () => {
+    const { token } = await heartbeat();
+    const echoed = await ping(token, { headers: { "x-request-id": "cron-42.a:b" } });
+    expect(echoed.status).toBe(200);
+    expect(echoed.headers.get("x-request-id")).toBe("cron-42.a:b");
+    expect(echoed.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const minted = await ping(token, { headers: { "x-request-id": "no spaces allowed" } });
+    expect(minted.headers.get("x-request-id")).toMatch(/^req_/);
+    const refused = await ping("A".repeat(32), { headers: { "x-request-id": "trace-1" } });
+    expectError(refused, 404, "not_found");
+    expect(refused.body.request_id).toBe("trace-1");
+    expectError(await ping("A".repeat(32)), 404, "not_found");
+  });
+
+  it("answers paths under /api/heartbeat/ that no route has with 404 in the error shape", async () => {
+    const { token } = await heartbeat();
+    for (const path of [`${token}/start/extra`, `${token}/%ZZ`, ""]) expectError(await ping(path), 404, "not_found");
+  });
+
+  it("answers 405 with Allow after draining a body, keeping the connection usable", async () => {
+    const { id, token } = await heartbeat();
+    const res = await ping(token, { method: "PUT", rawBody: "x".repeat(200_000), contentType: "text/plain" });
+    expectError(res, 405, "method_not_allowed");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, POST");
+    expect((await ping(token, { method: "POST", rawBody: "after", contentType: "text/plain" })).status).toBe(200);
+    expect((await api.deps.db.heartbeatPing.findMany({ where: { monitorId: id } })).map((p) => p.body)).toEqual([
+      "after",
+    ]);
+  });
+
+  it("answers 429 past a token's limit with Retry-After and the limit headers, one Redis count per limit", async () => {
+    const { token } = await heartbeat();
+    for (let i = 0; i < PER_TOKEN; i++) expect((await ping(token)).status).toBe(200);
+    const refused = await ping(`${token}/fail`);
+    expectError(refused, 429, "rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("x-ratelimit-limit")).toBe(String(PER_TOKEN));
+    expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
+  });
+
+  it("counts what it answers by status in the API's metrics", async () => {
+    const { token } = await heartbeat();
+    const count = async (status: string) =>
+      (await api.deps.metrics.getSingleMetric("upfleet_heartbeat_requests_total")!.get()).values.find(
+        (v) => v.labels.status === status,
+      )?.value ?? 0;
+    const [ok, notFound] = [await count("200"), await count("404")];
+    await ping(token);
+    await ping("B".repeat(32));
+    expect([await count("200"), await count("404")]).toEqual([ok + 1, notFound + 1]);
+  });
+
+  it("answers as the Express routes do, status, body and Allow alike", async () => {
+    // A token of its own per case: each is pinged twice (fast path, then Express), within its limit.
+    const cases: [string, (token: string) => string][] = [
+      ["GET", (token) => token],
+      ["HEAD", (token) => `${token}/start?rid=r1`],
+      ["POST", (token) => `${token}/0?rid=r1&ts=1`],
+      ["GET", (token) => `${token}/START`],
+      ["GET", (token) => `${token}/`],
+      ["GET", (token) => `${token}/256`],
+      ["GET", (token) => `${token}?rid=${"r".repeat(65)}`],
+      ["GET", (token) => `${token}?rid=a&rid=b`],
+      ["GET", () => "short"],
+      ["GET", () => `${"C".repeat(32)}/fail`],
+      ["DELETE", (token) => token],
+      ["GET", (token) => `${token}/a/b`],
+    ];
+    const answer = async (base: string, method: string, path: string) => {
+      const res = await fetch(`${base}/api/heartbeat/${path}`, { method });
+      const text = await res.text();
+      const body = text ? JSON.parse(text) : undefined;
+      if (body?.request_id) body.request_id = res.headers.get("x-request-id") === body.request_id;
+      return { status: res.status, body, allow: res.headers.get("allow") };
+    };
+    for (const [method, path] of cases) {
+      const { token } = await heartbeat();
+      const fast = await answer(api.url, method, path(token));
+      expect(fast, `${method} ${path("<token>")}`).toEqual(await answer(express.url, method, path(token)));
+    }
+  });
+});
