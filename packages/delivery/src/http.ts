@@ -1,5 +1,6 @@
+import http from "node:http";
+import https from "node:https";
 import { GuardedHttpAgent, GuardedHttpsAgent, type OutboundGuard } from "@upfleet/outbound";
-import { got } from "got";
 import type { FailureReason, SendResult } from "./outcome.ts";
 
 /** API.md: a receiver has 10 s to answer. */
@@ -11,9 +12,9 @@ export interface HttpPoster {
   close(): void;
 }
 
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ERR_GOT_TIMEOUT"]);
+const TIMEOUT_CODES = new Set(["ETIMEDOUT"]);
 
-/** The innermost error code: got wraps socket and guard errors, keeping theirs in `cause`. */
+/** The innermost error code: a socket or guard error may come wrapped, keeping its own in `cause`. */
 function innermostCode(error: unknown): string | undefined {
   let current = error as { code?: unknown; cause?: unknown } | undefined;
   let found: string | undefined;
@@ -38,51 +39,70 @@ function failureOf(error: unknown, timeoutMs: number): { reason: FailureReason; 
 /**
  * HTTP delivery through the SSRF guard: every socket (redirects are never followed anyway) connects
  * only to addresses the guard allows, checked on the address actually resolved at send time.
+ *
+ * Plain node:http rather than got: a POST with no retries, redirects, decompression or hooks needs
+ * none of got's machinery, which cost about as much CPU per send as the rest of an attempt.
  */
 export function createHttpPoster(options: { guard: OutboundGuard; timeoutMs?: number }): HttpPoster {
   const timeoutMs = options.timeoutMs ?? SEND_TIMEOUT_MS;
   // Keep-alive: a burst to one receiver (an outage, many monitors) reuses its connections.
   const agentOptions = { keepAlive: true, timeout: 30_000, maxFreeSockets: 256, scheduling: "lifo" as const };
-  const http = new GuardedHttpAgent(options.guard, agentOptions);
-  const https = new GuardedHttpsAgent(options.guard, agentOptions);
-  const client = got.extend({
-    method: "POST",
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    http2: false,
-    cache: false,
-    decompress: false,
-    agent: { http, https },
-    timeout: { request: timeoutMs },
-  });
+  const httpAgent = new GuardedHttpAgent(options.guard, agentOptions);
+  const httpsAgent = new GuardedHttpsAgent(options.guard, agentOptions);
 
   return {
     post(url, body, headers) {
       return new Promise<SendResult>((resolve) => {
         let answer: SendResult | undefined;
-        // A stream, so the answer's body is drained without being kept: a receiver replying with
-        // gigabytes costs nothing but the (bounded) time to read them.
-        const request = client.stream(url, { body, headers });
-        request.on("response", (response: { statusCode: number; headers: Record<string, unknown> }) => {
+        let settled = false;
+        const settle = (result: SendResult) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(result);
+        };
+        let target: URL;
+        try {
+          target = new URL(url);
+        } catch (error) {
+          settle({ kind: "error", ...failureOf(error, timeoutMs) });
+          return;
+        }
+        const secure = target.protocol === "https:";
+        const payload = Buffer.from(body);
+        const request = (secure ? https : http).request(target, {
+          method: "POST",
+          agent: secure ? httpsAgent : httpAgent,
+          headers: { ...headers, "content-length": String(payload.length) },
+        });
+        // The whole exchange, answer's body included, as got's `timeout.request` was.
+        const timer = setTimeout(() => {
+          // The status arrived; a body cut short by the timeout does not change what it said.
+          settle(answer ?? { kind: "error", reason: "timeout", message: `No answer within ${timeoutMs} ms` });
+          request.destroy();
+        }, timeoutMs);
+        request.on("response", (response) => {
           const retryAfter = response.headers["retry-after"];
           answer = {
             kind: "response",
-            status: response.statusCode,
+            status: response.statusCode ?? 0,
             retryAfter: typeof retryAfter === "string" ? retryAfter : null,
           };
+          // Drained without being kept: a receiver replying with gigabytes costs nothing but the
+          // (bounded) time to read them.
+          response.on("end", () => settle(answer!));
+          response.on("error", () => settle(answer!));
+          response.on("aborted", () => settle(answer!));
+          response.resume();
         });
-        request.on("error", (error) => {
-          // The status arrived; a body cut short by the timeout does not change what it said.
-          resolve(answer ?? { kind: "error", ...failureOf(error, timeoutMs) });
-        });
-        request.on("end", () => resolve(answer ?? { kind: "error", reason: "network", message: "No response" }));
-        request.resume();
+        request.on("error", (error) => settle(answer ?? { kind: "error", ...failureOf(error, timeoutMs) }));
+        request.on("close", () => settle(answer ?? { kind: "error", reason: "network", message: "No response" }));
+        request.end(payload);
       });
     },
     close() {
-      http.destroy();
-      https.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
     },
   };
 }
