@@ -34,6 +34,17 @@ describe("InFlightGate", () => {
     expect(await waiting).toBe(true);
   });
 
+  it("takes a longer line when told to", async () => {
+    const gate = new InFlightGate(1, 1_000, 2);
+    await gate.enter("a");
+    const first = gate.enter("a");
+    const second = gate.enter("a");
+    expect(await gate.enter("a")).toBe(false);
+    gate.leave("a");
+    gate.leave("a");
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+  });
+
   it("refuses a job that waited too long, and leaves the line without it", async () => {
     const gate = new InFlightGate(1, 30);
     await gate.enter("a");

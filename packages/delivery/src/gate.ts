@@ -18,6 +18,8 @@ export class InFlightGate implements ChannelGate {
   constructor(
     private readonly limit: number,
     private readonly maxWaitMs = 2_000,
+    /** Jobs that may wait in one channel's line; by default as many as may be in flight. */
+    private readonly maxWaiting = limit,
   ) {}
 
   async enter(channelId: string): Promise<boolean> {
@@ -27,7 +29,7 @@ export class InFlightGate implements ChannelGate {
       lane.inFlight++;
       return true;
     }
-    if (lane.waiting.length >= this.limit) return false;
+    if (lane.waiting.length >= this.maxWaiting) return false;
     return new Promise<boolean>((resolve) => {
       const handOver = () => {
         clearTimeout(timer);

@@ -25,10 +25,22 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** Sends in flight at once to one channel; the jobs over it wait their turn. */
   perChannelLimit?: number;
+  /** Jobs waiting in one channel's line (a full line sends the next back to the queue for a while). */
+  perChannelLine?: number;
 }
 
 const DEFAULT_CONCURRENCY = 200;
 const DEFAULT_PER_CHANNEL = 8;
+/**
+ * A channel's line: up to four times its in-flight cap, but at most an eighth of the worker's slots.
+ * When a burst goes to fewer channels than the worker has slots for, a line as short as the cap made
+ * the spare slots spin (fetch a job, read it, be refused, put it back: Redis and database round trips
+ * for nothing) where they now wait; a receiver that hangs still holds at most 8 + 25 of 200 slots,
+ * the waiting ones for 2 s at a time.
+ */
+function defaultLine(perChannel: number, concurrency: number): number {
+  return Math.max(perChannel, Math.min(4 * perChannel, Math.floor(concurrency / 8)));
+}
 /** A job refused by the gate comes back after this (plus jitter, so a burst does not return at once). */
 const BUSY_RETRY_MS = 250;
 
@@ -57,7 +69,9 @@ function metricsFor(registry: Registry | undefined) {
 export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
   const { logger, senders, queue, delays } = options;
   const store = createAttemptStore(options.sql);
-  const gate = new InFlightGate(options.perChannelLimit ?? DEFAULT_PER_CHANNEL);
+  const perChannel = options.perChannelLimit ?? DEFAULT_PER_CHANNEL;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const gate = new InFlightGate(perChannel, undefined, options.perChannelLine ?? defaultLine(perChannel, concurrency));
   const metrics = metricsFor(options.metrics);
 
   const process = async (job: Job, token?: string) => {
@@ -93,7 +107,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
   const worker = new Worker(NOTIFICATIONS_QUEUE, process, {
     connection: options.connection,
     prefix: options.prefix,
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    concurrency,
   });
   worker.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
   worker.on("failed", (job, error) =>
