@@ -115,7 +115,7 @@ export interface Services {
 
 export function startAlerter(
   s: Services,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   env: Record<string, string> = {},
 ): Promise<AppProcess & { url: string }> {
   return startApp({
@@ -136,7 +136,7 @@ export function startAlerter(
 export function startWorker(
   s: Services,
   env: Record<string, string> = {},
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<AppProcess & { url: string }> {
   return startApp({
     cwd: WORKER_DIR,
