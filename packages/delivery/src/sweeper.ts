@@ -16,11 +16,11 @@ export interface SweeperOptions {
 const BATCH = 500;
 
 /**
- * A minute, not seconds: during a burst thousands of notifications wait their turn in the queue,
- * and re-adding each of them every pass (a Redis script apiece, absorbed by the job id) would only
- * slow the worker draining them. A lost job is still found within a minute and a half.
+ * Seconds, not a minute: a notification whose job was lost in a crash between its commit and its
+ * enqueue goes out on the next pass. During a burst the backlog still queued is re-added too, but
+ * in bulk (a round trip per 500) and absorbed by the job ids.
  */
-const DEFAULT_GRACE_MS = 60_000;
+const DEFAULT_GRACE_MS = 5_000;
 
 /**
  * Re-queues the next attempt of every pending notification whose attempt is overdue: the safety net
