@@ -14,14 +14,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { createTestDatabase, createTestRedis, waitFor } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
+import type { Received } from "./alerting/target.ts";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
-import { fmt, intArg as intOption, machine, onCleanup, quantile, run, sleep } from "./lib/harness.ts";
+import { benchArgs } from "./lib/cli.ts";
+import { fmt, machine, quantile, run, sleep } from "./lib/harness.ts";
 import { startHelper, startProcess } from "./lib/processes.ts";
+import { benchOrganization, freshServices } from "./lib/services.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, "results");
@@ -36,39 +38,17 @@ const HELP = `pnpm bench:alerting [--monitors M] [--interval S] [--channels K] [
   --events E     monitor.degraded events written at once for it (default 1,000: E × K deliveries)
   --no-write     leave BENCHMARKS.md alone (results still go to bench/results/)`;
 
-const { values: args } = parseArgs({
-  options: {
-    monitors: { type: "string" },
-    interval: { type: "string" },
-    channels: { type: "string" },
-    events: { type: "string" },
-    "no-write": { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const args = benchArgs(HELP, ["monitors", "interval", "channels", "events"]);
 const config = {
-  monitors: intOption(HELP, "monitors", args.monitors, 200, 1),
-  intervalS: intOption(HELP, "interval", args.interval, 10, 10),
-  channels: intOption(HELP, "channels", args.channels, 10, 1),
-  events: intOption(HELP, "events", args.events, 1_000, 1),
+  monitors: args.int("monitors", 200, 1),
+  intervalS: args.int("interval", 10, 10),
+  channels: args.int("channels", 10, 1),
+  events: args.int("events", 1_000, 1),
 };
 const command = ["pnpm bench:alerting", ...process.argv.slice(2)].join(" ");
 
-interface Received {
-  path: string;
-  id: string;
-  event: string;
-  monitorId: string | null;
-  at: number;
-}
-
 async function seed(db: Db, targetUrl: string) {
-  const organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const organizationId = await benchOrganization(db);
   const monitorIds = Array.from({ length: config.monitors }, () => newId("monitor"));
   await db.monitor.createMany({
     data: monitorIds.map((id, i) => ({
@@ -162,12 +142,7 @@ async function main(): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   const about = await machine();
   console.log(about);
-  const database = await createTestDatabase();
-  onCleanup("drop the database", () => database.drop());
-  const redis = createTestRedis();
-  onCleanup("delete the Redis keys", () => redis.cleanup());
-  const db = createDb(database.url, { poolSize: 2 });
-  onCleanup("disconnect", () => db.$disconnect());
+  const { database, redis, db } = await freshServices();
 
   const target = await startHelper(path.join(HERE, "alerting/target.ts"), "target and receiver");
   const { organizationId, monitorIds } = await seed(db, target.url);
@@ -256,7 +231,7 @@ async function main(): Promise<void> {
   const text = render(figures);
   console.log(`\n${text}\n`);
   await writeFile(path.join(RESULTS, `alerting-${Date.now()}.json`), JSON.stringify(figures, null, 2));
-  if (!args["no-write"]) {
+  if (args.write) {
     await writeBlock({
       bench: "alerting",
       key: configurationKey(process.argv.slice(2)),

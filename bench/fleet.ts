@@ -10,17 +10,18 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { tickOffsetMs } from "@upfleet/monitoring";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis, waitFor } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
-import { fmt, intArg as intOption, machine, onCleanup, run, sleep } from "./lib/harness.ts";
+import { benchArgs } from "./lib/cli.ts";
+import { fmt, machine, run, sleep } from "./lib/harness.ts";
 import { type App, scrape, startHelper, startProcess } from "./lib/processes.ts";
+import { benchOrganization, freshServices } from "./lib/services.ts";
 import { summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -46,36 +47,20 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
                    (figures are then not written: the profiler costs CPU too)
   --no-write       leave BENCHMARKS.md alone (results still go to bench/results/)`;
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: "boolean", default: false },
-    monitors: { type: "string" },
-    interval: { type: "string" },
-    warmup: { type: "string" },
-    duration: { type: "string" },
-    workers: { type: "string" },
-    concurrency: { type: "string" },
-    profile: { type: "boolean", default: false },
-    "no-write": { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const intArg = (name: string, value: string | undefined, fallback: number, min: number) =>
-  intOption(HELP, name, value, fallback, min);
-
-const quick = args.quick;
+const args = benchArgs(
+  HELP,
+  ["monitors", "interval", "warmup", "duration", "workers", "concurrency"],
+  ["quick", "profile"],
+);
+const quick = args.flag("quick");
+const profile = args.flag("profile");
 const config = {
-  monitors: intArg("monitors", args.monitors, quick ? 1_000 : 10_000, 1),
-  intervalS: intArg("interval", args.interval, 30, 1),
-  warmupS: intArg("warmup", args.warmup, quick ? 20 : 60, 5),
-  durationS: intArg("duration", args.duration, quick ? 60 : 300, 10),
-  workers: intArg("workers", args.workers, 1, 1),
-  concurrency: intArg("concurrency", args.concurrency, 300, 1),
+  monitors: args.int("monitors", quick ? 1_000 : 10_000, 1),
+  intervalS: args.int("interval", 30, 1),
+  warmupS: args.int("warmup", quick ? 20 : 60, 5),
+  durationS: args.int("duration", quick ? 60 : 300, 10),
+  workers: args.int("workers", 1, 1),
+  concurrency: args.int("concurrency", 300, 1),
 };
 const intervalMs = config.intervalS * 1000;
 const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
@@ -89,8 +74,7 @@ const runKey = configurationKey(process.argv.slice(2), ["--profile", "--no-write
 // The database: seeding and the figures read back.
 
 async function seed(db: Db, targetUrl: string): Promise<string[]> {
-  const organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const organizationId = await benchOrganization(db);
   const ids: string[] = [];
   const CHUNK = 1_000;
   for (let start = 0; start < config.monitors; start += CHUNK) {
@@ -278,12 +262,7 @@ async function main(): Promise<void> {
     `${fmt(config.monitors)} monitors × ${config.intervalS} s (${fmt(config.monitors / config.intervalS, 1)} checks/s), ${config.workers} worker(s) × CONCURRENCY ${config.concurrency}; warm-up ${config.warmupS} s, window ${config.durationS} s`,
   );
 
-  const database: TestDatabase = await createTestDatabase();
-  onCleanup("drop the database", () => database.drop());
-  const redis: TestRedis = createTestRedis();
-  onCleanup("delete the Redis keys", () => redis.cleanup());
-  const db = createDb(database.url, { poolSize: 1 });
-  onCleanup("disconnect", () => db.$disconnect());
+  const { database, redis, db } = await freshServices(1);
 
   const target = await startHelper(path.join(HERE, "fleet/target.ts"), "target");
   const seeding = Date.now();
@@ -292,12 +271,12 @@ async function main(): Promise<void> {
   console.log(`seeded ${fmt(monitorIds.length)} monitors in ${fmt((Date.now() - seeding) / 1000, 1)} s`);
 
   const profileDir = path.join(RESULTS, "profiles", `fleet-${Date.now()}`);
-  if (args.profile) await mkdir(profileDir, { recursive: true });
+  if (profile) await mkdir(profileDir, { recursive: true });
   const profileFile = (role: string) => path.join(profileDir, `${role.replace(/\s+/g, "-")}.cpuprofile`);
   // Node 20 refuses --cpu-prof in NODE_OPTIONS (and the apps are started as `node --import tsx …`):
   // a preload starts and stops V8's profiler on SIGUSR2, around the window.
   const profiling = (role: string) =>
-    args.profile
+    profile
       ? {
           NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${pathToFileURL(path.join(HERE, "fleet/cpu-profile.mjs")).href}`,
           BENCH_CPU_PROFILE: profileFile(role),
@@ -355,7 +334,7 @@ async function main(): Promise<void> {
   ];
   const servedBefore = (await target.ask<{ served: number }>("count")).served;
   const [metricsBefore, ...workerMetricsBefore] = await Promise.all(apps.map(scrape));
-  if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
+  if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const windowStart = Date.now();
   const procBefore = await snapshot(startPids);
   const machineBefore = await sampleMachine();
@@ -384,7 +363,7 @@ async function main(): Promise<void> {
   // Window end.
   const windowEndActual = Date.now();
   const procAfter = await snapshot(startPids);
-  if (args.profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
+  if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
   const servedAfter = (await target.ask<{ served: number }>("count")).served;
@@ -560,12 +539,12 @@ async function main(): Promise<void> {
   const resultFile = path.join(RESULTS, `fleet-${runKey}-${Date.now()}.json`);
   await writeFile(resultFile, JSON.stringify(figures, null, 2));
   console.log(`results: ${path.relative(ROOT, resultFile)}`);
-  if (!args["no-write"] && !args.profile) {
+  if (args.write && !profile) {
     await writeBlock({ bench: "fleet", key: runKey, section: SECTION, intro: INTRO, body: text });
     console.log(`BENCHMARKS.md: block "${runKey}" of "${SECTION.slice(3)}" updated`);
   }
 
-  if (args.profile) {
+  if (profile) {
     for (const app of apps) {
       const file = profileFile(app.role);
       const written = await waitFor(() => stat(file).then(() => true), { timeoutMs: 60_000, what: file }).catch(

@@ -14,15 +14,16 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { createTestDatabase, createTestRedis, waitFor } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
 import autocannon from "autocannon";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
-import { fmt, intArg as intOption, machine, onCleanup, quantile, run } from "./lib/harness.ts";
+import { benchArgs } from "./lib/cli.ts";
+import { fmt, machine, quantile, run } from "./lib/harness.ts";
 import { startProcess } from "./lib/processes.ts";
+import { benchOrganization, freshServices } from "./lib/services.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, "results");
@@ -38,31 +39,17 @@ const HELP = `pnpm bench:heartbeat [--monitors N] [--connections C] [--duration 
   --period S       the monitors' interval_seconds, grace 0: silence is down S s after the last ping (default 10)
   --no-write       leave BENCHMARKS.md alone (results still go to bench/results/)`;
 
-const { values: args } = parseArgs({
-  options: {
-    monitors: { type: "string" },
-    connections: { type: "string" },
-    duration: { type: "string" },
-    period: { type: "string" },
-    "no-write": { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  },
-});
-if (args.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const args = benchArgs(HELP, ["monitors", "connections", "duration", "period"]);
 const config = {
-  monitors: intOption(HELP, "monitors", args.monitors, 1_000, 1),
-  connections: intOption(HELP, "connections", args.connections, 32, 1),
-  durationS: intOption(HELP, "duration", args.duration, 15, 1),
-  periodS: intOption(HELP, "period", args.period, 10, 1),
+  monitors: args.int("monitors", 1_000, 1),
+  connections: args.int("connections", 32, 1),
+  durationS: args.int("duration", 15, 1),
+  periodS: args.int("period", 10, 1),
 };
 const command = ["pnpm bench:heartbeat", ...process.argv.slice(2)].join(" ");
 
 async function seed(db: Db): Promise<string[]> {
-  const organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Bench" } });
+  const organizationId = await benchOrganization(db);
   const tokens = Array.from({ length: config.monitors }, () => randomBytes(24).toString("base64url"));
   await db.monitor.createMany({
     data: tokens.map((heartbeatToken, i) => ({
@@ -124,12 +111,7 @@ async function main(): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   const about = await machine();
   console.log(about);
-  const database = await createTestDatabase();
-  onCleanup("drop the database", () => database.drop());
-  const redis = createTestRedis();
-  onCleanup("delete the Redis keys", () => redis.cleanup());
-  const db = createDb(database.url, { poolSize: 2 });
-  onCleanup("disconnect", () => db.$disconnect());
+  const { database, redis, db } = await freshServices();
   const tokens = await seed(db);
 
   const services = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
@@ -197,7 +179,7 @@ async function main(): Promise<void> {
   const text = render(figures);
   console.log(`\n${text}\n`);
   await writeFile(path.join(RESULTS, `heartbeat-${Date.now()}.json`), JSON.stringify(figures, null, 2));
-  if (!args["no-write"]) {
+  if (args.write) {
     await writeBlock({
       bench: "heartbeat",
       key: configurationKey(process.argv.slice(2)),

@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-interface Received {
+export interface Received {
   path: string;
   /** The webhook-id header: the same on every attempt of one notification. */
   id: string;

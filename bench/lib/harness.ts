@@ -86,13 +86,3 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
-
-/** Reads an integer option, or stops with the help text. */
-export function intArg(help: string, name: string, value: string | undefined, fallback: number, min: number): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name} must be an integer ≥ ${min} (got ${value})\n\n${help}`);
-    process.exit(2);
-  }
-  return n;
-}
