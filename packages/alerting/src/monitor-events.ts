@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "@upfleet/db";
+import { claimMonitorEventIds } from "@upfleet/incidents";
 import { insertNotifications, toChannels } from "./notifications.ts";
 import { incidentAt, monitorEventPayload } from "./payload.ts";
 import { channelsFor, isStale } from "./routing.ts";
@@ -19,18 +20,10 @@ export interface FanOutReport {
  * monitor's notifications are created in order however many alerters run (SKIP LOCKED splits them).
  */
 async function claim(tx: Tx, limit: number) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT e.id FROM monitor_events e
-    WHERE e.notified_at IS NULL AND e.processed_at IS NOT NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM monitor_events p
-        WHERE p.monitor_id = e.monitor_id AND p.notified_at IS NULL AND (p.tick, p.id) < (e.tick, e.id))
-    ORDER BY e.tick, e.id
-    LIMIT ${limit}
-    FOR UPDATE OF e SKIP LOCKED`;
-  if (rows.length === 0) return [];
+  const ids = await claimMonitorEventIds(tx, "notified_at", limit, "processed_at");
+  if (ids.length === 0) return [];
   return tx.monitorEvent.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
+    where: { id: { in: ids } },
     include: {
       monitor: {
         select: { id: true, name: true, type: true, settings: true, tags: true, paused: true, deletedAt: true },

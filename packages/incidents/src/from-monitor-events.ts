@@ -1,5 +1,6 @@
 import type { Db, MonitorEvent, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { claimMonitorEventIds } from "./event-queue.ts";
 import { outboxRow, SYSTEM_ACTOR } from "./outbox.ts";
 import { WITH_UPDATES } from "./present.ts";
 import { resolution } from "./transitions.ts";
@@ -32,25 +33,12 @@ export function describeCause(cause: unknown): string {
   );
 }
 
-/**
- * Takes the next unprocessed events and locks them. Only the oldest unprocessed event of each
- * monitor qualifies, so however many alerters consume, one monitor's events are applied one at a
- * time and in order (a recovery is never applied before the outage it ends); SKIP LOCKED lets
- * each alerter take different monitors.
- */
+/** The next events to apply, locked (see claimMonitorEventIds), with their monitor. */
 async function claim(tx: Tx, limit: number): Promise<Event[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT e.id FROM monitor_events e
-    WHERE e.processed_at IS NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM monitor_events p
-        WHERE p.monitor_id = e.monitor_id AND p.processed_at IS NULL AND (p.tick, p.id) < (e.tick, e.id))
-    ORDER BY e.tick, e.id
-    LIMIT ${limit}
-    FOR UPDATE OF e SKIP LOCKED`;
-  if (rows.length === 0) return [];
+  const ids = await claimMonitorEventIds(tx, "processed_at", limit);
+  if (ids.length === 0) return [];
   return tx.monitorEvent.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
+    where: { id: { in: ids } },
     include: { monitor: { select: { name: true, paused: true, deletedAt: true } } },
     orderBy: [{ tick: "asc" }, { id: "asc" }],
   });
