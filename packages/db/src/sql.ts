@@ -7,7 +7,10 @@ export interface SqlClient {
 }
 
 export interface SqlPool extends SqlClient {
-  /** BEGIN, `work`, COMMIT (ROLLBACK if it throws), on one connection. */
+  /**
+   * BEGIN, `work`, COMMIT (ROLLBACK if it throws), on one connection. A first statement without
+   * parameters goes out with the BEGIN, in one round trip (give the hot ones literal values).
+   */
   transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
@@ -28,15 +31,27 @@ export function createSqlPool(connectionString: string, options: { max?: number 
     async transaction(work) {
       const connection = await pool.connect();
       let broken = false;
+      let begun = false;
+      const query = async (text: string, values?: unknown[]) => {
+        if (begun) return (await connection.query(text, values)).rows;
+        begun = true;
+        if (values?.length) {
+          await connection.query("BEGIN");
+          return (await connection.query(text, values)).rows;
+        }
+        // Two statements in one simple query: node-postgres answers with a result each.
+        const results = (await connection.query(`BEGIN;\n${text}`)) as unknown as pg.QueryResult[];
+        return results.at(-1)!.rows;
+      };
       try {
-        await connection.query("BEGIN");
-        const result = await work({ query: async (text, values) => (await connection.query(text, values)).rows });
-        await connection.query("COMMIT");
+        const result = await work({ query });
+        if (begun) await connection.query("COMMIT");
         return result;
       } catch (error) {
-        await connection.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
+        if (begun)
+          await connection.query("ROLLBACK").catch(() => {
+            broken = true;
+          });
         throw error;
       } finally {
         // A connection that could not even roll back is not handed out again.

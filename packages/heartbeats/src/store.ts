@@ -62,12 +62,23 @@ function toLocked(row: MonitorRow): LockedMonitor {
   };
 }
 
-/** Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state. */
+const ID = /^[A-Za-z0-9_]+$/;
+
+/** Our ids as an SQL array literal; anything else is refused rather than quoted. */
+function idArray(ids: string[]): string {
+  for (const id of ids) if (!ID.test(id)) throw new Error(`not an id: ${JSON.stringify(id.slice(0, 40))}`);
+  return `ARRAY['${ids.join("','")}']::text[]`;
+}
+
+/**
+ * Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state.
+ * The ids are written into the statement, which has no parameters so that it can go out with the
+ * transaction's BEGIN in one round trip (packages/db sql.ts): round trips are most of a batch's time.
+ */
 export async function lockMonitors(sql: SqlClient, ids: string[]): Promise<LockedMonitor[]> {
   if (ids.length === 0) return [];
   const rows = await sql.query<MonitorRow>(
-    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`,
-    [ids],
+    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY(${idArray(ids)}) ORDER BY m.id FOR UPDATE OF m`,
   );
   return rows.map(toLocked);
 }
