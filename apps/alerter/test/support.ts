@@ -8,6 +8,7 @@ import {
   type AppProcess,
   createTestDatabase,
   createTestRedis,
+  monitorRow,
   startApp,
   type TestDatabase,
   type TestRedis,
@@ -91,18 +92,13 @@ export async function seedDatabase(): Promise<{
     db,
     httpMonitor: (url, fields = {}) =>
       db.monitor.create({
-        data: {
-          id: newId("monitor"),
-          organizationId,
+        data: monitorRow(organizationId, {
           name: url,
-          type: "http",
           settings: { ...TYPE_DEFAULTS.http, url } as Prisma.InputJsonValue,
           intervalSeconds: 10,
           timeoutMs: 2_000,
-          regions: ["local"],
-          tags: [],
           ...fields,
-        },
+        }),
       }),
   };
 }

@@ -1,7 +1,7 @@
 import { createDb, type Db, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
 
 export interface AlertingSeed {
   database: TestDatabase;
@@ -30,22 +30,9 @@ export async function seedAlerting(): Promise<AlertingSeed> {
     return {
       organizationId,
       async monitor(fields = {}) {
-        const id = newId("monitor");
-        await db.monitor.create({
-          data: {
-            id,
-            organizationId,
-            name: "Website",
-            type: "http",
-            settings: { url: "https://example.com" },
-            intervalSeconds: 60,
-            timeoutMs: 5_000,
-            regions: ["local"],
-            tags: ["prod"],
-            ...fields,
-          },
-        });
-        return id;
+        const row = monitorRow(organizationId, { tags: ["prod"], ...fields });
+        await db.monitor.create({ data: row });
+        return row.id;
       },
       async channel(fields = {}) {
         const id = newId("channel");
@@ -74,22 +61,10 @@ export async function seedAlerting(): Promise<AlertingSeed> {
         return id;
       },
       async change(monitorId, type, tick) {
-        const id = newId("event");
-        const down = type === "monitor.down";
-        await db.monitorEvent.create({
-          data: {
-            id,
-            organizationId,
-            monitorId,
-            type,
-            fromStatus: down ? "up" : "down",
-            toStatus: down ? "down" : "up",
-            tick,
-            cause: { error: down ? "status" : null, http_status: down ? 503 : 200, response_ms: 80, region: "local" },
-          },
-        });
+        const row = stateChangeRow(organizationId, monitorId, type, tick);
+        await db.monitorEvent.create({ data: row });
         while ((await processMonitorEvents(db)).processed > 0);
-        return id;
+        return row.id;
       },
     };
   };

@@ -1,6 +1,8 @@
 import { createDb, type Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
+
+const REGIONS = ["eu-west", "us-east"];
 
 /** A database of its own with one organization, and monitors and state changes written straight in. */
 export async function seed(): Promise<{
@@ -20,48 +22,14 @@ export async function seed(): Promise<{
     db,
     organizationId,
     async monitor(fields = {}) {
-      const id = newId("monitor");
-      await db.monitor.create({
-        data: {
-          id,
-          organizationId,
-          name: `Site ${id.slice(-4)}`,
-          type: "http",
-          settings: { url: "https://example.com" },
-          intervalSeconds: 60,
-          timeoutMs: 5_000,
-          regions: ["eu-west", "us-east"],
-          tags: [],
-          ...fields,
-        },
-      });
-      return id;
+      const row = monitorRow(organizationId, { name: "Site", regions: REGIONS, ...fields });
+      await db.monitor.create({ data: row });
+      return row.id;
     },
     async event(monitorId, type, tick) {
-      const id = newId("event");
-      const down = type === "monitor.down";
-      await db.monitorEvent.create({
-        data: {
-          id,
-          organizationId,
-          monitorId,
-          type,
-          fromStatus: down ? "up" : "down",
-          toStatus: down ? "down" : type === "monitor.up" ? "up" : "degraded",
-          tick: new Date(tick),
-          cause: {
-            error: down ? "status" : null,
-            http_status: down ? 503 : 200,
-            response_ms: down ? null : 120,
-            message: null,
-            region: "eu-west",
-            failing_regions: down ? ["eu-west", "us-east"] : [],
-            reporting_regions: ["eu-west", "us-east"],
-            missing_regions: [],
-          },
-        },
-      });
-      return id;
+      const row = stateChangeRow(organizationId, monitorId, type, new Date(tick), REGIONS);
+      await db.monitorEvent.create({ data: row });
+      return row.id;
     },
     async close() {
       await db.$disconnect();

@@ -1,4 +1,5 @@
 export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export { type AppProcess, type Exit, type LogEntry, type RunningApp, spawnApp, startApp } from "./process.ts";
 export { createTestRedis, type TestRedis } from "./redis.ts";
+export { monitorRow, type StateChange, stateChangeRow } from "./rows.ts";
 export { waitFor } from "./wait-for.ts";
