@@ -1,4 +1,4 @@
-import { isConnectionError, type SqlClient, type SqlPool } from "@upfleet/db";
+import { isConnectionError, type SqlPool, type TransactionClient } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
@@ -10,7 +10,7 @@ import {
   lockMonitors,
   type PingRow,
   type RunRow,
-  writeHeartbeats,
+  writeHeartbeatsAndCommit,
 } from "./store.ts";
 import { applyPing, type HeartbeatState, type PingKind } from "./transitions.ts";
 
@@ -85,8 +85,9 @@ class BatchWrites {
     this.events.push(...eventRows(monitor, outcome.changes));
   }
 
-  write(sql: SqlClient): Promise<unknown> {
-    return writeHeartbeats(sql, {
+  /** The batch's one statement, sent with the COMMIT: a round trip less per batch. */
+  writeAndCommit(tx: TransactionClient): Promise<void> {
+    return writeHeartbeatsAndCommit(tx, {
       pings: this.pings,
       newRuns: [...this.newRuns.values()],
       finished: this.finished,
@@ -223,7 +224,7 @@ export class PingRecorder {
         writes.apply(monitor, pending);
         return { recorded: true, id: pending.id };
       });
-      await writes.write(sql);
+      await writes.writeAndCommit(sql);
       return results;
     });
   }

@@ -1,4 +1,4 @@
-import type { MonitorStatus, SqlClient } from "@upfleet/db";
+import { inlineValues, type MonitorStatus, type SqlClient, type TransactionClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { type HeartbeatSchedule, scheduleOf } from "./schedule.ts";
 import type { HeartbeatState, PingKind, StateChange } from "./transitions.ts";
@@ -62,14 +62,6 @@ function toLocked(row: MonitorRow): LockedMonitor {
   };
 }
 
-const ID = /^[A-Za-z0-9_]+$/;
-
-/** Our ids as an SQL array literal; anything else is refused rather than quoted. */
-function idArray(ids: string[]): string {
-  for (const id of ids) if (!ID.test(id)) throw new Error(`not an id: ${JSON.stringify(id.slice(0, 40))}`);
-  return `ARRAY['${ids.join("','")}']::text[]`;
-}
-
 /**
  * Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state.
  * The ids are written into the statement, which has no parameters so that it can go out with the
@@ -78,7 +70,7 @@ function idArray(ids: string[]): string {
 export async function lockMonitors(sql: SqlClient, ids: string[]): Promise<LockedMonitor[]> {
   if (ids.length === 0) return [];
   const rows = await sql.query<MonitorRow>(
-    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY(${idArray(ids)}) ORDER BY m.id FOR UPDATE OF m`,
+    inlineValues(`SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`, [ids]),
   );
   return rows.map(toLocked);
 }
@@ -157,7 +149,7 @@ function columns<T>(rows: T[], pick: { [column: string]: (row: T) => unknown }):
  * changes, which are unique per (monitor, tick, type) so an instant applied twice yields one event.
  * A row costs a few array elements, not a statement.
  */
-export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): Promise<{ events: number }> {
+function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: unknown[] } {
   const values = [
     ...columns(writes.pings ?? [], {
       id: (p) => p.id,
@@ -200,8 +192,8 @@ export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): 
       cause: (e) => JSON.stringify(e.cause),
     }),
   ];
-  const [row] = await sql.query<{ events: number }>(
-    `WITH pings AS (
+  return {
+    text: `WITH pings AS (
       INSERT INTO heartbeat_pings
         (id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::"PingKind"[], $5::int[], $6::text[],
@@ -230,8 +222,19 @@ export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): 
     )
     SELECT count(*)::int AS events FROM events`,
     values,
-  );
+  };
+}
+
+export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): Promise<{ events: number }> {
+  const { text, values } = heartbeatStatement(writes);
+  const [row] = await sql.query<{ events: number }>(text, values);
   return { events: row?.events ?? 0 };
+}
+
+/** The same writes as the transaction's last statement, with values inlined to go out with its COMMIT. */
+export async function writeHeartbeatsAndCommit(tx: TransactionClient, writes: HeartbeatWrites): Promise<void> {
+  const { text, values } = heartbeatStatement(writes);
+  await tx.queryAndCommit(inlineValues(text, values));
 }
 
 /** State changes as monitor_events rows, the shape the incident consumer reads (packages/incidents). */
