@@ -2,7 +2,8 @@
  * The other side of `pnpm bench:alerting`, in a process of its own so its CPU is not counted as the
  * pipeline's: the monitored service (GET /m/<i>: 200 "ok", or 500 once told "bad") and the webhook
  * receiver (POST /hook/<channel>: 200, arrival time and event recorded). Reports {port} over IPC and
- * answers "bad" with the instant it turned bad, "received" with the webhooks received so far.
+ * answers "bad" with the instant it turned bad, "received" with the webhooks received so far and
+ * "count <path prefix>" with how many of them went to paths under the prefix.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -56,6 +57,10 @@ process.on("message", (message) => {
     process.send?.({ at: Date.now() });
   }
   if (message === "received") process.send?.({ received });
+  if (typeof message === "string" && message.startsWith("count ")) {
+    const prefix = message.slice("count ".length);
+    process.send?.({ count: received.filter((r) => r.path.startsWith(prefix)).length });
+  }
   if (message === "stop") process.exit(0);
 });
 process.on("disconnect", () => process.exit(0));
