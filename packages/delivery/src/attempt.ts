@@ -22,6 +22,11 @@ export type AttemptOutcome =
   | { kind: "skipped"; why: string }
   /** The channel is at its in-flight cap: try this job again shortly. */
   | { kind: "busy"; channelId: string }
+  /**
+   * Another worker claimed this attempt and has not recorded it: look again once its claim could be
+   * stale, so the attempt is taken over if that worker died mid-send.
+   */
+  | { kind: "held" }
   | { kind: "done"; notificationStatus: NotificationStatus; decision: AttemptDecision; durationMs: number };
 
 /** Why a channel gets no more sends, or null when it may be sent to. */
@@ -43,7 +48,8 @@ async function send(deps: AttemptDeps, subject: AttemptSubject): Promise<{ resul
 
 /**
  * Attempt `job.attempt` of a notification: send it once and record the outcome. Idempotent on
- * redelivery: an attempt the notification is already past, or that another worker holds, is skipped.
+ * redelivery: an attempt the notification is already past is skipped, one another worker holds is
+ * held (to be looked at again later).
  * The caller queues the next attempt after the record (the sweeper covers a crash in between).
  */
 export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: ChannelGate): Promise<AttemptOutcome> {
@@ -56,7 +62,7 @@ export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: Cha
   if (gate && !(await gate.enter(subject.channelId))) return { kind: "busy", channelId: subject.channelId };
   try {
     const deliveryId = await deps.store.claim(subject, job.attempt);
-    if (!deliveryId) return { kind: "skipped", why: "attempt in flight in another worker" };
+    if (!deliveryId) return { kind: "held" };
     const { result, durationMs } = await send(deps, subject);
     const now = Date.now();
     const decision = classifyAttempt(result, { attempt: job.attempt, delays: deps.delays, now });

@@ -8,7 +8,7 @@ import type { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAttempt } from "./attempt.ts";
-import { type AttemptStore, createAttemptStore } from "./attempt-store.ts";
+import { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 import { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
 import { createSenders, type Senders } from "./senders.ts";
 import { sweepPendingNotifications } from "./sweeper.ts";
@@ -303,7 +303,7 @@ describe("at least once, never twice", () => {
       runAttempt({ store, senders, delays: DELAYS }, job),
       runAttempt({ store, senders, delays: DELAYS }, job),
     ]);
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "skipped"]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "held"]);
     expect(await runAttempt({ store, senders, delays: DELAYS }, job)).toMatchObject({ kind: "skipped" });
     expect(receiver.at(hook.path)).toHaveLength(1);
     expect(await attemptsOf(id)).toHaveLength(1);
@@ -318,7 +318,8 @@ describe("at least once, never twice", () => {
       runAttempt({ store, senders, delays: DELAYS }, job),
       runAttempt({ store: other, senders, delays: DELAYS }, job),
     ]);
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "skipped"]);
+    // Held while the other's claim is open, skipped once it has recorded: either way, not sent.
+    expect(outcomes.map((o) => (o.kind === "skipped" ? "held" : o.kind)).sort()).toEqual(["done", "held"]);
     expect(receiver.at(hook.path)).toHaveLength(1);
     expect(await attemptsOf(id)).toHaveLength(1);
   });
@@ -333,6 +334,22 @@ describe("at least once, never twice", () => {
     const outcome = await runAttempt({ store, senders, delays: DELAYS }, { notificationId: id, attempt: 1 });
     expect(outcome).toMatchObject({ kind: "done", notificationStatus: "succeeded" });
     expect((await attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
+  });
+
+  it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async () => {
+    const hook = await webhook();
+    const id = await notify(hook.id, { queued: false });
+    const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
+    await db.notificationDelivery.create({ data: { ...row, id: newId("delivery"), status: "pending" } });
+    await enqueueDelivery(queue, { notificationId: id, attempt: 1 });
+    // Delayed until the claim could be stale: then it is taken over, not left stuck behind its job id.
+    await waitFor(async () => (await queue.getJobState(`${id}@1`)) === "delayed", { what: "the job put back" });
+    const job = await queue.getJob(`${id}@1`);
+    expect(job!.delay).toBeGreaterThanOrEqual(STALE_ATTEMPT_MS);
+    expect(await notificationRow(id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(receiver.at(hook.path)).toHaveLength(0);
+    await job!.remove();
+    await db.notification.update({ where: { id }, data: { status: "failed" } });
   });
 
   it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async () => {

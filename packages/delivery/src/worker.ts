@@ -4,7 +4,7 @@ import { JOBS, NOTIFICATIONS_QUEUE } from "@upfleet/queue";
 import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { runAttempt } from "./attempt.ts";
-import { createAttemptStore } from "./attempt-store.ts";
+import { createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 import { enqueueDelivery } from "./enqueue.ts";
 import { InFlightGate } from "./gate.ts";
 import type { Senders } from "./senders.ts";
@@ -77,6 +77,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
   const process = async (job: Job, token?: string) => {
     const data = JOBS.delivery.schema.parse(job.data);
     const outcome = await runAttempt({ store, senders, delays }, data, gate);
+    if (outcome.kind === "held") {
+      // Completing it instead would leave a dead worker's attempt stuck: the job id, kept a while
+      // after completion, would absorb the sweeper's re-adds.
+      await job.moveToDelayed(Date.now() + STALE_ATTEMPT_MS + Math.floor(Math.random() * BUSY_RETRY_MS), token);
+      throw new DelayedError();
+    }
     if (outcome.kind === "busy") {
       await job.moveToDelayed(Date.now() + BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_RETRY_MS), token);
       throw new DelayedError();
