@@ -30,6 +30,7 @@ export interface DeliveryWorkerOptions {
 }
 
 const DEFAULT_CONCURRENCY = 200;
+const DELIVERY_LOCK_MS = 15_000;
 const DEFAULT_PER_CHANNEL = 8;
 /**
  * A channel's line: up to four times its in-flight cap, but at most an eighth of the worker's slots.
@@ -114,6 +115,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
     connection: options.connection,
     prefix: options.prefix,
     concurrency,
+    // A killed alerter's jobs come back within ~20 s rather than BullMQ's 30 s lock plus 30 s sweep:
+    // the lock (renewed while a send runs) outlasts the 10 s send timeout, and stalls are looked for often.
+    lockDuration: DELIVERY_LOCK_MS,
+    stalledInterval: 5_000,
   });
   worker.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
   worker.on("failed", (job, error) =>
