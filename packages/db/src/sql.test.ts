@@ -87,6 +87,7 @@ describe("inlineValues", () => {
   it("refuses values it cannot write and placeholders without a value", () => {
     expect(() => inlineValues("SELECT $1", [{}])).toThrow(/No SQL literal/);
     expect(() => inlineValues("SELECT $1", [Number.NaN])).toThrow(/No SQL literal/);
+    expect(() => inlineValues("SELECT $1", [["a", "b\u0000c"]])).toThrow(/NUL/);
     expect(() => inlineValues("SELECT $2", [1])).toThrow(/No value for \$2/);
   });
 });

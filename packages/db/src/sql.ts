@@ -81,7 +81,11 @@ export function createSqlPool(connectionString: string, options: { max?: number 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
   if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(",")}]`;
-  if (typeof value === "string") return pg.escapeLiteral(value);
+  if (typeof value === "string") {
+    // A NUL would end the query string early; PostgreSQL text cannot hold one anyway.
+    if (value.includes("\u0000")) throw new Error("No SQL literal for a string with NUL");
+    return pg.escapeLiteral(value);
+  }
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "boolean") return String(value);
   if (value instanceof Date) return `'${value.toISOString()}'`;
