@@ -11,7 +11,6 @@
  *
  * Prints a table and rewrites its block in the "Alerting" section of BENCHMARKS.md. See `--help`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@upfleet/db";
@@ -19,14 +18,13 @@ import { newId } from "@upfleet/ids";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { waitFor } from "@upfleet/testing";
 import type { Received } from "./alerting/target.ts";
-import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
+import { publish } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, quantile, run, sleep } from "./lib/harness.ts";
 import { startHelper, startProcess } from "./lib/processes.ts";
 import { benchOrganization, freshServices } from "./lib/services.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const RESULTS = path.join(HERE, "results");
 const REGION = "local";
 const TARGET = { deliveriesPerS: 500, slackMs: 2_000 } as const;
 
@@ -139,7 +137,6 @@ events written at once, routed by one rule to K webhook channels; deliveries per
 webhook received, fan-out and signing included. Each configuration rewrites only its own block below.`;
 
 async function main(): Promise<void> {
-  await mkdir(RESULTS, { recursive: true });
   const about = await machine();
   console.log(about);
   const { database, redis, db } = await freshServices();
@@ -231,19 +228,14 @@ async function main(): Promise<void> {
       duplicates: Math.max(0, fan.length - distinct),
     },
   };
-  const text = render(figures);
-  console.log(`\n${text}\n`);
-  await writeFile(path.join(RESULTS, `alerting-${Date.now()}.json`), JSON.stringify(figures, null, 2));
-  if (args.write) {
-    await writeBlock({
-      bench: "alerting",
-      key: configurationKey(process.argv.slice(2)),
-      section: SECTION,
-      intro: INTRO,
-      body: text,
-    });
-    console.log("BENCHMARKS.md updated");
-  }
+  await publish({
+    bench: "alerting",
+    section: SECTION,
+    intro: INTRO,
+    text: render(figures),
+    figures,
+    write: args.write,
+  });
 }
 
 await run(main);

@@ -11,22 +11,17 @@
  * Prints a table and rewrites its block in the "Heartbeats" section of BENCHMARKS.md. See `--help`.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { waitFor } from "@upfleet/testing";
 import autocannon from "autocannon";
-import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
+import { publish } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, quantile, run } from "./lib/harness.ts";
 import { startProcess } from "./lib/processes.ts";
 import { benchOrganization, freshServices } from "./lib/services.ts";
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const RESULTS = path.join(HERE, "results");
 const TARGET = { pingsPerS: 5_000, p99Ms: 20, latenessP99Ms: 2_000 } as const;
 /** The pings are the load here, not what the limits guard against: raised out of the way. */
 const UNLIMITED = "100000000";
@@ -108,7 +103,6 @@ its deadline is its last ping + \`interval_seconds\` (grace 0), and the lateness
 \`created_at\` − its \`tick\` (the deadline). Each configuration rewrites only its own block below.`;
 
 async function main(): Promise<void> {
-  await mkdir(RESULTS, { recursive: true });
   const about = await machine();
   console.log(about);
   const { database, redis, db } = await freshServices();
@@ -176,19 +170,14 @@ async function main(): Promise<void> {
       spreadMs: Math.max(...deadlines) - Math.min(...deadlines),
     },
   };
-  const text = render(figures);
-  console.log(`\n${text}\n`);
-  await writeFile(path.join(RESULTS, `heartbeat-${Date.now()}.json`), JSON.stringify(figures, null, 2));
-  if (args.write) {
-    await writeBlock({
-      bench: "heartbeat",
-      key: configurationKey(process.argv.slice(2)),
-      section: SECTION,
-      intro: INTRO,
-      body: text,
-    });
-    console.log("BENCHMARKS.md updated");
-  }
+  await publish({
+    bench: "heartbeat",
+    section: SECTION,
+    intro: INTRO,
+    text: render(figures),
+    figures,
+    write: args.write,
+  });
 }
 
 await run(main);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -49,4 +49,21 @@ export function configurationKey(argv: string[], ignored: string[] = ["--no-writ
     .replace(/[^a-z0-9]+/gi, "-")
     .replace(/^-+|-+$/g, "");
   return key || "default";
+}
+
+/**
+ * The end of a run: prints the rendered figures, keeps the raw ones in bench/results/, and (unless
+ * --no-write) rewrites this configuration's block of BENCHMARKS.md.
+ */
+export async function publish(
+  block: Omit<Block, "key" | "body"> & { text: string; figures: unknown; write: boolean },
+): Promise<void> {
+  console.log(`\n${block.text}\n`);
+  const results = path.join(path.dirname(FILE), "bench/results");
+  await mkdir(results, { recursive: true });
+  await writeFile(path.join(results, `${block.bench}-${Date.now()}.json`), JSON.stringify(block.figures, null, 2));
+  if (!block.write) return;
+  const key = configurationKey(process.argv.slice(2));
+  await writeBlock({ ...block, key, body: block.text });
+  console.log(`BENCHMARKS.md: block "${key}" of "${block.section.slice(3)}" updated`);
 }
