@@ -1,8 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { ResultIngest } from "@upfleet/ingest";
+import { resultJob } from "@upfleet/ingest/testing";
 import { createLogger } from "@upfleet/logger";
-import type { ResultJob } from "@upfleet/queue";
 import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,27 +25,8 @@ afterAll(async () => {
 const T0 = Date.now() - 30 * 60_000;
 const INTERVAL = 10_000;
 
-function result(monitorId: string, organizationId: string, tick: number, status: "up" | "down"): ResultJob {
-  return {
-    monitorId,
-    organizationId,
-    region: "local",
-    tick,
-    intervalMs: INTERVAL,
-    workerId: "wrk_test",
-    startedAt: tick + 5,
-    finishedAt: tick + 120,
-    result: {
-      status,
-      responseMs: status === "down" ? null : 115,
-      httpStatus: status === "down" ? 503 : 200,
-      error: status === "down" ? "status" : null,
-      message: null,
-      timings: { total: 115 },
-      details: {},
-    },
-  };
-}
+const result = (monitorId: string, organizationId: string, tick: number, status: "up" | "down") =>
+  resultJob({ monitorId, organizationId, region: "local", tick, intervalMs: INTERVAL, status });
 
 const incidentsOf = (monitorId: string) =>
   db.incident.findMany({

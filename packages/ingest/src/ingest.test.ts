@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResultIngest } from "./ingest.ts";
+import { resultJob } from "./testing.ts";
 
 let database: TestDatabase;
 let db: Db;
@@ -46,25 +47,7 @@ async function monitor(regions: string[], confirmations = 1) {
 
 const T0 = Date.now() - 10 * 60_000;
 function result(monitorId: string, region: string, tick: number, status: "up" | "degraded" | "down"): ResultJob {
-  return {
-    monitorId,
-    organizationId,
-    region,
-    tick,
-    intervalMs: 60_000,
-    workerId: "wrk_test",
-    startedAt: tick + 5,
-    finishedAt: tick + 120,
-    result: {
-      status,
-      responseMs: status === "down" ? null : 115,
-      httpStatus: status === "down" ? 503 : 200,
-      error: status === "down" ? "status" : null,
-      message: null,
-      timings: { total: 115 },
-      details: {},
-    },
-  };
+  return resultJob({ monitorId, organizationId, region, tick, intervalMs: 60_000, status });
 }
 
 const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle({ data })));
