@@ -1,10 +1,11 @@
-import { disableChannel, getChannelForDelivery } from "@upfleet/channels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 let api: TestApi;
+/** The channel as stored, unmasked: what the sender reads. */
+const stored = (id: string) => api.deps.db.notificationChannel.findUnique({ where: { id } });
 let owner: TestUser;
 let other: TestUser;
 
@@ -66,7 +67,7 @@ describe("channels", () => {
     expect(list.text).not.toContain(secret);
     expect(list.text).not.toContain("token=abc");
     // What the sender gets is what was written.
-    expect((await getChannelForDelivery(api.deps.db, created.body.id))?.config).toEqual({
+    expect((await stored(created.body.id))?.config).toEqual({
       url: "https://receiver.example.com/hooks/upfleet?token=abc",
       secret,
     });
@@ -76,7 +77,7 @@ describe("channels", () => {
     const created = await post(webhook({ secret: "my-shared-secret-0001" }));
     expect(created.status, created.text).toBe(201);
     expect(created.body.config.secret).toBe("••••0001");
-    expect((await getChannelForDelivery(api.deps.db, created.body.id))?.config).toMatchObject({
+    expect((await stored(created.body.id))?.config).toMatchObject({
       secret: "my-shared-secret-0001",
     });
   });
@@ -153,7 +154,7 @@ describe("PATCH a channel", () => {
     expect(moved.body.config).toEqual({ url: "https://new.example.com/••••", secret: `whsec_••••${secret.slice(-4)}` });
     const rotated = await patch(created.body.id, { name: "Renamed", config: { secret: "rotated-secret-9999" } });
     expect(rotated.body).toMatchObject({ name: "Renamed", config: { secret: "••••9999" } });
-    expect((await getChannelForDelivery(api.deps.db, created.body.id))?.config).toEqual({
+    expect((await stored(created.body.id))?.config).toEqual({
       url: "https://new.example.com/hook",
       secret: "rotated-secret-9999",
     });
@@ -161,7 +162,7 @@ describe("PATCH a channel", () => {
 
   it("refuses another type's config, a type change and refused URLs, changing nothing", async () => {
     const created = await post(webhook());
-    const before = await getChannelForDelivery(api.deps.db, created.body.id);
+    const before = await stored(created.body.id);
     const cases: [unknown, string[]][] = [
       [{ config: { webhook_url: "https://hooks.slack.com/x" } }, ["config.webhook_url"]],
       [{ type: "slack" }, ["type"]],
@@ -175,12 +176,16 @@ describe("PATCH a channel", () => {
       expectError(res, 400, "validation_error");
       expect(detailPaths(res), JSON.stringify(body)).toEqual(paths);
     }
-    expect(await getChannelForDelivery(api.deps.db, created.body.id)).toEqual(before);
+    expect(await stored(created.body.id)).toEqual(before);
   });
 
   it("re-enabling a channel the system disabled clears disabled_reason", async () => {
     const created = await post(email);
-    await disableChannel(api.deps.db, created.body.id, "the receiver answered 410 Gone");
+    // As the sender does on a 410.
+    await api.deps.db.notificationChannel.update({
+      where: { id: created.body.id },
+      data: { enabled: false, disabledReason: "the receiver answered 410 Gone" },
+    });
     expect((await get(created.body.id)).body).toMatchObject({
       enabled: false,
       disabled_reason: "the receiver answered 410 Gone",

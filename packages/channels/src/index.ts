@@ -19,14 +19,6 @@ export { MASK, maskSecret, maskUrl } from "./mask.ts";
 export { type RoutedEvent, type RoutingRule, ruleMatches } from "./matcher.ts";
 export { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from "./policies-service.ts";
 export { type PresentedChannel, presentChannel, presentPolicy, presentRule } from "./present.ts";
-export {
-  activeChannelIds,
-  type DeliveryChannel,
-  disableChannel,
-  getChannelForDelivery,
-  getPolicySteps,
-  rulesFor,
-} from "./routing.ts";
 export { createRule, deleteRule, getRule, listRules, updateRule } from "./rules-service.ts";
 export {
   type ChannelPatch,
