@@ -11,9 +11,7 @@ import { requestId } from "./http/request-id.ts";
 import { mountRoutes } from "./http/route.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
 import { pingFastPath } from "./routes/heartbeats/fast-path.ts";
-import { pingRequests } from "./routes/heartbeats/request.ts";
-import { HEARTBEAT_BASE } from "./routes/heartbeats/schema.ts";
-import { routes } from "./routes/index.ts";
+import { pingRoutes, routes } from "./routes/index.ts";
 
 /**
  * Where swagger-ui-dist's files are. Resolved, not imported: the package's main module evaluates its
@@ -21,11 +19,14 @@ import { routes } from "./routes/index.ts";
  */
 const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
-/** The Express application: plumbing in a fixed order, then every route, then the error path. */
+/**
+ * The Express application: plumbing in a fixed order, then every route, then the error path.
+ * Heartbeat pings are not among them: createServer answers those before Express sees them.
+ */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.locals.openApiDocument = buildOpenApiDocument(routes, {
+  app.locals.openApiDocument = buildOpenApiDocument([...routes, ...pingRoutes], {
     version: deps.version,
     serverUrl: deps.config.PUBLIC_URL,
   });
@@ -33,8 +34,6 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
-  // Pings take any body and any content type, so they are read before the JSON parser.
-  app.use(HEARTBEAT_BASE, pingRequests);
   app.use(jsonBody);
   mountRoutes(app, routes, deps);
   app.use(notFound);
@@ -45,7 +44,7 @@ export function createApp(deps: ApiDeps): Express {
 /** The API's HTTP server: heartbeat pings on their fast path (see fast-path.ts), everything else to Express. */
 export function createServer(deps: ApiDeps): Server {
   const app = createApp(deps);
-  const pings = pingFastPath(deps, routes);
+  const pings = pingFastPath(deps, pingRoutes);
   return createHttpServer((req, res) => {
     if (!pings(req, res)) app(req, res);
   });

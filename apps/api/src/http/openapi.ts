@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { ERROR_CODES } from "@upfleet/errors";
 import { z } from "zod";
-import { type AnyRoute, fullPath } from "./route.ts";
+import { type AnyRoute, API_BASE } from "./route.ts";
 
 export const ErrorBody = z
   .object({
@@ -23,12 +23,18 @@ const RATE_LIMIT_HEADERS = {
   "X-RateLimit-Reset": { description: "Unix seconds when the minute resets", schema: { type: "integer" as const } },
 };
 
+/**
+ * What the document reads of a route: all of it but the handler, as heartbeat pings are described
+ * here but served by their fast path, not by a route handler.
+ */
+export type DocumentedRoute = Omit<AnyRoute, "handle">;
+
 /** Express `/keys/:id` → OpenAPI `/keys/{id}`. */
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
 }
 
-function responsesFor(route: AnyRoute): RouteConfig["responses"] {
+function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
   const responses: RouteConfig["responses"] = {};
   for (const [status, spec] of Object.entries(route.responses)) {
     responses[status] = {
@@ -57,7 +63,7 @@ function responsesFor(route: AnyRoute): RouteConfig["responses"] {
 }
 
 /** The OpenAPI 3.1 document, generated from the very schemas that validate requests. */
-export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string; serverUrl: string }) {
+export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version: string; serverUrl: string }) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
   registry.registerComponent("securitySchemes", "bearer", {
@@ -69,7 +75,8 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: { version: string
     const scope = route.access === "public" ? undefined : route.access.scope;
     registry.registerPath({
       method: route.method,
-      path: toOpenApiPath(fullPath(route)),
+      // fullPath's join: fullPath itself wants a route with its handler.
+      path: toOpenApiPath(route.absolute ? route.path : `${API_BASE}${route.path}`),
       summary: route.summary,
       description: [route.description, scope ? `Requires scope \`${scope}\`.` : undefined].filter(Boolean).join("\n\n"),
       tags: [route.tag],

@@ -13,6 +13,7 @@ import { regionsRoute } from "./fleet/regions.ts";
 import { workersRoute } from "./fleet/workers.ts";
 import { exitCodePingRoutes } from "./heartbeats/exit-code.ts";
 import { failPingRoutes } from "./heartbeats/fail.ts";
+import type { PingRoute } from "./heartbeats/record.ts";
 import { startPingRoutes } from "./heartbeats/start.ts";
 import { successPingRoutes } from "./heartbeats/success.ts";
 import { acknowledgeIncidentRoute } from "./incidents/acknowledge.ts";
@@ -51,7 +52,7 @@ import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
 import { listUsersRoute } from "./users/list.ts";
 
-/** Every route of the API: what Express serves and what the OpenAPI document describes. */
+/** Every route Express serves; the OpenAPI document describes these and the pings. */
 export const routes: AnyRoute[] = [
   signupRoute,
   loginRoute,
@@ -98,15 +99,19 @@ export const routes: AnyRoute[] = [
   deletePolicyRoute,
   regionsRoute,
   workersRoute,
-  // /start and /fail before /:exit_code, which would match them too.
-  ...successPingRoutes,
-  ...startPingRoutes,
-  ...failPingRoutes,
-  ...exitCodePingRoutes,
   openApiRoute,
   explorerRoute,
   explorerInitRoute,
   healthzRoute,
   readyzRoute,
   metricsRoute,
+];
+
+/** The heartbeat pings, served by their fast path (heartbeats/fast-path.ts), never by Express. */
+export const pingRoutes: PingRoute[] = [
+  // /start and /fail before /:exit_code, which would match them too.
+  ...successPingRoutes,
+  ...startPingRoutes,
+  ...failPingRoutes,
+  ...exitCodePingRoutes,
 ];

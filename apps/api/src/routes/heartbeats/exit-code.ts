@@ -1,8 +1,8 @@
-import { parseExitCode, pingRoutes } from "./record.ts";
+import { definePingRoutes, parseExitCode } from "./record.ts";
 import { ExitCodeParams } from "./schema.ts";
 
 /** Registered after /start and /fail, which this path would otherwise match. */
-export const exitCodePingRoutes = pingRoutes({
+export const exitCodePingRoutes = definePingRoutes({
   suffix: "/:exit_code",
   params: ExitCodeParams,
   summary: "Exit code ping: 0 is a success, 1–255 a failure with the code as its cause",

@@ -1,6 +1,6 @@
-import { pingRoutes } from "./record.ts";
+import { definePingRoutes } from "./record.ts";
 
-export const failPingRoutes = pingRoutes({
+export const failPingRoutes = definePingRoutes({
   suffix: "/fail",
   summary: "Failure ping: the job failed; the monitor is down at once",
   signal: () => ({ kind: "fail", exitCode: null }),

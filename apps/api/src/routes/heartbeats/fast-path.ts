@@ -1,18 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
-import { AppError, NotFoundError } from "@upfleet/errors";
+import { AppError, MethodNotAllowedError, NotFoundError } from "@upfleet/errors";
+import { readPingBody } from "@upfleet/heartbeats";
 import { Counter } from "prom-client";
 import type { ApiDeps } from "../../deps.ts";
 import { errorBody, toAppError } from "../../http/error-handler.ts";
 import { requestIdFor } from "../../http/request-id.ts";
-import { type AnyRoute, fullPath } from "../../http/route.ts";
 import { parseInput } from "../../http/validate.ts";
-import { isPingRoute, PING_OK, type PingRoute, pingSource, recordPing } from "./record.ts";
-import { assertPingMethod, readPingRequestBody } from "./request.ts";
+import { PING_OK, type PingRoute, pingSource, recordPing } from "./record.ts";
 import { HEARTBEAT_BASE, PING_METHODS, PingQuery } from "./schema.ts";
 
 const PREFIX = `${HEARTBEAT_BASE}/`;
 const OK_JSON = JSON.stringify(PING_OK);
+const allowed = new Set<string>(PING_METHODS);
 
 interface Endpoint {
   /** The route's path split at `/`; `:name` segments are parameters. */
@@ -20,17 +20,39 @@ interface Endpoint {
   route: PingRoute;
 }
 
-/** The ping paths in the routes' order (Express's: /start and /fail before /:exit_code), once each. */
-function endpointsOf(routes: AnyRoute[]): Endpoint[] {
+/** The ping paths in the routes' order (/start and /fail before /:exit_code, which matches them too), once each. */
+function endpointsOf(routes: PingRoute[]): Endpoint[] {
   const byPath = new Map<string, PingRoute>();
-  for (const route of routes)
-    if (isPingRoute(route) && !byPath.has(fullPath(route))) byPath.set(fullPath(route), route);
+  for (const route of routes) if (!byPath.has(route.path)) byPath.set(route.path, route);
   return [...byPath].map(([path, route]) => ({ segments: path.split("/"), route }));
 }
 
 /** The operations the fast path answers (HEAD too, which OpenAPI leaves implicit in GET). */
-export function pingOperations(routes: AnyRoute[]): string[] {
-  return endpointsOf(routes).flatMap(({ route }) => PING_METHODS.map((method) => `${method} ${fullPath(route)}`));
+export function pingOperations(routes: PingRoute[]): string[] {
+  return endpointsOf(routes).flatMap(({ route }) => PING_METHODS.map((method) => `${method} ${route.path}`));
+}
+
+/**
+ * Everything at or under /api/heartbeat, whatever its case, as Express would route it: a client's
+ * `/API/Heartbeat/<token>` is a ping and `PUT /api/heartbeat` a 405, as on any ping path.
+ */
+function isPingUrl(url: string): boolean {
+  const next = url[HEARTBEAT_BASE.length];
+  if (next !== undefined && next !== "/" && next !== "?") return false;
+  return url.startsWith(HEARTBEAT_BASE) || url.slice(0, HEARTBEAT_BASE.length).toLowerCase() === HEARTBEAT_BASE;
+}
+
+/** Pings take GET, POST and HEAD, as cron lines use any of them; anything else is a 405. */
+function assertPingMethod(method: string | undefined): void {
+  if (!method || !allowed.has(method)) throw new MethodNotAllowedError(method ?? "", PING_METHODS);
+}
+
+/** Any body, of which the first 10 KiB are kept and the rest read and discarded; null when none came. */
+async function readPingRequestBody(req: IncomingMessage): Promise<string | null> {
+  // Most pings (curl -fsS URL) have no body: skip the stream machinery for them.
+  const length = req.headers["content-length"];
+  if (req.headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) return null;
+  return (await readPingBody(req)).text;
 }
 
 /** Matches as Express does: literal segments case-insensitively, parameters URI-decoded. */
@@ -70,15 +92,15 @@ function send(res: ServerResponse, status: number, json: string, requestId: stri
 }
 
 /**
- * Heartbeat pings, served straight from node:http in front of Express: at thousands of pings per
- * second, Express's router and the per-request logger and latency histogram cost more than the ping
- * itself. Same routes (their path, params and query schemas), same answers, same error shape and
- * request id as Express gives; pings are counted by status, and only refusals and failures logged.
- * Returns the request listener's first step: true when it took the request.
+ * Heartbeat pings, served straight from node:http in front of Express, and only here: at thousands
+ * of pings per second, Express's router and the per-request logger and latency histogram cost more
+ * than the ping itself. The ping routes give the paths, params and query schemas; answers carry the
+ * error shape and request id Express gives; pings are counted by status, and only refusals and
+ * failures logged. Returns the request listener's first step: true when it took the request.
  */
 export function pingFastPath(
   deps: ApiDeps,
-  routes: AnyRoute[],
+  routes: PingRoute[],
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const endpoints = endpointsOf(routes);
   const answered = new Counter({
@@ -115,7 +137,7 @@ export function pingFastPath(
       if (!bodyRead) req.resume();
       const appError = toAppError(error);
       // The route, not the path: the token in it is a credential.
-      const fields = { requestId, method: req.method, route: endpoint ? fullPath(endpoint.route) : "unmatched" };
+      const fields = { requestId, method: req.method, route: endpoint?.route.path ?? "unmatched" };
       if (appError.status >= 500) deps.logger.error({ ...fields, err: error }, "ping failed");
       else deps.logger.info({ ...fields, status: appError.status, error: appError.code }, "ping refused");
       if (res.headersSent) res.end();
@@ -125,7 +147,7 @@ export function pingFastPath(
   }
 
   return (req, res) => {
-    if (!req.url?.startsWith(PREFIX)) return false;
+    if (!req.url || !isPingUrl(req.url)) return false;
     serve(req, res).catch((error: unknown) => deps.logger.error({ err: error }, "ping not answered"));
     return true;
   };

@@ -3,9 +3,8 @@ import { NotFoundError, ValidationError } from "@upfleet/errors";
 import type { PingKind } from "@upfleet/heartbeats";
 import type { z } from "zod";
 import type { ApiDeps } from "../../deps.ts";
-import { type AnyRoute, defineRoute } from "../../http/route.ts";
+import type { DocumentedRoute } from "../../http/openapi.ts";
 import { parseParams } from "../../http/validate.ts";
-import { pingBody } from "./request.ts";
 import { HEARTBEAT_BASE, PING_DESCRIPTION, PingQuery, PingReply, TokenParams } from "./schema.ts";
 
 export interface Signal {
@@ -13,7 +12,7 @@ export interface Signal {
   exitCode: number | null;
 }
 
-/** One ping as received, whichever server read it (the fast path or Express). */
+/** One ping as the fast path received it. */
 export interface PingCall {
   token: string;
   rid: string | null;
@@ -97,14 +96,14 @@ export interface PingEndpoint {
   parseParams(raw: Record<string, string>): { token: string; signal(): Signal };
 }
 
-export type PingRoute = AnyRoute & { ping: PingEndpoint };
-
-export function isPingRoute(route: AnyRoute): route is PingRoute {
-  return "ping" in route;
-}
+/**
+ * A ping path as the OpenAPI document describes it and the fast path serves it: no handler, as
+ * Express never sees a ping (app.ts). Always absolute, so `path` is the whole path.
+ */
+export type PingRoute = DocumentedRoute & { absolute: true; ping: PingEndpoint };
 
 /** One path, served for GET (HEAD with it) and POST, as cron lines use either. */
-export function pingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingRouteSpec<P>): PingRoute[] {
+export function definePingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingRouteSpec<P>): PingRoute[] {
   const schema = (spec.params ?? TokenParams) as P;
   const ping: PingEndpoint = {
     parseParams(raw) {
@@ -114,24 +113,15 @@ export function pingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingR
   };
   return (["get", "post"] as const).map((method) => ({
     ping,
-    ...defineRoute({
-      method,
-      path: `${HEARTBEAT_BASE}/:token${spec.suffix}`,
-      absolute: true,
-      summary: spec.summary,
-      description: PING_DESCRIPTION,
-      tag: "Heartbeats",
-      access: "public",
-      params: schema,
-      entity: ENTITY,
-      query: PingQuery,
-      responses: { 200: { description: "Recorded", schema: PingReply } },
-      handle: async ({ deps, req, res, params, query }) => {
-        const { token } = params as { token: string };
-        const signal = spec.signal(params as z.output<P>);
-        await recordPing(deps, { token, rid: query.rid ?? null, signal, ...pingSource(req), body: pingBody(res) });
-        return { status: 200, body: PING_OK };
-      },
-    }),
+    method,
+    path: `${HEARTBEAT_BASE}/:token${spec.suffix}`,
+    absolute: true,
+    summary: spec.summary,
+    description: PING_DESCRIPTION,
+    tag: "Heartbeats",
+    access: "public",
+    params: schema,
+    query: PingQuery,
+    responses: { 200: { description: "Recorded", schema: PingReply } },
   }));
 }

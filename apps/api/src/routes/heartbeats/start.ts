@@ -1,6 +1,6 @@
-import { pingRoutes } from "./record.ts";
+import { definePingRoutes } from "./record.ts";
 
-export const startPingRoutes = pingRoutes({
+export const startPingRoutes = definePingRoutes({
   suffix: "/start",
   summary: "Start ping: the job started (its finish measures the run; a run past the max runtime is down)",
   signal: () => ({ kind: "start", exitCode: null }),

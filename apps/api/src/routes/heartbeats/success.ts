@@ -1,6 +1,6 @@
-import { pingRoutes } from "./record.ts";
+import { definePingRoutes } from "./record.ts";
 
-export const successPingRoutes = pingRoutes({
+export const successPingRoutes = definePingRoutes({
   suffix: "",
   summary: "Success ping: the job ran; a down monitor comes back up",
   signal: () => ({ kind: "success", exitCode: null }),
