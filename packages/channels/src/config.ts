@@ -55,8 +55,6 @@ export type ChannelConfig =
   | { type: "discord"; config: { webhook_url: string } }
   | { type: "email"; config: { to: string[] } };
 
-export type ConfigOf<T extends ChannelTypeName> = Extract<ChannelConfig, { type: T }>["config"];
-
 /** The config fields that hold an outbound URL, checked against the SSRF guard when written. */
 export function urlFields(channel: ChannelConfig): { field: string; url: string }[] {
   switch (channel.type) {

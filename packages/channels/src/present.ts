@@ -30,8 +30,6 @@ export function presentChannel(row: ChannelRow) {
   };
 }
 
-export type PresentedChannel = ReturnType<typeof presentChannel>;
-
 const allAsNull = <T>(list: T[]) => (list.length === 0 ? null : list);
 
 /** Empty arrays are how "all" is stored. */

@@ -28,8 +28,6 @@ export function presentDelivery(row: DeliveryRow) {
   };
 }
 
-export type PresentedDelivery = ReturnType<typeof presentDelivery>;
-
 export interface DeliveryFilters {
   channel_id?: string | undefined;
   incident_id?: string | undefined;
