@@ -12,7 +12,7 @@ export interface DeadlineWatcherOptions {
   onStateChange?: () => void;
 }
 
-/** While the next deadline's monitor is held by a ping's transaction, look again this soon. */
+/** While the next deadline's monitor is held by a ping batch's write, look again this soon. */
 const BUSY_RETRY_MS = 50;
 
 /**

@@ -16,4 +16,4 @@ export { CheckOutcome, IncidentStatus, MonitorStatus, MonitorType, Prisma, Role 
 export type { Role as RoleName } from "./generated/enums.ts";
 export { applyMigrations, ensureDatabase } from "./migrations/migrator.ts";
 export { decodeCursor, encodeCursor, type Page, type PageRequest, pageQuery, toPage } from "./pagination.ts";
-export { createSqlPool, inlineValues, prismaSql, type SqlClient, type SqlPool, type TransactionClient } from "./sql.ts";
+export { createSqlPool, prismaSql, type SqlClient, type SqlPool } from "./sql.ts";

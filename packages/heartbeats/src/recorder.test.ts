@@ -67,7 +67,7 @@ const eventsOf = (monitorId: string) =>
   db.monitorEvent.findMany({ where: { monitorId }, orderBy: [{ tick: "asc" }, { id: "asc" }] });
 
 describe("PingRecorder", () => {
-  it("writes concurrent pings of many monitors in few transactions, each answered once it is committed", async () => {
+  it("writes concurrent pings of many monitors in few statements, each answered once it is committed", async () => {
     const monitors = await Promise.all(Array.from({ length: 20 }, () => heartbeat()));
     const before = Date.now();
     const results = await Promise.all(
@@ -163,6 +163,41 @@ describe("PingRecorder", () => {
       expect(pings[1]!.durationMs).not.toBeNull();
       expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
     }
+  });
+
+  it("two recorders (two API instances) on one monitor each see the other's runs and state", async () => {
+    const other = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics: new Registry() });
+    const m = await heartbeat();
+    // Each finish is recorded by the instance that did not see the start: its state in memory is
+    // older than the row, so its write must notice, read the monitor again and apply the ping there.
+    await recorder.record(ping(m.id, "start", { rid: "1" }));
+    await other.record(ping(m.id, "success", { rid: "1" }));
+    await recorder.record(ping(m.id, "start", { rid: "2" }));
+    await other.record(ping(m.id, "fail", { rid: "2", exitCode: 2 }));
+    await recorder.record(ping(m.id, "success", { rid: "3" }));
+    await other.close();
+    const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+    expect(pings.map((p) => [p.kind, p.durationMs !== null])).toEqual([
+      ["start", false],
+      ["success", true],
+      ["start", false],
+      ["fail", true],
+      ["success", false],
+    ]);
+    expect(await db.heartbeatRun.count({ where: { monitorId: m.id, finishedAt: null } })).toBe(0);
+    expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
+    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "up", passStreak: 1 });
+  });
+
+  it("applies an edit made after the monitor's state was kept in memory (paused: no alert)", async () => {
+    const m = await heartbeat();
+    await recorder.record(ping(m.id, "success"));
+    await db.monitor.update({ where: { id: m.id }, data: { paused: true } });
+    expect(await recorder.record(ping(m.id, "fail", { exitCode: 1 }))).toMatchObject({ recorded: true });
+    expect(await eventsOf(m.id)).toEqual([]);
+    await db.monitor.update({ where: { id: m.id }, data: { deletedAt: new Date() } });
+    expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });
+    expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(2);
   });
 
   it("refuses pings for a deleted monitor and records nothing for it", async () => {

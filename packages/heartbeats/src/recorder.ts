@@ -1,4 +1,4 @@
-import { isConnectionError, type SqlPool, type TransactionClient } from "@upfleet/db";
+import { isConnectionError, type SqlClient } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
@@ -6,11 +6,11 @@ import { Counter, Histogram, type Registry } from "prom-client";
 import {
   type EventRow,
   eventRows,
-  type LockedMonitor,
-  lockMonitors,
+  loadMonitors,
   type PingRow,
   type RunRow,
-  writeHeartbeatsAndCommit,
+  type StoredMonitor,
+  writeHeartbeats,
 } from "./store.ts";
 import { applyPing, type HeartbeatState, type PingKind } from "./transitions.ts";
 
@@ -37,8 +37,10 @@ interface Pending {
 }
 
 export interface RecorderOptions {
-  /** Pings written in one transaction at most. */
+  /** Pings written in one statement at most. */
   maxBatch?: number;
+  /** Monitors whose state is kept in memory between batches (least recently pinged out first). */
+  cacheSize?: number;
   /**
    * Batches written at the same time, each for its own share of the monitors, so one batch's database
    * round trips overlap another's work. Default 1: on our 2-core machines the API is CPU-bound and
@@ -52,19 +54,19 @@ export interface RecorderOptions {
 class BatchWrites {
   private readonly pings: PingRow[] = [];
   private readonly events: EventRow[] = [];
-  private readonly states = new Map<string, HeartbeatState>();
+  private readonly states = new Map<string, { state: HeartbeatState; version: string }>();
   private readonly newRuns = new Map<string, RunRow>();
   private readonly finished: { id: string; at: Date }[] = [];
 
-  apply(monitor: LockedMonitor, pending: Pending): void {
+  apply(monitor: StoredMonitor, pending: Pending): void {
     const { input, at } = pending;
     const outcome = applyPing(
       monitor.schedule,
-      this.states.get(monitor.id) ?? monitor.state,
+      this.stateOf(monitor.id) ?? monitor.state,
       { kind: input.kind, exitCode: input.exitCode, rid: input.rid, at },
       () => newId("heartbeatRun"),
     );
-    this.states.set(monitor.id, outcome.state);
+    this.states.set(monitor.id, { state: outcome.state, version: monitor.version });
     const when = new Date(at);
     if (outcome.opened) {
       const { id, rid, startedAt } = outcome.opened;
@@ -85,25 +87,48 @@ class BatchWrites {
     this.events.push(...eventRows(monitor, outcome.changes));
   }
 
-  /** The batch's one statement, sent with the COMMIT: a round trip less per batch. */
-  writeAndCommit(tx: TransactionClient): Promise<void> {
-    return writeHeartbeatsAndCommit(tx, {
+  stateOf(monitorId: string): HeartbeatState | undefined {
+    return this.states.get(monitorId)?.state;
+  }
+
+  /** One statement; only the monitors still at the version read are written (with their pings). */
+  write(sql: SqlClient): Promise<Map<string, string>> {
+    return writeHeartbeats(sql, {
       pings: this.pings,
       newRuns: [...this.newRuns.values()],
       finished: this.finished,
-      states: [...this.states].map(([id, state]) => ({ id, state })),
+      states: [...this.states].map(([id, { state, version }]) => ({ id, state, version })),
       events: this.events,
-    });
+    }).then((result) => result.written);
   }
 }
 
-/**
- * Group commit for pings. Pings wait while a batch is being written and go together in the next
- * one: one transaction locks their monitors (in id order), applies each ping in arrival order,
- * writes the log, runs, states and state changes, and only then are the requests answered, so an
- * answered ping is never lost. A monitor's pings always go through the same lane, one batch at a
- * time, so they are applied in order; lanes hold disjoint monitors, so their locks never meet.
- */
+/** Heartbeat state of the monitors pinged lately, as last written or read; least recently used out first. */
+class MonitorCache {
+  private readonly entries = new Map<string, StoredMonitor>();
+
+  constructor(private readonly size: number) {}
+
+  get(id: string): StoredMonitor | undefined {
+    const monitor = this.entries.get(id);
+    if (monitor) {
+      this.entries.delete(id);
+      this.entries.set(id, monitor);
+    }
+    return monitor;
+  }
+
+  set(monitor: StoredMonitor): void {
+    this.entries.delete(monitor.id);
+    this.entries.set(monitor.id, monitor);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
+  }
+}
+
 /** A queue written one batch at a time, so the pings of a monitor (always in the same lane) stay in order. */
 class Lane {
   private queue: Pending[] = [];
@@ -133,16 +158,29 @@ class Lane {
   }
 }
 
+/** Tries before a ping is refused (503) because its monitor changed every time it was written. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Group commit for pings. Pings wait while a batch is being written and go together in the next
+ * one: their monitors' state is taken from memory (read once, then kept as written), each ping is
+ * applied in arrival order, and one statement writes the states, log, runs and state changes, for
+ * each monitor only if its row is still the version the state came from. Only then are the requests
+ * answered, so an answered ping is never lost. A monitor's pings always go through the same lane,
+ * one batch at a time, so they are applied in order.
+ */
 export class PingRecorder {
   private readonly lanes: Lane[];
+  private readonly cache: MonitorCache;
+  private readonly replies: { pending: Pending; result: RecordResult }[] = [];
   private closed = false;
   private readonly pingsTotal: Counter<"kind">;
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
 
   constructor(
-    /** `sql`: plain node-postgres, as Prisma's per-transaction cost would cap the ping rate. */
-    private readonly deps: { sql: SqlPool; logger: Logger; metrics: Registry },
+    /** `sql`: plain node-postgres, as Prisma's per-statement cost would cap the ping rate. */
+    private readonly deps: { sql: SqlClient; logger: Logger; metrics: Registry },
     options: RecorderOptions = {},
   ) {
     this.pingsTotal = new Counter({
@@ -153,7 +191,7 @@ export class PingRecorder {
     });
     this.batchSize = new Histogram({
       name: "upfleet_heartbeat_batch_pings",
-      help: "Pings written per transaction",
+      help: "Pings written per statement",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
       registers: [deps.metrics],
     });
@@ -172,6 +210,7 @@ export class PingRecorder {
         this.batchSize.observe(batch.length);
       }
     };
+    this.cache = new MonitorCache(options.cacheSize ?? 100_000);
     this.lanes = Array.from({ length: options.lanes ?? 1 }, () => new Lane(options.maxBatch ?? 1000, writeBatch));
   }
 
@@ -192,40 +231,85 @@ export class PingRecorder {
   }
 
   /**
-   * Writes a batch and answers its requests. If the batch fails for another reason than the database
-   * being unreachable, its pings are written one by one, so one ping the database refuses fails
-   * alone rather than taking the others of its batch with it.
+   * Writes a batch and answers its requests. Pings whose monitor changed since it was read (another
+   * API instance, the deadline watcher, an edit) are read again and retried. If the statement fails
+   * for another reason than the database being unreachable, the pings are written one by one, so
+   * one ping the database refuses fails alone rather than taking the others of its batch with it.
    */
   private async settle(batch: Pending[]): Promise<void> {
-    try {
-      const results = await this.write(batch);
-      batch.forEach((pending, i) => {
-        pending.resolve(results[i]!);
-        this.pingsTotal.inc({ kind: pending.input.kind });
-      });
-    } catch (error) {
-      if (batch.length > 1 && !isConnectionError(error)) {
-        for (const pending of batch) await this.settle([pending]);
+    let todo = batch;
+    for (let attempt = 1; todo.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
+        this.deps.logger.warn({ pings: todo.length }, "pings not recorded: their monitors kept changing");
+        for (const pending of todo) pending.reject(new UnavailableError("The ping recorder (contention)"));
         return;
       }
-      this.deps.logger.warn({ err: error, pings: batch.length }, "pings not recorded; their requests fail");
-      for (const pending of batch) pending.reject(error);
+      try {
+        todo = await this.attempt(todo);
+      } catch (error) {
+        if (isDeadlock(error)) continue;
+        if (todo.length > 1 && !isConnectionError(error)) {
+          for (const pending of todo) await this.settle([pending]);
+          return;
+        }
+        this.deps.logger.warn({ err: error, pings: todo.length }, "pings not recorded; their requests fail");
+        for (const pending of todo) pending.reject(error);
+        return;
+      }
     }
   }
 
-  private write(batch: Pending[]): Promise<RecordResult[]> {
-    const ids = [...new Set(batch.map((p) => p.input.monitorId))].sort();
-    return this.deps.sql.transaction(async (sql) => {
-      const monitors = new Map((await lockMonitors(sql, ids)).map((m) => [m.id, m]));
-      const writes = new BatchWrites();
-      const results = batch.map((pending): RecordResult => {
-        const monitor = monitors.get(pending.input.monitorId);
-        if (!monitor || monitor.gone) return { recorded: false };
-        writes.apply(monitor, pending);
-        return { recorded: true, id: pending.id };
-      });
-      await writes.writeAndCommit(sql);
-      return results;
-    });
+  /**
+   * Applies the pings, in arrival order, to their monitors' state as last known (read now for those
+   * not in memory), writes it all in one statement, and answers the pings that were written. Returns
+   * the pings to retry: their monitor had changed since it was read, so it is forgotten and read again.
+   */
+  private async attempt(todo: Pending[]): Promise<Pending[]> {
+    const unknown = [...new Set(todo.map((p) => p.input.monitorId))].filter((id) => !this.cache.get(id));
+    for (const monitor of await loadMonitors(this.deps.sql, unknown)) this.cache.set(monitor);
+    const writes = new BatchWrites();
+    const applied = new Map<string, StoredMonitor>();
+    for (const pending of todo) {
+      const monitor = this.cache.get(pending.input.monitorId);
+      if (!monitor || monitor.gone) {
+        this.answer(pending, { recorded: false });
+        continue;
+      }
+      writes.apply(monitor, pending);
+      applied.set(monitor.id, monitor);
+    }
+    if (applied.size === 0) return [];
+    const written = await writes.write(this.deps.sql);
+    for (const monitor of applied.values()) {
+      const version = written.get(monitor.id);
+      if (version) this.cache.set({ ...monitor, state: writes.stateOf(monitor.id)!, version });
+      else this.cache.delete(monitor.id);
+    }
+    const retry: Pending[] = [];
+    for (const pending of todo) {
+      if (!applied.has(pending.input.monitorId)) continue;
+      if (written.has(pending.input.monitorId)) this.answer(pending, { recorded: true, id: pending.id });
+      else retry.push(pending);
+    }
+    return retry;
   }
+
+  /**
+   * Answered on the next turn of the event loop: the lane sends its next batch first, so the
+   * database works on it while these requests are answered.
+   */
+  private answer(pending: Pending, result: RecordResult): void {
+    if (result.recorded) this.pingsTotal.inc({ kind: pending.input.kind });
+    if (this.replies.length === 0) setImmediate(() => this.sendReplies());
+    this.replies.push({ pending, result });
+  }
+
+  private sendReplies(): void {
+    for (const { pending, result } of this.replies.splice(0)) pending.resolve(result);
+  }
+}
+
+/** Two writers locked the same monitors in opposite orders; PostgreSQL undid one of them. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "40P01";
 }

@@ -1,9 +1,13 @@
-import { inlineValues, type MonitorStatus, type SqlClient, type TransactionClient } from "@upfleet/db";
+import type { MonitorStatus, SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { type HeartbeatSchedule, scheduleOf } from "./schedule.ts";
 import type { HeartbeatState, PingKind, StateChange } from "./transitions.ts";
 
-/** The monitor rows heartbeats read and write, loaded under a row lock so one writer applies at a time. */
+/**
+ * The monitor rows heartbeats read and write. The deadline watcher and settleHeartbeat load them
+ * under a row lock; the ping recorder reads them without one and writes only if the row is still
+ * the version it read (PostgreSQL's xmin, new on every UPDATE whoever makes it).
+ */
 
 interface MonitorRow {
   id: string;
@@ -20,15 +24,18 @@ interface MonitorRow {
   heartbeat_deadline_at: Date | null;
   /** Oldest first; started_at as JSON renders it. */
   open_runs: { id: string; rid: string | null; started_at: string }[];
+  version: string;
 }
 
-export interface LockedMonitor {
+export interface StoredMonitor {
   id: string;
   organizationId: string;
   /** Deleted, or no longer a heartbeat monitor: pings for it are refused. */
   gone: boolean;
   schedule: HeartbeatSchedule;
   state: HeartbeatState;
+  /** The row version read (xmin): a conditional write applies only while it is still current. */
+  version: string;
 }
 
 /**
@@ -42,9 +49,9 @@ const COLUMNS = `
     SELECT json_agg(json_build_object('id', r.id, 'rid', r.rid, 'started_at', r.started_at) ORDER BY r.started_at, r.id)
     FROM heartbeat_runs r
     WHERE r.monitor_id = m.id AND r.finished_at IS NULL AND r.started_at > now() - interval '7 days'
-  ), '[]'::json) AS open_runs`;
+  ), '[]'::json) AS open_runs, m.xmin::text AS version`;
 
-function toLocked(row: MonitorRow): LockedMonitor {
+function toStored(row: MonitorRow): StoredMonitor {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -59,27 +66,36 @@ function toLocked(row: MonitorRow): LockedMonitor {
       deadlineAt: row.heartbeat_deadline_at?.getTime() ?? null,
       openRuns: row.open_runs.map((run) => ({ id: run.id, rid: run.rid, startedAt: Date.parse(run.started_at) })),
     },
+    version: row.version,
   };
 }
 
-/**
- * Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state.
- * The ids are written into the statement, which has no parameters so that it can go out with the
- * transaction's BEGIN in one round trip (packages/db sql.ts): round trips are most of a batch's time.
- */
-export async function lockMonitors(sql: SqlClient, ids: string[]): Promise<LockedMonitor[]> {
+/** The monitors' heartbeat state as it is now, without a lock (one statement: row and runs agree). */
+export async function loadMonitors(sql: SqlClient, ids: string[]): Promise<StoredMonitor[]> {
   if (ids.length === 0) return [];
   const rows = await sql.query<MonitorRow>(
-    inlineValues(`SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`, [ids]),
+    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[])`,
+    [ids],
+    "heartbeat_load",
   );
-  return rows.map(toLocked);
+  return rows.map(toStored);
+}
+
+/** Locks the monitors (in id order, so two writers never deadlock) and loads their heartbeat state. */
+export async function lockMonitors(sql: SqlClient, ids: string[]): Promise<StoredMonitor[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.query<MonitorRow>(
+    `SELECT ${COLUMNS} FROM monitors m WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`,
+    [ids],
+  );
+  return rows.map(toStored);
 }
 
 /**
  * Locks up to `limit` heartbeat monitors whose deadline has passed, through the deadline's index.
  * SKIP LOCKED: another alerter, or a ping being recorded, has that monitor in hand.
  */
-export async function lockDueMonitors(sql: SqlClient, now: Date, limit: number): Promise<LockedMonitor[]> {
+export async function lockDueMonitors(sql: SqlClient, now: Date, limit: number): Promise<StoredMonitor[]> {
   const rows = await sql.query<MonitorRow>(
     `SELECT ${COLUMNS} FROM monitors m
      WHERE m.heartbeat_deadline_at <= $1::timestamptz AND m.deleted_at IS NULL AND NOT m.paused AND m.type = 'heartbeat'
@@ -88,7 +104,7 @@ export async function lockDueMonitors(sql: SqlClient, now: Date, limit: number):
      FOR UPDATE OF m SKIP LOCKED`,
     [now, limit],
   );
-  return rows.map(toLocked);
+  return rows.map(toStored);
 }
 
 export interface PingRow {
@@ -132,8 +148,20 @@ export interface HeartbeatWrites {
   newRuns?: RunRow[];
   /** Runs already stored that are now finished. */
   finished?: { id: string; at: Date }[];
-  states: { id: string; state: HeartbeatState }[];
+  /**
+   * Each monitor's new state. With a `version`, the monitor is written only if its row is still that
+   * version, and so are its pings, runs and events: a writer that read it earlier lost a race and
+   * must read it again. Without one, the caller holds the row lock.
+   */
+  states: { id: string; state: HeartbeatState; version?: string }[];
   events: EventRow[];
+}
+
+export interface WriteResult {
+  /** The monitors written, each with its row's new version. */
+  written: Map<string, string>;
+  /** monitor.down/up events inserted (an instant already stored is not inserted twice). */
+  events: number;
 }
 
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -144,13 +172,23 @@ function columns<T>(rows: T[], pick: { [column: string]: (row: T) => unknown }):
 }
 
 /**
- * All of a batch's writes in one statement (one round trip however many pings): the log, runs
- * opened and finished, each monitor's status, streaks, last success and deadline, and the state
- * changes, which are unique per (monitor, tick, type) so an instant applied twice yields one event.
- * A row costs a few array elements, not a statement.
+ * All of a batch's writes in one statement (one round trip however many pings, atomic without a
+ * transaction): each monitor's status, streaks, last success and deadline, then, for the monitors
+ * written, the log, runs opened and finished, and the state changes, which are unique per
+ * (monitor, tick, type) so an instant applied twice yields one event. A row costs a few array
+ * elements, not a statement.
  */
 function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: unknown[] } {
   const values = [
+    ...columns(writes.states, {
+      id: (u) => u.id,
+      status: (u) => u.state.status,
+      fail_streak: (u) => u.state.failStreak,
+      pass_streak: (u) => u.state.passStreak,
+      last_ping_at: (u) => toDate(u.state.lastSuccessAt),
+      deadline_at: (u) => toDate(u.state.deadlineAt),
+      version: (u) => u.version ?? null,
+    }),
     ...columns(writes.pings ?? [], {
       id: (p) => p.id,
       organization_id: (p) => p.organizationId,
@@ -173,14 +211,6 @@ function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: un
       finished_at: (r) => r.finishedAt,
     }),
     ...columns(writes.finished ?? [], { id: (f) => f.id, at: (f) => f.at }),
-    ...columns(writes.states, {
-      id: (u) => u.id,
-      status: (u) => u.state.status,
-      fail_streak: (u) => u.state.failStreak,
-      pass_streak: (u) => u.state.passStreak,
-      last_ping_at: (u) => toDate(u.state.lastSuccessAt),
-      deadline_at: (u) => toDate(u.state.deadlineAt),
-    }),
     ...columns(writes.events, {
       id: (e) => e.id,
       organization_id: (e) => e.organizationId,
@@ -193,52 +223,52 @@ function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: un
     }),
   ];
   return {
-    text: `WITH pings AS (
-      INSERT INTO heartbeat_pings
-        (id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]::"PingKind"[], $5::int[], $6::text[],
-        $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
-    ), runs AS (
-      INSERT INTO heartbeat_runs (id, monitor_id, rid, started_at, finished_at)
-      SELECT * FROM unnest($13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[])
-    ), finished AS (
-      UPDATE heartbeat_runs AS r SET finished_at = f.at
-      FROM unnest($18::text[], $19::timestamptz[]) AS f(id, at)
-      WHERE r.id = f.id
-    ), states AS (
+    text: `WITH states AS (
       UPDATE monitors AS m SET status = u.status::"MonitorStatus", fail_streak = u.fail_streak,
         pass_streak = u.pass_streak, heartbeat_last_ping_at = u.last_ping_at, heartbeat_deadline_at = u.deadline_at
-      FROM unnest($20::text[], $21::text[], $22::int[], $23::int[], $24::timestamptz[], $25::timestamptz[])
-        AS u(id, status, fail_streak, pass_streak, last_ping_at, deadline_at)
-      WHERE m.id = u.id
+      FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::text[])
+        AS u(id, status, fail_streak, pass_streak, last_ping_at, deadline_at, version)
+      WHERE m.id = u.id AND (u.version IS NULL OR m.xmin = u.version::xid)
+      RETURNING m.id, m.xmin::text AS version
+    ), pings AS (
+      INSERT INTO heartbeat_pings
+        (id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
+      SELECT * FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]::"PingKind"[], $12::int[], $13::text[],
+        $14::int[], $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])
+        AS p(id, organization_id, monitor_id, kind, exit_code, rid, duration_ms, method, source_ip, user_agent, body, created_at)
+      WHERE p.monitor_id IN (SELECT id FROM states)
+    ), runs AS (
+      INSERT INTO heartbeat_runs (id, monitor_id, rid, started_at, finished_at)
+      SELECT * FROM unnest($20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::timestamptz[])
+        AS r(id, monitor_id, rid, started_at, finished_at)
+      WHERE r.monitor_id IN (SELECT id FROM states)
+    ), finished AS (
+      UPDATE heartbeat_runs AS r SET finished_at = f.at
+      FROM unnest($25::text[], $26::timestamptz[]) AS f(id, at)
+      WHERE r.id = f.id AND r.monitor_id IN (SELECT id FROM states)
     ), events AS (
       INSERT INTO monitor_events (id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
       SELECT e.id, e.organization_id, e.monitor_id, e.type, e.from_status::"MonitorStatus", e.to_status::"MonitorStatus",
         e.tick, e.cause::jsonb
-      FROM unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::timestamptz[],
-        $33::text[]) AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
+      FROM unnest($27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[], $33::timestamptz[],
+        $34::text[]) AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
+      WHERE e.monitor_id IN (SELECT id FROM states)
       ON CONFLICT DO NOTHING
       RETURNING 1
     )
-    SELECT count(*)::int AS events FROM events`,
+    SELECT s.id, s.version, (SELECT count(*) FROM events)::int AS events FROM states s`,
     values,
   };
 }
 
-export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): Promise<{ events: number }> {
+export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): Promise<WriteResult> {
   const { text, values } = heartbeatStatement(writes);
-  const [row] = await sql.query<{ events: number }>(text, values);
-  return { events: row?.events ?? 0 };
-}
-
-/** The same writes as the transaction's last statement, with values inlined to go out with its COMMIT. */
-export async function writeHeartbeatsAndCommit(tx: TransactionClient, writes: HeartbeatWrites): Promise<void> {
-  const { text, values } = heartbeatStatement(writes);
-  await tx.queryAndCommit(inlineValues(text, values));
+  const rows = await sql.query<{ id: string; version: string; events: number }>(text, values, "heartbeat_write");
+  return { written: new Map(rows.map((row) => [row.id, row.version])), events: rows[0]?.events ?? 0 };
 }
 
 /** State changes as monitor_events rows, the shape the incident consumer reads (packages/incidents). */
-export function eventRows(monitor: LockedMonitor, changes: StateChange[]): EventRow[] {
+export function eventRows(monitor: StoredMonitor, changes: StateChange[]): EventRow[] {
   return changes.map((change) => ({
     id: newId("event"),
     organizationId: monitor.organizationId,
