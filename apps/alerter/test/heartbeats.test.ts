@@ -25,22 +25,7 @@ beforeAll(async () => {
   seed = await seedDatabase();
   db = seed.db;
   services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-  [api, alerter] = await Promise.all([
-    startApp({
-      cwd: API_DIR,
-      env: {
-        DATABASE_URL: services.databaseUrl,
-        REDIS_URL: services.redisUrl,
-        REDIS_PREFIX: services.redisPrefix,
-        PORT: "0",
-        OPEN_SIGNUP: "true",
-        // info: startApp reads the port from the "api listening" line.
-        LOG_LEVEL: "info",
-      },
-      timeoutMs: 60_000,
-    }),
-    startAlerter(services, 60_000),
-  ]);
+  [api, alerter] = await Promise.all([startApi(), startAlerter(services, 60_000)]);
   const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -54,6 +39,22 @@ afterAll(async () => {
   await seed?.database.drop();
   await redis.cleanup();
 });
+
+function startApi(): Promise<AppProcess & { url: string }> {
+  return startApp({
+    cwd: API_DIR,
+    env: {
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      REDIS_PREFIX: services.redisPrefix,
+      PORT: "0",
+      OPEN_SIGNUP: "true",
+      // info: startApp reads the port from the "api listening" line.
+      LOG_LEVEL: "info",
+    },
+    timeoutMs: 60_000,
+  });
+}
 
 async function createHeartbeat(fields: Record<string, unknown>): Promise<{ id: string; token: string }> {
   const res = await fetch(`${api.url}/api/v1/monitors`, {
@@ -251,5 +252,68 @@ describe("deadlines survive the alerter", () => {
     } finally {
       await second.stop("SIGKILL");
     }
+  });
+});
+
+describe("pings across two API instances", () => {
+  it("each instance sees the other's runs and state, and one killed mid-load loses no answered ping", {
+    timeout: 120_000,
+  }, async () => {
+    const other = await startApi();
+    const jobs = await Promise.all(Array.from({ length: 10 }, () => createHeartbeat({ interval_seconds: 3_600 })));
+    /** `<monitor> <kind>:<rid>` of every ping answered 200. */
+    const answered: string[] = [];
+    let killed = false;
+    const send = async (url: string, job: { id: string; token: string }, kind: "start" | "success", rid: string) => {
+      const path = kind === "start" ? "/start" : "";
+      const res = await fetch(`${url}/api/heartbeat/${job.token}${path}?rid=${rid}`).catch(() => null);
+      if (res?.status === 200) answered.push(`${job.id} ${kind}:${rid}`);
+      // Only the instance being killed may leave a ping unanswered.
+      else if (!killed || url === api.url) throw new Error(`${kind} ${rid} on ${url}: ${res?.status ?? "no answer"}`);
+      return res?.status === 200;
+    };
+    /** Runs of every job: /start on one instance, its finish on the other, which holds a state the first changed. */
+    const rounds = async (from: number, count: number, urls: () => [string, string]) => {
+      for (let n = from; n < from + count; n++) {
+        await Promise.all(
+          jobs.map(async (job, i) => {
+            const [first, second] = i % 2 ? urls() : [...urls()].reverse();
+            if (await send(first!, job, "start", `r${n}`)) await send(second!, job, "success", `r${n}`);
+          }),
+        );
+      }
+    };
+    await rounds(0, 10, () => [api.url, other.url]);
+    // Killed while its batches are in flight: what it answered is stored, the rest may be or not.
+    const killing = new Promise((resolve) => setTimeout(resolve, 150)).then(() => {
+      killed = true;
+      return other.stop("SIGKILL");
+    });
+    await rounds(10, 10, () => [api.url, killed ? api.url : other.url]);
+    await killing;
+    await rounds(20, 5, () => [api.url, api.url]);
+
+    const pings = await db.heartbeatPing.findMany({
+      where: { monitorId: { in: jobs.map((job) => job.id) } },
+      select: { monitorId: true, kind: true, rid: true, durationMs: true },
+    });
+    const stored = pings.map((p) => `${p.monitorId} ${p.kind}:${p.rid}`);
+    expect(new Set(stored).size, "a ping stored twice").toBe(stored.length);
+    expect(
+      answered.filter((key) => !stored.includes(key)),
+      "answered, not stored",
+    ).toEqual([]);
+    expect(answered.length).toBeGreaterThan(jobs.length * 2 * 20);
+    // Every finish whose /start is stored found that run, whichever instance took each.
+    const starts = new Set(stored.filter((key) => key.includes(" start:")));
+    for (const finish of pings.filter((p) => p.kind === "success")) {
+      if (starts.has(`${finish.monitorId} start:${finish.rid}`)) expect(finish.durationMs, finish.rid!).not.toBeNull();
+    }
+    expect(
+      await db.heartbeatRun.count({ where: { monitorId: { in: jobs.map((job) => job.id) }, finishedAt: null } }),
+    ).toBeLessThanOrEqual(jobs.length);
+    const rows = await db.monitor.findMany({ where: { id: { in: jobs.map((job) => job.id) } } });
+    expect(rows.map((r) => r.status)).toEqual(jobs.map(() => "up"));
+    expect(await db.monitorEvent.count({ where: { monitorId: { in: jobs.map((job) => job.id) } } })).toBe(0);
   });
 });
