@@ -20,8 +20,7 @@ function isJson(contentType: string | undefined): boolean {
  * (body-parser would quietly turn them into U+FFFD) or text that is not JSON.
  */
 export const jsonBody: RequestHandler = async (req, _res, next) => {
-  // Already read by a path's own reader (heartbeat pings take any body).
-  if (req.body !== undefined || !hasBody(req)) return next();
+  if (!hasBody(req)) return next();
   if (!isJson(req.get("content-type"))) {
     req.resume();
     return next(new AppError("unsupported_media_type", "Request bodies must be JSON (Content-Type: application/json)"));

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { ERROR_CODES } from "@upfleet/errors";
 import { z } from "zod";
-import { type AnyRoute, API_BASE } from "./route.ts";
+import { type AnyRoute, fullPath } from "./route.ts";
 
 export const ErrorBody = z
   .object({
@@ -75,8 +75,7 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version:
     const scope = route.access === "public" ? undefined : route.access.scope;
     registry.registerPath({
       method: route.method,
-      // fullPath's join: fullPath itself wants a route with its handler.
-      path: toOpenApiPath(route.absolute ? route.path : `${API_BASE}${route.path}`),
+      path: toOpenApiPath(fullPath(route)),
       summary: route.summary,
       description: [route.description, scope ? `Requires scope \`${scope}\`.` : undefined].filter(Boolean).join("\n\n"),
       tags: [route.tag],

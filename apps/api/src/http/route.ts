@@ -74,7 +74,7 @@ export const API_BASE = "/api/v1";
 /** What a route without a query (or body) schema accepts: nothing, so typos never pass silently. */
 const NO_FIELDS = z.strictObject({});
 
-export function fullPath(route: AnyRoute): string {
+export function fullPath(route: Pick<AnyRoute, "path" | "absolute">): string {
   return route.absolute ? route.path : `${API_BASE}${route.path}`;
 }
 
