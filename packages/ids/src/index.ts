@@ -20,6 +20,7 @@ export const ID_PREFIXES = {
   event: "evt",
   ping: "png",
   worker: "wrk",
+  maintenanceWindow: "mnt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
