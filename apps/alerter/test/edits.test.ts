@@ -1,10 +1,8 @@
-import { fileURLToPath } from "node:url";
 import type { Db } from "@upfleet/db";
-import { type AppProcess, createTestRedis, startApp, waitFor } from "@upfleet/testing";
+import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Services, seedDatabase, startAlerter, startTarget, startWorker } from "./support.ts";
+import { type Services, seedDatabase, startAlerter, startApi, startTarget, startWorker } from "./support.ts";
 
-const API_DIR = fileURLToPath(new URL("../../api", import.meta.url));
 const redis = createTestRedis();
 const apps: AppProcess[] = [];
 let seed: Awaited<ReturnType<typeof seedDatabase>>;
@@ -29,20 +27,7 @@ beforeAll(async () => {
   db = seed.db;
   target = await startTarget();
   const services: Services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-  const api = await startApp({
-    cwd: API_DIR,
-    env: {
-      DATABASE_URL: services.databaseUrl,
-      REDIS_URL: services.redisUrl,
-      REDIS_PREFIX: services.redisPrefix,
-      PORT: "0",
-      REGIONS: "local",
-      OPEN_SIGNUP: "true",
-      // info: startApp reads the port from the "api listening" line.
-      LOG_LEVEL: "info",
-    },
-    timeoutMs: 30_000,
-  });
+  const api = await startApi(services, 30_000);
   apps.push(api, await startAlerter(services), await startWorker(services));
   apiUrl = api.url;
   const signup = await fetch(`${apiUrl}/api/v1/auth/signup`, {

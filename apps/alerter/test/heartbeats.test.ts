@@ -1,15 +1,13 @@
-import { fileURLToPath } from "node:url";
 import type { Db } from "@upfleet/db";
-import { type AppProcess, createTestRedis, startApp, waitFor } from "@upfleet/testing";
+import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Services, seedDatabase, startAlerter } from "./support.ts";
+import { type Services, seedDatabase, startAlerter, startApi } from "./support.ts";
 
 /**
  * A cron job's life on the real processes: the API records its pings, the alerter applies its
  * deadlines and opens and resolves its incidents.
  */
 
-const API_DIR = fileURLToPath(new URL("../../api", import.meta.url));
 /** The issue's bar: a missed deadline is detected within 2 s. */
 const PRECISION_MS = 2_000;
 
@@ -25,7 +23,7 @@ beforeAll(async () => {
   seed = await seedDatabase();
   db = seed.db;
   services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-  [api, alerter] = await Promise.all([startApi(), startAlerter(services, 60_000)]);
+  [api, alerter] = await Promise.all([startApi(services), startAlerter(services, 60_000)]);
   const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -39,22 +37,6 @@ afterAll(async () => {
   await seed?.database.drop();
   await redis.cleanup();
 });
-
-function startApi(): Promise<AppProcess & { url: string }> {
-  return startApp({
-    cwd: API_DIR,
-    env: {
-      DATABASE_URL: services.databaseUrl,
-      REDIS_URL: services.redisUrl,
-      REDIS_PREFIX: services.redisPrefix,
-      PORT: "0",
-      OPEN_SIGNUP: "true",
-      // info: startApp reads the port from the "api listening" line.
-      LOG_LEVEL: "info",
-    },
-    timeoutMs: 60_000,
-  });
-}
 
 async function createHeartbeat(fields: Record<string, unknown>): Promise<{ id: string; token: string }> {
   const res = await fetch(`${api.url}/api/v1/monitors`, {
@@ -259,7 +241,7 @@ describe("pings across two API instances", () => {
   it("each instance sees the other's runs and state, and one killed mid-load loses no answered ping", {
     timeout: 120_000,
   }, async () => {
-    const other = await startApi();
+    const other = await startApi(services);
     const jobs = await Promise.all(Array.from({ length: 10 }, () => createHeartbeat({ interval_seconds: 3_600 })));
     /** `<monitor> <kind>:<rid>` of every ping answered 200. */
     const answered: string[] = [];

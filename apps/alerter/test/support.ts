@@ -16,6 +16,7 @@ import {
 
 export const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
+const API_DIR = fileURLToPath(new URL("../../api", import.meta.url));
 
 /** `hang`: take the request and never answer (the socket stays open until the client gives up). */
 export type Behaviour = { status: number; delayMs?: number; hang?: boolean };
@@ -124,6 +125,24 @@ export function startAlerter(
       REGIONS: "local",
       LOG_LEVEL: "info",
       ...env,
+    },
+    timeoutMs,
+  });
+}
+
+/** The API process on the same services, with open signup (the tests sign up their own users). */
+export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & { url: string }> {
+  return startApp({
+    cwd: API_DIR,
+    env: {
+      DATABASE_URL: s.databaseUrl,
+      REDIS_URL: s.redisUrl,
+      REDIS_PREFIX: s.redisPrefix,
+      PORT: "0",
+      REGIONS: "local",
+      OPEN_SIGNUP: "true",
+      // info: startApp reads the port from the "api listening" line.
+      LOG_LEVEL: "info",
     },
     timeoutMs,
   });
