@@ -4,15 +4,64 @@ import { type Interval, mergeIntervals, occurrenceAt, occurrencesBetween, type W
 type Client = Db | Prisma.TransactionClient;
 
 interface StoredWindow extends WindowTimes {
+  id: string;
   monitorIds: string[];
 }
+
+const WINDOW_FIELDS = {
+  id: true,
+  monitorIds: true,
+  startsAt: true,
+  endsAt: true,
+  repeat: true,
+  timezone: true,
+} as const;
+
+/**
+ * How far ahead maintenanceEnds follows windows that start as the one before ends: a daily window
+ * lasting 24 h never ends, and a caller holding work until the end asks again then.
+ */
+const HORIZON_MS = 8 * 86_400_000;
 
 /** The windows naming any of these monitors (the GIN index on monitor_ids answers `&&`). */
 async function windowsNaming(client: Client, monitorIds: string[]): Promise<StoredWindow[]> {
   if (monitorIds.length === 0) return [];
   return client.maintenanceWindow.findMany({
     where: { monitorIds: { hasSome: [...new Set(monitorIds)] } },
-    select: { monitorIds: true, startsAt: true, endsAt: true, repeat: true, timezone: true },
+    select: WINDOW_FIELDS,
+  });
+}
+
+/** When the maintenance `at` falls in ends, following windows that take over from one another. */
+function endOfMaintenance(windows: StoredWindow[], at: number): number | null {
+  let end: number | null = null;
+  for (let t = at; t < at + HORIZON_MS; ) {
+    const covering = windows.map((w) => occurrenceAt(w, t)).filter((o): o is Interval => o !== null);
+    if (covering.length === 0) break;
+    end = t = Math.max(...covering.map((o) => o.end));
+  }
+  return end;
+}
+
+/**
+ * For each (monitor, instant): when the maintenance it falls in ends (windows that overlap or follow
+ * on count as one), or null outside maintenance. What holds an escalation step until then.
+ */
+export async function maintenanceEnds(
+  client: Client,
+  items: { monitorId: string; at: Date }[],
+): Promise<(Date | null)[]> {
+  const windows = await windowsNaming(
+    client,
+    items.map((item) => item.monitorId),
+  );
+  if (windows.length === 0) return items.map(() => null);
+  return items.map(({ monitorId, at }) => {
+    const end = endOfMaintenance(
+      windows.filter((w) => w.monitorIds.includes(monitorId)),
+      at.getTime(),
+    );
+    return end === null ? null : new Date(end);
   });
 }
 
@@ -21,14 +70,7 @@ async function windowsNaming(client: Client, monitorIds: string[]): Promise<Stor
  * events and incidents that must not alert. One query for the lot.
  */
 export async function inMaintenance(client: Client, items: { monitorId: string; at: Date }[]): Promise<boolean[]> {
-  const windows = await windowsNaming(
-    client,
-    items.map((item) => item.monitorId),
-  );
-  if (windows.length === 0) return items.map(() => false);
-  return items.map(({ monitorId, at }) =>
-    windows.some((w) => w.monitorIds.includes(monitorId) && occurrenceAt(w, at.getTime()) !== null),
-  );
+  return (await maintenanceEnds(client, items)).map((end) => end !== null);
 }
 
 /** The time in [from, to) a monitor spent in maintenance, as sorted disjoint intervals (uptime leaves it out). */
@@ -46,5 +88,33 @@ export async function maintenanceIntervals(
         end: Math.min(o.end, to.getTime()),
       })),
     ),
+  );
+}
+
+export interface EndedOccurrence {
+  windowId: string;
+  monitorIds: string[];
+  end: Date;
+}
+
+/**
+ * The window occurrences that ended in (from, to]: when the monitors they named may have to open
+ * the incident maintenance held back. One-off windows are picked by their end in the query;
+ * repeating ones by having started, their occurrences computed here.
+ */
+export async function occurrencesEndedBetween(client: Client, from: Date, to: Date): Promise<EndedOccurrence[]> {
+  const windows = await client.maintenanceWindow.findMany({
+    where: {
+      OR: [
+        { repeat: null, endsAt: { gt: from, lte: to } },
+        { repeat: { not: null }, startsAt: { lt: to } },
+      ],
+    },
+    select: WINDOW_FIELDS,
+  });
+  return windows.flatMap((w) =>
+    occurrencesBetween(w, from.getTime(), to.getTime())
+      .filter((o) => o.end <= to.getTime())
+      .map((o) => ({ windowId: w.id, monitorIds: w.monitorIds, end: new Date(o.end) })),
   );
 }
