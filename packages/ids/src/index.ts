@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   ping: "png",
   worker: "wrk",
   maintenanceWindow: "mnt",
+  export: "exp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
