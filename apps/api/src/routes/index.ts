@@ -26,6 +26,11 @@ import { patchIncidentRoute } from "./incidents/update.ts";
 import { createKeyRoute } from "./keys/create.ts";
 import { deleteKeyRoute } from "./keys/delete.ts";
 import { listKeysRoute } from "./keys/list.ts";
+import { createWindowRoute } from "./maintenance-windows/create.ts";
+import { deleteWindowRoute } from "./maintenance-windows/delete.ts";
+import { getWindowRoute } from "./maintenance-windows/get.ts";
+import { listWindowsRoute } from "./maintenance-windows/list.ts";
+import { updateWindowRoute } from "./maintenance-windows/update.ts";
 import { listChecksRoute } from "./monitors/checks.ts";
 import { createMonitorRoute } from "./monitors/create.ts";
 import { deleteMonitorRoute } from "./monitors/delete.ts";
@@ -73,6 +78,11 @@ export const routes: AnyRoute[] = [
   listChecksRoute,
   uptimeRoute,
   listPingsRoute,
+  listWindowsRoute,
+  createWindowRoute,
+  getWindowRoute,
+  updateWindowRoute,
+  deleteWindowRoute,
   listIncidentsRoute,
   createIncidentRoute,
   getIncidentRoute,
