@@ -177,3 +177,43 @@ describe("incidents from monitor state changes", () => {
     }
   });
 });
+
+describe("incidents and maintenance windows", () => {
+  const maintenance = (monitorId: string, from: number, to: number) =>
+    s.db.maintenanceWindow.create({
+      data: {
+        id: `mnt_${monitorId}`,
+        organizationId: s.organizationId,
+        name: "upgrade",
+        monitorIds: [monitorId],
+        startsAt: new Date(from),
+        endsAt: new Date(to),
+      },
+    });
+
+  it("opens nothing for an outage in a window of its monitor, and still consumes the event", async () => {
+    const monitorId = await s.monitor();
+    const other = await s.monitor();
+    await maintenance(monitorId, T0, T0 + 10 * MINUTE);
+    const held = await s.event(monitorId, "monitor.down", T0 + 5 * MINUTE);
+    await s.event(other, "monitor.down", T0 + 5 * MINUTE);
+    expect(await drain()).toMatchObject({ processed: 2, opened: 1 });
+    expect(await incidentsOf(monitorId)).toEqual([]);
+    expect(await incidentsOf(other)).toHaveLength(1);
+    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: held } })).processedAt).not.toBeNull();
+    // After the window, an outage opens one as usual.
+    await s.event(monitorId, "monitor.up", T0 + 6 * MINUTE);
+    await s.event(monitorId, "monitor.down", T0 + 10 * MINUTE);
+    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 0 });
+    expect((await incidentsOf(monitorId)).map((i) => i.startedAt.getTime())).toEqual([T0 + 10 * MINUTE]);
+  });
+
+  it("resolves an incident opened before the window when the monitor recovers in it", async () => {
+    const monitorId = await s.monitor();
+    await maintenance(monitorId, T0 + MINUTE, T0 + 10 * MINUTE);
+    await s.event(monitorId, "monitor.down", T0);
+    await s.event(monitorId, "monitor.up", T0 + 2 * MINUTE);
+    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
+    expect((await incidentsOf(monitorId)).map((i) => i.status)).toEqual(["resolved"]);
+  });
+});

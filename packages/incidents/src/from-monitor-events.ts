@@ -1,5 +1,6 @@
 import type { Db, MonitorEvent, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { inMaintenance } from "@upfleet/maintenance";
 import { claimMonitorEventIds } from "./event-queue.ts";
 import { outboxRow, SYSTEM_ACTOR } from "./outbox.ts";
 import { WITH_UPDATES } from "./present.ts";
@@ -47,10 +48,17 @@ async function claim(tx: Tx, limit: number): Promise<Event[]> {
 /**
  * monitor.down opens one incident for the monitor, unless one is open (the unique open_monitor_id
  * skips the insert) or this event already opened one (unique source_event_id). Paused and deleted
- * monitors open nothing.
+ * monitors open nothing, nor does a monitor in maintenance at the event's tick: if it is still down
+ * when the window ends, the alerter writes a monitor.down then (downAfterMaintenance).
  */
 async function open(tx: Tx, events: Event[]): Promise<number> {
-  const downs = events.filter((e) => e.type === "monitor.down" && !e.monitor.paused && !e.monitor.deletedAt);
+  const candidates = events.filter((e) => e.type === "monitor.down" && !e.monitor.paused && !e.monitor.deletedAt);
+  if (candidates.length === 0) return 0;
+  const held = await inMaintenance(
+    tx,
+    candidates.map((e) => ({ monitorId: e.monitorId, at: e.tick })),
+  );
+  const downs = candidates.filter((_, i) => !held[i]);
   if (downs.length === 0) return 0;
   const created = await tx.incident.createManyAndReturn({
     data: downs.map((e) => ({
