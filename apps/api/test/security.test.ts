@@ -31,8 +31,15 @@ async function createVictimChannel({ api, victim }: SecurityContext): Promise<st
   return res.body.id;
 }
 
+async function createVictimMonitor({ api, victim }: SecurityContext): Promise<string> {
+  const body = { name: "victim's site", type: "http", url: "https://example.com" };
+  const res = await api.request("POST", "/api/v1/monitors", { auth: victim.token, body });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
 const fixtures: Record<
-  "user" | "apiKey" | "monitor" | "incident" | "channel" | "rule" | "escalationPolicy",
+  "user" | "apiKey" | "monitor" | "incident" | "channel" | "rule" | "escalationPolicy" | "maintenanceWindow",
   TenantFixture
 > = {
   user: {
@@ -43,12 +50,7 @@ const fixtures: Record<
     },
   },
   monitor: {
-    create: async ({ api, victim }) => {
-      const body = { name: "victim's site", type: "http", url: "https://example.com" };
-      const res = await api.request("POST", "/api/v1/monitors", { auth: victim.token, body });
-      expect(res.status, res.text).toBe(201);
-      return res.body.id;
-    },
+    create: createVictimMonitor,
     exists: async ({ api }, id) =>
       (await api.deps.db.monitor.count({ where: { id, deletedAt: null, paused: false, name: "victim's site" } })) === 1,
     remove: async ({ api, victim }, id) => {
@@ -102,6 +104,24 @@ const fixtures: Record<
     exists: async ({ api }, id) =>
       (await api.deps.db.escalationPolicy.count({ where: { id, deletedAt: null, name: "victim's policy" } })) === 1,
   },
+  maintenanceWindow: {
+    create: async (ctx) => {
+      const body = {
+        name: "victim's window",
+        monitor_ids: [await createVictimMonitor(ctx)],
+        starts_at: "2026-01-01T02:00:00Z",
+        ends_at: "2026-01-01T04:00:00Z",
+        repeat: "daily",
+      };
+      const res = await ctx.api.request("POST", "/api/v1/maintenance-windows", { auth: ctx.victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) =>
+      (await api.deps.db.maintenanceWindow.count({
+        where: { id, name: "victim's window", repeat: "daily", endsAt: new Date("2026-01-01T04:00:00Z") },
+      })) === 1,
+  },
   apiKey: {
     create: async ({ api, victim }) => (await createKey(api, victim)).id,
     exists: async ({ api }, id) => (await api.deps.db.apiKey.count({ where: { id, revokedAt: null } })) === 1,
@@ -135,6 +155,7 @@ describe("every authenticated route", () => {
       "PATCH /api/v1/notifications/channels/:id": { body: { name: "taken over", enabled: false } },
       "PATCH /api/v1/notifications/rules/:id": { body: { name: "taken over" } },
       "PATCH /api/v1/escalation-policies/:id": { body: { name: "taken over" } },
+      "PATCH /api/v1/maintenance-windows/:id": { body: { name: "taken over", repeat: null } },
     },
   });
 });
