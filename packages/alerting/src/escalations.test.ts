@@ -105,6 +105,26 @@ describe("escalation steps", () => {
     expect(report.escalations).toEqual([]);
     expect(await s.db.notification.count({ where: { incidentId: incident.id } })).toBe(0);
   });
+
+  it("holds a step due in a maintenance window of the monitor until the window ends", async () => {
+    const T0 = new Date(Date.now() - 20 * MINUTE);
+    const e = await escalating(T0);
+    const end = new Date(Date.now() + 10 * MINUTE);
+    await s.db.maintenanceWindow.create({
+      data: {
+        id: `mnt_${e.incident.id}`,
+        organizationId: e.t.organizationId,
+        name: "upgrade",
+        monitorIds: [e.incident.monitorId!],
+        startsAt: new Date(Date.now() - MINUTE),
+        endsAt: end,
+      },
+    });
+    expect(await runEscalationStep(s.db, e.job(1), new Date())).toMatchObject({ notificationIds: [], retryAt: end });
+    expect(await e.row()).toMatchObject({ nextStep: 1, stoppedAt: null });
+    expect((await runEscalationStep(s.db, e.job(1), end)).notificationIds).toHaveLength(1);
+    expect((await e.sent()).map((k) => k.split(":")[0])).toEqual(["0", "1"]);
+  });
 });
 
 describe("escalation sweep", () => {

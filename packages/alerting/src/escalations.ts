@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "@upfleet/db";
 import { presentIncidentState } from "@upfleet/incidents";
+import { maintenanceEnds } from "@upfleet/maintenance";
 import { type EscalationState, parseSteps, stepsToFire } from "./escalation-plan.ts";
 import { insertNotifications, type NewNotification } from "./notifications.ts";
 import { escalationPayload } from "./payload.ts";
@@ -64,6 +65,13 @@ async function advance(tx: Tx, escalation: Escalation, upTo: number, now: Date):
   }
   const plan = stepsToFire(escalation, upTo, now);
   if (plan.fire.length === 0) return { notificationIds: [], escalation, retryAt: plan.retryAt };
+  // Steps due while the monitor is in maintenance are held until the window ends, not skipped: an
+  // incident still unacknowledged then deserves the pages it would have had (skipping would lose
+  // them for good), and one its monitor's recovery resolved in the window stops them instead.
+  if (incident.monitorId) {
+    const [until] = await maintenanceEnds(tx, [{ monitorId: incident.monitorId, at: now }]);
+    if (until) return { notificationIds: [], escalation, retryAt: until };
+  }
 
   const stoppedAt = plan.done ? now : null;
   const moved = await tx.$executeRaw`
@@ -138,7 +146,10 @@ export async function startEscalations(
   return { notificationIds, escalations };
 }
 
-/** The job of step `step`: fires it (and any earlier step still due) unless the incident was acknowledged. */
+/**
+ * The job of step `step`: fires it (and any earlier step still due) unless the incident was
+ * acknowledged; during maintenance, asks to run again when the window ends (retryAt).
+ */
 export async function runEscalationStep(
   db: Db,
   job: { incidentId: string; policyId: string; step: number },

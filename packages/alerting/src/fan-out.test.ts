@@ -173,6 +173,38 @@ describe("notification fan-out", () => {
   });
 });
 
+describe("notification fan-out and maintenance windows", () => {
+  it("notifies nothing for monitor and incident events made in a window of their monitor", async () => {
+    const t = await s.tenant();
+    const [before, inside] = [await t.monitor(), await t.monitor()];
+    const channel = await t.channel();
+    await t.rule({ channelIds: [channel] });
+    await t.change(before, "monitor.down", later(1));
+    await drain();
+    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created", "monitor.down"]);
+
+    await s.db.maintenanceWindow.create({
+      data: {
+        id: `mnt_${before}`,
+        organizationId: t.organizationId,
+        name: "upgrade",
+        monitorIds: [before, inside],
+        startsAt: later(5),
+        endsAt: new Date(Date.now() + 60_000),
+      },
+    });
+    const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId: before } });
+    await acknowledgeIncident(s.db, { organizationId: t.organizationId, userId: "usr_1" }, incident.id);
+    const events = [await t.change(before, "monitor.up", later(6)), await t.change(inside, "monitor.down", later(6))];
+    expect(await drain()).toBe(4);
+    expect(await s.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({ status: "resolved" });
+    expect(await s.db.incident.count({ where: { monitorId: inside } })).toBe(0);
+    expect(await s.db.monitorEvent.count({ where: { id: { in: events }, notifiedAt: null } })).toBe(0);
+    expect(await s.db.incidentEvent.count({ where: { incidentId: incident.id, processedAt: null } })).toBe(0);
+    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created", "monitor.down"]);
+  });
+});
+
 describe("fanOutOnce", () => {
   const redis = createTestRedis();
   const connection = { url: redis.url, maxRetriesPerRequest: null };

@@ -1,4 +1,5 @@
 import type { Db, Prisma } from "@upfleet/db";
+import { inMaintenance } from "@upfleet/maintenance";
 import { type Escalation, startEscalations, stopEscalations } from "./escalations.ts";
 import type { FanOutReport } from "./monitor-events.ts";
 import { insertNotifications, type NewNotification, toChannels } from "./notifications.ts";
@@ -49,7 +50,8 @@ async function claim(tx: Tx, limit: number) {
  * Routes one batch of the incidents outbox: notifications per event × matching channel, escalations
  * started by an opening and stopped by an acknowledgement or resolution, and the events marked
  * processed, all in one transaction (a crash replays the batch; dedupe keys and the escalation key
- * absorb the replay).
+ * absorb the replay). An event made while the incident's monitor is in maintenance notifies
+ * nobody; an opening still starts its escalations, whose steps wait for the window's end.
  */
 export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()): Promise<IncidentFanOutReport> {
   return db.$transaction(
@@ -60,6 +62,12 @@ export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()
         tx,
         events.map((e) => e.organizationId),
       );
+      const ofMonitors = events.filter((e) => e.incident.monitor);
+      const held = await inMaintenance(
+        tx,
+        ofMonitors.map((e) => ({ monitorId: e.incident.monitor!.id, at: e.createdAt })),
+      );
+      const inWindow = new Set(ofMonitors.filter((_, i) => held[i]));
       const rows: NewNotification[] = [];
       const notificationIds: string[] = [];
       const escalations: Escalation[] = [];
@@ -70,7 +78,9 @@ export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()
         const monitor = incident.monitor;
         const subject = { monitorId: monitor?.id ?? null, tags: monitor?.tags ?? [] };
         const rules = routing.rules(event.organizationId);
-        const channels = channelsFor(rules, { ...subject, type: event.type }, routing.usable(event.organizationId));
+        const channels = inWindow.has(event)
+          ? []
+          : channelsFor(rules, { ...subject, type: event.type }, routing.usable(event.organizationId));
         rows.push(
           ...toChannels(event.id, channels, {
             organizationId: event.organizationId,

@@ -1,5 +1,6 @@
 import type { Db, Prisma } from "@upfleet/db";
 import { claimMonitorEventIds } from "@upfleet/incidents";
+import { inMaintenance } from "@upfleet/maintenance";
 import { insertNotifications, toChannels } from "./notifications.ts";
 import { incidentAt, monitorEventPayload } from "./payload.ts";
 import { channelsFor, isStale } from "./routing.ts";
@@ -50,14 +51,21 @@ function incidentsAround(tx: Tx, events: { monitorId: string; tick: Date }[]) {
  * Turns one batch of monitor state changes into notifications, one per event × matching channel,
  * and marks the events notified in the same transaction: a crash before the commit replays the
  * batch, and the dedupe keys keep the replay from creating anything twice. Paused and deleted
- * monitors, and stale changes, notify nothing.
+ * monitors, stale changes, and changes at a tick in a maintenance window of their monitor notify
+ * nothing.
  */
 export async function fanOutMonitorEvents(db: Db, limit = 100, now = new Date()): Promise<FanOutReport> {
   return db.$transaction(
     async (tx) => {
       const events = await claim(tx, limit);
       if (events.length === 0) return { processed: 0, notificationIds: [] };
-      const live = events.filter((e) => !e.monitor.paused && !e.monitor.deletedAt && !isStale(e.tick, now));
+      const held = await inMaintenance(
+        tx,
+        events.map((e) => ({ monitorId: e.monitorId, at: e.tick })),
+      );
+      const live = events.filter(
+        (e, i) => !e.monitor.paused && !e.monitor.deletedAt && !isStale(e.tick, now) && !held[i],
+      );
       const routing = await loadRouting(
         tx,
         live.map((e) => e.organizationId),
