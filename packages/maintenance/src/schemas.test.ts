@@ -27,6 +27,11 @@ describe("CreateWindowBody", () => {
       ]);
     }
     expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T05:00:00.123Z" })).toEqual([]);
+    // Read as a local time it would come after ends_at: only the missing offset is reported.
+    expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T01:00:00" }).map((i) => i.path)).toEqual([
+      "ends_at",
+    ]);
+    expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T01:00:00" })[0]?.message).toMatch(/offset/);
   });
 
   it("names ends_at when the window ends before it starts or outlasts its period", () => {

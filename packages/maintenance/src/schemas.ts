@@ -79,6 +79,9 @@ export const CreateWindowBody = z
     timezone: fields.timezone.default("UTC"),
   })
   .superRefine((window, ctx) => {
+    // A malformed instant is reported already (format issues do not stop the refinement); comparing
+    // it would only add a second, misleading problem.
+    if (!Instant.safeParse(window.starts_at).success || !Instant.safeParse(window.ends_at).success) return;
     for (const problem of windowProblems(window)) ctx.addIssue({ code: "custom", ...problem, path: [problem.path] });
   })
   .meta({ id: "CreateMaintenanceWindowRequest" });
