@@ -6,14 +6,25 @@ export {
   WORKER_TTL_MS,
   type WorkerInfo,
 } from "./fleet.ts";
-export { CHECK_WORKER_LOCK_MS, CheckJob, DeliveryJob, EscalationJob, JOBS, RETRY, ResultJob } from "./jobs.ts";
+export {
+  CHECK_WORKER_LOCK_MS,
+  CheckJob,
+  DeliveryJob,
+  EscalationJob,
+  ExportJob,
+  JOBS,
+  RETRY,
+  ResultJob,
+} from "./jobs.ts";
 export { LeaderLock } from "./leader-lock.ts";
 export {
   bullPrefix,
   checksQueueName,
   deliveryJobId,
   ESCALATIONS_QUEUE,
+  EXPORTS_QUEUE,
   escalationJobId,
+  exportJobId,
   NOTIFICATIONS_QUEUE,
   RESULTS_QUEUE,
   tickJobId,

@@ -1,7 +1,7 @@
 import { checkResultSchema, checkSpecSchema } from "@upfleet/checks/contracts";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { checksQueueName, ESCALATIONS_QUEUE, NOTIFICATIONS_QUEUE, RESULTS_QUEUE } from "./names.ts";
+import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE, RESULTS_QUEUE } from "./names.ts";
 
 /** A check to run in one region for one tick. Everything the worker needs is here: it has no database. */
 export const CheckJob = z.object({
@@ -48,6 +48,13 @@ export const EscalationJob = z.object({
 });
 export type EscalationJob = z.output<typeof EscalationJob>;
 
+/**
+ * Build export `exportId` (rows to file chunks). The database row counts the attempts and is the truth
+ * a sweeper re-enqueues from when the job is lost.
+ */
+export const ExportJob = z.object({ exportId: z.string() });
+export type ExportJob = z.output<typeof ExportJob>;
+
 /** Retry policies, named once. */
 export const RETRY = {
   /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
@@ -56,6 +63,8 @@ export const RETRY = {
   result: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
   /** Only a crash or a database error fails these jobs (a receiver's error is an attempt, recorded). */
   internal: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
+  /** An export gives up after 3 attempts in all (counted in its row, which says why it failed). */
+  export: { attempts: 3, backoff: { type: "exponential", delay: 2_000 } },
 } as const satisfies Record<string, JobsOptions>;
 
 /** Completed jobs are kept a few minutes: long enough to absorb a re-enqueue of the same id. */
@@ -67,6 +76,7 @@ export const JOBS = {
   result: { queue: () => RESULTS_QUEUE, schema: ResultJob, options: { ...RETRY.result, ...KEEP } },
   delivery: { queue: () => NOTIFICATIONS_QUEUE, schema: DeliveryJob, options: { ...RETRY.internal, ...KEEP } },
   escalation: { queue: () => ESCALATIONS_QUEUE, schema: EscalationJob, options: { ...RETRY.internal, ...KEEP } },
+  export: { queue: () => EXPORTS_QUEUE, schema: ExportJob, options: { ...RETRY.export, ...KEEP } },
 } as const;
 
 /** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */

@@ -6,6 +6,7 @@ export const checksQueueName = (region: string) => `checks-${region}`;
 export const RESULTS_QUEUE = "results";
 export const NOTIFICATIONS_QUEUE = "notifications";
 export const ESCALATIONS_QUEUE = "escalations";
+export const EXPORTS_QUEUE = "exports";
 
 /** Every BullMQ key lives under `<REDIS_PREFIX>:bull:`, next to our own `<REDIS_PREFIX>:…` keys. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
@@ -23,4 +24,9 @@ export function deliveryJobId(notificationId: string, attempt: number): string {
 /** One id per escalation step of an incident: re-created after a Redis flush, never doubled. */
 export function escalationJobId(incidentId: string, policyId: string, step: number): string {
   return `${incidentId}@${policyId}@${step}`;
+}
+
+/** An export's job id is the export id: enqueueing it again while it is queued or running is a no-op. */
+export function exportJobId(exportId: string): string {
+  return exportId;
 }
