@@ -2,6 +2,7 @@ import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import type { Logger } from "@upfleet/logger";
 import { bullPrefix, checksQueueName, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
+import { withTimeout } from "@upfleet/runtime";
 import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -28,6 +29,7 @@ export interface RunningAlerter {
 const LEASE_MS = 10_000;
 const RENEW_EVERY_MS = 3_000;
 const RESULTS_CONCURRENCY = 1_000;
+const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
 
 /**
  * The alerter: consumes `results` and turns the state changes they cause into incidents (every
@@ -91,11 +93,19 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     help: "Check jobs waiting, by region",
     labelNames: ["region"] as const,
     registers: [metrics],
+    // BullMQ's connection waits for Redis as long as it takes; a scrape must not (Prometheus would
+    // time out and lose every other metric with it), so a depth not read within a second is left out.
     async collect() {
-      for (const region of config.REGIONS) {
-        const counts = await queueFor(region).getJobCounts("wait", "prioritized");
-        this.set({ region }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
-      }
+      this.reset();
+      await Promise.all(
+        config.REGIONS.map(async (region) => {
+          const counts = await withTimeout(
+            queueFor(region).getJobCounts("wait", "prioritized"),
+            QUEUE_DEPTH_TIMEOUT_MS,
+          ).catch(() => null);
+          if (counts) this.set({ region }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
+        }),
+      );
     },
   });
   logger.info({ regions: config.REGIONS }, "alerter started");

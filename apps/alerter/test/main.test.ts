@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import {
-  type AppProcess,
+  appLauncher,
   createTestDatabase,
   createTestRedis,
-  spawnApp,
-  startApp,
+  serviceEndpoints,
   type TestDatabase,
 } from "@upfleet/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -25,16 +24,10 @@ beforeAll(async () => {
   };
 });
 
-const apps: AppProcess[] = [];
-async function start(overrides: Record<string, string> = {}) {
-  const app = await startApp({ cwd, env: { ...env, ...overrides } });
-  apps.push(app);
-  return app;
-}
+const alerters = appLauncher(cwd, () => env);
+const start = alerters.start;
 
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.stop("SIGKILL")));
-});
+afterEach(() => alerters.stopAll());
 afterAll(async () => {
   await redis.cleanup();
   await database?.drop();
@@ -45,15 +38,12 @@ describe("alerter process", () => {
     const app = await start();
     await app.waitForLog((e) => e.msg === "alerter started");
 
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, checks: { postgres: "ok", redis: "ok" } });
-    const metrics = await fetch(`${app.url}/metrics`);
+    const { healthz, readyz, metrics } = await serviceEndpoints(app.url);
+    expect(healthz).toBe(200);
+    expect(readyz).toMatchObject({ status: 200, body: { ready: true, checks: { postgres: "ok", redis: "ok" } } });
     expect(metrics.status).toBe(200);
-    const text = await metrics.text();
-    expect(text).toContain("# TYPE process_cpu_user_seconds_total counter");
-    expect(text).toContain('service="alerter"');
+    expect(metrics.text).toContain("# TYPE process_cpu_user_seconds_total counter");
+    expect(metrics.text).toContain('service="alerter"');
 
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     expect(app.output()).toContain('"msg":"stopped"');
@@ -61,19 +51,23 @@ describe("alerter process", () => {
 
   it("is not ready while Redis is unreachable", async () => {
     const app = await start({ REDIS_URL: "redis://127.0.0.1:1" });
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, checks: { postgres: "ok", redis: "unreachable" } });
+    const { healthz, readyz } = await serviceEndpoints(app.url);
+    expect(healthz).toBe(200);
+    expect(readyz).toMatchObject({
+      status: 503,
+      body: { ready: false, checks: { postgres: "ok", redis: "unreachable" } },
+    });
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
   it("is not ready while PostgreSQL is unreachable", async () => {
     const app = await start({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet" });
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, checks: { postgres: "unreachable", redis: "ok" } });
+    const { healthz, readyz } = await serviceEndpoints(app.url);
+    expect(healthz).toBe(200);
+    expect(readyz).toMatchObject({
+      status: 503,
+      body: { ready: false, checks: { postgres: "unreachable", redis: "ok" } },
+    });
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
@@ -81,8 +75,7 @@ describe("alerter process", () => {
     ["DATABASE_URL", "mysql://db/upfleet"],
     ["HEALTH_PORT", "abc"],
   ])("exits 1 naming %s when it is %j", async (name, value) => {
-    const app = spawnApp({ cwd, env: { ...env, [name]: value } });
-    apps.push(app);
+    const app = alerters.spawn({ [name]: value });
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.output()).toContain(`${name}:`);
     expect(app.output()).not.toContain("health server listening");

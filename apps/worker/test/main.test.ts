@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type AppProcess, createTestRedis, spawnApp, startApp } from "@upfleet/testing";
+import { appLauncher, createTestRedis, serviceEndpoints } from "@upfleet/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
@@ -14,16 +14,10 @@ const env = {
   LOG_LEVEL: "info",
 };
 
-const apps: AppProcess[] = [];
-async function start(overrides: Record<string, string> = {}) {
-  const app = await startApp({ cwd, env: { ...env, ...overrides } });
-  apps.push(app);
-  return app;
-}
+const workers = appLauncher(cwd, () => env);
+const start = workers.start;
 
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.stop("SIGKILL")));
-});
+afterEach(() => workers.stopAll());
 afterAll(() => redis.cleanup());
 
 describe("worker process", () => {
@@ -31,16 +25,13 @@ describe("worker process", () => {
     const app = await start();
     await app.waitForLog((e) => e.msg === "worker started" && e.queue === "checks-eu-west" && e.concurrency === 7);
 
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: "ok" } });
-    const metrics = await fetch(`${app.url}/metrics`);
+    const { healthz, readyz, metrics } = await serviceEndpoints(app.url);
+    expect(healthz).toBe(200);
+    expect(readyz).toMatchObject({ status: 200, body: { ready: true, checks: { redis: "ok" } } });
     expect(metrics.status).toBe(200);
-    expect(metrics.headers.get("content-type")).toContain("text/plain");
-    const text = await metrics.text();
-    expect(text).toContain("# TYPE process_cpu_user_seconds_total counter");
-    expect(text).toContain('service="worker"');
+    expect(metrics.contentType).toContain("text/plain");
+    expect(metrics.text).toContain("# TYPE process_cpu_user_seconds_total counter");
+    expect(metrics.text).toContain('service="worker"');
 
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     expect(app.output()).toContain('"msg":"stopped"');
@@ -53,10 +44,9 @@ describe("worker process", () => {
 
   it("is alive but not ready while Redis is unreachable, and still stops cleanly", async () => {
     const app = await start({ REDIS_URL: "redis://127.0.0.1:1" });
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${app.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, checks: { redis: "unreachable" } });
+    const { healthz, readyz } = await serviceEndpoints(app.url);
+    expect(healthz).toBe(200);
+    expect(readyz).toMatchObject({ status: 503, body: { ready: false, checks: { redis: "unreachable" } } });
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
   });
 
@@ -69,8 +59,7 @@ describe("worker process", () => {
     ["CONCURRENCY", "abc"],
     ["REGION", "EU West"],
   ])("exits 1 naming %s when it is %j", async (name, value) => {
-    const app = spawnApp({ cwd, env: { ...env, [name]: value } });
-    apps.push(app);
+    const app = workers.spawn({ [name]: value });
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.output()).toContain(`${name}:`);
     expect(app.output()).not.toContain("health server listening");
@@ -81,8 +70,7 @@ describe("worker process", () => {
     await new Promise<void>((resolve) => taken.listen(0, "0.0.0.0", resolve));
     try {
       const { port } = taken.address() as { port: number };
-      const app = spawnApp({ cwd, env: { ...env, HEALTH_PORT: String(port) } });
-      apps.push(app);
+      const app = workers.spawn({ HEALTH_PORT: String(port) });
       expect(await app.exited).toEqual({ code: 1, signal: null });
       expect(app.output()).toContain(`HEALTH_PORT ${port}`);
     } finally {

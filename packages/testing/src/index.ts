@@ -1,3 +1,4 @@
+export { type AppLauncher, appLauncher, type ServiceEndpoints, serviceEndpoints } from "./app-launcher.ts";
 export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export { type AppProcess, type Exit, type LogEntry, type RunningApp, spawnApp, startApp } from "./process.ts";
 export { createTestRedis, type TestRedis } from "./redis.ts";
