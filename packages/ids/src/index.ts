@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   worker: "wrk",
   maintenanceWindow: "mnt",
   export: "exp",
+  statusPage: "stp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
