@@ -12,6 +12,7 @@ import type { AlerterConfig } from "./config.ts";
 import { startDelivery } from "./delivery-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { IncidentOpener } from "./incident-opener.ts";
+import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
 import { startNotifications } from "./notify-pipeline.ts";
 
 export interface AlerterDeps {
@@ -83,6 +84,8 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
   const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
   deadlines.start();
+  const maintenanceEnds = new MaintenanceEndWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  maintenanceEnds.start();
   const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
@@ -118,6 +121,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await consumer.close();
       await ingest.close();
       await deadlines.stop();
+      await maintenanceEnds.stop();
       await incidents.stop();
       await notifications.stop();
       await delivery.stop();
