@@ -1,6 +1,7 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb, createSqlPool } from "@upfleet/db";
 import { createSenders } from "@upfleet/delivery";
+import { createDownloadLinks, openExportQueue } from "@upfleet/exports";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
@@ -61,7 +62,8 @@ export async function createApiDeps(
   limits.on("error", warnRedis);
   await Promise.all([firstConnection(redis), firstConnection(limits)]);
 
-  const tokens = createSessionTokens(await resolveAppSecret(db, config.APP_SECRET));
+  const appSecret = await resolveAppSecret(db, config.APP_SECRET);
+  const tokens = createSessionTokens(appSecret);
   const authenticator = new Authenticator({
     db,
     tokens,
@@ -84,6 +86,7 @@ export async function createApiDeps(
   // Ping batches bypass Prisma (packages/db sql.ts says why), on a small pool of their own.
   const pingSql = createSqlPool(config.DATABASE_URL, { max: 4 });
   const recorder = new PingRecorder({ sql: pingSql, logger, metrics });
+  const exportQueue = openExportQueue(redis, bullPrefix(config.REDIS_PREFIX));
   const deps: ApiDeps = {
     config,
     db,
@@ -107,6 +110,7 @@ export async function createApiDeps(
       publicUrl: config.PUBLIC_URL,
     },
     heartbeats: { tokens: new TokenDirectory(db), recorder },
+    exports: { queue: exportQueue, links: createDownloadLinks(appSecret) },
     senders: createSenders({
       allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
       publicUrl: config.PUBLIC_URL,
@@ -122,7 +126,7 @@ export async function createApiDeps(
       // Pings already received are written before the database goes.
       await recorder.close();
       await pingSql.end();
-      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await Promise.all([...queues.values(), exportQueue].map((queue) => queue.close()));
       deps.senders.close();
       subscriber.disconnect();
       limits.disconnect();

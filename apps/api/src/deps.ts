@@ -1,10 +1,12 @@
 import type { SessionTokens } from "@upfleet/accounts";
 import type { Db } from "@upfleet/db";
 import type { Senders } from "@upfleet/delivery";
+import type { DownloadLinks } from "@upfleet/exports";
 import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { FleetRegistry, QueueStats } from "@upfleet/queue";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./auth/authenticator.ts";
@@ -30,5 +32,7 @@ export interface ApiDeps {
   senders: Senders;
   /** Heartbeat pings: token → monitor from memory, and the group commit that writes them. */
   heartbeats: { tokens: TokenDirectory; recorder: PingRecorder };
+  /** Exports: the queue their builds go to (the alerter builds them) and the download links' signer. */
+  exports: { queue: Queue; links: DownloadLinks };
   version: string;
 }

@@ -1,3 +1,8 @@
+import type { Db } from "@upfleet/db";
+import { presentIncident } from "@upfleet/incidents";
+import type { ExportFormatName, Row } from "./format.ts";
+import type { ExportScope } from "./rows.ts";
+
 /**
  * A strict RFC 4180 reader for tests: the header and the records as strings, so a test can compare an
  * exported CSV with the rows it should hold without trusting the writer it checks.
@@ -39,4 +44,69 @@ export function parseCsv(text: string): string[][] {
   }
   if (field !== "" || record.length > 0) throw new Error("the last record does not end with CRLF");
   return records;
+}
+
+/**
+ * The rows an export should hold, read plainly (all at once, no pages) for tests to compare a
+ * downloaded file with: checks by monitor, tick, region; incidents by id with their timelines.
+ */
+export async function expectedRows(db: Db, scope: ExportScope): Promise<Row[]> {
+  const monitorFilter = scope.monitorIds.length ? { in: [...scope.monitorIds] } : undefined;
+  if (scope.type === "checks") {
+    const checks = await db.checkResult.findMany({
+      where: {
+        monitor: { organizationId: scope.organizationId, ...(monitorFilter ? {} : { deletedAt: null }) },
+        ...(monitorFilter ? { monitorId: monitorFilter } : {}),
+        tick: { gte: scope.from, lt: scope.to },
+      },
+      orderBy: [{ monitorId: "asc" }, { tick: "asc" }, { region: "asc" }],
+    });
+    return checks.map((r) => ({
+      id: r.id,
+      monitor_id: r.monitorId,
+      timestamp: r.checkedAt.toISOString(),
+      tick: r.tick.toISOString(),
+      region: r.region,
+      status: r.status,
+      response_ms: r.responseMs,
+      http_status: r.httpStatus,
+      error: r.error,
+      message: r.message,
+      details: r.details ?? {},
+    }));
+  }
+  const incidents = await db.incident.findMany({
+    where: {
+      organizationId: scope.organizationId,
+      ...(monitorFilter ? { monitorId: monitorFilter } : {}),
+      startedAt: { lt: scope.to },
+      OR: [{ resolvedAt: null }, { resolvedAt: { gte: scope.from } }],
+    },
+    include: { updates: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+    orderBy: { id: "asc" },
+  });
+  return incidents.map(presentIncident);
+}
+
+/** A downloaded file read back as rows: JSON values for JSON and NDJSON, strings per column for CSV. */
+export function readExportFile(text: string, format: ExportFormatName, columns: readonly string[]): unknown[] {
+  if (format === "json") return JSON.parse(text) as unknown[];
+  if (format === "ndjson")
+    return text === ""
+      ? []
+      : text
+          .replace(/\n$/, "")
+          .split("\n")
+          .map((line) => JSON.parse(line));
+  const [header, ...records] = parseCsv(text);
+  if (JSON.stringify(header) !== JSON.stringify(columns)) throw new Error(`unexpected CSV header ${header}`);
+  return records;
+}
+
+/** What rows look like once read back from `format`, for comparing with readExportFile. */
+export function asRead(rows: readonly Row[], format: ExportFormatName, columns: readonly string[]): unknown[] {
+  if (format !== "csv") return JSON.parse(JSON.stringify(rows)) as unknown[];
+  const cell = (value: unknown) =>
+    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return rows.map((row) => columns.map((column) => cell(row[column])));
 }

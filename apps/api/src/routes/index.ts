@@ -9,6 +9,10 @@ import { deletePolicyRoute } from "./escalation-policies/delete.ts";
 import { getPolicyRoute } from "./escalation-policies/get.ts";
 import { listPoliciesRoute } from "./escalation-policies/list.ts";
 import { updatePolicyRoute } from "./escalation-policies/update.ts";
+import { createExportRoute } from "./exports/create.ts";
+import { downloadExportRoute } from "./exports/download.ts";
+import { getExportRoute } from "./exports/get.ts";
+import { listExportsRoute } from "./exports/list.ts";
 import { regionsRoute } from "./fleet/regions.ts";
 import { workersRoute } from "./fleet/workers.ts";
 import { exitCodePingRoutes } from "./heartbeats/exit-code.ts";
@@ -107,6 +111,10 @@ export const routes: AnyRoute[] = [
   getPolicyRoute,
   updatePolicyRoute,
   deletePolicyRoute,
+  listExportsRoute,
+  createExportRoute,
+  getExportRoute,
+  downloadExportRoute,
   regionsRoute,
   workersRoute,
   openApiRoute,

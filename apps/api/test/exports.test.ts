@@ -1,0 +1,280 @@
+import { buildExport, COLUMNS, type ExportFormatName } from "@upfleet/exports";
+import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
+import { newId } from "@upfleet/ids";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let owner: TestUser;
+let other: TestUser;
+let monA: string;
+let monB: string;
+let foreignMonitor: string;
+
+const EXPORTS = "/api/v1/exports";
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+const BUILD = { chunkBytes: 512, fileTtlMs: DAY };
+/** The range every export here covers: the last two days and the next hour (incidents open now). */
+const FROM = Date.now() - 2 * DAY;
+const TO = Date.now() + HOUR;
+
+const req = (method: string, path: string, body?: unknown, user = owner) =>
+  api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
+
+async function newMonitor(user: TestUser): Promise<string> {
+  const res = await req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com" }, user);
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+const exportBody = (fields: Record<string, unknown> = {}) => ({
+  type: "checks",
+  format: "csv",
+  from: iso(FROM),
+  to: iso(TO),
+  ...fields,
+});
+
+/** Seeds check results with awkward text (commas, quotes, line breaks), some outside the range. */
+async function seedChecks(monitorId: string, count: number) {
+  await api.deps.db.checkResult.createMany({
+    data: Array.from({ length: count }, (_, i) => {
+      const tick = new Date(FROM - HOUR + i * 60_000 * 7);
+      return {
+        id: newId("check"),
+        monitorId,
+        region: i % 2 ? "eu-west" : "us-east",
+        tick,
+        checkedAt: new Date(tick.getTime() + 150),
+        status: i % 5 === 0 ? ("down" as const) : ("up" as const),
+        responseMs: i % 5 === 0 ? null : 100 + i,
+        httpStatus: i % 5 === 0 ? 503 : 200,
+        error: i % 5 === 0 ? 'upstream said "no", then\r\nclosed' : null,
+        message: i % 3 === 0 ? "a, b; ünï ✓" : null,
+        details: { attempt: i, note: "x,\ny" },
+      };
+    }),
+  });
+}
+
+async function createExport(fields: Record<string, unknown> = {}, user = owner) {
+  const res = await req("POST", EXPORTS, exportBody(fields), user);
+  expect(res.status, res.text).toBe(202);
+  expect(res.body).toEqual({ id: expect.stringMatching(/^exp_[0-9a-z]{26}$/), status: "pending" });
+  return res.body.id as string;
+}
+
+/** Creates and builds (in this process: the alerter's test runs the real one) a completed export. */
+async function completedExport(fields: Record<string, unknown> = {}) {
+  const id = await createExport(fields);
+  expect((await buildExport(api.deps.db, id, BUILD)).kind).toBe("completed");
+  const res = await req("GET", `${EXPORTS}/${id}`);
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+beforeAll(async () => {
+  api = await startTestApi({
+    OPEN_SIGNUP: "true",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "100000",
+    PUBLIC_URL: "https://status.example.com/",
+  });
+  owner = await signupOwner(api, "owner");
+  other = await signupOwner(api, "other");
+  [monA, monB, foreignMonitor] = await Promise.all([newMonitor(owner), newMonitor(owner), newMonitor(other)]);
+  await Promise.all([seedChecks(monA, 500), seedChecks(monB, 40), seedChecks(foreignMonitor, 20)]);
+  for (const [title, monitorId] of [
+    ['API down, "again"', monA],
+    ["manual, no monitor", undefined],
+  ] as const) {
+    const res = await req("POST", "/api/v1/incidents", { title, ...(monitorId ? { monitor_id: monitorId } : {}) });
+    expect(res.status, res.text).toBe(201);
+  }
+  await req("POST", "/api/v1/incidents", { title: "theirs", monitor_id: foreignMonitor }, other);
+});
+afterAll(() => api?.close());
+
+describe("POST /exports refuses bad input with a 400 naming each field, storing nothing", () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ["nothing", {}, ["format", "from", "to", "type"]],
+    ["unknown type and format", exportBody({ type: "pings", format: "xml" }), ["format", "type"]],
+    ["to before from", exportBody({ from: iso(TO - HOUR), to: iso(TO - 2 * HOUR) }), ["to"]],
+    ["to equal to from", exportBody({ from: iso(FROM), to: iso(FROM) }), ["to"]],
+    ["over 93 days", exportBody({ from: iso(TO - 94 * DAY), to: iso(TO) }), ["to"]],
+    ["from in the future", exportBody({ from: iso(Date.now() + HOUR), to: iso(Date.now() + 2 * HOUR) }), ["from"]],
+    ["not a timestamp", exportBody({ from: "yesterday", to: "2026-13-01" }), ["from", "to"]],
+    ["an empty monitor list", exportBody({ monitor_ids: [] }), ["monitor_ids"]],
+    ["a repeated monitor", exportBody({ monitor_ids: ["mon_x", "mon_y", "mon_x"] }), ["monitor_ids.2"]],
+    [
+      "over 500 monitors",
+      exportBody({ monitor_ids: Array.from({ length: 501 }, (_, i) => `mon_${i}`) }),
+      ["monitor_ids"],
+    ],
+    ["an unknown field", exportBody({ status: "completed" }), ["status"]],
+  ];
+  for (const [label, body, paths] of cases) {
+    it(label, async () => {
+      const before = await tableCounts(api);
+      const res = await req("POST", EXPORTS, body);
+      expectError(res, 400, "validation_error");
+      expect(detailPaths(res)).toEqual(paths);
+      expect(await tableCounts(api)).toEqual(before);
+    });
+  }
+
+  it("a range of exactly 93 days is accepted", async () => {
+    const id = await createExport({ from: iso(TO - 93 * DAY), to: iso(TO) });
+    await api.deps.db.export.delete({ where: { id } });
+  });
+});
+
+describe("monitors, scopes and tenants", () => {
+  it("another tenant's, a deleted or an unknown monitor is a 404 naming it, storing nothing", async () => {
+    const deleted = await newMonitor(owner);
+    expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
+    const unknown = newId("monitor");
+    const before = await tableCounts(api);
+    for (const id of [foreignMonitor, deleted, unknown]) {
+      const res = await req("POST", EXPORTS, exportBody({ monitor_ids: [monA, id] }));
+      expectError(res, 404, "not_found");
+      expect(res.body.message).toContain(id);
+    }
+    expect(await tableCounts(api)).toEqual(before);
+  });
+
+  it("needs exports:write plus the read scope of what is exported", async () => {
+    const key = await createKey(api, owner, { scopes: ["exports:write", "exports:read", "monitors:read"] });
+    const checks = await api.request("POST", EXPORTS, { auth: key.raw, body: exportBody() });
+    expect(checks.status, checks.text).toBe(202);
+    await api.deps.db.export.delete({ where: { id: checks.body.id } });
+    const readOnly = await createKey(api, owner, { scopes: ["exports:read", "monitors:read", "incidents:read"] });
+    const before = await tableCounts(api);
+    expectError(
+      await api.request("POST", EXPORTS, { auth: key.raw, body: exportBody({ type: "incidents" }) }),
+      403,
+      "forbidden",
+    );
+    expectError(await api.request("POST", EXPORTS, { auth: readOnly.raw, body: exportBody() }), 403, "forbidden");
+    expect(await tableCounts(api)).toEqual(before);
+  });
+
+  it("another tenant's export is a 404 and never listed", async () => {
+    const id = await createExport();
+    expectError(await req("GET", `${EXPORTS}/${id}`, undefined, other), 404, "not_found");
+    expectError(await req("GET", `${EXPORTS}/${newId("export")}`), 404, "not_found");
+    const theirs = await req("GET", EXPORTS, undefined, other);
+    expect(theirs.body.data.map((e: { id: string }) => e.id)).not.toContain(id);
+    await api.deps.db.export.delete({ where: { id } });
+  });
+
+  it("allows 5 unfinished exports per organization; the 6th is a 409 conflict until one finishes", async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await createExport());
+    const before = await tableCounts(api);
+    const sixth = await req("POST", EXPORTS, exportBody());
+    expectError(sixth, 409, "conflict");
+    expect(await tableCounts(api)).toEqual(before);
+    // Another organization's limit is its own.
+    const theirs = await createExport({}, other);
+    await buildExport(api.deps.db, ids[0]!, BUILD);
+    const id = await createExport();
+    await api.deps.db.export.deleteMany({ where: { id: { in: [...ids, id, theirs] } } });
+  });
+});
+
+describe("a completed export", () => {
+  const formats: ExportFormatName[] = ["csv", "json", "ndjson"];
+  for (const type of ["checks", "incidents"] as const) {
+    for (const format of formats) {
+      it(`downloads ${type} as ${format} through its signed link alone, exactly the stored rows`, async () => {
+        const monitorIds = type === "checks" ? [monA, monB] : undefined;
+        const exp = await completedExport({ type, format, ...(monitorIds ? { monitor_ids: monitorIds } : {}) });
+        const rows = await expectedRows(api.deps.db, {
+          organizationId: owner.organizationId,
+          type,
+          monitorIds: monitorIds ?? [],
+          from: new Date(FROM),
+          to: new Date(TO),
+        });
+        expect(rows.length).toBeGreaterThan(type === "checks" ? 400 : 1);
+        expect(exp).toMatchObject({ status: "completed", type, format, row_count: rows.length, error: null });
+        expect(exp.download_url).toMatch(
+          new RegExp(
+            `^https://status\\.example\\.com/api/v1/exports/${exp.id}/download\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`,
+          ),
+        );
+        const path = new URL(exp.download_url).pathname + new URL(exp.download_url).search;
+        const res = await fetch(`${api.url}${path}`);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toMatch(
+          { csv: /^text\/csv/, json: /^application\/json/, ndjson: /^application\/x-ndjson/ }[format],
+        );
+        expect(res.headers.get("content-disposition")).toBe(
+          `attachment; filename="upfleet-${type}-${exp.id}.${format}"`,
+        );
+        expect(Number(res.headers.get("content-length"))).toBe(exp.size_bytes);
+        expect(bytes.length).toBe(exp.size_bytes);
+        const columns = COLUMNS[type];
+        expect(readExportFile(bytes.toString("utf8"), format, columns)).toEqual(asRead(rows, format, columns));
+      });
+    }
+  }
+
+  it("takes incidents overlapping the range only, and a monitor's only when monitor_ids names it", async () => {
+    const exp = await completedExport({ type: "incidents", format: "json", monitor_ids: [monB] });
+    expect(exp.row_count).toBe(0);
+    const old = await completedExport({ type: "incidents", format: "json", from: iso(FROM - 10 * DAY), to: iso(FROM) });
+    expect(old.row_count).toBe(0);
+  });
+
+  it("refuses a tampered, foreign, expired or missing token with a bare 401", async () => {
+    const exp = await completedExport({ format: "ndjson", monitor_ids: [monB] });
+    const url = new URL(exp.download_url);
+    const token = url.searchParams.get("token")!;
+    const [header, payload, signature] = token.split(".");
+    const forged = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    const tampered = [
+      `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith("AA") ? "BB" : "AA"}`,
+      `${header}.${Buffer.from(JSON.stringify({ ...forged, exp: forged.exp + 86_400 })).toString("base64url")}.${signature}`,
+      `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`,
+      (await api.deps.exports.links.sign(exp.id, new Date(Date.now() - 2 * HOUR))).token,
+      (await api.deps.exports.links.sign(newId("export"))).token,
+      owner.token,
+      "",
+    ];
+    for (const bad of tampered) {
+      const res = await api.request("GET", `${EXPORTS}/${exp.id}/download?token=${encodeURIComponent(bad)}`);
+      expectError(res, 401, "unauthorized");
+      expect(res.body.message).toBe("Invalid or expired download link");
+    }
+    expectError(await api.request("GET", `${EXPORTS}/${exp.id}/download`), 401, "unauthorized");
+    const good = await api.request("GET", `${EXPORTS}/${exp.id}/download?token=${token}`);
+    expect(good.status).toBe(200);
+  });
+
+  it("after expiry stays completed with its counts, no link and expires_at in the past; its file is gone", async () => {
+    const exp = await completedExport({ format: "json", monitor_ids: [monB] });
+    const token = new URL(exp.download_url).searchParams.get("token");
+    const past = new Date(Date.now() - 1_000);
+    await api.deps.db.export.update({ where: { id: exp.id }, data: { expiresAt: past } });
+    const res = await req("GET", `${EXPORTS}/${exp.id}`);
+    expect(res.body).toEqual({ ...exp, download_url: null, expires_at: past.toISOString() });
+    expectError(await api.request("GET", `${EXPORTS}/${exp.id}/download?token=${token}`), 404, "not_found");
+  });
+
+  it("is listed newest first with the rest, each completed one with a link", async () => {
+    const res = await req("GET", `${EXPORTS}?limit=200`);
+    expect(res.status, res.text).toBe(200);
+    const ids = res.body.data.map((e: { id: string }) => e.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    for (const e of res.body.data) {
+      expect(e.download_url === null).toBe(e.status !== "completed" || Date.parse(e.expires_at) <= Date.now());
+    }
+  });
+});
