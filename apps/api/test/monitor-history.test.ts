@@ -12,6 +12,8 @@ let api: TestApi;
 let owner: TestUser;
 let monitorId: string;
 let ingest: ResultIngest;
+/** When the history was seeded: its checks' ticks are counted back from it. */
+let seededAt: number;
 const HOUR = 3_600_000;
 
 function result(tick: number, region: string, status: "up" | "down", responseMs: number): ResultJob {
@@ -46,6 +48,7 @@ beforeAll(async () => {
   monitorId = created.body.id;
   ingest = new ResultIngest({ db: api.deps.db, logger: createLogger("test", "silent"), metrics: new Registry() });
   const now = Date.now();
+  seededAt = now;
   // Three hours of history: 10 checks an hour in eu-west, one failing, plus one us-east check 2 days ago.
   const jobs: ResultJob[] = [];
   for (let h = 0; h < 3; h++) {
@@ -136,6 +139,31 @@ describe("uptime", () => {
     const monitor = await get(`/api/v1/monitors/${monitorId}`);
     expect(monitor.body).toMatchObject({ uptime_24h: 96.67, status: "up" });
     expect(monitor.body.avg_response_ms).toBeGreaterThan(100);
+  });
+
+  it("leaves checks made in a maintenance window out of the uptime, until the window is deleted", async () => {
+    // A daily window whose occurrence today covers the one failing check (1 h 1 min before seeding).
+    const failedAt = seededAt - HOUR - 60_000;
+    const window = await api.deps.db.maintenanceWindow.create({
+      data: {
+        id: "mnt_uptime",
+        organizationId: owner.organizationId,
+        name: "nightly deploy",
+        monitorIds: [monitorId],
+        startsAt: new Date(failedAt - 2 * 24 * HOUR - 30_000),
+        endsAt: new Date(failedAt - 2 * 24 * HOUR + 30_000),
+        repeat: "daily",
+      },
+    });
+    const day = await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`);
+    expect(day.body).toMatchObject({ total_checks: 29, failed_checks: 0, uptime_percent: 100 });
+    expect(day.body.history.reduce((n: number, b: { checks: number }) => n + b.checks, 0)).toBe(29);
+    const month = await get(`/api/v1/monitors/${monitorId}/uptime?period=30d`);
+    expect(month.body).toMatchObject({ total_checks: 30, failed_checks: 0, uptime_percent: 100 });
+
+    await api.deps.db.maintenanceWindow.delete({ where: { id: window.id } });
+    const again = await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`);
+    expect(again.body).toMatchObject({ total_checks: 30, failed_checks: 1, uptime_percent: 96.67 });
   });
 
   it("is not found across tenants", async () => {

@@ -15,7 +15,9 @@ export {
   emptyHistogram,
   HISTOGRAM_SIZE,
   mergeHistograms,
+  outsideMaintenance,
   quantileFromHistogram,
   RESPONSE_BUCKETS_MS,
+  type UptimeCounts,
   uptimePercent,
 } from "./uptime.ts";

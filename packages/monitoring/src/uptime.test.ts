@@ -4,6 +4,7 @@ import {
   emptyHistogram,
   HISTOGRAM_SIZE,
   mergeHistograms,
+  outsideMaintenance,
   quantileFromHistogram,
   uptimePercent,
 } from "./uptime.ts";
@@ -46,5 +47,20 @@ describe("uptimePercent", () => {
     expect(uptimePercent(3, 1)).toBe(66.67);
     expect(uptimePercent(10_000, 5)).toBe(99.95);
     expect(uptimePercent(0, 0)).toBe(100);
+  });
+});
+
+describe("outsideMaintenance", () => {
+  it("leaves the checks made in maintenance out of both the failures and the denominator", () => {
+    // 60 checks, 6 failed; 10 of them in a window, 5 of those failed (planned downtime).
+    const counts = outsideMaintenance({ checks: 60, failed: 6 }, { checks: 10, failed: 5 });
+    expect(counts).toEqual({ checks: 50, failed: 1 });
+    expect(uptimePercent(counts.checks, counts.failed)).toBe(98);
+    expect(uptimePercent(60, 6)).toBe(90);
+  });
+
+  it("keeps counts without maintenance as they are, and a bucket wholly in maintenance has no checks", () => {
+    expect(outsideMaintenance({ checks: 5, failed: 1 }, undefined)).toEqual({ checks: 5, failed: 1 });
+    expect(outsideMaintenance({ checks: 5, failed: 5 }, { checks: 5, failed: 5 })).toEqual({ checks: 0, failed: 0 });
   });
 });

@@ -50,3 +50,18 @@ export function uptimePercent(total: number, failed: number): number {
   if (total === 0) return 100;
   return Math.round(((total - failed) / total) * 10_000) / 100;
 }
+
+export interface UptimeCounts {
+  checks: number;
+  failed: number;
+}
+
+/**
+ * A period's (or bucket's) counts without the checks made in maintenance (`held`, a part of
+ * `counts`): planned work counts neither as up nor as down, so uptime is over the checks outside
+ * the windows, and a bucket spent wholly in maintenance has no uptime at all.
+ */
+export function outsideMaintenance(counts: UptimeCounts, held: UptimeCounts | undefined): UptimeCounts {
+  if (!held) return counts;
+  return { checks: Math.max(0, counts.checks - held.checks), failed: Math.max(0, counts.failed - held.failed) };
+}

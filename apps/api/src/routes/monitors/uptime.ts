@@ -1,3 +1,4 @@
+import { maintenanceIntervals } from "@upfleet/maintenance";
 import { UPTIME_PERIODS, type UptimePeriod, uptimeReport } from "@upfleet/monitors";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
@@ -28,7 +29,9 @@ export const uptimeRoute = defineRoute({
   method: "get",
   path: "/monitors/:id/uptime",
   summary: "Uptime, response times and incidents over 24h, 7d, 30d or 90d",
-  description: "Hourly buckets for 24h and 7d, daily for 30d and 90d; empty buckets are listed with 0 checks.",
+  description:
+    "Hourly buckets for 24h and 7d, daily for 30d and 90d; empty buckets are listed with 0 checks. Checks made " +
+    "during the monitor's maintenance windows count neither as up nor as down (they are left out of the checks).",
   tag: "Monitors",
   access: { scope: "monitors:read" },
   params: MonitorParams,
@@ -39,6 +42,8 @@ export const uptimeRoute = defineRoute({
   responses: { 200: { description: "Uptime report", schema: Uptime } },
   handle: async ({ params, query, principal, deps }) => ({
     status: 200,
-    body: await uptimeReport(deps.db, principal, params.id, query.period),
+    body: await uptimeReport(deps.db, principal, params.id, query.period, new Date(), (from, to) =>
+      maintenanceIntervals(deps.db, params.id, from, to),
+    ),
   }),
 });
