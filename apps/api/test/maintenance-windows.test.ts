@@ -190,9 +190,11 @@ describe("bad input", () => {
       [windowBody({ repeat: 1 }), ["repeat"]],
       [windowBody({ active: true, id: newId("maintenanceWindow") }), ["active", "id"]],
       [windowBody({ starts_at: "2030-06-01T02:00:00" }), ["starts_at"]],
+      [windowBody({ starts_at: "0000-01-01T00:00:00Z" }), ["starts_at"]],
       [windowBody({ starts_at: "tomorrow", ends_at: null }), ["ends_at", "starts_at"]],
       [windowBody({ name: "   " }), ["name"]],
       [windowBody({ name: "x".repeat(201) }), ["name"]],
+      [windowBody({ name: "a\u0000b", monitor_ids: ["mon_\u0000"] }), ["monitor_ids.0", "name"]],
       [{ monitor_ids: [monA] }, ["ends_at", "name", "starts_at"]],
       [[], ["(root)"]],
     ];
@@ -278,6 +280,7 @@ describe("bad input", () => {
       ["cursor=nope", "cursor"],
       [`monitor_id=${"x".repeat(65)}`, "monitor_id"],
       ["monitor_ids=mon_x", "monitor_ids"],
+      ["monitor_id=mon_%00", "monitor_id"],
     ]) {
       const res = await req("GET", `${WINDOWS}?${query}`);
       expectError(res, 400, "validation_error");

@@ -8,14 +8,5 @@ export {
   type Repeat,
   type WindowTimes,
 } from "./occurrences.ts";
-export { type PresentedWindow, presentWindow } from "./present.ts";
-export { CreateWindowBody, PatchWindowBody, REPEATS } from "./schemas.ts";
-export {
-  createWindow,
-  deleteWindow,
-  getWindow,
-  listWindows,
-  type Tenant,
-  updateWindow,
-  type WindowFilters,
-} from "./service.ts";
+export { CreateWindowBody, MonitorId, PatchWindowBody, REPEATS } from "./schemas.ts";
+export { createWindow, deleteWindow, getWindow, listWindows, updateWindow } from "./service.ts";

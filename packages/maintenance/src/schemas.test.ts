@@ -27,6 +27,9 @@ describe("CreateWindowBody", () => {
       ]);
     }
     expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T05:00:00.123Z" })).toEqual([]);
+    expect(issues(CreateWindowBody, { ...base, starts_at: "0000-01-01T00:00:00Z" })).toEqual([
+      { path: "starts_at", message: "must be in 1970 or later" },
+    ]);
     // Read as a local time it would come after ends_at: only the missing offset is reported.
     expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T01:00:00" }).map((i) => i.path)).toEqual([
       "ends_at",
@@ -64,6 +67,11 @@ describe("CreateWindowBody", () => {
   it("lists every field problem, unknown fields included", () => {
     const paths = issues(CreateWindowBody, { monitor_ids: [], starts_at: 1, active: true }).map((i) => i.path);
     expect(paths.sort()).toEqual(["", "ends_at", "monitor_ids", "name", "starts_at"]);
+  });
+
+  it("refuses NUL in text PostgreSQL stores or compares", () => {
+    const body = { ...base, name: "a\u0000b", monitor_ids: ["mon_\u0000"] };
+    expect(issues(CreateWindowBody, body).map((i) => i.path)).toEqual(["name", "monitor_ids.0"]);
   });
 });
 

@@ -16,17 +16,28 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** PostgreSQL text cannot hold NUL: refused here, it would otherwise fail the query (a 500). */
+const noNul = (schema: z.ZodString) => schema.refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
 /** Ids of monitors: anything that is not one of the caller's live monitors is a 404 naming it. */
-const MonitorId = z.string().min(1).max(64);
+export const MonitorId = noNul(z.string().min(1).max(64));
 
 /** Repeats are dropped, keeping the order first given. */
 const unique = <T>(list: T[]) => [...new Set(list)];
 
-/** An offset is required: a bare local time would be read in whatever zone the server runs in. */
-const Instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" });
+const EARLIEST = Date.parse("1970-01-01T00:00:00Z");
+
+/**
+ * An offset is required: a bare local time would be read in whatever zone the server runs in. A
+ * malformed instant stops there (abort), so it is not also compared with the other one. Years before
+ * 1970 are refused: no use to anyone, and year 0 fails in the database (a 500).
+ */
+const Instant = z.iso
+  .datetime({ offset: true, abort: true, error: "must be an ISO 8601 date-time with an offset" })
+  .refine((s) => Date.parse(s) >= EARLIEST, "must be in 1970 or later");
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: noNul(z.string().trim().min(1).max(200)),
   monitor_ids: z
     .array(MonitorId)
     .min(1, "must name at least one monitor")
@@ -79,9 +90,6 @@ export const CreateWindowBody = z
     timezone: fields.timezone.default("UTC"),
   })
   .superRefine((window, ctx) => {
-    // A malformed instant is reported already (format issues do not stop the refinement); comparing
-    // it would only add a second, misleading problem.
-    if (!Instant.safeParse(window.starts_at).success || !Instant.safeParse(window.ends_at).success) return;
     for (const problem of windowProblems(window)) ctx.addIssue({ code: "custom", ...problem, path: [problem.path] });
   })
   .meta({ id: "CreateMaintenanceWindowRequest" });

@@ -1,4 +1,4 @@
-import { REPEATS } from "@upfleet/maintenance";
+import { MonitorId, REPEATS } from "@upfleet/maintenance";
 import { z } from "zod";
 import { idParam, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
 
@@ -30,7 +30,7 @@ export const WindowBody = z
 export const WindowList = listOf(WindowBody, "MaintenanceWindowList");
 
 export const WindowListQuery = PageQuery.extend({
-  monitor_id: z.string().min(1).max(64).optional().meta({ description: "Only windows naming this monitor" }),
+  monitor_id: MonitorId.optional().meta({ description: "Only windows naming this monitor" }),
   active: z
     .enum(["true", "false"])
     .transform((value) => value === "true")
