@@ -1,20 +1,11 @@
 import type { ErrorDetail } from "@upfleet/errors";
+import { IANAZone } from "luxon";
 import { z } from "zod";
 import { maxDurationMs, type Repeat } from "./occurrences.ts";
 
 /** Request bodies of the maintenance windows routes. Strict: typos are a 400. */
 
 export const REPEATS = ["daily", "weekly"] as const satisfies readonly Repeat[];
-
-/** Accepted where the heartbeat schedule's zone is (packages/monitors): whatever Intl knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** PostgreSQL text cannot hold NUL: refused here, it would otherwise fail the query (a 500). */
 const noNul = (schema: z.ZodString) => schema.refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
@@ -57,7 +48,8 @@ const fields = {
   timezone: z
     .string()
     .max(64)
-    .refine(isValidTimeZone, { error: (issue) => `unknown IANA time zone "${issue.input}"` })
+    // Luxon, which computes the occurrences, asks Intl: the same zones as a heartbeat_timezone.
+    .refine((zone) => IANAZone.isValidZone(zone), { error: (issue) => `unknown IANA time zone "${issue.input}"` })
     .meta({ description: "IANA zone whose wall-clock time a repeating window keeps across DST" }),
 };
 
