@@ -122,6 +122,22 @@ describe("request bodies", () => {
     await expectError(res, 400, "validation_error");
   });
 
+  it("answers a NUL character (which PostgreSQL cannot store) with 400 naming its field, and stores nothing", async () => {
+    const monitors = () => api.deps.db.monitor.count();
+    const before = await monitors();
+    const res = await api.request("POST", "/api/v1/monitors", {
+      auth: owner.token,
+      body: { name: "nightly\u0000job", type: "heartbeat", interval_seconds: 3_600, tags: ["ok", "b\u0000d"] },
+    });
+    await expectError(res, 400, "validation_error");
+    expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["name", "tags.1"]);
+    expect(await monitors()).toBe(before);
+    const query = await api.request("GET", "/api/v1/monitors?tag=a%00b", { auth: owner.token });
+    await expectError(query, 400, "validation_error");
+    expect(query.body.details).toEqual([{ path: "tag", message: expect.any(String) }]);
+    await expectError(await api.request("GET", "/api/v1/monitors/mon_%00", { auth: owner.token }), 404, "not_found");
+  });
+
   it("rejects the same malformed bodies on a public route, where valid input would create an account", async () => {
     const res = await api.request("POST", "/api/v1/auth/signup", { rawBody: '{"email": ' });
     await expectError(res, 400, "validation_error");
