@@ -80,15 +80,31 @@ export async function maintenanceIntervals(
   from: Date,
   to: Date,
 ): Promise<Interval[]> {
-  const windows = await windowsNaming(client, [monitorId]);
-  return mergeIntervals(
-    windows.flatMap((w) =>
-      occurrencesBetween(w, from.getTime(), to.getTime()).map((o) => ({
-        start: Math.max(o.start, from.getTime()),
-        end: Math.min(o.end, to.getTime()),
-      })),
-    ),
-  );
+  return (await maintenanceIntervalsOf(client, [monitorId], from, to)).get(monitorId) ?? [];
+}
+
+/** The same for many monitors in one query: each monitor's intervals (none: no entry). */
+export async function maintenanceIntervalsOf(
+  client: Client,
+  monitorIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, Interval[]>> {
+  const windows = await windowsNaming(client, monitorIds);
+  const wanted = new Set(monitorIds);
+  const byMonitor = new Map<string, Interval[]>();
+  for (const w of windows) {
+    const occurrences = occurrencesBetween(w, from.getTime(), to.getTime()).map((o) => ({
+      start: Math.max(o.start, from.getTime()),
+      end: Math.min(o.end, to.getTime()),
+    }));
+    if (occurrences.length === 0) continue;
+    for (const id of w.monitorIds) {
+      if (wanted.has(id)) byMonitor.set(id, [...(byMonitor.get(id) ?? []), ...occurrences]);
+    }
+  }
+  for (const [id, intervals] of byMonitor) byMonitor.set(id, mergeIntervals(intervals));
+  return byMonitor;
 }
 
 export interface EndedOccurrence {

@@ -1,3 +1,12 @@
+export {
+  coveredMs,
+  downSpans,
+  type SlaFigures,
+  type Span,
+  type StatusChange,
+  slaFigures,
+  subtractSpans,
+} from "./downtime.ts";
 export { nextTickAfter, tickAtOrBefore, tickOffsetMs } from "./schedule.ts";
 export {
   applyRound,

@@ -23,3 +23,4 @@ export {
   type Tenant,
   updateMonitor,
 } from "./service.ts";
+export { SLA_PERIODS, type SlaPeriod, type SlaRow, slaReport } from "./sla.ts";

@@ -56,6 +56,7 @@ import { deleteRuleRoute } from "./notifications/rules/delete.ts";
 import { getRuleRoute } from "./notifications/rules/get.ts";
 import { listRulesRoute } from "./notifications/rules/list.ts";
 import { updateRuleRoute } from "./notifications/rules/update.ts";
+import { slaReportRoute } from "./reports/sla.ts";
 import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
@@ -111,6 +112,7 @@ export const routes: AnyRoute[] = [
   getPolicyRoute,
   updatePolicyRoute,
   deletePolicyRoute,
+  slaReportRoute,
   listExportsRoute,
   createExportRoute,
   getExportRoute,

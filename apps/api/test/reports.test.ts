@@ -1,0 +1,170 @@
+import { newId } from "@upfleet/ids";
+import { bucketIndex, emptyHistogram, quantileFromHistogram } from "@upfleet/monitoring";
+import { monitorRow, stateChangeRow } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { expectError } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+const H = 3_600_000;
+const DAY = 24 * H;
+
+let api: TestApi;
+let owner: TestUser;
+let other: TestUser;
+const now = Date.now();
+const ago = (ms: number) => new Date(now - ms);
+let website: string;
+let cron: string;
+let foreign: string;
+
+beforeAll(async () => {
+  api = await startTestApi({ OPEN_SIGNUP: "true" });
+  [owner, other] = [await signupOwner(api, "owner"), await signupOwner(api, "other")];
+  const db = api.deps.db;
+  const org = owner.organizationId;
+  const [a, b, c] = await Promise.all([
+    db.monitor.create({ data: monitorRow(org, { name: "Website", createdAt: ago(40 * DAY) }) }),
+    db.monitor.create({
+      data: monitorRow(org, { name: "Cron", type: "heartbeat", settings: {}, regions: [], createdAt: ago(3 * DAY) }),
+    }),
+    db.monitor.create({ data: monitorRow(other.organizationId, { name: "Theirs" }) }),
+  ]);
+  [website, cron, foreign] = [a.id, b.id, c.id];
+  await db.monitorEvent.createMany({
+    data: [
+      // Down for 2 h five days ago.
+      stateChangeRow(org, website, "monitor.down", ago(5 * DAY)),
+      stateChangeRow(org, website, "monitor.up", ago(5 * DAY - 2 * H)),
+      // Down for an hour yesterday, all of it in a maintenance window.
+      stateChangeRow(org, website, "monitor.down", ago(DAY)),
+      stateChangeRow(org, website, "monitor.up", ago(DAY - H)),
+      // Down since long before the 7 days, up 8 days ago: nothing in the period.
+      stateChangeRow(org, website, "monitor.down", ago(20 * DAY)),
+      stateChangeRow(org, website, "monitor.up", ago(8 * DAY)),
+    ],
+  });
+  await db.maintenanceWindow.create({
+    data: {
+      id: newId("maintenanceWindow"),
+      organizationId: org,
+      name: "upgrade",
+      monitorIds: [website],
+      startsAt: ago(DAY + H / 2),
+      endsAt: ago(DAY - H),
+    },
+  });
+  await db.incident.createMany({
+    data: [
+      {
+        id: newId("incident"),
+        organizationId: org,
+        monitorId: website,
+        title: "Website is down",
+        status: "resolved",
+        startedAt: ago(5 * DAY),
+        resolvedAt: ago(5 * DAY - 2 * H - 10 * 60_000),
+      },
+      // Open: counted, no repair time yet.
+      {
+        id: newId("incident"),
+        organizationId: org,
+        monitorId: website,
+        openMonitorId: website,
+        title: "Slow",
+        startedAt: ago(H),
+      },
+      // Before the 7 days, in the 30.
+      {
+        id: newId("incident"),
+        organizationId: org,
+        monitorId: website,
+        title: "Old",
+        status: "resolved",
+        startedAt: ago(20 * DAY),
+        resolvedAt: ago(8 * DAY),
+      },
+    ],
+  });
+  const histogram = emptyHistogram();
+  histogram[bucketIndex(120)] = 10;
+  histogram[bucketIndex(900)] = 1;
+  await db.checkRollup.create({
+    data: {
+      monitorId: website,
+      span: 3600,
+      bucket: new Date(Math.floor((now - 2 * DAY) / H) * H),
+      checks: 11,
+      responseSumMs: 2_100n,
+      responseCount: 11,
+      histogram,
+    },
+  });
+});
+afterAll(() => api?.close());
+
+const report = (query: string, auth = owner.token) => api.request("GET", `/api/v1/reports/sla${query}`, { auth });
+
+describe("GET /reports/sla", () => {
+  it("gives each monitor its time-based uptime, downtime, incidents, MTTR and response times", async () => {
+    const res = await report("?period=7d");
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.period).toBe("7d");
+    expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBe(7 * DAY);
+    // By name; the other organization's monitor is not there.
+    expect(res.body.monitors.map((m: { name: string }) => m.name)).toEqual(["Cron", "Website"]);
+    const [heartbeat, site] = res.body.monitors;
+    // 2 h down over 7 days less the window's 1.5 h; the hour down in the window counts for nothing.
+    const measured = 7 * DAY - 1.5 * H;
+    expect(site).toEqual({
+      monitor_id: website,
+      name: "Website",
+      uptime_percent: Math.round((1 - (2 * H) / measured) * 1_000_000) / 10_000,
+      downtime_seconds: 7_200,
+      incidents: 2,
+      mttr_seconds: 2 * 3600 + 600,
+      avg_response_ms: 191,
+      p95_response_ms: quantileFromHistogram(
+        Object.assign(emptyHistogram(), { [bucketIndex(120)]: 10, [bucketIndex(900)]: 1 }),
+        0.95,
+      ),
+    });
+    // Created 3 days ago and never down: observed since, all up; no checks, no response times.
+    expect(heartbeat).toEqual({
+      monitor_id: cron,
+      name: "Cron",
+      uptime_percent: 100,
+      downtime_seconds: 0,
+      incidents: 0,
+      mttr_seconds: null,
+      avg_response_ms: null,
+      p95_response_ms: null,
+    });
+  });
+
+  it("over 30 days counts the longer outage's last days and the older incident", async () => {
+    const res = await report(`?period=30d&monitor_id=${website}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.monitors).toHaveLength(1);
+    // 12 days of the old outage (20 → 8 days ago) plus the 2 h.
+    expect(res.body.monitors[0]).toMatchObject({ downtime_seconds: 12 * 86_400 + 7_200, incidents: 3 });
+  });
+
+  it("refuses bad queries with 400, and another organization's monitor with 404", async () => {
+    const bad = await report("?period=1y");
+    await expectError(bad, 400, "validation_error");
+    expect(bad.body.details).toEqual([{ path: "period", message: expect.any(String) }]);
+    await expectError(await report("?period=7d&colour=blue"), 400, "validation_error");
+    await expectError(await report(`?monitor_id=${foreign}`), 404, "not_found");
+    const theirs = await report(`?monitor_id=${foreign}`, other.token);
+    expect(theirs.body.monitors.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([foreign]);
+  });
+
+  it("needs reports:read", async () => {
+    const monitorsOnly = await createKey(api, owner, { scopes: ["monitors:read"] });
+    await expectError(await report("", monitorsOnly.raw), 403, "forbidden");
+    const reports = await createKey(api, owner, { scopes: ["reports:read"] });
+    expect((await report("", reports.raw)).status).toBe(200);
+    await expectError(await api.request("GET", "/api/v1/reports/sla"), 401, "unauthorized");
+  });
+});

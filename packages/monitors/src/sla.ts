@@ -1,0 +1,139 @@
+import type { Db, MonitorStatus } from "@upfleet/db";
+import { NotFoundError } from "@upfleet/errors";
+import { mergeHistograms, quantileFromHistogram, type Span, type StatusChange, slaFigures } from "@upfleet/monitoring";
+import type { Tenant } from "./service.ts";
+
+export const SLA_PERIODS = {
+  "7d": { days: 7, span: 3600 },
+  "30d": { days: 30, span: 86_400 },
+  "90d": { days: 90, span: 86_400 },
+} as const;
+export type SlaPeriod = keyof typeof SLA_PERIODS;
+
+/** Each monitor's time in maintenance within [from, to), as sorted disjoint spans. */
+type MaintenanceLookup = (monitorIds: string[], from: Date, to: Date) => Promise<Map<string, Span[]>>;
+
+export interface SlaRow {
+  monitor_id: string;
+  name: string;
+  uptime_percent: number | null;
+  downtime_seconds: number;
+  incidents: number;
+  mttr_seconds: number | null;
+  avg_response_ms: number | null;
+  p95_response_ms: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+function byMonitor<T extends { monitorId: string | null }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    if (row.monitorId === null) continue;
+    const group = groups.get(row.monitorId);
+    if (group) group.push(row);
+    else groups.set(row.monitorId, [row]);
+  }
+  return groups;
+}
+
+/** The status each monitor was in at `at`: the destination of its last state change before it. */
+async function statusesAt(db: Db, monitorIds: string[], at: Date): Promise<Map<string, MonitorStatus>> {
+  const rows = await db.$queryRaw<{ monitor_id: string; to_status: MonitorStatus }[]>`
+    SELECT DISTINCT ON (monitor_id) monitor_id, to_status
+    FROM monitor_events
+    WHERE monitor_id = ANY(${monitorIds}::text[]) AND tick < ${at}
+    ORDER BY monitor_id, tick DESC, id DESC`;
+  return new Map(rows.map((r) => [r.monitor_id, r.to_status]));
+}
+
+async function changesBetween(
+  db: Db,
+  monitorIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, StatusChange[]>> {
+  const rows = await db.monitorEvent.findMany({
+    where: { monitorId: { in: monitorIds }, tick: { gte: from, lt: to } },
+    orderBy: [{ monitorId: "asc" }, { tick: "asc" }, { id: "asc" }],
+    select: { monitorId: true, tick: true, toStatus: true },
+  });
+  return new Map(
+    [...byMonitor(rows)].map(([id, events]) => [id, events.map((e) => ({ at: e.tick.getTime(), to: e.toStatus }))]),
+  );
+}
+
+/**
+ * The SLA figures of the organization's monitors (or one) over the last 7, 30 or 90 days, in a
+ * fixed number of queries whatever the number of monitors. Availability is time-based, from the
+ * monitors' state changes, so heartbeat monitors have it too: downtime is the time spent down, and
+ * uptime the share of the time observed (from the start of the period or the monitor's creation)
+ * that was not down. Time in maintenance counts neither as up nor as down. MTTR is the mean time
+ * to resolve the period's incidents that are resolved; response times come from the rollups.
+ */
+export async function slaReport(
+  db: Db,
+  tenant: Tenant,
+  period: SlaPeriod,
+  options: { monitorId?: string | undefined; now?: Date; maintenance: MaintenanceLookup },
+): Promise<{ period: SlaPeriod; from: string; to: string; monitors: SlaRow[] }> {
+  const to = options.now ?? new Date();
+  const from = new Date(to.getTime() - SLA_PERIODS[period].days * DAY_MS);
+  const monitors = await db.monitor.findMany({
+    where: {
+      organizationId: tenant.organizationId,
+      deletedAt: null,
+      ...(options.monitorId ? { id: options.monitorId } : {}),
+    },
+    select: { id: true, name: true, createdAt: true },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
+  if (options.monitorId && monitors.length === 0) throw new NotFoundError("Monitor", options.monitorId);
+  const ids = monitors.map((m) => m.id);
+  const span = SLA_PERIODS[period].span;
+  const [initial, changes, incidentRows, rollupRows, maintenance] = await Promise.all([
+    statusesAt(db, ids, from),
+    changesBetween(db, ids, from, to),
+    db.incident.findMany({
+      where: { monitorId: { in: ids }, startedAt: { gte: from, lt: to } },
+      select: { monitorId: true, startedAt: true, resolvedAt: true },
+    }),
+    db.checkRollup.findMany({
+      where: {
+        monitorId: { in: ids },
+        span,
+        bucket: { gte: new Date(Math.floor(from.getTime() / (span * 1000)) * span * 1000) },
+      },
+      select: { monitorId: true, responseSumMs: true, responseCount: true, histogram: true },
+    }),
+    options.maintenance(ids, from, to),
+  ]);
+  const incidents = byMonitor(incidentRows);
+  const rollups = byMonitor(rollupRows);
+  const rows = monitors.map((monitor): SlaRow => {
+    const observed = { start: Math.max(from.getTime(), monitor.createdAt.getTime()), end: to.getTime() };
+    const figures = slaFigures(
+      initial.get(monitor.id) ?? null,
+      changes.get(monitor.id) ?? [],
+      observed,
+      maintenance.get(monitor.id) ?? [],
+    );
+    const own = incidents.get(monitor.id) ?? [];
+    const repairs = own.flatMap((i) => (i.resolvedAt ? [i.resolvedAt.getTime() - i.startedAt.getTime()] : []));
+    const buckets = rollups.get(monitor.id) ?? [];
+    const responses = buckets.reduce((n, r) => n + r.responseCount, 0);
+    return {
+      monitor_id: monitor.id,
+      name: monitor.name,
+      uptime_percent: figures.uptimePercent,
+      downtime_seconds: Math.round(figures.downtimeMs / 1000),
+      incidents: own.length,
+      mttr_seconds: repairs.length ? Math.round(repairs.reduce((a, b) => a + b, 0) / repairs.length / 1000) : null,
+      avg_response_ms: responses
+        ? Math.round(buckets.reduce((sum, r) => sum + Number(r.responseSumMs), 0) / responses)
+        : null,
+      p95_response_ms: responses ? quantileFromHistogram(mergeHistograms(buckets.map((r) => r.histogram)), 0.95) : null,
+    };
+  });
+  return { period, from: from.toISOString(), to: to.toISOString(), monitors: rows };
+}
