@@ -10,6 +10,7 @@ import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
 import { startDelivery } from "./delivery-service.ts";
+import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { IncidentOpener } from "./incident-opener.ts";
 import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
@@ -90,6 +91,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
+  const exports = startExports(config, { db, logger, connection, prefix });
 
   new Gauge({
     name: "upfleet_queue_depth",
@@ -125,6 +127,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await incidents.stop();
       await notifications.stop();
       await delivery.stop();
+      await exports.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();

@@ -1,5 +1,6 @@
 import { baseEnv, databaseEnv, optional, parsedWith, port, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
+import { exportsEnv } from "@upfleet/exports";
 import { parseCidrList } from "@upfleet/outbound";
 import { z } from "zod";
 
@@ -19,6 +20,7 @@ export const AlerterEnv = z.object({
   /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
   OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
   ...deliveryEnv,
+  ...exportsEnv,
 });
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;
