@@ -1,0 +1,145 @@
+import { type Db, isUniqueViolation, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import { AppError, ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
+import { newId } from "@upfleet/ids";
+import { CreatePageBody, type NewPage, type PagePatch, type SectionInput } from "./schemas.ts";
+
+export interface Tenant {
+  organizationId: string;
+}
+
+/** What the deployment decides: the API's own hostname cannot be a page's custom domain. */
+export interface PageRules {
+  apiHostname: string;
+}
+
+const ENTITY = "Status page";
+
+type PageRow = Prisma.StatusPageGetPayload<object>;
+
+/** The API's status page (API.md "Status pages"). */
+export function presentPage(row: PageRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    custom_domain: row.customDomain,
+    description: row.description,
+    published: row.published,
+    sections: row.sections as unknown as SectionInput[],
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Every id must name a live monitor of the organization, else a 404 naming the missing ones (another
+ * tenant's included), as a notification rule's monitor_ids (packages/channels references.ts). The
+ * rows stay share-locked until the transaction ends, so a monitor deleted meanwhile either waits for
+ * this write or makes it a 404.
+ */
+async function requireMonitors(tx: Prisma.TransactionClient, organizationId: string, sections: SectionInput[]) {
+  const ids = [...new Set(sections.flatMap((section) => section.monitor_ids))];
+  if (ids.length === 0) return;
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM monitors
+    WHERE id = ANY(${ids}::text[]) AND organization_id = ${organizationId} AND deleted_at IS NULL
+    FOR SHARE`;
+  const found = new Set(rows.map((row) => row.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length === 1) throw new AppError("not_found", `Monitor ${missing[0]} does not exist`);
+  if (missing.length > 1) throw new AppError("not_found", `Monitors ${missing.join(", ")} do not exist`);
+}
+
+function checkDomain(domain: string | null, rules: PageRules) {
+  if (domain !== null && domain === rules.apiHostname.toLowerCase()) {
+    throw new ValidationError([{ path: "custom_domain", message: "is the API's own host" }]);
+  }
+}
+
+/** A taken slug or domain is a 409 naming it; the unique indexes decide, so two writers cannot both win. */
+async function uniquely<T>(page: Pick<NewPage, "slug" | "custom_domain">, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, "slug")) throw new ConflictError(`The slug "${page.slug}" is taken`);
+    if (isUniqueViolation(error, "custom_domain")) {
+      throw new ConflictError(`The custom domain "${page.custom_domain}" is used by another status page`);
+    }
+    throw error;
+  }
+}
+
+function columnsFrom(page: NewPage) {
+  return {
+    name: page.name,
+    slug: page.slug,
+    customDomain: page.custom_domain,
+    description: page.description,
+    published: page.published,
+    sections: page.sections as unknown as Prisma.InputJsonValue,
+  };
+}
+
+export async function createPage(db: Db, tenant: Tenant, input: NewPage, rules: PageRules) {
+  checkDomain(input.custom_domain, rules);
+  return uniquely(input, () =>
+    db.$transaction(async (tx) => {
+      await requireMonitors(tx, tenant.organizationId, input.sections);
+      const row = await tx.statusPage.create({
+        data: { id: newId("statusPage"), organizationId: tenant.organizationId, ...columnsFrom(input) },
+      });
+      return presentPage(row);
+    }),
+  );
+}
+
+/** Newest first. */
+export async function listPages(db: Db, tenant: Tenant, page: PageRequest) {
+  const query = pageQuery(page);
+  const rows = await db.statusPage.findMany({
+    ...query,
+    where: { ...query.where, organizationId: tenant.organizationId },
+  });
+  return toPage(rows, page, presentPage);
+}
+
+export async function getPage(db: Db, tenant: Tenant, id: string) {
+  const row = await db.statusPage.findFirst({ where: { id, organizationId: tenant.organizationId } });
+  if (!row) throw new NotFoundError(ENTITY, id);
+  return presentPage(row);
+}
+
+/**
+ * The patch is merged onto the locked page and the result checked as a whole, as a new page would be.
+ * Only sections the patch gives are checked for monitors: one deleted since does not block renaming
+ * the page (it simply no longer shows).
+ */
+export async function updatePage(db: Db, tenant: Tenant, id: string, patch: PagePatch, rules: PageRules) {
+  return db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM status_pages WHERE id = ${id} AND organization_id = ${tenant.organizationId} FOR UPDATE`;
+    if (!locked) throw new NotFoundError(ENTITY, id);
+    const current = presentPage(await tx.statusPage.findUniqueOrThrow({ where: { id } }));
+    const merged = CreatePageBody.safeParse({
+      name: patch.name ?? current.name,
+      slug: patch.slug ?? current.slug,
+      custom_domain: patch.custom_domain === undefined ? current.custom_domain : patch.custom_domain,
+      description: patch.description === undefined ? current.description : patch.description,
+      published: patch.published ?? current.published,
+      sections: patch.sections ?? current.sections,
+    });
+    if (!merged.success) throw new ValidationError(zodIssuesToDetails(merged.error.issues));
+    checkDomain(merged.data.custom_domain, rules);
+    if (patch.sections) await requireMonitors(tx, tenant.organizationId, patch.sections);
+    const row = await uniquely(merged.data, () =>
+      tx.statusPage.update({ where: { id }, data: columnsFrom(merged.data) }),
+    );
+    return presentPage(row);
+  });
+}
+
+/** Hard delete: the page's address is free again at once. */
+export async function deletePage(db: Db, tenant: Tenant, id: string): Promise<void> {
+  const { count } = await db.statusPage.deleteMany({ where: { id, organizationId: tenant.organizationId } });
+  if (count === 0) throw new NotFoundError(ENTITY, id);
+}

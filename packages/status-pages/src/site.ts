@@ -1,0 +1,68 @@
+import type { Db } from "@upfleet/db";
+import { renderBadge } from "./badge.ts";
+import { TtlCache } from "./cache.ts";
+import { buildView, type PublicView, recentUptime } from "./view.ts";
+
+const PAGE_FIELDS = { organizationId: true, name: true, slug: true, description: true, sections: true } as const;
+
+export const BADGE_DAYS = 30;
+
+export interface PublicPagesOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+/**
+ * The public side of status pages, cached in process for a few seconds (HTTP caches in front hold
+ * them longer): a page, the page a custom domain serves, a badge. Only published pages exist here.
+ */
+export class PublicPages {
+  private readonly views: TtlCache<string, PublicView | null>;
+  private readonly domains: TtlCache<string, string | null>;
+  private readonly badges: TtlCache<string, string | null>;
+
+  constructor(
+    private readonly db: Db,
+    { ttlMs = 15_000, maxEntries = 1000 }: PublicPagesOptions = {},
+  ) {
+    this.views = new TtlCache(ttlMs, maxEntries);
+    this.domains = new TtlCache(ttlMs, maxEntries);
+    this.badges = new TtlCache(ttlMs, maxEntries);
+  }
+
+  /** The published page at this slug, or null. */
+  view(slug: string): Promise<PublicView | null> {
+    return this.views.get(slug, async () => {
+      const page = await this.db.statusPage.findFirst({ where: { slug, published: true }, select: PAGE_FIELDS });
+      return page && buildView(this.db, page);
+    });
+  }
+
+  /** The slug of the published page this (lower-case) hostname serves, or null. */
+  slugForDomain(host: string): Promise<string | null> {
+    return this.domains.get(host, async () => {
+      const page = await this.db.statusPage.findFirst({
+        where: { customDomain: host, published: true },
+        select: { slug: true },
+      });
+      return page?.slug ?? null;
+    });
+  }
+
+  /** The badge SVG of a monitor the published page shows, or null (unknown page, or not on it). */
+  badge(slug: string, monitorId: string): Promise<string | null> {
+    return this.badges.get(`${slug}\n${monitorId}`, async () => {
+      const view = await this.view(slug);
+      const listed = view?.sections.some((section) => section.components.some((c) => c.id === monitorId));
+      if (!listed) return null;
+      return renderBadge(await recentUptime(this.db, monitorId, BADGE_DAYS));
+    });
+  }
+
+  /** After a write through this process: its own readers see the change at once, not 15 s later. */
+  forget(): void {
+    this.views.clear();
+    this.domains.clear();
+    this.badges.clear();
+  }
+}
