@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "@upfleet/db";
+import type { CheckResult, Db, Prisma } from "@upfleet/db";
 import { presentIncident } from "@upfleet/incidents";
 import type { Row } from "./format.ts";
 
@@ -47,6 +47,23 @@ export interface ExportScope {
 /** Rows per query: pages are read one at a time, so memory stays flat whatever the range. */
 const PAGE = 1_000;
 
+/** A check as GET /monitors/:id/checks shows it, with its monitor. */
+export function presentCheck(r: CheckResult): Row {
+  return {
+    id: r.id,
+    monitor_id: r.monitorId,
+    timestamp: r.checkedAt.toISOString(),
+    tick: r.tick.toISOString(),
+    region: r.region,
+    status: r.status,
+    response_ms: r.responseMs,
+    http_status: r.httpStatus,
+    error: r.error,
+    message: r.message,
+    details: r.details ?? {},
+  };
+}
+
 async function monitorsOf(db: Db, scope: ExportScope): Promise<string[]> {
   // Ids given were checked live when the export was created; keep them even if deleted since.
   const rows = await db.monitor.findMany({
@@ -75,21 +92,7 @@ async function* checkRows(db: Db, scope: ExportScope): AsyncGenerator<Row> {
         ...(after ? { OR: [{ tick: { gt: after.tick } }, { tick: after.tick, region: { gt: after.region } }] } : {}),
       };
       const page = await db.checkResult.findMany({ where, orderBy: [{ tick: "asc" }, { region: "asc" }], take: PAGE });
-      for (const r of page) {
-        yield {
-          id: r.id,
-          monitor_id: r.monitorId,
-          timestamp: r.checkedAt.toISOString(),
-          tick: r.tick.toISOString(),
-          region: r.region,
-          status: r.status,
-          response_ms: r.responseMs,
-          http_status: r.httpStatus,
-          error: r.error,
-          message: r.message,
-          details: r.details ?? {},
-        };
-      }
+      for (const check of page) yield presentCheck(check);
       if (page.length < PAGE) break;
       const last = page.at(-1)!;
       after = { tick: last.tick, region: last.region };

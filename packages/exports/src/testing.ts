@@ -1,7 +1,7 @@
 import type { Db } from "@upfleet/db";
 import { presentIncident } from "@upfleet/incidents";
 import type { ExportFormatName, Row } from "./format.ts";
-import type { ExportScope } from "./rows.ts";
+import { type ExportScope, presentCheck } from "./rows.ts";
 
 /**
  * A strict RFC 4180 reader for tests: the header and the records as strings, so a test can compare an
@@ -61,19 +61,7 @@ export async function expectedRows(db: Db, scope: ExportScope): Promise<Row[]> {
       },
       orderBy: [{ monitorId: "asc" }, { tick: "asc" }, { region: "asc" }],
     });
-    return checks.map((r) => ({
-      id: r.id,
-      monitor_id: r.monitorId,
-      timestamp: r.checkedAt.toISOString(),
-      tick: r.tick.toISOString(),
-      region: r.region,
-      status: r.status,
-      response_ms: r.responseMs,
-      http_status: r.httpStatus,
-      error: r.error,
-      message: r.message,
-      details: r.details ?? {},
-    }));
+    return checks.map(presentCheck);
   }
   const incidents = await db.incident.findMany({
     where: {
