@@ -12,6 +12,7 @@ import { mountRoutes } from "./http/route.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
 import { pingFastPath } from "./routes/heartbeats/fast-path.ts";
 import { pingRoutes, routes } from "./routes/index.ts";
+import { customDomainPages } from "./routes/public/custom-domain.ts";
 
 /**
  * Where swagger-ui-dist's files are. Resolved, not imported: the package's main module evaluates its
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestId);
   app.use(requestLogger(deps.logger));
   app.use(requestMetrics(deps.metrics));
+  app.use(customDomainPages(deps));
   app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
   app.use(jsonBody);
   mountRoutes(app, routes, deps);

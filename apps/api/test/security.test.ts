@@ -39,7 +39,15 @@ async function createVictimMonitor({ api, victim }: SecurityContext): Promise<st
 }
 
 const fixtures: Record<
-  "user" | "apiKey" | "monitor" | "incident" | "channel" | "rule" | "escalationPolicy" | "maintenanceWindow",
+  | "user"
+  | "apiKey"
+  | "monitor"
+  | "incident"
+  | "channel"
+  | "rule"
+  | "escalationPolicy"
+  | "maintenanceWindow"
+  | "statusPage",
   TenantFixture
 > = {
   user: {
@@ -122,6 +130,20 @@ const fixtures: Record<
         where: { id, name: "victim's window", repeat: "daily", endsAt: new Date("2026-01-01T04:00:00Z") },
       })) === 1,
   },
+  statusPage: {
+    create: async (ctx) => {
+      const body = {
+        name: "victim's page",
+        slug: `victim-${Math.random().toString(36).slice(2, 10)}`,
+        sections: [{ name: "Core", monitor_ids: [await createVictimMonitor(ctx)] }],
+      };
+      const res = await ctx.api.request("POST", "/api/v1/status-pages", { auth: ctx.victim.token, body });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) =>
+      (await api.deps.db.statusPage.count({ where: { id, name: "victim's page", published: false } })) === 1,
+  },
   apiKey: {
     create: async ({ api, victim }) => (await createKey(api, victim)).id,
     exists: async ({ api }, id) => (await api.deps.db.apiKey.count({ where: { id, revokedAt: null } })) === 1,
@@ -156,6 +178,10 @@ describe("every authenticated route", () => {
       "PATCH /api/v1/notifications/rules/:id": { body: { name: "taken over" } },
       "PATCH /api/v1/escalation-policies/:id": { body: { name: "taken over" } },
       "PATCH /api/v1/maintenance-windows/:id": { body: { name: "taken over", repeat: null } },
+      "POST /api/v1/status-pages": {
+        body: { name: "intruder", slug: "intruder-page", sections: [{ name: "S", monitor_ids: ["mon_x"] }] },
+      },
+      "PATCH /api/v1/status-pages/:id": { body: { name: "taken over", published: true } },
     },
   });
 });

@@ -56,8 +56,16 @@ import { deleteRuleRoute } from "./notifications/rules/delete.ts";
 import { getRuleRoute } from "./notifications/rules/get.ts";
 import { listRulesRoute } from "./notifications/rules/list.ts";
 import { updateRuleRoute } from "./notifications/rules/update.ts";
+import { badgeRoute } from "./public/badge.ts";
+import { statusHtmlRoute } from "./public/status-html.ts";
+import { publicStatusPageRoute } from "./public/status-page.ts";
 import { slaReportRoute } from "./reports/sla.ts";
 import { healthzRoute, metricsRoute, readyzRoute } from "./service.ts";
+import { createPageRoute } from "./status-pages/create.ts";
+import { deletePageRoute } from "./status-pages/delete.ts";
+import { getPageRoute } from "./status-pages/get.ts";
+import { listPagesRoute } from "./status-pages/list.ts";
+import { updatePageRoute } from "./status-pages/update.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
 import { listUsersRoute } from "./users/list.ts";
@@ -117,6 +125,14 @@ export const routes: AnyRoute[] = [
   createExportRoute,
   getExportRoute,
   downloadExportRoute,
+  listPagesRoute,
+  createPageRoute,
+  getPageRoute,
+  updatePageRoute,
+  deletePageRoute,
+  publicStatusPageRoute,
+  statusHtmlRoute,
+  badgeRoute,
   regionsRoute,
   workersRoute,
   openApiRoute,

@@ -1,0 +1,17 @@
+import { defineRoute } from "../../http/route.ts";
+import { PUBLIC_DESCRIPTION, SlugParams } from "./schema.ts";
+import { htmlReply, publicPages } from "./site.ts";
+
+export const statusHtmlRoute = defineRoute({
+  method: "get",
+  path: "/status/:slug",
+  absolute: true,
+  summary: "A published status page, as HTML",
+  description: `${PUBLIC_DESCRIPTION} A small HTML page answers 404.`,
+  tag: "Status pages",
+  access: "public",
+  params: SlugParams,
+  entity: "Status page",
+  responses: { 200: { description: "The page (text/html, no script)" }, 404: { description: "No such page" } },
+  handle: async ({ params, deps }) => htmlReply(await publicPages(deps).view(params.slug)),
+});

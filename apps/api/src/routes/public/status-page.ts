@@ -1,0 +1,21 @@
+import { NotFoundError } from "@upfleet/errors";
+import { defineRoute } from "../../http/route.ts";
+import { PUBLIC_DESCRIPTION, PublicStatusPage, SlugParams } from "./schema.ts";
+import { PAGE_CACHE_CONTROL, publicPages } from "./site.ts";
+
+export const publicStatusPageRoute = defineRoute({
+  method: "get",
+  path: "/public/status-pages/:slug",
+  summary: "A published status page, as JSON",
+  description: PUBLIC_DESCRIPTION,
+  tag: "Status pages",
+  access: "public",
+  params: SlugParams,
+  entity: "Status page",
+  responses: { 200: { description: "What the page shows", schema: PublicStatusPage } },
+  handle: async ({ params, deps }) => {
+    const view = await publicPages(deps).view(params.slug);
+    if (!view) throw new NotFoundError("Status page", params.slug);
+    return { status: 200, body: view, headers: { "Cache-Control": PAGE_CACHE_CONTROL } };
+  },
+});

@@ -1,0 +1,25 @@
+import { createPage } from "@upfleet/status-pages";
+import { ErrorBody } from "../../http/openapi.ts";
+import { defineRoute } from "../../http/route.ts";
+import { apiHostname, publicPages } from "../public/site.ts";
+import { CreatePageBody, PAGE_DESCRIPTION, StatusPageBody } from "./schema.ts";
+
+export const createPageRoute = defineRoute({
+  method: "post",
+  path: "/status-pages",
+  summary: "Create a status page",
+  description: PAGE_DESCRIPTION,
+  tag: "Status pages",
+  access: { scope: "status-pages:write" },
+  body: CreatePageBody,
+  responses: {
+    201: { description: "The new status page", schema: StatusPageBody },
+    404: { description: "A monitor named is not in your organization", schema: ErrorBody },
+    409: { description: "The slug or the custom domain is taken", schema: ErrorBody },
+  },
+  handle: async ({ body, principal, deps }) => {
+    const page = await createPage(deps.db, principal, body, { apiHostname: apiHostname(deps) });
+    publicPages(deps).forget();
+    return { status: 201, body: page };
+  },
+});

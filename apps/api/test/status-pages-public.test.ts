@@ -1,0 +1,274 @@
+import { request as httpRequest } from "node:http";
+import { newId } from "@upfleet/ids";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { expectError } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let owner: TestUser;
+/** Listed: up; down but in maintenance; down and named like a script. Not listed: hidden. */
+let up: string;
+let inMaintenance: string;
+let scripted: string;
+let hidden: string;
+let page: { id: string; slug: string };
+
+const DAY = 86_400_000;
+const HIDDEN_NAME = "hidden-internal-monitor";
+const today = Math.floor(Date.now() / DAY) * DAY;
+
+const req = (method: string, path: string, body?: unknown) =>
+  api.request(method, path, { auth: owner.token, ...(body === undefined ? {} : { body }) });
+
+async function newMonitor(name: string, status: "up" | "down"): Promise<string> {
+  const res = await req("POST", "/api/v1/monitors", { name, type: "http", url: "https://example.com" });
+  expect(res.status, res.text).toBe(201);
+  await api.deps.db.monitor.update({ where: { id: res.body.id }, data: { status } });
+  return res.body.id;
+}
+
+async function newIncident(body: Record<string, unknown>): Promise<string> {
+  const res = await req("POST", "/api/v1/incidents", body);
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+async function newPage(fields: Record<string, unknown>) {
+  const res = await req("POST", "/api/v1/status-pages", { name: "Acme", published: true, ...fields });
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+
+/** fetch will not send a Host of our choosing; node:http will. */
+function getWithHost(
+  path: string,
+  host: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const url = new URL(api.url);
+  return new Promise((resolve, reject) => {
+    const call = httpRequest({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    call.on("error", reject);
+    call.end();
+  });
+}
+
+/** Everything about the unlisted monitor that must never leak. */
+const expectNothingHidden = (text: string) => {
+  expect(text).not.toContain(hidden);
+  expect(text).not.toContain(HIDDEN_NAME);
+  expect(text).not.toContain("hidden incident");
+};
+
+beforeAll(async () => {
+  api = await startTestApi({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
+  owner = await signupOwner(api, "owner");
+  up = await newMonitor("API", "up");
+  inMaintenance = await newMonitor("Database", "down");
+  scripted = await newMonitor("<script>alert(1)</script>", "down");
+  hidden = await newMonitor(HIDDEN_NAME, "down");
+
+  const window = {
+    name: "upgrade",
+    monitor_ids: [inMaintenance],
+    starts_at: new Date(Date.now() - 3_600_000).toISOString(),
+    ends_at: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  expect((await req("POST", "/api/v1/maintenance-windows", window)).status).toBe(201);
+
+  // Daily rollups of `up`: yesterday 90 %, three days ago 100 %; an hourly row must not count.
+  await api.deps.db.checkRollup.createMany({
+    data: [
+      { monitorId: up, span: 86_400, bucket: new Date(today - DAY), checks: 100, failed: 10, histogram: [] },
+      { monitorId: up, span: 86_400, bucket: new Date(today - 3 * DAY), checks: 1000, failed: 0, histogram: [] },
+      { monitorId: up, span: 86_400, bucket: new Date(today - 90 * DAY), checks: 5, failed: 5, histogram: [] },
+      { monitorId: up, span: 3600, bucket: new Date(today), checks: 50, failed: 50, histogram: [] },
+      { monitorId: hidden, span: 86_400, bucket: new Date(today), checks: 10, failed: 0, histogram: [] },
+    ],
+  });
+
+  const active = await newIncident({
+    monitor_id: scripted,
+    title: "Checkout is failing",
+    message: "Looking <b>into</b> it",
+  });
+  expect(
+    (await req("POST", `/api/v1/incidents/${active}/updates`, { status: "identified", message: "Found it" })).status,
+  ).toBe(201);
+  const resolved = await newIncident({ monitor_id: up, title: "Slow API" });
+  expect((await req("POST", `/api/v1/incidents/${resolved}/resolve`, { message: "Fixed" })).status).toBe(200);
+  await newIncident({ monitor_id: hidden, title: "hidden incident" });
+  await newIncident({ title: "Org-wide incident" });
+  // Opened by the system: its first entry carries the check's error, which may name internal hosts.
+  await api.deps.db.incident.create({
+    data: {
+      id: newId("incident"),
+      organizationId: owner.organizationId,
+      monitorId: up,
+      sourceEventId: newId("event"),
+      title: "API is down",
+      status: "resolved",
+      startedAt: new Date(Date.now() - DAY),
+      resolvedAt: new Date(Date.now() - DAY + 60_000),
+      updates: {
+        create: [
+          { id: newId("incidentUpdate"), status: "investigating", message: "Down: connect ECONNREFUSED 10.9.8.7:443" },
+          { id: newId("incidentUpdate"), status: "resolved", message: "Recovered" },
+        ],
+      },
+    },
+  });
+
+  page = await newPage({
+    slug: "acme",
+    custom_domain: "status.acme.test",
+    description: "Acme's <services>",
+    sections: [
+      { name: "Core", monitor_ids: [up, inMaintenance] },
+      { name: "Shop", monitor_ids: [scripted] },
+    ],
+  });
+});
+afterAll(() => api?.close());
+
+describe("the public JSON", () => {
+  it("shows the listed monitors, their state, bars and incidents, and nothing else", async () => {
+    const res = await api.request("GET", `/api/v1/public/status-pages/${page.slug}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=30");
+    expectNothingHidden(res.text);
+    expect(res.text).not.toContain("Org-wide incident");
+    expect(res.text).not.toContain(owner.organizationId);
+    expect(res.text).not.toContain("ECONNREFUSED");
+    const view = res.body;
+    expect(view).toMatchObject({
+      name: "Acme",
+      slug: "acme",
+      description: "Acme's <services>",
+      status: "partial_outage",
+    });
+    expect(
+      view.sections.map((s: { name: string; components: { id: string; status: string }[] }) => [
+        s.name,
+        s.components.map((c) => [c.id, c.status]),
+      ]),
+    ).toEqual([
+      [
+        "Core",
+        [
+          [up, "operational"],
+          [inMaintenance, "maintenance"],
+        ],
+      ],
+      ["Shop", [[scripted, "outage"]]],
+    ]);
+
+    const bars = view.sections[0].components[0];
+    expect(bars.days).toHaveLength(90);
+    expect(bars.days[89]).toEqual({ date: new Date(today).toISOString().slice(0, 10), uptime_percent: null });
+    expect(bars.days[88].uptime_percent).toBe(90);
+    expect(bars.days[86].uptime_percent).toBe(100);
+    expect(bars.days.filter((d: { uptime_percent: number | null }) => d.uptime_percent !== null)).toHaveLength(2);
+    expect(bars.uptime_percent).toBe(99.09);
+
+    expect(view.active_incidents).toHaveLength(1);
+    expect(view.active_incidents[0]).toMatchObject({
+      monitor_id: scripted,
+      title: "Checkout is failing",
+      status: "identified",
+    });
+    expect(view.active_incidents[0].updates.map((u: { message: string }) => u.message)).toEqual([
+      "Looking <b>into</b> it",
+      "Found it",
+    ]);
+    expect(view.recent_incidents.map((i: { title: string }) => i.title).sort()).toEqual(["API is down", "Slow API"]);
+    const automatic = view.recent_incidents.find((i: { title: string }) => i.title === "API is down");
+    expect(automatic.updates.map((u: { message: string | null }) => u.message)).toEqual([null, "Recovered"]);
+  });
+
+  it("is a 404 in the API's error shape for an unknown or unpublished page", async () => {
+    const draft = await newPage({ slug: "draft-page", published: false, sections: [{ name: "S", monitor_ids: [up] }] });
+    for (const slug of ["no-such-page", draft.slug, "UPPER"]) {
+      expectError(await api.request("GET", `/api/v1/public/status-pages/${slug}`), 404, "not_found");
+    }
+  });
+
+  it("drops a deleted monitor and serves a change made through this API at once", async () => {
+    const doomed = await newMonitor("doomed", "up");
+    const changing = await newPage({ slug: "changing", sections: [{ name: "S", monitor_ids: [up, doomed] }] });
+    expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
+    const first = await api.request("GET", "/api/v1/public/status-pages/changing");
+    expect(first.text).not.toContain(doomed);
+    expect(first.body.sections[0].components).toHaveLength(1);
+    // Cached: the same build is served again.
+    expect((await api.request("GET", "/api/v1/public/status-pages/changing")).body.generated_at).toBe(
+      first.body.generated_at,
+    );
+    expect((await req("PATCH", `/api/v1/status-pages/${changing.id}`, { published: false })).status).toBe(200);
+    expectError(await api.request("GET", "/api/v1/public/status-pages/changing"), 404, "not_found");
+  });
+});
+
+describe("the public HTML", () => {
+  it("renders the page escaped, with a strict CSP and nothing unlisted", async () => {
+    const res = await api.request("GET", `/status/${page.slug}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=30");
+    expect(res.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-/);
+    expect(res.text).not.toContain("<script");
+    expect(res.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(res.text).toContain("Acme&#39;s &lt;services&gt;");
+    expect(res.text).toContain("Looking &lt;b&gt;into&lt;/b&gt; it");
+    expect(res.text).toContain("Partial outage");
+    expect(res.text).toContain("Under maintenance");
+    expect(res.text).not.toContain("ECONNREFUSED");
+    expectNothingHidden(res.text);
+    expect(res.text.match(/<span class="b-/g)).toHaveLength(3 * 90);
+  });
+
+  it("is a small HTML 404 for an unknown page", async () => {
+    const res = await api.request("GET", "/status/no-such-page");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(res.text).toContain("Status page not found");
+  });
+
+  it("serves the page at / of its custom domain, and leaves other hosts alone", async () => {
+    const res = await getWithHost("/", "Status.Acme.Test:8443");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(res.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expectNothingHidden(res.text);
+    expect((await getWithHost("/", "unknown.acme.test")).status).toBe(404);
+    expect((await getWithHost("/healthz", "status.acme.test")).status).toBe(200);
+    const json = await getWithHost("/", "127.0.0.1");
+    expect(json.status).toBe(404);
+    expect(json.headers["content-type"]).toMatch(/^application\/json/);
+  });
+});
+
+describe("the badge", () => {
+  it("is an SVG of the 30-day uptime for a listed monitor", async () => {
+    const res = await api.request("GET", `/status/${page.slug}/badge/${up}.svg`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(res.text).toMatch(/^<svg /);
+    expect(res.text).toContain(">uptime</text>");
+    expect(res.text).toContain(">99.09%</text>");
+  });
+
+  it("is a 404 for a monitor the page does not list, and for an unpublished page", async () => {
+    expectError(await api.request("GET", `/status/${page.slug}/badge/${hidden}.svg`), 404, "not_found");
+    expectError(await api.request("GET", `/status/draft-page/badge/${up}.svg`), 404, "not_found");
+    expectError(await api.request("GET", `/status/no-such-page/badge/${up}.svg`), 404, "not_found");
+  });
+});

@@ -1,0 +1,239 @@
+import { newId } from "@upfleet/ids";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+let api: TestApi;
+let owner: TestUser;
+let other: TestUser;
+/** Two of the owner's monitors and one of the other tenant's. */
+let monA: string;
+let monB: string;
+let foreignMonitor: string;
+
+const PAGES = "/api/v1/status-pages";
+
+const req = (method: string, path: string, body?: unknown, user = owner) =>
+  api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
+
+async function newMonitor(user: TestUser): Promise<string> {
+  const res = await req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com" }, user);
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+let slugs = 0;
+function pageBody(fields: Record<string, unknown> = {}) {
+  return { name: "Acme", slug: `acme-${++slugs}`, sections: [{ name: "API", monitor_ids: [monA] }], ...fields };
+}
+
+async function createPage(fields: Record<string, unknown> = {}, user = owner) {
+  const res = await req("POST", PAGES, pageBody(fields), user);
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+
+/** A refused write changes no table. */
+async function expectRefused(send: () => Promise<Awaited<ReturnType<typeof req>>>, status: number, code: string) {
+  const before = await tableCounts(api);
+  const res = await send();
+  expectError(res, status, code);
+  expect(await tableCounts(api)).toEqual(before);
+  return res;
+}
+
+beforeAll(async () => {
+  api = await startTestApi({
+    OPEN_SIGNUP: "true",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "100000",
+    PUBLIC_URL: "https://api.example.com",
+  });
+  owner = await signupOwner(api, "owner");
+  other = await signupOwner(api, "other");
+  [monA, monB, foreignMonitor] = await Promise.all([newMonitor(owner), newMonitor(owner), newMonitor(other)]);
+});
+afterAll(() => api?.close());
+
+describe("status pages CRUD", () => {
+  it("creates, reads, lists, patches and deletes a page", async () => {
+    const created = await createPage({
+      slug: "round-trip",
+      custom_domain: "Status.Example.com",
+      sections: [
+        { name: "API", monitor_ids: [monA, monA] },
+        { name: "Web", monitor_ids: [monB] },
+      ],
+    });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^stp_[0-9a-z]{26}$/),
+      name: "Acme",
+      slug: "round-trip",
+      custom_domain: "status.example.com",
+      description: null,
+      published: false,
+      sections: [
+        { name: "API", monitor_ids: [monA] },
+        { name: "Web", monitor_ids: [monB] },
+      ],
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    expect((await req("GET", `${PAGES}/${created.id}`)).body).toEqual(created);
+    const list = await req("GET", PAGES);
+    expect(list.body.data.map((p: { id: string }) => p.id)).toContain(created.id);
+
+    const patched = await req("PATCH", `${PAGES}/${created.id}`, { published: true, description: "Our services" });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body).toMatchObject({
+      ...created,
+      published: true,
+      description: "Our services",
+      updated_at: expect.any(String),
+    });
+    const cleared = await req("PATCH", `${PAGES}/${created.id}`, {
+      custom_domain: null,
+      sections: [{ name: "All", monitor_ids: [monB] }],
+    });
+    expect(cleared.body).toMatchObject({
+      custom_domain: null,
+      sections: [{ name: "All", monitor_ids: [monB] }],
+      published: true,
+    });
+
+    expect((await req("DELETE", `${PAGES}/${created.id}`)).status).toBe(204);
+    expectError(await req("GET", `${PAGES}/${created.id}`), 404, "not_found");
+    // Hard delete: the slug is free again.
+    await createPage({ slug: "round-trip" });
+  });
+
+  it("refuses each bad input with a 400 naming the field, and writes nothing", async () => {
+    const bad: [Record<string, unknown>, string[]][] = [
+      [{ slug: "Acme" }, ["slug"]],
+      [{ slug: "ab" }, ["slug"]],
+      [{ slug: "a_b_c" }, ["slug"]],
+      [{ name: "" }, ["name"]],
+      [{ custom_domain: "https://status.example.com" }, ["custom_domain"]],
+      [{ custom_domain: "10.0.0.1" }, ["custom_domain"]],
+      [{ custom_domain: "127.0.0.1" }, ["custom_domain"]],
+      [{ description: "x".repeat(2001) }, ["description"]],
+      [{ sections: [] }, ["sections"]],
+      [{ sections: Array(21).fill({ name: "S", monitor_ids: [monA] }) }, ["sections"]],
+      [{ sections: [{ name: "S", monitor_ids: [] }] }, ["sections.0.monitor_ids"]],
+      [
+        {
+          sections: [
+            {
+              name: "S",
+              monitor_ids: Array(101)
+                .fill(0)
+                .map(() => newId("monitor")),
+            },
+          ],
+        },
+        ["sections.0.monitor_ids"],
+      ],
+      [{ published: "yes" }, ["published"]],
+      [{ id: "stp_x", colour: "red" }, ["colour", "id"]],
+    ];
+    for (const [fields, paths] of bad) {
+      const res = await expectRefused(() => req("POST", PAGES, pageBody(fields)), 400, "validation_error");
+      expect(detailPaths(res), JSON.stringify(fields)).toEqual(paths);
+    }
+    expect((await req("POST", PAGES, pageBody({ slug: "Acme" }))).body.details[0].message).toBe(
+      "must be lower case (a-z, 0-9 and -)",
+    );
+  });
+
+  it("refuses the API's own host as a custom domain", async () => {
+    const res = await expectRefused(
+      () => req("POST", PAGES, pageBody({ custom_domain: "api.example.com" })),
+      400,
+      "validation_error",
+    );
+    expect(res.body.details).toEqual([{ path: "custom_domain", message: "is the API's own host" }]);
+  });
+
+  it("is a 409 naming the slug or domain taken, across organizations", async () => {
+    await createPage({ slug: "taken-slug", custom_domain: "status.taken.com" });
+    const otherBody = (fields: Record<string, unknown>) =>
+      ({ ...pageBody(fields), sections: [{ name: "S", monitor_ids: [foreignMonitor] }] }) as const;
+    const slug = await expectRefused(
+      () => req("POST", PAGES, otherBody({ slug: "taken-slug" }), other),
+      409,
+      "conflict",
+    );
+    expect(slug.body.message).toContain("taken-slug");
+    const domain = await expectRefused(
+      () => req("POST", PAGES, otherBody({ custom_domain: "STATUS.taken.com" }), other),
+      409,
+      "conflict",
+    );
+    expect(domain.body.message).toContain("status.taken.com");
+    const mine = await createPage();
+    const patch = await expectRefused(
+      () => req("PATCH", `${PAGES}/${mine.id}`, { slug: "taken-slug" }),
+      409,
+      "conflict",
+    );
+    expect(patch.body.message).toContain("taken-slug");
+  });
+
+  it("is a 404 naming monitors that are another tenant's, deleted or unknown", async () => {
+    const deleted = await newMonitor(owner);
+    expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
+    const unknown = newId("monitor");
+    for (const id of [foreignMonitor, deleted, unknown]) {
+      const res = await expectRefused(
+        () => req("POST", PAGES, pageBody({ sections: [{ name: "S", monitor_ids: [monA, id] }] })),
+        404,
+        "not_found",
+      );
+      expect(res.body.message).toBe(`Monitor ${id} does not exist`);
+    }
+    const page = await createPage();
+    const res = await expectRefused(
+      () => req("PATCH", `${PAGES}/${page.id}`, { sections: [{ name: "S", monitor_ids: [foreignMonitor, unknown] }] }),
+      404,
+      "not_found",
+    );
+    expect(res.body.message).toBe(`Monitors ${foreignMonitor}, ${unknown} do not exist`);
+  });
+
+  it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async () => {
+    const gone = await newMonitor(owner);
+    const page = await createPage({ sections: [{ name: "S", monitor_ids: [monA, gone] }] });
+    expect((await req("DELETE", `/api/v1/monitors/${gone}`)).status).toBe(204);
+    const renamed = await req("PATCH", `${PAGES}/${page.id}`, { name: "Renamed" });
+    expect(renamed.status, renamed.text).toBe(200);
+    const res = await expectRefused(
+      () => req("PATCH", `${PAGES}/${page.id}`, { slug: "NO", sections: [], extra: 1 }),
+      400,
+      "validation_error",
+    );
+    expect(detailPaths(res)).toEqual(["extra", "sections", "slug"]);
+  });
+
+  it("hides pages from other tenants: 404 on get, patch and delete, absent from their list", async () => {
+    const page = await createPage({ name: "Owner's secret page" });
+    for (const [method, body] of [["GET"], ["PATCH", { name: "taken over" }], ["DELETE"]] as const) {
+      expectError(await req(method, `${PAGES}/${page.id}`, body, other), 404, "not_found");
+    }
+    const list = await req("GET", PAGES, undefined, other);
+    expect(list.text).not.toContain(page.id);
+    expect((await req("GET", `${PAGES}/${page.id}`)).body.name).toBe("Owner's secret page");
+  });
+
+  it("needs status-pages:read to read and status-pages:write to write", async () => {
+    const page = await createPage();
+    const reader = await createKey(api, owner, { scopes: ["status-pages:read"] });
+    const asReader = (method: string, path: string, body?: unknown) =>
+      api.request(method, path, { headers: { "x-api-key": reader.raw }, ...(body ? { body } : {}) });
+    expect((await asReader("GET", PAGES)).status).toBe(200);
+    expect((await asReader("GET", `${PAGES}/${page.id}`)).status).toBe(200);
+    expectError(await asReader("POST", PAGES, pageBody()), 403, "forbidden");
+    expectError(await asReader("PATCH", `${PAGES}/${page.id}`, { name: "x" }), 403, "forbidden");
+    expectError(await asReader("DELETE", `${PAGES}/${page.id}`), 403, "forbidden");
+  });
+});
