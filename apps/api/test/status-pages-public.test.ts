@@ -91,7 +91,20 @@ beforeAll(async () => {
       { monitorId: up, span: 86_400, bucket: new Date(today - 90 * DAY), checks: 5, failed: 5, histogram: [] },
       { monitorId: up, span: 3600, bucket: new Date(today), checks: 50, failed: 50, histogram: [] },
       { monitorId: hidden, span: 86_400, bucket: new Date(today), checks: 10, failed: 0, histogram: [] },
+      { monitorId: inMaintenance, span: 86_400, bucket: new Date(today), checks: 10, failed: 5, histogram: [] },
     ],
+  });
+  // The 5 failures of `inMaintenance` today were checks made in its window: they count neither way.
+  const heldFrom = Math.max(Date.now() - 30 * 60_000, today);
+  await api.deps.db.checkResult.createMany({
+    data: Array.from({ length: 5 }, (_, i) => ({
+      id: newId("check"),
+      monitorId: inMaintenance,
+      region: "local",
+      tick: new Date(heldFrom + i * 1000),
+      checkedAt: new Date(heldFrom + i * 1000),
+      status: "down" as const,
+    })),
   });
 
   const active = await newIncident({
@@ -177,6 +190,9 @@ describe("the public JSON", () => {
     expect(bars.days[86].uptime_percent).toBe(100);
     expect(bars.days.filter((d: { uptime_percent: number | null }) => d.uptime_percent !== null)).toHaveLength(2);
     expect(bars.uptime_percent).toBe(99.09);
+    const maintained = view.sections[0].components[1];
+    expect(maintained.days[89].uptime_percent).toBe(100);
+    expect(maintained.uptime_percent).toBe(100);
 
     expect(view.active_incidents).toHaveLength(1);
     expect(view.active_incidents[0]).toMatchObject({

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ComponentState, OverallState } from "./states.ts";
-import type { DailyUptime, PublicComponent, PublicIncident, PublicView } from "./view.ts";
+import type { DailyUptime } from "./uptime.ts";
+import type { PublicComponent, PublicIncident, PublicView } from "./view.ts";
 
 /** Every value from a page, a monitor or an incident goes through this before it reaches the HTML. */
 export function escapeHtml(value: string): string {

@@ -3,7 +3,8 @@ import { badgeColour, renderBadge } from "./badge.ts";
 import { TtlCache } from "./cache.ts";
 import { CONTENT_SECURITY_POLICY, escapeHtml, renderPage } from "./html.ts";
 import { componentState, overallState } from "./states.ts";
-import { dailyBars, type PublicView } from "./view.ts";
+import { dailyBars } from "./uptime.ts";
+import type { PublicView } from "./view.ts";
 
 const DAY = 86_400_000;
 
@@ -40,6 +41,21 @@ describe("dailyBars", () => {
     ]);
     expect(uptime).toBe(99.5);
     expect(dailyBars([], today, 90).uptime).toBeNull();
+  });
+
+  it("leaves the checks made in maintenance out, a day spent wholly in it having no uptime", () => {
+    const today = Date.parse("2026-03-25T00:00:00Z");
+    const rows = [
+      { bucket: new Date(today), checks: 100, failed: 40 },
+      { bucket: new Date(today - DAY), checks: 100, failed: 0 },
+    ];
+    const held = new Map([
+      [today, { checks: 40, failed: 40 }],
+      [today - DAY, { checks: 100, failed: 0 }],
+    ]);
+    const { bars, uptime } = dailyBars(rows, today, 2, held);
+    expect(bars.map((bar) => bar.uptime_percent)).toEqual([null, 100]);
+    expect(uptime).toBe(100);
   });
 });
 

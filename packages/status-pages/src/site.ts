@@ -1,7 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { renderBadge } from "./badge.ts";
 import { TtlCache } from "./cache.ts";
-import { buildView, type PublicView, recentUptime } from "./view.ts";
+import { dailyUptimeOf } from "./uptime.ts";
+import { buildView, type PublicView } from "./view.ts";
 
 const PAGE_FIELDS = { organizationId: true, name: true, slug: true, description: true, sections: true } as const;
 
@@ -55,7 +56,8 @@ export class PublicPages {
       const view = await this.view(slug);
       const listed = view?.sections.some((section) => section.components.some((c) => c.id === monitorId));
       if (!listed) return null;
-      return renderBadge(await recentUptime(this.db, monitorId, BADGE_DAYS));
+      const figures = await dailyUptimeOf(this.db, [monitorId], BADGE_DAYS);
+      return renderBadge(figures.get(monitorId)?.uptime ?? null);
     });
   }
 

@@ -1,28 +1,18 @@
 import type { Db, Prisma } from "@upfleet/db";
-import { inMaintenance } from "@upfleet/maintenance";
-import { uptimePercent } from "@upfleet/monitoring";
 import type { SectionInput } from "./schemas.ts";
-import { type ComponentState, componentState, DAY_MS, type OverallState, overallState, utcDay } from "./states.ts";
+import { type ComponentState, componentState, DAY_MS, type OverallState, overallState } from "./states.ts";
+import { type DailyUptime, dailyUptimeOf } from "./uptime.ts";
 
 export const BAR_DAYS = 90;
 export const RECENT_INCIDENT_DAYS = 14;
-/** Daily rollups exist (packages/ingest keeps hourly and daily spans); a bar is one of them. */
-const DAY_SPAN = 86_400;
 /** A page shows at most this many incidents: a flapping monitor must not make the page huge. */
 const MAX_INCIDENTS = 50;
-
-export interface DailyUptime {
-  /** The UTC day, `2026-03-25`. */
-  date: string;
-  /** null: no check that day. */
-  uptime_percent: number | null;
-}
 
 export interface PublicComponent {
   id: string;
   name: string;
   status: ComponentState;
-  /** Over the 90 days of bars; null without any check. */
+  /** Over the 90 days of bars, maintenance left out; null without any check. */
   uptime_percent: number | null;
   days: DailyUptime[];
 }
@@ -56,26 +46,6 @@ export type PublishedPage = Pick<
 
 export function listedMonitorIds(page: Pick<PublishedPage, "sections">): string[] {
   return [...new Set((page.sections as unknown as SectionInput[]).flatMap((section) => section.monitor_ids))];
-}
-
-type RollupDay = { monitorId: string; bucket: Date; checks: number; failed: number };
-
-/** 90 bars, oldest first, ending today (UTC); a day without a rollup is "no data". */
-export function dailyBars(rows: readonly RollupDay[], today: number, days = BAR_DAYS) {
-  const byDay = new Map(rows.map((row) => [row.bucket.getTime(), row]));
-  let checks = 0;
-  let failed = 0;
-  const bars: DailyUptime[] = Array.from({ length: days }, (_, i) => {
-    const day = today - (days - 1 - i) * DAY_MS;
-    const row = byDay.get(day);
-    checks += row?.checks ?? 0;
-    failed += row?.failed ?? 0;
-    return {
-      date: new Date(day).toISOString().slice(0, 10),
-      uptime_percent: row?.checks ? uptimePercent(row.checks, row.failed) : null,
-    };
-  });
-  return { bars, uptime: checks ? uptimePercent(checks, failed) : null };
 }
 
 type IncidentRow = Prisma.IncidentGetPayload<{ include: { updates: true } }>;
@@ -118,42 +88,28 @@ function incidentsOf(db: Db, organizationId: string, monitorIds: string[], where
  */
 export async function buildView(db: Db, page: PublishedPage, now = Date.now()): Promise<PublicView> {
   const ids = listedMonitorIds(page);
-  const today = utcDay(now);
   const monitors = await db.monitor.findMany({
     where: { id: { in: ids }, organizationId: page.organizationId, deletedAt: null },
     select: { id: true, name: true, status: true, paused: true },
   });
   const live = monitors.map((monitor) => monitor.id);
-  const [rollups, maintenance, active, recent] = await Promise.all([
-    db.checkRollup.findMany({
-      where: { monitorId: { in: live }, span: DAY_SPAN, bucket: { gte: new Date(today - (BAR_DAYS - 1) * DAY_MS) } },
-      select: { monitorId: true, bucket: true, checks: true, failed: true },
-    }),
-    inMaintenance(
-      db,
-      live.map((monitorId) => ({ monitorId, at: new Date(now) })),
-    ),
+  const [uptime, active, recent] = await Promise.all([
+    dailyUptimeOf(db, live, BAR_DAYS, now),
     incidentsOf(db, page.organizationId, live, { resolvedAt: null }),
     incidentsOf(db, page.organizationId, live, { resolvedAt: { gte: new Date(now - RECENT_INCIDENT_DAYS * DAY_MS) } }),
   ]);
-  const byId = new Map(monitors.map((monitor, i) => [monitor.id, { monitor, maintenance: maintenance[i] ?? false }]));
-  const rollupsOf = new Map<string, RollupDay[]>();
-  for (const row of rollups) {
-    const list = rollupsOf.get(row.monitorId) ?? [];
-    list.push(row);
-    rollupsOf.set(row.monitorId, list);
-  }
+  const byId = new Map(monitors.map((monitor) => [monitor.id, monitor]));
   const component = (id: string): PublicComponent[] => {
-    const found = byId.get(id);
-    if (!found) return [];
-    const { bars, uptime } = dailyBars(rollupsOf.get(id) ?? [], today);
+    const monitor = byId.get(id);
+    const figures = uptime.get(id);
+    if (!monitor || !figures) return [];
     return [
       {
         id,
-        name: found.monitor.name,
-        status: componentState(found.monitor, found.maintenance),
-        uptime_percent: uptime,
-        days: bars,
+        name: monitor.name,
+        status: componentState(monitor, figures.inMaintenance),
+        uptime_percent: figures.uptime,
+        days: figures.bars,
       },
     ];
   };
@@ -170,13 +126,4 @@ export async function buildView(db: Db, page: PublishedPage, now = Date.now()): 
     recent_incidents: recent.map(presentIncident),
     generated_at: new Date(now).toISOString(),
   };
-}
-
-/** A listed, live monitor's uptime over the last `days` UTC days (today included), for its badge. */
-export async function recentUptime(db: Db, monitorId: string, days: number, now = Date.now()): Promise<number | null> {
-  const rows = await db.checkRollup.findMany({
-    where: { monitorId, span: DAY_SPAN, bucket: { gte: new Date(utcDay(now) - (days - 1) * DAY_MS) } },
-    select: { monitorId: true, bucket: true, checks: true, failed: true },
-  });
-  return dailyBars(rows, utcDay(now), days).uptime;
 }

@@ -49,5 +49,6 @@ export const PublicStatusPage = z
 export const PUBLIC_DESCRIPTION =
   "No credential. Only a published page exists here, and it shows only the monitors its sections " +
   "list (deleted ones drop out): a monitor paused shows as `paused`, one in a maintenance window as " +
-  "`maintenance`. Incidents without a monitor are not shown, nor the error text the system wrote " +
-  "when a monitor opened one. Cacheable for 30 s; the API itself rebuilds a page at most every 15 s.";
+  "`maintenance`; checks made in maintenance count neither as up nor as down. Incidents without a " +
+  "monitor are not shown, nor the error text the system wrote when a monitor opened one. Cacheable " +
+  "for 30 s; the API itself rebuilds a page at most every 15 s.";
