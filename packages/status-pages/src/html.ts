@@ -78,7 +78,7 @@ function component(c: PublicComponent): string {
 <div class="legend"><span>90 days ago</span><span>${formatPercent(c.uptime_percent)} uptime</span><span>Today</span></div></div>`;
 }
 
-function incident(i: PublicIncident): string {
+function incident(i: PublicIncident, names: ReadonlyMap<string, string>): string {
   const updates = [...i.updates]
     .reverse()
     .map(
@@ -88,7 +88,7 @@ function incident(i: PublicIncident): string {
     .join("");
   const when = i.resolved_at ? `${i.started_at} – ${i.resolved_at}` : `since ${i.started_at}`;
   return `<div class="card"><div class="row"><strong>${escapeHtml(i.title)}</strong><span class="muted">${escapeHtml(i.status)}</span></div>
-<div class="muted">${when} (UTC)</div>${updates ? `<ol>${updates}</ol>` : ""}</div>`;
+<div class="muted">${escapeHtml(names.get(i.monitor_id) ?? "")} · ${when} (UTC)</div>${updates ? `<ol>${updates}</ol>` : ""}</div>`;
 }
 
 function document(title: string, body: string): string {
@@ -98,14 +98,14 @@ function document(title: string, body: string): string {
 
 /** The public page, server-rendered: no script, no external asset. */
 export function renderPage(view: PublicView): string {
+  const names = new Map(view.sections.flatMap((s) => s.components.map((c) => [c.id, c.name] as const)));
+  const incidents = (list: PublicIncident[]) => list.map((i) => incident(i, names)).join("");
   const sections = view.sections
     .map((s) => `<h2>${escapeHtml(s.name)}</h2>${s.components.map(component).join("")}`)
     .join("");
-  const active = view.active_incidents.length
-    ? `<h2>Active incidents</h2>${view.active_incidents.map(incident).join("")}`
-    : "";
+  const active = view.active_incidents.length ? `<h2>Active incidents</h2>${incidents(view.active_incidents)}` : "";
   const recent = view.recent_incidents.length
-    ? view.recent_incidents.map(incident).join("")
+    ? incidents(view.recent_incidents)
     : `<p class="muted">No incidents in the last 14 days.</p>`;
   return document(
     `${view.name} status`,

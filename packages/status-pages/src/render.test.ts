@@ -96,6 +96,8 @@ describe("renderPage", () => {
     expect(html).toContain("a &amp; b &lt;c&gt;");
     expect(html).toContain("Partial outage");
     expect(html).toContain("No incidents in the last 14 days.");
+    // The incident names its component, escaped like the rest.
+    expect(html).toContain(`&lt;script&gt;alert(1)&lt;/script&gt; · since 2026-03-25T10:00:00.000Z`);
   });
 
   it("allows only its own style block", () => {
