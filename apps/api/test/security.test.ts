@@ -38,6 +38,13 @@ async function createVictimMonitor({ api, victim }: SecurityContext): Promise<st
   return res.body.id;
 }
 
+const exportBody = () => ({
+  type: "incidents",
+  format: "csv",
+  from: new Date(Date.now() - 3_600_000).toISOString(),
+  to: new Date().toISOString(),
+});
+
 const fixtures: Record<
   | "user"
   | "apiKey"
@@ -47,7 +54,8 @@ const fixtures: Record<
   | "rule"
   | "escalationPolicy"
   | "maintenanceWindow"
-  | "statusPage",
+  | "statusPage"
+  | "export",
   TenantFixture
 > = {
   user: {
@@ -144,6 +152,16 @@ const fixtures: Record<
     exists: async ({ api }, id) =>
       (await api.deps.db.statusPage.count({ where: { id, name: "victim's page", published: false } })) === 1,
   },
+  export: {
+    create: async ({ api, victim }) => {
+      const res = await api.request("POST", "/api/v1/exports", { auth: victim.token, body: exportBody() });
+      expect(res.status, res.text).toBe(202);
+      return res.body.id;
+    },
+    exists: async ({ api }, id) => (await api.deps.db.export.count({ where: { id } })) === 1,
+    // Five unfinished exports per organization: each test's export goes, or the sixth would be refused.
+    remove: async ({ api }, id) => void (await api.deps.db.export.delete({ where: { id } })),
+  },
   apiKey: {
     create: async ({ api, victim }) => (await createKey(api, victim)).id,
     exists: async ({ api }, id) => (await api.deps.db.apiKey.count({ where: { id, revokedAt: null } })) === 1,
@@ -182,6 +200,7 @@ describe("every authenticated route", () => {
         body: { name: "intruder", slug: "intruder-page", sections: [{ name: "S", monitor_ids: ["mon_x"] }] },
       },
       "PATCH /api/v1/status-pages/:id": { body: { name: "taken over", published: true } },
+      "POST /api/v1/exports": { body: exportBody() },
     },
   });
 });
