@@ -141,7 +141,7 @@ describe("uptime", () => {
     expect(monitor.body.avg_response_ms).toBeGreaterThan(100);
   });
 
-  it("leaves checks made in a maintenance window out of the uptime, until the window is deleted", async () => {
+  it("leaves checks made in a maintenance window out of the uptime and uptime_24h, until the window is deleted", async () => {
     // A daily window whose occurrence today covers the one failing check (1 h 1 min before seeding).
     const failedAt = seededAt - HOUR - 60_000;
     const window = await api.deps.db.maintenanceWindow.create({
@@ -160,10 +160,14 @@ describe("uptime", () => {
     expect(day.body.history.reduce((n: number, b: { checks: number }) => n + b.checks, 0)).toBe(29);
     const month = await get(`/api/v1/monitors/${monitorId}/uptime?period=30d`);
     expect(month.body).toMatchObject({ total_checks: 30, failed_checks: 0, uptime_percent: 100 });
+    expect((await get(`/api/v1/monitors/${monitorId}`)).body.uptime_24h).toBe(100);
+    const listed = await get("/api/v1/monitors");
+    expect(listed.body.data.find((m: { id: string }) => m.id === monitorId).uptime_24h).toBe(100);
 
     await api.deps.db.maintenanceWindow.delete({ where: { id: window.id } });
     const again = await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`);
     expect(again.body).toMatchObject({ total_checks: 30, failed_checks: 1, uptime_percent: 96.67 });
+    expect((await get(`/api/v1/monitors/${monitorId}`)).body.uptime_24h).toBe(96.67);
   });
 
   it("is not found across tenants", async () => {

@@ -1,12 +1,8 @@
 import { type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
 import { NotFoundError } from "@upfleet/errors";
-import {
-  mergeHistograms,
-  outsideMaintenance,
-  quantileFromHistogram,
-  type UptimeCounts,
-  uptimePercent,
-} from "@upfleet/monitoring";
+import { maintenanceIntervals } from "@upfleet/maintenance";
+import { mergeHistograms, outsideMaintenance, quantileFromHistogram, uptimePercent } from "@upfleet/monitoring";
+import { heldChecks } from "./held-checks.ts";
 import type { Tenant } from "./service.ts";
 
 export interface CheckFilters {
@@ -67,44 +63,14 @@ export const UPTIME_PERIODS = {
 } as const;
 export type UptimePeriod = keyof typeof UPTIME_PERIODS;
 
-/** Time a monitor spent in maintenance within [from, to), as disjoint intervals (epoch ms). */
-type MaintenanceLookup = (from: Date, to: Date) => Promise<{ start: number; end: number }[]>;
-
-/** The checks whose tick fell in `intervals`, counted per rollup bucket (the rollups' own grouping). */
-async function checksIn(
-  db: Db,
-  monitorId: string,
-  span: number,
-  intervals: { start: number; end: number }[],
-): Promise<Map<number, UptimeCounts>> {
-  if (intervals.length === 0) return new Map();
-  const rows = await db.$queryRaw<{ bucket: Date; checks: number; failed: number }[]>`
-    SELECT to_timestamp(floor(extract(epoch FROM r.tick) / ${span}) * ${span}) AS bucket,
-           count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'down'))::int AS failed
-    FROM check_results r
-    JOIN unnest(${intervals.map((i) => new Date(i.start))}::timestamptz[],
-                ${intervals.map((i) => new Date(i.end))}::timestamptz[]) AS w(starts, ends)
-      ON r.tick >= w.starts AND r.tick < w.ends
-    WHERE r.monitor_id = ${monitorId}
-    GROUP BY 1`;
-  return new Map(rows.map((r) => [r.bucket.getTime(), { checks: r.checks, failed: r.failed }]));
-}
-
 /**
  * Uptime over a period from the rollups (hourly buckets for 24h/7d, daily for 30d/90d): a fixed
  * number of buckets, empty ones included so a chart has no gaps; p95 from the merged histograms.
- * Checks made in maintenance (`maintenance`) count neither as up nor as down: they leave the
- * uptime figures and check counts, read back from the raw results of the windows' time, which is
- * short beside the period. Response times keep them: the checks ran, and how fast is not uptime.
+ * Checks made in the monitor's maintenance windows count neither as up nor as down: they leave the
+ * uptime figures and check counts (heldChecks). Response times keep them: the checks ran, and how
+ * fast is not uptime.
  */
-export async function uptimeReport(
-  db: Db,
-  tenant: Tenant,
-  monitorId: string,
-  period: UptimePeriod,
-  now = new Date(),
-  maintenance: MaintenanceLookup = async () => [],
-) {
+export async function uptimeReport(db: Db, tenant: Tenant, monitorId: string, period: UptimePeriod, now = new Date()) {
   await assertOwned(db, tenant, monitorId);
   const { buckets, span } = UPTIME_PERIODS[period];
   const spanMs = span * 1000;
@@ -113,8 +79,8 @@ export async function uptimeReport(
     db.checkRollup.findMany({ where: { monitorId, span, bucket: { gte: new Date(firstBucket) } } }),
     // Incidents, not down events: manual incidents count too, and one outage is one incident.
     db.incident.count({ where: { monitorId, startedAt: { gte: new Date(firstBucket) } } }),
-    maintenance(new Date(firstBucket), new Date(firstBucket + buckets * spanMs)).then((intervals) =>
-      checksIn(db, monitorId, span, intervals),
+    maintenanceIntervals(db, monitorId, new Date(firstBucket), new Date(firstBucket + buckets * spanMs)).then(
+      async (intervals) => (await heldChecks(db, new Map([[monitorId, intervals]]), span)).get(monitorId) ?? new Map(),
     ),
   ]);
   const byBucket = new Map(rows.map((r) => [r.bucket.getTime(), r]));

@@ -1,4 +1,3 @@
-import { maintenanceIntervals } from "@upfleet/maintenance";
 import { UPTIME_PERIODS, type UptimePeriod, uptimeReport } from "@upfleet/monitors";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
@@ -42,8 +41,6 @@ export const uptimeRoute = defineRoute({
   responses: { 200: { description: "Uptime report", schema: Uptime } },
   handle: async ({ params, query, principal, deps }) => ({
     status: 200,
-    body: await uptimeReport(deps.db, principal, params.id, query.period, new Date(), (from, to) =>
-      maintenanceIntervals(deps.db, params.id, from, to),
-    ),
+    body: await uptimeReport(deps.db, principal, params.id, query.period),
   }),
 });
