@@ -109,11 +109,11 @@ describe("GET /reports/sla", () => {
   it("gives each monitor its time-based uptime, downtime, incidents, MTTR and response times", async () => {
     const res = await report("?period=7d");
     expect(res.status, res.text).toBe(200);
-    expect(res.body.period).toBe("7d");
+    expect(res.body).toMatchObject({ period: "7d", next_cursor: null });
     expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBe(7 * DAY);
     // By name; the other organization's monitor is not there.
-    expect(res.body.monitors.map((m: { name: string }) => m.name)).toEqual(["Cron", "Website"]);
-    const [heartbeat, site] = res.body.monitors;
+    expect(res.body.data.map((m: { name: string }) => m.name)).toEqual(["Cron", "Website"]);
+    const [heartbeat, site] = res.body.data;
     // 2 h down over 7 days less the window's 1.5 h; the hour down in the window counts for nothing.
     const measured = 7 * DAY - 1.5 * H;
     expect(site).toEqual({
@@ -145,9 +145,9 @@ describe("GET /reports/sla", () => {
   it("over 30 days counts the longer outage's last days and the older incident", async () => {
     const res = await report(`?period=30d&monitor_id=${website}`);
     expect(res.status, res.text).toBe(200);
-    expect(res.body.monitors).toHaveLength(1);
+    expect(res.body.data).toHaveLength(1);
     // 12 days of the old outage (20 → 8 days ago) plus the 2 h.
-    expect(res.body.monitors[0]).toMatchObject({ downtime_seconds: 12 * 86_400 + 7_200, incidents: 3 });
+    expect(res.body.data[0]).toMatchObject({ downtime_seconds: 12 * 86_400 + 7_200, incidents: 3 });
   });
 
   it("refuses bad queries with 400, and another organization's monitor with 404", async () => {
@@ -157,7 +157,7 @@ describe("GET /reports/sla", () => {
     await expectError(await report("?period=7d&colour=blue"), 400, "validation_error");
     await expectError(await report(`?monitor_id=${foreign}`), 404, "not_found");
     const theirs = await report(`?monitor_id=${foreign}`, other.token);
-    expect(theirs.body.monitors.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([foreign]);
+    expect(theirs.body.data.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([foreign]);
   });
 
   it("needs reports:read", async () => {

@@ -76,7 +76,7 @@ export async function slaReport(
   tenant: Tenant,
   period: SlaPeriod,
   options: { monitorId?: string | undefined; now?: Date; maintenance: MaintenanceLookup },
-): Promise<{ period: SlaPeriod; from: string; to: string; monitors: SlaRow[] }> {
+): Promise<{ data: SlaRow[]; next_cursor: null; period: SlaPeriod; from: string; to: string }> {
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - SLA_PERIODS[period].days * DAY_MS);
   const monitors = await db.monitor.findMany({
@@ -135,5 +135,6 @@ export async function slaReport(
       p95_response_ms: responses ? quantileFromHistogram(mergeHistograms(buckets.map((r) => r.histogram)), 0.95) : null,
     };
   });
-  return { period, from: from.toISOString(), to: to.toISOString(), monitors: rows };
+  // A list by the API's convention (one page: a report is not paged), with the range it covers.
+  return { data: rows, next_cursor: null, period, from: from.toISOString(), to: to.toISOString() };
 }

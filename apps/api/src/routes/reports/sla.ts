@@ -8,10 +8,7 @@ const Period = z.enum(Object.keys(SLA_PERIODS) as [SlaPeriod, ...SlaPeriod[]]);
 
 const SlaReport = z
   .object({
-    period: Period,
-    from: Timestamp,
-    to: Timestamp,
-    monitors: z.array(
+    data: z.array(
       z.object({
         monitor_id: z.string(),
         name: z.string(),
@@ -25,6 +22,10 @@ const SlaReport = z
         p95_response_ms: z.number().int().nullable(),
       }),
     ),
+    next_cursor: z.null().meta({ description: "Always null: the report is one page" }),
+    period: Period,
+    from: Timestamp,
+    to: Timestamp,
   })
   .meta({ id: "SlaReport" });
 
