@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { hkdfSync } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 
 /** A download link works for an hour after it is handed out (API.md "Exports and reports"). */
@@ -16,11 +16,11 @@ export interface DownloadLinks {
 
 /**
  * Download tokens: HS256 JWTs whose subject is the export. The key is derived from the app secret
- * rather than being it, so neither a session token nor anything else signed with the secret can pass
+ * (HKDF-SHA256, its own info string) rather than being it, so neither a session token nor anything else signed with the secret can pass
  * for a download link (the audience differs too).
  */
 export function createDownloadLinks(appSecret: string): DownloadLinks {
-  const key = createHmac("sha256", appSecret).update("upfleet export download links").digest();
+  const key = new Uint8Array(hkdfSync("sha256", appSecret, "", "upfleet export download links", 32));
   return {
     async sign(exportId, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
