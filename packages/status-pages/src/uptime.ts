@@ -1,6 +1,7 @@
 import type { Db } from "@upfleet/db";
-import { type Interval, maintenanceIntervalsOf } from "@upfleet/maintenance";
+import { maintenanceIntervalsOf } from "@upfleet/maintenance";
 import { outsideMaintenance, type UptimeCounts, uptimePercent } from "@upfleet/monitoring";
+import { heldChecks } from "@upfleet/monitors";
 import { DAY_MS, utcDay } from "./states.ts";
 
 /** Daily rollups exist (packages/ingest keeps hourly and daily spans); a bar is one of them. */
@@ -51,28 +52,6 @@ export function dailyBars(
   return { bars, uptime: checks ? uptimePercent(checks, failed) : null };
 }
 
-/** The checks whose tick fell in each monitor's maintenance, per monitor and UTC day, in one query. */
-async function heldChecks(db: Db, intervals: Map<string, Interval[]>): Promise<Map<string, Map<number, UptimeCounts>>> {
-  const spans = [...intervals].flatMap(([monitorId, list]) => list.map((interval) => ({ monitorId, ...interval })));
-  const held = new Map<string, Map<number, UptimeCounts>>();
-  if (spans.length === 0) return held;
-  const rows = await db.$queryRaw<{ monitor_id: string; day: Date; checks: number; failed: number }[]>`
-    SELECT r.monitor_id, to_timestamp(floor(extract(epoch FROM r.tick) / ${DAY_SPAN}) * ${DAY_SPAN}) AS day,
-           count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'down'))::int AS failed
-    FROM check_results r
-    JOIN unnest(${spans.map((s) => s.monitorId)}::text[],
-                ${spans.map((s) => new Date(s.start))}::timestamptz[],
-                ${spans.map((s) => new Date(s.end))}::timestamptz[]) AS w(monitor_id, starts, ends)
-      ON r.monitor_id = w.monitor_id AND r.tick >= w.starts AND r.tick < w.ends
-    GROUP BY 1, 2`;
-  for (const row of rows) {
-    const days = held.get(row.monitor_id) ?? new Map<number, UptimeCounts>();
-    days.set(row.day.getTime(), { checks: row.checks, failed: row.failed });
-    held.set(row.monitor_id, days);
-  }
-  return held;
-}
-
 /**
  * Each monitor's daily uptime over the last `days` UTC days (today included), maintenance left
  * out, and whether it is in maintenance now: three queries whatever the number of monitors.
@@ -93,7 +72,7 @@ export async function dailyUptimeOf(
     // To just past now, so an occurrence on now shows as an interval holding it.
     maintenanceIntervalsOf(db, monitorIds, from, new Date(now + 1)),
   ]);
-  const held = await heldChecks(db, intervals);
+  const held = await heldChecks(db, intervals, DAY_SPAN);
   const rollupsOf = new Map<string, RollupDay[]>();
   for (const row of rollups) {
     const list = rollupsOf.get(row.monitorId) ?? [];
