@@ -1,5 +1,6 @@
 import type { CheckResult, Db, Prisma } from "@upfleet/db";
 import { presentIncident } from "@upfleet/incidents";
+import { presentCheck as presentApiCheck } from "@upfleet/monitors";
 import type { Row } from "./format.ts";
 
 export const EXPORT_TYPES = ["checks", "incidents"] as const;
@@ -47,21 +48,10 @@ export interface ExportScope {
 /** Rows per query: pages are read one at a time, so memory stays flat whatever the range. */
 const PAGE = 1_000;
 
-/** A check as GET /monitors/:id/checks shows it, with its monitor. */
+/** A check as GET /monitors/:id/checks shows it, with its monitor second (the order of COLUMNS.checks). */
 export function presentCheck(r: CheckResult): Row {
-  return {
-    id: r.id,
-    monitor_id: r.monitorId,
-    timestamp: r.checkedAt.toISOString(),
-    tick: r.tick.toISOString(),
-    region: r.region,
-    status: r.status,
-    response_ms: r.responseMs,
-    http_status: r.httpStatus,
-    error: r.error,
-    message: r.message,
-    details: r.details ?? {},
-  };
+  const { id, ...fields } = presentApiCheck(r);
+  return { id, monitor_id: r.monitorId, ...fields };
 }
 
 async function monitorsOf(db: Db, scope: ExportScope): Promise<string[]> {

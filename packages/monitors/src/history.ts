@@ -1,4 +1,4 @@
-import { type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
+import { type CheckResult, type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
 import { NotFoundError } from "@upfleet/errors";
 import { maintenanceIntervals } from "@upfleet/maintenance";
 import { mergeHistograms, outsideMaintenance, quantileFromHistogram, uptimePercent } from "@upfleet/monitoring";
@@ -18,6 +18,22 @@ async function assertOwned(db: Db, tenant: Tenant, monitorId: string): Promise<v
     select: { id: true },
   });
   if (!found) throw new NotFoundError("Monitor", monitorId);
+}
+
+/** A check as GET /monitors/:id/checks shows it (exports add its monitor). */
+export function presentCheck(r: CheckResult) {
+  return {
+    id: r.id,
+    timestamp: r.checkedAt.toISOString(),
+    tick: r.tick.toISOString(),
+    region: r.region,
+    status: r.status,
+    response_ms: r.responseMs,
+    http_status: r.httpStatus,
+    error: r.error,
+    message: r.message,
+    details: r.details ?? {},
+  };
 }
 
 /** A monitor's check history, newest first. */
@@ -41,18 +57,7 @@ export async function listChecks(db: Db, tenant: Tenant, monitorId: string, filt
         : {}),
     },
   });
-  return toPage(rows, page, (r) => ({
-    id: r.id,
-    timestamp: r.checkedAt.toISOString(),
-    tick: r.tick.toISOString(),
-    region: r.region,
-    status: r.status,
-    response_ms: r.responseMs,
-    http_status: r.httpStatus,
-    error: r.error,
-    message: r.message,
-    details: r.details ?? {},
-  }));
+  return toPage(rows, page, presentCheck);
 }
 
 export const UPTIME_PERIODS = {

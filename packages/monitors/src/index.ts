@@ -4,6 +4,7 @@ export {
   type CheckFilters,
   listChecks,
   listPings,
+  presentCheck,
   UPTIME_PERIODS,
   type UptimePeriod,
   uptimeReport,
