@@ -12,7 +12,9 @@ import {
 } from "./notifications-support.ts";
 import type { Sandbox } from "./support.ts";
 
-const STEP_MS = 60_000;
+// Generous: each step may wait for a killed alerter's jobs to be taken back (lock 15 s + stall check 5 s) and for
+// a new alerter to start, on a machine running the other test files too.
+const STEP_MS = 90_000;
 const EVENTS = ["monitor.down", "incident.created", "monitor.up", "incident.resolved"] as const;
 
 const statusIs = async (db: Db, monitorId: string, wanted: string) =>
@@ -122,6 +124,6 @@ describe("notifications on real processes", () => {
         await receivedAll(receiver, "/a", EVENTS, "every webhook after the kills");
         await expectEachOnce(box, receiver, setup);
       }),
-    240_000,
+    360_000,
   );
 });
