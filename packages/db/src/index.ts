@@ -15,5 +15,6 @@ export type {
 export { CheckOutcome, IncidentStatus, MonitorStatus, MonitorType, Prisma, Role } from "./generated/client.ts";
 export type { Role as RoleName } from "./generated/enums.ts";
 export { applyMigrations, ensureDatabase } from "./migrations/migrator.ts";
+export { lockOwned, type ReferenceKind, requireOwned } from "./owned.ts";
 export { decodeCursor, encodeCursor, type Page, type PageRequest, pageQuery, toPage } from "./pagination.ts";
 export { createSqlPool, prismaSql, type SqlClient, type SqlPool } from "./sql.ts";

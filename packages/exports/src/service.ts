@@ -1,5 +1,5 @@
-import { type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
-import { AppError, LimitExceededError, NotFoundError } from "@upfleet/errors";
+import { type Db, type PageRequest, pageQuery, requireOwned, toPage } from "@upfleet/db";
+import { LimitExceededError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { ExportFormatName } from "./format.ts";
 import type { DownloadLinks } from "./links.ts";
@@ -61,21 +61,6 @@ export async function presentExport(row: ExportRow, maker: LinkMaker, now = Date
 }
 
 /**
- * Every id must be a live monitor of the organization, else a 404 naming the missing ones (another
- * tenant's included: they do not exist for the caller), as for a notification rule's monitor_ids.
- */
-async function requireMonitors(db: Pick<Db, "monitor">, tenant: Tenant, ids: readonly string[]) {
-  const rows = await db.monitor.findMany({
-    where: { id: { in: [...ids] }, organizationId: tenant.organizationId, deletedAt: null },
-    select: { id: true },
-  });
-  const found = new Set(rows.map((row) => row.id));
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length === 1) throw new AppError("not_found", `Monitor ${missing[0]} does not exist`);
-  if (missing.length > 1) throw new AppError("not_found", `Monitors ${missing.join(", ")} do not exist`);
-}
-
-/**
  * Stores a pending export; the caller queues its build after this returns (committed). The
  * organization's exports are counted under a transaction-scoped advisory lock, so two requests at
  * once cannot both take the last slot.
@@ -95,7 +80,7 @@ export async function createExport(
         `${unfinished} exports are already pending or processing (at most ${MAX_UNFINISHED_EXPORTS}); wait for one to finish`,
       );
     }
-    await requireMonitors(tx, tenant, input.monitor_ids ?? []);
+    await requireOwned(tx, "monitor", tenant.organizationId, input.monitor_ids ?? []);
     const row = await tx.export.create({
       data: {
         id: newId("export"),

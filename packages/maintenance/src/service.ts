@@ -1,5 +1,5 @@
-import { type Db, decodeCursor, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
-import { AppError, NotFoundError, ValidationError } from "@upfleet/errors";
+import { type Db, decodeCursor, type PageRequest, pageQuery, requireOwned, toPage } from "@upfleet/db";
+import { NotFoundError, ValidationError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Repeat } from "./occurrences.ts";
 import { type PresentedWindow, presentWindow, type WindowRow } from "./present.ts";
@@ -18,24 +18,6 @@ export interface WindowFilters {
 
 const ENTITY = "Maintenance window";
 
-/**
- * Every id must name a live monitor of the organization, else a 404 naming the missing ones (another
- * tenant's included: they do not exist for the caller), as a notification rule's monitor_ids.
- * The rows stay share-locked until the transaction ends, so a monitor deleted meanwhile either waits
- * for this write or makes it a 404.
- */
-async function requireMonitors(tx: Prisma.TransactionClient, organizationId: string, ids: readonly string[]) {
-  if (ids.length === 0) return;
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM monitors
-    WHERE id = ANY(${[...ids]}::text[]) AND organization_id = ${organizationId} AND deleted_at IS NULL
-    FOR SHARE`;
-  const found = new Set(rows.map((row) => row.id));
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length === 1) throw new AppError("not_found", `Monitor ${missing[0]} does not exist`);
-  if (missing.length > 1) throw new AppError("not_found", `Monitors ${missing.join(", ")} do not exist`);
-}
-
 function columnsFrom(fields: Partial<NewWindow>) {
   return {
     ...(fields.name !== undefined ? { name: fields.name } : {}),
@@ -49,7 +31,7 @@ function columnsFrom(fields: Partial<NewWindow>) {
 
 export async function createWindow(db: Db, tenant: Tenant, input: NewWindow) {
   return db.$transaction(async (tx) => {
-    await requireMonitors(tx, tenant.organizationId, input.monitor_ids);
+    await requireOwned(tx, "monitor", tenant.organizationId, input.monitor_ids);
     const row = await tx.maintenanceWindow.create({
       data: {
         id: newId("maintenanceWindow"),
@@ -127,7 +109,7 @@ export async function updateWindow(db: Db, tenant: Tenant, id: string, patch: Wi
       repeat: patch.repeat === undefined ? current.repeat : patch.repeat,
     });
     if (problems.length) throw new ValidationError(problems);
-    await requireMonitors(tx, tenant.organizationId, patch.monitor_ids ?? []);
+    await requireOwned(tx, "monitor", tenant.organizationId, patch.monitor_ids ?? []);
     const row = await tx.maintenanceWindow.update({ where: { id }, data: columnsFrom(patch) });
     return presentWindow(row, Date.now());
   });

@@ -1,5 +1,13 @@
-import { type Db, isUniqueViolation, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
-import { AppError, ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
+import {
+  type Db,
+  isUniqueViolation,
+  type PageRequest,
+  type Prisma,
+  pageQuery,
+  requireOwned,
+  toPage,
+} from "@upfleet/db";
+import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import { CreatePageBody, type NewPage, type PagePatch, type SectionInput } from "./schemas.ts";
 
@@ -31,23 +39,10 @@ export function presentPage(row: PageRow) {
   };
 }
 
-/**
- * Every id must name a live monitor of the organization, else a 404 naming the missing ones (another
- * tenant's included), as a notification rule's monitor_ids (packages/channels references.ts). The
- * rows stay share-locked until the transaction ends, so a monitor deleted meanwhile either waits for
- * this write or makes it a 404.
- */
+/** Every monitor a page lists must be a live one of the organization (a 404 naming the others), share-locked. */
 async function requireMonitors(tx: Prisma.TransactionClient, organizationId: string, sections: SectionInput[]) {
   const ids = [...new Set(sections.flatMap((section) => section.monitor_ids))];
-  if (ids.length === 0) return;
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM monitors
-    WHERE id = ANY(${ids}::text[]) AND organization_id = ${organizationId} AND deleted_at IS NULL
-    FOR SHARE`;
-  const found = new Set(rows.map((row) => row.id));
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length === 1) throw new AppError("not_found", `Monitor ${missing[0]} does not exist`);
-  if (missing.length > 1) throw new AppError("not_found", `Monitors ${missing.join(", ")} do not exist`);
+  await requireOwned(tx, "monitor", organizationId, ids);
 }
 
 function checkDomain(domain: string | null, rules: PageRules) {
