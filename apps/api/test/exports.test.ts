@@ -2,9 +2,10 @@ import { buildExport, COLUMNS, type ExportFormatName } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
 import { newId } from "@upfleet/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { newMonitor, startWithTenants } from "./support/tenants.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 let api: TestApi;
 let owner: TestUser;
@@ -24,12 +25,6 @@ const TO = Date.now() + HOUR;
 
 const req = (method: string, path: string, body?: unknown, user = owner) =>
   api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
-
-async function newMonitor(user: TestUser): Promise<string> {
-  const res = await req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com" }, user);
-  expect(res.status, res.text).toBe(201);
-  return res.body.id;
-}
 
 const exportBody = (fields: Record<string, unknown> = {}) => ({
   type: "checks",
@@ -78,15 +73,9 @@ async function completedExport(fields: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
+  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants({
     PUBLIC_URL: "https://status.example.com/",
-  });
-  owner = await signupOwner(api, "owner");
-  other = await signupOwner(api, "other");
-  [monA, monB, foreignMonitor] = await Promise.all([newMonitor(owner), newMonitor(owner), newMonitor(other)]);
+  }));
   await Promise.all([seedChecks(monA, 500), seedChecks(monB, 40), seedChecks(foreignMonitor, 20)]);
   for (const [title, monitorId] of [
     ['API down, "again"', monA],
@@ -135,7 +124,7 @@ describe("POST /exports refuses bad input with a 400 naming each field, storing 
 
 describe("monitors, scopes and tenants", () => {
   it("another tenant's, a deleted or an unknown monitor is a 404 naming it, storing nothing", async () => {
-    const deleted = await newMonitor(owner);
+    const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
     const before = await tableCounts(api);

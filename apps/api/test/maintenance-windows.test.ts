@@ -1,8 +1,9 @@
 import { newId } from "@upfleet/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { newMonitor, startWithTenants } from "./support/tenants.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 let api: TestApi;
 let owner: TestUser;
@@ -19,12 +20,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const req = (method: string, path: string, body?: unknown, user = owner) =>
   api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
-
-async function newMonitor(user: TestUser): Promise<string> {
-  const res = await req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com" }, user);
-  expect(res.status, res.text).toBe(201);
-  return res.body.id;
-}
 
 /** A valid body: a one-off two-hour window starting a day from now. */
 function windowBody(fields: Record<string, unknown> = {}) {
@@ -54,10 +49,7 @@ async function allPages(query: string): Promise<{ ids: string[]; pages: number }
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
-  owner = await signupOwner(api, "owner");
-  other = await signupOwner(api, "other");
-  [monA, monB, foreignMonitor] = await Promise.all([newMonitor(owner), newMonitor(owner), newMonitor(other)]);
+  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants());
 });
 afterAll(() => api?.close());
 
@@ -212,7 +204,7 @@ describe("bad input", () => {
   });
 
   it("is a 404 naming unknown, deleted and other tenants' monitors, storing nothing", async () => {
-    const deleted = await newMonitor(owner);
+    const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
     const cases: [string[], string[]][] = [
@@ -264,7 +256,7 @@ describe("bad input", () => {
   });
 
   it("a window naming a since-deleted monitor can still be renamed", async () => {
-    const doomed = await newMonitor(owner);
+    const doomed = await newMonitor(api, owner);
     const window = await createWindow({ monitor_ids: [doomed, monA] });
     expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
     const renamed = await req("PATCH", `${WINDOWS}/${window.id}`, { name: "renamed" });
@@ -328,7 +320,7 @@ describe("tenancy and scopes", () => {
 
 describe("lists", () => {
   it("page newest first with a cursor, and filter by monitor and by activity", async () => {
-    const monitor = await newMonitor(owner);
+    const monitor = await newMonitor(api, owner);
     const now = Date.now();
     const on = { starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) };
     const made: { id: string; active: boolean }[] = [];

@@ -1,8 +1,9 @@
 import { newId } from "@upfleet/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { newMonitor, startWithTenants } from "./support/tenants.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 let api: TestApi;
 let owner: TestUser;
@@ -16,12 +17,6 @@ const PAGES = "/api/v1/status-pages";
 
 const req = (method: string, path: string, body?: unknown, user = owner) =>
   api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
-
-async function newMonitor(user: TestUser): Promise<string> {
-  const res = await req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com" }, user);
-  expect(res.status, res.text).toBe(201);
-  return res.body.id;
-}
 
 let slugs = 0;
 function pageBody(fields: Record<string, unknown> = {}) {
@@ -44,15 +39,9 @@ async function expectRefused(send: () => Promise<Awaited<ReturnType<typeof req>>
 }
 
 beforeAll(async () => {
-  api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
+  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants({
     PUBLIC_URL: "https://api.example.com",
-  });
-  owner = await signupOwner(api, "owner");
-  other = await signupOwner(api, "other");
-  [monA, monB, foreignMonitor] = await Promise.all([newMonitor(owner), newMonitor(owner), newMonitor(other)]);
+  }));
 });
 afterAll(() => api?.close());
 
@@ -181,7 +170,7 @@ describe("status pages CRUD", () => {
   });
 
   it("is a 404 naming monitors that are another tenant's, deleted or unknown", async () => {
-    const deleted = await newMonitor(owner);
+    const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
     for (const id of [foreignMonitor, deleted, unknown]) {
@@ -202,7 +191,7 @@ describe("status pages CRUD", () => {
   });
 
   it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async () => {
-    const gone = await newMonitor(owner);
+    const gone = await newMonitor(api, owner);
     const page = await createPage({ sections: [{ name: "S", monitor_ids: [monA, gone] }] });
     expect((await req("DELETE", `/api/v1/monitors/${gone}`)).status).toBe(204);
     const renamed = await req("PATCH", `${PAGES}/${page.id}`, { name: "Renamed" });

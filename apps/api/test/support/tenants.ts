@@ -1,0 +1,42 @@
+import { expect } from "vitest";
+import { signupOwner, type TestUser } from "./accounts.ts";
+import { startTestApi, type TestApi } from "./test-api.ts";
+
+/** Two organizations on one API, for the tests of a resource that names monitors. */
+export interface Tenants {
+  api: TestApi;
+  owner: TestUser;
+  other: TestUser;
+  /** Two of the owner's monitors and one of the other tenant's. */
+  monA: string;
+  monB: string;
+  foreignMonitor: string;
+}
+
+/** An http monitor of `user`'s organization, created through the API; its id. */
+export async function newMonitor(api: TestApi, user: TestUser): Promise<string> {
+  const res = await api.request("POST", "/api/v1/monitors", {
+    auth: user.token,
+    body: { name: "site", type: "http", url: "https://example.com" },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
+/** Starts the API (sign-up open, rate limits out of the way, plus `env`) with two tenants and their monitors. */
+export async function startWithTenants(env: Record<string, string> = {}): Promise<Tenants> {
+  const api = await startTestApi({
+    OPEN_SIGNUP: "true",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "100000",
+    ...env,
+  });
+  const owner = await signupOwner(api, "owner");
+  const other = await signupOwner(api, "other");
+  const [monA, monB, foreignMonitor] = await Promise.all([
+    newMonitor(api, owner),
+    newMonitor(api, owner),
+    newMonitor(api, other),
+  ]);
+  return { api, owner, other, monA, monB, foreignMonitor };
+}
