@@ -1,10 +1,10 @@
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { createTestOrganization, type TestOrganization } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExport, MAX_EXPORT_ATTEMPTS } from "./builder.ts";
 
-let database: TestDatabase;
+let fixture: TestOrganization;
 let db: Db;
 let organizationId: string;
 const OPTIONS = { chunkBytes: 64, fileTtlMs: 60_000 };
@@ -26,15 +26,10 @@ async function exportRow(fields: { attempts?: number; status?: "pending" | "proc
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+  fixture = await createTestOrganization();
+  ({ db, organizationId } = fixture);
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
 describe("buildExport", () => {
   it("completes with exact counts and an expiry, counting the attempt", async () => {

@@ -1,23 +1,18 @@
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { createTestOrganization, type TestOrganization } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inMaintenance, maintenanceEnds, maintenanceIntervals, occurrencesEndedBetween } from "./active.ts";
 
-let database: TestDatabase;
+let fixture: TestOrganization;
 let db: Db;
 let organizationId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+  fixture = await createTestOrganization();
+  ({ db, organizationId } = fixture);
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+afterAll(() => fixture?.close());
 
 const at = (iso: string) => new Date(iso);
 
