@@ -1,4 +1,5 @@
 import type { OutboundGuard } from "@upfleet/outbound";
+import { createDnsExecutor } from "./dns.ts";
 import type { Executor, ExecutorFactory } from "./executor.ts";
 import { createHttpExecutor } from "./http.ts";
 import type { CheckResult } from "./result.ts";
@@ -13,6 +14,7 @@ export { BODY_LIMIT_BYTES, MAX_REDIRECTS } from "./http.ts";
 const registry: { [T in CheckType]: ExecutorFactory<T> } = {
   http: createHttpExecutor,
   tcp: createTcpExecutor,
+  dns: createDnsExecutor,
 };
 
 export const DEFAULT_USER_AGENT = "Upfleet-Checks/1 (+uptime monitoring)";

@@ -6,6 +6,8 @@ export const CHECK_STATUSES = ["up", "degraded", "down"] as const;
 export const ERROR_CLASSES = [
   "timeout",
   "dns",
+  "dns_no_records",
+  "dns_value_mismatch",
   "connection_refused",
   "connection_reset",
   "tls",

@@ -36,11 +36,30 @@ export const tcpCheckSpecSchema = z.object({
   responseTimeThresholdMs: thresholdMs,
 });
 
+export const DNS_RECORD_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
+
+export const dnsCheckSpecSchema = z.object({
+  type: z.literal("dns"),
+  host: z.string().min(1).max(253),
+  recordType: z.enum(DNS_RECORD_TYPES).default("A"),
+  /** Up only when some record equals it (names compared without case or trailing dot). */
+  expectedValue: z.string().min(1).nullable().default(null),
+  /** `ip[:port]` (IPv6 bracketed); null asks the system's resolvers. */
+  resolver: z.string().min(1).max(64).nullable().default(null),
+  timeoutMs,
+});
+
 // A new check type: add its schema here and to this union, then one executor file and its registry line.
-export const checkSpecSchema = z.discriminatedUnion("type", [httpCheckSpecSchema, tcpCheckSpecSchema]);
+export const checkSpecSchema = z.discriminatedUnion("type", [
+  httpCheckSpecSchema,
+  tcpCheckSpecSchema,
+  dnsCheckSpecSchema,
+]);
 
 export type HttpCheckSpec = z.output<typeof httpCheckSpecSchema>;
 export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
+export type DnsCheckSpec = z.output<typeof dnsCheckSpecSchema>;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 export type CheckSpec = z.output<typeof checkSpecSchema>;
 /** What a producer may send: fields with defaults can be left out. */
 export type CheckSpecInput = z.input<typeof checkSpecSchema>;

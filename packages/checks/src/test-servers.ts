@@ -1,8 +1,10 @@
-// Test support (not exported): servers on loopback for the executor tests.
+// Test support: servers on loopback for the executor tests and, as @upfleet/checks/testing, the end-to-end ones.
+import dgram from "node:dgram";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
+import dnsPacket from "dns-packet";
 
 const fixtures = new URL("../test-fixtures/", import.meta.url);
 
@@ -74,4 +76,52 @@ export async function closedPort(): Promise<number> {
   const server = await startTcp(() => {});
   await server.close();
   return server.port;
+}
+
+/** How the test DNS server answers one question: records, NXDOMAIN, or nothing at all. */
+export type DnsReply = dnsPacket.Answer[] | "nxdomain" | "silent";
+
+export interface TestDnsServer {
+  port: number;
+  /** `127.0.0.1:<port>`, as a monitor's dns_resolver. */
+  address: string;
+  /** Questions received so far, as "TYPE name". */
+  questions: string[];
+  close: () => Promise<void>;
+}
+
+const NXDOMAIN = 3;
+
+/** A UDP DNS server on loopback answering each question with `reply(question)`. */
+export function startDns(reply: (question: dnsPacket.Question) => DnsReply): Promise<TestDnsServer> {
+  const socket = dgram.createSocket("udp4");
+  const questions: string[] = [];
+  socket.on("message", (message, from) => {
+    const query = dnsPacket.decode(message);
+    const question = query.questions?.[0];
+    if (!question) return;
+    questions.push(`${question.type} ${question.name}`);
+    const answer = reply(question);
+    if (answer === "silent") return;
+    const response = dnsPacket.encode({
+      type: "response",
+      id: query.id,
+      // The rcode is the low 4 bits of the flags.
+      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (answer === "nxdomain" ? NXDOMAIN : 0),
+      questions: [question],
+      answers: answer === "nxdomain" ? [] : answer,
+    });
+    socket.send(response, from.port, from.address);
+  });
+  return new Promise((resolve) => {
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      resolve({
+        port,
+        address: `127.0.0.1:${port}`,
+        questions,
+        close: () => new Promise<void>((done) => socket.close(() => done())),
+      });
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import type { Monitor } from "@upfleet/db";
 
 /** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
-export const SCHEDULED_TYPES = new Set(["http", "tcp"]);
+export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns"]);
 
 type Settings = Record<string, unknown>;
 
@@ -34,6 +34,15 @@ export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeou
         port: s.tcp_port,
         timeoutMs: monitor.timeoutMs,
         responseTimeThresholdMs: s.response_time_threshold_ms,
+      };
+    case "dns":
+      return {
+        type: "dns",
+        host: s.host,
+        recordType: s.dns_record_type,
+        expectedValue: s.dns_expected_value,
+        resolver: s.dns_resolver,
+        timeoutMs: monitor.timeoutMs,
       };
     default:
       return null;

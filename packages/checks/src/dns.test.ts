@@ -1,0 +1,152 @@
+import { createOutboundGuard } from "@upfleet/outbound";
+import type { Answer } from "dns-packet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseResolverAddress } from "./dns.ts";
+import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
+import { type DnsReply, startDns, type TestDnsServer } from "./test-servers.ts";
+
+const loopback = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: ["127.0.0.0/8"] }) });
+const strict = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [] }) });
+
+const zone: Record<string, Answer[]> = {
+  "A site.test": [
+    { type: "A", name: "site.test", ttl: 60, data: "203.0.113.10" },
+    { type: "A", name: "site.test", ttl: 60, data: "203.0.113.11" },
+  ],
+  "AAAA site.test": [{ type: "AAAA", name: "site.test", ttl: 60, data: "2001:db8::1" }],
+  "MX site.test": [
+    { type: "MX", name: "site.test", ttl: 60, data: { preference: 10, exchange: "Mail.Site.test" } },
+    { type: "MX", name: "site.test", ttl: 60, data: { preference: 20, exchange: "backup.site.test" } },
+  ],
+  // One record sent in two chunks, as records over 255 bytes are.
+  "TXT site.test": [{ type: "TXT", name: "site.test", ttl: 60, data: ["v=spf1 include:mail.test ", "-all"] }],
+  "CNAME www.site.test": [{ type: "CNAME", name: "www.site.test", ttl: 60, data: "site.test" }],
+  "NS site.test": [{ type: "NS", name: "site.test", ttl: 60, data: "ns1.site.test" }],
+};
+
+let server: TestDnsServer;
+beforeAll(async () => {
+  server = await startDns(({ type, name }): DnsReply => {
+    if (name === "missing.test") return "nxdomain";
+    if (name === "silent.test") return "silent";
+    return zone[`${type} ${name}`] ?? [];
+  });
+});
+afterAll(async () => {
+  loopback.close();
+  strict.close();
+  await server.close();
+});
+
+async function check(
+  host: string,
+  recordType: string,
+  extra: Record<string, unknown> = {},
+  runner = loopback,
+): Promise<CheckResult> {
+  const spec = checkSpecSchema.parse({
+    type: "dns",
+    host,
+    recordType,
+    resolver: server.address,
+    timeoutMs: 2_000,
+    ...extra,
+  });
+  return checkResultSchema.parse(await runner.run(spec));
+}
+
+describe("dns check", () => {
+  it.each([
+    ["A", "site.test", ["203.0.113.10", "203.0.113.11"]],
+    ["AAAA", "site.test", ["2001:db8::1"]],
+    [
+      "MX",
+      "site.test",
+      [
+        { priority: 10, exchange: "Mail.Site.test" },
+        { priority: 20, exchange: "backup.site.test" },
+      ],
+    ],
+    ["TXT", "site.test", ["v=spf1 include:mail.test -all"]],
+    ["CNAME", "www.site.test", ["site.test"]],
+    ["NS", "site.test", ["ns1.site.test"]],
+  ])("is up with the %s records of %s in its details", async (recordType, host, records) => {
+    const result = await check(host, recordType);
+    expect(result).toMatchObject({ status: "up", error: null, httpStatus: null });
+    expect(result.details).toMatchObject({ recordType, resolver: server.address, records });
+    expect(result.responseMs).toBeGreaterThanOrEqual(0);
+    expect(result.timings.total).toBe(result.responseMs);
+  });
+
+  it.each([
+    ["A", "site.test", "203.0.113.11"],
+    ["AAAA", "site.test", "2001:DB8::1"],
+    ["MX", "site.test", "mail.site.test."],
+    ["TXT", "site.test", "v=spf1 include:mail.test -all"],
+    ["CNAME", "www.site.test", "SITE.test."],
+    ["NS", "site.test", "ns1.site.test"],
+  ])("is up when some %s record of %s equals %j", async (recordType, host, expectedValue) => {
+    expect(await check(host, recordType, { expectedValue })).toMatchObject({ status: "up" });
+  });
+
+  it.each([
+    ["A", "203.0.113.99"],
+    ["MX", "10 mail.site.test"],
+    ["TXT", "V=SPF1 include:mail.test -all"],
+  ])("is down when no %s record equals %j", async (recordType, expectedValue) => {
+    const result = await check("site.test", recordType, { expectedValue });
+    expect(result).toMatchObject({ status: "down", error: "dns_value_mismatch" });
+    expect(result.message).toContain(expectedValue);
+    expect((result.details.records as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it("is down with dns_no_records on NXDOMAIN", async () => {
+    const result = await check("missing.test", "A");
+    expect(result).toMatchObject({ status: "down", error: "dns_no_records", details: { code: "ENOTFOUND" } });
+    expect(result.message).toContain("NXDOMAIN");
+  });
+
+  it("is down with dns_no_records when the name has no record of that type", async () => {
+    const result = await check("www.site.test", "TXT");
+    expect(result).toMatchObject({ status: "down", error: "dns_no_records" });
+  });
+
+  it("times out within timeoutMs when the resolver never answers", async () => {
+    const started = performance.now();
+    const result = await check("silent.test", "A", { timeoutMs: 400 });
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({ status: "down", error: "timeout" });
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(400 + 300);
+  });
+
+  it("refuses a loopback resolver unless the allow-list opens it, without sending it a query", async () => {
+    const before = server.questions.length;
+    const result = await check("site.test", "A", {}, strict);
+    expect(result).toMatchObject({ status: "down", error: "blocked_address" });
+    expect(result.message).toContain("127.0.0.1");
+    expect(server.questions.length).toBe(before);
+  });
+
+  it.each(["10.0.0.1:53", "[::1]", "169.254.169.254"])("refuses the private resolver %s", async (resolver) => {
+    expect(await check("site.test", "A", { resolver }, strict)).toMatchObject({
+      status: "down",
+      error: "blocked_address",
+    });
+  });
+});
+
+describe("parseResolverAddress", () => {
+  it.each([
+    ["9.9.9.9", { ip: "9.9.9.9", port: 53 }],
+    ["9.9.9.9:5353", { ip: "9.9.9.9", port: 5353 }],
+    ["[2620:fe::fe]", { ip: "2620:fe::fe", port: 53 }],
+    ["[2620:fe::fe]:853", { ip: "2620:fe::fe", port: 853 }],
+  ])("reads %s", (text, expected) => {
+    expect(parseResolverAddress(text)).toEqual(expected);
+  });
+
+  it.each(["dns.google", "9.9.9.9:0", "9.9.9.9:70000", "2620:fe::fe", "999.1.1.1"])("refuses %s", (text) => {
+    expect(parseResolverAddress(text)).toBeNull();
+  });
+});
