@@ -138,6 +138,18 @@ describe("request bodies", () => {
     await expectError(await api.request("GET", "/api/v1/monitors/mon_%00", { auth: owner.token }), 404, "not_found");
   });
 
+  it("answers an unpaired UTF-16 surrogate (valid JSON, no character) with 400 naming its field", async () => {
+    const before = await api.deps.db.monitor.count();
+    const res = await api.request("POST", "/api/v1/monitors", {
+      auth: owner.token,
+      // Raw: JSON.stringify would escape it the same way; an emoji's surrogate pair stays fine.
+      rawBody: '{"name": "job \\ud83d\\ude00", "type": "heartbeat", "interval_seconds": 3600, "tags": ["a\\ud800"]}',
+    });
+    await expectError(res, 400, "validation_error");
+    expect(res.body.details).toEqual([{ path: "tags.0", message: expect.any(String) }]);
+    expect(await api.deps.db.monitor.count()).toBe(before);
+  });
+
   it("rejects the same malformed bodies on a public route, where valid input would create an account", async () => {
     const res = await api.request("POST", "/api/v1/auth/signup", { rawBody: '{"email": ' });
     await expectError(res, 400, "validation_error");

@@ -1,23 +1,35 @@
 import { NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import type { z } from "zod";
 
-/** The paths of strings holding U+0000, which no PostgreSQL text or jsonb value can store. */
-function nulPaths(value: unknown, path: string[] = []): string[] {
-  if (typeof value === "string") return value.includes("\u0000") ? [path.join(".") || "(root)"] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulPaths(item, [...path, String(i)]));
+// Code units, not code points (no `u` flag): a high surrogate not followed by a low one, or a low one alone.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The paths of strings PostgreSQL cannot store: with U+0000 (no text or jsonb value holds it), or
+ * with a lone UTF-16 surrogate (`"\ud800"` in JSON is not a character; jsonb refuses it, text would
+ * silently turn it into U+FFFD).
+ */
+function unstorablePaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value === "string") {
+    return value.includes("\u0000") || LONE_SURROGATE.test(value) ? [path.join(".") || "(root)"] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => unstorablePaths(item, [...path, String(i)]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) => nulPaths(item, [...path, key]));
+    return Object.entries(value).flatMap(([key, item]) => unstorablePaths(item, [...path, key]));
   }
   return [];
 }
 
 /**
- * Parses a body or query with its strict schema; every problem is listed in `details`. A NUL
- * character is refused here, naming its field, rather than failing in the database as a 500.
+ * Parses a body or query with its strict schema; every problem is listed in `details`. A string
+ * PostgreSQL cannot store is refused here, naming its field, rather than failing there as a 500.
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root?: string): z.output<S> {
   const result = schema.safeParse(value);
-  const nul = nulPaths(value, root ? [root] : []).map((path) => ({ path, message: "must not contain NUL (U+0000)" }));
+  const nul = unstorablePaths(value, root ? [root] : []).map((path) => ({
+    path,
+    message: "must not contain NUL (U+0000) or an unpaired surrogate (not UTF-8)",
+  }));
   if (result.success && nul.length === 0) return result.data;
   const details = result.success ? [] : zodIssuesToDetails(result.error.issues, root);
   throw new ValidationError([...details, ...nul.filter((n) => !details.some((d) => d.path === n.path))]);
@@ -26,6 +38,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root?
 /** Path ids that cannot exist are simply not found: a malformed id tells nothing about tenants. */
 export function parseParams<S extends z.ZodType>(schema: S, value: unknown, entity: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (result.success && nulPaths(value).length === 0) return result.data;
+  if (result.success && unstorablePaths(value).length === 0) return result.data;
   throw new NotFoundError(entity, Object.values(value as Record<string, string>)[0]);
 }
