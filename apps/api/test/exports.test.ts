@@ -97,6 +97,11 @@ describe("POST /exports refuses bad input with a 400 naming each field, storing 
     ["over 93 days", exportBody({ from: iso(TO - 94 * DAY), to: iso(TO) }), ["to"]],
     ["from in the future", exportBody({ from: iso(Date.now() + HOUR), to: iso(Date.now() + 2 * HOUR) }), ["from"]],
     ["not a timestamp", exportBody({ from: "yesterday", to: "2026-13-01" }), ["from", "to"]],
+    [
+      "year 0, which the database cannot hold",
+      exportBody({ from: "0000-01-01T00:00:00Z", to: "0000-01-02T00:00:00Z" }),
+      ["from", "to"],
+    ],
     ["an empty monitor list", exportBody({ monitor_ids: [] }), ["monitor_ids"]],
     ["a repeated monitor", exportBody({ monitor_ids: ["mon_x", "mon_y", "mon_x"] }), ["monitor_ids.2"]],
     [

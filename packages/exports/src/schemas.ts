@@ -1,3 +1,4 @@
+import { Instant } from "@upfleet/db";
 import { z } from "zod";
 import { EXPORT_FORMATS } from "./format.ts";
 import { EXPORT_TYPES } from "./rows.ts";
@@ -6,8 +7,6 @@ import { EXPORT_TYPES } from "./rows.ts";
 export const MAX_RANGE_DAYS = 93;
 export const MAX_MONITOR_IDS = 500;
 const DAY_MS = 86_400_000;
-
-const Instant = z.iso.datetime({ offset: true }).meta({ description: "ISO-8601 with an offset" });
 
 /** POST /exports. Strict: typos are a 400. Monitors are checked against the organization by the service. */
 export const CreateExportBody = z
@@ -27,7 +26,7 @@ export const CreateExportBody = z
       })
       .optional()
       .meta({ description: "Leave out for every monitor of the organization" }),
-    from: Instant,
+    from: Instant.meta({ description: "ISO-8601 with an offset" }),
     to: Instant.meta({ description: `After \`from\`, at most ${MAX_RANGE_DAYS} days later` }),
   })
   .superRefine((body, ctx) => {

@@ -1,3 +1,4 @@
+import { Instant } from "@upfleet/db";
 import type { ErrorDetail } from "@upfleet/errors";
 import { IANAZone } from "luxon";
 import { z } from "zod";
@@ -15,17 +16,6 @@ export const MonitorId = noNul(z.string().min(1).max(64));
 
 /** Repeats are dropped, keeping the order first given. */
 const unique = <T>(list: T[]) => [...new Set(list)];
-
-const EARLIEST = Date.parse("1970-01-01T00:00:00Z");
-
-/**
- * An offset is required: a bare local time would be read in whatever zone the server runs in. A
- * malformed instant stops there (abort), so it is not also compared with the other one. Years before
- * 1970 are refused: no use to anyone, and year 0 fails in the database (a 500).
- */
-const Instant = z.iso
-  .datetime({ offset: true, abort: true, error: "must be an ISO 8601 date-time with an offset" })
-  .refine((s) => Date.parse(s) >= EARLIEST, "must be in 1970 or later");
 
 const fields = {
   name: noNul(z.string().trim().min(1).max(200)),
