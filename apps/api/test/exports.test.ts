@@ -157,6 +157,20 @@ describe("monitors, scopes and tenants", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
+  it("gives a download link only to a caller who may read what the export holds", async () => {
+    const checks = await completedExport({ type: "checks", monitor_ids: [monA] });
+    const exportsOnly = await createKey(api, owner, { scopes: ["exports:read"] });
+    const incidentsReader = await createKey(api, owner, { scopes: ["exports:read", "incidents:read"] });
+    const monitorsReader = await createKey(api, owner, { scopes: ["exports:read", "monitors:read"] });
+    const linkFor = async (raw: string) => (await api.request("GET", `${EXPORTS}/${checks.id}`, { auth: raw })).body;
+    // exports:read shows the export, but its file is check results: only monitors:read opens it.
+    expect(await linkFor(exportsOnly.raw)).toMatchObject({ status: "completed", download_url: null });
+    expect((await linkFor(incidentsReader.raw)).download_url).toBeNull();
+    expect((await linkFor(monitorsReader.raw)).download_url).toMatch(/\/download\?token=/);
+    const listed = await api.request("GET", EXPORTS, { auth: exportsOnly.raw });
+    expect(listed.body.data.find((e: { id: string }) => e.id === checks.id)).toMatchObject({ download_url: null });
+  });
+
   it("another tenant's export is a 404 and never listed", async () => {
     const id = await createExport();
     expectError(await req("GET", `${EXPORTS}/${id}`, undefined, other), 404, "not_found");

@@ -17,6 +17,8 @@ export const MAX_UNFINISHED_EXPORTS = 5;
 export interface LinkMaker {
   publicUrl: string;
   links: DownloadLinks;
+  /** Whether the caller may read what exports of this type hold (a link is that data). */
+  mayRead(type: ExportTypeName): boolean;
 }
 
 interface ExportRow {
@@ -37,12 +39,13 @@ const downloadable = (row: ExportRow, now: number) =>
 
 /**
  * The API's export (API.md "Exports and reports"). `download_url` is a fresh link (an hour) while the
- * file is kept; once it has expired the export stays `completed`, with its counts, a null link and
+ * file is kept, for a caller who may read that type's data (else null: `exports:read` alone must not
+ * open check results or incidents the caller cannot read through the API); once it has expired the export stays `completed`, with its counts, a null link and
  * `expires_at` in the past. `error` is shown only for a failed export.
  */
 export async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now()) {
   let downloadUrl: string | null = null;
-  if (downloadable(row, now)) {
+  if (downloadable(row, now) && maker.mayRead(row.type)) {
     const { token } = await maker.links.sign(row.id, new Date(now));
     downloadUrl = `${maker.publicUrl.replace(/\/$/, "")}/api/v1/exports/${row.id}/download?token=${token}`;
   }

@@ -3,10 +3,7 @@ import { createExport, enqueueExport } from "@upfleet/exports";
 import { z } from "zod";
 import { ErrorBody } from "../../http/openapi.ts";
 import { defineRoute } from "../../http/route.ts";
-import { CreateExportBody, EXPORT_DESCRIPTION } from "./schema.ts";
-
-/** An export reveals what its type's read scope guards, so creating one takes that scope too. */
-const READ_SCOPE = { checks: "monitors:read", incidents: "incidents:read" } as const;
+import { CreateExportBody, EXPORT_DESCRIPTION, READ_SCOPE } from "./schema.ts";
 
 export const createExportRoute = defineRoute({
   method: "post",

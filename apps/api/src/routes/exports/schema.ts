@@ -1,6 +1,7 @@
-import { EXPORT_FORMATS, EXPORT_TYPES, MAX_UNFINISHED_EXPORTS } from "@upfleet/exports";
+import { EXPORT_FORMATS, EXPORT_TYPES, type ExportTypeName, MAX_UNFINISHED_EXPORTS } from "@upfleet/exports";
 import { z } from "zod";
-import type { RouteContext } from "../../http/route.ts";
+import type { Principal } from "../../auth/principal.ts";
+import type { ApiDeps } from "../../deps.ts";
 import { idParam, listOf, Timestamp } from "../../http/schemas.ts";
 
 export { CreateExportBody } from "@upfleet/exports";
@@ -10,7 +11,7 @@ export const ExportParams = idParam("exp");
 export const EXPORT_DESCRIPTION =
   "An export is built in the background: `pending`, then `processing`, then `completed` (or `failed`, " +
   "with `error`). A completed export's `download_url` is a fresh signed link, valid for an hour, that " +
-  "needs no other credential. The file is kept until `expires_at` (24 h after completion); after it the " +
+  "needs no other credential (null for a caller without `monitors:read` for checks or `incidents:read` for incidents). The file is kept until `expires_at` (24 h after completion); after it the " +
   "export stays `completed` with its counts, `download_url` null and `expires_at` in the past. " +
   `An organization has at most ${MAX_UNFINISHED_EXPORTS} exports pending or processing at once (409 beyond).`;
 
@@ -32,8 +33,12 @@ export const ExportBody = z
 
 export const ExportList = listOf(ExportBody, "ExportList");
 
-/** Where links point and how they are signed, from the API's dependencies. */
-export const linkMaker = ({ deps }: Pick<RouteContext<unknown, unknown, unknown, "public">, "deps">) => ({
+/** An export holds what its type's read scope guards: creating one, or getting its link, takes that scope too. */
+export const READ_SCOPE = { checks: "monitors:read", incidents: "incidents:read" } as const;
+
+/** Where links point, how they are signed, and which types' links this caller may have. */
+export const linkMaker = ({ deps, principal }: { deps: ApiDeps; principal: Principal }) => ({
   publicUrl: deps.config.PUBLIC_URL,
   links: deps.exports.links,
+  mayRead: (type: ExportTypeName) => principal.scopes.has(READ_SCOPE[type]),
 });
