@@ -352,3 +352,44 @@ describe("lists", () => {
     expect((await allPages(`monitor_id=${newId("monitor")}`)).ids).toEqual([]);
   });
 });
+
+describe("ending maintenance early", () => {
+  it("gives a monitor still down its monitor.down when the window holding it is shortened or deleted", async () => {
+    const db = api.deps.db;
+    const [shortened, deleted] = [await newMonitor(api, owner), await newMonitor(api, owner)];
+    const started = Date.now() - HOUR;
+    const held = await Promise.all(
+      [shortened, deleted].map((id) =>
+        createWindow({ monitor_ids: [id], starts_at: iso(started), ends_at: iso(started + 3 * HOUR) }),
+      ),
+    );
+    // Both went down inside their window (the incident consumer opened nothing for it) and are still down.
+    for (const monitorId of [shortened, deleted]) {
+      await db.monitorEvent.create({
+        data: {
+          id: newId("event"),
+          organizationId: owner.organizationId,
+          monitorId,
+          type: "monitor.down",
+          fromStatus: "up",
+          toStatus: "down",
+          tick: new Date(started + 10 * 60_000),
+          cause: { error: "status" },
+        },
+      });
+      await db.monitor.update({ where: { id: monitorId }, data: { status: "down" } });
+    }
+    const stillDown = (monitorId: string) =>
+      db.monitorEvent.count({
+        where: { monitorId, cause: { path: ["error"], equals: "still down after maintenance" } },
+      });
+
+    // A rename keeps the window on: nothing.
+    expect((await req("PATCH", `${WINDOWS}/${held[0].id}`, { name: "longer name" })).status).toBe(200);
+    expect(await stillDown(shortened)).toBe(0);
+    expect((await req("PATCH", `${WINDOWS}/${held[0].id}`, { ends_at: iso(Date.now() - 60_000) })).status).toBe(200);
+    expect(await stillDown(shortened)).toBe(1);
+    expect((await req("DELETE", `${WINDOWS}/${held[1].id}`)).status).toBe(204);
+    expect(await stillDown(deleted)).toBe(1);
+  });
+});

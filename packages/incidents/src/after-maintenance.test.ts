@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { downAfterMaintenance, STILL_DOWN_ERROR } from "./after-maintenance.ts";
+import { downAfterMaintenance, downAfterWindowChange, STILL_DOWN_ERROR } from "./after-maintenance.ts";
 import { processMonitorEvents } from "./from-monitor-events.ts";
 import { seed } from "./test-support.ts";
 import { resolveIncident } from "./transitions.ts";
@@ -88,5 +88,28 @@ describe("downAfterMaintenance", () => {
     // The covering window's end is the one that opens it.
     expect(await downAfterMaintenance(s.db, new Date(end + 3 * MINUTE), new Date(end + 5 * MINUTE))).toBe(1);
     expect(await s.db.monitorEvent.count({ where: { monitorId: covered, tick: new Date(end + 5 * MINUTE) } })).toBe(1);
+  });
+});
+
+describe("downAfterWindowChange", () => {
+  it("opens the incident now when the window holding a down monitor is deleted early, once", async () => {
+    const now = Date.now();
+    const monitorId = await downAt(now - 5 * MINUTE);
+    const windowId = await window([monitorId], now - 10 * MINUTE, now + 60 * MINUTE);
+    await drain();
+    expect(await incidentsOf(monitorId)).toEqual([]);
+
+    // Still in the window: nothing yet.
+    expect(await downAfterWindowChange(s.db, windowId, [monitorId])).toBe(0);
+    await s.db.maintenanceWindow.delete({ where: { id: windowId } });
+    const at = new Date();
+    expect(await downAfterWindowChange(s.db, windowId, [monitorId], at)).toBe(1);
+    expect(await downAfterWindowChange(s.db, windowId, [monitorId], at)).toBe(0);
+    await drain();
+    const [incident, ...others] = await incidentsOf(monitorId);
+    expect(others).toEqual([]);
+    expect(incident).toMatchObject({ startedAt: at });
+    // A later change (another window edited) finds the outage known.
+    expect(await downAfterWindowChange(s.db, windowId, [monitorId])).toBe(0);
   });
 });

@@ -20,12 +20,38 @@ export const STILL_DOWN_ERROR = "still down after maintenance";
  */
 export async function downAfterMaintenance(db: Db, from: Date, to: Date): Promise<number> {
   const ended = await occurrencesEndedBetween(db, from, to);
-  const byKey = new Map<string, { monitorId: string; at: Date; windowId: string }>();
+  const byKey = new Map<string, StillDown>();
   for (const o of ended) {
     for (const monitorId of o.monitorIds)
       byKey.set(`${monitorId}@${o.end.getTime()}`, { monitorId, at: o.end, windowId: o.windowId });
   }
-  const candidates = [...byKey.values()];
+  return writeStillDown(db, [...byKey.values()]);
+}
+
+/**
+ * The same when a window is edited or deleted: maintenance that ends early by a person's hand
+ * (the window deleted, moved, or the monitor taken off it) ends now for the monitors it named, and
+ * those still down get their monitor.down now — no occurrence will end later to do it.
+ */
+export function downAfterWindowChange(
+  db: Db,
+  windowId: string,
+  monitorIds: string[],
+  at = new Date(),
+): Promise<number> {
+  return writeStillDown(
+    db,
+    monitorIds.map((monitorId) => ({ monitorId, at, windowId })),
+  );
+}
+
+interface StillDown {
+  monitorId: string;
+  at: Date;
+  windowId: string;
+}
+
+async function writeStillDown(db: Db, candidates: StillDown[]): Promise<number> {
   if (candidates.length === 0) return 0;
   const covered = await inMaintenance(db, candidates);
   const due = candidates.filter((_, i) => !covered[i]);

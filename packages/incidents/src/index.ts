@@ -1,4 +1,4 @@
-export { downAfterMaintenance, STILL_DOWN_ERROR } from "./after-maintenance.ts";
+export { downAfterMaintenance, downAfterWindowChange, STILL_DOWN_ERROR } from "./after-maintenance.ts";
 export { claimMonitorEventIds, type EventMarker } from "./event-queue.ts";
 export { describeCause, type EventsReport, processMonitorEvents, RECOVERED_MESSAGE } from "./from-monitor-events.ts";
 export { INCIDENT_EVENTS, type IncidentEventType, SYSTEM_ACTOR } from "./outbox.ts";
