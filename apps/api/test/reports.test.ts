@@ -111,7 +111,7 @@ describe("GET /reports/sla", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ period: "7d", next_cursor: null });
     expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBe(7 * DAY);
-    // By name; the other organization's monitor is not there.
+    // Newest first; the other organization's monitor is not there.
     expect(res.body.data.map((m: { name: string }) => m.name)).toEqual(["Cron", "Website"]);
     const [heartbeat, site] = res.body.data;
     // 2 h down over 7 days less the window's 1.5 h; the hour down in the window counts for nothing.
@@ -150,11 +150,22 @@ describe("GET /reports/sla", () => {
     expect(res.body.data[0]).toMatchObject({ downtime_seconds: 12 * 86_400 + 7_200, incidents: 3 });
   });
 
+  it("pages by monitor with limit and cursor", async () => {
+    const first = await report("?period=7d&limit=1");
+    expect(first.body.data.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([cron]);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await report(`?period=7d&limit=1&cursor=${first.body.next_cursor}`);
+    expect(second.body).toMatchObject({ next_cursor: null, period: "7d" });
+    expect(second.body.data.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([website]);
+    expect(second.body.data[0].downtime_seconds).toBe(7_200);
+  });
+
   it("refuses bad queries with 400, and another organization's monitor with 404", async () => {
     const bad = await report("?period=1y");
     await expectError(bad, 400, "validation_error");
     expect(bad.body.details).toEqual([{ path: "period", message: expect.any(String) }]);
     await expectError(await report("?period=7d&colour=blue"), 400, "validation_error");
+    await expectError(await report("?limit=0"), 400, "validation_error");
     await expectError(await report(`?monitor_id=${foreign}`), 404, "not_found");
     const theirs = await report(`?monitor_id=${foreign}`, other.token);
     expect(theirs.body.data.map((m: { monitor_id: string }) => m.monitor_id)).toEqual([foreign]);

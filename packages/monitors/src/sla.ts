@@ -1,4 +1,4 @@
-import type { Db, MonitorStatus } from "@upfleet/db";
+import { type Db, type MonitorStatus, type PageRequest, pageQuery, toPage } from "@upfleet/db";
 import { NotFoundError } from "@upfleet/errors";
 import { mergeHistograms, quantileFromHistogram, type Span, type StatusChange, slaFigures } from "@upfleet/monitoring";
 import type { Tenant } from "./service.ts";
@@ -37,13 +37,20 @@ function byMonitor<T extends { monitorId: string | null }>(rows: T[]): Map<strin
   return groups;
 }
 
-/** The status each monitor was in at `at`: the destination of its last state change before it. */
+/**
+ * The status each monitor was in at `at`: the destination of its last state change before it, one
+ * index probe per monitor ((monitor_id, tick) of the events' unique key), not its whole history.
+ */
 async function statusesAt(db: Db, monitorIds: string[], at: Date): Promise<Map<string, MonitorStatus>> {
   const rows = await db.$queryRaw<{ monitor_id: string; to_status: MonitorStatus }[]>`
-    SELECT DISTINCT ON (monitor_id) monitor_id, to_status
-    FROM monitor_events
-    WHERE monitor_id = ANY(${monitorIds}::text[]) AND tick < ${at}
-    ORDER BY monitor_id, tick DESC, id DESC`;
+    SELECT m.id AS monitor_id, last.to_status
+    FROM unnest(${monitorIds}::text[]) AS m(id)
+    CROSS JOIN LATERAL (
+      SELECT e.to_status FROM monitor_events e
+      WHERE e.monitor_id = m.id AND e.tick < ${at}
+      ORDER BY e.tick DESC, e.id DESC
+      LIMIT 1
+    ) AS last`;
   return new Map(rows.map((r) => [r.monitor_id, r.to_status]));
 }
 
@@ -64,8 +71,8 @@ async function changesBetween(
 }
 
 /**
- * The SLA figures of the organization's monitors (or one) over the last 7, 30 or 90 days, in a
- * fixed number of queries whatever the number of monitors. Availability is time-based, from the
+ * The SLA figures of the organization's monitors (or one), a page of monitors at a time, over the
+ * last 7, 30 or 90 days, in a fixed number of queries per page. Availability is time-based, from the
  * monitors' state changes, so heartbeat monitors have it too: downtime is the time spent down, and
  * uptime the share of the time observed (from the start of the period or the monitor's creation)
  * that was not down. Time in maintenance counts neither as up nor as down. MTTR is the mean time
@@ -75,20 +82,25 @@ export async function slaReport(
   db: Db,
   tenant: Tenant,
   period: SlaPeriod,
+  page: PageRequest,
   options: { monitorId?: string | undefined; now?: Date; maintenance: MaintenanceLookup },
-): Promise<{ data: SlaRow[]; next_cursor: null; period: SlaPeriod; from: string; to: string }> {
+): Promise<{ data: SlaRow[]; next_cursor: string | null; period: SlaPeriod; from: string; to: string }> {
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - SLA_PERIODS[period].days * DAY_MS);
-  const monitors = await db.monitor.findMany({
+  const query = pageQuery(page);
+  const listed = await db.monitor.findMany({
+    ...query,
     where: {
+      ...query.where,
       organizationId: tenant.organizationId,
       deletedAt: null,
       ...(options.monitorId ? { id: options.monitorId } : {}),
     },
     select: { id: true, name: true, createdAt: true },
-    orderBy: [{ name: "asc" }, { id: "asc" }],
   });
-  if (options.monitorId && monitors.length === 0) throw new NotFoundError("Monitor", options.monitorId);
+  if (options.monitorId && listed.length === 0) throw new NotFoundError("Monitor", options.monitorId);
+  // One page of monitors at a time: the figures below are read for these only (toPage drops the extra one).
+  const monitors = listed.slice(0, page.limit);
   const ids = monitors.map((m) => m.id);
   const span = SLA_PERIODS[period].span;
   const [initial, changes, incidentRows, rollupRows, maintenance] = await Promise.all([
@@ -110,7 +122,7 @@ export async function slaReport(
   ]);
   const incidents = byMonitor(incidentRows);
   const rollups = byMonitor(rollupRows);
-  const rows = monitors.map((monitor): SlaRow => {
+  const present = (monitor: (typeof monitors)[number]): SlaRow => {
     const observed = { start: Math.max(from.getTime(), monitor.createdAt.getTime()), end: to.getTime() };
     const figures = slaFigures(
       initial.get(monitor.id) ?? null,
@@ -134,7 +146,7 @@ export async function slaReport(
         : null,
       p95_response_ms: responses ? quantileFromHistogram(mergeHistograms(buckets.map((r) => r.histogram)), 0.95) : null,
     };
-  });
-  // A list by the API's convention (one page: a report is not paged), with the range it covers.
-  return { data: rows, next_cursor: null, period, from: from.toISOString(), to: to.toISOString() };
+  };
+  // A list by the API's convention, newest monitor first, with the range it covers.
+  return { ...toPage(listed, page, present), period, from: from.toISOString(), to: to.toISOString() };
 }

@@ -2,7 +2,7 @@ import { maintenanceIntervalsOf } from "@upfleet/maintenance";
 import { SLA_PERIODS, type SlaPeriod, slaReport } from "@upfleet/monitors";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
-import { Timestamp } from "../../http/schemas.ts";
+import { PageQuery, Timestamp } from "../../http/schemas.ts";
 
 const Period = z.enum(Object.keys(SLA_PERIODS) as [SlaPeriod, ...SlaPeriod[]]);
 
@@ -22,7 +22,7 @@ const SlaReport = z
         p95_response_ms: z.number().int().nullable(),
       }),
     ),
-    next_cursor: z.null().meta({ description: "Always null: the report is one page" }),
+    next_cursor: z.string().nullable(),
     period: Period,
     from: Timestamp,
     to: Timestamp,
@@ -37,18 +37,18 @@ export const slaReportRoute = defineRoute({
     "Availability is time-based, from the monitors' state changes (heartbeat monitors included): downtime is the " +
     "time spent down, uptime the share of the time observed (from the period's start or the monitor's creation) " +
     "that was not down. Time in a maintenance window counts neither as up nor as down. Response times come from " +
-    "the hourly (7d) or daily (30d, 90d) rollups. Monitors are listed by name.",
+    "the hourly (7d) or daily (30d, 90d) rollups. Monitors are listed newest first, a page at a time (`limit`, `cursor`).",
   tag: "Reports",
   access: { scope: "reports:read" },
-  query: z.strictObject({
+  query: PageQuery.extend({
     period: Period.default("30d"),
     monitor_id: z.string().min(1).max(64).optional().meta({ description: "One monitor only (404 if not yours)" }),
   }),
   responses: { 200: { description: "SLA report", schema: SlaReport } },
-  handle: async ({ query, principal, deps }) => ({
+  handle: async ({ query: { period, monitor_id, ...page }, principal, deps }) => ({
     status: 200,
-    body: await slaReport(deps.db, principal, query.period, {
-      monitorId: query.monitor_id,
+    body: await slaReport(deps.db, principal, period, page, {
+      monitorId: monitor_id,
       maintenance: (ids, from, to) => maintenanceIntervalsOf(deps.db, ids, from, to),
     }),
   }),
