@@ -5,6 +5,8 @@ import type { CheckSpec, CheckType } from "./spec.ts";
 export interface ExecutorDeps {
   guard: OutboundGuard;
   userAgent: string;
+  /** Tests only (see CheckRunnerOptions.trustedCa): certificates trusted instead of Node's roots. */
+  trustedCa?: string[];
 }
 
 /** Signals for one check run. */

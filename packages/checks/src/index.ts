@@ -4,6 +4,7 @@ import type { Executor, ExecutorFactory } from "./executor.ts";
 import { createHttpExecutor } from "./http.ts";
 import type { CheckResult } from "./result.ts";
 import type { CheckSpec, CheckType } from "./spec.ts";
+import { createSslExecutor } from "./ssl.ts";
 import { createTcpExecutor } from "./tcp.ts";
 
 export * from "./contracts.ts";
@@ -15,6 +16,7 @@ const registry: { [T in CheckType]: ExecutorFactory<T> } = {
   http: createHttpExecutor,
   tcp: createTcpExecutor,
   dns: createDnsExecutor,
+  ssl: createSslExecutor,
 };
 
 export const DEFAULT_USER_AGENT = "Upfleet-Checks/1 (+uptime monitoring)";
@@ -25,6 +27,12 @@ const DEADLINE_GRACE_MS = 250;
 export interface CheckRunnerOptions {
   guard: OutboundGuard;
   userAgent?: string;
+  /**
+   * Tests only: the CA certificates (PEM) the ssl check trusts instead of Node's bundled roots, so a
+   * test can issue a "valid" certificate. It narrows trust, never switches verification off; the
+   * worker does not set it.
+   */
+  trustedCa?: string[];
 }
 
 export interface CheckRunner {
@@ -35,7 +43,11 @@ export interface CheckRunner {
 }
 
 export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
-  const deps = { guard: options.guard, userAgent: options.userAgent ?? DEFAULT_USER_AGENT };
+  const deps = {
+    guard: options.guard,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    trustedCa: options.trustedCa,
+  };
   const executors = Object.fromEntries(
     Object.entries(registry).map(([type, factory]) => [type, (factory as ExecutorFactory<CheckType>)(deps)]),
   ) as Record<CheckType, Executor>;

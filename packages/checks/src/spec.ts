@@ -49,16 +49,26 @@ export const dnsCheckSpecSchema = z.object({
   timeoutMs,
 });
 
+export const sslCheckSpecSchema = z.object({
+  type: z.literal("ssl"),
+  /** The name the certificate must be valid for (and the SNI sent), or an IP literal. */
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65535).default(443),
+  timeoutMs,
+});
+
 // A new check type: add its schema here and to this union, then one executor file and its registry line.
 export const checkSpecSchema = z.discriminatedUnion("type", [
   httpCheckSpecSchema,
   tcpCheckSpecSchema,
   dnsCheckSpecSchema,
+  sslCheckSpecSchema,
 ]);
 
 export type HttpCheckSpec = z.output<typeof httpCheckSpecSchema>;
 export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
 export type DnsCheckSpec = z.output<typeof dnsCheckSpecSchema>;
+export type SslCheckSpec = z.output<typeof sslCheckSpecSchema>;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 export type CheckSpec = z.output<typeof checkSpecSchema>;
 /** What a producer may send: fields with defaults can be left out. */

@@ -1,9 +1,13 @@
 // Test support: servers on loopback for the executor tests and, as @upfleet/checks/testing, the end-to-end ones.
+import { execFileSync } from "node:child_process";
 import dgram from "node:dgram";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import tls from "node:tls";
 import dnsPacket from "dns-packet";
 
 const fixtures = new URL("../test-fixtures/", import.meta.url);
@@ -43,14 +47,89 @@ export function startHttp(handler: http.RequestListener, host = "127.0.0.1"): Pr
 
 /** HTTPS with the committed self-signed certificate for localhost/127.0.0.1/::1. */
 export function startHttps(handler: http.RequestListener, host = "127.0.0.1"): Promise<TestServer> {
-  const server = https.createServer(
-    {
-      key: readFileSync(new URL("localhost-key.pem", fixtures)),
-      cert: readFileSync(new URL("localhost-cert.pem", fixtures)),
-    },
-    handler,
-  );
+  const server = https.createServer(selfSignedLocalhost(), handler);
   return track(server, "https", host);
+}
+
+/** The committed self-signed certificate for localhost, 127.0.0.1 and ::1 (trusted by nobody). */
+export function selfSignedLocalhost(): KeyPair {
+  return {
+    key: readFileSync(new URL("localhost-key.pem", fixtures), "utf8"),
+    cert: readFileSync(new URL("localhost-cert.pem", fixtures), "utf8"),
+  };
+}
+
+export interface KeyPair {
+  key: string;
+  cert: string;
+}
+
+/** A TLS server that completes handshakes with `pair` and closes each connection. */
+export function startTls(pair: KeyPair, host = "127.0.0.1"): Promise<TestServer> {
+  const server = tls.createServer(pair, (socket) => socket.end());
+  server.on("tlsClientError", () => {});
+  return track(server, "tls", host);
+}
+
+/**
+ * A test CA and certificates it issues, made with the openssl CLI (Node cannot issue X.509 itself):
+ * `issue(names, days)` signs a certificate for those DNS names and IPs valid `days` from now (a
+ * negative number makes it already expired).
+ */
+export function testCa(): {
+  ca: string;
+  /** The CA's PEM file, e.g. for NODE_EXTRA_CA_CERTS of a worker process. */
+  caFile: string;
+  issue(names: string[], days: number): KeyPair;
+  dispose(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), "upfleet-ca-"));
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-days",
+    "3650",
+    "-subj",
+    "/CN=Upfleet Test CA",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+  );
+  let serial = 0;
+  return {
+    ca: readFileSync(join(dir, "ca.pem"), "utf8"),
+    caFile: join(dir, "ca.pem"),
+    issue(names, days) {
+      const n = ++serial;
+      const san = names.map((name) => (net.isIP(name) ? `IP:${name}` : `DNS:${name}`)).join(",");
+      writeFileSync(join(dir, `${n}.ext`), `subjectAltName=${san}\n`);
+      openssl("req", "-new", ...ec, "-subj", `/CN=${names[0]}`, "-keyout", `${n}.key`, "-out", `${n}.csr`);
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        `${n}.csr`,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        String(n),
+        "-days",
+        String(days),
+        "-extfile",
+        `${n}.ext`,
+        "-out",
+        `${n}.pem`,
+      );
+      return { key: readFileSync(join(dir, `${n}.key`), "utf8"), cert: readFileSync(join(dir, `${n}.pem`), "utf8") };
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A raw TCP server, for protocol misbehaviour (garbage, resets, silence). */

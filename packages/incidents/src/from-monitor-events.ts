@@ -134,7 +134,8 @@ async function resolve(tx: Tx, event: Event): Promise<boolean> {
 /**
  * Consumes one batch of monitor state changes: opens and resolves incidents and marks the events
  * processed, in one transaction, so a crash leaves the batch for the next attempt and a committed
- * batch is never applied again. monitor.degraded opens nothing.
+ * batch is never applied again. monitor.degraded and ssl.expiring open nothing (the latter only
+ * notifies, once marked processed here).
  */
 export async function processMonitorEvents(db: Db, limit = 100): Promise<EventsReport> {
   return db.$transaction(

@@ -5,6 +5,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 import { Batcher } from "./batcher.ts";
 import { upsertRollups } from "./rollups.ts";
 import { applyRounds } from "./rounds.ts";
+import { writeSslExpiryEvents } from "./ssl-expiry.ts";
 import { storeResults, updateLastResults } from "./store-results.ts";
 
 export interface IngestOptions {
@@ -75,6 +76,12 @@ export class ResultIngest {
       await upsertRollups(db, stored);
       await updateLastResults(db, stored);
       await this.decide([...new Set(stored.map((r) => r.monitor_id))]);
+      // After the rounds, so the event carries the status this batch left the monitor in.
+      const expiring = await writeSslExpiryEvents(db, jobs);
+      if (expiring > 0) {
+        this.deps.logger.info({ events: expiring }, "ssl certificates expiring");
+        this.options.onStateChange?.();
+      }
     }
     for (const job of jobs) {
       this.checks.inc({ region: job.region, outcome: job.result.status });

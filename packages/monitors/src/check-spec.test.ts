@@ -32,7 +32,13 @@ describe("toCheckSpec", () => {
       resolver: null,
       timeoutMs: 10_000,
     });
-    expect([...SCHEDULED_TYPES].sort()).toEqual(["dns", "http", "tcp"]);
+    expect(specOf({ type: "ssl", name: "cert", host: "example.com" })).toEqual({
+      type: "ssl",
+      host: "example.com",
+      port: 443,
+      timeoutMs: 10_000,
+    });
+    expect([...SCHEDULED_TYPES].sort()).toEqual(["dns", "http", "ssl", "tcp"]);
   });
 
   it("carries a dns monitor's record type, expected value and resolver", () => {
@@ -51,6 +57,15 @@ describe("toCheckSpec", () => {
       resolver: "[2620:fe::fe]:53",
       timeoutMs: 3_000,
     });
+  });
+
+  it.each([
+    [{ url: "https://example.com/login" }, "example.com", 443],
+    [{ url: "https://example.com:8443/" }, "example.com", 8443],
+    [{ url: "https://[2001:db8::1]:8443/" }, "[2001:db8::1]", 8443],
+    [{ host: "mail.example.com", port: 993 }, "mail.example.com", 993],
+  ])("takes an ssl monitor's host and port from %j", (fields, host, port) => {
+    expect(specOf({ type: "ssl", name: "cert", ...fields })).toMatchObject({ host, port });
   });
 
   it("has no spec for a type the workers do not run", () => {

@@ -1,7 +1,7 @@
 import type { Monitor } from "@upfleet/db";
 
 /** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
-export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns"]);
+export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl"]);
 
 type Settings = Record<string, unknown>;
 
@@ -44,6 +44,16 @@ export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeou
         resolver: s.dns_resolver,
         timeoutMs: monitor.timeoutMs,
       };
+    case "ssl": {
+      // The alert thresholds stay behind: the alerter reads them from the monitor when results come in.
+      const url = typeof s.url === "string" ? new URL(s.url) : null;
+      return {
+        type: "ssl",
+        host: url ? url.hostname : s.host,
+        port: url ? Number(url.port || 443) : s.port,
+        timeoutMs: monitor.timeoutMs,
+      };
+    }
     default:
       return null;
   }

@@ -1,0 +1,144 @@
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import type { ResultJob } from "@upfleet/queue";
+import { createTestDatabase, monitorRow, type TestDatabase } from "@upfleet/testing";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ResultIngest } from "./ingest.ts";
+import { crossedThreshold } from "./ssl-expiry.ts";
+import { resultJob } from "./testing.ts";
+
+let database: TestDatabase;
+let db: Db;
+let ingest: ResultIngest;
+let organizationId: string;
+let wakeUps = 0;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  ingest = new ResultIngest(
+    { db, logger: createLogger("test", "silent"), metrics: new Registry() },
+    { maxWaitMs: 5, onStateChange: () => wakeUps++ },
+  );
+  organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+});
+afterAll(async () => {
+  await ingest.close();
+  await db.$disconnect();
+  await database.drop();
+});
+
+async function sslMonitor(settings: Record<string, unknown> = {}, regions = ["eu"]) {
+  const monitor = await db.monitor.create({
+    data: monitorRow(organizationId, {
+      type: "ssl",
+      settings: { host: "example.com", port: 443, ssl_expiry_alert_days: [30, 14, 7, 1], ...settings },
+      regions,
+    }),
+  });
+  return monitor.id;
+}
+
+const T0 = Date.now() - 30 * 60_000;
+let tick = T0;
+
+/** One ssl check result of `monitorId` at the next tick, for a certificate `fingerprint` with `daysLeft`. */
+function certificate(monitorId: string, daysLeft: number, fingerprint = "AA", options: { region?: string } = {}) {
+  tick += 60_000;
+  const job = resultJob({
+    monitorId,
+    organizationId,
+    region: options.region ?? "eu",
+    tick,
+    intervalMs: 60_000,
+    status: "up",
+  });
+  const validTo = new Date(Date.now() + (daysLeft + 0.5) * 86_400_000).toISOString();
+  job.result = {
+    ...job.result,
+    httpStatus: null,
+    details: { days_left: daysLeft, valid_to: validTo, fingerprint256: fingerprint, issuer: "CN=CA", subject: "CN=x" },
+  };
+  return job;
+}
+
+const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle({ data })));
+
+const expiring = (monitorId: string) =>
+  db.monitorEvent.findMany({ where: { monitorId, type: "ssl.expiring" }, orderBy: { tick: "asc" } });
+
+describe("ssl.expiring", () => {
+  it("is written once per threshold a certificate crosses, with its days, threshold and expiry", async () => {
+    const id = await sslMonitor();
+    const before = wakeUps;
+    for (const days of [45, 31, 29, 25, 20, 14, 13, 8, 7, 6]) await send([certificate(id, days)]);
+    const events = await expiring(id);
+    expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([30, 14, 7]);
+    expect(events.map((e) => (e.cause as { days_left: number }).days_left)).toEqual([29, 14, 7]);
+    expect(events[0]).toMatchObject({ fromStatus: "up", toStatus: "up" });
+    expect(events[0]!.cause).toMatchObject({ valid_to: expect.any(String), region: "eu", fingerprint256: "AA" });
+    expect(wakeUps).toBeGreaterThan(before);
+  });
+
+  it("announces only the nearest threshold when the first check already finds it close", async () => {
+    const id = await sslMonitor();
+    await send([certificate(id, 3)]);
+    await send([certificate(id, 0)]);
+    const events = await expiring(id);
+    expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([7, 1]);
+  });
+
+  it("starts over for a renewed certificate", async () => {
+    const id = await sslMonitor();
+    await send([certificate(id, 10, "OLD")]);
+    await send([certificate(id, 89, "NEW")]);
+    await send([certificate(id, 10, "NEW")]);
+    await send([certificate(id, 9, "NEW")]);
+    const events = await expiring(id);
+    expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256)).toEqual(["OLD", "NEW"]);
+  });
+
+  it("writes one event for a round whose regions all report it, however often delivered", async () => {
+    const id = await sslMonitor({}, ["eu", "us"]);
+    const eu = certificate(id, 12, "AA", { region: "eu" });
+    const us = { ...eu, region: "us" };
+    await send([eu, us]);
+    await send([eu, us]);
+    expect(await expiring(id)).toHaveLength(1);
+  });
+
+  it("follows the monitor's own thresholds", async () => {
+    const id = await sslMonitor({ ssl_expiry_alert_days: [10] });
+    await send([certificate(id, 25)]);
+    await send([certificate(id, 9)]);
+    const events = await expiring(id);
+    expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([10]);
+  });
+
+  it("says nothing for a certificate that does not verify, nor for other monitor types", async () => {
+    const id = await sslMonitor();
+    const bad = certificate(id, 3);
+    bad.result = { ...bad.result, status: "down", error: "ssl_hostname_mismatch" };
+    await send([bad]);
+    expect(await expiring(id)).toEqual([]);
+    const http = (await db.monitor.create({ data: monitorRow(organizationId, { regions: ["eu"] }) })).id;
+    await send([certificate(http, 3)]);
+    expect(await expiring(http)).toEqual([]);
+  });
+});
+
+describe("crossedThreshold", () => {
+  it.each([
+    [31, null],
+    [30, 30],
+    [15, 30],
+    [14, 14],
+    [1, 1],
+    [-2, 1],
+  ])("%i days left crosses %s", (days, threshold) => {
+    expect(crossedThreshold(days, [30, 14, 7, 1])).toBe(threshold);
+  });
+});

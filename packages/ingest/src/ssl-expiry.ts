@@ -1,0 +1,93 @@
+import type { Db, Prisma } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import type { ResultJob } from "@upfleet/queue";
+
+/** API.md: ssl_expiry_alert_days defaults to these (the API stores them; this covers older rows). */
+const DEFAULT_ALERT_DAYS = [30, 14, 7, 1];
+
+interface Certificate {
+  days_left: number;
+  valid_to: string;
+  fingerprint256: string;
+}
+
+/** What an ssl.expiring event remembers of what it announced. */
+interface Announced {
+  fingerprint256: string;
+  threshold: number;
+}
+
+/** The alert threshold a certificate with `daysLeft` days has crossed: the smallest one not below it. */
+export function crossedThreshold(daysLeft: number, alertDays: number[]): number | null {
+  const crossed = alertDays.filter((days) => daysLeft <= days);
+  return crossed.length > 0 ? Math.min(...crossed) : null;
+}
+
+function certificateOf(job: ResultJob): Certificate | null {
+  const d = job.result.details;
+  // A certificate that does not verify is a down check (monitor.down says so), not an expiry warning.
+  if (job.result.status === "down") return null;
+  if (typeof d.days_left !== "number" || typeof d.valid_to !== "string" || typeof d.fingerprint256 !== "string") {
+    return null;
+  }
+  return { days_left: d.days_left, valid_to: d.valid_to, fingerprint256: d.fingerprint256 };
+}
+
+/**
+ * Writes ssl.expiring when an ssl monitor's certificate crosses one of its ssl_expiry_alert_days: once
+ * per threshold per certificate. What was already announced is the monitor's newest ssl.expiring event
+ * itself, whose cause names the certificate (fingerprint) and the threshold: a smaller threshold of the
+ * same certificate announces again, the same or a larger one does not, and a renewed certificate (a new
+ * fingerprint) starts over. Kept there rather than in a column (no schema change for it) or in the
+ * monitor's settings (those are what the user wrote, and an edit would overwrite them).
+ * The event's from/to are the monitor's current status: it reports, it changes no state. Unique per
+ * (monitor, tick, type), so the regions of one round, or a redelivered batch, write it once.
+ * Returns how many events were written.
+ */
+export async function writeSslExpiryEvents(db: Db, jobs: ResultJob[]): Promise<number> {
+  const candidates = jobs
+    .map((job) => ({ job, certificate: certificateOf(job) }))
+    .filter((c): c is { job: ResultJob; certificate: Certificate } => c.certificate !== null)
+    .sort((a, b) => a.job.tick - b.job.tick);
+  if (candidates.length === 0) return 0;
+  const ids = [...new Set(candidates.map((c) => c.job.monitorId))];
+  const monitors = new Map(
+    (
+      await db.monitor.findMany({
+        where: { id: { in: ids }, type: "ssl", deletedAt: null },
+        select: { id: true, organizationId: true, status: true, settings: true },
+      })
+    ).map((m) => [m.id, m]),
+  );
+  if (monitors.size === 0) return 0;
+  const newest = await db.$queryRaw<{ monitor_id: string; cause: Partial<Announced> }[]>`
+    SELECT DISTINCT ON (monitor_id) monitor_id, cause FROM monitor_events
+    WHERE monitor_id = ANY(${[...monitors.keys()]}::text[]) AND type = 'ssl.expiring'
+    ORDER BY monitor_id, tick DESC, id DESC`;
+  const announced = new Map(newest.map((row) => [row.monitor_id, row.cause]));
+
+  const events: Prisma.MonitorEventCreateManyInput[] = [];
+  for (const { job, certificate } of candidates) {
+    const monitor = monitors.get(job.monitorId);
+    if (!monitor) continue;
+    const settings = (monitor.settings ?? {}) as { ssl_expiry_alert_days?: number[] };
+    const threshold = crossedThreshold(certificate.days_left, settings.ssl_expiry_alert_days ?? DEFAULT_ALERT_DAYS);
+    if (threshold === null) continue;
+    const last = announced.get(monitor.id);
+    if (last?.fingerprint256 === certificate.fingerprint256 && (last.threshold ?? Infinity) <= threshold) continue;
+    announced.set(monitor.id, { fingerprint256: certificate.fingerprint256, threshold });
+    events.push({
+      id: newId("event"),
+      organizationId: monitor.organizationId,
+      monitorId: monitor.id,
+      type: "ssl.expiring",
+      fromStatus: monitor.status,
+      toStatus: monitor.status,
+      tick: new Date(job.tick),
+      cause: { ...certificate, threshold, region: job.region },
+    });
+  }
+  if (events.length === 0) return 0;
+  const { count } = await db.monitorEvent.createMany({ data: events, skipDuplicates: true });
+  return count;
+}
