@@ -25,7 +25,7 @@ const ca = testCa();
 let expiringSoon: TestServer;
 let expired: TestServer;
 let receiver: Receiver;
-const monitors: Record<"dns" | "soon" | "gone", Monitor> = {} as never;
+const monitors: Record<"dns" | "soon" | "gone" | "api", Monitor> = {} as never;
 
 beforeAll(async () => {
   sandbox = await startSandbox(createTestRedis());
@@ -36,7 +36,7 @@ beforeAll(async () => {
     startTls(ca.issue(["localhost"], -1)),
     startReceiver(),
   ]);
-  const addMonitor = (type: "dns" | "ssl", settings: Record<string, unknown>) =>
+  const addMonitor = (type: "dns" | "ssl" | "api", settings: Record<string, unknown>) =>
     sandbox.db.monitor.create({
       data: monitorRow(organizationId, {
         type,
@@ -53,6 +53,19 @@ beforeAll(async () => {
   });
   monitors.soon = await addMonitor("ssl", { host: "localhost", port: expiringSoon.port });
   monitors.gone = await addMonitor("ssl", { url: `https://localhost:${expired.port}/` });
+  monitors.api = await addMonitor("api", {
+    api_check_steps: [
+      {
+        name: "health",
+        method: "GET",
+        url: `${sandbox.target.url}/api/health`,
+        headers: {},
+        body: null,
+        assertions: [{ type: "body_contains", value: "service ok" }],
+        extract: {},
+      },
+    ],
+  });
   const route = routing(sandbox.db, organizationId);
   const hook = await route.webhook(`${receiver.url}/ssl`);
   await route.rule({ events: ["ssl.expiring"], channelIds: [hook.id] });
@@ -118,5 +131,17 @@ describe("check types on real processes", () => {
     expect(await sandbox.db.monitorEvent.count({ where: { monitorId: soon.id, type: "ssl.expiring" } })).toBe(1);
     expect(await sandbox.db.incident.count({ where: { monitorId: soon.id } })).toBe(0);
     expect(receiver.at("/ssl")).toHaveLength(1);
+  });
+
+  it("runs an api monitor's steps: up while they pass, down naming the failing step", async () => {
+    const monitor = monitors.api;
+    await waitFor(() => monitorStatus(monitor.id, "up"), { timeoutMs: 25_000, what: "api monitor up" });
+    sandbox.target.behaveAt("/api/health", { status: 500 });
+    const event = await waitFor(
+      () => sandbox.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type: "monitor.down" } }),
+      { timeoutMs: 25_000, what: "api monitor down" },
+    );
+    expect(event.cause).toMatchObject({ error: "assertion", http_status: 500 });
+    expect((event.cause as { message: string }).message).toBe('Step "health": expected status 200-299, got 500');
   });
 });

@@ -13,13 +13,23 @@ import type { HttpCheckSpec } from "./spec.ts";
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 10;
 
-const AGENT_OPTIONS = {
+export const AGENT_OPTIONS = {
   keepAlive: true,
   // Idle pooled sockets are closed after this long, so a fleet worker keeps no stale connections around.
   timeout: 15_000,
   maxFreeSockets: 64,
   scheduling: "lifo" as const,
 };
+
+/** got as the checks use it: one attempt, no cache, and every status handed to the check to judge. */
+export const checkClient = got.extend({
+  retry: { limit: 0 },
+  throwHttpErrors: false,
+  maxRedirects: MAX_REDIRECTS,
+  http2: false,
+  cache: false,
+  decompress: true,
+});
 
 export const createHttpExecutor: ExecutorFactory<"http"> = ({ guard, userAgent }) => {
   // Shared keep-alive pools: a worker checking the same host every interval reuses its connection
@@ -29,19 +39,10 @@ export const createHttpExecutor: ExecutorFactory<"http"> = ({ guard, userAgent }
   const verifying = new GuardedHttpsAgent(guard, { ...AGENT_OPTIONS, rejectUnauthorized: true });
   const trusting = new GuardedHttpsAgent(guard, { ...AGENT_OPTIONS, rejectUnauthorized: false });
 
-  const client = got.extend({
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    maxRedirects: MAX_REDIRECTS,
-    http2: false,
-    cache: false,
-    decompress: true,
-  });
-
   return {
     run: (spec, context) =>
       runHttpCheck(spec, context, (options) =>
-        client.stream(spec.url, {
+        checkClient.stream(spec.url, {
           ...options,
           headers: { "user-agent": userAgent, ...spec.headers },
           agent: { http: httpAgent, https: spec.verifyTls ? verifying : trusting },
@@ -65,7 +66,7 @@ type StreamOptions = {
   timeout: { request: number };
 };
 
-function requestBody(spec: HttpCheckSpec): string | undefined {
+export function requestBody(spec: Pick<HttpCheckSpec, "method" | "body">): string | undefined {
   if (spec.method === "HEAD") return undefined;
   // got's stream waits for the caller to end the upload on methods that may carry a body (GET only when
   // allowGetBody is set); an empty body ends it.
@@ -123,7 +124,7 @@ async function runHttpCheck(
   }
 }
 
-async function readBody(stream: Request): Promise<{ text: string; bytes: number; truncated: boolean }> {
+export async function readBody(stream: Request): Promise<{ text: string; bytes: number; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   let truncated = false;

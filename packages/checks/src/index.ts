@@ -1,4 +1,5 @@
 import type { OutboundGuard } from "@upfleet/outbound";
+import { createApiExecutor } from "./api.ts";
 import { createDnsExecutor } from "./dns.ts";
 import type { Executor, ExecutorFactory } from "./executor.ts";
 import { createHttpExecutor } from "./http.ts";
@@ -17,6 +18,7 @@ const registry: { [T in CheckType]: ExecutorFactory<T> } = {
   tcp: createTcpExecutor,
   dns: createDnsExecutor,
   ssl: createSslExecutor,
+  api: createApiExecutor,
 };
 
 export const DEFAULT_USER_AGENT = "Upfleet-Checks/1 (+uptime monitoring)";

@@ -17,6 +17,7 @@ export const ERROR_CLASSES = [
   "ssl_invalid",
   "status",
   "keyword",
+  "assertion",
   "blocked_address",
   "too_many_redirects",
   "invalid_response",

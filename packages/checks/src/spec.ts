@@ -57,18 +57,50 @@ export const sslCheckSpecSchema = z.object({
   timeoutMs,
 });
 
+const apiAssertionSchema = z.discriminatedUnion("type", [
+  /** Status codes or ranges, as http's expectedStatus ("200", "200-299", "200,201"). */
+  z.object({ type: z.literal("status"), value: expectedStatusSchema }),
+  z.object({ type: z.literal("body_contains"), value: z.string().min(1) }),
+  /** The value at a dotted path of the JSON body ("data.items.0.id"), compared as text. */
+  z.object({ type: z.literal("json_path"), path: z.string().min(1), value: z.string() }),
+  /** At most this many milliseconds for the step. */
+  z.object({ type: z.literal("response_time"), value: z.string().regex(/^\d{1,6}$/) }),
+]);
+
+export const apiStepSchema = z.object({
+  name: z.string().min(1).max(100),
+  method: z.enum(HTTP_METHODS).default("GET"),
+  /** May hold {{variables}} extracted by earlier steps, so it is a URL only once they are filled in. */
+  url: z.string().min(1).max(2048),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().nullable().default(null),
+  assertions: z.array(apiAssertionSchema).default([]),
+  /** Variable name → dotted path in this step's JSON body, for {{name}} in later steps. */
+  extract: z.record(z.string(), z.string().min(1)).default({}),
+});
+
+export const apiCheckSpecSchema = z.object({
+  type: z.literal("api"),
+  steps: z.array(apiStepSchema).min(1).max(20),
+  timeoutMs,
+});
+
 // A new check type: add its schema here and to this union, then one executor file and its registry line.
 export const checkSpecSchema = z.discriminatedUnion("type", [
   httpCheckSpecSchema,
   tcpCheckSpecSchema,
   dnsCheckSpecSchema,
   sslCheckSpecSchema,
+  apiCheckSpecSchema,
 ]);
 
 export type HttpCheckSpec = z.output<typeof httpCheckSpecSchema>;
 export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
 export type DnsCheckSpec = z.output<typeof dnsCheckSpecSchema>;
 export type SslCheckSpec = z.output<typeof sslCheckSpecSchema>;
+export type ApiCheckSpec = z.output<typeof apiCheckSpecSchema>;
+export type ApiStep = z.output<typeof apiStepSchema>;
+export type ApiAssertion = ApiStep["assertions"][number];
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 export type CheckSpec = z.output<typeof checkSpecSchema>;
 /** What a producer may send: fields with defaults can be left out. */

@@ -38,7 +38,7 @@ describe("toCheckSpec", () => {
       port: 443,
       timeoutMs: 10_000,
     });
-    expect([...SCHEDULED_TYPES].sort()).toEqual(["dns", "http", "ssl", "tcp"]);
+    expect([...SCHEDULED_TYPES].sort()).toEqual(["api", "dns", "http", "ssl", "tcp"]);
   });
 
   it("carries a dns monitor's record type, expected value and resolver", () => {
@@ -66,6 +66,33 @@ describe("toCheckSpec", () => {
     [{ host: "mail.example.com", port: 993 }, "mail.example.com", 993],
   ])("takes an ssl monitor's host and port from %j", (fields, host, port) => {
     expect(specOf({ type: "ssl", name: "cert", ...fields })).toMatchObject({ host, port });
+  });
+
+  it("carries an api monitor's steps, given as an array or as a string holding one", () => {
+    const steps = [
+      {
+        name: "login",
+        method: "POST",
+        url: "https://api.example.com/login",
+        body: '{"user":"probe"}',
+        assertions: [{ type: "status", value: "200" }],
+        extract: { token: "data.token" },
+      },
+      {
+        name: "me",
+        url: "https://api.example.com/me",
+        headers: { authorization: "Bearer {{token}}" },
+        assertions: [{ type: "json_path", path: "data.id", value: "42" }],
+      },
+    ];
+    for (const api_check_steps of [steps, JSON.stringify(steps)]) {
+      const spec = specOf({ type: "api", name: "api", api_check_steps });
+      expect(spec).toMatchObject({ type: "api", timeoutMs: 10_000 });
+      expect(spec.type === "api" && spec.steps).toEqual([
+        { ...steps[0], headers: {} },
+        { ...steps[1], method: "GET", body: null, extract: {} },
+      ]);
+    }
   });
 
   it("has no spec for a type the workers do not run", () => {

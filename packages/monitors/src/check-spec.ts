@@ -1,7 +1,7 @@
 import type { Monitor } from "@upfleet/db";
 
 /** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
-export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl"]);
+export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl", "api"]);
 
 type Settings = Record<string, unknown>;
 
@@ -54,6 +54,9 @@ export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeou
         timeoutMs: monitor.timeoutMs,
       };
     }
+    case "api":
+      // Stored as validated by the API (an array of steps with their defaults), the spec's own shape.
+      return { type: "api", steps: s.api_check_steps, timeoutMs: monitor.timeoutMs };
     default:
       return null;
   }
