@@ -102,6 +102,7 @@ describe("api check", () => {
 
   it.each([
     ["status", { type: "status", value: "201" }, "expected status 201, got 200"],
+    ["status list", { type: "status", value: "2xx" }, '"2xx" is not a status list such as "200" or "200-299,301"'],
     ["body_contains", { type: "body_contains", value: "ord_2" }, 'body does not contain "ord_2"'],
     ["json_path value", { type: "json_path", path: "data.count", value: "2" }, '"data.count" is "1", expected "2"'],
     ["json_path missing", { type: "json_path", path: "data.nope", value: "x" }, 'nothing at "data.nope"'],

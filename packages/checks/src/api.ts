@@ -154,8 +154,8 @@ function judge(step: ApiStep, status: number, body: string, responseMs: number):
     switch (assertion.type) {
       case "status": {
         const ranges = parseExpectedStatus(assertion.value);
-        if (!ranges || !matchesExpectedStatus(ranges, status))
-          fail(`expected status ${assertion.value}, got ${status}`);
+        if (!ranges) fail(`"${assertion.value}" is not a status list such as "200" or "200-299,301"`);
+        else if (!matchesExpectedStatus(ranges, status)) fail(`expected status ${assertion.value}, got ${status}`);
         break;
       }
       case "body_contains":
