@@ -20,7 +20,7 @@ import { type Sandbox, startSandbox } from "./support.ts";
 
 let sandbox: Sandbox;
 let dns: TestDnsServer;
-let reply: DnsReply = [{ type: "A", name: "app.test", ttl: 60, data: "203.0.113.7" }];
+let reply: DnsReply = [{ type: "A", name: "app.test", ttl: 60, data: "93.184.215.7" }];
 const ca = testCa();
 let expiringSoon: TestServer;
 let expired: TestServer;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     });
   monitors.dns = await addMonitor("dns", {
     host: "app.test",
-    dns_expected_value: "203.0.113.7",
+    dns_expected_value: "93.184.215.7",
     dns_resolver: dns.address,
   });
   monitors.soon = await addMonitor("ssl", { host: "localhost", port: expiringSoon.port });
@@ -89,7 +89,7 @@ describe("check types on real processes", () => {
     await waitFor(() => monitorStatus(monitor.id, "up"), { timeoutMs: 25_000, what: "dns monitor up" });
     const first = await sandbox.db.checkResult.findFirstOrThrow({ where: { monitorId: monitor.id } });
     expect(first).toMatchObject({ status: "up", error: null });
-    expect(first.details).toMatchObject({ recordType: "A", records: ["203.0.113.7"] });
+    expect(first.details).toMatchObject({ recordType: "A", records: ["93.184.215.7"] });
     expect(dns.questions).toContain("A app.test");
 
     reply = "nxdomain";

@@ -10,10 +10,10 @@ const strict = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [] }
 
 const zone: Record<string, Answer[]> = {
   "A site.test": [
-    { type: "A", name: "site.test", ttl: 60, data: "203.0.113.10" },
-    { type: "A", name: "site.test", ttl: 60, data: "203.0.113.11" },
+    { type: "A", name: "site.test", ttl: 60, data: "93.184.215.10" },
+    { type: "A", name: "site.test", ttl: 60, data: "93.184.215.11" },
   ],
-  "AAAA site.test": [{ type: "AAAA", name: "site.test", ttl: 60, data: "2001:db8::1" }],
+  "AAAA site.test": [{ type: "AAAA", name: "site.test", ttl: 60, data: "2606:4700::6810:84e5" }],
   "MX site.test": [
     { type: "MX", name: "site.test", ttl: 60, data: { preference: 10, exchange: "Mail.Site.test" } },
     { type: "MX", name: "site.test", ttl: 60, data: { preference: 20, exchange: "backup.site.test" } },
@@ -22,6 +22,11 @@ const zone: Record<string, Answer[]> = {
   "TXT site.test": [{ type: "TXT", name: "site.test", ttl: 60, data: ["v=spf1 include:mail.test ", "-all"] }],
   "CNAME www.site.test": [{ type: "CNAME", name: "www.site.test", ttl: 60, data: "site.test" }],
   "NS site.test": [{ type: "NS", name: "site.test", ttl: 60, data: "ns1.site.test" }],
+  "A intranet.test": [
+    { type: "A", name: "intranet.test", ttl: 60, data: "93.184.215.12" },
+    { type: "A", name: "intranet.test", ttl: 60, data: "10.20.30.40" },
+  ],
+  "AAAA intranet.test": [{ type: "AAAA", name: "intranet.test", ttl: 60, data: "fd00::7" }],
 };
 
 let server: TestDnsServer;
@@ -57,8 +62,8 @@ async function check(
 
 describe("dns check", () => {
   it.each([
-    ["A", "site.test", ["203.0.113.10", "203.0.113.11"]],
-    ["AAAA", "site.test", ["2001:db8::1"]],
+    ["A", "site.test", ["93.184.215.10", "93.184.215.11"]],
+    ["AAAA", "site.test", ["2606:4700::6810:84e5"]],
     [
       "MX",
       "site.test",
@@ -79,8 +84,8 @@ describe("dns check", () => {
   });
 
   it.each([
-    ["A", "site.test", "203.0.113.11"],
-    ["AAAA", "site.test", "2001:DB8::1"],
+    ["A", "site.test", "93.184.215.11"],
+    ["AAAA", "site.test", "2606:4700::6810:84E5"],
     ["MX", "site.test", "mail.site.test."],
     ["TXT", "site.test", "v=spf1 include:mail.test -all"],
     ["CNAME", "www.site.test", "SITE.test."],
@@ -90,7 +95,7 @@ describe("dns check", () => {
   });
 
   it.each([
-    ["A", "203.0.113.99"],
+    ["A", "93.184.215.99"],
     ["MX", "10 mail.site.test"],
     ["TXT", "V=SPF1 include:mail.test -all"],
   ])("is down when no %s record equals %j", async (recordType, expectedValue) => {
@@ -119,6 +124,16 @@ describe("dns check", () => {
     expect(elapsed).toBeGreaterThanOrEqual(350);
     expect(elapsed).toBeLessThan(400 + 300);
   });
+
+  it.each(["A", "AAAA"])(
+    "is blocked_address, listing no record, when %s records name a non-public address",
+    async (type) => {
+      const result = await check("intranet.test", type);
+      // As an HTTP check of a name resolving inside the network: refused, the address named in the message.
+      expect(result).toMatchObject({ status: "down", error: "blocked_address" });
+      expect(result.details).not.toHaveProperty("records");
+    },
+  );
 
   it("refuses a loopback resolver unless the allow-list opens it, without sending it a query", async () => {
     const before = server.questions.length;

@@ -49,6 +49,11 @@ async function runDnsCheck(spec: DnsCheckSpec, context: RunContext, guard: Outbo
     context.signal.throwIfAborted();
     context.signal.addEventListener("abort", onAbort, { once: true });
     const records = await lookup(resolver, spec.host, spec.recordType);
+    // Addresses are what a check would tell of the network behind it: a name that resolves inside it
+    // is refused like a target there (API.md "Outbound safety"), and its records are not shown.
+    if (spec.recordType === "A" || spec.recordType === "AAAA") {
+      for (const address of records as string[]) guard.assertLiteralAllowed(address);
+    }
     const responseMs = Math.round(performance.now() - started);
     const base = {
       responseMs,
