@@ -33,6 +33,32 @@ describe("notification payload", () => {
     });
   });
 
+  it("says which certificate expires when for ssl.expiring, and only there", () => {
+    const sslMonitor = { id: "mon_2", name: "Shop TLS", type: "ssl", settings: { host: "shop.example.com" } };
+    const sslCause = {
+      days_left: 6,
+      threshold: 7,
+      valid_to: "2026-03-31T12:00:00.000Z",
+      fingerprint256: "AB:CD",
+      region: "eu-west",
+    };
+    const payload = monitorEventPayload(
+      { id: "evt_2", type: "ssl.expiring", tick: T, cause: sslCause },
+      sslMonitor,
+      null,
+    );
+    expect(payload).toEqual({
+      event: "ssl.expiring",
+      monitor: { id: "mon_2", name: "Shop TLS", url: "shop.example.com", type: "ssl" },
+      status: { http_status: null, response_ms: null, error: null, region: "eu-west" },
+      incident: null,
+      certificate: { days_left: 6, valid_to: "2026-03-31T12:00:00.000Z", threshold: 7 },
+      timestamp: T.toISOString(),
+    });
+    const down = monitorEventPayload({ id: "evt_3", type: "monitor.down", tick: T, cause }, monitor, null);
+    expect(down).not.toHaveProperty("certificate");
+  });
+
   it("names hosts for monitors without a URL and copes with a missing cause", () => {
     expect(
       monitorSummary({ id: "m", name: "db", type: "tcp", settings: { host: "db.local", tcp_port: 5432 } }).url,

@@ -17,6 +17,13 @@ export interface StatusSummary {
   region: string | null;
 }
 
+/** ssl.expiring only: the certificate the warning is about and the alert threshold it crossed. */
+export interface CertificateSummary {
+  days_left: number | null;
+  valid_to: string | null;
+  threshold: number | null;
+}
+
 export interface NotificationPayload {
   event: string;
   monitor: MonitorSummary | null;
@@ -24,6 +31,7 @@ export interface NotificationPayload {
   incident: ({ id: string; status: string } & Record<string, unknown>) | null;
   /** Escalation steps only: which policy, and which step (1 is the first). */
   escalation?: { policy_id: string; step: number };
+  certificate?: CertificateSummary;
   timestamp: string;
 }
 
@@ -57,6 +65,12 @@ export function statusFromCause(cause: unknown): StatusSummary {
   };
 }
 
+/** The certificate an ssl.expiring event recorded as its cause (packages/ingest ssl-expiry.ts). */
+export function certificateFromCause(cause: unknown): CertificateSummary {
+  const c = (cause ?? {}) as Record<string, unknown>;
+  return { days_left: num(c.days_left), valid_to: str(c.valid_to), threshold: num(c.threshold) };
+}
+
 export interface MonitorEventFields {
   id: string;
   type: string;
@@ -64,7 +78,10 @@ export interface MonitorEventFields {
   cause: unknown;
 }
 
-/** monitor.down / up / degraded, with the incident the change belongs to (if any). */
+/**
+ * monitor.down / up / degraded, with the incident the change belongs to (if any); ssl.expiring also
+ * says which certificate expires when, which `status` (a check's outcome) has no room for.
+ */
 export function monitorEventPayload(
   event: MonitorEventFields,
   monitor: MonitorFields,
@@ -75,6 +92,7 @@ export function monitorEventPayload(
     monitor: monitorSummary(monitor),
     status: statusFromCause(event.cause),
     incident: incident ? { id: incident.id, status: incident.status } : null,
+    ...(event.type === "ssl.expiring" ? { certificate: certificateFromCause(event.cause) } : {}),
     timestamp: event.tick.toISOString(),
   };
 }

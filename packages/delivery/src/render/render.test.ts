@@ -66,6 +66,34 @@ describe("summarize", () => {
     expect(sneaky.links).toEqual([]);
   });
 
+  it("says when an expiring certificate expires", () => {
+    const expiring = {
+      event: "ssl.expiring",
+      monitor: { id: "mon_2", name: "Shop TLS", url: "shop.example.com", type: "ssl" },
+      status: { http_status: null, response_ms: null, error: null, region: "eu-west" },
+      incident: null,
+      certificate: { days_left: 6, valid_to: "2026-03-31T12:00:00.000Z", threshold: 7 },
+      timestamp: "2026-03-25T10:00:00.000Z",
+    };
+    const headline = "Shop TLS: TLS certificate expires in 6 days (2026-03-31)";
+    expect(summarize(expiring, PUBLIC)).toMatchObject({ tone: "warning", headline });
+    expect(renderSlack(summarize(expiring, PUBLIC)).text).toBe(`🟡 ${headline} — eu-west`);
+    expect(renderDiscord(summarize(expiring, PUBLIC)).embeds[0]).toMatchObject({
+      title: headline,
+      color: TONE_COLOURS.warning,
+    });
+    const email = renderEmail(summarize(expiring, PUBLIC));
+    expect(email.subject).toBe(`[Upfleet] ${headline}`);
+    expect(email.text.startsWith(headline)).toBe(true);
+    const soon = { ...expiring, certificate: { days_left: 0, valid_to: "2026-03-26T01:00:00.000Z", threshold: 1 } };
+    expect(summarize(soon, PUBLIC).headline).toBe("Shop TLS: TLS certificate expires in less than a day (2026-03-26)");
+    const one = { ...expiring, certificate: { days_left: 1, valid_to: null, threshold: 1 } };
+    expect(summarize(one, PUBLIC).headline).toBe("Shop TLS: TLS certificate expires in 1 day");
+    expect(summarize({ ...expiring, certificate: undefined }, PUBLIC).headline).toBe(
+      "Shop TLS has a TLS certificate expiring soon",
+    );
+  });
+
   it("marks test events", () => {
     expect(summarize({ ...down, event: "test" }, PUBLIC)).toMatchObject({ tone: "test", isTest: true });
   });

@@ -55,6 +55,18 @@ const INCIDENT_EVENTS: Record<string, { tone: Tone; verb: string }> = {
   "incident.resolved": { tone: "up", verb: "Incident resolved" },
 };
 
+/** "expires in 6 days (2026-03-31)" from an ssl.expiring payload's `certificate`, or null without one. */
+function describeExpiry(certificate: Fields): string | null {
+  const daysLeft = number(certificate.days_left);
+  if (daysLeft === null) return null;
+  const validTo = text(certificate.valid_to);
+  const date =
+    validTo && !Number.isNaN(Date.parse(validTo)) ? ` (${new Date(validTo).toISOString().slice(0, 10)})` : "";
+  // days_left counts whole days, so 0 is a certificate with less than a day to go.
+  const when = daysLeft < 1 ? "in less than a day" : daysLeft === 1 ? "in 1 day" : `in ${daysLeft} days`;
+  return `expires ${when}${date}`;
+}
+
 function describeCause(status: Fields): string | null {
   const httpStatus = number(status.http_status);
   const responseMs = number(status.response_ms);
@@ -98,7 +110,11 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
   let headline = `${event} for ${subject}`;
   const monitorEvent = MONITOR_EVENTS[event];
   const incidentEvent = INCIDENT_EVENTS[event];
-  if (monitorEvent) {
+  const expiry = event === "ssl.expiring" ? describeExpiry(record(body.certificate)) : null;
+  if (expiry) {
+    tone = "warning";
+    headline = `${subject}: TLS certificate ${expiry}`;
+  } else if (monitorEvent) {
     tone = monitorEvent.tone;
     headline = `${subject} ${monitorEvent.state}`;
   } else if (incidentEvent) {
