@@ -1,5 +1,7 @@
+import { notifyExportCompleted, queueNotifications } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
-import { ExportSweeper, openExportQueue, startExportWorker } from "@upfleet/exports";
+import { openDeliveryQueue } from "@upfleet/delivery";
+import { ExportSweeper, type OnCompleted, openExportQueue, startExportWorker } from "@upfleet/exports";
 import type { Logger } from "@upfleet/logger";
 import type { ConnectionOptions } from "bullmq";
 import type { AlerterConfig } from "./config.ts";
@@ -15,11 +17,24 @@ export interface ExportServiceDeps {
 
 /**
  * Builds queued exports (every alerter instance consumes the queue) and sweeps: lost jobs re-queued,
- * expired files deleted. Both sweeps are idempotent, so every instance may run them.
+ * expired files deleted. Both sweeps are idempotent, so every instance may run them. A completed
+ * export notifies export.completed: the notifications commit with the completion and are queued
+ * after it (if that fails, the delivery sweeper queues them).
  */
 export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { stop(): Promise<void> } {
   const logger = deps.logger.child({ component: "exports" });
   const queue = openExportQueue(deps.connection, deps.prefix);
+  const deliveries = openDeliveryQueue(deps.connection, deps.prefix);
+  const onCompleted: OnCompleted = async (tx, completed) => {
+    const ids = await notifyExportCompleted(tx, completed);
+    return () =>
+      queueNotifications(deliveries, ids).catch((error: unknown) =>
+        logger.warn(
+          { err: error, exportId: completed.id, notifications: ids.length },
+          "export.completed notifications stored but not queued; the delivery sweeper will",
+        ),
+      );
+  };
   const worker = startExportWorker({
     connection: deps.connection,
     prefix: deps.prefix,
@@ -27,6 +42,7 @@ export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { 
     logger,
     chunkBytes: config.EXPORT_CHUNK_BYTES,
     fileTtlMs: config.EXPORT_FILE_TTL_SECONDS * 1000,
+    onCompleted,
   });
   const sweeper = new ExportSweeper({ db: deps.db, queue, logger, everyMs: config.EXPORT_SWEEP_INTERVAL_MS });
   sweeper.start();
@@ -34,7 +50,7 @@ export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { 
     async stop() {
       await sweeper.stop();
       await worker.close();
-      await queue.close();
+      await Promise.all([queue.close(), deliveries.close()]);
     },
   };
 }

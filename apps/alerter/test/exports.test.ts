@@ -1,4 +1,5 @@
 import { createDb, type Db } from "@upfleet/db";
+import { type Receiver, startReceiver } from "@upfleet/delivery/testing";
 import { COLUMNS } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
 import {
@@ -11,18 +12,19 @@ import {
 } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOTIFY_ENV, payloadOf, routing } from "./notifications-support.ts";
 import { type Services, startAlerter, startApi } from "./support.ts";
 
 /**
  * Exports end to end: the API takes them, the real alerter builds them, the signed link downloads
  * them without a credential. Also what an at-least-once build must survive: its job lost with
- * Redis's keys, its process SIGKILLed mid-file.
+ * Redis's keys, its process SIGKILLed mid-file. Each completed export reaches a webhook once.
  */
 const DAY = 86_400_000;
 const FROM = new Date(Date.now() - 2 * DAY);
 const TO = new Date(Date.now() + 3_600_000);
 /** Small chunks, so that even the small exports span several and a big one takes a while to write. */
-const ALERTER_ENV = { EXPORT_SWEEP_INTERVAL_MS: "1000", EXPORT_CHUNK_BYTES: "16384" };
+const ALERTER_ENV = { ...NOTIFY_ENV, EXPORT_SWEEP_INTERVAL_MS: "1000", EXPORT_CHUNK_BYTES: "16384" };
 /** Enough checks that a build is still writing when the test kills its process. */
 const BIG = 60_000;
 
@@ -36,6 +38,7 @@ let session: string;
 let organizationId: string;
 let small: string;
 let big: string;
+let receiver: Receiver;
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${api.url}/api/v1${path}`, {
@@ -66,6 +69,26 @@ async function createExport(body: Record<string, unknown>): Promise<string> {
   const res = await call("POST", "/exports", { from: FROM.toISOString(), to: TO.toISOString(), ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.id;
+}
+
+/** The export.completed bodies the webhook received, by export id. */
+const notified = () => {
+  const byId = new Map<string, Record<string, unknown>[]>();
+  for (const request of receiver.at("/exports")) {
+    const payload = payloadOf(request) as unknown as { event: string; export: { id: string } };
+    expect(payload.event).toBe("export.completed");
+    byId.set(payload.export.id, [...(byId.get(payload.export.id) ?? []), payload.export]);
+  }
+  return byId;
+};
+
+/** Waits for `ids`' export.completed, then checks that every export was notified once, linkless. */
+async function expectNotifiedOnce(ids: readonly string[]) {
+  await waitFor(() => ids.every((id) => notified().has(id)), { timeoutMs: 30_000, what: "export.completed webhooks" });
+  for (const [id, bodies] of notified()) {
+    expect(bodies, id).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({ id, download_url: null });
+  }
 }
 
 const completed = (id: string, timeoutMs = 30_000) =>
@@ -118,8 +141,13 @@ beforeAll(async () => {
   await Promise.all([seedChecks(small, 1, 700), seedChecks(big, 1_000, BIG)]);
   const incident = await call("POST", "/incidents", { title: 'DB "primary", down', monitor_id: small });
   expect(incident.status).toBe(201);
+  receiver = await startReceiver();
+  const hooks = routing(db, organizationId);
+  const hook = await hooks.webhook(`${receiver.url}/exports`);
+  await hooks.rule({ events: ["export.completed"], channelIds: [hook.id] });
 });
 afterAll(async () => {
+  await receiver?.close();
   await alerter?.stop("SIGKILL");
   await api?.stop("SIGKILL");
   await db?.$disconnect();
@@ -142,6 +170,7 @@ describe("exports, built by the alerter", { timeout: 120_000 }, () => {
       const exp = await completed(ids[i]!);
       await expectFileMatches(exp, { type: body.type, monitorIds: "monitor_ids" in body ? [...body.monitor_ids] : [] });
     }
+    await expectNotifiedOnce(ids);
     await alerter.stop();
     alerter = undefined;
   });
@@ -177,5 +206,6 @@ describe("exports, built by the alerter", { timeout: 120_000 }, () => {
     await expectFileMatches(exp, { type: "checks", monitorIds: [big] });
     expect(exp.row_count).toBe(BIG);
     expect(await db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 2 });
+    await expectNotifiedOnce([id]);
   });
 });

@@ -87,7 +87,7 @@ describe("notification payload", () => {
       T,
     );
     expect(manual.monitor).toBeNull();
-    expect(manual.status.http_status).toBeNull();
+    expect(manual.status?.http_status).toBeNull();
   });
 
   it("marks an escalation step with its policy and its 1-based step", () => {

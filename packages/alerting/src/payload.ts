@@ -24,14 +24,29 @@ export interface CertificateSummary {
   threshold: number | null;
 }
 
+/**
+ * export.completed only: what was exported. `download_url` is always null: a signed link is handed
+ * out by GET /exports/:id to callers holding the export's read scopes, never to a channel.
+ */
+export interface ExportSummary {
+  id: string;
+  type: string;
+  format: string;
+  row_count: number;
+  size_bytes: number;
+  download_url: null;
+}
+
 export interface NotificationPayload {
   event: string;
   monitor: MonitorSummary | null;
-  status: StatusSummary;
+  /** The check behind the event; null for events about no check (export.completed). */
+  status: StatusSummary | null;
   incident: ({ id: string; status: string } & Record<string, unknown>) | null;
   /** Escalation steps only: which policy, and which step (1 is the first). */
   escalation?: { policy_id: string; step: number };
   certificate?: CertificateSummary;
+  export?: ExportSummary;
   timestamp: string;
 }
 
@@ -137,6 +152,34 @@ export function escalationPayload(
     incident,
     escalation: { policy_id: escalation.policyId, step: escalation.step + 1 },
     timestamp: at.toISOString(),
+  };
+}
+
+export interface ExportFields {
+  id: string;
+  type: string;
+  format: string;
+  rowCount: number;
+  sizeBytes: number;
+  completedAt: Date;
+}
+
+/** export.completed: about no monitor, incident or check, only the export. */
+export function exportCompletedPayload(completed: ExportFields): NotificationPayload {
+  return {
+    event: "export.completed",
+    monitor: null,
+    status: null,
+    incident: null,
+    export: {
+      id: completed.id,
+      type: completed.type,
+      format: completed.format,
+      row_count: completed.rowCount,
+      size_bytes: completed.sizeBytes,
+      download_url: null,
+    },
+    timestamp: completed.completedAt.toISOString(),
   };
 }
 

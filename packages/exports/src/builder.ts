@@ -1,15 +1,42 @@
-import type { Db } from "@upfleet/db";
+import type { Db, Prisma } from "@upfleet/db";
 import { createFormatter, type ExportFormatName } from "./format.ts";
 import { COLUMNS, type ExportScope, type ExportTypeName, exportRows } from "./rows.ts";
 
 /** Attempts in all (each claim counts one, a crashed process's included); then the export fails. */
 export const MAX_EXPORT_ATTEMPTS = 3;
 
+/** What an export's completion tells its listeners (export.completed notifications). */
+export interface CompletedExport {
+  id: string;
+  organizationId: string;
+  type: ExportTypeName;
+  format: ExportFormatName;
+  rowCount: number;
+  sizeBytes: number;
+  completedAt: Date;
+}
+
+/**
+ * Runs once the completion has committed (e.g. queues what the hook created). It handles its own
+ * failures: the export is completed by then, whatever it does.
+ */
+export type AfterCommit = () => Promise<void>;
+
+/**
+ * Runs inside the transaction that marks the export completed: what it writes commits with the
+ * completion or not at all, so a crash or a retry can neither lose it nor write it twice.
+ */
+export type OnCompleted = (
+  tx: Prisma.TransactionClient,
+  completed: CompletedExport,
+) => Promise<AfterCommit | undefined>;
+
 export interface BuildOptions {
   /** A chunk is written once this many bytes are pending (so chunks are this size plus one record). */
   chunkBytes: number;
   /** How long a completed file is kept. */
   fileTtlMs: number;
+  onCompleted?: OnCompleted;
 }
 
 export type BuildOutcome =
@@ -105,6 +132,41 @@ async function writeFile(db: Db, exportId: string, claimed: Claim, chunkBytes: n
   return { rowCount, sizeBytes };
 }
 
+/**
+ * Marks the export completed with its counts, if this attempt still holds it, together with what
+ * `onCompleted` writes; returns what to run after the commit.
+ */
+async function complete(
+  db: Db,
+  exportId: string,
+  claimed: Claim,
+  file: { rowCount: number; sizeBytes: number },
+  options: BuildOptions,
+): Promise<AfterCommit | undefined> {
+  return db.$transaction(async (tx) => {
+    const completedAt = new Date();
+    const { count } = await tx.export.updateMany({
+      where: { id: exportId, attempts: claimed.attempt, status: "processing" },
+      data: {
+        status: "completed",
+        ...file,
+        error: null,
+        completedAt,
+        expiresAt: new Date(completedAt.getTime() + options.fileTtlMs),
+      },
+    });
+    if (count !== 1) throw new Superseded();
+    return options.onCompleted?.(tx, {
+      id: exportId,
+      organizationId: claimed.scope.organizationId,
+      type: claimed.scope.type,
+      format: claimed.format,
+      ...file,
+      completedAt,
+    });
+  });
+}
+
 /** Ends the export as failed (if this attempt still holds it) and drops any partial file. */
 async function fail(db: Db, exportId: string, attempt: number, error: string): Promise<void> {
   await db.$transaction([
@@ -130,22 +192,11 @@ export async function buildExport(db: Db, exportId: string, options: BuildOption
     await fail(db, exportId, attempt, error);
     return { kind: "failed", attempt, error };
   }
+  let file: { rowCount: number; sizeBytes: number };
+  let afterCommit: AfterCommit | undefined;
   try {
-    const { rowCount, sizeBytes } = await writeFile(db, exportId, claimed, options.chunkBytes);
-    const completedAt = new Date();
-    const { count } = await db.export.updateMany({
-      where: { id: exportId, attempts: attempt, status: "processing" },
-      data: {
-        status: "completed",
-        rowCount,
-        sizeBytes,
-        error: null,
-        completedAt,
-        expiresAt: new Date(completedAt.getTime() + options.fileTtlMs),
-      },
-    });
-    if (count !== 1) throw new Superseded();
-    return { kind: "completed", rowCount, sizeBytes, attempt };
+    file = await writeFile(db, exportId, claimed, options.chunkBytes);
+    afterCommit = await complete(db, exportId, claimed, file, options);
   } catch (cause) {
     if (cause instanceof Superseded) return { kind: "skipped", why: "superseded by a later attempt" };
     if (attempt < MAX_EXPORT_ATTEMPTS) throw cause;
@@ -153,4 +204,7 @@ export async function buildExport(db: Db, exportId: string, options: BuildOption
     await fail(db, exportId, attempt, error);
     return { kind: "failed", attempt, error };
   }
+  // Outside the try: the export is completed by now, so nothing here may retry or fail it.
+  await afterCommit?.();
+  return { kind: "completed", ...file, attempt };
 }

@@ -1,4 +1,10 @@
-export { buildExport, MAX_EXPORT_ATTEMPTS } from "./builder.ts";
+export {
+  type AfterCommit,
+  buildExport,
+  type CompletedExport,
+  MAX_EXPORT_ATTEMPTS,
+  type OnCompleted,
+} from "./builder.ts";
 export { exportsEnv } from "./env.ts";
 export { CONTENT_TYPES, createFormatter, csvField, EXPORT_FORMATS, type ExportFormatName } from "./format.ts";
 export { createDownloadLinks, DOWNLOAD_LINK_TTL_SECONDS, type DownloadLinks } from "./links.ts";

@@ -94,6 +94,27 @@ describe("summarize", () => {
     );
   });
 
+  it("reads export.completed: what was exported, linking the API's export (never a file)", () => {
+    const completed = {
+      event: "export.completed",
+      monitor: null,
+      status: null,
+      incident: null,
+      export: { id: "exp_1", type: "checks", format: "csv", row_count: 1234, size_bytes: 56789, download_url: null },
+      timestamp: "2026-03-25T10:00:00.000Z",
+    };
+    expect(summarize(completed, PUBLIC)).toMatchObject({
+      tone: "info",
+      headline: "Export completed: checks as CSV, 1234 rows",
+      monitorName: null,
+      cause: null,
+      links: [{ label: "Export", url: "https://upfleet.example.com/api/v1/exports/exp_1" }],
+    });
+    expect(renderEmail(summarize(completed, PUBLIC)).subject).toBe(
+      "[Upfleet] Export completed: checks as CSV, 1234 rows",
+    );
+  });
+
   it("marks test events", () => {
     expect(summarize({ ...down, event: "test" }, PUBLIC)).toMatchObject({ tone: "test", isTest: true });
   });

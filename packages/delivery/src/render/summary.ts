@@ -121,6 +121,13 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
     tone = incidentEvent.tone;
     headline = `${incidentEvent.verb}: ${incidentTitle ?? subject}`;
   }
+  const exported = record(body.export);
+  const exportId = event === "export.completed" ? text(exported.id) : null;
+  if (exportId) {
+    const rows = number(exported.row_count);
+    const what = [text(exported.type), text(exported.format)?.toUpperCase()].filter(Boolean).join(" as ");
+    headline = `Export completed: ${what || exportId}${rows === null ? "" : `, ${rows} ${rows === 1 ? "row" : "rows"}`}`;
+  }
   if (isTest) {
     tone = "test";
     headline = "Test notification from Upfleet: this channel works";
@@ -131,6 +138,8 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
     ...safeLink("Incident", incidentId ? `${base}/api/v1/incidents/${encodeURIComponent(incidentId)}` : null),
     ...safeLink("Monitor", monitorId && !isTest ? `${base}/api/v1/monitors/${encodeURIComponent(monitorId)}` : null),
     ...safeLink("Checked URL", text(monitor.url)),
+    // The API's export, not its file: the signed download link is only for callers with the scopes.
+    ...safeLink("Export", exportId ? `${base}/api/v1/exports/${encodeURIComponent(exportId)}` : null),
   ];
   return {
     event,
