@@ -2,6 +2,9 @@ import { newId } from "@upfleet/ids";
 import { createTestOrganization, monitorRow, type TestOrganization } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PublicPages } from "./site.ts";
+import { dailyUptimeOf } from "./uptime.ts";
+
+const DAY = 86_400_000;
 
 let t: TestOrganization;
 let monitorId: string;
@@ -40,5 +43,56 @@ describe("PublicPages", () => {
     expect(await pages.badge("kept-page", monitorId)).toContain("<svg");
     pages.forget();
     expect(await pages.view("kept-page")).toBeNull();
+  });
+});
+
+describe("dailyUptimeOf", () => {
+  it("counts closed days' checks in maintenance once, and today's on every build", async () => {
+    const id = (await t.db.monitor.create({ data: monitorRow(t.organizationId, { name: "DB" }) })).id;
+    const now = Date.now();
+    const today = Math.floor(now / DAY) * DAY;
+    // A daily window from 00:00 to 00:30 UTC, since two days ago: one occurrence closed, one today.
+    await t.db.maintenanceWindow.create({
+      data: {
+        id: newId("maintenanceWindow"),
+        organizationId: t.organizationId,
+        name: "nightly",
+        monitorIds: [id],
+        startsAt: new Date(today - 2 * DAY),
+        endsAt: new Date(today - 2 * DAY + 30 * 60_000),
+        repeat: "daily",
+      },
+    });
+    const result = (tick: number, status: "up" | "down") => ({
+      id: newId("check"),
+      monitorId: id,
+      region: "local",
+      tick: new Date(tick),
+      checkedAt: new Date(tick),
+      status,
+    });
+    const rollup = (day: number, checks: number, failed: number) => ({
+      monitorId: id,
+      span: 86_400,
+      bucket: new Date(day),
+      checks,
+      failed,
+      histogram: [],
+    });
+    // Each day: one check in the window (down), one outside (up).
+    await t.db.checkResult.createMany({
+      data: [
+        result(today - DAY + 60_000, "down"),
+        result(today - DAY + 3_600_000, "up"),
+        result(today + 60_000, "down"),
+        result(today + 3_600_000, "up"),
+      ],
+    });
+    await t.db.checkRollup.createMany({ data: [rollup(today - DAY, 2, 1), rollup(today, 2, 1)] });
+    const bars = async () => (await dailyUptimeOf(t.db, [id], 2, Math.max(now, today + 3_600_001))).get(id)!.bars;
+    expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 100]);
+    // The results go (as if never read again): yesterday's count is kept, today's is read anew.
+    await t.db.checkResult.deleteMany({ where: { monitorId: id } });
+    expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 50]);
   });
 });
