@@ -76,12 +76,13 @@ export class ResultIngest {
       await upsertRollups(db, stored);
       await updateLastResults(db, stored);
       await this.decide([...new Set(stored.map((r) => r.monitor_id))]);
-      // After the rounds, so the event carries the status this batch left the monitor in.
-      const expiring = await writeSslExpiryEvents(db, jobs);
-      if (expiring > 0) {
-        this.deps.logger.info({ events: expiring }, "ssl certificates expiring");
-        this.options.onStateChange?.();
-      }
+    }
+    // After the rounds, so the event carries the status this batch left the monitor in; also for a
+    // redelivered batch whose results were stored before a crash (the events are unique per tick).
+    const expiring = await writeSslExpiryEvents(db, jobs);
+    if (expiring > 0) {
+      this.deps.logger.info({ events: expiring }, "ssl certificates expiring");
+      this.options.onStateChange?.();
     }
     for (const job of jobs) {
       this.checks.inc({ region: job.region, outcome: job.result.status });

@@ -101,6 +101,35 @@ describe("ssl.expiring", () => {
     expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256)).toEqual(["OLD", "NEW"]);
   });
 
+  it("announces each of two certificates served at once once, and nothing again when an old one shows up late", async () => {
+    const id = await sslMonitor({}, ["eu", "us"]);
+    for (let round = 0; round < 4; round++) {
+      const eu = certificate(id, 12, "EU", { region: "eu" });
+      await send([
+        eu,
+        { ...eu, region: "us", result: { ...eu.result, details: { ...eu.result.details, fingerprint256: "US" } } },
+      ]);
+    }
+    await send([certificate(id, 80, "RENEWED")]);
+    await send([certificate(id, 12, "EU")]);
+    const events = await expiring(id);
+    expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256).sort()).toEqual(["EU", "US"]);
+  });
+
+  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => sslMonitor()));
+    const others = Array.from(
+      { length: 3 },
+      () => new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() }, { maxWaitMs: 5 }),
+    );
+    const ingests = [ingest, ...others];
+    // Each monitor's next four ticks, each handed to a different alerter at once.
+    const rounds = ids.map((id) => Array.from({ length: 4 }, () => certificate(id, 12, "AA")));
+    await Promise.all(rounds.flatMap((jobs) => jobs.map((data, i) => ingests[i]!.handle({ data }))));
+    await Promise.all(others.map((other) => other.close()));
+    for (const id of ids) expect(await expiring(id)).toHaveLength(1);
+  });
+
   it("writes one event for a round whose regions all report it, however often delivered", async () => {
     const id = await sslMonitor({}, ["eu", "us"]);
     const eu = certificate(id, 12, "AA", { region: "eu" });

@@ -11,12 +11,6 @@ interface Certificate {
   fingerprint256: string;
 }
 
-/** What an ssl.expiring event remembers of what it announced. */
-interface Announced {
-  fingerprint256: string;
-  threshold: number;
-}
-
 /** The alert threshold a certificate with `daysLeft` days has crossed: the smallest one not below it. */
 export function crossedThreshold(daysLeft: number, alertDays: number[]): number | null {
   const crossed = alertDays.filter((days) => daysLeft <= days);
@@ -35,11 +29,14 @@ function certificateOf(job: ResultJob): Certificate | null {
 
 /**
  * Writes ssl.expiring when an ssl monitor's certificate crosses one of its ssl_expiry_alert_days: once
- * per threshold per certificate. What was already announced is the monitor's newest ssl.expiring event
- * itself, whose cause names the certificate (fingerprint) and the threshold: a smaller threshold of the
- * same certificate announces again, the same or a larger one does not, and a renewed certificate (a new
- * fingerprint) starts over. Kept there rather than in a column (no schema change for it) or in the
- * monitor's settings (those are what the user wrote, and an edit would overwrite them).
+ * per threshold per certificate. What was announced is read back from the monitor's ssl.expiring
+ * events, whose cause names the certificate (fingerprint) and the threshold: per certificate, only a
+ * smaller threshold than any announced for it announces again, so a renewed certificate (a new
+ * fingerprint) starts over, two certificates served at once (regions, load-balanced backends) are
+ * each announced once, and a late result showing an old one repeats nothing. Kept in the events
+ * rather than in a column (no schema change for it) or in the monitor's settings (those are what the
+ * user wrote, and an edit would overwrite them). Read and written under a per-monitor advisory lock,
+ * so alerters taking consecutive ticks of a monitor at once cannot both announce.
  * The event's from/to are the monitor's current status: it reports, it changes no state. Unique per
  * (monitor, tick, type), so the regions of one round, or a redelivered batch, write it once.
  * Returns how many events were written.
@@ -50,44 +47,54 @@ export async function writeSslExpiryEvents(db: Db, jobs: ResultJob[]): Promise<n
     .filter((c): c is { job: ResultJob; certificate: Certificate } => c.certificate !== null)
     .sort((a, b) => a.job.tick - b.job.tick);
   if (candidates.length === 0) return 0;
-  const ids = [...new Set(candidates.map((c) => c.job.monitorId))];
-  const monitors = new Map(
-    (
-      await db.monitor.findMany({
-        where: { id: { in: ids }, type: "ssl", deletedAt: null },
-        select: { id: true, organizationId: true, status: true, settings: true },
-      })
-    ).map((m) => [m.id, m]),
-  );
-  if (monitors.size === 0) return 0;
-  const newest = await db.$queryRaw<{ monitor_id: string; cause: Partial<Announced> }[]>`
-    SELECT DISTINCT ON (monitor_id) monitor_id, cause FROM monitor_events
-    WHERE monitor_id = ANY(${[...monitors.keys()]}::text[]) AND type = 'ssl.expiring'
-    ORDER BY monitor_id, tick DESC, id DESC`;
-  const announced = new Map(newest.map((row) => [row.monitor_id, row.cause]));
+  const ids = [...new Set(candidates.map((c) => c.job.monitorId))].sort();
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`
+        SELECT count(pg_advisory_xact_lock(hashtextextended('ssl.expiring:' || id, 0)))::int AS locked
+        FROM (SELECT id FROM unnest(${ids}::text[]) AS id ORDER BY id) AS sorted`;
+      const monitors = new Map(
+        (
+          await tx.monitor.findMany({
+            where: { id: { in: ids }, type: "ssl", deletedAt: null },
+            select: { id: true, organizationId: true, status: true, settings: true },
+          })
+        ).map((m) => [m.id, m]),
+      );
+      if (monitors.size === 0) return 0;
+      const rows = await tx.$queryRaw<{ monitor_id: string; fingerprint: string | null; threshold: number | null }[]>`
+        SELECT monitor_id, cause->>'fingerprint256' AS fingerprint, min((cause->>'threshold')::int) AS threshold
+        FROM monitor_events
+        WHERE monitor_id = ANY(${[...monitors.keys()]}::text[]) AND type = 'ssl.expiring'
+        GROUP BY 1, 2`;
+      /** `<monitor> <fingerprint>` → the smallest threshold announced for that certificate. */
+      const announced = new Map(rows.map((r) => [`${r.monitor_id} ${r.fingerprint}`, r.threshold ?? Infinity]));
 
-  const events: Prisma.MonitorEventCreateManyInput[] = [];
-  for (const { job, certificate } of candidates) {
-    const monitor = monitors.get(job.monitorId);
-    if (!monitor) continue;
-    const settings = (monitor.settings ?? {}) as { ssl_expiry_alert_days?: number[] };
-    const threshold = crossedThreshold(certificate.days_left, settings.ssl_expiry_alert_days ?? DEFAULT_ALERT_DAYS);
-    if (threshold === null) continue;
-    const last = announced.get(monitor.id);
-    if (last?.fingerprint256 === certificate.fingerprint256 && (last.threshold ?? Infinity) <= threshold) continue;
-    announced.set(monitor.id, { fingerprint256: certificate.fingerprint256, threshold });
-    events.push({
-      id: newId("event"),
-      organizationId: monitor.organizationId,
-      monitorId: monitor.id,
-      type: "ssl.expiring",
-      fromStatus: monitor.status,
-      toStatus: monitor.status,
-      tick: new Date(job.tick),
-      cause: { ...certificate, threshold, region: job.region },
-    });
-  }
-  if (events.length === 0) return 0;
-  const { count } = await db.monitorEvent.createMany({ data: events, skipDuplicates: true });
-  return count;
+      const events: Prisma.MonitorEventCreateManyInput[] = [];
+      for (const { job, certificate } of candidates) {
+        const monitor = monitors.get(job.monitorId);
+        if (!monitor) continue;
+        const settings = (monitor.settings ?? {}) as { ssl_expiry_alert_days?: number[] };
+        const threshold = crossedThreshold(certificate.days_left, settings.ssl_expiry_alert_days ?? DEFAULT_ALERT_DAYS);
+        if (threshold === null) continue;
+        const key = `${monitor.id} ${certificate.fingerprint256}`;
+        if ((announced.get(key) ?? Infinity) <= threshold) continue;
+        announced.set(key, threshold);
+        events.push({
+          id: newId("event"),
+          organizationId: monitor.organizationId,
+          monitorId: monitor.id,
+          type: "ssl.expiring",
+          fromStatus: monitor.status,
+          toStatus: monitor.status,
+          tick: new Date(job.tick),
+          cause: { ...certificate, threshold, region: job.region },
+        });
+      }
+      if (events.length === 0) return 0;
+      const { count } = await tx.monitorEvent.createMany({ data: events, skipDuplicates: true });
+      return count;
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
 }
