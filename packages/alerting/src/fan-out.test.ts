@@ -1,4 +1,4 @@
-import { acknowledgeIncident, createIncident } from "@upfleet/incidents";
+import { acknowledgeIncident, createIncident, processMonitorEvents } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
 import { deliveryJobId, escalationJobId } from "@upfleet/queue";
 import { createTestRedis } from "@upfleet/testing";
@@ -202,6 +202,41 @@ describe("notification fan-out and maintenance windows", () => {
     expect(await s.db.monitorEvent.count({ where: { id: { in: events }, notifiedAt: null } })).toBe(0);
     expect(await s.db.incidentEvent.count({ where: { incidentId: incident.id, processedAt: null } })).toBe(0);
     expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created", "monitor.down"]);
+  });
+});
+
+describe("ssl.expiring in a maintenance window", () => {
+  it("is still notified: a warning sent once per threshold, not an outage to silence", async () => {
+    const t = await s.tenant();
+    const monitorId = await t.monitor();
+    const channel = await t.channel();
+    await t.rule({ channelIds: [channel] });
+    await s.db.maintenanceWindow.create({
+      data: {
+        id: `mnt_${monitorId}`,
+        organizationId: t.organizationId,
+        name: "nightly",
+        monitorIds: [monitorId],
+        startsAt: later(1),
+        endsAt: new Date(Date.now() + 60_000),
+      },
+    });
+    await s.db.monitorEvent.create({
+      data: {
+        id: `evt_ssl_${monitorId.slice(-8)}`,
+        organizationId: t.organizationId,
+        monitorId,
+        type: "ssl.expiring",
+        fromStatus: "up",
+        toStatus: "up",
+        tick: later(2),
+        cause: { days_left: 6, threshold: 7, valid_to: "2026-12-31T00:00:00.000Z", fingerprint256: "AA" },
+      },
+    });
+    // Taken by the incident consumer first (which opens nothing for it), as every monitor event is.
+    while ((await processMonitorEvents(s.db)).processed > 0);
+    await drain();
+    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["ssl.expiring"]);
   });
 });
 

@@ -52,7 +52,7 @@ function incidentsAround(tx: Tx, events: { monitorId: string; tick: Date }[]) {
  * and marks the events notified in the same transaction: a crash before the commit replays the
  * batch, and the dedupe keys keep the replay from creating anything twice. Paused and deleted
  * monitors, stale changes, and changes at a tick in a maintenance window of their monitor notify
- * nothing.
+ * nothing (ssl.expiring excepted: a warning sent once, not an outage).
  */
 export async function fanOutMonitorEvents(db: Db, limit = 100, now = new Date()): Promise<FanOutReport> {
   return db.$transaction(
@@ -63,8 +63,11 @@ export async function fanOutMonitorEvents(db: Db, limit = 100, now = new Date())
         tx,
         events.map((e) => ({ monitorId: e.monitorId, at: e.tick })),
       );
+      // A certificate about to expire is no outage to silence: planned work on the service does not
+      // make the warning less true, and it is sent once per threshold (ingest), so held it would be lost.
       const live = events.filter(
-        (e, i) => !e.monitor.paused && !e.monitor.deletedAt && !isStale(e.tick, now) && !held[i],
+        (e, i) =>
+          !e.monitor.paused && !e.monitor.deletedAt && !isStale(e.tick, now) && (!held[i] || e.type === "ssl.expiring"),
       );
       const routing = await loadRouting(
         tx,
