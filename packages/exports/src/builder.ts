@@ -143,28 +143,33 @@ async function complete(
   file: { rowCount: number; sizeBytes: number },
   options: BuildOptions,
 ): Promise<AfterCommit | undefined> {
-  return db.$transaction(async (tx) => {
-    const completedAt = new Date();
-    const { count } = await tx.export.updateMany({
-      where: { id: exportId, attempts: claimed.attempt, status: "processing" },
-      data: {
-        status: "completed",
+  return db.$transaction(
+    async (tx) => {
+      const completedAt = new Date();
+      const { count } = await tx.export.updateMany({
+        where: { id: exportId, attempts: claimed.attempt, status: "processing" },
+        data: {
+          status: "completed",
+          ...file,
+          error: null,
+          completedAt,
+          expiresAt: new Date(completedAt.getTime() + options.fileTtlMs),
+        },
+      });
+      if (count !== 1) throw new Superseded();
+      return options.onCompleted?.(tx, {
+        id: exportId,
+        organizationId: claimed.scope.organizationId,
+        type: claimed.scope.type,
+        format: claimed.format,
         ...file,
-        error: null,
         completedAt,
-        expiresAt: new Date(completedAt.getTime() + options.fileTtlMs),
-      },
-    });
-    if (count !== 1) throw new Superseded();
-    return options.onCompleted?.(tx, {
-      id: exportId,
-      organizationId: claimed.scope.organizationId,
-      type: claimed.scope.type,
-      format: claimed.format,
-      ...file,
-      completedAt,
-    });
-  });
+      });
+    },
+    // The completion also routes export.completed: under load that must not hit Prisma's 5 s default
+    // and throw away a finished file.
+    { maxWait: 10_000, timeout: 30_000 },
+  );
 }
 
 /** Ends the export as failed (if this attempt still holds it) and drops any partial file. */
