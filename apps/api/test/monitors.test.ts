@@ -66,6 +66,17 @@ describe("monitors", () => {
     expect(await redis.zcard(schedule.dueKey)).toBe(scheduledBefore);
   });
 
+  it("names the field of an api monitor step over its limits", async () => {
+    const extract = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`v${i}`, "data.id"]));
+    const res = await create({
+      type: "api",
+      name: "flow",
+      api_check_steps: [{ name: "login", url: "https://example.com/login", extract }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ path: "api_check_steps.0.extract", message: "at most 20 extracts" }]);
+  });
+
   it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async () => {
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;

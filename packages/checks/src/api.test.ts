@@ -1,7 +1,14 @@
 import { createOutboundGuard } from "@upfleet/outbound";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { valueAt } from "./api.ts";
-import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { EXTRACT_VALUE_MAX_CHARS, valueAt } from "./api.ts";
+import {
+  API_CHECK_LIMITS,
+  BODY_LIMIT_BYTES,
+  type CheckResult,
+  checkResultSchema,
+  checkSpecSchema,
+  createCheckRunner,
+} from "./index.ts";
 import { startHttp, type TestServer } from "./test-servers.ts";
 
 const runner = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: ["127.0.0.0/8"] }) });
@@ -9,6 +16,15 @@ const strict = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [] }
 
 const TOKEN = "tok-123";
 let server: TestServer;
+/** About 0.9 MB of JSON: 9,000 items of ~100 bytes. */
+const BIG = JSON.stringify({
+  data: {
+    token: "tok-big",
+    items: Array.from({ length: 9_000 }, (_, i) => ({ id: `item_${i}`, note: "x".repeat(80) })),
+  },
+});
+/** Past the bytes a step reads. */
+const HUGE = JSON.stringify({ token: "tok-huge", pad: "y".repeat(BODY_LIMIT_BYTES) });
 const seen: { path: string; authorization?: string; body: string }[] = [];
 
 beforeAll(async () => {
@@ -33,6 +49,8 @@ beforeAll(async () => {
           owner: url.searchParams.get("u"),
         });
       }
+      if (url.pathname === "/big") return void res.writeHead(200, { "content-type": "application/json" }).end(BIG);
+      if (url.pathname === "/huge") return void res.writeHead(200, { "content-type": "application/json" }).end(HUGE);
       if (url.pathname === "/hang") return; // never answers
       if (url.pathname === "/slow") return void setTimeout(() => json(200, { ok: true }), 80);
       res.writeHead(404).end("not here");
@@ -159,6 +177,88 @@ describe("api check", () => {
   it("is blocked_address for a loopback step unless the allow-list opens it", async () => {
     const result = await check([login()], strict);
     expect(result).toMatchObject({ status: "down", error: "blocked_address", details: { failedStep: "login" } });
+  });
+});
+
+describe("api check limits", () => {
+  const bigStep = (overrides: Record<string, unknown> = {}) => ({
+    name: "big",
+    url: `${server.origin}/big`,
+    ...overrides,
+  });
+
+  it("parses a big body once for all of a step's extracts and json_path assertions, well within the timeout", async () => {
+    const extract = Object.fromEntries(
+      Array.from({ length: API_CHECK_LIMITS.extractsPerStep }, (_, i) => [`v${i}`, `data.items.${i * 400}.id`]),
+    );
+    const assertions = Array.from({ length: API_CHECK_LIMITS.assertionsPerStep }, (_, i) => ({
+      type: "json_path",
+      path: `data.items[${i * 400}].id`,
+      value: `item_${i * 400}`,
+    }));
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const started = performance.now();
+      const result = await check(
+        [bigStep({ assertions, extract }), { name: "next", url: `${server.origin}/slow?id={{v19}}` }],
+        runner,
+        2_000,
+      );
+      expect(result).toMatchObject({ status: "up", error: null });
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(parse.mock.calls.filter(([text]) => text === BIG)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(seen.at(-1)!.path).toBe("/slow?id=item_7600");
+  });
+
+  it("fails the step when an extracted value is longer than the limit", async () => {
+    const result = await check([bigStep({ extract: { token: "data.token", everything: "$" } })]);
+    expect(result).toMatchObject({
+      status: "down",
+      error: "assertion",
+      details: { failedStep: "big", failedAssertion: { path: "$" } },
+    });
+    expect(result.message).toBe(
+      `Step "big": cannot extract {{everything}}: "$" is ${BIG.length} characters, above ${EXTRACT_VALUE_MAX_CHARS}`,
+    );
+  });
+
+  it("reads a step's body only up to the limit and says so when its JSON is asked for", async () => {
+    const result = await check([{ name: "huge", url: `${server.origin}/huge`, extract: { token: "token" } }]);
+    expect(result).toMatchObject({
+      status: "down",
+      error: "assertion",
+      message: `Step "huge": cannot extract {{token}}: the body is over ${BODY_LIMIT_BYTES} bytes, too large to read as JSON`,
+      details: { steps: [{ name: "huge", httpStatus: 200, bodyTruncated: true }] },
+    });
+  });
+
+  it("fails a step whose filled-in template would be too long, before building it", async () => {
+    const result = await check([
+      bigStep({ extract: { id: "data.items.0.note" } }),
+      { name: "flood", url: `${server.origin}/slow`, method: "POST", body: "{{id}}".repeat(20_000) },
+    ]);
+    expect(result).toMatchObject({ status: "down", error: "assertion", details: { failedStep: "flood" } });
+    expect(result.message).toBe(
+      `Step "flood": the body is over ${BODY_LIMIT_BYTES} characters once variables are filled in`,
+    );
+  });
+
+  it.each([
+    ["extracts", { extract: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`v${i}`, "data.token"])) }],
+    ["assertions", { assertions: Array.from({ length: 21 }, () => ({ type: "status", value: "200" })) }],
+    ["headers", { headers: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`x-h${i}`, "1"])) }],
+  ])("is not a spec with too many %s in a step", (_, overrides) => {
+    expect(checkSpecSchema.safeParse({ type: "api", steps: [bigStep(overrides)], timeoutMs: 1_000 }).success).toBe(
+      false,
+    );
+  });
+
+  it("is not a spec with too many steps", () => {
+    const steps = Array.from({ length: API_CHECK_LIMITS.steps + 1 }, () => bigStep());
+    expect(checkSpecSchema.safeParse({ type: "api", steps, timeoutMs: 1_000 }).success).toBe(false);
   });
 });
 

@@ -4,18 +4,48 @@ import type { Request, Response } from "got";
 import { failure } from "./classify.ts";
 import type { ExecutorFactory, RunContext } from "./executor.ts";
 import { matchesExpectedStatus, parseExpectedStatus } from "./expected-status.ts";
-import { AGENT_OPTIONS, checkClient, readBody, requestBody } from "./http.ts";
+import { AGENT_OPTIONS, BODY_LIMIT_BYTES, checkClient, readBody, requestBody } from "./http.ts";
 import type { CheckResult } from "./result.ts";
 import type { ApiAssertion, ApiCheckSpec, ApiStep } from "./spec.ts";
 
 /** A step without a status assertion still expects success, as an http check does by default. */
 const DEFAULT_STATUS = "200-299";
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/**
+ * Longest value an extract may carry ("$" would carry the whole body): a token or an id fits, and the
+ * variables of a run stay small however many steps use them.
+ */
+export const EXTRACT_VALUE_MAX_CHARS = 8 * 1024;
+/** Longest value a failure message quotes. */
+const MESSAGE_VALUE_MAX_CHARS = 200;
+/**
+ * Longest url and header value once {{variables}} are filled in, and longest body: one short template
+ * repeating a variable must not make a request of hundreds of megabytes.
+ */
+const FILLED_MAX_CHARS = { url: 16 * 1024, header: 16 * 1024, body: BODY_LIMIT_BYTES } as const;
 
 interface StepReport {
   name: string;
   httpStatus: number | null;
   responseMs: number;
+  bodyTruncated?: true;
+}
+
+/** A step's response body as read (the first BODY_LIMIT_BYTES), parsed as JSON at most once. */
+class StepBody {
+  #json: { value: unknown } | undefined;
+  constructor(
+    readonly text: string,
+    readonly truncated: boolean,
+  ) {}
+
+  /** The value at `path`, or why there is none. */
+  lookup(path: string): { value: unknown } | { missing: string } {
+    if (this.truncated) return { missing: `the body is over ${BODY_LIMIT_BYTES} bytes, too large to read as JSON` };
+    this.#json ??= { value: parseJson(this.text) };
+    const value = valueAt(this.#json.value, path);
+    return value === undefined ? { missing: `nothing at "${path}"` } : { value };
+  }
 }
 
 /** Why a step failed: the assertion (or the extraction or substitution) that did not hold. */
@@ -83,15 +113,12 @@ async function runApiCheck(
         stream.once("error", reject);
       });
       httpStatus = response.statusCode;
-      const body = step.method === "HEAD" ? "" : (await readBody(stream)).text;
+      const read = step.method === "HEAD" ? { text: "", truncated: false } : await readBody(stream);
+      const body = new StepBody(read.text, read.truncated);
       const responseMs = Math.round(performance.now() - stepStarted);
-      steps.push({ name: step.name, httpStatus, responseMs });
+      steps.push({ name: step.name, httpStatus, responseMs, ...(read.truncated ? { bodyTruncated: true } : {}) });
       judge(step, response.statusCode, body, responseMs);
-      for (const [name, path] of Object.entries(step.extract)) {
-        const value = valueAt(parseJson(body), path);
-        if (value === undefined) throw new StepFailure(`Nothing at "${path}" to extract as {{${name}}}`, { path });
-        variables.set(name, text(value));
-      }
+      for (const [name, path] of Object.entries(step.extract)) variables.set(name, extract(body, name, path));
     }
     const responseMs = elapsed();
     return {
@@ -122,28 +149,55 @@ async function runApiCheck(
   }
 }
 
-/** The step with {{variables}} replaced in its url, header values and body; an unknown one fails it. */
+/** The variable `name` as text; a missing or over-long value fails the step. */
+function extract(body: StepBody, name: string, path: string): string {
+  const found = body.lookup(path);
+  if ("missing" in found) throw new StepFailure(`cannot extract {{${name}}}: ${found.missing}`, { path });
+  const value = text(found.value);
+  if (value.length > EXTRACT_VALUE_MAX_CHARS) {
+    throw new StepFailure(
+      `cannot extract {{${name}}}: "${path}" is ${value.length} characters, above ${EXTRACT_VALUE_MAX_CHARS}`,
+      { path },
+    );
+  }
+  return value;
+}
+
+/**
+ * The step with {{variables}} replaced in its url, header values and body; an unknown one fails it, as
+ * does a result longer than its FILLED_MAX_CHARS (counted before the string is built).
+ */
 function fill(step: ApiStep, variables: Map<string, string>): ApiStep {
-  const replace = (value: string) =>
-    value.replace(VARIABLE, (_, name: string) => {
-      const found = variables.get(name);
+  const replace = (value: string, limit: number, what: string) => {
+    let length = value.length;
+    for (const [placeholder, name] of value.matchAll(VARIABLE)) {
+      const found = variables.get(name!);
       if (found === undefined) throw new StepFailure(`{{${name}}} is not set by an earlier step`, null);
-      return found;
-    });
-  const url = replace(step.url);
+      length += found.length - placeholder.length;
+      if (length > limit)
+        throw new StepFailure(`${what} is over ${limit} characters once variables are filled in`, null);
+    }
+    return value.replace(VARIABLE, (_, name: string) => variables.get(name)!);
+  };
+  const url = replace(step.url, FILLED_MAX_CHARS.url, "the url");
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new StepFailure(`"${url}" is not an http:// or https:// URL`, null);
+    throw new StepFailure(`"${clip(url)}" is not an http:// or https:// URL`, null);
   }
   return {
     ...step,
     url,
-    headers: Object.fromEntries(Object.entries(step.headers).map(([name, value]) => [name, replace(value)])),
-    body: step.body === null ? null : replace(step.body),
+    headers: Object.fromEntries(
+      Object.entries(step.headers).map(([name, value]) => [
+        name,
+        replace(value, FILLED_MAX_CHARS.header, `header ${name}`),
+      ]),
+    ),
+    body: step.body === null ? null : replace(step.body, FILLED_MAX_CHARS.body, "the body"),
   };
 }
 
 /** Throws StepFailure naming the first assertion that does not hold. */
-function judge(step: ApiStep, status: number, body: string, responseMs: number): void {
+function judge(step: ApiStep, status: number, body: StepBody, responseMs: number): void {
   const assertions: ApiAssertion[] = step.assertions.some((a) => a.type === "status")
     ? step.assertions
     : [{ type: "status", value: DEFAULT_STATUS }, ...step.assertions];
@@ -159,13 +213,17 @@ function judge(step: ApiStep, status: number, body: string, responseMs: number):
         break;
       }
       case "body_contains":
-        if (!body.includes(assertion.value)) fail(`body does not contain "${assertion.value}"`);
+        if (!body.text.includes(assertion.value)) {
+          const where = body.truncated ? ` in its first ${BODY_LIMIT_BYTES} bytes` : "";
+          fail(`body does not contain "${assertion.value}"${where}`);
+        }
         break;
       case "json_path": {
-        const value = valueAt(parseJson(body), assertion.path);
-        if (value === undefined) fail(`nothing at "${assertion.path}"`);
-        else if (text(value) !== assertion.value) {
-          fail(`"${assertion.path}" is ${JSON.stringify(text(value))}, expected ${JSON.stringify(assertion.value)}`);
+        const found = body.lookup(assertion.path);
+        if ("missing" in found) fail(found.missing);
+        else if (text(found.value) !== assertion.value) {
+          const shown = clip(text(found.value));
+          fail(`"${assertion.path}" is ${JSON.stringify(shown)}, expected ${JSON.stringify(assertion.value)}`);
         }
         break;
       }
@@ -197,6 +255,11 @@ export function valueAt(root: unknown, path: string): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** A value as a message shows it: a path may hold the whole body, and the message goes to check history. */
+function clip(value: string): string {
+  return value.length > MESSAGE_VALUE_MAX_CHARS ? `${value.slice(0, MESSAGE_VALUE_MAX_CHARS)}…` : value;
 }
 
 /** A JSON value as assertions compare it and variables carry it: strings bare, the rest as JSON. */

@@ -9,6 +9,18 @@ import { expectedStatusSchema } from "./expected-status.ts";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 
+/**
+ * What one api check may ask of a worker: each extract is a lookup in the step's parsed body and a
+ * variable kept for the rest of the run, so the counts are bounded here and, the same, at the API
+ * (packages/monitors), which names the field in its 400; a job beyond them is never produced.
+ */
+export const API_CHECK_LIMITS = {
+  steps: 20,
+  assertionsPerStep: 20,
+  extractsPerStep: 20,
+  headersPerStep: 50,
+} as const;
+
 const timeoutMs = z.number().int().min(1).max(300_000);
 const thresholdMs = z.number().int().min(1).max(300_000).nullable().default(null);
 
@@ -75,16 +87,22 @@ export const apiStepSchema = z.object({
   method: z.enum(HTTP_METHODS).default("GET"),
   /** May hold {{variables}} extracted by earlier steps, so it is a URL only once they are filled in. */
   url: z.string().min(1).max(2048),
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z
+    .record(z.string(), z.string())
+    .refine((h) => Object.keys(h).length <= API_CHECK_LIMITS.headersPerStep)
+    .default({}),
   body: z.string().nullable().default(null),
-  assertions: z.array(apiAssertionSchema).default([]),
+  assertions: z.array(apiAssertionSchema).max(API_CHECK_LIMITS.assertionsPerStep).default([]),
   /** Variable name → dotted path in this step's JSON body, for {{name}} in later steps. */
-  extract: z.record(z.string(), z.string().min(1)).default({}),
+  extract: z
+    .record(z.string(), z.string().min(1))
+    .refine((e) => Object.keys(e).length <= API_CHECK_LIMITS.extractsPerStep)
+    .default({}),
 });
 
 export const apiCheckSpecSchema = z.object({
   type: z.literal("api"),
-  steps: z.array(apiStepSchema).min(1).max(20),
+  steps: z.array(apiStepSchema).min(1).max(API_CHECK_LIMITS.steps),
   timeoutMs,
 });
 

@@ -1,4 +1,4 @@
-import { expectedStatusSchema } from "@upfleet/checks/contracts";
+import { API_CHECK_LIMITS, expectedStatusSchema } from "@upfleet/checks/contracts";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
@@ -96,7 +96,13 @@ export const typeFields = {
             name: z.string().min(1).max(100),
             method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]).default("GET"),
             url: z.string().min(1).max(2048),
-            headers: z.record(z.string().min(1).max(256), z.string().max(8192)).default({}),
+            headers: z
+              .record(z.string().min(1).max(256), z.string().max(8192))
+              .refine(
+                (h) => Object.keys(h).length <= API_CHECK_LIMITS.headersPerStep,
+                `at most ${API_CHECK_LIMITS.headersPerStep} headers`,
+              )
+              .default({}),
             body: z.string().max(65_536).nullable().default(null),
             assertions: z
               .array(
@@ -111,15 +117,19 @@ export const typeFields = {
                   z.strictObject({ type: z.literal("response_time"), value: z.string().regex(/^\d{1,6}$/) }),
                 ]),
               )
-              .max(20)
+              .max(API_CHECK_LIMITS.assertionsPerStep)
               .default([]),
             extract: z
               .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.string().min(1).max(256))
+              .refine(
+                (e) => Object.keys(e).length <= API_CHECK_LIMITS.extractsPerStep,
+                `at most ${API_CHECK_LIMITS.extractsPerStep} extracts`,
+              )
               .default({}),
           }),
         )
         .min(1)
-        .max(20),
+        .max(API_CHECK_LIMITS.steps),
     ),
   },
 } as const;

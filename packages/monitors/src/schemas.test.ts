@@ -8,6 +8,13 @@ function problems(body: Record<string, unknown>): string[] {
 }
 
 const http = { type: "http", name: "Site", url: "https://example.com" };
+const step = { name: "login", url: "https://example.com/login" };
+const api = (overrides: Record<string, unknown>, steps = 1) => ({
+  type: "api",
+  name: "flow",
+  api_check_steps: Array.from({ length: steps }, () => ({ ...step, ...overrides })),
+});
+const many = <T>(n: number, item: (i: number) => T) => Array.from({ length: n }, (_, i) => item(i));
 
 describe("CreateMonitorBody", () => {
   it("fills the defaults of API.md", () => {
@@ -61,6 +68,10 @@ describe("CreateMonitorBody", () => {
     ],
     [{ type: "heartbeat", name: "cron" }, "interval_seconds"],
     [{ type: "ssl", name: "cert" }, "url"],
+    [api({ extract: Object.fromEntries(many(21, (i) => [`v${i}`, "data.id"])) }), "api_check_steps.0.extract"],
+    [api({ assertions: many(21, () => ({ type: "status", value: "200" })) }), "api_check_steps.0.assertions"],
+    [api({ headers: Object.fromEntries(many(51, (i) => [`x-h${i}`, "1"])) }), "api_check_steps.0.headers"],
+    [api({}, 21), "api_check_steps"],
     [{ type: "carrier-pigeon", name: "x" }, "type"],
   ])("rejects %j at %s", (body, path) => {
     expect(problems(body)).toContain(path);
@@ -75,6 +86,14 @@ describe("CreateMonitorBody", () => {
       { type: "ssl", name: "cert", host: "example.com" },
       { type: "heartbeat", name: "cron", heartbeat_schedule: "*/5 * * * *", heartbeat_timezone: "Europe/Paris" },
       { type: "api", name: "flow", api_check_steps: '[{"name":"login","url":"https://example.com/login"}]' },
+      api(
+        {
+          extract: Object.fromEntries(many(20, (i) => [`v${i}`, "data.id"])),
+          assertions: many(20, () => ({ type: "status", value: "200" })),
+          headers: Object.fromEntries(many(50, (i) => [`x-h${i}`, "1"])),
+        },
+        20,
+      ),
     ]) {
       expect(problems(body)).toEqual([]);
     }
