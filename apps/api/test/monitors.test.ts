@@ -77,6 +77,27 @@ describe("monitors", () => {
     expect(res.body.details).toEqual([{ path: "api_check_steps.0.extract", message: "at most 20 extracts" }]);
   });
 
+  it("refuses, naming the field, dns and ssl settings a worker could not run", async () => {
+    const resolver = await create({
+      type: "dns",
+      name: "dns",
+      host: "example.com",
+      dns_resolver: `[${"0:".repeat(40)}1]`,
+    });
+    expect(resolver.status).toBe(400);
+    expect(resolver.body.details).toEqual([{ path: "dns_resolver", message: "must be at most 64 characters" }]);
+    const port0 = await create({ type: "ssl", name: "cert", url: "https://example.com:0/" });
+    expect(port0.status).toBe(400);
+    expect(port0.body.details).toEqual([{ path: "url", message: "must not have port 0" }]);
+    const { body: cert } = await create({ type: "ssl", name: "cert", url: "https://example.com/" });
+    const patched = await api.request("PATCH", `/api/v1/monitors/${cert.id}`, {
+      auth: owner.token,
+      body: { url: "https://example.com:0/" },
+    });
+    expect(patched.status).toBe(400);
+    expect(patched.body.details.map((d: { path: string }) => d.path)).toEqual(["url"]);
+  });
+
   it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async () => {
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;

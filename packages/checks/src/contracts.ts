@@ -1,5 +1,6 @@
-// The data contracts alone (spec, result, expected status), for code that only validates or builds
+// The data contracts alone (spec, result, expected status, resolver address), for code that only validates or builds
 // queue payloads — the API, packages/queue — so it does not load got and the executors.
 export * from "./expected-status.ts";
+export * from "./resolver.ts";
 export * from "./result.ts";
 export * from "./spec.ts";

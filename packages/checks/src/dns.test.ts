@@ -1,8 +1,8 @@
 import { createOutboundGuard } from "@upfleet/outbound";
 import type { Answer } from "dns-packet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseResolverAddress } from "./dns.ts";
 import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
+import { parseResolverAddress } from "./resolver.ts";
 import { type DnsReply, startDns, type TestDnsServer } from "./test-servers.ts";
 
 const loopback = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: ["127.0.0.0/8"] }) });

@@ -4,10 +4,10 @@ import { performance } from "node:perf_hooks";
 import type { OutboundGuard } from "@upfleet/outbound";
 import { errorCode, failure } from "./classify.ts";
 import type { ExecutorFactory, RunContext } from "./executor.ts";
+import { parseResolverAddress } from "./resolver.ts";
 import type { CheckResult } from "./result.ts";
 import type { DnsCheckSpec, DnsRecordType } from "./spec.ts";
 
-const DNS_PORT = 53;
 /** Records kept in a result's details: a name with hundreds of TXT records must not bloat check history. */
 const MAX_RECORDS_SHOWN = 50;
 
@@ -20,16 +20,6 @@ type DnsRecord = string | { priority: number; exchange: string };
 export const createDnsExecutor: ExecutorFactory<"dns"> = ({ guard }) => ({
   run: (spec, context) => runDnsCheck(spec, context, guard),
 });
-
-/** `1.2.3.4`, `1.2.3.4:5353`, `[::1]` or `[::1]:5353` → its address and port; null when it is none of these. */
-export function parseResolverAddress(text: string): { ip: string; port: number } | null {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(text.trim());
-  if (!match) return null;
-  const ip = match[1] ?? match[2]!;
-  const port = match[3] === undefined ? DNS_PORT : Number(match[3]);
-  if (isIP(ip) === 0 || port < 1 || port > 65535) return null;
-  return { ip, port };
-}
 
 async function runDnsCheck(spec: DnsCheckSpec, context: RunContext, guard: OutboundGuard): Promise<CheckResult> {
   // tries 1: the monitor's timeout is the whole budget, not one attempt of several.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { expectedStatusSchema } from "./expected-status.ts";
+import { RESOLVER_MAX_LENGTH } from "./resolver.ts";
 
 /*
  * The check a worker runs, as carried in a `checks:<region>` job (camelCase, built by the API from the
@@ -57,7 +58,7 @@ export const dnsCheckSpecSchema = z.object({
   /** Up only when some record equals it (names compared without case or trailing dot). */
   expectedValue: z.string().min(1).nullable().default(null),
   /** `ip[:port]` (IPv6 bracketed); null asks the system's resolvers. */
-  resolver: z.string().min(1).max(64).nullable().default(null),
+  resolver: z.string().min(1).max(RESOLVER_MAX_LENGTH).nullable().default(null),
   timeoutMs,
 });
 

@@ -95,6 +95,59 @@ describe("toCheckSpec", () => {
     }
   });
 
+  it("gives every dns, ssl and api setting the API accepts a spec the worker accepts", () => {
+    const many = <T>(n: number, item: (i: number) => T) => Array.from({ length: n }, (_, i) => item(i));
+    const longHost = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`; // 253
+    const fullStep = {
+      name: "n".repeat(100),
+      method: "POST",
+      url: `https://example.com/${"p".repeat(2000)}`,
+      headers: Object.fromEntries(many(50, (i) => [`x-h${i}`, "v".repeat(8192)])),
+      body: "b".repeat(65_536),
+      assertions: [
+        { type: "status", value: "2".repeat(200) },
+        { type: "body_contains", value: "c".repeat(1024) },
+        { type: "json_path", path: "p".repeat(256), value: "v".repeat(1024) },
+        ...many(17, () => ({ type: "response_time", value: "999999" })),
+      ],
+      extract: Object.fromEntries(many(20, (i) => [`v${i}_${"x".repeat(60)}`, "p".repeat(256)])),
+    };
+    const candidates: Record<string, unknown>[] = [
+      ...[
+        "9.9.9.9",
+        "9.9.9.9:65535",
+        "[::1]",
+        "[::ffff:1.2.3.4]:53",
+        "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535",
+        `[${"0:".repeat(40)}1]`,
+        `[${"0000:".repeat(7)}0000]:00053`,
+        "9.9.9.9:0",
+      ].map((dns_resolver) => ({ type: "dns", name: "dns", host: longHost, dns_resolver })),
+      ...["A", "AAAA", "MX", "TXT", "CNAME", "NS"].map((dns_record_type) => ({
+        type: "dns",
+        name: "dns",
+        host: "[::1]",
+        dns_record_type,
+        dns_expected_value: "e".repeat(1024),
+      })),
+      ...[
+        "https://example.com:0/",
+        "https://example.com:65535/",
+        "https://[2001:db8::1]/",
+        `https://${longHost}/`,
+        `https://${longHost}x/`,
+        "https://ドメイン.テスト/",
+        "https://user:pass@example.com:1/",
+      ].map((url) => ({ type: "ssl", name: "cert", url })),
+      { type: "ssl", name: "cert", host: longHost, port: 65535 },
+      { type: "ssl", name: "cert", host: "[2001:db8::1]", port: 1, timeout_ms: 60_000 },
+      { type: "api", name: "api", api_check_steps: many(20, () => fullStep) },
+    ];
+    const accepted = candidates.filter((body) => CreateMonitorBody.safeParse(body).success);
+    for (const body of accepted) expect(() => specOf(body), JSON.stringify(body).slice(0, 120)).not.toThrow();
+    expect(accepted.length).toBe(candidates.length - 4); // the long resolver, both port 0s, the 254-character host
+  });
+
   it("has no spec for a type the workers do not run", () => {
     expect(toCheckSpec({ type: "ping", settings: { host: "example.com" }, timeoutMs: 1_000 })).toBeNull();
   });

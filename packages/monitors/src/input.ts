@@ -1,4 +1,9 @@
-import { API_CHECK_LIMITS, expectedStatusSchema } from "@upfleet/checks/contracts";
+import {
+  API_CHECK_LIMITS,
+  expectedStatusSchema,
+  parseResolverAddress,
+  RESOLVER_MAX_LENGTH,
+} from "@upfleet/checks/contracts";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
@@ -15,6 +20,29 @@ const Hostname = z
   .min(1)
   .max(253)
   .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a hostname or an IP address");
+/*
+ * Where a field becomes part of the check a worker runs, it is refused here by the worker's own rule
+ * (packages/checks spec.ts): one the worker's schema refused would fail its job every tick, with no
+ * result, and the monitor would silently never be checked.
+ */
+const Resolver = z
+  .string()
+  .max(RESOLVER_MAX_LENGTH, `must be at most ${RESOLVER_MAX_LENGTH} characters`)
+  // Refinements run after a failed max too: an over-long resolver gets one message, not two.
+  .refine(
+    (text) => text.length > RESOLVER_MAX_LENGTH || (text === text.trim() && parseResolverAddress(text) !== null),
+    "must be ip[:port], IPv6 in brackets",
+  );
+/**
+ * The TLS endpoint of an ssl monitor given by url: the worker gets its host name (at most 253 characters)
+ * and a port of 1–65535. Refinements run on a url already found invalid too, hence canParse.
+ */
+const HttpsUrl = HttpUrl.refine((u) => u.startsWith("https://"), "must be an https:// URL")
+  .refine((u) => !URL.canParse(u) || new URL(u).port !== "0", "must not have port 0")
+  .refine(
+    (u) => !URL.canParse(u) || new URL(u).hostname.length <= 253,
+    "must have a host name of at most 253 characters",
+  );
 const Port = z.number().int().min(1, "must be 1–65535").max(65535, "must be 1–65535");
 const Tag = z.string().trim().min(1).max(50);
 const RegionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "is not a region name");
@@ -61,14 +89,11 @@ export const typeFields = {
     host: Hostname,
     dns_record_type: z.enum(["A", "AAAA", "MX", "TXT", "CNAME", "NS"]),
     dns_expected_value: z.string().min(1).max(1024).nullable(),
-    dns_resolver: z
-      .string()
-      .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/, "must be ip[:port]")
-      .nullable(),
+    dns_resolver: Resolver.nullable(),
   },
   ping: { host: Hostname, response_time_threshold_ms: ThresholdMs.nullable() },
   ssl: {
-    url: HttpUrl.refine((u) => u.startsWith("https://"), "must be an https:// URL").optional(),
+    url: HttpsUrl.optional(),
     host: Hostname.optional(),
     port: Port,
     ssl_expiry_alert_days: z.array(z.number().int().min(1).max(365)).min(1).max(10),
