@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { createCheckRunner } from "@upfleet/checks";
+import { type CheckResult, createCheckRunner } from "@upfleet/checks";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { createOutboundGuard } from "@upfleet/outbound";
@@ -15,6 +15,7 @@ import {
 import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { Counter, Histogram, type Registry } from "prom-client";
+import type { z } from "zod";
 import type { WorkerConfig } from "./config.ts";
 
 export const WORKER_VERSION = "0.1.0";
@@ -39,6 +40,23 @@ export interface RunningWorker {
  * deterministic id. A worker killed mid-check loses nothing: BullMQ hands its job to another worker
  * once the lock expires, and a second result for the same tick is absorbed by its id.
  */
+/** A check job's own fields, without its spec. */
+const CHECK_ENVELOPE = JOBS.check.schema.omit({ spec: true });
+
+function unrunnable(error: z.ZodError | undefined): CheckResult {
+  const issue = error?.issues[0];
+  const where = issue?.path.filter((p) => p !== "spec").join(".");
+  return {
+    status: "down",
+    responseMs: null,
+    httpStatus: null,
+    error: "invalid_settings",
+    message: `The monitor's settings cannot be checked${where ? ` (${where}: ${issue?.message})` : ""}; edit the monitor`,
+    timings: {},
+    details: {},
+  };
+}
+
 export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
   const id = newId("worker");
   const prefix = bullPrefix(config.REDIS_PREFIX);
@@ -62,14 +80,17 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
   });
 
   const runCheck = async (job: Job) => {
-    const check = JOBS.check.schema.parse(job.data);
+    const parsed = JOBS.check.schema.safeParse(job.data);
+    // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
+    // says why, not a job failing unseen every tick.
+    const check = parsed.success ? parsed.data : { ...CHECK_ENVELOPE.parse(job.data), spec: null };
     const started = Date.now();
     if (started - check.tick > STALE_AFTER_INTERVALS * check.intervalMs) {
       outcomes.inc({ region: check.region, outcome: "skipped" });
       return;
     }
     lag.observe({ region: check.region }, Math.max(0, started - check.tick) / 1000);
-    const result = await runner.run(check.spec);
+    const result = check.spec ? await runner.run(check.spec) : unrunnable(parsed.error);
     outcomes.inc({ region: check.region, outcome: result.status });
     await results.add(
       "result",

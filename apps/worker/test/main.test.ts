@@ -1,6 +1,8 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { appLauncher, createTestRedis, serviceEndpoints } from "@upfleet/testing";
+import { bullPrefix, checksQueueName, RESULTS_QUEUE, tickJobId } from "@upfleet/queue";
+import { appLauncher, createTestRedis, serviceEndpoints, waitFor } from "@upfleet/testing";
+import { Queue } from "bullmq";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
@@ -63,6 +65,32 @@ describe("worker process", () => {
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.output()).toContain(`${name}:`);
     expect(app.output()).not.toContain("health server listening");
+  });
+
+  it("answers a check it cannot run (settings over today's limits) with a down result that says so", async () => {
+    await start();
+    const connection = { url: redis.url };
+    const prefix = bullPrefix(redis.prefix);
+    const checks = new Queue(checksQueueName("eu-west"), { connection, prefix });
+    const results = new Queue(RESULTS_QUEUE, { connection, prefix });
+    try {
+      const tick = Date.now();
+      const steps = Array.from({ length: 21 }, (_, i) => ({
+        name: `s${i}`,
+        method: "GET",
+        url: "https://example.com",
+      }));
+      const data = { monitorId: "mon_x", organizationId: "org_x", region: "eu-west", tick, intervalMs: 60_000 };
+      const id = tickJobId("mon_x", "eu-west", tick);
+      await checks.add("check", { ...data, spec: { type: "api", steps, timeoutMs: 5_000 } }, { jobId: id });
+      const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
+      expect(published).toMatchObject({
+        ...data,
+        result: { status: "down", error: "invalid_settings", message: expect.stringContaining("settings") },
+      });
+    } finally {
+      await Promise.all([checks.close(), results.close()]);
+    }
   });
 
   it("exits 1 naming HEALTH_PORT when the port is taken", async () => {

@@ -21,6 +21,8 @@ export const ERROR_CLASSES = [
   "blocked_address",
   "too_many_redirects",
   "invalid_response",
+  /** The monitor's settings make a check this worker cannot run (stored before a limit existed). */
+  "invalid_settings",
   "unknown",
 ] as const;
 
