@@ -1,4 +1,5 @@
 import { newId } from "@upfleet/ids";
+import { stateChangeRow } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
@@ -366,16 +367,7 @@ describe("ending maintenance early", () => {
     // Both went down inside their window (the incident consumer opened nothing for it) and are still down.
     for (const monitorId of [shortened, deleted]) {
       await db.monitorEvent.create({
-        data: {
-          id: newId("event"),
-          organizationId: owner.organizationId,
-          monitorId,
-          type: "monitor.down",
-          fromStatus: "up",
-          toStatus: "down",
-          tick: new Date(started + 10 * 60_000),
-          cause: { error: "status" },
-        },
+        data: stateChangeRow(owner.organizationId, monitorId, "monitor.down", new Date(started + 10 * 60_000)),
       });
       await db.monitor.update({ where: { id: monitorId }, data: { status: "down" } });
     }
