@@ -78,6 +78,7 @@ export async function createApiDeps(
     let queue = queues.get(region);
     if (!queue) {
       queue = new Queue(checksQueueName(region), { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
+      queue.on("error", warnRedis);
       queues.set(region, queue);
     }
     return queue;
@@ -87,6 +88,8 @@ export async function createApiDeps(
   const pingSql = createSqlPool(config.DATABASE_URL, { max: 4 });
   const recorder = new PingRecorder({ sql: pingSql, logger, metrics });
   const exportQueue = openExportQueue(redis, bullPrefix(config.REDIS_PREFIX));
+  // A queue re-emits its connection's errors; unheard, one while Redis is down would be thrown.
+  exportQueue.on("error", warnRedis);
   const deps: ApiDeps = {
     config,
     db,
