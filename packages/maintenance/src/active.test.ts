@@ -102,3 +102,32 @@ describe("occurrencesEndedBetween", () => {
     expect(await occurrencesEndedBetween(db, at("2027-01-01T11:00:00Z"), at("2027-01-01T11:30:00Z"))).toEqual([]);
   });
 });
+
+describe("occurrencesEndedBetween across time zones and years", () => {
+  it("finds a Berlin daily window's end after the clocks change, a weekly one years on, and not the others", async () => {
+    const m = newId("monitor");
+    const tz = async (id: string, timezone: string) => {
+      await db.maintenanceWindow.update({ where: { id }, data: { timezone } });
+      return id;
+    };
+    // 02:00–03:00 Berlin: 01:00–02:00Z in winter (first), 00:00–01:00Z once summer time began on 29 March.
+    const berlin = await tz(
+      await window([m], "2026-03-27T01:00:00Z", "2026-03-27T02:00:00Z", "daily"),
+      "Europe/Berlin",
+    );
+    const weekly = await window([m], "2020-01-05T06:00:00Z", "2020-01-05T07:00:00Z", "weekly");
+    const ids = (o: { windowId: string }[]) => o.map((x) => x.windowId);
+    expect(ids(await occurrencesEndedBetween(db, at("2026-03-30T00:59:00Z"), at("2026-03-30T01:00:00Z")))).toEqual([
+      berlin,
+    ]);
+    // The winter end time is no end any more that day.
+    expect(ids(await occurrencesEndedBetween(db, at("2026-03-30T01:59:00Z"), at("2026-03-30T02:00:00Z")))).toEqual([]);
+    // 2029-01-07 is a Sunday: the weekly window ends at 07:00Z, nine years of weeks on.
+    expect(ids(await occurrencesEndedBetween(db, at("2029-01-07T06:50:00Z"), at("2029-01-07T07:00:00Z")))).toContain(
+      weekly,
+    );
+    expect(
+      ids(await occurrencesEndedBetween(db, at("2029-01-08T06:50:00Z"), at("2029-01-08T07:00:00Z"))),
+    ).not.toContain(weekly);
+  });
+});

@@ -1,5 +1,12 @@
 import type { Db, Prisma } from "@upfleet/db";
-import { type Interval, mergeIntervals, occurrenceAt, occurrencesBetween, type WindowTimes } from "./occurrences.ts";
+import {
+  type Interval,
+  mergeIntervals,
+  occurrenceAt,
+  occurrencesBetween,
+  type Repeat,
+  type WindowTimes,
+} from "./occurrences.ts";
 
 type Client = Db | Prisma.TransactionClient;
 
@@ -115,22 +122,31 @@ export interface EndedOccurrence {
 
 /**
  * The window occurrences that ended in (from, to]: when the monitors they named may have to open
- * the incident maintenance held back. One-off windows are picked by their end in the query;
- * repeating ones by having started, their occurrences computed here.
+ * the incident maintenance held back. One-off windows are picked by their end in the query.
+ * Repeating ones by their end's place in the period: an occurrence ends a whole number of days
+ * (weeks) after the first one did, give or take the hour a daylight-saving change moves the wall
+ * clock, so only windows whose end, modulo the period, falls within (from, to] widened by that hour
+ * are read (every alerter asks every few seconds: not every repeating window of every organization);
+ * their occurrences are then computed exactly here.
  */
 export async function occurrencesEndedBetween(client: Client, from: Date, to: Date): Promise<EndedOccurrence[]> {
-  const windows = await client.maintenanceWindow.findMany({
-    where: {
-      OR: [
-        { repeat: null, endsAt: { gt: from, lte: to } },
-        { repeat: { not: null }, startsAt: { lt: to } },
-      ],
-    },
-    select: WINDOW_FIELDS,
-  });
-  return windows.flatMap((w) =>
-    occurrencesBetween(w, from.getTime(), to.getTime())
+  const windows = await client.$queryRaw<
+    { id: string; monitor_ids: string[]; starts_at: Date; ends_at: Date; repeat: Repeat | null; timezone: string }[]
+  >`
+    SELECT id, monitor_ids, starts_at, ends_at, repeat::text AS repeat, timezone
+    FROM maintenance_windows w
+    CROSS JOIN LATERAL (
+      SELECT CASE w.repeat WHEN 'daily' THEN 86400 ELSE 604800 END AS period,
+             extract(epoch FROM ${to}::timestamptz - w.ends_at) AS since_first
+    ) p
+    WHERE (w.repeat IS NULL AND w.ends_at > ${from} AND w.ends_at <= ${to})
+       OR (w.repeat IS NOT NULL AND w.starts_at < ${to} AND p.since_first >= -3600
+           AND (mod(p.since_first::numeric, p.period) <= extract(epoch FROM ${to}::timestamptz - ${from}::timestamptz) + 3600
+                OR mod(p.since_first::numeric, p.period) >= p.period - 3600))`;
+  return windows.flatMap((row) => {
+    const w = { startsAt: row.starts_at, endsAt: row.ends_at, repeat: row.repeat, timezone: row.timezone };
+    return occurrencesBetween(w, from.getTime(), to.getTime())
       .filter((o) => o.end <= to.getTime())
-      .map((o) => ({ windowId: w.id, monitorIds: w.monitorIds, end: new Date(o.end) })),
-  );
+      .map((o) => ({ windowId: row.id, monitorIds: row.monitor_ids, end: new Date(o.end) }));
+  });
 }
