@@ -124,9 +124,9 @@ export interface EndedOccurrence {
  * The window occurrences that ended in (from, to]: when the monitors they named may have to open
  * the incident maintenance held back. One-off windows are picked by their end in the query.
  * Repeating ones by their end's place in the period: an occurrence ends a whole number of days
- * (weeks) after the first one did, give or take the hour a daylight-saving change moves the wall
- * clock, so only windows whose end, modulo the period, falls within (from, to] widened by that hour
- * are read (every alerter asks every few seconds: not every repeating window of every organization);
+ * (weeks) after the first one did, give or take what the zone's clock has moved since (an hour of
+ * daylight saving, plus an hour for a zone that changed its offset in between), so only windows whose
+ * end, modulo the period, falls within (from, to] widened by two hours are read (every alerter asks every few seconds: not every repeating window of every organization);
  * their occurrences are then computed exactly here.
  */
 export async function occurrencesEndedBetween(client: Client, from: Date, to: Date): Promise<EndedOccurrence[]> {
@@ -140,9 +140,9 @@ export async function occurrencesEndedBetween(client: Client, from: Date, to: Da
              extract(epoch FROM ${to}::timestamptz - w.ends_at) AS since_first
     ) p
     WHERE (w.repeat IS NULL AND w.ends_at > ${from} AND w.ends_at <= ${to})
-       OR (w.repeat IS NOT NULL AND w.starts_at < ${to} AND p.since_first >= -3600
-           AND (mod(p.since_first::numeric, p.period) <= extract(epoch FROM ${to}::timestamptz - ${from}::timestamptz) + 3600
-                OR mod(p.since_first::numeric, p.period) >= p.period - 3600))`;
+       OR (w.repeat IS NOT NULL AND w.starts_at < ${to} AND p.since_first >= -7200
+           AND (mod(p.since_first::numeric, p.period) <= extract(epoch FROM ${to}::timestamptz - ${from}::timestamptz) + 7200
+                OR mod(p.since_first::numeric, p.period) >= p.period - 7200))`;
   return windows.flatMap((row) => {
     const w = { startsAt: row.starts_at, endsAt: row.ends_at, repeat: row.repeat, timezone: row.timezone };
     return occurrencesBetween(w, from.getTime(), to.getTime())
