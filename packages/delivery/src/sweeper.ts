@@ -1,5 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
+import { Periodic } from "@upfleet/runtime";
 import type { Queue } from "bullmq";
 import { enqueueDeliveries } from "./enqueue.ts";
 
@@ -58,36 +59,15 @@ export async function sweepPendingNotifications(
 }
 
 /** Runs the sweep at start and every `everyMs`, one pass at a time. */
-export class DeliverySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly everyMs: number;
-  private readonly graceMs: number;
-
-  constructor(private readonly options: SweeperOptions) {
-    this.everyMs = options.everyMs ?? 30_000;
-    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  }
-
-  start(): void {
-    void this.pass();
-    this.timer = setInterval(() => void this.pass(), this.everyMs);
-  }
-
-  private pass(): Promise<void> {
-    this.running ??= sweepPendingNotifications(this.options.db, this.options.queue, this.graceMs)
-      .then((count) => {
-        if (count > 0) this.options.logger.info({ count }, "overdue notifications re-queued");
-      })
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, "notification sweep failed; will retry"))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+export class DeliverySweeper extends Periodic {
+  constructor({ db, queue, logger, everyMs = 30_000, graceMs = DEFAULT_GRACE_MS }: SweeperOptions) {
+    super(
+      async () => {
+        const count = await sweepPendingNotifications(db, queue, graceMs);
+        if (count > 0) logger.info({ count }, "overdue notifications re-queued");
+      },
+      everyMs,
+      (error) => logger.warn({ err: error }, "notification sweep failed; will retry"),
+    );
   }
 }

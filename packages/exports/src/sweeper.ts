@@ -1,5 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
+import { Periodic } from "@upfleet/runtime";
 import type { Queue } from "bullmq";
 import { enqueueExport } from "./queue.ts";
 
@@ -48,33 +49,16 @@ export interface ExportSweeperOptions {
 }
 
 /** Runs both sweeps at start and every `everyMs`, one pass at a time. Every alerter may run it. */
-export class ExportSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly options: ExportSweeperOptions) {}
-
-  start(): void {
-    void this.pass();
-    this.timer = setInterval(() => void this.pass(), this.options.everyMs);
-  }
-
-  private pass(): Promise<void> {
-    const { db, queue, logger } = this.options;
-    this.running ??= Promise.all([requeueLostExports(db, queue), deleteExpiredFiles(db)])
-      .then(([requeued, chunks]) => {
+export class ExportSweeper extends Periodic {
+  constructor({ db, queue, logger, everyMs }: ExportSweeperOptions) {
+    super(
+      async () => {
+        const [requeued, chunks] = await Promise.all([requeueLostExports(db, queue), deleteExpiredFiles(db)]);
         if (requeued > 0) logger.info({ count: requeued }, "lost export jobs re-queued");
         if (chunks > 0) logger.info({ chunks }, "expired export files deleted");
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, "export sweep failed; will retry"))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+      },
+      everyMs,
+      (error) => logger.warn({ err: error }, "export sweep failed; will retry"),
+    );
   }
 }
