@@ -30,6 +30,33 @@ describe("csvField", () => {
   });
 });
 
+describe("CSV formula injection (OWASP)", () => {
+  it("prefixes text cells a spreadsheet would run as a formula with a quote", () => {
+    expect(csvField('=HYPERLINK("http://evil.example","click")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example"",""click"")"',
+    );
+    expect(csvField("+1+2")).toBe("'+1+2");
+    expect(csvField("-2+3")).toBe("'-2+3");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\tcmd")).toBe("'\tcmd");
+    expect(csvField("\r=1")).toBe('"\'\r=1"');
+  });
+
+  it("leaves numbers, JSON and text that merely contains those characters alone", () => {
+    expect(csvField(-3)).toBe("-3");
+    expect(csvField(-2.5)).toBe("-2.5");
+    expect(csvField({ formula: "=1" })).toBe('"{""formula"":""=1""}"');
+    expect(csvField("a=b")).toBe("a=b");
+    expect(csvField("x@example.com")).toBe("x@example.com");
+    expect(csvField("")).toBe("");
+  });
+
+  it("reads back as the text with its quote, one field per cell", () => {
+    const text = write("csv", [{ id: "=cmd|' /C calc'!A0", text: "@x, y", count: -1, details: null }]);
+    expect(parseCsv(text)[1]).toEqual(["'=cmd|' /C calc'!A0", "'@x, y", "-1", ""]);
+  });
+});
+
 describe("CSV", () => {
   it("has a header, CRLF line ends, and reads back field for field", () => {
     const text = write("csv", ROWS);

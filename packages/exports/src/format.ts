@@ -21,13 +21,27 @@ export interface Formatter {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/** What a spreadsheet reads as the start of a formula (OWASP "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)` in a monitor's name or an error
+ * message a target sent) gets a leading `'`, as OWASP recommends: shown as text, never evaluated.
+ * Only strings: a negative number is data, and JSON (objects) starts with `{` or `[`.
+ */
+export function csvText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  const text = String(value);
+  return typeof value === "string" && FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
  * null is an empty field; objects and arrays (a check's details, an incident's updates) are their JSON.
  */
 export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  const text = csvText(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

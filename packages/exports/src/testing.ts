@@ -1,6 +1,6 @@
 import type { Db } from "@upfleet/db";
 import { presentIncident } from "@upfleet/incidents";
-import type { ExportFormatName, Row } from "./format.ts";
+import { csvText, type ExportFormatName, type Row } from "./format.ts";
 import { type ExportScope, presentCheck } from "./rows.ts";
 
 /**
@@ -94,7 +94,5 @@ export function readExportFile(text: string, format: ExportFormatName, columns: 
 /** What rows look like once read back from `format`, for comparing with readExportFile. */
 export function asRead(rows: readonly Row[], format: ExportFormatName, columns: readonly string[]): unknown[] {
   if (format !== "csv") return JSON.parse(JSON.stringify(rows)) as unknown[];
-  const cell = (value: unknown) =>
-    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return rows.map((row) => columns.map((column) => cell(row[column])));
+  return rows.map((row) => columns.map((column) => csvText(row[column])));
 }
