@@ -1,6 +1,38 @@
+import type { ApiDeps } from "../../deps.ts";
 import { defineRoute } from "../../http/route.ts";
 
 export const DOCS_ASSETS_PATH = "/api/docs/assets";
+
+/**
+ * The explorer holds whatever credential its user pastes into it, so its page runs no script but
+ * its own files (no inline script at all), may not be framed (clickjacking the "Authorize" dialog),
+ * and talks only to this origin and PUBLIC_URL's (the document's server, where "Try it out" goes).
+ * Styles may be inline: Swagger UI's markdown and highlighter carry style attributes, and CSS runs
+ * no code. Images: its icons are data: URIs in its stylesheet.
+ */
+export function explorerSecurityHeaders(publicUrl: string): Record<string, string> {
+  const api = new URL(publicUrl).origin;
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${api}`,
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    "Content-Security-Policy": csp,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+  };
+}
+
+const headersOf = (deps: ApiDeps) => explorerSecurityHeaders(deps.config.PUBLIC_URL);
 
 /** Swagger UI from the installed swagger-ui-dist package: the explorer works with no network. */
 const PAGE = `<!doctype html>
@@ -23,7 +55,8 @@ const INIT = `window.ui = SwaggerUIBundle({
   url: "/api/v1/openapi.json",
   dom_id: "#explorer",
   deepLinking: true,
-  persistAuthorization: true,
+  // A pasted key or token lives in this tab's memory only, never in localStorage.
+  persistAuthorization: false,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: "StandaloneLayout",
 });`;
@@ -36,7 +69,7 @@ export const explorerRoute = defineRoute({
   tag: "Service",
   access: "public",
   responses: { 200: { description: "HTML" } },
-  handle: async () => ({ status: 200, raw: { contentType: "html", content: PAGE } }),
+  handle: async ({ deps }) => ({ status: 200, headers: headersOf(deps), raw: { contentType: "html", content: PAGE } }),
 });
 
 export const explorerInitRoute = defineRoute({
@@ -47,5 +80,9 @@ export const explorerInitRoute = defineRoute({
   tag: "Service",
   access: "public",
   responses: { 200: { description: "JavaScript" } },
-  handle: async () => ({ status: 200, raw: { contentType: "text/javascript", content: INIT } }),
+  handle: async ({ deps }) => ({
+    status: 200,
+    headers: headersOf(deps),
+    raw: { contentType: "text/javascript", content: INIT },
+  }),
 });
