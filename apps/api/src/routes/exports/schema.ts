@@ -40,5 +40,6 @@ export const READ_SCOPE = { checks: "monitors:read", incidents: "incidents:read"
 export const linkMaker = ({ deps, principal }: { deps: ApiDeps; principal: Principal }) => ({
   publicUrl: deps.config.PUBLIC_URL,
   links: deps.exports.links,
+  holder: { userId: principal.userId, apiKeyId: principal.apiKey?.id ?? null },
   mayRead: (type: ExportTypeName) => principal.scopes.has(READ_SCOPE[type]),
 });
