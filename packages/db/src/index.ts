@@ -14,7 +14,7 @@ export type {
 } from "./generated/client.ts";
 export { CheckOutcome, IncidentStatus, MonitorStatus, MonitorType, Prisma, Role } from "./generated/client.ts";
 export type { Role as RoleName } from "./generated/enums.ts";
-export { Instant } from "./instant.ts";
+export { EARLIEST_INSTANT_MS, Instant, InstantDate, isStorableInstant, LATEST_INSTANT_MS } from "./instant.ts";
 export { applyMigrations, ensureDatabase } from "./migrations/migrator.ts";
 export { lockOwned, type ReferenceKind, requireOwned } from "./owned.ts";
 export { decodeCursor, encodeCursor, type Page, type PageRequest, pageQuery, toPage } from "./pagination.ts";

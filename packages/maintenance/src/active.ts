@@ -42,10 +42,13 @@ async function windowsNaming(client: Client, monitorIds: string[]): Promise<Stor
 /** When the maintenance `at` falls in ends, following windows that take over from one another. */
 function endOfMaintenance(windows: StoredWindow[], at: number): number | null {
   let end: number | null = null;
-  for (let t = at; t < at + HORIZON_MS; ) {
+  // Each pass moves to a later end; the cap bounds it whatever the windows (a chain of 1,000
+  // windows each taking over from the last is far past any real schedule).
+  for (let t = at, pass = 0; t < at + HORIZON_MS && pass < 1_000; pass++) {
     const covering = windows.map((w) => occurrenceAt(w, t)).filter((o): o is Interval => o !== null);
-    if (covering.length === 0) break;
-    end = t = Math.max(...covering.map((o) => o.end));
+    const next = Math.max(...covering.map((o) => o.end));
+    if (!(next > t)) break;
+    end = t = next;
   }
   return end;
 }

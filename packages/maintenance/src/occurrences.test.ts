@@ -96,6 +96,27 @@ describe("occurrencesBetween", () => {
   });
 });
 
+describe("times no window can spin on", () => {
+  it("gives nothing for invalid dates (year 10000 read back from PostgreSQL), at once", () => {
+    const invalid = window({ startsAt: new Date(Number.NaN), endsAt: new Date(Number.NaN), repeat: "weekly" });
+    expect(occurrencesBetween(invalid, at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"))).toEqual([]);
+    expect(occurrenceAt(window({ repeat: "daily" }), Number.NaN)).toBeNull();
+  });
+
+  it("stops a weekly window at the end of year 9999 and walks a range of millennia in bounded steps", () => {
+    const last = window({
+      startsAt: new Date("9999-12-31T20:00:00Z"),
+      endsAt: new Date("9999-12-31T23:00:00Z"),
+      repeat: "weekly",
+      timezone: "Pacific/Kiritimati",
+    });
+    const found = occurrencesBetween(last, at("1970-01-01T00:00:00Z"), at("9999-12-31T23:59:59.999Z"));
+    expect(found.map(iso)).toEqual([["9999-12-31T20:00:00.000Z", "9999-12-31T23:00:00.000Z"]]);
+    const everyDay = window({ repeat: "daily" });
+    expect(occurrencesBetween(everyDay, at("2026-03-01T00:00:00Z"), at("9999-01-01T00:00:00Z")).length).toBe(1_000);
+  });
+});
+
 describe("mergeIntervals", () => {
   it("joins overlapping and touching intervals and sorts them", () => {
     expect(

@@ -39,22 +39,34 @@ function startOf(window: WindowTimes, n: number): number {
 }
 
 /**
+ * Iterations no single look may exceed, whatever the range asked: the loop below is bounded by
+ * construction, so no stored window (an instant past year 9999 reads back as an invalid date) can
+ * spin it. The widest real look is a 90-day report of a daily window.
+ */
+const MAX_STEPS = 1_000;
+
+/**
  * The occurrences that overlap [from, to), in order. Occurrence n starts within a few hours of
  * startsAt + n steps (time zone shifts), so the search starts one step early and stops at `to`.
+ * Invalid times (NaN) have no occurrences.
  */
 export function occurrencesBetween(window: WindowTimes, from: number, to: number): Interval[] {
-  const duration = window.endsAt.getTime() - window.startsAt.getTime();
+  const first = window.startsAt.getTime();
+  const duration = window.endsAt.getTime() - first;
+  if (![first, duration, from, to].every(Number.isFinite) || from >= to) return [];
   if (!window.repeat) {
-    const start = window.startsAt.getTime();
-    return start < to && start + duration > from ? [{ start, end: start + duration }] : [];
+    return first < to && first + duration > from ? [{ start: first, end: first + duration }] : [];
   }
   const stepMs = STEP_DAYS[window.repeat] * DAY_MS;
   const found: Interval[] = [];
-  for (let n = Math.max(0, Math.floor((from - window.startsAt.getTime()) / stepMs) - 1); ; n++) {
+  const n0 = Math.max(0, Math.floor((from - first) / stepMs) - 1);
+  const steps = Math.min(MAX_STEPS, Math.ceil((to - Math.max(from, first)) / stepMs) + 3);
+  for (let n = n0; n < n0 + steps; n++) {
     const start = startOf(window, n);
-    if (start >= to) return found;
+    if (!Number.isFinite(start) || start >= to) break;
     if (start + duration > from) found.push({ start, end: start + duration });
   }
+  return found;
 }
 
 /** The occurrence `at` falls in, if any. */

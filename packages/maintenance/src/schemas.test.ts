@@ -28,7 +28,19 @@ describe("CreateWindowBody", () => {
     }
     expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T05:00:00.123Z" })).toEqual([]);
     expect(issues(CreateWindowBody, { ...base, starts_at: "0000-01-01T00:00:00Z" })).toEqual([
-      { path: "starts_at", message: "must be in 1970 or later" },
+      { path: "starts_at", message: "must be between 1970-01-01 and 9999-12-31 (UTC)" },
+    ]);
+    // Year 10000 once converted to UTC: stored by PostgreSQL, an invalid date once read back.
+    expect(
+      issues(CreateWindowBody, {
+        ...base,
+        starts_at: "9999-12-31T20:00:00-14:00",
+        ends_at: "9999-12-31T23:00:00-14:00",
+        repeat: "weekly",
+      }),
+    ).toEqual([
+      { path: "starts_at", message: "must be between 1970-01-01 and 9999-12-31 (UTC)" },
+      { path: "ends_at", message: "must be between 1970-01-01 and 9999-12-31 (UTC)" },
     ]);
     // Read as a local time it would come after ends_at: only the missing offset is reported.
     expect(issues(CreateWindowBody, { ...base, ends_at: "2026-03-28T01:00:00" }).map((i) => i.path)).toEqual([

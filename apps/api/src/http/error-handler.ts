@@ -1,5 +1,5 @@
 import { isConnectionError } from "@upfleet/db";
-import { AppError, UnavailableError } from "@upfleet/errors";
+import { AppError, UnavailableError, ValidationError } from "@upfleet/errors";
 import type { Logger } from "@upfleet/logger";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 
@@ -11,9 +11,27 @@ function isRedisDown(error: unknown): boolean {
   );
 }
 
+/**
+ * A client error raised by Express's own plumbing (router, static files): a path whose percent-encoding
+ * does not decode (`%ZZ`, an encoded lone surrogate) is a URIError; the rest carry an http-errors status.
+ */
+function expressClientError(error: unknown): AppError | null {
+  if (error instanceof URIError) {
+    return new ValidationError([{ path: "(path)", message: "The path's percent-encoding is not valid UTF-8" }]);
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status !== "number" || status < 400 || status > 499) return null;
+  if (status === 404) return new AppError("not_found", "Not found");
+  if (status === 405) return new AppError("method_not_allowed", "Method not allowed");
+  if (status === 413) return new AppError("payload_too_large", "Request too large");
+  return new ValidationError([{ path: "(request)", message: "The request could not be read" }]);
+}
+
 /** Any thrown value as the AppError it is answered with (unknown ones are a 500 that says nothing). */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const clientError = expressClientError(error);
+  if (clientError) return clientError;
   if (isConnectionError(error)) return new UnavailableError("The database", error);
   if (isRedisDown(error)) return new UnavailableError("Redis", error);
   return new AppError("internal_error", "An unexpected error occurred; it has been logged", { cause: error });

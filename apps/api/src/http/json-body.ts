@@ -15,9 +15,31 @@ function isJson(contentType: string | undefined): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
+/** No request body needs more; every walk over a body (validation, storage) may then recurse freely. */
+export const MAX_NESTING = 64;
+
+/** The deepest nesting of arrays and objects in JSON text, strings skipped: one pass, no recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /**
  * Reads a JSON body strictly: 415 unless JSON, 413 past 1 MiB, 400 for bytes that are not UTF-8
- * (body-parser would quietly turn them into U+FFFD) or text that is not JSON.
+ * (body-parser would quietly turn them into U+FFFD), text that is not JSON, nesting past MAX_NESTING
+ * and a body that is not an object or array (`null`, `3`).
  */
 export const jsonBody: RequestHandler = async (req, _res, next) => {
   if (!hasBody(req)) return next();
@@ -59,10 +81,19 @@ export const jsonBody: RequestHandler = async (req, _res, next) => {
     return next(new ValidationError([{ path: "(body)", message: "Body is not valid UTF-8" }]));
   }
   if (text.trim() === "") return next();
+  if (nestingDepth(text) > MAX_NESTING) {
+    return next(new ValidationError([{ path: "(body)", message: `JSON nested deeper than ${MAX_NESTING} levels` }]));
+  }
+  let body: unknown;
   try {
-    req.body = JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     return next(new ValidationError([{ path: "(body)", message: `Malformed JSON: ${(error as Error).message}` }]));
   }
+  // `null` is not an absent body: answering it as `{}` would act on a request nobody sent.
+  if (body === null || typeof body !== "object") {
+    return next(new ValidationError([{ path: "(body)", message: "The body must be a JSON object or array" }]));
+  }
+  req.body = body;
   next();
 };

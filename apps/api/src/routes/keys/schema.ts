@@ -1,4 +1,5 @@
 import { SCOPES } from "@upfleet/accounts";
+import { InstantDate } from "@upfleet/db";
 import { z } from "zod";
 import { idParam, listOf, Timestamp } from "../../http/schemas.ts";
 
@@ -21,11 +22,7 @@ export const CreateKeyBody = z
       .array(z.enum(SCOPES))
       .max(SCOPES.length * 2)
       .optional(),
-    expires_at: z.iso
-      .datetime({ offset: true })
-      .transform((value) => new Date(value))
-      .optional()
-      .meta({ description: "At most one year ahead; default one year" }),
+    expires_at: InstantDate.optional().meta({ description: "At most one year ahead; default one year" }),
   })
   .meta({ id: "CreateApiKeyRequest" });
 

@@ -1,3 +1,4 @@
+import { InstantDate } from "@upfleet/db";
 import { listChecks } from "@upfleet/monitors";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
@@ -22,14 +23,8 @@ const CheckItem = z
 const ChecksQuery = PageQuery.extend({
   region: z.string().max(32).optional(),
   status: z.enum(["up", "degraded", "down"]).optional(),
-  since: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
-  until: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
+  since: InstantDate.optional(),
+  until: InstantDate.optional(),
 });
 
 export const listChecksRoute = defineRoute({
