@@ -1,5 +1,5 @@
 import type { LookupAddress } from "node:dns";
-import type { Resolver } from "@upfleet/outbound";
+import { createInternalNames, type Resolver } from "@upfleet/outbound";
 import { describe, expect, it } from "vitest";
 import { assertUrlsAllowed, createUrlCheck } from "./url-policy.ts";
 
@@ -39,8 +39,52 @@ describe("createUrlCheck", () => {
   });
 
   it("refuses a name when any address it resolves to is not public", async () => {
-    expect(await check("https://metadata.example.com/")).toMatch(/resolves to 169\.254\.169\.254/);
-    expect(await check("https://rebind.example.com/")).toMatch(/resolves to 10\.1\.2\.3, a private address/);
+    const metadata = await check("https://metadata.example.com/");
+    expect(metadata).toBe(
+      "metadata.example.com resolves to a non-public address, refused unless the deployment allows it in OUTBOUND_ALLOW_CIDRS",
+    );
+    const rebind = await check("https://rebind.example.com/");
+    expect(rebind).toMatch(/rebind\.example\.com resolves to a non-public address/);
+    // Which address, or what kind, would map the operator's network for whoever writes the channel.
+    expect(`${metadata} ${rebind}`).not.toMatch(/169\.254|10\.1\.2\.3|private|linkLocal/);
+  });
+
+  it.each([
+    "http://intranet/hook",
+    "https://hooks.internal/x",
+    "https://HOOKS.Internal./x",
+    "http://nas.local:8080/",
+    "http://router.home.arpa/",
+    "http://svc.ns.svc.cluster.local/",
+    "http://box.lan/",
+    "http://localhost:3000/x",
+    "http://wiki.corp.example/x",
+  ])("refuses the internal name in %s without resolving it", async (url) => {
+    const asked: string[] = [];
+    const counting = createUrlCheck({
+      allowCidrs: ["0.0.0.0/0"],
+      internalNames: createInternalNames({ extraSuffixes: ["corp.example"] }),
+      resolver: (hostname, options, callback) => {
+        asked.push(hostname);
+        resolver(hostname, options, callback);
+      },
+    });
+    expect(await counting(url)).toMatch(/is an internal name .*INTERNAL_DNS_ALLOW_SUFFIXES/);
+    expect(asked).toEqual([]);
+  });
+
+  it("lets through an internal name the operator opened", async () => {
+    const opened = createUrlCheck({
+      allowCidrs: ["127.0.0.0/8"],
+      internalNames: createInternalNames({ allowSuffixes: ["localhost", "internal"] }),
+    });
+    expect(await opened("http://localhost:3000/x")).toBeNull();
+    expect(await opened("https://hooks.internal/x")).toBeNull();
+  });
+
+  it("refuses a host that is no host name", async () => {
+    expect(await check(`https://${"a".repeat(64)}.example.com/`)).toMatch(/63/);
+    expect(await check("https://a..b/")).toMatch(/empty label/);
   });
 
   it("accepts a name that does not resolve now: the sender checks again on every send", async () => {
@@ -59,8 +103,11 @@ describe("createUrlCheck", () => {
     expect(await lan("http://10.2.0.1/x")).toMatch(/private/);
   });
 
-  it("resolves names with the system resolver by default (localhost is loopback)", async () => {
-    expect(await createUrlCheck({ allowCidrs: [] })("http://localhost:3000/x")).toMatch(/localhost resolves to/);
+  it("resolves names with the system resolver by default (localhost, once opened, is loopback)", async () => {
+    const opened = createInternalNames({ allowSuffixes: ["localhost"] });
+    expect(await createUrlCheck({ allowCidrs: [], internalNames: opened })("http://localhost:3000/x")).toMatch(
+      /localhost resolves to a non-public address/,
+    );
   });
 });
 

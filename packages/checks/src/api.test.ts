@@ -51,6 +51,7 @@ beforeAll(async () => {
       }
       if (url.pathname === "/big") return void res.writeHead(200, { "content-type": "application/json" }).end(BIG);
       if (url.pathname === "/huge") return void res.writeHead(200, { "content-type": "application/json" }).end(HUGE);
+      if (url.pathname === "/where") return json(200, { host: url.searchParams.get("host") });
       if (url.pathname === "/hang") return; // never answers
       if (url.pathname === "/slow") return void setTimeout(() => json(200, { ok: true }), 80);
       res.writeHead(404).end("not here");
@@ -178,6 +179,18 @@ describe("api check", () => {
     const result = await check([login()], strict);
     expect(result).toMatchObject({ status: "down", error: "blocked_address", details: { failedStep: "login" } });
   });
+
+  it.each(["db.internal", "intranet", "LOCALHOST."])(
+    "is blocked_address for a step whose url is filled with the internal name %s by an earlier step",
+    async (host) => {
+      const result = await check([
+        { name: "where", url: `${server.origin}/where?host=${encodeURIComponent(host)}`, extract: { next: "host" } },
+        { name: "next", url: `http://{{next}}:${server.port}/` },
+      ]);
+      expect(result).toMatchObject({ status: "down", error: "blocked_address", details: { failedStep: "next" } });
+      expect(result.message).toMatch(/internal name/);
+    },
+  );
 });
 
 describe("api check limits", () => {

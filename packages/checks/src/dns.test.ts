@@ -27,6 +27,26 @@ const zone: Record<string, Answer[]> = {
     { type: "A", name: "intranet.test", ttl: 60, data: "10.20.30.40" },
   ],
   "AAAA intranet.test": [{ type: "AAAA", name: "intranet.test", ttl: 60, data: "fd00::7" }],
+  // Public names whose records point inside the network.
+  "CNAME alias.test": [{ type: "CNAME", name: "alias.test", ttl: 60, data: "db.corp.internal" }],
+  "CNAME bare.test": [{ type: "CNAME", name: "bare.test", ttl: 60, data: "fileserver" }],
+  "NS zone.test": [
+    { type: "NS", name: "zone.test", ttl: 60, data: "ns1.site.test" },
+    { type: "NS", name: "zone.test", ttl: 60, data: "ns.cluster.local" },
+  ],
+  "MX mail.test": [
+    { type: "MX", name: "mail.test", ttl: 60, data: { preference: 10, exchange: "mx.site.test" } },
+    { type: "MX", name: "mail.test", ttl: 60, data: { preference: 20, exchange: "exchange.home.arpa" } },
+  ],
+  "MX ip.test": [{ type: "MX", name: "ip.test", ttl: 60, data: { preference: 10, exchange: "10.1.2.3" } }],
+  "MX nomail.test": [{ type: "MX", name: "nomail.test", ttl: 60, data: { preference: 0, exchange: "." } }],
+  "TXT mixed.test": [
+    { type: "TXT", name: "mixed.test", ttl: 60, data: "v=spf1 ip4:10.20.0.0/16 include:_spf.corp.internal -all" },
+    { type: "TXT", name: "mixed.test", ttl: 60, data: "site-verification=abc123" },
+    { type: "TXT", name: "mixed.test", ttl: 60, data: "v=spf1 ip6:fd00::1 -all" },
+  ],
+  "TXT hidden.test": [{ type: "TXT", name: "hidden.test", ttl: 60, data: "host=wiki.lan" }],
+  "A corp.intranet": [{ type: "A", name: "corp.intranet", ttl: 60, data: "93.184.215.12" }],
 };
 
 let server: TestDnsServer;
@@ -126,12 +146,72 @@ describe("dns check", () => {
   });
 
   it.each(["A", "AAAA"])(
-    "is blocked_address, listing no record, when %s records name a non-public address",
+    "is blocked_address, listing no record and naming no address, when %s records name a non-public one",
     async (type) => {
       const result = await check("intranet.test", type);
-      // As an HTTP check of a name resolving inside the network: refused, the address named in the message.
-      expect(result).toMatchObject({ status: "down", error: "blocked_address" });
+      // As an HTTP check of a name resolving inside the network: refused, saying only that.
+      expect(result).toMatchObject({
+        status: "down",
+        error: "blocked_address",
+        message: `intranet.test has ${type} records pointing to a non-public address`,
+      });
       expect(result.details).not.toHaveProperty("records");
+      expect(JSON.stringify(result)).not.toMatch(/10\.20\.30\.40|fd00|93\.184/);
+    },
+  );
+
+  it.each([
+    ["CNAME", "alias.test", "db.corp.internal"],
+    ["CNAME", "bare.test", "fileserver"],
+    ["NS", "zone.test", "cluster.local"],
+    ["MX", "mail.test", "home.arpa"],
+    ["MX", "ip.test", "10.1.2.3"],
+  ])("is blocked_address when %s records of %s point inside, showing none", async (type, host, inside) => {
+    const result = await check(host, type);
+    expect(result).toMatchObject({ status: "down", error: "blocked_address" });
+    expect(result.message).toBe(`${host} has ${type} records pointing to a non-public address or an internal name`);
+    expect(result.details).not.toHaveProperty("records");
+    expect(JSON.stringify(result)).not.toContain(inside);
+  });
+
+  it("takes a null MX (the domain takes no mail) as a record pointing nowhere, not inside", async () => {
+    expect(await check("nomail.test", "MX")).toMatchObject({ status: "up" });
+  });
+
+  it("withholds TXT records quoting non-public addresses or internal names, and does not match them", async () => {
+    const result = await check("mixed.test", "TXT");
+    expect(result).toMatchObject({ status: "up" });
+    expect(result.details).toMatchObject({ records: ["site-verification=abc123"], recordCount: 1, withheldRecords: 2 });
+    expect(JSON.stringify(result)).not.toMatch(/10\.20|corp\.internal|fd00/);
+    const probe = await check("mixed.test", "TXT", { expectedValue: "v=spf1 ip6:fd00::1 -all" });
+    expect(probe).toMatchObject({ status: "down", error: "dns_value_mismatch" });
+    const only = await check("hidden.test", "TXT");
+    expect(only).toMatchObject({
+      status: "down",
+      error: "dns_no_records",
+      details: { records: [], withheldRecords: 1 },
+    });
+    expect(JSON.stringify(only)).not.toContain("wiki.lan");
+  });
+
+  it.each(["intranet", "db.internal", "corp.intranet"])(
+    "never asks for the internal name %s, with or without a resolver of the monitor's",
+    async (host) => {
+      const before = server.questions.length;
+      // corp.intranet is under no internal suffix: it is asked for, which proves the others were refused.
+      const result = await check(host, "A");
+      if (host === "corp.intranet") {
+        expect(result).toMatchObject({ status: "up" });
+        return;
+      }
+      expect(result).toMatchObject({
+        status: "down",
+        error: "blocked_address",
+        message: expect.stringMatching(/internal name/),
+      });
+      expect(server.questions.length).toBe(before);
+      const viaSystem = await check(host, "TXT", { resolver: null });
+      expect(viaSystem).toMatchObject({ status: "down", error: "blocked_address" });
     },
   );
 

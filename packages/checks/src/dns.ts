@@ -29,29 +29,37 @@ async function runDnsCheck(spec: DnsCheckSpec, context: RunContext, guard: Outbo
   const onAbort = () => resolver.cancel();
   const started = performance.now();
   try {
+    // An internal name is never asked for: the answer would map the operator's zones (and the query
+    // itself reaches their resolvers when the monitor names none).
+    guard.assertHostAllowed(spec.host);
     if (spec.resolver !== null) {
       if (!server) throw Object.assign(new Error(`Invalid resolver "${spec.resolver}"`), { code: "EINVAL" });
       // The user picks the server the query goes to, so it is judged like any other target. The system's
-      // resolvers are the operator's and are not.
+      // resolvers (or CHECK_DNS_RESOLVERS) are the operator's and are not.
       guard.assertLiteralAllowed(server.ip);
       resolver.setServers([isIP(server.ip) === 6 ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`]);
+    } else if (guard.dnsServers) {
+      resolver.setServers([...guard.dnsServers]);
     }
     context.signal.throwIfAborted();
     context.signal.addEventListener("abort", onAbort, { once: true });
-    const records = await lookup(resolver, spec.host, spec.recordType);
-    // Addresses are what a check would tell of the network behind it: a name that resolves inside it
-    // is refused like a target there (API.md "Outbound safety"), and its records are not shown.
-    if (spec.recordType === "A" || spec.recordType === "AAAA") {
-      for (const address of records as string[]) guard.assertLiteralAllowed(address);
-    }
+    const answered = await lookup(resolver, spec.host, spec.recordType);
+    const { records, withheld } = screen(spec, answered, guard);
     const responseMs = Math.round(performance.now() - started);
     const base = {
       responseMs,
       httpStatus: null,
       timings: { total: responseMs },
-      details: { ...details, records: records.slice(0, MAX_RECORDS_SHOWN), recordCount: records.length },
+      details: {
+        ...details,
+        records: records.slice(0, MAX_RECORDS_SHOWN),
+        recordCount: records.length,
+        ...(withheld ? { withheldRecords: withheld } : {}),
+      },
     };
-    if (records.length === 0) return { ...base, ...noRecords(spec, "no data") };
+    if (records.length === 0) {
+      return { ...base, ...noRecords(spec, withheld ? "only withheld records, naming non-public targets" : "no data") };
+    }
     if (
       spec.expectedValue !== null &&
       !records.some((record) => matches(spec.recordType, record, spec.expectedValue!))
@@ -81,6 +89,55 @@ async function runDnsCheck(spec: DnsCheckSpec, context: RunContext, guard: Outbo
   } finally {
     context.signal.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * What a check may tell of the answer (API.md "Outbound safety"). A/AAAA records with a non-public
+ * address, and CNAME, NS or MX records pointing at one or at an internal name, make the whole check
+ * blocked_address with no record shown: the name leads inside the network, as an http check of it would.
+ * TXT is free text: a record quoting a non-public address or an internal name (an SPF `ip4:10.…`) is
+ * withheld, neither shown nor matched, and the others stand.
+ */
+function screen(
+  spec: DnsCheckSpec,
+  records: DnsRecord[],
+  guard: OutboundGuard,
+): { records: DnsRecord[]; withheld: number } {
+  if (spec.recordType === "TXT") {
+    const shown = records.filter((record) => !quotesInside(record as string, guard));
+    return { records: shown, withheld: records.length - shown.length };
+  }
+  for (const record of records) {
+    const target = typeof record === "string" ? record : record.exchange;
+    // A null MX ("." — the domain takes no mail) points nowhere.
+    if (spec.recordType === "MX" && target.replace(/\.$/, "") === "") continue;
+    if (pointsInside(target, guard)) {
+      const what =
+        spec.recordType === "A" || spec.recordType === "AAAA"
+          ? "a non-public address"
+          : "a non-public address or an internal name";
+      throw Object.assign(new Error(`${spec.host} has ${spec.recordType} records pointing to ${what}`), {
+        code: "EBLOCKED",
+      });
+    }
+  }
+  return { records, withheld: 0 };
+}
+
+/** A non-public address, or a name the guard refuses as internal. */
+function pointsInside(target: string, guard: OutboundGuard): boolean {
+  return isIP(target) ? !guard.isAllowedAddress(target) : guard.isInternalName(target);
+}
+
+/** Words of a TXT record (a `key:` or `key=` before them aside) that are addresses or dotted internal names. */
+function quotesInside(text: string, guard: OutboundGuard): boolean {
+  return text.split(/[\s,;"'()<>]+/).some((word) =>
+    [word, word.replace(/^[a-z0-9-]+[:=]/i, "")].some((candidate) => {
+      const bare = candidate.replace(/\/\d{1,3}$/, "").replace(/\.$/, "");
+      if (isIP(bare)) return !guard.isAllowedAddress(bare);
+      return bare.includes(".") && /^[a-z0-9._-]+$/i.test(bare) && guard.isInternalName(bare);
+    }),
+  );
 }
 
 function noRecords(spec: DnsCheckSpec, why: string): Pick<CheckResult, "status" | "error" | "message"> {

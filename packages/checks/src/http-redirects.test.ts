@@ -115,10 +115,22 @@ describe("every redirect hop goes through the guard", () => {
     expect(
       await run(named, `http://status.example:${main.port}/to?target=${encodeURIComponent(rebind)}`),
     ).toMatchObject({ status: "down", error: "blocked_address" });
-    expect(await run(named, `http://metadata.example:${main.port}/`)).toMatchObject({
+    const metadata = await run(named, `http://metadata.example:${main.port}/`);
+    expect(metadata).toMatchObject({
       status: "down",
       error: "blocked_address",
-      message: expect.stringContaining("169.254.169.254"),
+      message: "Refusing to connect to metadata.example: it resolves to a non-public address",
+    });
+    expect(JSON.stringify(metadata)).not.toContain("169.254");
+    // A hop to an internal name is refused before it is resolved.
+    const inside = await run(
+      named,
+      `http://status.example:${main.port}/to?target=${encodeURIComponent("http://db.internal/")}`,
+    );
+    expect(inside).toMatchObject({
+      status: "down",
+      error: "blocked_address",
+      message: expect.stringMatching(/db\.internal: it is an internal name/),
     });
     expect(await run(named, `http://nowhere.example:${main.port}/`)).toMatchObject({ status: "down", error: "dns" });
   });

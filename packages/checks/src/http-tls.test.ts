@@ -1,9 +1,14 @@
-import { createOutboundGuard } from "@upfleet/outbound";
+import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
 import { startHttps, type TestServer } from "./test-servers.ts";
 
-const runner = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"] }) });
+const runner = createCheckRunner({
+  guard: createOutboundGuard({
+    allowCidrs: ["127.0.0.0/8", "::1/128"],
+    internalNames: createInternalNames({ allowSuffixes: ["localhost"] }),
+  }),
+});
 let server: TestServer; // self-signed certificate from test-fixtures/
 
 beforeAll(async () => {

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { type HostNameRules, hostNameProblem, toAsciiName } from "@upfleet/outbound";
 import { z } from "zod";
 import { expectedStatusSchema } from "./expected-status.ts";
 import { RESOLVER_MAX_LENGTH } from "./resolver.ts";
@@ -23,11 +25,41 @@ export const API_CHECK_LIMITS = {
 } as const;
 
 const timeoutMs = z.number().int().min(1).max(300_000);
+
+/**
+ * A host as the API validates it (hostNameProblem, the one rule both use), handed to the executors in
+ * its ASCII form: what DNS is asked and what the certificate is checked against.
+ */
+const hostField = (rules: HostNameRules) =>
+  z
+    .string()
+    .superRefine((host, ctx) => {
+      const problem = hostNameProblem(host, { ...rules, ipLiterals: true });
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .transform((host) => (parseIpLiteral(host) ? host : toAsciiName(host)));
+
+const parseIpLiteral = (host: string) => isIP(host.replace(/^\[(.*)\]$/, "$1")) !== 0;
+
+/** An http(s) URL whose host is a host name by the same rule (or an IP literal). */
+const httpUrl = z
+  .url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })
+  .superRefine((url, ctx) => {
+    const problem = urlHostProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** Why the host of an http(s) URL is no host name, or null (also when it is no URL: other rules say so). */
+export function urlHostProblem(url: string): string | null {
+  if (!URL.canParse(url)) return null;
+  const problem = hostNameProblem(new URL(url).hostname, { ipLiterals: true });
+  return problem && `must have a valid host: it ${problem}`;
+}
 const thresholdMs = z.number().int().min(1).max(300_000).nullable().default(null);
 
 export const httpCheckSpecSchema = z.object({
   type: z.literal("http"),
-  url: z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }),
+  url: httpUrl,
   method: z.enum(HTTP_METHODS).default("GET"),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().nullable().default(null),
@@ -43,7 +75,7 @@ export const httpCheckSpecSchema = z.object({
 export const tcpCheckSpecSchema = z.object({
   type: z.literal("tcp"),
   /** A name or an IP literal; IPv6 may come bracketed ("[::1]"). */
-  host: z.string().min(1).max(253),
+  host: hostField({}),
   port: z.number().int().min(1).max(65535),
   timeoutMs,
   responseTimeThresholdMs: thresholdMs,
@@ -53,7 +85,8 @@ export const DNS_RECORD_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as con
 
 export const dnsCheckSpecSchema = z.object({
   type: z.literal("dns"),
-  host: z.string().min(1).max(253),
+  /** A record name: underscores allowed (`_dmarc.example.com`). */
+  host: hostField({ recordName: true }),
   recordType: z.enum(DNS_RECORD_TYPES).default("A"),
   /** Up only when some record equals it (names compared without case or trailing dot). */
   expectedValue: z.string().min(1).nullable().default(null),
@@ -65,7 +98,7 @@ export const dnsCheckSpecSchema = z.object({
 export const sslCheckSpecSchema = z.object({
   type: z.literal("ssl"),
   /** The name the certificate must be valid for (and the SNI sent), or an IP literal. */
-  host: z.string().min(1).max(253),
+  host: hostField({}),
   port: z.number().int().min(1).max(65535).default(443),
   timeoutMs,
 });

@@ -1,10 +1,14 @@
-import { createOutboundGuard } from "@upfleet/outbound";
+import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
 import { closedPort, selfSignedLocalhost, startTcp, startTls, type TestServer, testCa } from "./test-servers.ts";
 
 const ca = testCa();
-const allowLoopback = createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"] });
+// The certificates are issued for localhost, an internal name the guard opens only when told to.
+const allowLoopback = createOutboundGuard({
+  allowCidrs: ["127.0.0.0/8", "::1/128"],
+  internalNames: createInternalNames({ allowSuffixes: ["localhost"] }),
+});
 const runner = createCheckRunner({ guard: allowLoopback, trustedCa: [ca.ca] });
 const strict = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [] }), trustedCa: [ca.ca] });
 // Node's own roots, as the worker runs it: the test CA means nothing there.

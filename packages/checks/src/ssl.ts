@@ -42,8 +42,9 @@ async function runSslCheck(
   const started = performance.now();
   let socket: TLSSocket | undefined;
   try {
-    // tls.connect skips `lookup` for IP literals, so those are judged here; names go through the guard's.
-    guard.assertLiteralAllowed(host);
+    // tls.connect skips `lookup` for IP literals, so those are judged here; names go through the guard's
+    // (an internal one fails here already).
+    guard.assertHostAllowed(host);
     context.signal.throwIfAborted();
     const connected = new Promise<TLSSocket>((resolve, reject) => {
       const s = tls.connect({

@@ -1,9 +1,14 @@
-import { createOutboundGuard, type Resolver } from "@upfleet/outbound";
+import { createInternalNames, createOutboundGuard, type Resolver } from "@upfleet/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
 import { closedPort, startTcp, type TestServer } from "./test-servers.ts";
 
-const loopback = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"] }) });
+const loopback = createCheckRunner({
+  guard: createOutboundGuard({
+    allowCidrs: ["127.0.0.0/8", "::1/128"],
+    internalNames: createInternalNames({ allowSuffixes: ["localhost"] }),
+  }),
+});
 const strict = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [] }) });
 // A resolver that never answers: the check must still end at its deadline.
 const silent: Resolver = () => {};
@@ -74,6 +79,47 @@ describe("tcp check", () => {
       expect(await check(strict, host, port)).toMatchObject({ status: "down", error: "blocked_address" });
     },
   );
+
+  it.each(["intranet", "db.internal", "DB.Internal.", "printer.local", "localhost"])(
+    "is blocked_address for the internal name %s, unless the operator opens it, without resolving it",
+    async (host) => {
+      const asked: string[] = [];
+      const resolver: Resolver = (name, _options, callback) => {
+        asked.push(name);
+        callback(null, [{ address: "127.0.0.1", family: 4 }]);
+      };
+      const guarded = (allowSuffixes: string[]) =>
+        createCheckRunner({
+          guard: createOutboundGuard({
+            allowCidrs: ["127.0.0.0/8"],
+            resolver,
+            internalNames: createInternalNames({ allowSuffixes }),
+          }),
+        });
+      const closed = guarded([]);
+      const result = await check(closed, host, server.port);
+      expect(result).toMatchObject({ status: "down", error: "blocked_address" });
+      expect(result.message).toMatch(/internal name/);
+      expect(asked).toEqual([]);
+      const opened = guarded(["internal", "local", "localhost", "intranet"]);
+      expect(await check(opened, host, server.port)).toMatchObject({ status: "up" });
+      closed.close();
+      opened.close();
+    },
+  );
+
+  it("says a name resolves to a non-public address without saying which", async () => {
+    const inside: Resolver = (_name, _options, callback) => callback(null, [{ address: "10.20.30.40", family: 4 }]);
+    const runner = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: [], resolver: inside }) });
+    const result = await check(runner, "intranet.example.com", server.port);
+    runner.close();
+    expect(result).toMatchObject({
+      status: "down",
+      error: "blocked_address",
+      message: "Refusing to connect to intranet.example.com: it resolves to a non-public address",
+    });
+    expect(JSON.stringify(result)).not.toMatch(/10\.20\.30\.40|private/);
+  });
 
   it("times out within timeoutMs when the name never resolves", async () => {
     const started = performance.now();

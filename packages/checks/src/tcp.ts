@@ -18,8 +18,9 @@ async function runTcpCheck(spec: TcpCheckSpec, context: RunContext, guard: Outbo
   let dnsMs: number | undefined;
   let socket: net.Socket | undefined;
   try {
-    // net.connect skips `lookup` for IP literals, so those are judged here.
-    guard.assertLiteralAllowed(host);
+    // net.connect skips `lookup` for IP literals, so those are judged here; an internal name fails here
+    // too, as the guard's lookup would.
+    guard.assertHostAllowed(host);
     context.signal.throwIfAborted();
     const connected = new Promise<number>((resolve, reject) => {
       const s = net.connect({ host, port: spec.port, lookup: guard.lookup });

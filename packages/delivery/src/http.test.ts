@@ -94,4 +94,24 @@ describe("createHttpPoster", () => {
     });
     strict.close();
   });
+
+  it("says a receiver's name resolves to a non-public address without saying which, and refuses internal names", async () => {
+    const inside = createHttpPoster({
+      guard: createOutboundGuard({
+        allowCidrs: [],
+        resolver: (_host, _options, callback) => callback(null, [{ address: "10.20.30.40", family: 4 }]),
+      }),
+    });
+    const result = await inside.post("http://hooks.example.com/x", "{}", {});
+    expect(result).toEqual({
+      kind: "error",
+      reason: "blocked_address",
+      message: "Refusing to connect to hooks.example.com: it resolves to a non-public address",
+    });
+    expect(await inside.post("http://hooks.internal/x", "{}", {})).toMatchObject({
+      reason: "blocked_address",
+      message: expect.stringMatching(/hooks\.internal: it is an internal name/),
+    });
+    inside.close();
+  });
 });

@@ -1,4 +1,5 @@
-import { createOutboundGuard } from "@upfleet/outbound";
+import { createOutboundGuard, type InternalNames } from "@upfleet/outbound";
+import type { Keyring } from "@upfleet/secrets";
 import type { ChannelTarget } from "./channel.ts";
 import { createHttpPoster, SEND_TIMEOUT_MS } from "./http.ts";
 import { createMailer, type Mailer } from "./mailer.ts";
@@ -20,23 +21,32 @@ export interface OutgoingNotification {
 export interface SendersOptions {
   /** OUTBOUND_ALLOW_CIDRS: non-public ranges receivers may sit in. */
   allowCidrs: string[];
+  /** INTERNAL_DNS_SUFFIXES / INTERNAL_DNS_ALLOW_SUFFIXES: names refused before any lookup (built-ins by default). */
+  internalNames?: InternalNames;
   /** Base of the links in chat and email messages. */
   publicUrl: string;
   smtpUrl?: string | undefined;
   smtpFrom?: string | undefined;
   timeoutMs?: number;
+  /** ENCRYPTION_KEY: channels' secrets and URLs are stored encrypted and opened only to send. */
+  keyring: Keyring;
 }
 
 export interface Senders {
   /** Sends one attempt; never throws (every failure is a SendResult). */
   send(target: ChannelTarget, message: OutgoingNotification): Promise<SendResult>;
   close(): void;
+  readonly keyring: Keyring;
 }
 
 /** The senders of every channel type, sharing one guarded HTTP client and one SMTP transport. */
 export function createSenders(options: SendersOptions): Senders {
   const timeoutMs = options.timeoutMs ?? SEND_TIMEOUT_MS;
-  const http = createHttpPoster({ guard: createOutboundGuard({ allowCidrs: options.allowCidrs }), timeoutMs });
+  const guard = createOutboundGuard({
+    allowCidrs: options.allowCidrs,
+    ...(options.internalNames ? { internalNames: options.internalNames } : {}),
+  });
+  const http = createHttpPoster({ guard, timeoutMs });
   const mailer: Mailer | null = options.smtpUrl
     ? createMailer({
         smtpUrl: options.smtpUrl,
@@ -47,6 +57,7 @@ export function createSenders(options: SendersOptions): Senders {
   const chatHeaders = { "content-type": "application/json", "user-agent": WEBHOOK_USER_AGENT };
 
   return {
+    keyring: options.keyring,
     async send(target, message) {
       switch (target.type) {
         case "webhook": {

@@ -1,19 +1,30 @@
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
 import { type Cidr, inCidr, nonPublicReason, parseCidr, parseIp } from "./address.ts";
+import { createInternalNames, type InternalNames } from "./internal-names.ts";
+import { createServerResolver } from "./server-resolver.ts";
 
-/** A target refused by the SSRF guard. `code` is "EBLOCKED" so it survives wrapping by HTTP clients. */
+/**
+ * A target refused by the SSRF guard. `code` is "EBLOCKED" so it survives wrapping by HTTP clients.
+ * The message goes to check history and delivery logs that tenants read, so it names only what the
+ * tenant wrote: an address literal and its kind, or a name and that it resolves to a non-public address
+ * (never which one: that would map the operator's network). `address` and `reason` are for the
+ * operator's own logs.
+ */
 export class BlockedAddressError extends Error {
   readonly code = "EBLOCKED";
   constructor(
     readonly host: string,
-    readonly address: string,
+    /** What `host` resolved to; null when the name itself is refused (internal). */
+    readonly address: string | null,
     readonly reason: string,
   ) {
     super(
-      host === address
-        ? `Refusing to connect to ${address} (${reason} address)`
-        : `Refusing to connect to ${host}: it resolves to ${address} (${reason} address)`,
+      address === null
+        ? `Refusing to connect to ${host}: it is an internal name (single-label or under an internal suffix)`
+        : host === address
+          ? `Refusing to connect to ${address} (${reason} address)`
+          : `Refusing to connect to ${host}: it resolves to a non-public address`,
     );
     this.name = "BlockedAddressError";
   }
@@ -29,7 +40,14 @@ export type Resolver = (
 export interface OutboundGuardOptions {
   /** CIDRs user targets may reach although they are not public (OUTBOUND_ALLOW_CIDRS). */
   allowCidrs: string[];
-  /** Defaults to the system resolver (dns.lookup). */
+  /** Names refused before any lookup (INTERNAL_DNS_SUFFIXES, INTERNAL_DNS_ALLOW_SUFFIXES); built-ins only by default. */
+  internalNames?: InternalNames;
+  /**
+   * CHECK_DNS_RESOLVERS as `ip:port` / `[ip]:port`: names are resolved by asking these servers instead of
+   * the system's (dns.lookup). Ignored when `resolver` is given.
+   */
+  dnsServers?: readonly string[];
+  /** Tests: a resolver of their own. Defaults to `dnsServers`, else the system resolver (dns.lookup). */
   resolver?: Resolver;
 }
 
@@ -47,6 +65,15 @@ export interface OutboundGuard {
   lookup: LookupFunction;
   /** Throws BlockedAddressError when `host` is an IP literal that is not allowed. Names pass (see lookup). */
   assertLiteralAllowed(host: string): void;
+  /**
+   * Throws BlockedAddressError when `host` is an IP literal that is not allowed or an internal name; a
+   * name that passes is still judged by the address it resolves to (see lookup).
+   */
+  assertHostAllowed(host: string): void;
+  /** True when `host` is a name the guard refuses before resolving it (single-label, internal suffix). */
+  isInternalName(host: string): boolean;
+  /** The servers checks resolve through (CHECK_DNS_RESOLVERS), or null for the system's resolvers. */
+  readonly dnsServers: readonly string[] | null;
 }
 
 /**
@@ -74,7 +101,9 @@ export function createOutboundGuard(options: OutboundGuardOptions): OutboundGuar
     if (!cidr) throw new Error(`Invalid CIDR "${text}" in the outbound allow-list`);
     return cidr;
   });
-  const resolver = options.resolver ?? systemResolver;
+  const internalNames = options.internalNames ?? createInternalNames();
+  const dnsServers = options.dnsServers?.length ? [...options.dnsServers] : null;
+  const resolver = options.resolver ?? (dnsServers ? createServerResolver(dnsServers) : systemResolver);
 
   const refusalReason = (ip: string): string | null => {
     const address = parseIp(ip);
@@ -98,6 +127,9 @@ export function createOutboundGuard(options: OutboundGuardOptions): OutboundGuar
         : typeof rawOptions === "object" && rawOptions !== null
           ? (rawOptions as dns.LookupOptions)
           : {};
+    // Refused before asking anyone: the query itself would tell the resolver (or its logs) the name, and
+    // the answer would tell the tenant what the operator's network calls it.
+    if (internalNames.isInternal(hostname)) return callback(new BlockedAddressError(hostname, null, "internal name"));
     resolver(hostname, { ...lookupOptions, all: true }, (err, addresses) => {
       if (err) return callback(err);
       const chosen = lookupOptions.all ? addresses : addresses.slice(0, 1);
@@ -112,17 +144,25 @@ export function createOutboundGuard(options: OutboundGuardOptions): OutboundGuar
     });
   }) as LookupFunction;
 
+  const assertLiteralAllowed = (host: string) => {
+    if (!parseIp(host)) return;
+    const reason = refusalReason(host);
+    if (reason) {
+      const bare = host.replace(/^\[(.*)\]$/, "$1");
+      throw new BlockedAddressError(bare, bare, reason);
+    }
+  };
+
   return {
     isAllowedAddress: (ip) => refusalReason(ip) === null,
     refusalReason,
     lookup,
-    assertLiteralAllowed(host) {
-      if (!parseIp(host)) return;
-      const reason = refusalReason(host);
-      if (reason) {
-        const bare = host.replace(/^\[(.*)\]$/, "$1");
-        throw new BlockedAddressError(bare, bare, reason);
-      }
+    assertLiteralAllowed,
+    assertHostAllowed(host) {
+      assertLiteralAllowed(host);
+      if (internalNames.isInternal(host)) throw new BlockedAddressError(host, null, "internal name");
     },
+    isInternalName: (host) => internalNames.isInternal(host),
+    dnsServers,
   };
 }

@@ -4,6 +4,7 @@ import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BlockedAddressError,
+  createInternalNames,
   createOutboundGuard,
   GuardedHttpAgent,
   type OutboundGuard,
@@ -24,9 +25,12 @@ function systemLookup(host: string, options: dns.LookupOptions): Promise<Outcome
   );
 }
 
-const strict = createOutboundGuard({ allowCidrs: [] });
-const loopback = createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"] });
-const loopbackV4 = createOutboundGuard({ allowCidrs: ["127.0.0.0/8"] });
+// `localhost` is an internal name, refused before any lookup unless opened (INTERNAL_DNS_ALLOW_SUFFIXES);
+// these guards open it so the address rules are what is tested here.
+const localhostOpened = createInternalNames({ allowSuffixes: ["localhost"] });
+const strict = createOutboundGuard({ allowCidrs: [], internalNames: localhostOpened });
+const loopback = createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"], internalNames: localhostOpened });
+const loopbackV4 = createOutboundGuard({ allowCidrs: ["127.0.0.0/8"], internalNames: localhostOpened });
 
 describe("lookup on localhost with the system resolver", () => {
   it("family 4: refused unless 127.0.0.0/8 is opened", async () => {
@@ -101,11 +105,13 @@ describe("lookup with a lying resolver", () => {
   };
   const guard = createOutboundGuard({ allowCidrs: [], resolver });
 
-  it("refuses a name resolving to the metadata address, naming both", async () => {
+  it("refuses a name resolving to the metadata address, naming the name but not the address", async () => {
     const { error } = await lookup(guard, "metadata.example", {});
     expect(error).toBeInstanceOf(BlockedAddressError);
-    expect(error?.message).toContain("metadata.example");
-    expect(error?.message).toContain("169.254.169.254");
+    expect(error?.message).toBe("Refusing to connect to metadata.example: it resolves to a non-public address");
+    expect(error?.message).not.toMatch(/169\.254|linkLocal/);
+    // The operator's logs still get what it was.
+    expect(error).toMatchObject({ address: "169.254.169.254", reason: "linkLocal" });
   });
 
   it("with all: true refuses when any address is not allowed", async () => {
@@ -175,5 +181,44 @@ describe("connecting through the guard", () => {
   it("GuardedHttpAgent checks names through the lookup hook", async () => {
     expect(await get(strict, `http://localhost:${port}/`)).toBe("EBLOCKED");
     expect(await get(loopback, `http://localhost:${port}/`)).toBe("200");
+  });
+});
+
+describe("internal names", () => {
+  const asked: string[] = [];
+  const resolver: Resolver = (hostname, _options, callback) => {
+    asked.push(hostname);
+    callback(null, [{ address: "93.184.216.34", family: 4 }]);
+  };
+  const guard = createOutboundGuard({
+    allowCidrs: ["127.0.0.0/8"],
+    internalNames: createInternalNames({ extraSuffixes: ["corp.example"], allowSuffixes: ["open.internal"] }),
+    resolver,
+  });
+
+  it.each(["intranet", "db.internal", "DB.Internal.", "wiki.corp.example", "localhost", "printer.local."])(
+    "refuses %s before asking any resolver, whatever it would resolve to",
+    async (host) => {
+      asked.length = 0;
+      const { error } = await lookup(guard, host, {});
+      expect(error).toBeInstanceOf(BlockedAddressError);
+      expect(error?.message).toMatch(/internal name/);
+      expect(asked).toEqual([]);
+      expect(() => guard.assertHostAllowed(host)).toThrow(expect.objectContaining({ code: "EBLOCKED" }));
+      expect(guard.isInternalName(host)).toBe(true);
+    },
+  );
+
+  it("lets through public names and what the operator opened", async () => {
+    expect((await lookup(guard, "www.example.com", {})).error).toBeNull();
+    expect((await lookup(guard, "app.open.internal", {})).error).toBeNull();
+    expect(() => guard.assertHostAllowed("app.open.internal")).not.toThrow();
+    expect(() => guard.assertHostAllowed("127.0.0.1")).not.toThrow();
+    expect(() => guard.assertHostAllowed("10.0.0.1")).toThrow(/10\.0\.0\.1 \(private address\)/);
+  });
+
+  it("refuses localhost by default, even with loopback opened", async () => {
+    const plain = createOutboundGuard({ allowCidrs: ["127.0.0.0/8", "::1/128"] });
+    expect((await lookup(plain, "localhost", {})).error?.code).toBe("EBLOCKED");
   });
 });
