@@ -26,9 +26,32 @@ describe("worker configuration", () => {
     ["CONCURRENCY", "1001"],
     ["REGION", "EU West"],
     ["HEALTH_PORT", "70000"],
+    ["CHECK_DNS_RESOLVERS", "9.9.9.9,dns.google"],
+    ["CHECK_DNS_RESOLVERS", "2620:fe::fe"],
+    ["INTERNAL_DNS_SUFFIXES", "corp.example,bad suffix"],
+    ["INTERNAL_DNS_ALLOW_SUFFIXES", "a..b"],
   ])("rejects %s=%s naming the variable", (name, value) => {
     expect(() => parseEnv(WorkerEnv, { [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv(WorkerEnv, { [name]: value })).toThrow(name);
+  });
+
+  it("reads the internal-name lists and the check resolvers, empty by default", () => {
+    expect(parseEnv(WorkerEnv, {})).toMatchObject({
+      INTERNAL_DNS_SUFFIXES: [],
+      INTERNAL_DNS_ALLOW_SUFFIXES: [],
+      CHECK_DNS_RESOLVERS: [],
+    });
+    expect(
+      parseEnv(WorkerEnv, {
+        INTERNAL_DNS_SUFFIXES: "Corp.Example., svc",
+        INTERNAL_DNS_ALLOW_SUFFIXES: "localhost",
+        CHECK_DNS_RESOLVERS: "9.9.9.9, 149.112.112.112:5353,[2620:fe::fe]",
+      }),
+    ).toMatchObject({
+      INTERNAL_DNS_SUFFIXES: ["corp.example", "svc"],
+      INTERNAL_DNS_ALLOW_SUFFIXES: ["localhost"],
+      CHECK_DNS_RESOLVERS: ["9.9.9.9:53", "149.112.112.112:5353", "[2620:fe::fe]:53"],
+    });
   });
 
   it("never reads database credentials, even when the environment has them", () => {

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { type CheckResult, createCheckRunner } from "@upfleet/checks";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
-import { createOutboundGuard } from "@upfleet/outbound";
+import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
 import {
   bullPrefix,
   CHECK_WORKER_LOCK_MS,
@@ -61,7 +61,15 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
   const id = newId("worker");
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
-  const runner = createCheckRunner({ guard: createOutboundGuard({ allowCidrs: config.OUTBOUND_ALLOW_CIDRS }) });
+  const guard = createOutboundGuard({
+    allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
+    internalNames: createInternalNames({
+      extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
+      allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
+    }),
+    dnsServers: config.CHECK_DNS_RESOLVERS,
+  });
+  const runner = createCheckRunner({ guard });
   const results = new Queue(RESULTS_QUEUE, { connection, prefix });
   const registry = new FleetRegistry(deps.redis, config.REDIS_PREFIX);
   const startedAt = new Date().toISOString();

@@ -16,3 +16,20 @@ export function parseResolverAddress(text: string): { ip: string; port: number }
   if (isIP(ip) === 0 || port < 1 || port > 65535) return null;
   return { ip, port };
 }
+
+/**
+ * Splits a CHECK_DNS_RESOLVERS value ("9.9.9.9, [2620:fe::fe]:53") into the `ip:port` / `[ip]:port`
+ * form node:dns `setServers` takes. Throws naming the first invalid entry, so a typo stops the worker
+ * instead of silently falling back to the system's resolvers.
+ */
+export function parseResolverList(text: string): string[] {
+  return text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const server = parseResolverAddress(entry);
+      if (!server) throw new Error(`Invalid resolver "${entry}": expected ip[:port], IPv6 in brackets`);
+      return isIP(server.ip) === 6 ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`;
+    });
+}
