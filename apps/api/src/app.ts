@@ -13,6 +13,7 @@ import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
 import { pingFastPath } from "./routes/heartbeats/fast-path.ts";
 import { pingRoutes, routes } from "./routes/index.ts";
 import { customDomainPages } from "./routes/public/custom-domain.ts";
+import { publicRateLimit } from "./routes/public/limit.ts";
 
 /**
  * Where swagger-ui-dist's files are. Resolved, not imported: the package's main module evaluates its
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(requestId);
   app.use(requestLogger(deps.logger));
   app.use(requestMetrics(deps.metrics));
+  app.use(publicRateLimit(deps));
   app.use(customDomainPages(deps));
   app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
   app.use(jsonBody);

@@ -9,7 +9,8 @@ import {
   regionList,
 } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
-import { parseCidrList } from "@upfleet/outbound";
+import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
+import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { z } from "zod";
 import { PlanLimitsEnv } from "./plans.ts";
 
@@ -20,6 +21,8 @@ export const ApiEnv = z
     PORT: port(3000),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })),
     APP_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+    /** Encrypts credentials at rest: `kid:<base64 of 32 bytes>[,older…]`, the first key encrypting. */
+    ...secretsEnv,
     REGIONS: regionList("local"),
     OPEN_SIGNUP: booleanFlag(false),
     MIN_INTERVAL_SECONDS: z.preprocess(
@@ -28,6 +31,10 @@ export const ApiEnv = z
     ),
     /** Non-public ranges notification channel URLs may point at anyway (a LAN; loopback in tests). */
     OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
+    /** The deployment's own internal DNS zones: refused in monitor targets and channel URLs, like `.internal`. */
+    INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
+    /** Internal names monitors and channels may name anyway (e.g. `localhost` in tests); none by default. */
+    INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
     /** Email channels' transport and sender, for test sends (the alerter sends the rest). */
     SMTP_URL: deliveryEnv.SMTP_URL,
     SMTP_FROM: deliveryEnv.SMTP_FROM,
@@ -37,6 +44,28 @@ export const ApiEnv = z
     /** Sign-up and login attempts per client IP (each costs an Argon2 hash). */
     AUTH_RATE_LIMIT_PER_MINUTE: positiveInt(20),
     AUTH_RATE_LIMIT_PER_HOUR: positiveInt(300),
+    /**
+     * Failed authentications (API keys, passwords) per client IP (IPv6: per /64) and per key prefix
+     * within AUTH_FAILURE_WINDOW_SECONDS; past them, 429 before any Argon2 work. Per email: after
+     * AUTH_FAILURES_PER_EMAIL failures, a lock-out of 30 s that doubles with each further one (≤ 1 h).
+     */
+    AUTH_FAILURES_PER_IP: positiveInt(30),
+    AUTH_FAILURES_PER_KEY_PREFIX: positiveInt(10),
+    AUTH_FAILURES_PER_EMAIL: positiveInt(5),
+    AUTH_FAILURE_WINDOW_SECONDS: positiveInt(900),
+    /** The deployment's operators: only they read /regions and /workers (others get 404). */
+    FLEET_ADMIN_EMAILS: parsedWith(
+      (text) =>
+        new Set(
+          text
+            .split(",")
+            .map((email) => email.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      "",
+    ),
+    /** Public status pages (HTML, JSON, custom domains), badges and export download links per client IP (IPv6: per /64). */
+    PUBLIC_RATE_LIMIT_PER_MINUTE: positiveInt(300),
     /** Heartbeat pings per monitor token, and per client IP whatever the token (never an API key's budget). */
     HEARTBEAT_RATE_LIMIT_PER_MINUTE: positiveInt(60),
     HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: positiveInt(600),
@@ -60,6 +89,7 @@ export const ApiEnv = z
     if (env.NODE_ENV === "production" && !env.APP_SECRET) {
       ctx.addIssue({ code: "custom", path: ["APP_SECRET"], message: "is required when NODE_ENV=production" });
     }
+    requireEncryptionKey(env, ctx);
   })
   .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }));
 

@@ -53,6 +53,12 @@ export async function startTestApi(
     APP_SECRET: "test-secret-test-secret-test-secret-0123456789",
     // Test files sign up and log in far more often than a person; rate-limit.test.ts checks the limit.
     AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+    // Status page tests read pages and badges in loops; public-limits.test.ts checks the limit.
+    PUBLIC_RATE_LIMIT_PER_MINUTE: "100000",
+    // Likewise they fail on purpose (unknown keys, wrong passwords); auth-hardening.test.ts checks these.
+    AUTH_FAILURES_PER_IP: "100000",
+    AUTH_FAILURES_PER_KEY_PREFIX: "100000",
+    AUTH_FAILURES_PER_EMAIL: "100000",
     ...env,
   });
   const logger = createLogger("api", config.LOG_LEVEL);

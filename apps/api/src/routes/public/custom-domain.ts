@@ -1,6 +1,7 @@
 import { hostnameProblem } from "@upfleet/status-pages";
 import type { RequestHandler } from "express";
 import type { ApiDeps } from "../../deps.ts";
+import { consumePublicLimit } from "./limit.ts";
 import { apiHostname, htmlReply, publicPages } from "./site.ts";
 
 /**
@@ -15,8 +16,8 @@ export function customDomainPages(deps: ApiDeps): RequestHandler {
     const host = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
     if (host === own || hostnameProblem(host) !== null) return next();
     const site = publicPages(deps);
-    site
-      .slugForDomain(host)
+    consumePublicLimit(deps, req)
+      .then(() => site.slugForDomain(host))
       .then(async (slug) => {
         if (slug === null) return next();
         const reply = htmlReply(await site.view(slug));
