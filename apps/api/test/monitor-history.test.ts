@@ -39,8 +39,13 @@ function result(tick: number, region: string, status: "up" | "down", responseMs:
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true" });
-  owner = await signupOwner(api);
+  // The owner operates the fleet too, so GET /workers and /regions answer it.
+  api = await startTestApi({
+    REGIONS: "eu-west,us-east",
+    OPEN_SIGNUP: "true",
+    FLEET_ADMIN_EMAILS: "fleet-owner@example.com",
+  });
+  owner = await signupOwner(api, "owner", "fleet-owner@example.com");
   const created = await api.request("POST", "/api/v1/monitors", {
     auth: owner.token,
     body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },

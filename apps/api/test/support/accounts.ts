@@ -17,9 +17,11 @@ function uniqueEmail(label: string): string {
   return `${label}-${randomBytes(4).toString("hex")}@example.com`;
 }
 
-/** Signs up a new organization and returns its owner (needs OPEN_SIGNUP=true after the first). */
-export async function signupOwner(api: TestApi, label = "owner"): Promise<TestUser> {
-  const email = uniqueEmail(label);
+/**
+ * Signs up a new organization and returns its owner (needs OPEN_SIGNUP=true after the first).
+ * `email` when the test must know it before (e.g. to list it in FLEET_ADMIN_EMAILS).
+ */
+export async function signupOwner(api: TestApi, label = "owner", email = uniqueEmail(label)): Promise<TestUser> {
   const res = await api.request("POST", "/api/v1/auth/signup", {
     body: { email, password: PASSWORD, organization_name: `${label} org` },
   });

@@ -1,6 +1,7 @@
 import { regionOverview } from "@upfleet/queue";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
+import { requireFleetAdmin } from "./access.ts";
 
 const Region = z
   .object({
@@ -16,11 +17,14 @@ export const regionsRoute = defineRoute({
   method: "get",
   path: "/regions",
   summary: "Regions: live workers, queue depth, oldest waiting job, checks per minute",
-  description: "A queue that grows, or an old oldest job, means the region needs more workers.",
+  description:
+    "A queue that grows, or an old oldest job, means the region needs more workers. " +
+    "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",
   tag: "Fleet",
   access: { scope: "fleet:read" },
   responses: { 200: { description: "One entry per region", schema: z.array(Region) } },
-  handle: async ({ deps }) => {
+  handle: async ({ deps, principal, req }) => {
+    requireFleetAdmin(principal, deps.config, req);
     const workers = await deps.fleet.registry.list();
     return { status: 200, body: await regionOverview(deps.config.REGIONS, workers, deps.fleet.queueFor) };
   },
