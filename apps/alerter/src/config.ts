@@ -1,7 +1,7 @@
 import { baseEnv, databaseEnv, optional, parsedWith, port, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
-import { parseCidrList } from "@upfleet/outbound";
+import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -19,6 +19,9 @@ export const AlerterEnv = z.object({
   ),
   /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
   OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
+  /** Internal DNS zones notification receivers may not be in, beyond `.internal`, `.local`…; and names opened anyway. */
+  INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
+  INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
   ...deliveryEnv,
   ...exportsEnv,
 });

@@ -1,6 +1,7 @@
 import { createSqlPool, type Db } from "@upfleet/db";
 import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
+import { createInternalNames } from "@upfleet/outbound";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
@@ -23,6 +24,10 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
   const logger = deps.logger.child({ component: "delivery" });
   const senders = createSenders({
     allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
+    internalNames: createInternalNames({
+      extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
+      allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
+    }),
     publicUrl: config.PUBLIC_URL,
     smtpUrl: config.SMTP_URL,
     smtpFrom: config.SMTP_FROM,

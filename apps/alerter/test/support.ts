@@ -161,6 +161,8 @@ export function startWorker(
       HEALTH_PORT: "0",
       REGION: "local",
       OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
+      // The TLS tests' certificates are issued for localhost, an internal name opened here as an operator would.
+      INTERNAL_DNS_ALLOW_SUFFIXES: "localhost",
       LOG_LEVEL: "info",
       DATABASE_URL: undefined as unknown as string,
       ...env,

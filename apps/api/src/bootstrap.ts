@@ -5,6 +5,7 @@ import { createDownloadLinks, openExportQueue } from "@upfleet/exports";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
+import { createInternalNames } from "@upfleet/outbound";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
 import { createMetricsRegistry } from "@upfleet/runtime";
 import { Queue } from "bullmq";
@@ -116,6 +117,10 @@ export async function createApiDeps(
     exports: { queue: exportQueue, links: createDownloadLinks(appSecret) },
     senders: createSenders({
       allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
+      internalNames: createInternalNames({
+        extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
+        allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
+      }),
       publicUrl: config.PUBLIC_URL,
       smtpUrl: config.SMTP_URL,
       smtpFrom: config.SMTP_FROM,

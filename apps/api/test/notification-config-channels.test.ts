@@ -139,7 +139,7 @@ describe("channels", () => {
 
   it("says why a URL is refused", async () => {
     const res = await post(webhook({ url: "http://localhost:3000/hook" }));
-    expect(res.body.details[0].message).toMatch(/localhost resolves to .*loopback address.*OUTBOUND_ALLOW_CIDRS/);
+    expect(res.body.details[0].message).toMatch(/localhost is an internal name.*INTERNAL_DNS_ALLOW_SUFFIXES/);
     const literal = await post(webhook({ url: "http://10.30.0.1/hook" }));
     expect(literal.body.details[0].message).toMatch(/10\.30\.0\.1 is a private address/);
   });

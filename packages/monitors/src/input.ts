@@ -19,7 +19,7 @@ const Hostname = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a hostname or an IP address");
+  .regex(/^[A-Za-z0-9.:[\]_-]+$/, "must be a hostname or an IP address");
 /*
  * Where a field becomes part of the check a worker runs, it is refused here by the worker's own rule
  * (packages/checks spec.ts): one the worker's schema refused would fail its job every tick, with no

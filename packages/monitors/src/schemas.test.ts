@@ -84,6 +84,19 @@ describe("CreateMonitorBody", () => {
     [{ type: "ssl", name: "cert", url: `https://${"a".repeat(60)}.${"b".repeat(200)}.com/` }, "url"],
     [{ type: "ssl", name: "cert", url: "not a url" }, "url"],
     [{ type: "carrier-pigeon", name: "x" }, "type"],
+    // Host names as host names (the worker's rule): labels of 1–63, no empty label, no edge dash, ≤ 253.
+    [{ type: "tcp", name: "db", host: "a..b", tcp_port: 5432 }, "host"],
+    [{ type: "tcp", name: "db", host: "-db.example.com", tcp_port: 5432 }, "host"],
+    [{ type: "tcp", name: "db", host: `${"a".repeat(64)}.example.com`, tcp_port: 5432 }, "host"],
+    [{ type: "tcp", name: "db", host: "_db.example.com", tcp_port: 5432 }, "host"],
+    [{ type: "tcp", name: "db", host: "[::1", tcp_port: 5432 }, "host"],
+    [{ type: "dns", name: "dns", host: "a..example.com" }, "host"],
+    [{ type: "ssl", name: "cert", host: "x-.example.com" }, "host"],
+    [{ ...http, url: `https://${"😀".repeat(60)}.com/` }, "url"],
+    [{ ...http, url: "https://a..b/" }, "url"],
+    [{ type: "ssl", name: "cert", url: `https://${"a".repeat(64)}.com/` }, "url"],
+    [api({ url: `https://${"😀".repeat(60)}.com/login` }), "api_check_steps.0.url"],
+    [{ type: "dns", name: "dns", host: "example.com", dns_resolver: "☃".repeat(60) }, "dns_resolver"],
   ])("rejects %j at %s", (body, path) => {
     expect(problems(body)).toContain(path);
   });
@@ -103,6 +116,10 @@ describe("CreateMonitorBody", () => {
       { type: "ssl", name: "cert", url: "https://example.com:8443/" },
       { type: "ping", name: "ping", host: "1.1.1.1" },
       { type: "ssl", name: "cert", host: "example.com" },
+      { type: "dns", name: "dmarc", host: "_dmarc.example.com", dns_record_type: "TXT" },
+      { type: "tcp", name: "db", host: "[::1]", tcp_port: 5432 },
+      { type: "http", name: "idn", url: "https://bücher.de/" },
+      api({ url: "https://{{host}}/login" }),
       { type: "heartbeat", name: "cron", heartbeat_schedule: "*/5 * * * *", heartbeat_timezone: "Europe/Paris" },
       { type: "api", name: "flow", api_check_steps: '[{"name":"login","url":"https://example.com/login"}]' },
       api(

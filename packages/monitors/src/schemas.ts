@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonFields, MONITOR_TYPES, type MonitorTypeName, TYPE_DEFAULTS, typeFields, typeRules } from "./input.ts";
+import { hostRules } from "./targets.ts";
 
 const COMMON_DEFAULTS = {
   timeout_ms: 10_000,
@@ -45,6 +46,7 @@ export function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
         });
       }
       typeRules(type, { ...monitor, interval_seconds: monitor.interval_seconds ?? 86_400 }, ctx);
+      hostRules(type, monitor, ctx);
     })
     .meta({ id: `${type[0]!.toUpperCase()}${type.slice(1)}MonitorInput` });
 }

@@ -1,6 +1,7 @@
 import { createMonitor } from "@upfleet/monitors";
 import { ErrorBody } from "../../http/openapi.ts";
 import { defineRoute } from "../../http/route.ts";
+import { assertNoInternalTargets } from "./internal-targets.ts";
 import { CreateMonitorBody, MonitorBody } from "./schema.ts";
 
 export const createMonitorRoute = defineRoute({
@@ -17,8 +18,8 @@ export const createMonitorRoute = defineRoute({
     201: { description: "The new monitor", schema: MonitorBody },
     404: { description: "No such escalation policy in your organization", schema: ErrorBody },
   },
-  handle: async ({ body, principal, deps }) => ({
-    status: 201,
-    body: await createMonitor(deps.monitors, principal, body),
-  }),
+  handle: async ({ body, principal, deps }) => {
+    assertNoInternalTargets(deps, body);
+    return { status: 201, body: await createMonitor(deps.monitors, principal, body) };
+  },
 });

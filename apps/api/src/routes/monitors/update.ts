@@ -1,5 +1,6 @@
 import { updateMonitor } from "@upfleet/monitors";
 import { defineRoute } from "../../http/route.ts";
+import { assertNoInternalTargets } from "./internal-targets.ts";
 import { MonitorBody, MonitorParams, PatchMonitorBody } from "./schema.ts";
 
 export const updateMonitorRoute = defineRoute({
@@ -15,8 +16,8 @@ export const updateMonitorRoute = defineRoute({
   entity: "Monitor",
   body: PatchMonitorBody,
   responses: { 200: { description: "The updated monitor", schema: MonitorBody } },
-  handle: async ({ params, body, principal, deps }) => ({
-    status: 200,
-    body: await updateMonitor(deps.monitors, principal, params.id, body),
-  }),
+  handle: async ({ params, body, principal, deps }) => {
+    assertNoInternalTargets(deps, body);
+    return { status: 200, body: await updateMonitor(deps.monitors, principal, params.id, body) };
+  },
 });

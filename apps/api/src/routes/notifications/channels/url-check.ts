@@ -1,7 +1,17 @@
 import { createUrlCheck, type UrlCheck } from "@upfleet/channels";
+import { createInternalNames } from "@upfleet/outbound";
 import type { ApiDeps } from "../../../deps.ts";
 
-/** The write-time SSRF check of channel URLs, opened by the deployment's OUTBOUND_ALLOW_CIDRS. */
+/**
+ * The write-time SSRF check of channel URLs, opened by the deployment's OUTBOUND_ALLOW_CIDRS and
+ * INTERNAL_DNS_ALLOW_SUFFIXES (its INTERNAL_DNS_SUFFIXES refused like `.internal`).
+ */
 export function channelUrlCheck(deps: ApiDeps): UrlCheck {
-  return createUrlCheck({ allowCidrs: deps.config.OUTBOUND_ALLOW_CIDRS });
+  return createUrlCheck({
+    allowCidrs: deps.config.OUTBOUND_ALLOW_CIDRS,
+    internalNames: createInternalNames({
+      extraSuffixes: deps.config.INTERNAL_DNS_SUFFIXES,
+      allowSuffixes: deps.config.INTERNAL_DNS_ALLOW_SUFFIXES,
+    }),
+  });
 }
