@@ -8,11 +8,13 @@ import { ScheduleSync } from "@upfleet/monitors";
 import { createInternalNames } from "@upfleet/outbound";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
 import { createMetricsRegistry } from "@upfleet/runtime";
+import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { resolveAppSecret } from "./app-secret.ts";
 import { Authenticator } from "./auth/authenticator.ts";
+import { FailedAuthLimiter } from "./auth/failed-auth.ts";
 import { RateLimiter } from "./auth/rate-limiter.ts";
+import { SessionRevocations } from "./auth/session-revocations.ts";
 import type { ApiConfig } from "./config.ts";
 import type { ApiDeps } from "./deps.ts";
 import { planLimitsResolver } from "./plans.ts";
@@ -64,7 +66,14 @@ export async function createApiDeps(
   await Promise.all([firstConnection(redis), firstConnection(limits)]);
 
   const appSecret = await resolveAppSecret(db, config.APP_SECRET);
+  const keyring = await resolveKeyring(db, config.ENCRYPTION_KEY);
   const tokens = createSessionTokens(appSecret);
+  const failedAuth = new FailedAuthLimiter(limits, config.REDIS_PREFIX, {
+    perIp: config.AUTH_FAILURES_PER_IP,
+    perKeyPrefix: config.AUTH_FAILURES_PER_KEY_PREFIX,
+    perEmail: config.AUTH_FAILURES_PER_EMAIL,
+    windowMs: config.AUTH_FAILURE_WINDOW_SECONDS * 1000,
+  });
   const authenticator = new Authenticator({
     db,
     tokens,
@@ -72,6 +81,8 @@ export async function createApiDeps(
     subscriber,
     redisPrefix: config.REDIS_PREFIX,
     logger,
+    revocations: new SessionRevocations(redis, config.REDIS_PREFIX),
+    failures: failedAuth,
   });
   authenticator.start();
   const queues = new Map<string, Queue>();
@@ -99,6 +110,8 @@ export async function createApiDeps(
     metrics,
     tokens,
     authenticator,
+    keyring,
+    failedAuth,
     rateLimiter: new RateLimiter(limits, config.REDIS_PREFIX),
     planLimits: planLimitsResolver(
       { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
@@ -107,11 +120,12 @@ export async function createApiDeps(
     fleet: { registry: new FleetRegistry(redis, config.REDIS_PREFIX), queueFor },
     monitors: {
       db,
-      schedule: new ScheduleSync(new ScheduleStore(redis, config.REDIS_PREFIX), (error, monitorId) =>
+      schedule: new ScheduleSync(new ScheduleStore(redis, config.REDIS_PREFIX), keyring, (error, monitorId) =>
         logger.warn({ err: error, monitorId }, "schedule not updated in Redis; the reconciler will repair it"),
       ),
       policy: { regions: config.REGIONS, minIntervalSeconds: config.MIN_INTERVAL_SECONDS },
       publicUrl: config.PUBLIC_URL,
+      keyring,
     },
     heartbeats: { tokens: new TokenDirectory(db), recorder },
     exports: { queue: exportQueue, links: createDownloadLinks(appSecret) },
@@ -124,6 +138,7 @@ export async function createApiDeps(
       publicUrl: config.PUBLIC_URL,
       smtpUrl: config.SMTP_URL,
       smtpFrom: config.SMTP_FROM,
+      keyring,
     }),
     version: API_VERSION,
   };

@@ -6,10 +6,12 @@ import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { FleetRegistry, QueueStats } from "@upfleet/queue";
+import type { Keyring } from "@upfleet/secrets";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./auth/authenticator.ts";
+import type { FailedAuthLimiter } from "./auth/failed-auth.ts";
 import type { RateLimiter, RateLimits } from "./auth/rate-limiter.ts";
 import type { ApiConfig } from "./config.ts";
 
@@ -22,6 +24,10 @@ export interface ApiDeps {
   metrics: Registry;
   tokens: SessionTokens;
   authenticator: Authenticator;
+  /** ENCRYPTION_KEY (or the generated development key): seals channel secrets when written. */
+  keyring: Keyring;
+  /** Failed logins and key checks per client IP, email and key prefix (429 before any Argon2). */
+  failedAuth: FailedAuthLimiter;
   rateLimiter: RateLimiter;
   planLimits(plan: string): RateLimits;
   /** The fleet as workers report it in Redis, and the regional check queues. */

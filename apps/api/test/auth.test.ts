@@ -187,6 +187,7 @@ describe("session tokens", () => {
       aud: "upfleet-api",
       iat: now,
       exp: now + expiresInSeconds,
+      jti: `jti-${now}-${Math.random()}`,
     };
   };
   /** Signed by hand (HS256), so the API's own issuer is not what builds the tokens that attack it. */

@@ -1,6 +1,6 @@
 export { loadAccount } from "./account.ts";
 export type { Actor } from "./actor.ts";
-export { KEY_PREFIX, keyFingerprint, looksLikeApiKey } from "./api-key-format.ts";
+export { KEY_PREFIX, keyFingerprint, keyLookupPrefix, looksLikeApiKey } from "./api-key-format.ts";
 export {
   type CreateKeyInput,
   createKey,
@@ -12,9 +12,16 @@ export {
   verifyRawKey,
 } from "./keys.ts";
 export { login } from "./login.ts";
+export { assertAcceptablePassword, passwordProblem } from "./password-policy.ts";
 export { hashSecret } from "./passwords.ts";
 export { canManageUsers, effectiveScopes, ROLES, SCOPES, type Scope } from "./permissions.ts";
 export { presentKey, presentOrganization, presentUser } from "./present.ts";
-export { createSessionTokens, SESSION_TTL_SECONDS, type SessionClaims, type SessionTokens } from "./sessions.ts";
+export {
+  createSessionTokens,
+  SESSION_TTL_SECONDS,
+  type SessionClaims,
+  type SessionTokens,
+  type VerifiedSession,
+} from "./sessions.ts";
 export { type SignupInput, signup } from "./signup.ts";
 export { createUser, deleteUser, listUsers } from "./users.ts";

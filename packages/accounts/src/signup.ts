@@ -1,6 +1,8 @@
 import { type Db, isUniqueViolation } from "@upfleet/db";
 import { ConflictError, ForbiddenError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
+import { EMAIL_UNUSABLE } from "./email-conflict.ts";
+import { assertAcceptablePassword } from "./password-policy.ts";
 import { hashSecret } from "./passwords.ts";
 import { presentOrganization, presentUser } from "./present.ts";
 import type { SessionTokens } from "./sessions.ts";
@@ -15,6 +17,7 @@ const SIGNUP_LOCK = 0x5349474e; // "SIGN": serialises the "is this the first use
 
 /** Creates an organization and its owner; the first user always may, later ones only with open sign-up. */
 export async function signup(db: Db, tokens: SessionTokens, input: SignupInput, options: { openSignup: boolean }) {
+  assertAcceptablePassword(input.password);
   const passwordHash = await hashSecret(input.password);
   const email = input.email.toLowerCase();
   try {
@@ -39,7 +42,7 @@ export async function signup(db: Db, tokens: SessionTokens, input: SignupInput, 
       expires_at: session.expiresAt.toISOString(),
     };
   } catch (error) {
-    if (isUniqueViolation(error, "email")) throw new ConflictError("An account with this email already exists");
+    if (isUniqueViolation(error, "email")) throw new ConflictError(EMAIL_UNUSABLE);
     throw error;
   }
 }

@@ -2,6 +2,8 @@ import { type Db, isUniqueViolation, type PageRequest, pageQuery, type Role, toP
 import { ConflictError, ForbiddenError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Actor } from "./actor.ts";
+import { EMAIL_UNUSABLE } from "./email-conflict.ts";
+import { assertAcceptablePassword } from "./password-policy.ts";
 import { hashSecret } from "./passwords.ts";
 import { canGrantRole, canManageUsers, effectiveScopes, scopesBeyondKey } from "./permissions.ts";
 import { presentUser } from "./present.ts";
@@ -23,6 +25,7 @@ export async function createUser(db: Db, actor: Actor, input: { email: string; p
   if (beyond.length) {
     throw new ForbiddenError(`This key cannot create a ${input.role}, who could ${beyond.join(", ")}; it lacks those`);
   }
+  assertAcceptablePassword(input.password);
   try {
     const user = await db.user.create({
       data: {
@@ -35,7 +38,8 @@ export async function createUser(db: Db, actor: Actor, input: { email: string; p
     });
     return presentUser(user);
   } catch (error) {
-    if (isUniqueViolation(error, "email")) throw new ConflictError("An account with this email already exists");
+    // The same answer whether the email is a colleague's or belongs to another organization.
+    if (isUniqueViolation(error, "email")) throw new ConflictError(EMAIL_UNUSABLE);
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 import {
   effectiveScopes,
+  KEY_PREFIX,
   keyFingerprint,
+  keyLookupPrefix,
   loadAccount,
   looksLikeApiKey,
   recordKeyUsage,
@@ -12,8 +14,10 @@ import type { Db } from "@upfleet/db";
 import { UnauthorizedError } from "@upfleet/errors";
 import type { Logger } from "@upfleet/logger";
 import type { Redis } from "ioredis";
+import type { FailedAuthLimiter } from "./failed-auth.ts";
 import { KeyCache } from "./key-cache.ts";
 import type { Principal } from "./principal.ts";
+import type { SessionRevocations } from "./session-revocations.ts";
 
 const KEY_CACHE_TTL_MS = 30_000;
 const USAGE_FLUSH_MS = 5_000;
@@ -23,11 +27,20 @@ interface Invalidation {
   userId?: string;
 }
 
+/** A credential and the header it came in: `X-API-Key` holds API keys only, never a session. */
+export interface Credential {
+  value: string;
+  header: "x-api-key" | "authorization";
+}
+
 /** Pulls the credential out of `X-API-Key` or `Authorization: Bearer`. */
-export function readCredential(headers: { apiKey?: string | undefined; authorization?: string | undefined }) {
-  if (headers.apiKey) return headers.apiKey.trim();
+export function readCredential(headers: {
+  apiKey?: string | undefined;
+  authorization?: string | undefined;
+}): Credential | undefined {
+  if (headers.apiKey) return { value: headers.apiKey.trim(), header: "x-api-key" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "");
-  return match?.[1];
+  return match?.[1] ? { value: match[1], header: "authorization" } : undefined;
 }
 
 /**
@@ -54,6 +67,8 @@ export class Authenticator {
       subscriber: Redis;
       redisPrefix: string;
       logger: Logger;
+      revocations: SessionRevocations;
+      failures: FailedAuthLimiter;
     },
   ) {
     this.channel = `${deps.redisPrefix}:auth:invalidate`;
@@ -98,10 +113,19 @@ export class Authenticator {
     await this.flushUsage();
   }
 
-  async authenticate(credential: string | undefined): Promise<Principal> {
+  /** `ipBucket` is the client's (clientIpBucket): failed key checks are limited by it. */
+  async authenticate(credential: Credential | undefined, ipBucket: string): Promise<Principal> {
     if (!credential) throw new UnauthorizedError("Missing credentials: send X-API-Key or Authorization: Bearer");
-    if (credential.startsWith("upf_")) return this.fromApiKey(credential);
-    return this.fromSession(credential);
+    if (credential.value.startsWith(KEY_PREFIX)) return this.fromApiKey(credential.value, ipBucket);
+    if (credential.header === "x-api-key") {
+      throw new UnauthorizedError("X-API-Key takes an API key (upf_…); send a session token as Authorization: Bearer");
+    }
+    return this.fromSession(credential.value);
+  }
+
+  /** Logs a session out everywhere: its token is refused by every instance until it would expire. */
+  async sessionEnded(session: { jti: string; expiresAt: number }): Promise<void> {
+    await this.deps.revocations.revoke(session);
   }
 
   /** Drops a key everywhere: here at once, on other instances through pub/sub. */
@@ -109,7 +133,9 @@ export class Authenticator {
     await this.broadcast({ keyId });
   }
 
+  /** A user deleted (or their role changed): their cached keys and every session they hold end. */
   async userRemoved(userId: string): Promise<void> {
+    await this.deps.revocations.revokeUser(userId);
     await this.broadcast({ userId });
   }
 
@@ -131,11 +157,16 @@ export class Authenticator {
     }
   }
 
-  private async fromApiKey(rawKey: string): Promise<Principal> {
+  private async fromApiKey(rawKey: string, ipBucket: string): Promise<Principal> {
     if (!looksLikeApiKey(rawKey)) throw new UnauthorizedError("Malformed API key");
     const fingerprint = keyFingerprint(rawKey);
     let key = this.cache.get(fingerprint);
     if (!key) {
+      // Before any Argon2 work: a client (or a key prefix) with too many failures is refused here.
+      // A key verified recently is served from the cache above, so guesses at its prefix cannot
+      // lock out a client that is using it.
+      const failureSubjects = [this.deps.failures.ip(ipBucket), this.deps.failures.keyPrefix(keyLookupPrefix(rawKey))];
+      await this.deps.failures.check(failureSubjects);
       // Concurrent first uses of one key share a single Argon2 verification.
       let verifying = this.pending.get(fingerprint);
       if (!verifying) {
@@ -153,7 +184,10 @@ export class Authenticator {
         this.pending.set(fingerprint, verifying);
       }
       const verified = await verifying;
-      if (!verified) throw new UnauthorizedError("Unknown, expired or revoked API key");
+      if (!verified) {
+        await this.deps.failures.fail(failureSubjects);
+        throw new UnauthorizedError("Unknown, expired or revoked API key");
+      }
       key = verified;
     }
     this.usage.set(key.keyId, new Date());
@@ -165,6 +199,7 @@ export class Authenticator {
       email: key.email,
       organizationName: key.organizationName,
       apiKey: { id: key.keyId, name: key.name, scopes: key.keyScopes },
+      session: null,
       scopes: effectiveScopes(key.role, key.keyScopes),
       rateLimitSubject: `key:${key.keyId}`,
     };
@@ -172,6 +207,7 @@ export class Authenticator {
 
   private async fromSession(token: string): Promise<Principal> {
     const claims = await this.deps.tokens.verify(token);
+    if (await this.deps.revocations.isRevoked(claims)) throw new UnauthorizedError("Session token has been revoked");
     const user = await loadAccount(this.deps.db, claims);
     if (!user) throw new UnauthorizedError("The session's user no longer exists");
     return {
@@ -182,6 +218,7 @@ export class Authenticator {
       email: user.email,
       organizationName: user.organization.name,
       apiKey: null,
+      session: { jti: claims.jti, expiresAt: claims.expiresAt },
       scopes: effectiveScopes(user.role, null),
       rateLimitSubject: `user:${user.id}`,
     };

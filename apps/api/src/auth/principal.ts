@@ -10,6 +10,8 @@ export interface Principal {
   email: string;
   organizationName: string;
   apiKey: { id: string; name: string; scopes: string[] } | null;
+  /** The session token's id and expiry (unix seconds), for logout; null for an API key. */
+  session: { jti: string; expiresAt: number } | null;
   /** Key scopes ∩ role, decided for this request. */
   scopes: ReadonlySet<Scope>;
   /** Rate limits count per API key, or per user for session tokens. */

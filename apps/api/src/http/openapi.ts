@@ -56,6 +56,7 @@ function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
     add(403, "The credential lacks the scope or role");
     add(429, "Rate limited; see Retry-After");
   }
+  if (route.limitPerIp) add(429, "Too many attempts from this address (or failures for this email); see Retry-After");
   if (route.params) add(404, "No such resource in your organization");
   add(500, "Unexpected error (never a stack trace)");
   add(503, "PostgreSQL or Redis unavailable; safe to retry");

@@ -3,6 +3,7 @@ import { ForbiddenError } from "@upfleet/errors";
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import { readCredential } from "../auth/authenticator.ts";
+import { clientIpBucket } from "../auth/client-ip.ts";
 import type { Principal } from "../auth/principal.ts";
 import { rateLimitHeaders } from "../auth/rate-limiter.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -85,13 +86,13 @@ async function authorize(route: AnyRoute, req: Request, res: Response, deps: Api
         perMinute: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
         perHour: deps.config.AUTH_RATE_LIMIT_PER_HOUR,
       };
-      const state = await deps.rateLimiter.consume(`ip:${req.ip ?? "unknown"}`, limits);
+      const state = await deps.rateLimiter.consume(`ip:${clientIpBucket(req)}`, limits);
       for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
     }
     return undefined;
   }
   const credential = readCredential({ apiKey: req.get("x-api-key"), authorization: req.get("authorization") });
-  const principal = await deps.authenticator.authenticate(credential);
+  const principal = await deps.authenticator.authenticate(credential, clientIpBucket(req));
   const state = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));
   for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
   const { scope } = route.access;

@@ -1,6 +1,7 @@
 import type { AnyRoute } from "../http/route.ts";
 import { getAccountRoute } from "./account/get.ts";
 import { loginRoute } from "./auth/login.ts";
+import { logoutRoute } from "./auth/logout.ts";
 import { signupRoute } from "./auth/signup.ts";
 import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
 import { openApiRoute } from "./docs/openapi.ts";
@@ -74,6 +75,7 @@ import { listUsersRoute } from "./users/list.ts";
 export const routes: AnyRoute[] = [
   signupRoute,
   loginRoute,
+  logoutRoute,
   getAccountRoute,
   listUsersRoute,
   createUserRoute,

@@ -1,11 +1,21 @@
+import { passwordProblem } from "@upfleet/accounts";
 import { z } from "zod";
 import { Email, Password, Timestamp } from "../../http/schemas.ts";
 import { OrganizationBody, UserBody } from "../account/schema.ts";
 
+/** A password being set (sign-up, POST /users): 10–256 characters, and none of the guessable ones. */
+export const NewPassword = Password.superRefine((password, ctx) => {
+  const problem = passwordProblem(password);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}).meta({
+  description:
+    "10–256 characters; not only whitespace, not one character repeated, not one of the most common passwords (case-insensitive)",
+});
+
 export const SignupBody = z
   .strictObject({
     email: Email,
-    password: Password,
+    password: NewPassword,
     organization_name: z.string().trim().min(1).max(200),
   })
   .meta({ id: "SignupRequest" });

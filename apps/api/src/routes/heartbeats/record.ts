@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { NotFoundError, ValidationError } from "@upfleet/errors";
 import type { PingKind } from "@upfleet/heartbeats";
 import type { z } from "zod";
+import { ipBucket } from "../../auth/client-ip.ts";
 import type { ApiDeps } from "../../deps.ts";
 import type { DocumentedRoute } from "../../http/openapi.ts";
 import { parseParams } from "../../http/validate.ts";
@@ -48,7 +49,7 @@ export function pingSource(req: IncomingMessage): Pick<PingCall, "method" | "sou
 export async function recordPing(deps: ApiDeps, call: PingCall): Promise<void> {
   const target = await deps.heartbeats.tokens.resolve(call.token);
   const perIp = {
-    subject: `hb-ip:${call.sourceIp ?? "unknown"}`,
+    subject: `hb-ip:${ipBucket(call.sourceIp ?? undefined)}`,
     perMinute: deps.config.HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE,
   };
   if (!target) {

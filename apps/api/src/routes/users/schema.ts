@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { Email, idParam, listOf, Password } from "../../http/schemas.ts";
+import { Email, idParam, listOf } from "../../http/schemas.ts";
 import { UserBody } from "../account/schema.ts";
+import { NewPassword } from "../auth/schema.ts";
 
 export const CreateUserBody = z
-  .strictObject({ email: Email, password: Password, role: z.enum(["admin", "member", "viewer"]) })
+  .strictObject({ email: Email, password: NewPassword, role: z.enum(["admin", "member", "viewer"]) })
   .meta({ id: "CreateUserRequest" });
 
 export const UserList = listOf(UserBody, "UserList");
