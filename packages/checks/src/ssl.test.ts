@@ -84,6 +84,29 @@ describe("ssl check", () => {
     }
   });
 
+  it("is blocked_address for an internal name, and for a name resolving inside without naming the address", async () => {
+    const inside = createCheckRunner({
+      guard: createOutboundGuard({
+        allowCidrs: [],
+        resolver: (_host, _options, callback) => callback(null, [{ address: "10.20.30.40", family: 4 }]),
+      }),
+    });
+    const named = await check("valid", "vault.internal", inside);
+    expect(named).toMatchObject({
+      status: "down",
+      error: "blocked_address",
+      message: expect.stringMatching(/internal name/),
+    });
+    const resolved = await check("valid", "vault.example.com", inside);
+    expect(resolved).toMatchObject({
+      status: "down",
+      error: "blocked_address",
+      message: "Refusing to connect to vault.example.com: it resolves to a non-public address",
+    });
+    expect(JSON.stringify(resolved)).not.toContain("10.20.30.40");
+    inside.close();
+  });
+
   it("is connection_refused on a closed port", async () => {
     const spec = checkSpecSchema.parse({ type: "ssl", host: "localhost", port: await closedPort(), timeoutMs: 2_000 });
     expect(await runner.run(spec)).toMatchObject({ status: "down", error: "connection_refused" });
