@@ -66,7 +66,12 @@ function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
 /** The OpenAPI 3.1 document, generated from the very schemas that validate requests. */
 export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version: string; serverUrl: string }) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "apiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+  registry.registerComponent("securitySchemes", "apiKey", {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+    description: "An API key (`upf_…`) only; a session token here is 401 (send it as Authorization: Bearer)",
+  });
   registry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
