@@ -194,7 +194,8 @@ describe("taken emails", () => {
       expect((await create(email)).status).toBe(409);
       return performance.now() - started;
     };
-    const [ownTimes, otherTimes]: number[][] = [[], []];
+    const ownTimes: number[] = [];
+    const otherTimes: number[] = [];
     for (let i = 0; i < 9; i++) {
       // Interleaved, so a slow patch of the machine weighs on both sides; the first round warms up.
       const [a, b] = [await timed(colleague.email), await timed(stranger.email)];

@@ -36,7 +36,12 @@ describe("fleet endpoints", () => {
   });
 
   it("are 404 for everyone else, exactly as a path that does not exist", async () => {
-    const keys = [await createKey(api, tenant, { scopes: ["fleet:read"] }), await createKey(api, colleague)];
+    const keys = [
+      await createKey(api, tenant, { scopes: ["fleet:read"] }),
+      // Without the scope either: a 403 would say the route is there.
+      await createKey(api, tenant, { scopes: ["monitors:read"] }),
+      await createKey(api, colleague),
+    ];
     const viewer = await addUser(api, tenant, "viewer");
     const callers: Record<string, string>[] = [
       { authorization: `Bearer ${tenant.token}` },
@@ -52,6 +57,11 @@ describe("fleet endpoints", () => {
         expect(res.body.message).toBe(unknown.body.message.replace(`${path}x`, path));
       }
     }
+  });
+
+  it("are 403 for an operator's key without fleet:read", async () => {
+    const key = await createKey(api, operator, { scopes: ["monitors:read"] });
+    for (const path of FLEET) expectError(await get(path, { "x-api-key": key.raw }), 403, "forbidden");
   });
 
   it("are 404 for everyone when FLEET_ADMIN_EMAILS is empty (the default)", async () => {

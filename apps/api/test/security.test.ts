@@ -16,14 +16,14 @@ let ctx: SecurityContext;
 
 beforeAll(async () => {
   // Open sign-up gives a second tenant; generous limits keep the many requests below 429.
-  // The attacker is a fleet operator, so the fleet routes answer it (others get 404: fleet-access.test.ts).
+  // Both owners operate the fleet, so the fleet routes answer them (others get 404: fleet-access.test.ts).
   api = await startTestApi({
     OPEN_SIGNUP: "true",
     RATE_LIMIT_PER_MINUTE: "100000",
     RATE_LIMIT_PER_HOUR: "100000",
-    FLEET_ADMIN_EMAILS: "attacker-fleet@example.com",
+    FLEET_ADMIN_EMAILS: "victim-fleet@example.com,attacker-fleet@example.com",
   });
-  const victim = await signupOwner(api, "victim");
+  const victim = await signupOwner(api, "victim", "victim-fleet@example.com");
   const [attacker, viewer] = await Promise.all([
     signupOwner(api, "attacker", "attacker-fleet@example.com"),
     addUser(api, victim, "viewer"),

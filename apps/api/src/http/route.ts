@@ -1,5 +1,5 @@
 import type { Scope } from "@upfleet/accounts";
-import { ForbiddenError } from "@upfleet/errors";
+import { AppError, ForbiddenError } from "@upfleet/errors";
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import { readCredential } from "../auth/authenticator.ts";
@@ -49,6 +49,11 @@ export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access =
   access: A;
   /** Public routes that cost the server (Argon2 on sign-up and login) are limited per client IP. */
   limitPerIp?: boolean;
+  /**
+   * Who may know the route exists: anyone else gets the 404 of an unknown path, before the scope
+   * check (a 403 would say it is there). For the deployment's operators' routes (fleet).
+   */
+  visibleTo?(principal: Principal, deps: ApiDeps): boolean;
   body?: B;
   query?: Q;
   /** Entity named in the 404 when the path's ids do not parse. */
@@ -95,6 +100,9 @@ async function authorize(route: AnyRoute, req: Request, res: Response, deps: Api
   const principal = await deps.authenticator.authenticate(credential, clientIpBucket(req));
   const state = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));
   for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+  if (route.visibleTo && !route.visibleTo(principal, deps)) {
+    throw new AppError("not_found", `No route ${req.method} ${req.path}`);
+  }
   const { scope } = route.access;
   if (scope && !principal.scopes.has(scope)) {
     throw new ForbiddenError(`This credential lacks the ${scope} scope (key scopes ∩ the ${principal.role} role)`);

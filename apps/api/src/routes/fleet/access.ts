@@ -1,15 +1,11 @@
-import { AppError } from "@upfleet/errors";
-import type { Request } from "express";
 import type { Principal } from "../../auth/principal.ts";
-import type { ApiConfig } from "../../config.ts";
+import type { ApiDeps } from "../../deps.ts";
 
 /**
  * Fleet data (worker host names, versions, queue depths) is the deployment's, not any tenant's:
- * only users listed in FLEET_ADMIN_EMAILS read it. Anyone else gets the very 404 an unknown path
- * gets, so the endpoints do not even show they exist.
+ * only users listed in FLEET_ADMIN_EMAILS may know these routes exist (a route's `visibleTo`);
+ * anyone else, whatever their scopes, gets the very 404 an unknown path gets.
  */
-export function requireFleetAdmin(principal: Principal, config: Pick<ApiConfig, "FLEET_ADMIN_EMAILS">, req: Request) {
-  if (!config.FLEET_ADMIN_EMAILS.has(principal.email.toLowerCase())) {
-    throw new AppError("not_found", `No route ${req.method} ${req.path}`);
-  }
+export function isFleetAdmin(principal: Principal, deps: Pick<ApiDeps, "config">): boolean {
+  return deps.config.FLEET_ADMIN_EMAILS.has(principal.email.toLowerCase());
 }

@@ -1,7 +1,7 @@
 import { regionOverview } from "@upfleet/queue";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
-import { requireFleetAdmin } from "./access.ts";
+import { isFleetAdmin } from "./access.ts";
 
 const Region = z
   .object({
@@ -22,9 +22,9 @@ export const regionsRoute = defineRoute({
     "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",
   tag: "Fleet",
   access: { scope: "fleet:read" },
+  visibleTo: isFleetAdmin,
   responses: { 200: { description: "One entry per region", schema: z.array(Region) } },
-  handle: async ({ deps, principal, req }) => {
-    requireFleetAdmin(principal, deps.config, req);
+  handle: async ({ deps }) => {
     const workers = await deps.fleet.registry.list();
     return { status: 200, body: await regionOverview(deps.config.REGIONS, workers, deps.fleet.queueFor) };
   },

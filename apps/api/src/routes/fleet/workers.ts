@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
 import { Timestamp } from "../../http/schemas.ts";
-import { requireFleetAdmin } from "./access.ts";
+import { isFleetAdmin } from "./access.ts";
 
 const WorkerBody = z
   .object({
@@ -23,9 +23,7 @@ export const workersRoute = defineRoute({
   description: "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",
   tag: "Fleet",
   access: { scope: "fleet:read" },
+  visibleTo: isFleetAdmin,
   responses: { 200: { description: "Workers", schema: z.array(WorkerBody) } },
-  handle: async ({ deps, principal, req }) => {
-    requireFleetAdmin(principal, deps.config, req);
-    return { status: 200, body: await deps.fleet.registry.list() };
-  },
+  handle: async ({ deps }) => ({ status: 200, body: await deps.fleet.registry.list() }),
 });
