@@ -4,6 +4,7 @@ import type { Logger } from "@upfleet/logger";
 import { bullPrefix, checksQueueName, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
 import { withTimeout } from "@upfleet/runtime";
 import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
+import type { Keyring } from "@upfleet/secrets";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import cron from "node-cron";
@@ -21,6 +22,8 @@ export interface AlerterDeps {
   redis: Redis;
   logger: Logger;
   metrics: Registry;
+  /** ENCRYPTION_KEY: opens the credentials the workers' specs and the deliveries need. */
+  keyring: Keyring;
 }
 
 export interface RunningAlerter {
@@ -57,7 +60,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const notifications = startNotifications({ db, logger, metrics, connection, prefix });
 
   const reconcile = () =>
-    reconcileSchedules(db, store, logger).catch((error: unknown) =>
+    reconcileSchedules(db, store, logger, deps.keyring).catch((error: unknown) =>
       logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
     );
   const holdLease = async () => {
@@ -90,7 +93,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
-  const delivery = startDelivery(config, { db, logger, metrics, connection, prefix });
+  const delivery = startDelivery(config, { db, logger, metrics, connection, prefix, keyring: deps.keyring });
   const exports = startExports(config, { db, logger, connection, prefix });
 
   new Gauge({

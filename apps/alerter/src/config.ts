@@ -2,28 +2,33 @@ import { baseEnv, databaseEnv, optional, parsedWith, port, regionList } from "@u
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
 import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
+import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
 export const ALERTER_HEALTH_PORT = 3100;
 
-export const AlerterEnv = z.object({
-  ...baseEnv,
-  ...databaseEnv,
-  HEALTH_PORT: port(ALERTER_HEALTH_PORT),
-  /** The deployment's regions: the alerter reports each region's queue depth. */
-  REGIONS: regionList("local"),
-  /** Where the API answers: notifications link to incidents and monitors there. */
-  PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).transform(
-    (url) => url ?? "http://localhost:3000",
-  ),
-  /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
-  OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
-  /** Internal DNS zones notification receivers may not be in, beyond `.internal`, `.local`…; and names opened anyway. */
-  INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
-  INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
-  ...deliveryEnv,
-  ...exportsEnv,
-});
+export const AlerterEnv = z
+  .object({
+    ...baseEnv,
+    ...databaseEnv,
+    HEALTH_PORT: port(ALERTER_HEALTH_PORT),
+    /** The deployment's regions: the alerter reports each region's queue depth. */
+    REGIONS: regionList("local"),
+    /** Where the API answers: notifications link to incidents and monitors there. */
+    PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).transform(
+      (url) => url ?? "http://localhost:3000",
+    ),
+    /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
+    OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
+    /** Internal DNS zones notification receivers may not be in, beyond `.internal`, `.local`…; and names opened anyway. */
+    INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
+    INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+    ...deliveryEnv,
+    ...exportsEnv,
+    /** Opens channel secrets to send and monitor credentials for the workers' specs (never given to a worker). */
+    ...secretsEnv,
+  })
+  .superRefine(requireEncryptionKey);
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;

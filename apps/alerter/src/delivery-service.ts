@@ -2,6 +2,7 @@ import { createSqlPool, type Db } from "@upfleet/db";
 import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import { createInternalNames } from "@upfleet/outbound";
+import type { Keyring } from "@upfleet/secrets";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
@@ -14,6 +15,7 @@ export interface DeliveryServiceDeps {
   connection: ConnectionOptions;
   /** bullPrefix(REDIS_PREFIX). */
   prefix: string;
+  keyring: Keyring;
 }
 
 /**
@@ -31,6 +33,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
     publicUrl: config.PUBLIC_URL,
     smtpUrl: config.SMTP_URL,
     smtpFrom: config.SMTP_FROM,
+    keyring: deps.keyring,
   });
   const queue = openDeliveryQueue(deps.connection, deps.prefix);
   // The attempts' own pool: their statements are batched, so a few connections carry the burst.

@@ -11,6 +11,7 @@ import {
   redisProbe,
   startHealthServer,
 } from "@upfleet/runtime";
+import { resolveKeyring } from "@upfleet/secrets";
 import { Redis } from "ioredis";
 import { startAlerter } from "./alerter.ts";
 import { AlerterEnv } from "./config.ts";
@@ -33,7 +34,8 @@ const health = await startHealthServer({
 });
 logger.info({ port: (health.address() as AddressInfo).port }, "health server listening");
 
-const alerter = startAlerter(config, { db, redis, logger, metrics });
+const keyring = await resolveKeyring(db, config.ENCRYPTION_KEY);
+const alerter = startAlerter(config, { db, redis, logger, metrics, keyring });
 
 onShutdown(logger, async () => {
   await alerter.stop();

@@ -6,6 +6,7 @@ import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { createInternalNames } from "@upfleet/outbound";
+import { createTxtLookup } from "@upfleet/status-pages";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
 import { createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
@@ -140,6 +141,14 @@ export async function createApiDeps(
       smtpFrom: config.SMTP_FROM,
       keyring,
     }),
+    domains: {
+      lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
+      isInternal: (domain) =>
+        createInternalNames({
+          extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
+          allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
+        }).isInternal(domain),
+    },
     version: API_VERSION,
   };
   return {

@@ -11,6 +11,7 @@ import {
 import { deliveryEnv } from "@upfleet/delivery";
 import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
+import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
 import { PlanLimitsEnv } from "./plans.ts";
 
@@ -35,6 +36,8 @@ export const ApiEnv = z
     INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
     /** Internal names monitors and channels may name anyway (e.g. `localhost` in tests); none by default. */
     INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+    /** `ip[:port]` resolvers custom domain TXT records are looked up through; empty: the system's. */
+    CHECK_DNS_RESOLVERS: parsedWith(parseDnsServers, ""),
     /** Email channels' transport and sender, for test sends (the alerter sends the rest). */
     SMTP_URL: deliveryEnv.SMTP_URL,
     SMTP_FROM: deliveryEnv.SMTP_FROM,

@@ -6,6 +6,7 @@ import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { FleetRegistry, QueueStats } from "@upfleet/queue";
+import type { DomainRules } from "@upfleet/status-pages";
 import type { Keyring } from "@upfleet/secrets";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -40,5 +41,7 @@ export interface ApiDeps {
   heartbeats: { tokens: TokenDirectory; recorder: PingRecorder };
   /** Exports: the queue their builds go to (the alerter builds them) and the download links' signer. */
   exports: { queue: Queue; links: DownloadLinks };
+  /** Custom domain claims: the TXT lookup (CHECK_DNS_RESOLVERS) and which names are internal. */
+  domains: DomainRules;
   version: string;
 }

@@ -1,11 +1,15 @@
+import { openDocument } from "@upfleet/secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 let api: TestApi;
-/** The channel as stored, unmasked: what the sender reads. */
-const stored = (id: string) => api.deps.db.notificationChannel.findUnique({ where: { id } });
+/** The channel as stored, opened with ENCRYPTION_KEY: what the sender reads. */
+const stored = async (id: string) => {
+  const row = await api.deps.db.notificationChannel.findUnique({ where: { id } });
+  return row && { ...row, config: openDocument(row.config, api.deps.keyring) };
+};
 let owner: TestUser;
 let other: TestUser;
 
@@ -76,7 +80,8 @@ describe("channels", () => {
   it("never echoes a secret the client gave", async () => {
     const created = await post(webhook({ secret: "my-shared-secret-0001" }));
     expect(created.status, created.text).toBe(201);
-    expect(created.body.config.secret).toBe("••••0001");
+    // A typed secret shows no tail (only a generated whsec_ one does).
+    expect(created.body.config.secret).toBe("••••");
     expect((await stored(created.body.id))?.config).toMatchObject({
       secret: "my-shared-secret-0001",
     });
@@ -153,7 +158,7 @@ describe("PATCH a channel", () => {
     expect(moved.status, moved.text).toBe(200);
     expect(moved.body.config).toEqual({ url: "https://new.example.com/••••", secret: `whsec_••••${secret.slice(-4)}` });
     const rotated = await patch(created.body.id, { name: "Renamed", config: { secret: "rotated-secret-9999" } });
-    expect(rotated.body).toMatchObject({ name: "Renamed", config: { secret: "••••9999" } });
+    expect(rotated.body).toMatchObject({ name: "Renamed", config: { secret: "••••" } });
     expect((await stored(created.body.id))?.config).toEqual({
       url: "https://new.example.com/hook",
       secret: "rotated-secret-9999",

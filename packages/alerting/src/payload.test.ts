@@ -59,6 +59,12 @@ describe("notification payload", () => {
     expect(down).not.toHaveProperty("certificate");
   });
 
+  it("never carries the credentials of the monitor's URL, stored in clear (legacy) or sealed", () => {
+    const withCredentials = (url: string) => monitorSummary({ ...monitor, settings: { url } }).url;
+    expect(withCredentials("https://admin:hunter2@example.com/health")).toBe("https://••••@example.com/health");
+    expect(withCredentials("https://••••@example.com/health")).toBe("https://••••@example.com/health");
+  });
+
   it("names hosts for monitors without a URL and copes with a missing cause", () => {
     expect(
       monitorSummary({ id: "m", name: "db", type: "tcp", settings: { host: "db.local", tcp_port: 5432 } }).url,

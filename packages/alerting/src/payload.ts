@@ -1,3 +1,5 @@
+import { maskUrlUserInfo } from "@upfleet/secrets";
+
 /**
  * The JSON body every channel receives (API.md "Notifications"), rendered once when the
  * notification is created so that each attempt sends the same bytes.
@@ -60,12 +62,16 @@ export interface MonitorFields {
 const str = (value: unknown) => (typeof value === "string" ? value : null);
 const num = (value: unknown) => (typeof value === "number" ? value : null);
 
-/** What a person recognises the monitor by: its URL, or host[:port] for types without one. */
+/**
+ * What a person recognises the monitor by: its URL (credentials masked: a payload goes to whoever
+ * reads the channel, API.md "Credentials in monitors"), or host[:port] for types without one.
+ */
 export function monitorSummary(monitor: MonitorFields): MonitorSummary {
   const s = (monitor.settings ?? {}) as Record<string, unknown>;
   const host = str(s.host);
   const port = num(s.tcp_port);
-  const url = str(s.url) ?? (host ? (port ? `${host}:${port}` : host) : null);
+  const stored = str(s.url);
+  const url = stored !== null ? maskUrlUserInfo(stored) : host ? (port ? `${host}:${port}` : host) : null;
   return { id: monitor.id, name: monitor.name, url, type: monitor.type };
 }
 

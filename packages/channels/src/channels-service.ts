@@ -1,7 +1,9 @@
 import { type Db, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
+import type { Keyring } from "@upfleet/secrets";
 import { CHANNEL_CONFIGS, type ChannelConfig } from "./config.ts";
+import { sealChannelConfig, shownChannelConfig } from "./credentials.ts";
 import { presentChannel } from "./present.ts";
 import { describeUsers, lockOwned } from "./references.ts";
 import type { ChannelPatch, NewChannel } from "./schemas.ts";
@@ -21,10 +23,10 @@ async function findOwned(db: Db, tenant: Tenant, id: string) {
 }
 
 /**
- * A new channel. A webhook without a secret gets a generated `whsec_` one, shown in full in this
- * response only; every later read masks it.
+ * A new channel, its secrets and URLs stored encrypted. A webhook without a secret gets a generated
+ * `whsec_` one, shown in full in this response only; every later read masks it.
  */
-export async function createChannel(db: Db, check: UrlCheck, tenant: Tenant, input: NewChannel) {
+export async function createChannel(db: Db, check: UrlCheck, ring: Keyring, tenant: Tenant, input: NewChannel) {
   const generated = input.type === "webhook" && !input.config.secret ? generateWebhookSecret() : null;
   const channel = (
     generated ? { type: input.type, config: { ...input.config, secret: generated } } : input
@@ -36,7 +38,7 @@ export async function createChannel(db: Db, check: UrlCheck, tenant: Tenant, inp
       organizationId: tenant.organizationId,
       name: input.name,
       type: channel.type,
-      config: channel.config as Prisma.InputJsonValue,
+      config: sealChannelConfig(channel, ring, { generatedSecret: generated !== null }) as Prisma.InputJsonValue,
       enabled: input.enabled,
     },
   });
@@ -55,25 +57,36 @@ export async function getChannel(db: Db, tenant: Tenant, id: string) {
 }
 
 /**
- * Name, enabled and config. The config patch is merged onto the stored one and re-checked whole for
- * the channel's type, so a field of another type is a 400 and an omitted secret is kept. Only the
- * URLs the patch gives are re-checked against the SSRF guard (the stored ones passed when written).
+ * Name, enabled and config. The config patch is checked against the channel's type (a field of
+ * another type is a 400) and merged onto the stored one: an omitted field is kept, and so is a
+ * secret or URL sent back in its masked form (a client that reads, edits and writes the whole
+ * object back keeps its credentials). Only the URLs the patch gives are re-checked against the SSRF
+ * guard (the stored ones passed when written).
  */
-export async function updateChannel(db: Db, check: UrlCheck, tenant: Tenant, id: string, patch: ChannelPatch) {
+export async function updateChannel(
+  db: Db,
+  check: UrlCheck,
+  ring: Keyring,
+  tenant: Tenant,
+  id: string,
+  patch: ChannelPatch,
+) {
   const current = await findOwned(db, tenant, id);
   if (patch.type !== undefined && patch.type !== current.type) {
     throw new ValidationError([
       { path: "type", message: `a channel's type cannot change (this one is ${current.type}); create a new channel` },
     ]);
   }
-  let config: ChannelConfig["config"] | undefined;
+  let config: Record<string, unknown> | undefined;
   if (patch.config) {
-    const merged = { ...(current.config as Record<string, unknown>), ...patch.config };
-    const parsed = CHANNEL_CONFIGS[current.type].safeParse(merged);
+    // The stored config as the client read it: a field equal to it is "unchanged", not a new value.
+    const shown = shownChannelConfig(current.type, current.config);
+    const given = Object.fromEntries(Object.entries(patch.config).filter(([field, value]) => shown[field] !== value));
+    const parsed = CHANNEL_CONFIGS[current.type].partial().safeParse(given);
     if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues, "config"));
-    config = parsed.data as ChannelConfig["config"];
-    const given = new Set(Object.keys(patch.config));
-    await assertUrlsAllowed(check, { type: current.type, config } as ChannelConfig, (field) => given.has(field));
+    const merged = { type: current.type, config: { ...shown, ...parsed.data } } as ChannelConfig;
+    await assertUrlsAllowed(check, merged, (field) => field in given);
+    config = sealChannelConfig(merged, ring, { previous: current.config });
   }
   const row = await db.notificationChannel.update({
     where: { id: current.id },

@@ -3,10 +3,19 @@ import { maskConfig, maskSecret, maskUrl } from "./mask.ts";
 import { generateWebhookSecret } from "./secret.ts";
 
 describe("masking", () => {
-  it("keeps a secret's whsec_ prefix and last 4 characters only", () => {
+  it("keeps a generated secret's whsec_ prefix and last 4 characters only", () => {
     const secret = generateWebhookSecret();
-    expect(maskSecret(secret)).toBe(`whsec_••••${secret.slice(-4)}`);
-    expect(maskSecret("my-own-shared-secret-1234")).toBe("••••1234");
+    expect(maskSecret(secret, { generated: true })).toBe(`whsec_••••${secret.slice(-4)}`);
+  });
+
+  it("keeps none of a secret the user typed, whsec_ or not", () => {
+    expect(maskSecret("my-own-shared-secret-1234")).toBe("••••");
+    expect(maskSecret(generateWebhookSecret())).toBe("whsec_••••");
+  });
+
+  it("leaves a masked secret or URL as it is (stored configs are kept masked)", () => {
+    expect(maskSecret("whsec_••••abcd")).toBe("whsec_••••abcd");
+    expect(maskUrl("https://hooks.slack.com/••••")).toBe("https://hooks.slack.com/••••");
   });
 
   it("shows no tail of a short secret", () => {
@@ -23,6 +32,9 @@ describe("masking", () => {
       webhook_url: "https://discord.com/••••",
     });
     expect(maskConfig({ type: "email", config: { to: ["ops@example.com"] } })).toEqual({ to: ["ops@example.com"] });
+    expect(
+      maskConfig({ type: "webhook", config: { url: "https://u:p@hooks.example.com/x", secret: "typed-secret-12345" } }),
+    ).toEqual({ url: "https://hooks.example.com/••••", secret: "••••" });
   });
 });
 

@@ -1,18 +1,22 @@
+import { type Credential, maskedDocument } from "@upfleet/secrets";
 import type { ChannelConfig } from "./config.ts";
 
 /**
  * Secrets and webhook URLs are write-only. Reads show enough to tell two channels apart and nothing
- * that could be replayed: a secret keeps its `whsec_` prefix and, when it is long enough that they
- * give nothing away, its last 4 characters; a URL keeps its scheme and host (Slack and Discord put
- * their credential in the path, others in the query or user info).
+ * that could be replayed: a secret keeps its `whsec_` prefix, and only a secret Upfleet generated
+ * keeps its last 4 characters (a typed one may be a password used elsewhere, whose tail is a hint);
+ * a URL keeps its scheme and host (Slack and Discord put their credential in the path, others in
+ * the query or user info). Both are idempotent: stored configs are kept masked in place (sealed, see
+ * credentials.ts), and masking them again for a read changes nothing.
  */
 export const MASK = "••••";
 
 const MIN_LENGTH_TO_SHOW_TAIL = 16;
 
-export function maskSecret(secret: string): string {
+export function maskSecret(secret: string, options: { generated: boolean } = { generated: false }): string {
+  if (secret.includes(MASK)) return secret;
   const prefix = secret.startsWith("whsec_") ? "whsec_" : "";
-  const tail = secret.length >= MIN_LENGTH_TO_SHOW_TAIL ? secret.slice(-4) : "";
+  const tail = options.generated && secret.length >= MIN_LENGTH_TO_SHOW_TAIL ? secret.slice(-4) : "";
   return `${prefix}${MASK}${tail}`;
 }
 
@@ -25,14 +29,31 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** The config as reads show it. */
-export function maskConfig(channel: ChannelConfig): ChannelConfig["config"] {
-  switch (channel.type) {
+/** Where a type's credentials sit in its config: every webhook URL is one, and its secret. */
+export function channelCredentials(type: ChannelConfig["type"], options = { generatedSecret: false }): Credential[] {
+  switch (type) {
     case "webhook":
-      return { url: maskUrl(channel.config.url), secret: maskSecret(channel.config.secret) };
+      return [
+        { path: ["url"], mask: maskUrl },
+        { path: ["secret"], mask: (secret) => maskSecret(secret, { generated: options.generatedSecret }) },
+      ];
     case "slack":
     case "discord":
-      return { webhook_url: maskUrl(channel.config.webhook_url) };
+      return [{ path: ["webhook_url"], mask: maskUrl }];
+    case "email":
+      return [];
+  }
+}
+
+/** The config as reads show it (a config stored before encryption at rest masked too). */
+export function maskConfig(channel: ChannelConfig): ChannelConfig["config"] {
+  const config = maskedDocument(channel.config, channelCredentials(channel.type)) as Record<string, unknown>;
+  switch (channel.type) {
+    case "webhook":
+      return { url: config.url as string, secret: config.secret as string };
+    case "slack":
+    case "discord":
+      return { webhook_url: config.webhook_url as string };
     case "email":
       return { to: [...channel.config.to] };
   }

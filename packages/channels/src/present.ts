@@ -11,7 +11,10 @@ export type PolicyRow = Prisma.EscalationPolicyGetPayload<object>;
 
 const iso = (date: Date) => date.toISOString();
 
-/** The stored type and config, typed: the routes wrote it through the type's schema. */
+/**
+ * The stored type and config, typed: the routes wrote it through the type's schema (its credentials
+ * masked in place, see credentials.ts; only the senders open them).
+ */
 export function channelConfigOf(row: Pick<ChannelRow, "type" | "config">): ChannelConfig {
   return { type: row.type, config: row.config } as ChannelConfig;
 }

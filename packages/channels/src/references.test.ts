@@ -1,5 +1,6 @@
 import { createDb, type Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel, deleteChannel } from "./channels-service.ts";
@@ -11,6 +12,7 @@ let database: TestDatabase;
 let db: Db;
 const org = { organizationId: newId("organization") };
 const check = createUrlCheck({ allowCidrs: [] });
+const ring = parseKeyring(generateKeyringText("test"));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -24,7 +26,7 @@ afterAll(async () => {
 
 const newChannel = async () =>
   (
-    await createChannel(db, check, org, {
+    await createChannel(db, check, ring, org, {
       name: "mail",
       type: "email",
       config: { to: ["a@example.com"] },

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Db } from "@upfleet/db";
+import { DecryptError, openDocument } from "@upfleet/secrets";
 import { type ChannelTarget, channelTarget } from "./channel.ts";
 import type { SendResult } from "./outcome.ts";
 import type { OutgoingNotification, Senders } from "./senders.ts";
@@ -30,13 +31,26 @@ export function loadChannel(db: Db, organizationId: string, id: string): Promise
   return db.notificationChannel.findFirst({ where: { id, organizationId }, select: CHANNEL_FIELDS });
 }
 
+/**
+ * The channel's target with its secrets decrypted: the one place deliveries (and test sends) read
+ * them. A secret under a key ENCRYPTION_KEY no longer lists is a config that cannot be sent to.
+ */
+function targetOf(senders: Senders, channel: StoredChannel): ChannelTarget | { error: string } {
+  try {
+    return channelTarget(channel.type, openDocument(channel.config, senders.keyring));
+  } catch (error) {
+    if (!(error instanceof DecryptError)) throw error;
+    return { error: `The ${channel.type} channel's secrets cannot be decrypted (${error.message}); set them again` };
+  }
+}
+
 /** Sends to a stored channel's target, timing it; a config that cannot be sent to is a failed send. */
 export async function sendTimed(
   senders: Senders,
   channel: StoredChannel,
   message: OutgoingNotification,
 ): Promise<{ result: SendResult; durationMs: number }> {
-  const target: ChannelTarget | { error: string } = channelTarget(channel.type, channel.config);
+  const target = targetOf(senders, channel);
   if ("error" in target) {
     return { result: { kind: "error", reason: "invalid_config", message: target.error }, durationMs: 0 };
   }

@@ -3,6 +3,7 @@ import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@up
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { bullPrefix } from "@upfleet/queue";
+import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { createTestDatabase, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
 import type { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -23,6 +24,7 @@ import { startDeliveryWorker } from "./worker.ts";
 
 const DELAYS = [100, 100, 100, 100, 100];
 const PUBLIC_URL = "https://upfleet.example.com";
+const keyring = parseKeyring(generateKeyringText("test"));
 const redisSpace = createTestRedis();
 let database: TestDatabase;
 let db: Db;
@@ -44,7 +46,7 @@ beforeAll(async () => {
   organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: "Acme" } });
   [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
-  senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url });
+  senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url, keyring });
   connection = new Redis(redisSpace.url, { maxRetriesPerRequest: null });
   queue = openDeliveryQueue(connection, bullPrefix(redisSpace.prefix));
   worker = startDeliveryWorker({
@@ -285,7 +287,7 @@ describe("chat and email", () => {
   });
 
   it("fails email for good when the deployment has no SMTP_URL", async () => {
-    const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL });
+    const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL, keyring });
     const id = await notify(await channel("email", { to: ["ops@example.com"] }), { queued: false });
     const outcome = await runAttempt({ store, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
     bare.close();

@@ -1,15 +1,19 @@
 import { checkSpecSchema } from "@upfleet/checks/contracts";
+import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { describe, expect, it } from "vitest";
 import { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
+import { sealSettings } from "./credentials.ts";
 import { CreateMonitorBody } from "./schemas.ts";
+
+const ring = parseKeyring(generateKeyringText("test"));
 
 type Source = Parameters<typeof toCheckSpec>[0];
 
-/** The job spec of a monitor as the API would store it from `body`. */
+/** The job spec of a monitor as the API would store it from `body` (credentials sealed). */
 function specOf(body: Record<string, unknown>) {
   const input = CreateMonitorBody.parse(body) as Record<string, unknown>;
-  const monitor = { type: input.type, settings: input, timeoutMs: input.timeout_ms } as Source;
-  return checkSpecSchema.parse(toCheckSpec(monitor));
+  const monitor = { type: input.type, settings: sealSettings(input, ring), timeoutMs: input.timeout_ms } as Source;
+  return checkSpecSchema.parse(toCheckSpec(monitor, ring));
 }
 
 describe("toCheckSpec", () => {
@@ -149,6 +153,25 @@ describe("toCheckSpec", () => {
   });
 
   it("has no spec for a type the workers do not run", () => {
-    expect(toCheckSpec({ type: "ping", settings: { host: "example.com" }, timeoutMs: 1_000 })).toBeNull();
+    expect(toCheckSpec({ type: "ping", settings: { host: "example.com" }, timeoutMs: 1_000 }, ring)).toBeNull();
+  });
+
+  it("gives the worker the real credentials that are stored sealed", () => {
+    const headers = { Authorization: "Bearer a-long-api-token-5678", "X-Short": "abc" };
+    expect(
+      specOf({ type: "http", name: "site", url: "https://user:pa55@example.com/x", http_headers: headers }),
+    ).toMatchObject({ url: "https://user:pa55@example.com/x", headers });
+    const step = { name: "s", url: "https://u:p@api.example.com/{{id}}", headers: { "X-Key": "k".repeat(20) } };
+    expect(specOf({ type: "api", name: "api", api_check_steps: [step] })).toMatchObject({
+      steps: [{ url: step.url, headers: step.headers }],
+    });
+  });
+
+  it("reads settings stored before encryption at rest as they are", () => {
+    const settings = { url: "https://user:pa55@example.com/", http_headers: { A: "b" } };
+    expect(toCheckSpec({ type: "http", settings, timeoutMs: 1_000 }, ring)).toMatchObject({
+      url: settings.url,
+      headers: settings.http_headers,
+    });
   });
 });

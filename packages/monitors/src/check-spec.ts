@@ -1,4 +1,6 @@
 import type { Monitor } from "@upfleet/db";
+import type { Keyring } from "@upfleet/secrets";
+import { openSettings } from "./credentials.ts";
 
 /** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
 export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl", "api"]);
@@ -7,10 +9,11 @@ type Settings = Record<string, unknown>;
 
 /**
  * The check a worker runs for a monitor (packages/checks spec, camelCase): everything the worker
- * needs travels in the job, because workers never see the database.
+ * needs travels in the job, because workers never see the database (nor ENCRYPTION_KEY), so the
+ * credentials are decrypted here. Throws DecryptError when they cannot be.
  */
-export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeoutMs">): unknown {
-  const s = monitor.settings as Settings;
+export function toCheckSpec(monitor: Pick<Monitor, "type" | "settings" | "timeoutMs">, ring: Keyring): unknown {
+  const s: Settings = openSettings(monitor.settings, ring);
   switch (monitor.type) {
     case "http":
       return {

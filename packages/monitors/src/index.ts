@@ -25,5 +25,5 @@ export {
   type Tenant,
   updateMonitor,
 } from "./service.ts";
-export { internalTargetProblems } from "./targets.ts";
 export { SLA_PERIODS, type SlaPeriod, type SlaRow, slaReport } from "./sla.ts";
+export { internalTargetProblems } from "./targets.ts";

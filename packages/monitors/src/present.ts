@@ -1,5 +1,6 @@
 import type { Monitor } from "@upfleet/db";
 import { nextExpectedAt, scheduleOf } from "@upfleet/heartbeats";
+import { shownSettings } from "./credentials.ts";
 
 export interface RecentStats {
   uptime24h: number | null;
@@ -14,9 +15,12 @@ function nextExpected(monitor: Monitor): string | null {
   return iso(new Date(nextExpectedAt(scheduleOf(monitor), monitor.heartbeatLastPingAt.getTime())));
 }
 
-/** The API's monitor object: common fields, the type's own fields, then state (API.md "Monitors"). */
+/**
+ * The API's monitor object: common fields, the type's own fields (credentials masked, whoever
+ * reads), then state (API.md "Monitors").
+ */
 export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBaseUrl: string) {
-  const settings = monitor.settings as Record<string, unknown>;
+  const settings = shownSettings(monitor.settings);
   const heartbeat =
     monitor.type === "heartbeat" && monitor.heartbeatToken
       ? {

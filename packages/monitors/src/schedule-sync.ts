@@ -1,19 +1,34 @@
 import type { Monitor } from "@upfleet/db";
 import { nextTickAfter } from "@upfleet/monitoring";
 import type { ScheduleEntry, ScheduleStore } from "@upfleet/queue";
+import { DecryptError, type Keyring } from "@upfleet/secrets";
 import { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
 
 export function isScheduled(monitor: Monitor): boolean {
   return !monitor.paused && monitor.deletedAt === null && SCHEDULED_TYPES.has(monitor.type);
 }
 
-export function toScheduleEntry(monitor: Monitor): ScheduleEntry {
+/**
+ * Credentials that cannot be decrypted (a key dropped from ENCRYPTION_KEY too soon) give a spec the
+ * worker refuses, so the monitor is down with invalid_settings ("edit the monitor") instead of
+ * stopping every other monitor's schedule.
+ */
+function specOf(monitor: Monitor, ring: Keyring): unknown {
+  try {
+    return toCheckSpec(monitor, ring);
+  } catch (error) {
+    if (error instanceof DecryptError) return { type: monitor.type, credentials: "cannot be decrypted" };
+    throw error;
+  }
+}
+
+export function toScheduleEntry(monitor: Monitor, ring: Keyring): ScheduleEntry {
   return {
     monitorId: monitor.id,
     organizationId: monitor.organizationId,
     intervalMs: monitor.intervalSeconds * 1000,
     regions: monitor.regions,
-    spec: toCheckSpec(monitor),
+    spec: specOf(monitor, ring),
     version: monitor.updatedAt.toISOString(),
   };
 }
@@ -29,6 +44,7 @@ export function firstDue(monitor: Monitor, nowMs = Date.now()): number {
 export class ScheduleSync {
   constructor(
     private readonly store: ScheduleStore,
+    private readonly ring: Keyring,
     private readonly onError: (error: unknown, monitorId: string) => void,
   ) {}
 
@@ -36,7 +52,9 @@ export class ScheduleSync {
   async sync(monitor: Monitor, reschedule: boolean): Promise<void> {
     try {
       if (isScheduled(monitor)) {
-        await this.store.upsert([{ entry: toScheduleEntry(monitor), nextDueMs: firstDue(monitor), reschedule }]);
+        await this.store.upsert([
+          { entry: toScheduleEntry(monitor, this.ring), nextDueMs: firstDue(monitor), reschedule },
+        ]);
       } else {
         await this.store.remove([monitor.id]);
       }

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
 import { type ErrorDetail, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
+import type { Keyring } from "@upfleet/secrets";
+import { sealSettings, shownSettings } from "./credentials.ts";
 import { settleHeartbeatDeadline } from "./heartbeat-upkeep.ts";
 import type { MonitorTypeName } from "./input.ts";
 import { presentMonitor } from "./present.ts";
@@ -15,6 +17,8 @@ export interface MonitorDeps {
   /** Deployment rules a schema cannot know: the regions that exist and the shortest interval. */
   policy: { regions: string[]; minIntervalSeconds: number };
   publicUrl: string;
+  /** ENCRYPTION_KEY: seals the credentials in settings when they are written. */
+  keyring: Keyring;
 }
 
 export interface Tenant {
@@ -59,12 +63,13 @@ function checkPolicy(deps: MonitorDeps, input: MonitorInput): string[] {
   return [...new Set(chosen)];
 }
 
-function columnsFrom(input: MonitorInput, regions: string[]) {
+/** `previous`: the stored settings being replaced (credentials sent back masked keep their values). */
+function columnsFrom(deps: MonitorDeps, input: MonitorInput, regions: string[], previous?: unknown) {
   const settings = Object.fromEntries(Object.entries(input).filter(([key]) => !COMMON_COLUMNS.has(key)));
   return {
     name: input.name,
     type: input.type,
-    settings: settings as Prisma.InputJsonValue,
+    settings: sealSettings(settings, deps.keyring, previous) as Prisma.InputJsonValue,
     intervalSeconds: input.interval_seconds ?? 0,
     timeoutMs: input.timeout_ms,
     regions,
@@ -115,12 +120,13 @@ async function findOwned(deps: MonitorDeps, tenant: Tenant, id: string): Promise
 
 export async function createMonitor(deps: MonitorDeps, tenant: Tenant, input: MonitorInput) {
   const regions = checkPolicy(deps, input);
+  const columns = columnsFrom(deps, input, regions);
   const monitor = await withPolicy(deps, tenant, input.escalation_policy_id, (client) =>
     client.monitor.create({
       data: {
         id: newId("monitor"),
         organizationId: tenant.organizationId,
-        ...columnsFrom(input, regions),
+        ...columns,
         heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
       },
     }),
@@ -155,7 +161,10 @@ export async function listMonitors(deps: MonitorDeps, tenant: Tenant, filters: M
   return toPage(rows, page, (m) => presentMonitor(m, stats.get(m.id) ?? NO_STATS, deps.publicUrl));
 }
 
-/** A PATCH is merged onto the stored monitor and the result re-validated as a whole for its type. */
+/**
+ * A PATCH is merged onto the stored monitor as a client reads it (credentials masked) and the result
+ * re-validated as a whole for its type; credentials omitted, or sent back masked, keep their values.
+ */
 export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: string, patch: MonitorPatch) {
   const current = await findOwned(deps, tenant, id);
   const type = current.type as MonitorTypeName;
@@ -168,7 +177,7 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
     throw new ValidationError(foreign.map((key) => ({ path: key, message: `not a field of ${type} monitors` })));
   }
   const stored = {
-    ...(current.settings as Record<string, unknown>),
+    ...shownSettings(current.settings),
     type,
     name: current.name,
     ...(current.intervalSeconds ? { interval_seconds: current.intervalSeconds } : {}),
@@ -184,10 +193,11 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues));
   const input = parsed.data as MonitorInput;
   const regions = checkPolicy(deps, input);
+  const columns = columnsFrom(deps, input, regions, current.settings);
   // A policy the monitor already had was checked when it was set (policies in use cannot be deleted).
   const newPolicy = input.escalation_policy_id === current.escalationPolicyId ? null : input.escalation_policy_id;
   const monitor = await withPolicy(deps, tenant, newPolicy, (client) =>
-    client.monitor.update({ where: { id }, data: columnsFrom(input, regions) }),
+    client.monitor.update({ where: { id }, data: columns }),
   );
   const gridChanged = monitor.intervalSeconds !== current.intervalSeconds || monitor.paused !== current.paused;
   await deps.schedule.sync(monitor, gridChanged);

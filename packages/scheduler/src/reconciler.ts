@@ -2,6 +2,7 @@ import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { firstDue, SCHEDULED_TYPES, toScheduleEntry } from "@upfleet/monitors";
 import type { ScheduleStore } from "@upfleet/queue";
+import type { Keyring } from "@upfleet/secrets";
 
 export interface ReconcileReport {
   upserted: number;
@@ -18,9 +19,15 @@ const LOAD_CHUNK = 5_000;
  * It runs every minute, so it first compares ids and versions only (an entry's version is its
  * monitor's updated_at, see toScheduleEntry) and loads whole rows just for the entries to write:
  * reading and mapping every monitor's settings each minute held the alerter's event loop (and so
- * dispatching) for ~0.8 s at 20,000 monitors.
+ * dispatching) for ~0.8 s at 20,000 monitors. `ring` (ENCRYPTION_KEY) decrypts the credentials the
+ * workers' specs carry.
  */
-export async function reconcileSchedules(db: Db, store: ScheduleStore, logger: Logger): Promise<ReconcileReport> {
+export async function reconcileSchedules(
+  db: Db,
+  store: ScheduleStore,
+  logger: Logger,
+  ring: Keyring,
+): Promise<ReconcileReport> {
   const where = { deletedAt: null, paused: false, type: { in: [...SCHEDULED_TYPES] as never } };
   const current = await db.monitor.findMany({ where, select: { id: true, updatedAt: true } });
   const { versions, scheduled } = await store.snapshot();
@@ -34,7 +41,7 @@ export async function reconcileSchedules(db: Db, store: ScheduleStore, logger: L
   for (let i = 0; i < stale.length; i += LOAD_CHUNK) {
     const monitors = await db.monitor.findMany({ where: { ...where, id: { in: stale.slice(i, i + LOAD_CHUNK) } } });
     for (const monitor of monitors) {
-      const entry = toScheduleEntry(monitor);
+      const entry = toScheduleEntry(monitor, ring);
       const missing = !scheduled.has(monitor.id);
       if (missing || versions.get(monitor.id) !== entry.version) {
         upserts.push({ entry, nextDueMs: firstDue(monitor), reschedule: missing });

@@ -1,3 +1,5 @@
+import { maskUrlUserInfo } from "@upfleet/secrets";
+
 /** How a message reads at a glance; chat colours and email accents follow it. */
 export type Tone = "down" | "up" | "degraded" | "warning" | "info" | "test";
 
@@ -134,10 +136,12 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
   }
 
   const base = publicUrl.replace(/\/+$/, "");
+  // Payloads mask the URL's credentials; masked again here for notifications queued before they did.
+  const monitorUrl = text(monitor.url) === null ? null : maskUrlUserInfo(text(monitor.url)!);
   const links = [
     ...safeLink("Incident", incidentId ? `${base}/api/v1/incidents/${encodeURIComponent(incidentId)}` : null),
     ...safeLink("Monitor", monitorId && !isTest ? `${base}/api/v1/monitors/${encodeURIComponent(monitorId)}` : null),
-    ...safeLink("Checked URL", text(monitor.url)),
+    ...safeLink("Checked URL", monitorUrl),
     // The API's export, not its file: the signed download link is only for callers with the scopes.
     ...safeLink("Export", exportId ? `${base}/api/v1/exports/${encodeURIComponent(exportId)}` : null),
   ];
@@ -146,7 +150,7 @@ export function summarize(payload: unknown, publicUrl: string): Summary {
     tone,
     headline,
     monitorName,
-    monitorUrl: text(monitor.url),
+    monitorUrl,
     cause: describeCause(record(body.status)) ?? text(record(incident.cause).error),
     incidentTitle,
     incidentStatus: text(incident.status),

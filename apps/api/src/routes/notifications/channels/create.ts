@@ -18,6 +18,6 @@ export const createChannelRoute = defineRoute({
   responses: { 201: { description: "The new channel", schema: ChannelBody } },
   handle: async ({ body, principal, deps }) => ({
     status: 201,
-    body: await createChannel(deps.db, channelUrlCheck(deps), principal, body),
+    body: await createChannel(deps.db, channelUrlCheck(deps), deps.keyring, principal, body),
   }),
 });

@@ -19,6 +19,6 @@ export const updateChannelRoute = defineRoute({
   responses: { 200: { description: "The channel", schema: ChannelBody } },
   handle: async ({ params, body, principal, deps }) => ({
     status: 200,
-    body: await updateChannel(deps.db, channelUrlCheck(deps), principal, params.id, body),
+    body: await updateChannel(deps.db, channelUrlCheck(deps), deps.keyring, principal, params.id, body),
   }),
 });
