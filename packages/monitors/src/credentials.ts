@@ -4,6 +4,7 @@ import {
   type Keyring,
   MaskedValueError,
   maskedDocument,
+  maskValue,
   openDocument,
   sealDocument,
 } from "@upfleet/secrets";
@@ -15,18 +16,25 @@ import {
  */
 type Settings = Record<string, unknown>;
 
+// User info shows no tail: the last characters of `user:password` are the password's.
+const userInfo = (path: (string | number)[]): Credential => ({
+  path,
+  part: "userinfo",
+  mask: (value) => maskValue(value, { tail: false }),
+});
+
 const headerCredentials = (headers: unknown, path: (string | number)[]): Credential[] =>
   headers && typeof headers === "object" ? Object.keys(headers).map((name) => ({ path: [...path, name] })) : [];
 
 export function monitorCredentials(settings: Settings): Credential[] {
   const credentials: Credential[] = [];
-  if (typeof settings.url === "string") credentials.push({ path: ["url"], part: "userinfo" });
+  if (typeof settings.url === "string") credentials.push(userInfo(["url"]));
   credentials.push(...headerCredentials(settings.http_headers, ["http_headers"]));
   if (Array.isArray(settings.api_check_steps)) {
     settings.api_check_steps.forEach((step: unknown, i) => {
       if (!step || typeof step !== "object") return;
       const { url, headers } = step as Settings;
-      if (typeof url === "string") credentials.push({ path: ["api_check_steps", i, "url"], part: "userinfo" });
+      if (typeof url === "string") credentials.push(userInfo(["api_check_steps", i, "url"]));
       credentials.push(...headerCredentials(headers, ["api_check_steps", i, "headers"]));
     });
   }

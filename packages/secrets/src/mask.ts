@@ -34,8 +34,11 @@ export function withUserInfo(url: string, userInfo: string | null): string {
   return userInfo === null ? `${scheme}${rest}` : `${scheme}${userInfo}@${rest}`;
 }
 
-/** The URL with its user info masked; a URL without user info is returned as it is. */
+/**
+ * The URL with its user info masked, no tail shown: the tail of `user:password` is the password's
+ * end. A URL without user info is returned as it is.
+ */
 export function maskUrlUserInfo(url: string): string {
   const userInfo = userInfoOf(url);
-  return userInfo === null ? url : withUserInfo(url, maskValue(userInfo));
+  return userInfo === null ? url : withUserInfo(url, maskValue(userInfo, { tail: false }));
 }

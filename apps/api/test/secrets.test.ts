@@ -1,0 +1,124 @@
+import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
+import { ScheduleStore } from "@upfleet/queue";
+import { waitFor } from "@upfleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+/** Credentials at rest and on read (issue #11 items 7, 17, 18; API.md "Credentials in monitors"). */
+let api: TestApi;
+let owner: TestUser;
+let viewer: TestUser;
+let receiver: Receiver;
+
+const TOKEN = "Bearer live-token-0123456789-abcd";
+const PASSWORD = "hunter2-pa55";
+const SECRET = "typed-shared-secret-7777";
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  api = await startTestApi({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" });
+  owner = await signupOwner(api, "owner");
+  viewer = await addUser(api, owner, "viewer");
+});
+
+afterAll(async () => {
+  await api?.close();
+  await receiver?.close();
+});
+
+const monitorBody = {
+  type: "http",
+  name: "private api",
+  url: `https://admin:${PASSWORD}@api.example.com/health`,
+  http_headers: { Authorization: TOKEN, "X-Team": "ops" },
+};
+const MASKED = {
+  url: "https://••••@api.example.com/health",
+  http_headers: { Authorization: "••••abcd", "X-Team": "••••" },
+};
+
+/** What the dispatcher enqueues for the worker: the schedule entry's spec. */
+async function scheduledSpec(monitorId: string) {
+  const store = new ScheduleStore(api.deps.redis, api.redis.prefix);
+  const due = await store.peekDue(Number.MAX_SAFE_INTEGER, 10_000);
+  return due.find((d) => d.entry.monitorId === monitorId)?.entry.spec as Record<string, unknown> | undefined;
+}
+
+describe("monitor credentials", () => {
+  it("are encrypted at rest, masked for every role, and real in the worker's spec", async () => {
+    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject(MASKED);
+    const id = created.body.id as string;
+
+    const [row] = await api.deps.db.$queryRaw<{ settings: string }[]>`
+      SELECT settings::text AS settings FROM monitors WHERE id = ${id}`;
+    expect(row!.settings).not.toContain(PASSWORD);
+    expect(row!.settings).not.toContain("live-token-0123456789");
+    expect(row!.settings).toContain("enc:v1:");
+
+    for (const user of [owner, viewer]) {
+      const read = await api.request("GET", `/api/v1/monitors/${id}`, { auth: user.token });
+      expect(read.status, read.text).toBe(200);
+      expect(read.body).toMatchObject(MASKED);
+      expect(read.text).not.toContain(PASSWORD);
+      const list = await api.request("GET", "/api/v1/monitors", { auth: user.token });
+      expect(list.text).not.toContain(PASSWORD);
+      expect(list.text).not.toContain("live-token");
+    }
+
+    expect(await scheduledSpec(id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
+  });
+
+  it("survive GET → edit name → PATCH of the whole object; a masked value that is not theirs is a 400", async () => {
+    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
+    const id = created.body.id as string;
+    const read = await api.request("GET", `/api/v1/monitors/${id}`, { auth: owner.token });
+    const { url, http_headers, http_method, interval_seconds } = read.body;
+    const patched = await api.request("PATCH", `/api/v1/monitors/${id}`, {
+      auth: owner.token,
+      body: { name: "renamed", url, http_headers: { ...http_headers, "X-Team": "dev" }, http_method, interval_seconds },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.http_headers).toEqual({ Authorization: "••••abcd", "X-Team": "••••" });
+    await waitFor(async () => (await scheduledSpec(id))?.headers !== undefined);
+    expect(await scheduledSpec(id)).toMatchObject({
+      url: monitorBody.url,
+      headers: { Authorization: TOKEN, "X-Team": "dev" },
+    });
+
+    const wrong = await api.request("PATCH", `/api/v1/monitors/${id}`, {
+      auth: owner.token,
+      body: { http_headers: { Authorization: "••••zzzz" } },
+    });
+    expect(wrong.status, wrong.text).toBe(400);
+    expect(wrong.text).toContain("http_headers.Authorization");
+  });
+});
+
+describe("channel secrets", () => {
+  it("are encrypted at rest, masked without a tail when typed, and real for the receiver", async () => {
+    const url = `${receiver.url}/secret-hook?token=abc`;
+    const created = await api.request("POST", "/api/v1/notifications/channels", {
+      auth: owner.token,
+      body: { name: "hook", type: "webhook", config: { url, secret: SECRET } },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.config.secret).toBe("••••");
+    const id = created.body.id as string;
+    const [row] = await api.deps.db.$queryRaw<{ config: string }[]>`
+      SELECT config::text AS config FROM notification_channels WHERE id = ${id}`;
+    expect(row!.config).not.toContain(SECRET);
+    expect(row!.config).not.toContain("token=abc");
+
+    const read = await api.request("GET", `/api/v1/notifications/channels/${id}`, { auth: owner.token });
+    expect(read.body.config).toEqual({ url: `${receiver.url}/••••`, secret: "••••" });
+
+    const sent = await api.request("POST", `/api/v1/notifications/channels/${id}/test`, { auth: owner.token });
+    expect(sent.status, sent.text).toBe(200);
+    const [request] = receiver.at("/secret-hook?token=abc");
+    expect(request, JSON.stringify(receiver.requests.map((r) => r.path))).toBeDefined();
+    expect(() => verifyWebhook(SECRET, request!)).not.toThrow();
+  });
+});
