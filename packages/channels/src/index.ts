@@ -1,7 +1,7 @@
 export { createChannel, deleteChannel, getChannel, listChannels, updateChannel } from "./channels-service.ts";
 export { CHANNEL_TYPES } from "./config.ts";
 export { NOTIFICATION_EVENTS, type NotificationEvent } from "./events.ts";
-export { MASK } from "./mask.ts";
+export { channelCredentials, MASK } from "./mask.ts";
 export { type RoutedEvent, type RoutingRule, ruleMatches } from "./matcher.ts";
 export { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from "./policies-service.ts";
 export { createRule, deleteRule, getRule, listRules, updateRule } from "./rules-service.ts";

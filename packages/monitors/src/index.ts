@@ -1,4 +1,5 @@
 export { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
+export { monitorCredentials } from "./credentials.ts";
 export { heldChecks } from "./held-checks.ts";
 export {
   type CheckFilters,
