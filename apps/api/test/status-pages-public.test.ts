@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { newId } from "@upfleet/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publicPages } from "../src/routes/public/site.ts";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
@@ -257,7 +258,11 @@ describe("the public HTML", () => {
     expect(res.text).toContain("Status page not found");
   });
 
-  it("serves the page at / of its custom domain, and leaves other hosts alone", async () => {
+  it("serves the page at / of its verified custom domain, and leaves other hosts alone", async () => {
+    // Unverified, the domain serves nothing (custom-domains.test.ts verifies through a DNS server).
+    expect((await getWithHost("/", "status.acme.test")).status).toBe(404);
+    await api.deps.db.statusPage.update({ where: { id: page.id }, data: { customDomainVerifiedAt: new Date() } });
+    publicPages(api.deps).forget();
     const res = await getWithHost("/", "Status.Acme.Test:8443");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");

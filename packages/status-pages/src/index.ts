@@ -1,3 +1,11 @@
+export {
+  checkPendingClaims,
+  createTxtLookup,
+  type DomainRules,
+  parseDnsServers,
+  type TxtLookup,
+  verifyPageDomain,
+} from "./domain-verification.ts";
 export { CONTENT_SECURITY_POLICY, escapeHtml, renderNotFound, renderPage } from "./html.ts";
 export { CreatePageBody, hostnameProblem, PatchPageBody } from "./schemas.ts";
 export { createPage, deletePage, getPage, listPages, type Tenant, updatePage } from "./service.ts";

@@ -50,7 +50,7 @@ const CustomDomain = z
   .meta({
     description:
       "A hostname of yours (CNAME it to the API) that serves this page at `/`; lower-cased. Not an IP " +
-      "address and not the API's own host; unique across pages (409 otherwise).",
+      "address, not the API's own host and not an internal name. Served only once verified (`_upfleet.<domain>` TXT record, see custom_domain_verification).",
   });
 
 export const Section = z.strictObject({

@@ -9,6 +9,7 @@ import {
 } from "@upfleet/db";
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
+import { newDomainToken, verificationRecord } from "./domain-verification.ts";
 import { CreatePageBody, type NewPage, type PagePatch, type SectionInput } from "./schemas.ts";
 
 export interface Tenant {
@@ -18,6 +19,8 @@ export interface Tenant {
 /** What the deployment decides: the API's own hostname cannot be a page's custom domain. */
 export interface PageRules {
   apiHostname: string;
+  /** Names inside the deployment's network (packages/outbound's rule): never a custom domain. */
+  isInternal?(domain: string): boolean;
 }
 
 const ENTITY = "Status page";
@@ -31,6 +34,11 @@ export function presentPage(row: PageRow) {
     name: row.name,
     slug: row.slug,
     custom_domain: row.customDomain,
+    custom_domain_verified: row.customDomain !== null && row.customDomainVerifiedAt !== null,
+    custom_domain_verification:
+      row.customDomain && row.customDomainToken
+        ? { record: verificationRecord(row.customDomain), type: "TXT" as const, value: row.customDomainToken }
+        : null,
     description: row.description,
     published: row.published,
     sections: row.sections as unknown as SectionInput[],
@@ -49,6 +57,11 @@ function checkDomain(domain: string | null, rules: PageRules) {
   if (domain !== null && domain === rules.apiHostname.toLowerCase()) {
     throw new ValidationError([{ path: "custom_domain", message: "is the API's own host" }]);
   }
+  if (domain !== null && rules.isInternal?.(domain)) {
+    throw new ValidationError([
+      { path: "custom_domain", message: "is an internal name (single-label or under an internal suffix)" },
+    ]);
+  }
 }
 
 /** A taken slug or domain is a 409 naming it; the unique indexes decide, so two writers cannot both win. */
@@ -57,18 +70,26 @@ async function uniquely<T>(page: Pick<NewPage, "slug" | "custom_domain">, write:
     return await write();
   } catch (error) {
     if (isUniqueViolation(error, "slug")) throw new ConflictError(`The slug "${page.slug}" is taken`);
-    if (isUniqueViolation(error, "custom_domain")) {
-      throw new ConflictError(`The custom domain "${page.custom_domain}" is used by another status page`);
-    }
     throw error;
   }
 }
 
-function columnsFrom(page: NewPage) {
+/** A new (or changed) domain is a new, unverified claim with a fresh token; the same one keeps its state. */
+function domainColumns(domain: string | null, current: string | null | undefined) {
+  if (current !== undefined && domain === current) return {};
+  return {
+    customDomain: domain,
+    customDomainToken: domain === null ? null : newDomainToken(),
+    customDomainVerifiedAt: null,
+    customDomainCheckedAt: null,
+  };
+}
+
+function columnsFrom(page: NewPage, currentDomain?: string | null) {
   return {
     name: page.name,
     slug: page.slug,
-    customDomain: page.custom_domain,
+    ...domainColumns(page.custom_domain, currentDomain),
     description: page.description,
     published: page.published,
     sections: page.sections as unknown as Prisma.InputJsonValue,
@@ -127,7 +148,7 @@ export async function updatePage(db: Db, tenant: Tenant, id: string, patch: Page
     checkDomain(merged.data.custom_domain, rules);
     if (patch.sections) await requireMonitors(tx, tenant.organizationId, patch.sections);
     const row = await uniquely(merged.data, () =>
-      tx.statusPage.update({ where: { id }, data: columnsFrom(merged.data) }),
+      tx.statusPage.update({ where: { id }, data: columnsFrom(merged.data, current.custom_domain) }),
     );
     return presentPage(row);
   });

@@ -51,7 +51,8 @@ export class PublicPages {
   slugForDomain(host: string): Promise<string | null> {
     return this.domains.get(host, async () => {
       const page = await this.db.statusPage.findFirst({
-        where: { customDomain: host, published: true },
+        // Only a verified claim serves: anyone may claim a domain, only its owner can publish the TXT record.
+        where: { customDomain: host, customDomainVerifiedAt: { not: null }, published: true },
         select: { slug: true },
       });
       return page?.slug ?? null;

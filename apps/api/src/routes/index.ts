@@ -67,6 +67,7 @@ import { deletePageRoute } from "./status-pages/delete.ts";
 import { getPageRoute } from "./status-pages/get.ts";
 import { listPagesRoute } from "./status-pages/list.ts";
 import { updatePageRoute } from "./status-pages/update.ts";
+import { verifyDomainRoute } from "./status-pages/verify-domain.ts";
 import { createUserRoute } from "./users/create.ts";
 import { deleteUserRoute } from "./users/delete.ts";
 import { listUsersRoute } from "./users/list.ts";
@@ -131,6 +132,7 @@ export const routes: AnyRoute[] = [
   createPageRoute,
   getPageRoute,
   updatePageRoute,
+  verifyDomainRoute,
   deletePageRoute,
   publicStatusPageRoute,
   statusHtmlRoute,

@@ -18,7 +18,10 @@ export const createPageRoute = defineRoute({
     409: { description: "The slug or the custom domain is taken", schema: ErrorBody },
   },
   handle: async ({ body, principal, deps }) => {
-    const page = await createPage(deps.db, principal, body, { apiHostname: apiHostname(deps) });
+    const page = await createPage(deps.db, principal, body, {
+      apiHostname: apiHostname(deps),
+      isInternal: deps.domains.isInternal,
+    });
     publicPages(deps).forget();
     return { status: 201, body: page };
   },

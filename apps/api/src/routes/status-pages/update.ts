@@ -20,7 +20,10 @@ export const updatePageRoute = defineRoute({
     409: { description: "The slug or the custom domain is taken", schema: ErrorBody },
   },
   handle: async ({ params, body, principal, deps }) => {
-    const page = await updatePage(deps.db, principal, params.id, body, { apiHostname: apiHostname(deps) });
+    const page = await updatePage(deps.db, principal, params.id, body, {
+      apiHostname: apiHostname(deps),
+      isInternal: deps.domains.isInternal,
+    });
     publicPages(deps).forget();
     return { status: 200, body: page };
   },

@@ -1,0 +1,166 @@
+import { request as httpRequest } from "node:http";
+import { checkPendingClaims } from "@upfleet/status-pages";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The DNS test server of the checks package (a UDP server on 127.0.0.1), by path: the API does not depend on checks.
+import { startDns, type TestDnsServer } from "../../../packages/checks/src/test-servers.ts";
+import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { expectError } from "./support/security.ts";
+import { newMonitor } from "./support/tenants.ts";
+import { startTestApi, type TestApi } from "./support/test-api.ts";
+
+const DOMAIN = "status.acme-claims.test";
+const RECORD = `_upfleet.${DOMAIN}`;
+
+let api: TestApi;
+let dns: TestDnsServer;
+let alice: TestUser;
+let mallory: TestUser;
+/** TXT strings the test DNS server answers, by name. */
+const txt = new Map<string, string[]>();
+
+function getWithHost(path: string, host: string): Promise<{ status: number; text: string }> {
+  const url = new URL(api.url);
+  return new Promise((resolve, reject) => {
+    const call = httpRequest({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    call.on("error", reject);
+    call.end();
+  });
+}
+
+async function newPage(user: TestUser, name: string, slug: string, customDomain: string | null) {
+  const monitorId = await newMonitor(api, user);
+  const res = await api.request("POST", "/api/v1/status-pages", {
+    auth: user.token,
+    body: {
+      name,
+      slug,
+      custom_domain: customDomain,
+      published: true,
+      sections: [{ name: "All", monitor_ids: [monitorId] }],
+    },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+
+const verify = (user: TestUser, id: string) =>
+  api.request("POST", `/api/v1/status-pages/${id}/verify-domain`, { auth: user.token });
+
+beforeAll(async () => {
+  dns = await startDns((question) =>
+    question.type === "TXT" && txt.has(question.name)
+      ? txt.get(question.name)!.map((value) => ({ type: "TXT" as const, name: question.name, ttl: 1, data: [value] }))
+      : "nxdomain",
+  );
+  api = await startTestApi({
+    OPEN_SIGNUP: "true",
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "100000",
+    CHECK_DNS_RESOLVERS: dns.address,
+  });
+  alice = await signupOwner(api, "alice");
+  mallory = await signupOwner(api, "mallory");
+});
+afterAll(async () => {
+  await api?.close();
+  await dns?.close();
+});
+
+describe("custom domains are served only once their TXT record proves them", () => {
+  it("an unverified claim shows its record, serves nothing and blocks no one; the verified claim wins", async () => {
+    // Mallory claims the domain first: accepted, but unverified.
+    const squatted = await newPage(mallory, "Mallory", "mallory-page", DOMAIN);
+    expect(squatted.custom_domain_verified).toBe(false);
+    expect(squatted.custom_domain_verification).toEqual({
+      record: RECORD,
+      type: "TXT",
+      value: expect.stringMatching(/^upfleet-verify=[\w-]{32}$/),
+    });
+    expect((await getWithHost("/", DOMAIN)).status).toBe(404);
+
+    // Alice's claim of the same domain is not blocked, and gets a token of its own.
+    const page = await newPage(alice, "Alice Status", "alice-page", DOMAIN);
+    expect(page.custom_domain_verification.value).not.toBe(squatted.custom_domain_verification.value);
+
+    // No record yet, then a wrong value: still unverified, still serving nothing.
+    let res = await verify(alice, page.id);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.custom_domain_verified).toBe(false);
+    txt.set(RECORD, ["upfleet-verify=not-the-token"]);
+    res = await verify(alice, page.id);
+    expect(res.body.custom_domain_verified).toBe(false);
+    expect((await getWithHost("/", DOMAIN)).status).toBe(404);
+    expect(dns.questions).toContain(`TXT ${RECORD}`);
+
+    // The real owner publishes the token: verified, and the domain serves Alice's page.
+    txt.set(RECORD, ["unrelated", page.custom_domain_verification.value]);
+    res = await verify(alice, page.id);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id: page.id, custom_domain: DOMAIN, custom_domain_verified: true });
+    const served = await getWithHost("/", DOMAIN);
+    expect(served.status).toBe(200);
+    expect(served.text).toContain("Alice Status");
+
+    // Mallory cannot take it over, even with its own token published too.
+    txt.set(RECORD, [page.custom_domain_verification.value, squatted.custom_domain_verification.value]);
+    const taken = await verify(mallory, squatted.id);
+    expectError(taken, 409, "conflict");
+    expect(taken.body.message).toContain(DOMAIN);
+    expect(
+      (await api.request("GET", `/api/v1/status-pages/${squatted.id}`, { auth: mallory.token })).body,
+    ).toMatchObject({ custom_domain_verified: false });
+    expect((await getWithHost("/", DOMAIN)).text).toContain("Alice Status");
+  });
+
+  it("changing the domain starts a new, unverified claim with a new token; keeping it keeps the state", async () => {
+    const domain = "status.renamed-claims.test";
+    const page = await newPage(alice, "Renamed", "renamed-page", domain);
+    txt.set(`_upfleet.${domain}`, [page.custom_domain_verification.value]);
+    expect((await verify(alice, page.id)).body.custom_domain_verified).toBe(true);
+    const patch = (body: Record<string, unknown>) =>
+      api.request("PATCH", `/api/v1/status-pages/${page.id}`, { auth: alice.token, body });
+    expect((await patch({ name: "Renamed again", custom_domain: domain })).body.custom_domain_verified).toBe(true);
+    const moved = await patch({ custom_domain: "www.renamed-claims.test" });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.custom_domain_verified).toBe(false);
+    expect(moved.body.custom_domain_verification.record).toBe("_upfleet.www.renamed-claims.test");
+    expect(moved.body.custom_domain_verification.value).not.toBe(page.custom_domain_verification.value);
+    const cleared = await patch({ custom_domain: null });
+    expect(cleared.body).toMatchObject({ custom_domain_verified: false, custom_domain_verification: null });
+  });
+
+  it("refuses internal names, and verify-domain without a domain or on another tenant's page", async () => {
+    for (const domain of ["status.internal", "printer.local", "localhost"]) {
+      const res = await api.request("POST", "/api/v1/status-pages", {
+        auth: alice.token,
+        body: {
+          name: "x",
+          slug: `internal-${domain.length}`,
+          custom_domain: domain,
+          sections: [{ name: "a", monitor_ids: [await newMonitor(api, alice)] }],
+        },
+      });
+      expectError(res, 400, "validation_error");
+    }
+    const plain = await newPage(alice, "Plain", "plain-page", null);
+    expectError(await verify(alice, plain.id), 409, "conflict");
+    expectError(await verify(mallory, plain.id), 404, "not_found");
+  });
+
+  it("the periodic check verifies claims whose record has appeared", async () => {
+    const domain = "status.periodic-claims.test";
+    const page = await newPage(mallory, "Periodic", "periodic-page", domain);
+    expect(await checkPendingClaims(api.deps.db, api.deps.domains)).toBe(0);
+    txt.set(`_upfleet.${domain}`, [page.custom_domain_verification.value]);
+    expect(await checkPendingClaims(api.deps.db, api.deps.domains)).toBe(1);
+    const res = await api.request("GET", `/api/v1/status-pages/${page.id}`, { auth: mallory.token });
+    expect(res.body.custom_domain_verified).toBe(true);
+  });
+});
