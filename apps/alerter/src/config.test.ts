@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ALERTER_HEALTH_PORT, AlerterEnv } from "./config.ts";
 
 describe("alerter configuration", () => {
+  it("requires ENCRYPTION_KEY in production (it opens channel secrets and monitor credentials)", () => {
+    expect(() => parseEnv(AlerterEnv, { NODE_ENV: "production" })).toThrow(/ENCRYPTION_KEY: is required/);
+  });
+
   it("works on a fresh machine with no variables set", () => {
     expect(parseEnv(AlerterEnv, {})).toMatchObject({
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/upfleet",
