@@ -11,6 +11,7 @@ import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
 import { startDelivery } from "./delivery-service.ts";
+import { startDomainClaims } from "./domain-claims.ts";
 import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { IncidentOpener } from "./incident-opener.ts";
@@ -95,6 +96,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix, keyring: deps.keyring });
   const exports = startExports(config, { db, logger, connection, prefix });
+  const domainClaims = startDomainClaims(config, { db, logger, isLeader: () => lease.isHeld });
 
   new Gauge({
     name: "upfleet_queue_depth",
@@ -131,6 +133,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await notifications.stop();
       await delivery.stop();
       await exports.stop();
+      await domainClaims.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
       connection.disconnect();

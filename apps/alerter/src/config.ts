@@ -1,8 +1,9 @@
-import { baseEnv, databaseEnv, optional, parsedWith, port, regionList } from "@upfleet/config";
+import { baseEnv, databaseEnv, optional, parsedWith, port, positiveInt, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
 import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
+import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -24,6 +25,10 @@ export const AlerterEnv = z
     /** Internal DNS zones notification receivers may not be in, beyond `.internal`, `.local`…; and names opened anyway. */
     INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
     INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+    /** `ip[:port]` resolvers custom domain TXT records are looked up through; empty: the system's. */
+    CHECK_DNS_RESOLVERS: parsedWith(parseDnsServers, ""),
+    /** How often unverified custom domain claims are looked up again (the lease holder only). */
+    DOMAIN_VERIFY_INTERVAL_MS: positiveInt(300_000),
     ...deliveryEnv,
     ...exportsEnv,
     /** Opens channel secrets to send and monitor credentials for the workers' specs (never given to a worker). */

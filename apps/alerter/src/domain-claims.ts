@@ -1,0 +1,37 @@
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { createInternalNames } from "@upfleet/outbound";
+import { Periodic } from "@upfleet/runtime";
+import { checkPendingClaims, createTxtLookup } from "@upfleet/status-pages";
+import type { AlerterConfig } from "./config.ts";
+
+/**
+ * Looks up unverified custom domain claims again every DOMAIN_VERIFY_INTERVAL_MS, so a page goes live
+ * once its owner publishes the TXT record even if no one calls verify-domain. Only the scheduler
+ * lease holder does it: one alerter's DNS queries are enough.
+ */
+export function startDomainClaims(
+  config: AlerterConfig,
+  deps: { db: Db; logger: Logger; isLeader(): boolean },
+): Periodic {
+  const logger = deps.logger.child({ component: "domain-claims" });
+  const internal = createInternalNames({
+    extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
+    allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
+  });
+  const rules = {
+    lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
+    isInternal: (d: string) => internal.isInternal(d),
+  };
+  const periodic = new Periodic(
+    async () => {
+      if (!deps.isLeader()) return;
+      const verified = await checkPendingClaims(deps.db, rules);
+      if (verified > 0) logger.info({ verified }, "custom domains verified");
+    },
+    config.DOMAIN_VERIFY_INTERVAL_MS,
+    (error) => logger.warn({ err: error }, "custom domain check failed; next attempt on schedule"),
+  );
+  periodic.start();
+  return periodic;
+}
