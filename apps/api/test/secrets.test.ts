@@ -120,5 +120,16 @@ describe("channel secrets", () => {
     const [request] = receiver.at("/secret-hook?token=abc");
     expect(request, JSON.stringify(receiver.requests.map((r) => r.path))).toBeDefined();
     expect(() => verifyWebhook(SECRET, request!)).not.toThrow();
+
+    // GET → rename → PATCH with the masked config read back keeps the URL and the secret.
+    const patched = await api.request("PATCH", `/api/v1/notifications/channels/${id}`, {
+      auth: owner.token,
+      body: { name: "renamed", config: read.body.config },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const again = await api.request("POST", `/api/v1/notifications/channels/${id}/test`, { auth: owner.token });
+    expect(again.status, again.text).toBe(200);
+    await waitFor(() => receiver.at("/secret-hook?token=abc").length === 2);
+    expect(() => verifyWebhook(SECRET, receiver.at("/secret-hook?token=abc")[1]!)).not.toThrow();
   });
 });
