@@ -8,6 +8,9 @@ import {
 } from "@upfleet/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
+/** A configured key: without one, a process generates its development key in the database at start. */
+const CONFIGURED_KEY = "k1:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
 const cwd = fileURLToPath(new URL("..", import.meta.url));
 const redis = createTestRedis();
 let database: TestDatabase;
@@ -61,7 +64,10 @@ describe("alerter process", () => {
   });
 
   it("is not ready while PostgreSQL is unreachable", async () => {
-    const app = await start({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet" });
+    const app = await start({
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet",
+      ENCRYPTION_KEY: CONFIGURED_KEY,
+    });
     const { healthz, readyz } = await serviceEndpoints(app.url);
     expect(healthz).toBe(200);
     expect(readyz).toMatchObject({

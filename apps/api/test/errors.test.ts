@@ -7,6 +7,9 @@ import { createApp } from "../src/app.ts";
 import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
+/** A configured key: without one, a process generates its development key in the database at start. */
+const CONFIGURED_KEY = "k1:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
 const MIB = 1024 * 1024;
 const CLOSED_PORT = 1;
 
@@ -213,7 +216,7 @@ describe("failures", () => {
 
   it("answers 503 unavailable while PostgreSQL is unreachable", async () => {
     const down = await startTestApi(
-      { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet` },
+      { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet`, ENCRYPTION_KEY: CONFIGURED_KEY },
       { database: api.database, redis: api.redis },
     );
     try {

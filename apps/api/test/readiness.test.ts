@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
+/** A configured key: without one, a process generates its development key in the database at start. */
+const CONFIGURED_KEY = "k1:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+
 const CLOSED_PORT = 1;
 
 let api: TestApi;
@@ -48,16 +51,19 @@ describe("service endpoints", () => {
   });
 
   it("/readyz is 503 when PostgreSQL is unreachable", async () => {
-    await withInstance({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet` }, async (instance) => {
-      const res = await instance.request("GET", "/readyz");
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        status: "unavailable",
-        ready: false,
-        checks: { postgres: "unreachable", redis: "ok" },
-      });
-      expect((await instance.request("GET", "/healthz")).status).toBe(200);
-    });
+    await withInstance(
+      { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet`, ENCRYPTION_KEY: CONFIGURED_KEY },
+      async (instance) => {
+        const res = await instance.request("GET", "/readyz");
+        expect(res.status).toBe(503);
+        expect(res.body).toEqual({
+          status: "unavailable",
+          ready: false,
+          checks: { postgres: "unreachable", redis: "ok" },
+        });
+        expect((await instance.request("GET", "/healthz")).status).toBe(200);
+      },
+    );
   });
 
   it("/metrics serves Prometheus text with request latency and process metrics", async () => {

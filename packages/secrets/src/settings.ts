@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Db } from "@upfleet/db";
+import { type Db, isConnectionError } from "@upfleet/db";
 import { generateKeyringText, type Keyring, parseKeyring, withDecryptOnly } from "./keyring.ts";
 
 /**
@@ -34,6 +34,13 @@ export async function resolveKeyring(db: Db, configured: Keyring | undefined): P
       await generatedSetting(db, ENCRYPTION_KEY_SETTING, () => generateKeyringText(GENERATED_KEY_ID)),
     );
   }
-  const stored = await db.setting.findUnique({ where: { key: ENCRYPTION_KEY_SETTING } });
-  return stored ? withDecryptOnly(configured, parseKeyring(stored.value)) : configured;
+  try {
+    const stored = await db.setting.findUnique({ where: { key: ENCRYPTION_KEY_SETTING } });
+    return stored ? withDecryptOnly(configured, parseKeyring(stored.value)) : configured;
+  } catch (error) {
+    // A configured process starts while PostgreSQL is down (and reports not ready) rather than
+    // crash-looping; it then lacks only a development key nobody has rotated away from yet.
+    if (isConnectionError(error)) return configured;
+    throw error;
+  }
 }
