@@ -95,6 +95,28 @@ describe("monitor credentials", () => {
     expect(wrong.status, wrong.text).toBe(400);
     expect(wrong.text).toContain("http_headers.Authorization");
   });
+
+  it("are not kept when the monitor is pointed elsewhere (an editor could collect them): they must be sent again", async () => {
+    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
+    const id = created.body.id as string;
+    const moved = await api.request("PATCH", `/api/v1/monitors/${id}`, {
+      auth: owner.token,
+      body: { url: "https://collector.example.net/health" },
+    });
+    expect(moved.status, moved.text).toBe(400);
+    expect(moved.body.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      "http_headers.Authorization",
+      "http_headers.X-Team",
+    ]);
+    expect(await scheduledSpec(id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
+    const resent = await api.request("PATCH", `/api/v1/monitors/${id}`, {
+      auth: owner.token,
+      body: { url: "https://collector.example.net/health", http_headers: { "X-Team": "ops" } },
+    });
+    expect(resent.status, resent.text).toBe(200);
+    await waitFor(async () => (await scheduledSpec(id))?.url === "https://collector.example.net/health");
+    expect(await scheduledSpec(id)).toMatchObject({ headers: { "X-Team": "ops" } });
+  });
 });
 
 describe("channel secrets", () => {

@@ -39,4 +39,24 @@ describe("monitor credentials", () => {
     const wrong = { ...edited, http_headers: { Authorization: "••••" } };
     expect(() => sealSettings(wrong, ring, stored)).toThrow(ValidationError);
   });
+
+  it("are not kept when their URL now points elsewhere: the value must be sent again", () => {
+    const stored = sealSettings(settings(), ring);
+    const moved = { ...shownSettings(stored), url: "https://attacker.example.net/health" };
+    expect(() => sealSettings(moved, ring, stored)).toThrow(ValidationError);
+    const step = shownSettings(stored);
+    (step.api_check_steps as { url: string }[])[0]!.url = "https://elsewhere.example.net/{{path}}";
+    expect(() => sealSettings(step, ring, stored)).toThrow(ValidationError);
+    const resent = {
+      ...moved,
+      url: "https://attacker.example.net/health",
+      http_headers: { Authorization: "new", "X-Team": "x" },
+    };
+    expect(openSettings(sealSettings(resent, ring, stored), ring).http_headers).toEqual({
+      Authorization: "new",
+      "X-Team": "x",
+    });
+    const samePlace = { ...shownSettings(stored), url: "https://••••@example.com/other-path" };
+    expect(openSettings(sealSettings(samePlace, ring, stored), ring).http_headers).toEqual(settings().http_headers);
+  });
 });

@@ -1,12 +1,14 @@
 import { ValidationError } from "@upfleet/errors";
 import {
   type Credential,
+  isMasked,
   type Keyring,
   MaskedValueError,
   maskedDocument,
   maskValue,
   openDocument,
   sealDocument,
+  userInfoOf,
 } from "@upfleet/secrets";
 
 /**
@@ -41,11 +43,50 @@ export function monitorCredentials(settings: Settings): Credential[] {
   return credentials;
 }
 
+/** Where a credential is sent: the origin of the URL it belongs with (the monitor's, or its step's). */
+function destinationOf(settings: unknown, path: (string | number)[]): string | null {
+  const s = (settings ?? {}) as Settings;
+  const url =
+    path[0] === "api_check_steps" ? (s.api_check_steps as Settings[] | undefined)?.[path[1] as number]?.url : s.url;
+  if (typeof url !== "string") return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A credential kept from the stored settings (omitted, or sent back masked) may only go where it
+ * went before: otherwise anyone who may edit a monitor but not read its credentials could point it
+ * at their own server and receive them.
+ */
+function assertKeptCredentialsStay(settings: Settings, previous: unknown): void {
+  const moved = monitorCredentials(settings).filter((credential) => {
+    const path = credential.path;
+    let value: unknown = settings;
+    for (const key of path) value = (value as Record<string | number, unknown> | undefined)?.[key];
+    const text = typeof value === "string" && credential.part === "userinfo" ? userInfoOf(value) : value;
+    return (
+      typeof text === "string" && isMasked(text) && destinationOf(settings, path) !== destinationOf(previous, path)
+    );
+  });
+  if (moved.length === 0) return;
+  throw new ValidationError(
+    moved.map((credential) => ({
+      path: credential.path.join("."),
+      message: "keeps a stored credential while its URL points elsewhere; send the value itself again",
+    })),
+  );
+}
+
 /**
  * The settings to store. Against `previous` (the stored settings), a credential sent back masked
- * keeps its stored value; a masked value that is not the stored one's is a 400 naming the field.
+ * keeps its stored value if its URL still points where it did; a masked value that is not the stored
+ * one's is a 400 naming the field.
  */
 export function sealSettings(settings: Settings, ring: Keyring, previous?: unknown): Settings {
+  if (previous !== undefined) assertKeptCredentialsStay(settings, previous);
   try {
     return sealDocument(settings, monitorCredentials(settings), ring, previous);
   } catch (error) {
