@@ -47,7 +47,9 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
     });
     expect(rows).toBe(1);
     expect(killed).toMatchObject({ status: "up", httpStatus: 200, worker: rescuer.id });
-    expect(killed.checkedAt - inFlight.at).toBeGreaterThanOrEqual(CHECK_WORKER_LOCK_MS + 4_000 - 500);
+    // The lock was taken before the request reached the target (by up to a second under load): the
+    // same slack as the re-run's window below.
+    expect(killed.checkedAt - inFlight.at).toBeGreaterThanOrEqual(CHECK_WORKER_LOCK_MS + 4_000 - 1_000);
     // The target saw the killed check twice: a request cut off when the worker died, before its 4 s
     // answer, and the re-run once the lock had expired.
     expect(inFlight.closedAt! - inFlight.at).toBeLessThan(4_000);
