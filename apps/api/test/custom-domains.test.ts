@@ -1,8 +1,6 @@
-import { request as httpRequest } from "node:http";
+import { startDns, type TestDnsServer } from "@upfleet/checks/testing";
 import { checkPendingClaims } from "@upfleet/status-pages";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The DNS test server of the checks package (a UDP server on 127.0.0.1), by path: the API does not depend on checks.
-import { startDns, type TestDnsServer } from "../../../packages/checks/src/test-servers.ts";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
 import { newMonitor } from "./support/tenants.ts";
@@ -17,22 +15,6 @@ let alice: TestUser;
 let mallory: TestUser;
 /** TXT strings the test DNS server answers, by name. */
 const txt = new Map<string, string[]>();
-
-function getWithHost(path: string, host: string): Promise<{ status: number; text: string }> {
-  const url = new URL(api.url);
-  return new Promise((resolve, reject) => {
-    const call = httpRequest({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    call.on("error", reject);
-    call.end();
-  });
-}
 
 async function newPage(user: TestUser, name: string, slug: string, customDomain: string | null) {
   const monitorId = await newMonitor(api, user);
@@ -83,7 +65,7 @@ describe("custom domains are served only once their TXT record proves them", () 
       type: "TXT",
       value: expect.stringMatching(/^upfleet-verify=[\w-]{32}$/),
     });
-    expect((await getWithHost("/", DOMAIN)).status).toBe(404);
+    expect((await api.getWithHost("/", DOMAIN)).status).toBe(404);
 
     // Alice's claim of the same domain is not blocked, and gets a token of its own.
     const page = await newPage(alice, "Alice Status", "alice-page", DOMAIN);
@@ -96,7 +78,7 @@ describe("custom domains are served only once their TXT record proves them", () 
     txt.set(RECORD, ["upfleet-verify=not-the-token"]);
     res = await verify(alice, page.id);
     expect(res.body.custom_domain_verified).toBe(false);
-    expect((await getWithHost("/", DOMAIN)).status).toBe(404);
+    expect((await api.getWithHost("/", DOMAIN)).status).toBe(404);
     expect(dns.questions).toContain(`TXT ${RECORD}`);
 
     // The real owner publishes the token: verified, and the domain serves Alice's page.
@@ -104,7 +86,7 @@ describe("custom domains are served only once their TXT record proves them", () 
     res = await verify(alice, page.id);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ id: page.id, custom_domain: DOMAIN, custom_domain_verified: true });
-    const served = await getWithHost("/", DOMAIN);
+    const served = await api.getWithHost("/", DOMAIN);
     expect(served.status).toBe(200);
     expect(served.text).toContain("Alice Status");
 
@@ -116,7 +98,7 @@ describe("custom domains are served only once their TXT record proves them", () 
     expect(
       (await api.request("GET", `/api/v1/status-pages/${squatted.id}`, { auth: mallory.token })).body,
     ).toMatchObject({ custom_domain_verified: false });
-    expect((await getWithHost("/", DOMAIN)).text).toContain("Alice Status");
+    expect((await api.getWithHost("/", DOMAIN)).text).toContain("Alice Status");
   });
 
   it("changing the domain starts a new, unverified claim with a new token; keeping it keeps the state", async () => {

@@ -1,4 +1,3 @@
-import { request as httpRequest } from "node:http";
 import { buildExport } from "@upfleet/exports";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
@@ -16,21 +15,6 @@ let slug: string;
 interface Answer {
   status: number;
   retryAfter: string | null;
-}
-
-/** fetch will not send a Host of our choosing; node:http will. */
-function getWithHost(path: string, host: string): Promise<Answer> {
-  const url = new URL(api.url);
-  return new Promise((resolve, reject) => {
-    const call = httpRequest({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
-      res.resume();
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, retryAfter: (res.headers["retry-after"] as string) ?? null }),
-      );
-    });
-    call.on("error", reject);
-    call.end();
-  });
 }
 
 async function get(path: string): Promise<Answer> {
@@ -102,7 +86,14 @@ describe("public pages, badges and download links are limited per client IP", ()
   });
 
   it("a custom domain's /", async () => {
-    expectLimited(await untilLimited(() => getWithHost("/", "status.unknown-domain.test")), 404);
+    expectLimited(
+      await untilLimited(() =>
+        api
+          .getWithHost("/", "status.unknown-domain.test")
+          .then((res) => ({ status: res.status, retryAfter: (res.headers["retry-after"] as string) ?? null })),
+      ),
+      404,
+    );
   });
 
   it("export download links", async () => {

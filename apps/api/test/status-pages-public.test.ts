@@ -1,4 +1,3 @@
-import { request as httpRequest } from "node:http";
 import { newId } from "@upfleet/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicPages } from "../src/routes/public/site.ts";
@@ -39,26 +38,6 @@ async function newPage(fields: Record<string, unknown>) {
   const res = await req("POST", "/api/v1/status-pages", { name: "Acme", published: true, ...fields });
   expect(res.status, res.text).toBe(201);
   return res.body;
-}
-
-/** fetch will not send a Host of our choosing; node:http will. */
-function getWithHost(
-  path: string,
-  host: string,
-): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
-  const url = new URL(api.url);
-  return new Promise((resolve, reject) => {
-    const call = httpRequest({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    call.on("error", reject);
-    call.end();
-  });
 }
 
 /** Everything about the unlisted monitor that must never leak. */
@@ -260,17 +239,17 @@ describe("the public HTML", () => {
 
   it("serves the page at / of its verified custom domain, and leaves other hosts alone", async () => {
     // Unverified, the domain serves nothing (custom-domains.test.ts verifies through a DNS server).
-    expect((await getWithHost("/", "status.acme.test")).status).toBe(404);
+    expect((await api.getWithHost("/", "status.acme.test")).status).toBe(404);
     await api.deps.db.statusPage.update({ where: { id: page.id }, data: { customDomainVerifiedAt: new Date() } });
     publicPages(api.deps).forget();
-    const res = await getWithHost("/", "Status.Acme.Test:8443");
+    const res = await api.getWithHost("/", "Status.Acme.Test:8443");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(res.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expectNothingHidden(res.text);
-    expect((await getWithHost("/", "unknown.acme.test")).status).toBe(404);
-    expect((await getWithHost("/healthz", "status.acme.test")).status).toBe(200);
-    const json = await getWithHost("/", "127.0.0.1");
+    expect((await api.getWithHost("/", "unknown.acme.test")).status).toBe(404);
+    expect((await api.getWithHost("/healthz", "status.acme.test")).status).toBe(200);
+    const json = await api.getWithHost("/", "127.0.0.1");
     expect(json.status).toBe(404);
     expect(json.headers["content-type"]).toMatch(/^application\/json/);
   });

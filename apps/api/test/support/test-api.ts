@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseEnv } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
@@ -32,6 +33,8 @@ export interface TestApi {
   database: TestDatabase;
   redis: TestRedis;
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** A GET with a Host of our choosing (fetch will not send one; node:http will): custom domains. */
+  getWithHost(path: string, host: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }>;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,21 @@ export async function startTestApi(
         parsed = undefined;
       }
       return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    getWithHost(path, host) {
+      const { hostname, port } = new URL(url);
+      return new Promise((resolve, reject) => {
+        const call = httpRequest({ host: hostname, port, path, headers: { host } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk) => {
+            text += chunk;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+        });
+        call.on("error", reject);
+        call.end();
+      });
     },
     async close() {
       server.closeAllConnections();
