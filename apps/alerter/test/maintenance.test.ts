@@ -109,7 +109,8 @@ describe("maintenance windows on real processes", () => {
         const r = routing(box.db, monitor.organizationId);
         const hook = await r.webhook(`${receiver.url}/hook`);
         await r.rule({ events: ["monitor.down", "incident.created"], channelIds: [hook.id] });
-        const end = new Date(now + 6_000);
+        // Long enough to outlast the alerter's start under the full suite's load (6 s did not, once).
+        const end = new Date(now + 12_000);
         await box.db.maintenanceWindow.create({
           data: {
             id: "mnt_cron",
