@@ -1,8 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, checksQueueName, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
-import { withTimeout } from "@upfleet/runtime";
+import { bullPrefix, checksQueueName, closeWorker, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
+import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
 import type { Keyring } from "@upfleet/secrets";
 import { Queue, Worker } from "bullmq";
@@ -125,7 +125,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       clearInterval(leaseTimer);
       await minutely.stop();
       await dispatcher.stop();
-      await consumer.close();
+      await closeWorker(consumer);
       await ingest.close();
       await deadlines.stop();
       await maintenanceEnds.stop();
@@ -136,7 +136,9 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await domainClaims.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
-      connection.disconnect();
+      // QUIT, not a disconnect: a queue's start-up commands still in flight on the shared connection
+      // would fail after BullMQ has dropped its error listeners, and crash the process on its way out.
+      await closeRedis(connection);
     },
   };
 }

@@ -2,6 +2,7 @@ import { createSqlPool, type Db } from "@upfleet/db";
 import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import { createInternalNames } from "@upfleet/outbound";
+import { closeWorker } from "@upfleet/queue";
 import type { Keyring } from "@upfleet/secrets";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
@@ -53,7 +54,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
   return {
     async stop() {
       await sweeper.stop();
-      await worker.close();
+      await closeWorker(worker);
       await queue.close();
       senders.close();
       await sql.end();

@@ -3,6 +3,7 @@ import type { Db } from "@upfleet/db";
 import { openDeliveryQueue } from "@upfleet/delivery";
 import { ExportSweeper, type OnCompleted, openExportQueue, startExportWorker } from "@upfleet/exports";
 import type { Logger } from "@upfleet/logger";
+import { closeWorker } from "@upfleet/queue";
 import type { ConnectionOptions } from "bullmq";
 import type { AlerterConfig } from "./config.ts";
 
@@ -49,7 +50,7 @@ export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { 
   return {
     async stop() {
       await sweeper.stop();
-      await worker.close();
+      await closeWorker(worker);
       await Promise.all([queue.close(), deliveries.close()]);
     },
   };

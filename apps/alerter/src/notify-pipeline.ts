@@ -2,6 +2,7 @@ import { openEscalationQueue } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import { openDeliveryQueue } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
+import { closeWorker } from "@upfleet/queue";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
 import { sweepEscalations } from "./escalation-sweeper.ts";
@@ -36,7 +37,7 @@ export function startNotifications(deps: NotifyDeps): RunningNotifications {
     wake: () => fanOut.wake(),
     sweep: () => sweepEscalations(db, escalations, logger),
     async stop() {
-      await worker.close();
+      await closeWorker(worker);
       await fanOut.stop();
       await Promise.all([deliveries.close(), escalations.close()]);
     },

@@ -48,7 +48,7 @@ describe("alerter process", () => {
     expect(metrics.text).toContain("# TYPE process_cpu_user_seconds_total counter");
     expect(metrics.text).toContain('service="alerter"');
 
-    expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
     expect(app.output()).toContain('"msg":"stopped"');
   });
 
@@ -60,7 +60,7 @@ describe("alerter process", () => {
       status: 503,
       body: { ready: false, checks: { postgres: "ok", redis: "unreachable" } },
     });
-    expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
   });
 
   it("is not ready while PostgreSQL is unreachable", async () => {
@@ -74,7 +74,7 @@ describe("alerter process", () => {
       status: 503,
       body: { ready: false, checks: { postgres: "unreachable", redis: "ok" } },
     });
-    expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
   });
 
   it.each([

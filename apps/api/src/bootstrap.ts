@@ -7,7 +7,7 @@ import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { createInternalNames } from "@upfleet/outbound";
 import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
-import { createMetricsRegistry } from "@upfleet/runtime";
+import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
 import { createTxtLookup } from "@upfleet/status-pages";
 import { Queue } from "bullmq";
@@ -160,9 +160,7 @@ export async function createApiDeps(
       await pingSql.end();
       await Promise.all([...queues.values(), exportQueue].map((queue) => queue.close()));
       deps.senders.close();
-      subscriber.disconnect();
-      limits.disconnect();
-      redis.disconnect();
+      await Promise.all([subscriber, limits, redis].map(closeRedis));
       await db.$disconnect();
     },
   };

@@ -7,11 +7,13 @@ import {
   bullPrefix,
   CHECK_WORKER_LOCK_MS,
   checksQueueName,
+  closeWorker,
   FleetRegistry,
   JOBS,
   RESULTS_QUEUE,
   tickJobId,
 } from "@upfleet/queue";
+import { closeRedis } from "@upfleet/runtime";
 import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { Counter, Histogram, type Registry } from "prom-client";
@@ -160,11 +162,11 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     async stop() {
       clearInterval(reporter);
       // close() stops fetching and waits for the checks in flight (each bounded by its timeout).
-      await worker.close();
+      await closeWorker(worker);
       await results.close();
       runner.close();
       await registry.remove(id).catch(() => undefined);
-      connection.disconnect();
+      await closeRedis(connection);
     },
   };
 }

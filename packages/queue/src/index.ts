@@ -1,3 +1,4 @@
+export { closeWorker } from "./close-worker.ts";
 export {
   FleetRegistry,
   type QueueStats,
