@@ -1,7 +1,7 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { createInternalNames } from "@upfleet/outbound";
-import { Periodic } from "@upfleet/runtime";
+import { Loop } from "@upfleet/runtime";
 import { checkPendingClaims, createTxtLookup } from "@upfleet/status-pages";
 import type { AlerterConfig } from "./config.ts";
 
@@ -10,10 +10,7 @@ import type { AlerterConfig } from "./config.ts";
  * once its owner publishes the TXT record even if no one calls verify-domain. Only the scheduler
  * lease holder does it: one alerter's DNS queries are enough.
  */
-export function startDomainClaims(
-  config: AlerterConfig,
-  deps: { db: Db; logger: Logger; isLeader(): boolean },
-): Periodic {
+export function startDomainClaims(config: AlerterConfig, deps: { db: Db; logger: Logger; isLeader(): boolean }): Loop {
   const logger = deps.logger.child({ component: "domain-claims" });
   const internal = createInternalNames({
     extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
@@ -23,15 +20,17 @@ export function startDomainClaims(
     lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
     isInternal: (d: string) => internal.isInternal(d),
   };
-  const periodic = new Periodic(
+  const loop = new Loop(
     async () => {
       if (!deps.isLeader()) return;
       const verified = await checkPendingClaims(deps.db, rules);
       if (verified > 0) logger.info({ verified }, "custom domains verified");
     },
-    config.DOMAIN_VERIFY_INTERVAL_MS,
-    (error) => logger.warn({ err: error }, "custom domain check failed; next attempt on schedule"),
+    {
+      everyMs: config.DOMAIN_VERIFY_INTERVAL_MS,
+      onError: (error) => logger.warn({ err: error }, "custom domain check failed; next attempt on schedule"),
+    },
   );
-  periodic.start();
-  return periodic;
+  loop.start();
+  return loop;
 }

@@ -1,8 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { expireDeadlines, nextDeadline } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
+import { Loop } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { DrainLoop } from "./drain-loop.ts";
 
 export interface DeadlineWatcherOptions {
   /** The safety net: how often to look for passed deadlines (set by pings in the API, or missed). */
@@ -22,7 +22,7 @@ const BUSY_RETRY_MS = 50;
  * deadline known, so most are applied within milliseconds rather than within a poll.
  */
 export class DeadlineWatcher {
-  private readonly loop: DrainLoop;
+  private readonly loop: Loop;
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -45,10 +45,9 @@ export class DeadlineWatcher {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: [deps.metrics],
     });
-    this.loop = new DrainLoop(() => this.batch(), {
-      pollMs: this.pollMs,
-      logger: deps.logger,
-      failure: "heartbeat deadlines not applied; retrying",
+    this.loop = new Loop(() => this.batch(), {
+      everyMs: this.pollMs,
+      onError: (error) => deps.logger.error({ err: error }, "heartbeat deadlines not applied; retrying"),
     });
   }
 

@@ -1,8 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { processMonitorEvents } from "@upfleet/incidents";
 import type { Logger } from "@upfleet/logger";
+import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
-import { DrainLoop } from "./drain-loop.ts";
 
 export interface IncidentOpenerOptions {
   /** How often to look for state changes nobody announced (another alerter's, or missed). */
@@ -17,7 +17,7 @@ export interface IncidentOpenerOptions {
  * consumer as soon as it commits a change. One pass at a time per process; several alerters share
  * the work through the database (SKIP LOCKED), each event applied once.
  */
-export class IncidentOpener extends DrainLoop {
+export class IncidentOpener extends Loop {
   private readonly incidents: Counter<"change">;
 
   constructor(
@@ -25,9 +25,8 @@ export class IncidentOpener extends DrainLoop {
     private readonly options: IncidentOpenerOptions = {},
   ) {
     super(() => this.batch(), {
-      pollMs: options.pollMs,
-      logger: deps.logger,
-      failure: "monitor state changes not applied to incidents; retrying",
+      everyMs: options.pollMs ?? 500,
+      onError: (error) => deps.logger.error({ err: error }, "monitor state changes not applied to incidents; retrying"),
     });
     this.incidents = new Counter({
       name: "upfleet_incident_changes_total",

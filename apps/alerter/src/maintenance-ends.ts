@@ -1,8 +1,8 @@
 import type { Db } from "@upfleet/db";
 import { downAfterMaintenance } from "@upfleet/incidents";
 import type { Logger } from "@upfleet/logger";
+import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
-import { DrainLoop } from "./drain-loop.ts";
 
 export interface MaintenanceEndsOptions {
   pollMs?: number;
@@ -23,7 +23,7 @@ const SETTLE_MS = 15 * 60_000;
  * the last look, a monitor still down gets a monitor.down at the end (downAfterMaintenance). Every
  * alerter runs it; the events are unique per instant, so they are written once.
  */
-export class MaintenanceEndWatcher extends DrainLoop {
+export class MaintenanceEndWatcher extends Loop {
   private since = Date.now() - FIRST_LOOK_MS;
   private readonly opened: Counter;
 
@@ -32,9 +32,8 @@ export class MaintenanceEndWatcher extends DrainLoop {
     private readonly options: MaintenanceEndsOptions = {},
   ) {
     super(() => this.batch(), {
-      pollMs: options.pollMs ?? 5_000,
-      logger: deps.logger,
-      failure: "maintenance window ends not applied; retrying",
+      everyMs: options.pollMs ?? 5_000,
+      onError: (error) => deps.logger.error({ err: error }, "maintenance window ends not applied; retrying"),
     });
     this.opened = new Counter({
       name: "upfleet_maintenance_still_down_total",

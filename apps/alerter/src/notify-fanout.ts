@@ -1,8 +1,8 @@
 import { type AlertingQueues, fanOutOnce } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
+import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
-import { DrainLoop } from "./drain-loop.ts";
 
 export interface NotificationFanOutOptions {
   pollMs?: number;
@@ -14,7 +14,7 @@ export interface NotificationFanOutOptions {
  * notifications and queues them: woken by the opener's passes, and polling for the incident events
  * the API writes. Several alerters share the work through the database, each event routed once.
  */
-export class NotificationFanOut extends DrainLoop {
+export class NotificationFanOut extends Loop {
   private readonly created: Counter;
 
   constructor(
@@ -22,9 +22,8 @@ export class NotificationFanOut extends DrainLoop {
     private readonly options: NotificationFanOutOptions = {},
   ) {
     super(() => this.batch(), {
-      pollMs: options.pollMs,
-      logger: deps.logger,
-      failure: "events not routed to notifications; retrying",
+      everyMs: options.pollMs ?? 500,
+      onError: (error) => deps.logger.error({ err: error }, "events not routed to notifications; retrying"),
     });
     this.created = new Counter({
       name: "upfleet_notifications_created_total",

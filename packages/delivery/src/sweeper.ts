@@ -1,6 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { Periodic } from "@upfleet/runtime";
+import { Loop } from "@upfleet/runtime";
 import type { Queue } from "bullmq";
 import { enqueueDeliveries } from "./enqueue.ts";
 
@@ -59,15 +59,14 @@ export async function sweepPendingNotifications(
 }
 
 /** Runs the sweep at start and every `everyMs`, one pass at a time. */
-export class DeliverySweeper extends Periodic {
+export class DeliverySweeper extends Loop {
   constructor({ db, queue, logger, everyMs = 30_000, graceMs = DEFAULT_GRACE_MS }: SweeperOptions) {
     super(
       async () => {
         const count = await sweepPendingNotifications(db, queue, graceMs);
         if (count > 0) logger.info({ count }, "overdue notifications re-queued");
       },
-      everyMs,
-      (error) => logger.warn({ err: error }, "notification sweep failed; will retry"),
+      { everyMs, onError: (error) => logger.warn({ err: error }, "notification sweep failed; will retry") },
     );
   }
 }

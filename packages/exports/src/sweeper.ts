@@ -1,6 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { Periodic } from "@upfleet/runtime";
+import { Loop } from "@upfleet/runtime";
 import type { Queue } from "bullmq";
 import { enqueueExport } from "./queue.ts";
 
@@ -49,7 +49,7 @@ export interface ExportSweeperOptions {
 }
 
 /** Runs both sweeps at start and every `everyMs`, one pass at a time. Every alerter may run it. */
-export class ExportSweeper extends Periodic {
+export class ExportSweeper extends Loop {
   constructor({ db, queue, logger, everyMs }: ExportSweeperOptions) {
     super(
       async () => {
@@ -57,8 +57,7 @@ export class ExportSweeper extends Periodic {
         if (requeued > 0) logger.info({ count: requeued }, "lost export jobs re-queued");
         if (chunks > 0) logger.info({ chunks }, "expired export files deleted");
       },
-      everyMs,
-      (error) => logger.warn({ err: error }, "export sweep failed; will retry"),
+      { everyMs, onError: (error) => logger.warn({ err: error }, "export sweep failed; will retry") },
     );
   }
 }

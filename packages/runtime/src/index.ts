@@ -1,6 +1,6 @@
 export { startHealthServer } from "./health-server.ts";
+export { Loop, type LoopOptions } from "./loop.ts";
 export { createMetricsRegistry } from "./metrics.ts";
-export { Periodic } from "./periodic.ts";
 export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe, withTimeout } from "./readiness.ts";
 export { closeRedis, logRedisOutages } from "./redis-status.ts";
 export { onShutdown } from "./shutdown.ts";

@@ -1,0 +1,107 @@
+import { waitFor } from "@upfleet/testing";
+import { describe, expect, it } from "vitest";
+import { Loop } from "./loop.ts";
+
+const ignore = () => undefined;
+
+describe("Loop", () => {
+  it("drains: runs batches until one finds nothing, one pass at a time, and a pass again after a wake-up during one", async () => {
+    let work = 3;
+    let active = 0;
+    let maxActive = 0;
+    let batches = 0;
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const loop = new Loop(
+      async () => {
+        batches++;
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await gate;
+        active--;
+        if (work === 0) return false;
+        work--;
+        return true;
+      },
+      { everyMs: 600_000, onError: ignore },
+    );
+    loop.start();
+    await waitFor(() => batches === 4, { what: "the first pass drained" });
+    await waitFor(() => active === 0, { what: "the pass over" });
+
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    loop.wake();
+    await waitFor(() => batches === 5, { what: "a second pass started" });
+    work = 1;
+    loop.wake();
+    loop.wake();
+    release();
+    // The pass under way finds the new work, then one more pass runs for the wake-ups it covered.
+    await waitFor(() => active === 0 && work === 0 && batches === 7, { what: "the pass after the wake-ups" });
+    await loop.stop();
+    expect(maxActive).toBe(1);
+    loop.wake();
+    expect(batches).toBe(7);
+  });
+
+  it("keeps going after a failing pass: the next tick runs again", async () => {
+    let calls = 0;
+    const errors: unknown[] = [];
+    const loop = new Loop(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error("database down");
+        return false;
+      },
+      { everyMs: 20, onError: (error) => errors.push(error) },
+    );
+    loop.start();
+    await waitFor(() => calls >= 2, { what: "a pass after the failure" });
+    await loop.stop();
+    expect(errors).toHaveLength(1);
+  });
+
+  it("runs at start and on its timer; a tick or a run() during a pass joins it; stop ends the ticks", async () => {
+    let passes = 0;
+    let concurrent = 0;
+    let most = 0;
+    const loop = new Loop(
+      async () => {
+        passes++;
+        concurrent++;
+        most = Math.max(most, concurrent);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        concurrent--;
+      },
+      { everyMs: 10, onError: ignore },
+    );
+    loop.start();
+    // Joined while the first pass runs: still one pass when they resolve.
+    await Promise.all([loop.run(), loop.run()]);
+    expect(passes).toBe(1);
+    await waitFor(() => passes >= 3, { what: "passes on the timer" });
+    await loop.stop();
+    const after = passes;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(passes).toBe(after);
+    expect(most).toBe(1);
+  });
+
+  it("reports failures at most once every 10 s", async () => {
+    let passes = 0;
+    const errors: unknown[] = [];
+    const loop = new Loop(
+      async () => {
+        passes++;
+        throw new Error("down");
+      },
+      { everyMs: 5, onError: (error) => errors.push(error) },
+    );
+    loop.start();
+    await waitFor(() => passes >= 5, { what: "several failed passes" });
+    await loop.stop();
+    expect(errors).toHaveLength(1);
+  });
+});

@@ -1,0 +1,75 @@
+/** A failing pass is retried by the next one; while a database is down, one report per 10 s is enough. */
+const ERROR_REPORT_EVERY_MS = 10_000;
+
+/** Resolves to true when it found work, so another batch may find more. */
+type Pass = () => Promise<boolean> | Promise<void>;
+
+export interface LoopOptions {
+  /** A pass runs at start and this often: the net for work nobody announced with `wake`. */
+  everyMs: number;
+  /** Hears of a failed pass (at most once every 10 s); the loop goes on. */
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Runs `pass` at start, every `everyMs` and when woken, never two at once. A pass that returns true
+ * found work and runs again straight away, so a queue is drained until empty. A timer tick during a
+ * pass joins it; a wake-up during one runs another right after, because the pass under way may have
+ * missed the newest work. Use it by composition or by extending it with `super(() => this.batch(), …)`.
+ */
+export class Loop {
+  // ES private fields, so classes extending the loop can name their own fields freely.
+  readonly #pass: Pass;
+  readonly #options: LoopOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+  #lastErrorReport = 0;
+
+  constructor(pass: Pass, options: LoopOptions) {
+    this.#pass = pass;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.run(), this.#options.everyMs);
+    void this.run();
+  }
+
+  /** Runs a pass now, or once more right after the one under way. */
+  wake(): void {
+    if (this.#running) this.#again = true;
+    else void this.run();
+  }
+
+  /** Runs a pass now, or joins the one under way; resolves when it is over. */
+  run(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#running ??= this.#drain().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      }
+    });
+    return this.#running;
+  }
+
+  /** Stops the timer and waits for a pass in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#stopped && (await this.#pass()) === true);
+    } catch (error) {
+      if (Date.now() - this.#lastErrorReport < ERROR_REPORT_EVERY_MS) return;
+      this.#lastErrorReport = Date.now();
+      this.#options.onError(error);
+    }
+  }
+}
