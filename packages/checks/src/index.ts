@@ -7,6 +7,7 @@ import type { CheckResult } from "./result.ts";
 import type { CheckSpec, CheckType } from "./spec.ts";
 import { createSslExecutor } from "./ssl.ts";
 import { createTcpExecutor } from "./tcp.ts";
+import { createUnrunnableExecutor } from "./unrunnable.ts";
 
 export * from "./contracts.ts";
 export type { Executor, ExecutorDeps, ExecutorFactory, RunContext } from "./executor.ts";
@@ -19,6 +20,7 @@ const registry: { [T in CheckType]: ExecutorFactory<T> } = {
   dns: createDnsExecutor,
   ssl: createSslExecutor,
   api: createApiExecutor,
+  unrunnable: createUnrunnableExecutor,
 };
 
 export const DEFAULT_USER_AGENT = "Upfleet-Checks/1 (+uptime monitoring)";

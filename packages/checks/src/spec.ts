@@ -140,6 +140,17 @@ export const apiCheckSpecSchema = z.object({
   timeoutMs,
 });
 
+/**
+ * A monitor whose check cannot be built from its row (credentials no ENCRYPTION_KEY key opens,
+ * settings stored before a rule existed): the worker reports it down with invalid_settings and
+ * `reason`, so it is seen and fixed instead of silently never checked.
+ */
+export const unrunnableCheckSpecSchema = z.object({
+  type: z.literal("unrunnable"),
+  reason: z.string().max(2_000),
+  timeoutMs,
+});
+
 // A new check type: add its schema here and to this union, then one executor file and its registry line.
 export const checkSpecSchema = z.discriminatedUnion("type", [
   httpCheckSpecSchema,
@@ -147,6 +158,7 @@ export const checkSpecSchema = z.discriminatedUnion("type", [
   dnsCheckSpecSchema,
   sslCheckSpecSchema,
   apiCheckSpecSchema,
+  unrunnableCheckSpecSchema,
 ]);
 
 export type HttpCheckSpec = z.output<typeof httpCheckSpecSchema>;
@@ -154,6 +166,7 @@ export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
 export type DnsCheckSpec = z.output<typeof dnsCheckSpecSchema>;
 export type SslCheckSpec = z.output<typeof sslCheckSpecSchema>;
 export type ApiCheckSpec = z.output<typeof apiCheckSpecSchema>;
+export type UnrunnableCheckSpec = z.output<typeof unrunnableCheckSpecSchema>;
 export type ApiStep = z.output<typeof apiStepSchema>;
 export type ApiAssertion = ApiStep["assertions"][number];
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];

@@ -138,3 +138,24 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], root?: s
     ];
   });
 }
+
+/**
+ * A JSON column that does not match its schema (edited by hand, or written before a rule existed).
+ * Not an AppError: the API answers it as any unexpected error, a 500 that says nothing, and logs it.
+ */
+export class StoredDataError extends Error {
+  override name = "StoredDataError";
+  constructor(
+    readonly what: string,
+    readonly details: ErrorDetail[],
+  ) {
+    super(`stored ${what} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`);
+  }
+}
+
+/** A JSON column read through its schema: the typed value, or a StoredDataError naming the problems. */
+export function parseStored<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StoredDataError(what, zodIssuesToDetails(parsed.error.issues));
+  return parsed.data;
+}

@@ -10,6 +10,7 @@ import {
   sealDocument,
   userInfoOf,
 } from "@upfleet/secrets";
+import { settingsDocument } from "./settings.ts";
 
 /**
  * A monitor's credentials (API.md "Credentials in monitors"): header values, api-step header values
@@ -45,7 +46,7 @@ export function monitorCredentials(settings: Settings): Credential[] {
 
 /** Where a credential is sent: the origin of the URL it belongs with (the monitor's, or its step's). */
 function destinationOf(settings: unknown, path: (string | number)[]): string | null {
-  const s = (settings ?? {}) as Settings;
+  const s = settingsDocument(settings);
   const url =
     path[0] === "api_check_steps" ? (s.api_check_steps as Settings[] | undefined)?.[path[1] as number]?.url : s.url;
   if (typeof url !== "string") return null;
@@ -102,11 +103,11 @@ export function sealSettings(settings: Settings, ring: Keyring, previous?: unkno
 
 /** The settings as every reader sees them (rows written before encryption at rest masked too). */
 export function shownSettings(settings: unknown): Settings {
-  const s = (settings ?? {}) as Settings;
+  const s = settingsDocument(settings);
   return maskedDocument(s, monitorCredentials(s));
 }
 
 /** The settings with their real credentials: only for the check spec a worker runs. */
 export function openSettings(settings: unknown, ring: Keyring): Settings {
-  return openDocument((settings ?? {}) as Settings, ring);
+  return openDocument(settingsDocument(settings), ring);
 }

@@ -1,4 +1,6 @@
+import type { CheckSpec } from "@upfleet/checks/contracts";
 import type { Monitor } from "@upfleet/db";
+import { StoredDataError } from "@upfleet/errors";
 import { nextTickAfter } from "@upfleet/monitoring";
 import type { ScheduleEntry, ScheduleStore } from "@upfleet/queue";
 import { DecryptError, type Keyring } from "@upfleet/secrets";
@@ -8,19 +10,35 @@ export function isScheduled(monitor: Monitor): boolean {
   return !monitor.paused && monitor.deletedAt === null && SCHEDULED_TYPES.has(monitor.type);
 }
 
+/** Why a scheduled monitor has no check to run, or null when the error is no such reason. */
+function unrunnableReason(error: unknown): string | null {
+  if (error instanceof DecryptError) return `credentials cannot be decrypted: ${error.message}`;
+  if (error instanceof StoredDataError) return error.details.map((d) => `${d.path}: ${d.message}`).join("; ");
+  return null;
+}
+
 /**
- * Credentials that cannot be decrypted (a key dropped from ENCRYPTION_KEY too soon) give a spec the
- * worker refuses, so the monitor is down with invalid_settings ("edit the monitor") instead of
- * stopping every other monitor's schedule.
+ * A monitor whose check cannot be built (credentials under a key dropped from ENCRYPTION_KEY too
+ * soon, settings stored before a rule existed) gets the unrunnable spec: it is down with
+ * invalid_settings ("edit the monitor") instead of stopping every other monitor's schedule.
  */
-function specOf(monitor: Monitor, ring: Keyring): unknown {
+function specOf(monitor: Monitor, ring: Keyring): CheckSpec {
   try {
-    return toCheckSpec(monitor, ring);
+    const spec = toCheckSpec(monitor, ring);
+    if (spec) return spec;
+    return unrunnable(monitor, `${monitor.type} monitors are not checked by the workers`);
   } catch (error) {
-    if (error instanceof DecryptError) return { type: monitor.type, credentials: "cannot be decrypted" };
-    throw error;
+    const reason = unrunnableReason(error);
+    if (reason === null) throw error;
+    return unrunnable(monitor, reason);
   }
 }
+
+const unrunnable = (monitor: Monitor, reason: string): CheckSpec => ({
+  type: "unrunnable",
+  reason: reason.slice(0, 2_000),
+  timeoutMs: monitor.timeoutMs,
+});
 
 export function toScheduleEntry(monitor: Monitor, ring: Keyring): ScheduleEntry {
   return {

@@ -3,12 +3,14 @@ import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage
 import { type ErrorDetail, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Keyring } from "@upfleet/secrets";
+import { assertRunnable } from "./check-spec.ts";
 import { sealSettings, shownSettings } from "./credentials.ts";
 import { settleHeartbeatDeadline } from "./heartbeat-upkeep.ts";
 import type { MonitorTypeName } from "./input.ts";
 import { presentMonitor } from "./present.ts";
 import type { ScheduleSync } from "./schedule-sync.ts";
 import { allowedKeys, type MonitorInput, type MonitorPatch, schemaOf } from "./schemas.ts";
+import { parseSettings } from "./settings.ts";
 import { NO_STATS, recentStats } from "./stats.ts";
 
 export interface MonitorDeps {
@@ -66,6 +68,7 @@ function checkPolicy(deps: MonitorDeps, input: MonitorInput): string[] {
 /** `previous`: the stored settings being replaced (credentials sent back masked keep their values). */
 function columnsFrom(deps: MonitorDeps, input: MonitorInput, regions: string[], previous?: unknown) {
   const settings = Object.fromEntries(Object.entries(input).filter(([key]) => !COMMON_COLUMNS.has(key)));
+  assertRunnable(parseSettings(input.type, settings), input.timeout_ms);
   return {
     name: input.name,
     type: input.type,

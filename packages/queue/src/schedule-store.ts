@@ -1,3 +1,4 @@
+import type { CheckSpec } from "@upfleet/checks/contracts";
 import type { Redis } from "ioredis";
 
 /** What the dispatcher needs to enqueue a monitor's checks without touching the database. */
@@ -6,8 +7,8 @@ export interface ScheduleEntry {
   organizationId: string;
   intervalMs: number;
   regions: string[];
-  /** The check to run (packages/checks spec), carried to the workers in each job. */
-  spec: unknown;
+  /** The check to run, carried to the workers in each job. */
+  spec: CheckSpec;
   /** The monitor's updated_at: the reconciler compares it to decide whether Redis is stale. */
   version: string;
 }
