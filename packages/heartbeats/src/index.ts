@@ -9,6 +9,7 @@ export {
   scheduleOf,
   zoneOffsetMinutes,
 } from "./schedule.ts";
+export { HEARTBEAT_DEFAULTS, heartbeatSettingsFields } from "./settings.ts";
 export { type PingTarget, TokenDirectory, type TokenDirectoryOptions } from "./tokens.ts";
 export {
   applyExpiry,

@@ -1,4 +1,5 @@
 import { type CronExpression, CronExpressionParser } from "cron-parser";
+import { parseHeartbeatSettings } from "./settings.ts";
 
 /**
  * When a heartbeat monitor expects its next success ping. Pure: the monitor's settings in, instants
@@ -21,23 +22,17 @@ export interface ScheduledMonitor {
   settings: unknown;
 }
 
-const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
 export function scheduleOf(monitor: ScheduledMonitor): HeartbeatSchedule {
-  const s = (monitor.settings ?? {}) as Record<string, unknown>;
-  const cron = typeof s.heartbeat_schedule === "string" && s.heartbeat_schedule.trim() ? s.heartbeat_schedule : null;
-  const seconds = (key: string) => {
-    const value = num(s[key]);
-    return value === null ? null : Math.round(value * 1000);
-  };
+  const s = parseHeartbeatSettings(monitor.settings);
+  const seconds = (value: number | null) => (value === null ? null : Math.round(value * 1000));
   return {
     periodMs: monitor.intervalSeconds * 1000,
-    cron,
-    timezone: typeof s.heartbeat_timezone === "string" ? s.heartbeat_timezone : "UTC",
+    cron: s.heartbeat_schedule?.trim() ? s.heartbeat_schedule : null,
+    timezone: s.heartbeat_timezone,
     // Fractional minutes are allowed (a 30 s grace is 0.5).
-    graceMs: Math.round((num(s.heartbeat_grace_minutes) ?? 5) * 60_000),
-    maxRuntimeMs: seconds("heartbeat_max_runtime_seconds"),
-    minRuntimeMs: seconds("heartbeat_min_runtime_seconds"),
+    graceMs: Math.round(s.heartbeat_grace_minutes * 60_000),
+    maxRuntimeMs: seconds(s.heartbeat_max_runtime_seconds),
+    minRuntimeMs: seconds(s.heartbeat_min_runtime_seconds),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   parseResolverAddress,
   RESOLVER_MAX_LENGTH,
 } from "@upfleet/checks/contracts";
+import { HEARTBEAT_DEFAULTS, heartbeatSettingsFields } from "@upfleet/heartbeats";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
@@ -98,13 +99,7 @@ export const typeFields = {
     port: Port,
     ssl_expiry_alert_days: z.array(z.number().int().min(1).max(365)).min(1).max(10),
   },
-  heartbeat: {
-    heartbeat_schedule: z.string().max(200).nullable(),
-    heartbeat_timezone: z.string().max(64),
-    heartbeat_grace_minutes: z.number().min(0).max(43_200, "must be at most 30 days"),
-    heartbeat_max_runtime_seconds: z.number().int().min(1).max(604_800).nullable(),
-    heartbeat_min_runtime_seconds: z.number().int().min(0).max(604_800).nullable(),
-  },
+  heartbeat: heartbeatSettingsFields,
   api: {
     api_check_steps: z.preprocess(
       (value) => {
@@ -179,13 +174,7 @@ export const TYPE_DEFAULTS: Record<MonitorTypeName, Record<string, unknown>> = {
   dns: { dns_record_type: "A", dns_expected_value: null, dns_resolver: null },
   ping: { response_time_threshold_ms: null },
   ssl: { port: 443, ssl_expiry_alert_days: [30, 14, 7, 1] },
-  heartbeat: {
-    heartbeat_schedule: null,
-    heartbeat_timezone: "UTC",
-    heartbeat_grace_minutes: 5,
-    heartbeat_max_runtime_seconds: null,
-    heartbeat_min_runtime_seconds: null,
-  },
+  heartbeat: HEARTBEAT_DEFAULTS,
   api: {},
 };
 
