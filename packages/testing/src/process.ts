@@ -33,10 +33,23 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
 }
 
+/**
+ * Every app leads a process group of its own (spawned detached) and is signalled as that group, so
+ * nothing it started outlives it.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: every process of the group has exited already.
+  }
+}
+
 const running = new Set<ChildProcess>();
 // A failed assertion must not leave servers behind holding ports and connections.
 process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const child of running) signalGroup(child, "SIGKILL");
 });
 
 function parseLog(line: string): LogEntry | undefined {
@@ -55,7 +68,12 @@ export function spawnApp({ cwd, entry = "src/main.ts", env = {} }: SpawnAppOptio
     if (value === undefined) delete childEnv[name];
     else childEnv[name] = value;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd, env: childEnv, stdio: "pipe" });
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd,
+    env: childEnv,
+    stdio: "pipe",
+    detached: true,
+  });
   running.add(child);
 
   const lines: string[] = [];
@@ -70,6 +88,8 @@ export function spawnApp({ cwd, entry = "src/main.ts", env = {} }: SpawnAppOptio
   const exited = new Promise<Exit>((resolve) => {
     child.once("close", (code, signal) => {
       running.delete(child);
+      // The app is gone; whatever it left running in its group goes with it.
+      signalGroup(child, "SIGKILL");
       resolve({ code, signal });
     });
   });
@@ -111,8 +131,8 @@ export function spawnApp({ cwd, entry = "src/main.ts", env = {} }: SpawnAppOptio
   };
 
   const stop = async (signal: NodeJS.Signals = "SIGTERM", timeoutMs = 10_000) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    if (child.exitCode === null && child.signalCode === null) signalGroup(child, signal);
+    const timer = setTimeout(() => signalGroup(child, "SIGKILL"), timeoutMs);
     const exit = await exited;
     clearTimeout(timer);
     return exit;
