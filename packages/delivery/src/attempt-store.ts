@@ -1,6 +1,6 @@
 import type { SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { type BatcherOptions, MicroBatcher } from "./batcher.ts";
+import { Batcher } from "@upfleet/runtime";
 import type { AttemptDecision } from "./outcome.ts";
 import type { StoredChannel } from "./record.ts";
 
@@ -208,16 +208,18 @@ async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise
 
 /**
  * The attempt store over plain node-postgres, each of its three steps micro-batched across the
- * attempts in flight (see MicroBatcher): under a burst, one statement reads, claims or records
+ * attempts in flight (see the runtime Batcher): under a burst, one statement reads, claims or records
  * dozens of attempts.
  */
-export function createAttemptStore(sql: SqlClient, options: BatcherOptions = {}): AttemptStore {
-  const loads = new MicroBatcher((ids: string[]) => loadSubjects(sql, ids), options);
-  const claims = new MicroBatcher((batch: Claim[]) => claimAttempts(sql, batch), options);
-  const records = new MicroBatcher((batch: AttemptRecord[]) => recordAttempts(sql, batch), options);
+export function createAttemptStore(sql: SqlClient): AttemptStore {
+  // One bad attempt must not fail the others of its statement.
+  const options = { isolateFailures: true };
+  const loads = new Batcher((ids: string[]) => loadSubjects(sql, ids), options);
+  const claims = new Batcher((batch: Claim[]) => claimAttempts(sql, batch), options);
+  const records = new Batcher((batch: AttemptRecord[]) => recordAttempts(sql, batch), options);
   return {
-    load: (notificationId) => loads.run(notificationId),
-    claim: (subject, attempt) => claims.run({ subject, attempt }),
-    record: (record) => records.run(record),
+    load: (notificationId) => loads.add(notificationId),
+    claim: (subject, attempt) => claims.add({ subject, attempt }),
+    record: (record) => records.add(record),
   };
 }

@@ -2,6 +2,7 @@ import { isConnectionError, type SqlClient } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
+import { Batcher } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
 import {
   type EventRow,
@@ -129,35 +130,6 @@ class MonitorCache {
   }
 }
 
-/** A queue written one batch at a time, so the pings of a monitor (always in the same lane) stay in order. */
-class Lane {
-  private queue: Pending[] = [];
-  private draining: Promise<void> | undefined;
-
-  constructor(
-    private readonly maxBatch: number,
-    private readonly writeBatch: (batch: Pending[]) => Promise<void>,
-  ) {}
-
-  push(pending: Pending): void {
-    this.queue.push(pending);
-    // The first ping of a quiet moment is written at once (pings of the same tick join it).
-    this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
-  }
-
-  idle(): Promise<void> {
-    return this.draining ?? Promise.resolve();
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) await this.writeBatch(this.queue.splice(0, this.maxBatch));
-    } finally {
-      this.draining = undefined;
-    }
-  }
-}
-
 /** Tries before a ping is refused (503) because its monitor changed every time it was written. */
 const MAX_ATTEMPTS = 5;
 
@@ -170,7 +142,8 @@ const MAX_ATTEMPTS = 5;
  * one batch at a time, so they are applied in order.
  */
 export class PingRecorder {
-  private readonly lanes: Lane[];
+  /** Each written one batch at a time, so the pings of a monitor (always in the same lane) stay in order. */
+  private readonly lanes: Batcher<Pending>[];
   private readonly cache: MonitorCache;
   private readonly replies: { pending: Pending; result: RecordResult }[] = [];
   private closed = false;
@@ -211,7 +184,11 @@ export class PingRecorder {
       }
     };
     this.cache = new MonitorCache(options.cacheSize ?? 100_000);
-    this.lanes = Array.from({ length: options.lanes ?? 1 }, () => new Lane(options.maxBatch ?? 1000, writeBatch));
+    // The first ping of a quiet moment is written at once (pings of the same tick join it).
+    this.lanes = Array.from(
+      { length: options.lanes ?? 1 },
+      () => new Batcher(writeBatch, { maxBatch: options.maxBatch ?? 1000 }),
+    );
   }
 
   /** Resolves once the ping is committed; its time is now, when it was received. */
@@ -220,14 +197,16 @@ export class PingRecorder {
     return new Promise((resolve, reject) => {
       // The id's last characters are random: an even spread, and a monitor always in the same lane.
       const lane = this.lanes[Number.parseInt(input.monitorId.slice(-2), 36) % this.lanes.length]!;
-      lane.push({ id: newId("ping"), at: Date.now(), input, resolve, reject });
+      const pending: Pending = { id: newId("ping"), at: Date.now(), input, resolve, reject };
+      // A batch answers its pings itself; this only catches a batch failing as a whole.
+      lane.add(pending).catch(reject);
     });
   }
 
   /** Writes what is queued, then refuses new pings. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.lanes.map((lane) => lane.idle()));
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 
   /**

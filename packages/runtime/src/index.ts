@@ -1,5 +1,6 @@
+export { Batcher } from "./batcher.ts";
 export { startHealthServer } from "./health-server.ts";
-export { Loop, type LoopOptions } from "./loop.ts";
+export { Loop } from "./loop.ts";
 export { createMetricsRegistry } from "./metrics.ts";
 export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe, withTimeout } from "./readiness.ts";
 export { closeRedis, logRedisOutages } from "./redis-status.ts";
