@@ -1,9 +1,11 @@
 import { checkSpecSchema } from "@upfleet/checks/contracts";
+import { ValidationError } from "@upfleet/errors";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { describe, expect, it } from "vitest";
-import { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
+import { assertRunnable, SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
 import { sealSettings } from "./credentials.ts";
 import { CreateMonitorBody } from "./schemas.ts";
+import { parseSettings } from "./settings.ts";
 
 const ring = parseKeyring(generateKeyringText("test"));
 
@@ -173,5 +175,25 @@ describe("toCheckSpec", () => {
       url: settings.url,
       headers: settings.http_headers,
     });
+  });
+
+  it("refuses when written, naming the monitor's fields, settings whose check the worker would refuse", () => {
+    // The API's own rules refuse all of these first (see the test above): assertRunnable keeps the two in step.
+    const problems = (type: string, settings: Record<string, unknown>, timeoutMs = 1_000) => {
+      try {
+        assertRunnable(parseSettings(type, settings), timeoutMs);
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        return (error as ValidationError).details?.map((detail) => detail.path);
+      }
+    };
+    expect(problems("tcp", { host: "a..b", tcp_port: 5432 })).toEqual(["host"]);
+    expect(problems("ssl", { url: "https://a..b/", port: 443, ssl_expiry_alert_days: [7] })).toEqual(["url"]);
+    expect(problems("http", { url: "https://example.com/" }, 0)).toEqual(["timeout_ms"]);
+    expect(problems("api", { api_check_steps: [{ name: "s", url: "https://example.com/" }] }, 400_000)).toEqual([
+      "timeout_ms",
+    ]);
+    expect(problems("ping", { host: "a..b" })).toEqual([]);
   });
 });
