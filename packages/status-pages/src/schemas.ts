@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { parseStored } from "@upfleet/errors";
 import { z } from "zod";
 
 /** Request bodies of the status pages routes. Strict: typos are a 400. */
@@ -64,6 +65,11 @@ export const Section = z.strictObject({
 });
 
 export type SectionInput = z.output<typeof Section>;
+
+/** A page's `sections` column, read through the schema it was written with. */
+export function storedSections(column: unknown): SectionInput[] {
+  return parseStored(z.array(Section), column, "status page sections");
+}
 
 const fields = {
   name: noNul(z.string().trim().min(1).max(200)),

@@ -10,7 +10,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import { newDomainToken, verificationRecord } from "./domain-verification.ts";
-import { CreatePageBody, type NewPage, type PagePatch, type SectionInput } from "./schemas.ts";
+import { CreatePageBody, type NewPage, type PagePatch, type SectionInput, storedSections } from "./schemas.ts";
 
 export interface Tenant {
   organizationId: string;
@@ -41,7 +41,7 @@ export function presentPage(row: PageRow) {
         : null,
     description: row.description,
     published: row.published,
-    sections: row.sections as unknown as SectionInput[],
+    sections: storedSections(row.sections),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -92,7 +92,7 @@ function columnsFrom(page: NewPage, currentDomain?: string | null) {
     ...domainColumns(page.custom_domain, currentDomain),
     description: page.description,
     published: page.published,
-    sections: page.sections as unknown as Prisma.InputJsonValue,
+    sections: page.sections,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Db, Prisma } from "@upfleet/db";
-import type { SectionInput } from "./schemas.ts";
+import { storedSections } from "./schemas.ts";
 import { type ComponentState, componentState, DAY_MS, type OverallState, overallState } from "./states.ts";
 import { type DailyUptime, dailyUptimeOf } from "./uptime.ts";
 
@@ -45,7 +45,7 @@ export type PublishedPage = Pick<
 >;
 
 export function listedMonitorIds(page: Pick<PublishedPage, "sections">): string[] {
-  return [...new Set((page.sections as unknown as SectionInput[]).flatMap((section) => section.monitor_ids))];
+  return [...new Set(storedSections(page.sections).flatMap((section) => section.monitor_ids))];
 }
 
 type IncidentRow = Prisma.IncidentGetPayload<{ include: { updates: true } }>;
@@ -113,7 +113,7 @@ export async function buildView(db: Db, page: PublishedPage, now = Date.now()): 
       },
     ];
   };
-  const sections = (page.sections as unknown as SectionInput[])
+  const sections = storedSections(page.sections)
     .map((section) => ({ name: section.name, components: section.monitor_ids.flatMap(component) }))
     .filter((section) => section.components.length > 0);
   return {
