@@ -22,7 +22,7 @@ export async function createPolicy(db: Db, tenant: Tenant, input: NewPolicy) {
         id: newId("escalationPolicy"),
         organizationId: tenant.organizationId,
         name: input.name,
-        steps: input.steps as unknown as Prisma.InputJsonValue,
+        steps: input.steps,
       },
     });
     return presentPolicy(row);
@@ -50,7 +50,7 @@ export async function updatePolicy(db: Db, tenant: Tenant, id: string, patch: Po
       where: { id },
       data: {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.steps ? { steps: patch.steps as unknown as Prisma.InputJsonValue } : {}),
+        ...(patch.steps ? { steps: patch.steps } : {}),
       },
     });
     return presentPolicy(row);

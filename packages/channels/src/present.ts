@@ -3,7 +3,7 @@ import type { ChannelConfig } from "./config.ts";
 import type { NotificationEvent } from "./events.ts";
 import { maskConfig } from "./mask.ts";
 import type { RoutingRule } from "./matcher.ts";
-import type { PolicyStep } from "./steps.ts";
+import { storedSteps } from "./schemas.ts";
 
 export type ChannelRow = Prisma.NotificationChannelGetPayload<object>;
 export type RuleRow = Prisma.NotificationRuleGetPayload<object>;
@@ -67,7 +67,7 @@ export function presentPolicy(row: PolicyRow) {
   return {
     id: row.id,
     name: row.name,
-    steps: row.steps as unknown as PolicyStep[],
+    steps: storedSteps(row.steps),
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };

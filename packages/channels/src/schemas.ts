@@ -1,8 +1,8 @@
-import type { ErrorDetail } from "@upfleet/errors";
+import { type ErrorDetail, parseStored } from "@upfleet/errors";
 import { z } from "zod";
 import { CHANNEL_CONFIGS, CHANNEL_TYPES, type ChannelTypeName } from "./config.ts";
 import { NOTIFICATION_EVENTS } from "./events.ts";
-import { MAX_DELAY_MINUTES, MAX_STEPS, stepOrderProblems } from "./steps.ts";
+import { MAX_DELAY_MINUTES, MAX_STEPS, type PolicyStep, stepOrderProblems } from "./steps.ts";
 
 /** Request bodies of the channels, rules and escalation policies routes. Strict: typos are a 400. */
 
@@ -138,6 +138,11 @@ const Steps = z
       ctx.addIssue({ code: "custom", message: problem.message, path: problem.path.split(".").slice(1) });
     }
   });
+
+/** A policy's `steps` column, read through the schema it was written with. */
+export function storedSteps(column: unknown): PolicyStep[] {
+  return parseStored(Steps, column, "escalation policy steps");
+}
 
 export const CreatePolicyBody = z
   .strictObject({ name: Name, steps: Steps })
