@@ -3,7 +3,7 @@ import { inMaintenance } from "@upfleet/maintenance";
 import { type Escalation, startEscalations, stopEscalations } from "./escalations.ts";
 import type { FanOutReport } from "./monitor-events.ts";
 import { insertNotifications, type NewNotification, toChannels } from "./notifications.ts";
-import { incidentEventPayload, type OutboxPayload } from "./payload.ts";
+import { incidentEventPayload } from "./payload.ts";
 import { channelsFor, isStale, policiesFor } from "./routing.ts";
 import { loadRouting } from "./routing-data.ts";
 
@@ -86,12 +86,7 @@ export async function fanOutIncidentEvents(db: Db, limit = 100, now = new Date()
             organizationId: event.organizationId,
             incidentId: incident.id,
             monitorId: monitor?.id ?? null,
-            payload: incidentEventPayload(
-              event.type,
-              event.payload as unknown as OutboxPayload,
-              monitor,
-              event.createdAt,
-            ),
+            payload: incidentEventPayload(event.type, event.payload, monitor, event.createdAt),
           }),
         );
         if (event.type === "incident.created") {

@@ -1,4 +1,6 @@
-import { maskUrlUserInfo } from "@upfleet/secrets";
+import { parseStored } from "@upfleet/errors";
+import { monitorTarget } from "@upfleet/monitors";
+import { z } from "zod";
 
 /**
  * The JSON body every channel receives (API.md "Notifications"), rendered once when the
@@ -59,37 +61,37 @@ export interface MonitorFields {
   settings: unknown;
 }
 
-const str = (value: unknown) => (typeof value === "string" ? value : null);
-const num = (value: unknown) => (typeof value === "number" ? value : null);
+/** What a person recognises the monitor by: its URL (credentials masked), or host[:port] for types without one. */
+export function monitorSummary(monitor: MonitorFields): MonitorSummary {
+  return { id: monitor.id, name: monitor.name, url: monitorTarget(monitor.type, monitor.settings), type: monitor.type };
+}
 
 /**
- * What a person recognises the monitor by: its URL (credentials masked: a payload goes to whoever
- * reads the channel, API.md "Credentials in monitors"), or host[:port] for types without one.
+ * The fields of a stored cause (monitor_events.cause, an incident's cause) a payload shows: each
+ * null when absent or not of its type, since causes are written by several versions of the alerter.
  */
-export function monitorSummary(monitor: MonitorFields): MonitorSummary {
-  const s = (monitor.settings ?? {}) as Record<string, unknown>;
-  const host = str(s.host);
-  const port = num(s.tcp_port);
-  const stored = str(s.url);
-  const url = stored !== null ? maskUrlUserInfo(stored) : host ? (port ? `${host}:${port}` : host) : null;
-  return { id: monitor.id, name: monitor.name, url, type: monitor.type };
-}
+const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().catch(null);
+const JsonObject = z.record(z.string(), z.unknown()).catch({});
+const StatusCause = z.object({
+  http_status: orNull(z.number()),
+  response_ms: orNull(z.number()),
+  error: orNull(z.string()),
+  region: orNull(z.string()),
+});
+const CertificateCause = z.object({
+  days_left: orNull(z.number()),
+  valid_to: orNull(z.string()),
+  threshold: orNull(z.number()),
+});
 
 /** The failing (or recovering) check a state change or incident recorded as its cause. */
 export function statusFromCause(cause: unknown): StatusSummary {
-  const c = (cause ?? {}) as Record<string, unknown>;
-  return {
-    http_status: num(c.http_status),
-    response_ms: num(c.response_ms),
-    error: str(c.error),
-    region: str(c.region),
-  };
+  return StatusCause.parse(JsonObject.parse(cause));
 }
 
 /** The certificate an ssl.expiring event recorded as its cause (packages/ingest ssl-expiry.ts). */
 export function certificateFromCause(cause: unknown): CertificateSummary {
-  const c = (cause ?? {}) as Record<string, unknown>;
-  return { days_left: num(c.days_left), valid_to: str(c.valid_to), threshold: num(c.threshold) };
+  return CertificateCause.parse(JsonObject.parse(cause));
 }
 
 export interface MonitorEventFields {
@@ -119,19 +121,20 @@ export function monitorEventPayload(
 }
 
 /** The incident part of an incident_events outbox payload (packages/incidents outboxRow). */
-export interface OutboxPayload {
-  incident: { id: string; status: string; cause?: unknown } & Record<string, unknown>;
-  update?: unknown;
-  actor?: unknown;
-}
+const OutboxPayload = z.object({
+  incident: z.looseObject({ id: z.string(), status: z.string(), cause: z.unknown().optional() }),
+  update: z.unknown().optional(),
+  actor: z.unknown().optional(),
+});
 
 /** incident.*: the incident as the change left it, its new timeline entry and who made the change. */
 export function incidentEventPayload(
   type: string,
-  outbox: OutboxPayload,
+  payload: unknown,
   monitor: MonitorFields | null,
   at: Date,
 ): NotificationPayload {
+  const outbox = parseStored(OutboxPayload, payload, "incident event payload");
   return {
     event: type,
     monitor: monitor ? monitorSummary(monitor) : null,

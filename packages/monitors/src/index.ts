@@ -27,4 +27,5 @@ export {
   updateMonitor,
 } from "./service.ts";
 export { SLA_PERIODS, type SlaPeriod, type SlaRow, slaReport } from "./sla.ts";
+export { monitorTarget } from "./target.ts";
 export { internalTargetProblems } from "./targets.ts";

@@ -1,0 +1,33 @@
+import { StoredDataError } from "@upfleet/errors";
+import { maskUrlUserInfo } from "@upfleet/secrets";
+import { type MonitorSettings, parseSettings } from "./settings.ts";
+
+function targetOf(settings: MonitorSettings): string | null {
+  switch (settings.type) {
+    case "http":
+      return maskUrlUserInfo(settings.url);
+    case "ssl":
+      return settings.url === undefined ? (settings.host ?? null) : maskUrlUserInfo(settings.url);
+    case "tcp":
+      return `${settings.host}:${settings.tcp_port}`;
+    case "dns":
+    case "ping":
+      return settings.host;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What a person recognises a monitor by in a notification: its URL (user info masked, as the
+ * payload goes to whoever reads the channel), or host[:port]. Null for types with neither, and for
+ * settings that do not parse: a notification still goes out, without it.
+ */
+export function monitorTarget(type: string, settings: unknown): string | null {
+  try {
+    return targetOf(parseSettings(type, settings));
+  } catch (error) {
+    if (error instanceof StoredDataError) return null;
+    throw error;
+  }
+}
