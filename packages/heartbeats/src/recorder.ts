@@ -3,6 +3,7 @@ import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { Batcher } from "@upfleet/runtime";
+import { LRUCache } from "lru-cache";
 import { Counter, Histogram, type Registry } from "prom-client";
 import {
   type EventRow,
@@ -104,32 +105,6 @@ class BatchWrites {
   }
 }
 
-/** Heartbeat state of the monitors pinged lately, as last written or read; least recently used out first. */
-class MonitorCache {
-  private readonly entries = new Map<string, StoredMonitor>();
-
-  constructor(private readonly size: number) {}
-
-  get(id: string): StoredMonitor | undefined {
-    const monitor = this.entries.get(id);
-    if (monitor) {
-      this.entries.delete(id);
-      this.entries.set(id, monitor);
-    }
-    return monitor;
-  }
-
-  set(monitor: StoredMonitor): void {
-    this.entries.delete(monitor.id);
-    this.entries.set(monitor.id, monitor);
-    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  delete(id: string): void {
-    this.entries.delete(id);
-  }
-}
-
 /** Tries before a ping is refused (503) because its monitor changed every time it was written. */
 const MAX_ATTEMPTS = 5;
 
@@ -144,7 +119,8 @@ const MAX_ATTEMPTS = 5;
 export class PingRecorder {
   /** Each written one batch at a time, so the pings of a monitor (always in the same lane) stay in order. */
   private readonly lanes: Batcher<Pending>[];
-  private readonly cache: MonitorCache;
+  /** Heartbeat state of the monitors pinged lately, as last written or read. */
+  private readonly cache: LRUCache<string, StoredMonitor>;
   private readonly replies: { pending: Pending; result: RecordResult }[] = [];
   private closed = false;
   private readonly pingsTotal: Counter<"kind">;
@@ -183,7 +159,7 @@ export class PingRecorder {
         this.batchSize.observe(batch.length);
       }
     };
-    this.cache = new MonitorCache(options.cacheSize ?? 100_000);
+    this.cache = new LRUCache({ max: options.cacheSize ?? 100_000 });
     // The first ping of a quiet moment is written at once (pings of the same tick join it).
     this.lanes = Array.from(
       { length: options.lanes ?? 1 },
@@ -245,7 +221,7 @@ export class PingRecorder {
    */
   private async attempt(todo: Pending[]): Promise<Pending[]> {
     const unknown = [...new Set(todo.map((p) => p.input.monitorId))].filter((id) => !this.cache.get(id));
-    for (const monitor of await loadMonitors(this.deps.sql, unknown)) this.cache.set(monitor);
+    for (const monitor of await loadMonitors(this.deps.sql, unknown)) this.cache.set(monitor.id, monitor);
     const writes = new BatchWrites();
     const applied = new Map<string, StoredMonitor>();
     for (const pending of todo) {
@@ -261,7 +237,7 @@ export class PingRecorder {
     const written = await writes.write(this.deps.sql);
     for (const monitor of applied.values()) {
       const version = written.get(monitor.id);
-      if (version) this.cache.set({ ...monitor, state: writes.stateOf(monitor.id)!, version });
+      if (version) this.cache.set(monitor.id, { ...monitor, state: writes.stateOf(monitor.id)!, version });
       else this.cache.delete(monitor.id);
     }
     const retry: Pending[] = [];

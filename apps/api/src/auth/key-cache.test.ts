@@ -15,38 +15,50 @@ const key = (keyId: string, userId = "usr_1"): VerifiedKey => ({
   organizationName: "Acme",
 });
 
+/** A cache on a clock the test moves (from 1: lru-cache treats an entry stored at time 0 as ageless). */
+function cacheAt(ttlMs: number, maxEntries?: number) {
+  const clock = { now: 1 };
+  return { clock, cache: new KeyCache(ttlMs, maxEntries, () => clock.now) };
+}
+
 describe("KeyCache", () => {
   it("serves an entry until its TTL passes", () => {
-    const cache = new KeyCache(1000);
-    cache.set("a", key("key_a"), 0);
-    expect(cache.get("a", 999)?.keyId).toBe("key_a");
-    expect(cache.get("a", 1001)).toBeUndefined();
+    const { clock, cache } = cacheAt(1000);
+    cache.set("a", key("key_a"));
+    clock.now = 1000;
+    expect(cache.get("a")?.keyId).toBe("key_a");
+    clock.now = 1002;
+    expect(cache.get("a")).toBeUndefined();
   });
 
   it("never serves a key past its expiry", () => {
-    const cache = new KeyCache(60_000_000);
-    cache.set("a", key("key_a"), 0);
-    expect(cache.get("a", 10_000_000)).toBeUndefined();
+    const { clock, cache } = cacheAt(60_000_000);
+    cache.set("a", key("key_a"));
+    clock.now = 9_999_999;
+    expect(cache.get("a")?.keyId).toBe("key_a");
+    clock.now = 10_000_000;
+    expect(cache.get("a")).toBeUndefined();
   });
 
   it("evicts by key and by user", () => {
-    const cache = new KeyCache(1000);
-    cache.set("a", key("key_a", "usr_1"), 0);
-    cache.set("b", key("key_b", "usr_2"), 0);
-    cache.set("c", key("key_c", "usr_2"), 0);
+    const { cache } = cacheAt(1000);
+    cache.set("a", key("key_a", "usr_1"));
+    cache.set("b", key("key_b", "usr_2"));
+    cache.set("c", key("key_c", "usr_2"));
     cache.evict({ keyId: "key_a" });
-    expect(cache.get("a", 1)).toBeUndefined();
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("b")?.keyId).toBe("key_b");
     cache.evict({ userId: "usr_2" });
-    expect(cache.get("b", 1)).toBeUndefined();
-    expect(cache.get("c", 1)).toBeUndefined();
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("c")).toBeUndefined();
   });
 
   it("stays within its bound", () => {
-    const cache = new KeyCache(1000, 2);
-    cache.set("a", key("key_a"), 0);
-    cache.set("b", key("key_b"), 0);
-    cache.set("c", key("key_c"), 0);
-    expect(cache.get("a", 1)).toBeUndefined();
-    expect(cache.get("c", 1)?.keyId).toBe("key_c");
+    const { cache } = cacheAt(1000, 2);
+    cache.set("a", key("key_a"));
+    cache.set("b", key("key_b"));
+    cache.set("c", key("key_c"));
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("c")?.keyId).toBe("key_c");
   });
 });
