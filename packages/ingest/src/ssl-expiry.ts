@@ -1,9 +1,7 @@
 import type { Db, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { readSettings } from "@upfleet/monitors";
 import type { ResultJob } from "@upfleet/queue";
-
-/** API.md: ssl_expiry_alert_days defaults to these (the API stores them; this covers older rows). */
-const DEFAULT_ALERT_DAYS = [30, 14, 7, 1];
 
 interface Certificate {
   days_left: number;
@@ -74,8 +72,10 @@ export async function writeSslExpiryEvents(db: Db, jobs: ResultJob[]): Promise<n
       for (const { job, certificate } of candidates) {
         const monitor = monitors.get(job.monitorId);
         if (!monitor) continue;
-        const settings = (monitor.settings ?? {}) as { ssl_expiry_alert_days?: number[] };
-        const threshold = crossedThreshold(certificate.days_left, settings.ssl_expiry_alert_days ?? DEFAULT_ALERT_DAYS);
+        // Settings that do not parse are scheduled as an unrunnable check (no certificate comes back): skipped.
+        const settings = readSettings("ssl", monitor.settings);
+        if (settings?.type !== "ssl") continue;
+        const threshold = crossedThreshold(certificate.days_left, settings.ssl_expiry_alert_days);
         if (threshold === null) continue;
         const key = `${monitor.id} ${certificate.fingerprint256}`;
         if ((announced.get(key) ?? Infinity) <= threshold) continue;

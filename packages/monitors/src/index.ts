@@ -26,6 +26,7 @@ export {
   type Tenant,
   updateMonitor,
 } from "./service.ts";
+export { readSettings } from "./settings.ts";
 export { SLA_PERIODS, type SlaPeriod, type SlaRow, slaReport } from "./sla.ts";
 export { monitorTarget } from "./target.ts";
 export { internalTargetProblems } from "./targets.ts";

@@ -62,11 +62,9 @@ describe("toScheduleEntry", () => {
   });
 
   it("schedules a monitor whose credentials no key opens as an unrunnable check saying so", () => {
-    const settings = sealSettings(
-      { url: "https://example.com/", http_headers: { Authorization: "Bearer t0ken-1234" } },
-      otherRing,
-    );
-    const { spec } = toScheduleEntry(monitor("http", settings), ring);
+    const sealed = sealSettings({ url: "https://example.com/", http_headers: { A: "Bearer t0ken-1234" } }, otherRing);
+    // As the column returns it: JSON.
+    const { spec } = toScheduleEntry(monitor("http", JSON.parse(JSON.stringify(sealed))), ring);
     expect(spec).toMatchObject({ type: "unrunnable", reason: expect.stringContaining("cannot be decrypted") });
   });
 });

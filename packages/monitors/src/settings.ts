@@ -1,4 +1,4 @@
-import { parseStored } from "@upfleet/errors";
+import { parseStored, StoredDataError } from "@upfleet/errors";
 import { z } from "zod";
 import { MONITOR_TYPES, type MonitorTypeName, TYPE_DEFAULTS, typeFields } from "./input.ts";
 
@@ -36,4 +36,14 @@ export function parseSettings(type: string, stored: unknown): MonitorSettings {
   const defaults = known.success ? TYPE_DEFAULTS[known.data] : {};
   const document = { ...defaults, ...settingsDocument(stored), type };
   return parseStored(monitorSettingsSchema, document, `settings of a ${type} monitor`);
+}
+
+/** The same, null for settings that do not parse: for readers that must go on without them. */
+export function readSettings(type: string, stored: unknown): MonitorSettings | null {
+  try {
+    return parseSettings(type, stored);
+  } catch (error) {
+    if (error instanceof StoredDataError) return null;
+    throw error;
+  }
 }

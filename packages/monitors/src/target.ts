@@ -1,6 +1,5 @@
-import { StoredDataError } from "@upfleet/errors";
 import { maskUrlUserInfo } from "@upfleet/secrets";
-import { type MonitorSettings, parseSettings } from "./settings.ts";
+import { type MonitorSettings, readSettings } from "./settings.ts";
 
 function targetOf(settings: MonitorSettings): string | null {
   switch (settings.type) {
@@ -23,11 +22,7 @@ function targetOf(settings: MonitorSettings): string | null {
  * payload goes to whoever reads the channel), or host[:port]. Null for types with neither, and for
  * settings that do not parse: a notification still goes out, without it.
  */
-export function monitorTarget(type: string, settings: unknown): string | null {
-  try {
-    return targetOf(parseSettings(type, settings));
-  } catch (error) {
-    if (error instanceof StoredDataError) return null;
-    throw error;
-  }
+export function monitorTarget(type: string, stored: unknown): string | null {
+  const settings = readSettings(type, stored);
+  return settings && targetOf(settings);
 }
