@@ -1,4 +1,6 @@
 import { type CronExpression, CronExpressionParser } from "cron-parser";
+import { LRUCache } from "lru-cache";
+import { DateTime } from "luxon";
 import { parseHeartbeatSettings } from "./settings.ts";
 
 /**
@@ -40,14 +42,12 @@ export function scheduleOf(monitor: ScheduledMonitor): HeartbeatSchedule {
  * Parsed expressions are kept per expression and zone: parsing costs far more than stepping, and a
  * busy API computes one next occurrence per success ping. Bounded, since expressions are user input.
  */
-const parsed = new Map<string, CronExpression>();
-const PARSED_MAX = 10_000;
+const parsed = new LRUCache<string, CronExpression>({ max: 10_000 });
 
 function expression(cron: string, timezone: string, from: number): CronExpression {
   const key = `${timezone} ${cron}`;
   let expr = parsed.get(key);
   if (!expr) {
-    if (parsed.size >= PARSED_MAX) parsed.clear();
     expr = CronExpressionParser.parse(cron, { tz: timezone, strict: false });
     parsed.set(key, expr);
   }
@@ -55,25 +55,20 @@ function expression(cron: string, timezone: string, from: number): CronExpressio
   return expr;
 }
 
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Minutes the zone is ahead of UTC at `ms` (e.g. 120 for Berlin in summer). */
+/**
+ * Minutes the zone is ahead of UTC at `ms` (e.g. 120 for Berlin in summer), from luxon: the library
+ * cron-parser reads zones with, and the maintenance windows too.
+ */
 export function zoneOffsetMinutes(timezone: string, ms: number): number {
-  let format = offsetFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "longOffset" });
-    offsetFormats.set(timezone, format);
-  }
-  const name = format.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (!match) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
-  return match[1] === "-" ? -minutes : minutes;
+  return DateTime.fromMillis(ms, { zone: timezone }).offset;
 }
 
 const MINUTE = 60_000;
 
-/** The first minute at or before `ms` since which the zone has had the offset it has at `ms`. */
+/**
+ * The first minute at or before `ms` since which the zone has had the offset it has at `ms`. Neither
+ * luxon nor cron-parser lists a zone's transitions, so it is found by bisection on the offset.
+ */
 function offsetChangeBefore(timezone: string, ms: number): number {
   const target = zoneOffsetMinutes(timezone, ms);
   let lo = Math.floor((ms - 3 * 3_600_000) / MINUTE) * MINUTE;
