@@ -37,7 +37,7 @@ export function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
       if (
         type === "heartbeat" &&
         monitor.interval_seconds === undefined &&
-        !(monitor as Record<string, unknown>).heartbeat_schedule
+        !("heartbeat_schedule" in monitor && monitor.heartbeat_schedule)
       ) {
         ctx.addIssue({
           code: "custom",
@@ -51,22 +51,30 @@ export function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
     .meta({ id: `${type[0]!.toUpperCase()}${type.slice(1)}MonitorInput` });
 }
 
-const schemas = Object.fromEntries(MONITOR_TYPES.map((type) => [type, monitorSchemaFor(type)])) as {
-  [T in MonitorTypeName]: ReturnType<typeof monitorSchemaFor<T>>;
-};
+const schemas = {
+  http: monitorSchemaFor("http"),
+  tcp: monitorSchemaFor("tcp"),
+  dns: monitorSchemaFor("dns"),
+  ping: monitorSchemaFor("ping"),
+  ssl: monitorSchemaFor("ssl"),
+  heartbeat: monitorSchemaFor("heartbeat"),
+  api: monitorSchemaFor("api"),
+} satisfies { [T in MonitorTypeName]: ReturnType<typeof monitorSchemaFor<T>> };
 
 export function schemaOf(type: MonitorTypeName) {
   return schemas[type];
 }
 
 export const CreateMonitorBody = z
-  .discriminatedUnion(
-    "type",
-    MONITOR_TYPES.map((type) => schemas[type]) as unknown as [
-      (typeof schemas)["http"],
-      ...(typeof schemas)[MonitorTypeName][],
-    ],
-  )
+  .discriminatedUnion("type", [
+    schemas.http,
+    schemas.tcp,
+    schemas.dns,
+    schemas.ping,
+    schemas.ssl,
+    schemas.heartbeat,
+    schemas.api,
+  ])
   .meta({ id: "CreateMonitorRequest" });
 
 export type MonitorInput = z.output<(typeof schemas)[MonitorTypeName]>;
