@@ -1,4 +1,8 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
@@ -105,6 +109,22 @@ describe("the ping fast path", () => {
       404,
       "not_found",
     );
+  });
+
+  it("is the only server of pings: Express alone answers a real ping URL with its 404 and records nothing", async () => {
+    const { id, token } = await heartbeat();
+    const server = createApp({ ...api.deps, metrics: new Registry() }).listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/heartbeat/${token}`);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: string }).error).toBe("not_found");
+    } finally {
+      server.close();
+    }
+    const pings = await api.request("GET", `/api/v1/monitors/${id}/pings`, { auth: owner.token });
+    expect(pings.status, pings.text).toBe(200);
+    expect(pings.body.data).toEqual([]);
   });
 
   it("refuses a repeated rid with 400 naming rid", async () => {
