@@ -1,11 +1,10 @@
 import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, checksQueueName, closeWorker, LeaderLock, RESULTS_QUEUE, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
 import type { Keyring } from "@upfleet/secrets";
-import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
@@ -46,11 +45,11 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const { db, redis, logger, metrics } = deps;
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
-  const queues = new Map<string, Queue>();
+  const queues = new Map<string, JobQueue<"check">>();
   const queueFor = (region: string) => {
     let queue = queues.get(region);
     if (!queue) {
-      queue = new Queue(checksQueueName(region), { connection, prefix });
+      queue = openQueue("check", { connection, prefix, region });
       queues.set(region, queue);
     }
     return queue;
@@ -58,7 +57,14 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
   const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld });
-  const notifications = startNotifications({ db, logger, metrics, connection, prefix });
+  const notifications = startNotifications({
+    db,
+    logger,
+    metrics,
+    connection,
+    prefix,
+    isLeader: () => lease.isHeld,
+  });
 
   const reconcile = () =>
     reconcileSchedules(db, store, logger, deps.keyring).catch((error: unknown) =>
@@ -71,7 +77,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     if ((await lease.acquire()) && !had) {
       logger.info("scheduler lease taken");
       await reconcile();
-      await notifications.sweep();
+      notifications.sweep();
     }
   };
   void holdLease();
@@ -79,7 +85,6 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const minutely = cron.schedule("* * * * *", async () => {
     if (!lease.isHeld) return;
     await reconcile();
-    await notifications.sweep();
   });
   dispatcher.start();
 
@@ -91,9 +96,11 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   deadlines.start();
   const maintenanceEnds = new MaintenanceEndWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
   maintenanceEnds.start();
-  const consumer = new Worker(RESULTS_QUEUE, ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
-  consumer.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
-  consumer.on("failed", (job, error) => logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"));
+  const consumer = work("result", ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
+  consumer.bull.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
+  consumer.bull.on("failed", (job, error) =>
+    logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"),
+  );
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix, keyring: deps.keyring });
   const exports = startExports(config, { db, logger, connection, prefix });
   const domainClaims = startDomainClaims(config, { db, logger, isLeader: () => lease.isHeld });
@@ -110,7 +117,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await Promise.all(
         config.REGIONS.map(async (region) => {
           const counts = await withTimeout(
-            queueFor(region).getJobCounts("wait", "prioritized"),
+            queueFor(region).bull.getJobCounts("wait", "prioritized"),
             QUEUE_DEPTH_TIMEOUT_MS,
           ).catch(() => null);
           if (counts) this.set({ region }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
@@ -125,7 +132,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       clearInterval(leaseTimer);
       await minutely.stop();
       await dispatcher.stop();
-      await closeWorker(consumer);
+      await consumer.close();
       await ingest.close();
       await deadlines.stop();
       await maintenanceEnds.stop();

@@ -1,8 +1,8 @@
 import { createSqlPool, type Db } from "@upfleet/db";
-import { createSenders, DeliverySweeper, openDeliveryQueue, startDeliveryWorker } from "@upfleet/delivery";
+import { createSenders, DeliverySweeper, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
 import { createInternalNames } from "@upfleet/outbound";
-import { closeWorker } from "@upfleet/queue";
+import { openQueue } from "@upfleet/queue";
 import type { Keyring } from "@upfleet/secrets";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
@@ -36,7 +36,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
     smtpFrom: config.SMTP_FROM,
     keyring: deps.keyring,
   });
-  const queue = openDeliveryQueue(deps.connection, deps.prefix);
+  const queue = openQueue("delivery", { connection: deps.connection, prefix: deps.prefix });
   // The attempts' own pool: their statements are batched, so a few connections carry the burst.
   const sql = createSqlPool(config.DATABASE_URL, { max: 4 });
   const worker = startDeliveryWorker({
@@ -54,7 +54,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
   return {
     async stop() {
       await sweeper.stop();
-      await closeWorker(worker);
+      await worker.close();
       await queue.close();
       senders.close();
       await sql.end();

@@ -1,19 +1,30 @@
-import { runningEscalations, scheduleEscalationSteps } from "@upfleet/alerting";
+import { escalationStepJobs, runningEscalations } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import type { EscalationJob } from "@upfleet/queue";
-import type { Queue } from "bullmq";
+import { type JobQueue, OutboxSweeper } from "@upfleet/queue";
+
+/** How often the scheduler lease holder re-adds the steps' jobs (also when it takes the lease). */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Re-adds the delayed jobs of every running escalation from the database, so that a Redis flush or
- * a crash before the jobs were added loses no step. Queued jobs keep their place (deterministic ids).
+ * a crash before the jobs were added loses no step. Queued jobs keep their place (deterministic ids),
+ * so re-adding is routine and logged at debug. Only the scheduler lease holder sweeps.
  */
-export async function sweepEscalations(db: Db, queue: Queue<EscalationJob>, logger: Logger): Promise<void> {
-  try {
-    const running = await runningEscalations(db);
-    const jobs = await scheduleEscalationSteps(queue, running);
-    if (jobs) logger.debug({ escalations: running.length, jobs }, "escalation steps re-added");
-  } catch (error) {
-    logger.error({ err: error }, "escalation sweep failed; next attempt in a minute");
-  }
+export function escalationSweeper(
+  db: Db,
+  queue: JobQueue<"escalation">,
+  logger: Logger,
+  isLeader: () => boolean,
+): OutboxSweeper<"escalation"> {
+  return new OutboxSweeper({
+    name: "escalation step",
+    queue,
+    async *pending() {
+      if (isLeader()) yield escalationStepJobs(await runningEscalations(db));
+    },
+    logger,
+    everyMs: SWEEP_EVERY_MS,
+    level: "debug",
+  });
 }

@@ -1,15 +1,15 @@
 import { queueNotifications, runEscalationStep } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { ESCALATIONS_QUEUE, type EscalationJob, JOBS } from "@upfleet/queue";
-import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
+import { type JobHandler, type JobQueue, type JobWorker, work } from "@upfleet/queue";
+import { type ConnectionOptions, DelayedError } from "bullmq";
 
 export interface EscalationWorkerDeps {
   db: Db;
   logger: Logger;
   connection: ConnectionOptions;
   prefix: string;
-  deliveries: Queue;
+  deliveries: JobQueue<"delivery">;
 }
 
 /**
@@ -18,10 +18,9 @@ export interface EscalationWorkerDeps {
  * fires its step once; a failure after the commit leaves pending notifications the delivery
  * sweeper queues.
  */
-export function startEscalationWorker(deps: EscalationWorkerDeps): Worker<EscalationJob> {
+export function startEscalationWorker(deps: EscalationWorkerDeps): JobWorker {
   const { db, logger, connection, prefix, deliveries } = deps;
-  const handle = async (job: Job<EscalationJob>, token?: string) => {
-    const data = JOBS.escalation.schema.parse(job.data);
+  const handle: JobHandler<"escalation"> = async (data, job, token) => {
     const report = await runEscalationStep(db, data);
     await queueNotifications(deliveries, report.notificationIds);
     if (report.notificationIds.length) {
@@ -33,9 +32,9 @@ export function startEscalationWorker(deps: EscalationWorkerDeps): Worker<Escala
       throw new DelayedError();
     }
   };
-  const worker = new Worker<EscalationJob>(ESCALATIONS_QUEUE, handle, { connection, prefix, concurrency: 10 });
-  worker.on("error", (error) => logger.warn({ err: error }, "escalation worker error"));
-  worker.on("failed", (job, error) =>
+  const worker = work("escalation", handle, { connection, prefix, concurrency: 10 });
+  worker.bull.on("error", (error) => logger.warn({ err: error }, "escalation worker error"));
+  worker.bull.on("failed", (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, "escalation step failed; will retry"),
   );
   return worker;

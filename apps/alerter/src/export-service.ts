@@ -1,9 +1,8 @@
 import { notifyExportCompleted, queueNotifications } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
-import { openDeliveryQueue } from "@upfleet/delivery";
-import { ExportSweeper, type OnCompleted, openExportQueue, startExportWorker } from "@upfleet/exports";
+import { ExportSweeper, type OnCompleted, startExportWorker } from "@upfleet/exports";
 import type { Logger } from "@upfleet/logger";
-import { closeWorker } from "@upfleet/queue";
+import { openQueue } from "@upfleet/queue";
 import type { ConnectionOptions } from "bullmq";
 import type { AlerterConfig } from "./config.ts";
 
@@ -24,8 +23,9 @@ export interface ExportServiceDeps {
  */
 export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { stop(): Promise<void> } {
   const logger = deps.logger.child({ component: "exports" });
-  const queue = openExportQueue(deps.connection, deps.prefix);
-  const deliveries = openDeliveryQueue(deps.connection, deps.prefix);
+  const location = { connection: deps.connection, prefix: deps.prefix };
+  const queue = openQueue("export", location);
+  const deliveries = openQueue("delivery", location);
   const onCompleted: OnCompleted = async (tx, completed) => {
     const ids = await notifyExportCompleted(tx, completed);
     return () =>
@@ -50,7 +50,7 @@ export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { 
   return {
     async stop() {
       await sweeper.stop();
-      await closeWorker(worker);
+      await worker.close();
       await Promise.all([queue.close(), deliveries.close()]);
     },
   };

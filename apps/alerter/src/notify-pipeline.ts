@@ -1,11 +1,9 @@
-import { openEscalationQueue } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
-import { openDeliveryQueue } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
-import { closeWorker } from "@upfleet/queue";
+import { openQueue } from "@upfleet/queue";
 import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
-import { sweepEscalations } from "./escalation-sweeper.ts";
+import { escalationSweeper } from "./escalation-sweeper.ts";
 import { startEscalationWorker } from "./escalation-worker.ts";
 import { NotificationFanOut } from "./notify-fanout.ts";
 
@@ -15,29 +13,34 @@ export interface NotifyDeps {
   metrics: Registry;
   connection: ConnectionOptions;
   prefix: string;
+  /** Whether this process holds the scheduler lease: only its holder sweeps escalations. */
+  isLeader(): boolean;
 }
 
 export interface RunningNotifications {
   /** Routes newly applied state changes now (the incident opener calls it after each batch). */
   wake(): void;
-  /** Re-adds the jobs of running escalations: at start, when taking the lease and every minute. */
-  sweep(): Promise<void>;
+  /** Re-adds the jobs of running escalations now (when taking the lease); the lease holder also does every minute. */
+  sweep(): void;
   stop(): Promise<void>;
 }
 
 /** The producing side of notifications: the fan-out, escalation steps and their sweep. */
 export function startNotifications(deps: NotifyDeps): RunningNotifications {
-  const { db, logger, metrics, connection, prefix } = deps;
-  const deliveries = openDeliveryQueue(connection, prefix);
-  const escalations = openEscalationQueue(connection, prefix);
+  const { db, logger, metrics, connection, prefix, isLeader } = deps;
+  const deliveries = openQueue("delivery", { connection, prefix });
+  const escalations = openQueue("escalation", { connection, prefix });
   const fanOut = new NotificationFanOut({ db, logger, metrics, queues: { deliveries, escalations } });
   fanOut.start();
   const worker = startEscalationWorker({ db, logger, connection, prefix, deliveries });
+  const sweeper = escalationSweeper(db, escalations, logger, isLeader);
+  sweeper.start();
   return {
     wake: () => fanOut.wake(),
-    sweep: () => sweepEscalations(db, escalations, logger),
+    sweep: () => sweeper.wake(),
     async stop() {
-      await closeWorker(worker);
+      await sweeper.stop();
+      await worker.close();
       await fanOut.stop();
       await Promise.all([deliveries.close(), escalations.close()]);
     },

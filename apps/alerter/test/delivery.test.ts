@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@upfleet/db";
-import { enqueueDelivery, openDeliveryQueue } from "@upfleet/delivery";
 import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { newId } from "@upfleet/ids";
-import { bullPrefix } from "@upfleet/queue";
+import { bullPrefix, openQueue } from "@upfleet/queue";
 import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,8 +58,8 @@ describe("the alerter delivers notifications", () => {
     };
     receiver.answer("/flaky", { status: 503 }, { status: 500 });
     const queued = await pendingNotification(await channel("/flaky"), organizationId, new Date());
-    const queue = openDeliveryQueue(connection, bullPrefix(redis.prefix));
-    await enqueueDelivery(queue, { notificationId: queued.id, attempt: 1 });
+    const queue = openQueue("delivery", { connection, prefix: bullPrefix(redis.prefix) });
+    await queue.enqueue({ notificationId: queued.id, attempt: 1 });
     await queue.close();
     // Committed by a fan-out that died before queueing it: only the sweeper knows about it.
     const lost = await pendingNotification(await channel("/steady"), organizationId, new Date(Date.now() - 60_000));

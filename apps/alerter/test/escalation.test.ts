@@ -1,6 +1,6 @@
 import { type Receiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { acknowledgeIncident, createIncident } from "@upfleet/incidents";
-import { bullPrefix, ESCALATIONS_QUEUE, escalationJobId } from "@upfleet/queue";
+import { bullPrefix, ESCALATIONS_QUEUE, JOBS } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
 import { describe, expect, it } from "vitest";
@@ -89,7 +89,7 @@ async function jobRan(box: Sandbox, incidentId: string, policyId: string, step: 
     prefix: bullPrefix(box.redis.prefix),
   });
   try {
-    await waitFor(async () => (await queue.getJob(escalationJobId(incidentId, policyId, step)))?.finishedOn, {
+    await waitFor(async () => (await queue.getJob(JOBS.escalation.jobId({ incidentId, policyId, step })))?.finishedOn, {
       timeoutMs: MINUTE + SLACK_MS,
       intervalMs: 250,
       what: `escalation job of step ${step + 1}`,

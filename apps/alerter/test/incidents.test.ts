@@ -56,7 +56,7 @@ describe("incidents from results, in process", () => {
   it("opens exactly one incident for an outage, however often its results come, and recovery resolves it", async () => {
     const monitor = await seed.httpMonitor("https://example.com");
     const send = (tick: number, status: "up" | "down") =>
-      ingest.handle({ data: result(monitor.id, monitor.organizationId, tick, status) });
+      ingest.handle(result(monitor.id, monitor.organizationId, tick, status));
 
     await send(T0, "up");
     await Promise.all([send(T0 + INTERVAL, "down"), send(T0 + INTERVAL, "down")]);

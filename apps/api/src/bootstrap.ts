@@ -1,16 +1,15 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb, createSqlPool } from "@upfleet/db";
 import { createSenders } from "@upfleet/delivery";
-import { createDownloadLinks, openExportQueue } from "@upfleet/exports";
+import { createDownloadLinks } from "@upfleet/exports";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { createInternalNames } from "@upfleet/outbound";
-import { bullPrefix, checksQueueName, FleetRegistry, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, FleetRegistry, type JobQueue, openQueue, ScheduleStore } from "@upfleet/queue";
 import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
 import { createTxtLookup } from "@upfleet/status-pages";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { Authenticator } from "./auth/authenticator.ts";
 import { FailedAuthLimiter } from "./auth/failed-auth.ts";
@@ -86,23 +85,23 @@ export async function createApiDeps(
     failures: failedAuth,
   });
   authenticator.start();
-  const queues = new Map<string, Queue>();
+  const queues = new Map<string, JobQueue<"check">>();
   const queueFor = (region: string) => {
     let queue = queues.get(region);
     if (!queue) {
-      queue = new Queue(checksQueueName(region), { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
-      queue.on("error", warnRedis);
+      queue = openQueue("check", { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX), region });
+      queue.bull.on("error", warnRedis);
       queues.set(region, queue);
     }
-    return queue;
+    return queue.bull;
   };
   const metrics = createMetricsRegistry("api");
   // Ping batches bypass Prisma (packages/db sql.ts says why), on a small pool of their own.
   const pingSql = createSqlPool(config.DATABASE_URL, { max: 4 });
   const recorder = new PingRecorder({ sql: pingSql, logger, metrics });
-  const exportQueue = openExportQueue(redis, bullPrefix(config.REDIS_PREFIX));
+  const exportQueue = openQueue("export", { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
   // A queue re-emits its connection's errors; unheard, one while Redis is down would be thrown.
-  exportQueue.on("error", warnRedis);
+  exportQueue.bull.on("error", warnRedis);
   const deps: ApiDeps = {
     config,
     db,

@@ -5,10 +5,9 @@ import type { DownloadLinks } from "@upfleet/exports";
 import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
-import type { FleetRegistry, QueueStats } from "@upfleet/queue";
+import type { FleetRegistry, JobQueue, QueueStats } from "@upfleet/queue";
 import type { Keyring } from "@upfleet/secrets";
 import type { DomainRules } from "@upfleet/status-pages";
-import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Authenticator } from "./auth/authenticator.ts";
@@ -40,7 +39,7 @@ export interface ApiDeps {
   /** Heartbeat pings: token → monitor from memory, and the group commit that writes them. */
   heartbeats: { tokens: TokenDirectory; recorder: PingRecorder };
   /** Exports: the queue their builds go to (the alerter builds them) and the download links' signer. */
-  exports: { queue: Queue; links: DownloadLinks };
+  exports: { queue: JobQueue<"export">; links: DownloadLinks };
   /** Custom domain claims: the TXT lookup (CHECK_DNS_RESOLVERS) and which names are internal. */
   domains: DomainRules;
   version: string;

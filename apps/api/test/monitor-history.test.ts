@@ -62,7 +62,7 @@ beforeAll(async () => {
     }
   }
   jobs.push(result(now - 48 * HOUR, "us-east", "up", 900));
-  await Promise.all(jobs.map((data) => ingest.handle({ data })));
+  await Promise.all(jobs.map((data) => ingest.handle(data)));
 });
 afterAll(async () => {
   await ingest.close();

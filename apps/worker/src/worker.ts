@@ -6,15 +6,14 @@ import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
 import {
   bullPrefix,
   CHECK_WORKER_LOCK_MS,
+  type CheckJob,
   checksQueueName,
-  closeWorker,
   FleetRegistry,
   JOBS,
-  RESULTS_QUEUE,
-  tickJobId,
+  openQueue,
+  work,
 } from "@upfleet/queue";
 import { closeRedis } from "@upfleet/runtime";
-import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
@@ -72,7 +71,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     dnsServers: config.CHECK_DNS_RESOLVERS,
   });
   const runner = createCheckRunner({ guard });
-  const results = new Queue(RESULTS_QUEUE, { connection, prefix });
+  const results = openQueue("result", { connection, prefix });
   const registry = new FleetRegistry(deps.redis, config.REDIS_PREFIX);
   const startedAt = new Date().toISOString();
   const outcomes = new Counter({
@@ -89,39 +88,33 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     registers: [deps.metrics],
   });
 
-  const runCheck = async (job: Job) => {
-    const parsed = JOBS.check.schema.safeParse(job.data);
-    // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
-    // says why, not a job failing unseen every tick.
-    const check = parsed.success ? parsed.data : { ...CHECK_ENVELOPE.parse(job.data), spec: null };
+  /** Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down. */
+  const runCheck = async (check: Omit<CheckJob, "spec"> & { spec: CheckJob["spec"] | null }, invalid?: z.ZodError) => {
     const started = Date.now();
     if (started - check.tick > STALE_AFTER_INTERVALS * check.intervalMs) {
       outcomes.inc({ region: check.region, outcome: "skipped" });
       return;
     }
     lag.observe({ region: check.region }, Math.max(0, started - check.tick) / 1000);
-    const result = check.spec ? await runner.run(check.spec) : unrunnable(parsed.error);
+    const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
     outcomes.inc({ region: check.region, outcome: result.status });
-    await results.add(
-      "result",
-      {
-        monitorId: check.monitorId,
-        organizationId: check.organizationId,
-        region: check.region,
-        tick: check.tick,
-        intervalMs: check.intervalMs,
-        workerId: id,
-        startedAt: started,
-        finishedAt: Date.now(),
-        result,
-      },
-      { ...JOBS.result.options, jobId: tickJobId(check.monitorId, check.region, check.tick) },
-    );
+    await results.enqueue({
+      monitorId: check.monitorId,
+      organizationId: check.organizationId,
+      region: check.region,
+      tick: check.tick,
+      intervalMs: check.intervalMs,
+      workerId: id,
+      startedAt: started,
+      finishedAt: Date.now(),
+      result,
+    });
   };
 
-  const worker = new Worker(checksQueueName(config.REGION), runCheck, {
+  const worker = work("check", (check) => runCheck(check), {
     connection,
     prefix,
+    region: config.REGION,
     concurrency: config.CONCURRENCY,
     lockDuration: CHECK_WORKER_LOCK_MS,
     // BullMQ takes a dead worker's job back at a stalled-job check that finds it marked by the check
@@ -132,14 +125,17 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     maxStalledCount: 2,
     // Per-minute completion counts, kept in Redis for a day: /regions reads checks per minute here.
     metrics: { maxDataPoints: 24 * 60 },
+    // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
+    // says why, not a job failing unseen every tick.
+    onInvalid: (job, error) => runCheck({ ...CHECK_ENVELOPE.parse(job.data), spec: null }, error),
   });
-  worker.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
-  worker.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));
+  worker.bull.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
+  worker.bull.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));
 
   let inFlight = 0;
-  worker.on("active", () => inFlight++);
-  worker.on("completed", () => inFlight--);
-  worker.on("failed", () => inFlight--);
+  worker.bull.on("active", () => inFlight++);
+  worker.bull.on("completed", () => inFlight--);
+  worker.bull.on("failed", () => inFlight--);
   const report = () =>
     registry
       .report({
@@ -162,7 +158,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     async stop() {
       clearInterval(reporter);
       // close() stops fetching and waits for the checks in flight (each bounded by its timeout).
-      await closeWorker(worker);
+      await worker.close();
       await results.close();
       runner.close();
       await registry.remove(id).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { startDns, startTcp, type TestDnsServer, type TestServer } from "@upfleet/checks/testing";
-import { bullPrefix, checksQueueName, RESULTS_QUEUE, tickJobId } from "@upfleet/queue";
+import { bullPrefix, checksQueueName, JOBS, RESULTS_QUEUE } from "@upfleet/queue";
 import { appLauncher, createTestRedis, waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,7 +49,7 @@ let n = 0;
 async function runCheck(spec: Record<string, unknown>) {
   const monitorId = `mon_${++n}`;
   const tick = Date.now();
-  const id = tickJobId(monitorId, "eu-west", tick);
+  const id = JOBS.check.jobId({ monitorId, region: "eu-west", tick });
   const data = { monitorId, organizationId: "org_x", region: "eu-west", tick, intervalMs: 60_000 };
   await checks.add("check", { ...data, spec: { timeoutMs: 3_000, ...spec } }, { jobId: id });
   const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });

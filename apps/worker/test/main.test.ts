@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { bullPrefix, checksQueueName, RESULTS_QUEUE, tickJobId } from "@upfleet/queue";
+import { bullPrefix, checksQueueName, JOBS, RESULTS_QUEUE } from "@upfleet/queue";
 import { appLauncher, createTestRedis, serviceEndpoints, waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -81,7 +81,7 @@ describe("worker process", () => {
         url: "https://example.com",
       }));
       const data = { monitorId: "mon_x", organizationId: "org_x", region: "eu-west", tick, intervalMs: 60_000 };
-      const id = tickJobId("mon_x", "eu-west", tick);
+      const id = JOBS.check.jobId(data);
       await checks.add("check", { ...data, spec: { type: "api", steps, timeoutMs: 5_000 } }, { jobId: id });
       const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
       expect(published).toMatchObject({

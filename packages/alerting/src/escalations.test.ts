@@ -1,8 +1,8 @@
 import { acknowledgeIncident } from "@upfleet/incidents";
-import { escalationJobId } from "@upfleet/queue";
+import { JOBS, openQueue } from "@upfleet/queue";
 import { createTestRedis } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEscalationQueue, scheduleEscalationSteps } from "./escalation-queue.ts";
+import { scheduleEscalationSteps } from "./escalation-queue.ts";
 import { runEscalationStep, runningEscalations } from "./escalations.ts";
 import { fanOutIncidentEvents } from "./incident-events.ts";
 import { type AlertingSeed, seedAlerting, type Tenant } from "./test-support.ts";
@@ -129,7 +129,10 @@ describe("escalation steps", () => {
 
 describe("escalation sweep", () => {
   const redis = createTestRedis();
-  const queue = openEscalationQueue({ url: redis.url, maxRetriesPerRequest: null }, `${redis.prefix}:bull`);
+  const queue = openQueue("escalation", {
+    connection: { url: redis.url, maxRetriesPerRequest: null },
+    prefix: `${redis.prefix}:bull`,
+  });
   afterAll(async () => {
     await queue.close();
     await redis.cleanup();
@@ -146,10 +149,10 @@ describe("escalation sweep", () => {
     expect(running.map((r) => r.incidentId)).toEqual([e.incident.id]);
     expect(await scheduleEscalationSteps(queue, running)).toBe(2);
     expect(await scheduleEscalationSteps(queue, running)).toBe(2);
-    const ids = (await queue.getDelayed()).map((j) => j.id).filter((id) => id?.startsWith(e.incident.id));
+    const ids = (await queue.bull.getDelayed()).map((j) => j.id).filter((id) => id?.startsWith(e.incident.id));
     expect(ids.sort()).toEqual([
-      escalationJobId(e.incident.id, e.policyId, 1),
-      escalationJobId(e.incident.id, e.policyId, 2),
+      JOBS.escalation.jobId({ incidentId: e.incident.id, policyId: e.policyId, step: 1 }),
+      JOBS.escalation.jobId({ incidentId: e.incident.id, policyId: e.policyId, step: 2 }),
     ]);
     expect((await acked.row()).stoppedAt).not.toBeNull();
   });

@@ -1,10 +1,8 @@
 import { acknowledgeIncident, createIncident, processMonitorEvents } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
-import { deliveryJobId, escalationJobId } from "@upfleet/queue";
+import { JOBS, openQueue } from "@upfleet/queue";
 import { createTestRedis } from "@upfleet/testing";
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEscalationQueue } from "./escalation-queue.ts";
 import { fanOutOnce } from "./fan-out.ts";
 import { fanOutIncidentEvents } from "./incident-events.ts";
 import { fanOutMonitorEvents } from "./monitor-events.ts";
@@ -243,8 +241,8 @@ describe("ssl.expiring in a maintenance window", () => {
 describe("fanOutOnce", () => {
   const redis = createTestRedis();
   const connection = { url: redis.url, maxRetriesPerRequest: null };
-  const deliveries = new Queue("notifications", { connection, prefix: `${redis.prefix}:bull` });
-  const escalations = openEscalationQueue(connection, `${redis.prefix}:bull`);
+  const deliveries = openQueue("delivery", { connection, prefix: `${redis.prefix}:bull` });
+  const escalations = openQueue("escalation", { connection, prefix: `${redis.prefix}:bull` });
   afterAll(async () => {
     await deliveries.close();
     await escalations.close();
@@ -274,10 +272,16 @@ describe("fanOutOnce", () => {
     ]);
     expect(rows[0]!.payload).toMatchObject({ escalation: { policy_id: policy, step: 1 } });
     expect(total).toBe(1);
-    expect(await deliveries.getJob(deliveryJobId(rows[0]!.id, 1))).toBeTruthy();
-    const step = await escalations.getJob(escalationJobId(rows[0]!.incidentId!, policy, 1));
+    expect(await deliveries.bull.getJob(JOBS.delivery.jobId({ notificationId: rows[0]!.id, attempt: 1 }))).toBeTruthy();
+    const step = await escalations.bull.getJob(
+      JOBS.escalation.jobId({ incidentId: rows[0]!.incidentId!, policyId: policy, step: 1 }),
+    );
     expect(step?.data).toEqual({ incidentId: rows[0]!.incidentId, policyId: policy, step: 1 });
     expect(await step!.getState()).toBe("delayed");
-    expect(await escalations.getJob(escalationJobId(rows[0]!.incidentId!, policy, 0))).toBeUndefined();
+    expect(
+      await escalations.bull.getJob(
+        JOBS.escalation.jobId({ incidentId: rows[0]!.incidentId!, policyId: policy, step: 0 }),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -1,15 +1,13 @@
 import type { Db } from "@upfleet/db";
-import { enqueueDeliveries } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
-import type { EscalationJob } from "@upfleet/queue";
-import type { Queue } from "bullmq";
+import type { JobQueue } from "@upfleet/queue";
 import { scheduleEscalationSteps } from "./escalation-queue.ts";
 import { fanOutIncidentEvents } from "./incident-events.ts";
 import { fanOutMonitorEvents } from "./monitor-events.ts";
 
 export interface AlertingQueues {
-  deliveries: Queue;
-  escalations: Queue<EscalationJob>;
+  deliveries: JobQueue<"delivery">;
+  escalations: JobQueue<"escalation">;
 }
 
 export interface PassReport {
@@ -20,11 +18,8 @@ export interface PassReport {
 }
 
 /** Queues the first attempt of each new notification, all in one round trip. */
-export async function queueNotifications(queue: Queue, ids: readonly string[]): Promise<void> {
-  await enqueueDeliveries(
-    queue,
-    ids.map((notificationId) => ({ notificationId, attempt: 1 })),
-  );
+export async function queueNotifications(queue: JobQueue<"delivery">, ids: readonly string[]): Promise<void> {
+  await queue.addBulk(ids.map((notificationId) => ({ payload: { notificationId, attempt: 1 } })));
 }
 
 /**

@@ -1,5 +1,4 @@
 export { listDeliveries, sendTestDelivery } from "./deliveries.ts";
-export { enqueueDeliveries, enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
 export { deliveryEnv } from "./env.ts";
 export { createSenders, type Senders } from "./senders.ts";
 export { DeliverySweeper } from "./sweeper.ts";

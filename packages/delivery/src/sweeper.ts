@@ -1,12 +1,10 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { Loop } from "@upfleet/runtime";
-import type { Queue } from "bullmq";
-import { enqueueDeliveries } from "./enqueue.ts";
+import { type JobInput, type JobQueue, OutboxSweeper, sweepOutbox } from "@upfleet/queue";
 
 export interface SweeperOptions {
   db: Db;
-  queue: Queue;
+  queue: JobQueue<"delivery">;
   logger: Logger;
   /** How often to look; also runs once at start. */
   everyMs?: number;
@@ -23,19 +21,9 @@ const BATCH = 500;
  */
 const DEFAULT_GRACE_MS = 5_000;
 
-/**
- * Re-queues the next attempt of every pending notification whose attempt is overdue: the safety net
- * for a Redis flush or a crash between a commit and its enqueue. Job ids make it a no-op for an
- * attempt that is still queued. Returns how many were re-queued.
- */
-export async function sweepPendingNotifications(
-  db: Db,
-  queue: Queue,
-  graceMs: number,
-  now = Date.now(),
-): Promise<number> {
-  const cutoff = new Date(now - graceMs);
-  let swept = 0;
+/** The next attempt of every pending notification whose attempt is overdue, 500 at a time. */
+async function* overdueAttempts(db: Db, graceMs: number): AsyncIterable<JobInput<"delivery">[]> {
+  const cutoff = new Date(Date.now() - graceMs);
   let after = "";
   for (;;) {
     const rows = await db.notification.findMany({
@@ -48,25 +36,24 @@ export async function sweepPendingNotifications(
       orderBy: { id: "asc" },
       take: BATCH,
     });
-    await enqueueDeliveries(
-      queue,
-      rows.map((row) => ({ notificationId: row.id, attempt: row.attempts + 1 })),
-    );
-    swept += rows.length;
-    if (rows.length < BATCH) return swept;
+    yield rows.map((row) => ({ payload: { notificationId: row.id, attempt: row.attempts + 1 } }));
+    if (rows.length < BATCH) return;
     after = rows.at(-1)!.id;
   }
 }
 
+/**
+ * Re-queues the next attempt of every pending notification whose attempt is overdue: the safety net
+ * for a Redis flush or a crash between a commit and its enqueue. Job ids make it a no-op for an
+ * attempt that is still queued. Returns how many were re-queued.
+ */
+export function sweepPendingNotifications(db: Db, queue: JobQueue<"delivery">, graceMs: number): Promise<number> {
+  return sweepOutbox({ queue, pending: () => overdueAttempts(db, graceMs) });
+}
+
 /** Runs the sweep at start and every `everyMs`, one pass at a time. */
-export class DeliverySweeper extends Loop {
+export class DeliverySweeper extends OutboxSweeper<"delivery"> {
   constructor({ db, queue, logger, everyMs = 30_000, graceMs = DEFAULT_GRACE_MS }: SweeperOptions) {
-    super(
-      async () => {
-        const count = await sweepPendingNotifications(db, queue, graceMs);
-        if (count > 0) logger.info({ count }, "overdue notifications re-queued");
-      },
-      { everyMs, onError: (error) => logger.warn({ err: error }, "notification sweep failed; will retry") },
-    );
+    super({ name: "notification", queue, pending: () => overdueAttempts(db, graceMs), logger, everyMs });
   }
 }

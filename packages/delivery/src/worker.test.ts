@@ -2,15 +2,13 @@ import { randomBytes } from "node:crypto";
 import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
-import { bullPrefix } from "@upfleet/queue";
+import { bullPrefix, type JobQueue, type JobWorker, openQueue } from "@upfleet/queue";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { createTestDatabase, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
-import type { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAttempt } from "./attempt.ts";
 import { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
-import { enqueueDelivery, openDeliveryQueue } from "./enqueue.ts";
 import { createSenders, type Senders } from "./senders.ts";
 import { sweepPendingNotifications } from "./sweeper.ts";
 import {
@@ -32,8 +30,8 @@ let sql: SqlPool;
 let store: AttemptStore;
 let organizationId: string;
 let connection: Redis;
-let queue: Queue;
-let worker: Worker;
+let queue: JobQueue<"delivery">;
+let worker: JobWorker;
 let senders: Senders;
 let receiver: Receiver;
 let smtp: SmtpReceiver;
@@ -48,7 +46,7 @@ beforeAll(async () => {
   [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
   senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url, keyring });
   connection = new Redis(redisSpace.url, { maxRetriesPerRequest: null });
-  queue = openDeliveryQueue(connection, bullPrefix(redisSpace.prefix));
+  queue = openQueue("delivery", { connection, prefix: bullPrefix(redisSpace.prefix) });
   worker = startDeliveryWorker({
     connection,
     prefix: bullPrefix(redisSpace.prefix),
@@ -116,7 +114,7 @@ async function notify(channelId: string, options: { payload?: object; queued?: b
       nextAttemptAt: new Date(),
     },
   });
-  if (options.queued !== false) await enqueueDelivery(queue, { notificationId: id, attempt: 1 });
+  if (options.queued !== false) await queue.enqueue({ notificationId: id, attempt: 1 });
   return id;
 }
 
@@ -343,10 +341,10 @@ describe("at least once, never twice", () => {
     const id = await notify(hook.id, { queued: false });
     const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
     await db.notificationDelivery.create({ data: { ...row, id: newId("delivery"), status: "pending" } });
-    await enqueueDelivery(queue, { notificationId: id, attempt: 1 });
+    await queue.enqueue({ notificationId: id, attempt: 1 });
     // Delayed until the claim could be stale: then it is taken over, not left stuck behind its job id.
-    await waitFor(async () => (await queue.getJobState(`${id}@1`)) === "delayed", { what: "the job put back" });
-    const job = await queue.getJob(`${id}@1`);
+    await waitFor(async () => (await queue.bull.getJobState(`${id}@1`)) === "delayed", { what: "the job put back" });
+    const job = await queue.bull.getJob(`${id}@1`);
     expect(job!.delay).toBeGreaterThanOrEqual(STALE_ATTEMPT_MS);
     expect(await notificationRow(id)).toMatchObject({ status: "pending", attempts: 0 });
     expect(receiver.at(hook.path)).toHaveLength(0);
@@ -358,13 +356,13 @@ describe("at least once, never twice", () => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     // Queued far in the future: sweeping finds the job still there and adds nothing.
-    await enqueueDelivery(queue, { notificationId: id, attempt: 1 }, 3_600_000);
+    await queue.enqueue({ notificationId: id, attempt: 1 }, 3_600_000);
     expect(await sweepPendingNotifications(db, queue, 0)).toBeGreaterThanOrEqual(1);
-    expect(await queue.getJobState(`${id}@1`)).toBe("delayed");
+    expect(await queue.bull.getJobState(`${id}@1`)).toBe("delayed");
 
     const keys = await connection.keys(`${redisSpace.prefix}:*`);
     await connection.unlink(...keys);
-    expect(await queue.getJobState(`${id}@1`)).toBe("unknown");
+    expect(await queue.bull.getJobState(`${id}@1`)).toBe("unknown");
 
     await sweepPendingNotifications(db, queue, 0);
     expect(await settled(id)).toMatchObject({ status: "succeeded", attempts: 1 });

@@ -1,11 +1,10 @@
 import type { SqlClient } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { JOBS, NOTIFICATIONS_QUEUE } from "@upfleet/queue";
-import { type ConnectionOptions, DelayedError, type Job, type Queue, Worker } from "bullmq";
+import { type JobHandler, type JobQueue, type JobWorker, work } from "@upfleet/queue";
+import { type ConnectionOptions, DelayedError } from "bullmq";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { runAttempt } from "./attempt.ts";
 import { createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
-import { enqueueDelivery } from "./enqueue.ts";
 import { InFlightGate } from "./gate.ts";
 import type { Senders } from "./senders.ts";
 
@@ -19,7 +18,7 @@ export interface DeliveryWorkerOptions {
   metrics?: Registry;
   senders: Senders;
   /** The queue next attempts are added to. */
-  queue: Queue;
+  queue: JobQueue<"delivery">;
   delays: readonly number[];
   /** Sends in flight at once in this process; most of their time is waiting on receivers. */
   concurrency?: number;
@@ -67,7 +66,7 @@ function metricsFor(registry: Registry | undefined) {
  * Consumes the notifications queue: one job per attempt. A failed attempt schedules the next one as
  * its own delayed job (BullMQ's retries are only for crashes and database errors).
  */
-export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
+export function startDeliveryWorker(options: DeliveryWorkerOptions): JobWorker {
   const { logger, senders, queue, delays } = options;
   const store = createAttemptStore(options.sql);
   const perChannel = options.perChannelLimit ?? DEFAULT_PER_CHANNEL;
@@ -75,8 +74,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
   const gate = new InFlightGate(perChannel, undefined, options.perChannelLine ?? defaultLine(perChannel, concurrency));
   const metrics = metricsFor(options.metrics);
 
-  const process = async (job: Job, token?: string) => {
-    const data = JOBS.delivery.schema.parse(job.data);
+  const process: JobHandler<"delivery"> = async (data, job, token) => {
     const outcome = await runAttempt({ store, senders, delays }, data, gate);
     if (outcome.kind === "held") {
       // Completing it instead would leave a dead worker's attempt stuck: the job id, kept a while
@@ -98,11 +96,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
     const log = { ...data, status: notificationStatus, responseStatus: decision.responseStatus, error: decision.error };
     if (decision.disableReason) logger.warn({ ...log, reason: decision.disableReason }, "channel disabled");
     if (notificationStatus === "pending" && decision.retryInMs !== null) {
-      await enqueueDelivery(
-        queue,
-        { notificationId: data.notificationId, attempt: data.attempt + 1 },
-        decision.retryInMs,
-      );
+      await queue.enqueue({ notificationId: data.notificationId, attempt: data.attempt + 1 }, decision.retryInMs);
       logger.info({ ...log, retryInMs: decision.retryInMs }, "notification attempt failed; retry scheduled");
     } else if (notificationStatus === "failed") {
       logger.warn(log, "notification failed for good");
@@ -111,7 +105,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
     }
   };
 
-  const worker = new Worker(NOTIFICATIONS_QUEUE, process, {
+  const worker = work("delivery", process, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency,
@@ -120,8 +114,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker {
     lockDuration: DELIVERY_LOCK_MS,
     stalledInterval: 5_000,
   });
-  worker.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
-  worker.on("failed", (job, error) =>
+  worker.bull.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
+  worker.bull.on("failed", (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, "delivery attempt crashed; BullMQ will run it again"),
   );
   return worker;

@@ -2,7 +2,6 @@ export { buildExport, type CompletedExport, type OnCompleted } from "./builder.t
 export { exportsEnv } from "./env.ts";
 export { CONTENT_TYPES, EXPORT_FORMATS, type ExportFormatName } from "./format.ts";
 export { createDownloadLinks, type DownloadHolder, type DownloadLinks } from "./links.ts";
-export { enqueueExport, openExportQueue } from "./queue.ts";
 export { COLUMNS, EXPORT_TYPES, type ExportTypeName } from "./rows.ts";
 export { CreateExportBody } from "./schemas.ts";
 export {

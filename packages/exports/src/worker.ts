@@ -1,7 +1,7 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { EXPORTS_QUEUE, JOBS } from "@upfleet/queue";
-import { type ConnectionOptions, type Job, Worker } from "bullmq";
+import { type JobHandler, type JobWorker, work } from "@upfleet/queue";
+import type { ConnectionOptions } from "bullmq";
 import { type BuildOptions, buildExport } from "./builder.ts";
 
 export interface ExportWorkerOptions extends BuildOptions {
@@ -22,10 +22,9 @@ const LOCK_MS = 10_000;
 const STALLED_CHECK_MS = 5_000;
 
 /** Consumes the exports queue: one job per export, retried by the queue, attempts counted in the row. */
-export function startExportWorker(options: ExportWorkerOptions): Worker {
+export function startExportWorker(options: ExportWorkerOptions): JobWorker {
   const { db, logger } = options;
-  const process = async (job: Job) => {
-    const { exportId } = JOBS.export.schema.parse(job.data);
+  const process: JobHandler<"export"> = async ({ exportId }) => {
     try {
       const outcome = await buildExport(db, exportId, options);
       if (outcome.kind === "failed") logger.warn({ exportId, ...outcome }, "export failed for good");
@@ -36,13 +35,13 @@ export function startExportWorker(options: ExportWorkerOptions): Worker {
       throw error;
     }
   };
-  const worker = new Worker(EXPORTS_QUEUE, process, {
+  const worker = work("export", process, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: CONCURRENCY,
     lockDuration: LOCK_MS,
     stalledInterval: STALLED_CHECK_MS,
   });
-  worker.on("error", (error) => logger.warn({ err: error }, "export worker error"));
+  worker.bull.on("error", (error) => logger.warn({ err: error }, "export worker error"));
   return worker;
 }

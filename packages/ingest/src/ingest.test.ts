@@ -50,7 +50,7 @@ function result(monitorId: string, region: string, tick: number, status: "up" | 
   return resultJob({ monitorId, organizationId, region, tick, intervalMs: 60_000, status });
 }
 
-const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle({ data })));
+const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle(data)));
 
 describe("result ingest", () => {
   it("stores a result once however often it is delivered", async () => {

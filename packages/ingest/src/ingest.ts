@@ -1,6 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { JOBS, type ResultJob } from "@upfleet/queue";
+import type { ResultJob } from "@upfleet/queue";
 import { Batcher } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { upsertRollups } from "./rollups.ts";
@@ -61,9 +61,9 @@ export class ResultIngest {
     });
   }
 
-  /** BullMQ processor for the results queue. */
-  handle = async (job: { data: unknown }): Promise<void> => {
-    await this.batcher.add(JOBS.result.schema.parse(job.data));
+  /** Handler for the results queue: resolves once the result's batch is committed. */
+  handle = async (result: ResultJob): Promise<void> => {
+    await this.batcher.add(result);
   };
 
   async close(): Promise<void> {

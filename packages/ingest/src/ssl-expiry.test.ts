@@ -65,7 +65,7 @@ function certificate(monitorId: string, daysLeft: number, fingerprint = "AA", op
   return job;
 }
 
-const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle({ data })));
+const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle(data)));
 
 const expiring = (monitorId: string) =>
   db.monitorEvent.findMany({ where: { monitorId, type: "ssl.expiring" }, orderBy: { tick: "asc" } });
@@ -125,7 +125,7 @@ describe("ssl.expiring", () => {
     const ingests = [ingest, ...others];
     // Each monitor's next four ticks, each handed to a different alerter at once.
     const rounds = ids.map((id) => Array.from({ length: 4 }, () => certificate(id, 12, "AA")));
-    await Promise.all(rounds.flatMap((jobs) => jobs.map((data, i) => ingests[i]!.handle({ data }))));
+    await Promise.all(rounds.flatMap((jobs) => jobs.map((data, i) => ingests[i]!.handle(data))));
     await Promise.all(others.map((other) => other.close()));
     for (const id of ids) expect(await expiring(id)).toHaveLength(1);
   });

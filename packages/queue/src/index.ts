@@ -1,4 +1,13 @@
-export { closeWorker } from "./close-worker.ts";
+export {
+  type JobHandler,
+  type JobInput,
+  JobQueue,
+  type JobWorker,
+  openQueue,
+  type QueueLocation,
+  type WorkOptions,
+  work,
+} from "./catalog.ts";
 export {
   FleetRegistry,
   type QueueStats,
@@ -14,6 +23,8 @@ export {
   EscalationJob,
   ExportJob,
   JOBS,
+  type JobKind,
+  type JobPayload,
   RETRY,
   ResultJob,
 } from "./jobs.ts";
@@ -21,13 +32,10 @@ export { LeaderLock } from "./leader-lock.ts";
 export {
   bullPrefix,
   checksQueueName,
-  deliveryJobId,
   ESCALATIONS_QUEUE,
   EXPORTS_QUEUE,
-  escalationJobId,
-  exportJobId,
   NOTIFICATIONS_QUEUE,
   RESULTS_QUEUE,
-  tickJobId,
 } from "./names.ts";
+export { type Outbox, OutboxSweeper, type OutboxSweeperOptions, sweepOutbox } from "./outbox-sweeper.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";

@@ -70,14 +70,69 @@ export const RETRY = {
 /** Completed jobs are kept a few minutes: long enough to absorb a re-enqueue of the same id. */
 const KEEP = { removeOnComplete: { age: 300, count: 100_000 }, removeOnFail: { age: 86_400 } } as const;
 
-/** The queue catalog: where each job goes, how its payload is checked, how it is retried. */
+/** A round's identity: one id per (monitor, region, tick), shared by the check job and its result. */
+type Round = Pick<CheckJob, "monitorId" | "region" | "tick">;
+const roundId = (job: Round) => `${job.monitorId}@${job.region}@${job.tick}`;
+
+/**
+ * The queue catalog: per kind, the BullMQ job name, its queue, how its payload is checked, how it is
+ * retried, and its deterministic job id, which is what makes re-enqueueing (a retried producer, a
+ * sweeper) a no-op while the job is queued or recently done. Use it through `openQueue` and `work`.
+ */
 export const JOBS = {
-  check: { queue: checksQueueName, schema: CheckJob, options: { ...RETRY.check, ...KEEP } },
-  result: { queue: () => RESULTS_QUEUE, schema: ResultJob, options: { ...RETRY.result, ...KEEP } },
-  delivery: { queue: () => NOTIFICATIONS_QUEUE, schema: DeliveryJob, options: { ...RETRY.internal, ...KEEP } },
-  escalation: { queue: () => ESCALATIONS_QUEUE, schema: EscalationJob, options: { ...RETRY.internal, ...KEEP } },
-  export: { queue: () => EXPORTS_QUEUE, schema: ExportJob, options: { ...RETRY.export, ...KEEP } },
+  check: {
+    name: "check",
+    queue: ({ region }: { region: string }) => checksQueueName(region),
+    schema: CheckJob,
+    options: { ...RETRY.check, ...KEEP },
+    jobId: roundId,
+  },
+  result: {
+    name: "result",
+    queue: () => RESULTS_QUEUE,
+    schema: ResultJob,
+    options: { ...RETRY.result, ...KEEP },
+    jobId: roundId,
+  },
+  delivery: {
+    name: "deliver",
+    queue: () => NOTIFICATIONS_QUEUE,
+    schema: DeliveryJob,
+    options: { ...RETRY.internal, ...KEEP },
+    jobId: (job: DeliveryJob) => `${job.notificationId}@${job.attempt}`,
+  },
+  escalation: {
+    name: "escalate",
+    queue: () => ESCALATIONS_QUEUE,
+    schema: EscalationJob,
+    // A step that ran out of attempts is removed rather than kept, so the next sweep can add it again.
+    options: { ...RETRY.internal, ...KEEP, removeOnFail: true },
+    jobId: (job: EscalationJob) => `${job.incidentId}@${job.policyId}@${job.step}`,
+  },
+  export: {
+    name: "build",
+    queue: () => EXPORTS_QUEUE,
+    schema: ExportJob,
+    options: { ...RETRY.export, ...KEEP },
+    jobId: (job: ExportJob) => job.exportId,
+  },
 } as const;
+
+export type JobKind = keyof typeof JOBS;
+export type JobPayload<K extends JobKind> = z.output<(typeof JOBS)[K]["schema"]>;
+/** What names a kind's queue: the region for checks, nothing for the others. */
+export type QueueAt<K extends JobKind> = Parameters<(typeof JOBS)[K]["queue"]> extends [infer At] ? At : unknown;
+
+interface JobDef<P, At> {
+  name: string;
+  queue(at: At): string;
+  schema: z.ZodType<P>;
+  options: JobsOptions;
+  jobId(payload: P): string;
+}
+
+/** The same catalog seen per kind, so generic code can use one kind's entry with that kind's payload. */
+export const CATALOG: { [K in JobKind]: JobDef<JobPayload<K>, QueueAt<K>> } = JOBS;
 
 /** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */
 export const CHECK_WORKER_LOCK_MS = 15_000;

@@ -1,7 +1,6 @@
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
-import { type CheckJob, type DueEntry, JOBS, type ScheduleStore, tickJobId } from "@upfleet/queue";
-import type { Queue } from "bullmq";
+import type { DueEntry, JobInput, JobQueue, ScheduleStore } from "@upfleet/queue";
 import { Counter, type Registry } from "prom-client";
 
 const BATCH = 2_000;
@@ -10,7 +9,7 @@ const IDLE_POLL_MS = 100;
 export interface DispatcherDeps {
   store: ScheduleStore;
   /** The regional check queue (`checks-<region>`), created once per region. */
-  queueFor(region: string): Queue;
+  queueFor(region: string): JobQueue<"check">;
   logger: Logger;
   metrics: Registry;
   /** Whether this process may dispatch now (it holds the leader lock). */
@@ -56,23 +55,19 @@ export class Dispatcher {
   async dispatchDue(nowMs = Date.now()): Promise<number> {
     const due = await this.deps.store.peekDue(nowMs, BATCH);
     if (due.length === 0) return 0;
-    const byRegion = new Map<string, { name: string; data: CheckJob; opts: object }[]>();
+    const byRegion = new Map<string, JobInput<"check">[]>();
     for (const { entry, dueMs } of due) {
       for (const region of entry.regions) {
-        const data = {
+        const payload = {
           monitorId: entry.monitorId,
           organizationId: entry.organizationId,
           region,
           tick: dueMs,
           intervalMs: entry.intervalMs,
-          spec: entry.spec as CheckJob["spec"],
+          spec: entry.spec,
         };
         const jobs = byRegion.get(region) ?? [];
-        jobs.push({
-          name: "check",
-          data,
-          opts: { ...JOBS.check.options, jobId: tickJobId(entry.monitorId, region, dueMs) },
-        });
+        jobs.push({ payload });
         byRegion.set(region, jobs);
       }
     }

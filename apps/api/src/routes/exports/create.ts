@@ -1,5 +1,5 @@
 import { ForbiddenError } from "@upfleet/errors";
-import { createExport, enqueueExport } from "@upfleet/exports";
+import { createExport } from "@upfleet/exports";
 import { z } from "zod";
 import { ErrorBody } from "../../http/openapi.ts";
 import { defineRoute } from "../../http/route.ts";
@@ -33,9 +33,11 @@ export const createExportRoute = defineRoute({
     }
     const created = await createExport(deps.db, principal, body);
     // Stored is enough: if Redis is down now, the alerter's sweeper queues it.
-    await enqueueExport(deps.exports.queue, created.id).catch((error: unknown) =>
-      deps.logger.warn({ err: error, exportId: created.id }, "export not queued; the sweeper will queue it"),
-    );
+    await deps.exports.queue
+      .enqueue({ exportId: created.id })
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, exportId: created.id }, "export not queued; the sweeper will queue it"),
+      );
     return { status: 202, body: created };
   },
 });
