@@ -1,5 +1,6 @@
 import { channelCredentials } from "@upfleet/channels";
 import type { Db, Prisma } from "@upfleet/db";
+import { parseStoredObject } from "@upfleet/errors";
 import { monitorCredentials } from "@upfleet/monitors";
 import { type Keyring, rotateDocument } from "@upfleet/secrets";
 
@@ -35,8 +36,8 @@ export async function rotateSecrets(db: Db, ring: Keyring): Promise<RotationRepo
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.id;
     for (const row of rows) {
-      const settings = (row.settings ?? {}) as Record<string, unknown>;
       const wrote = await attempt(row.id, async () => {
+        const settings = parseStoredObject(row.settings, "monitor settings");
         const { doc, changed } = rotateDocument(settings, monitorCredentials(settings), ring);
         // A new updated_at is a new schedule version: the reconciler hands the workers the new spec.
         if (changed)
@@ -56,8 +57,8 @@ export async function rotateSecrets(db: Db, ring: Keyring): Promise<RotationRepo
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.id;
     for (const row of rows) {
-      const config = (row.config ?? {}) as Record<string, unknown>;
       const wrote = await attempt(row.id, async () => {
+        const config = parseStoredObject(row.config, "channel config");
         const { doc, changed } = rotateDocument(config, channelCredentials(row.type), ring);
         if (changed) {
           await db.notificationChannel.update({

@@ -159,3 +159,10 @@ export function parseStored<T extends z.ZodType>(schema: T, value: unknown, what
   if (!parsed.success) throw new StoredDataError(what, zodIssuesToDetails(parsed.error.issues));
   return parsed.data;
 }
+
+const StoredObject = z.record(z.string(), z.unknown()).nullable();
+
+/** A JSON-object column whose fields its reader judges (null, on rows from before it had any, reads as {}). */
+export function parseStoredObject(value: unknown, what: string): Record<string, unknown> {
+  return parseStored(StoredObject, value, what) ?? {};
+}

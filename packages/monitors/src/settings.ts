@@ -1,4 +1,4 @@
-import { parseStored, StoredDataError } from "@upfleet/errors";
+import { parseStored, parseStoredObject, StoredDataError } from "@upfleet/errors";
 import { z } from "zod";
 import { MONITOR_TYPES, type MonitorTypeName, TYPE_DEFAULTS, typeFields } from "./input.ts";
 
@@ -22,12 +22,9 @@ export const monitorSettingsSchema = z.discriminatedUnion("type", [
 export type MonitorSettings = z.output<typeof monitorSettingsSchema>;
 
 const MonitorType = z.enum(MONITOR_TYPES);
-/** The column as JSON: an object (null on rows written before a type had settings). */
-const StoredDocument = z.record(z.string(), z.unknown()).nullable();
-
 /** A settings column as the JSON object it stores, credentials and all, before any type is assumed. */
 export function settingsDocument(stored: unknown): Record<string, unknown> {
-  return parseStored(StoredDocument, stored, "monitor settings") ?? {};
+  return parseStoredObject(stored, "monitor settings");
 }
 
 /** A monitor's settings typed by its type; a StoredDataError naming the fields when they do not parse. */
