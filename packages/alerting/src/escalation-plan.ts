@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * When the steps of an escalation are due, which to fire and which to (re)schedule: pure rules over
  * an incident_escalations row. Steps are 0-based here; step n is due `delay_minutes` after the
@@ -19,15 +21,16 @@ export interface EscalationState {
 
 const MINUTE_MS = 60_000;
 
+const StoredStep = z.object({ delay_minutes: z.number().min(0), channel_ids: z.array(z.unknown()) });
+
 /** The policy's steps as stored (a JSON snapshot): anything malformed is left out, never thrown on. */
 export function parseSteps(json: unknown): EscalationStep[] {
   if (!Array.isArray(json)) return [];
   return json.flatMap((step) => {
-    const s = (step ?? {}) as Record<string, unknown>;
-    const delay = s.delay_minutes;
-    const channels = s.channel_ids;
-    if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0 || !Array.isArray(channels)) return [];
-    return [{ delay_minutes: delay, channel_ids: channels.filter((c): c is string => typeof c === "string") }];
+    const parsed = StoredStep.safeParse(step);
+    if (!parsed.success) return [];
+    const channels = parsed.data.channel_ids.filter((c): c is string => typeof c === "string");
+    return [{ delay_minutes: parsed.data.delay_minutes, channel_ids: channels }];
   });
 }
 

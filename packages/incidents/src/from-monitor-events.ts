@@ -21,7 +21,7 @@ const TITLE_MAX = 200;
 
 /** What the first timeline entry says: the failing checks' error, status and regions. */
 export function describeCause(cause: unknown): string {
-  const c = (cause ?? {}) as Record<string, unknown>;
+  const c: Record<string, unknown> = cause !== null && typeof cause === "object" ? { ...cause } : {};
   const parts = [
     typeof c.error === "string" ? c.error : null,
     typeof c.http_status === "number" ? `HTTP ${c.http_status}` : null,
