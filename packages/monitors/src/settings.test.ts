@@ -1,23 +1,13 @@
 import { StoredDataError } from "@upfleet/errors";
 import { describe, expect, it } from "vitest";
+import { TYPE_DEFAULTS } from "./input.ts";
 import { parseSettings, settingsDocument } from "./settings.ts";
 
 describe("parseSettings", () => {
   it("types a row by its monitor type, filling the defaults of fields added after it was written", () => {
     const settings = parseSettings("http", { url: "https://example.com/" });
-    expect(settings).toEqual({
-      type: "http",
-      url: "https://example.com/",
-      http_method: "GET",
-      http_headers: {},
-      http_body: null,
-      http_expected_status: "200-299",
-      http_keyword: null,
-      http_keyword_negate: false,
-      response_time_threshold_ms: null,
-      follow_redirects: true,
-      verify_tls: true,
-    });
+    expect(settings).toEqual({ type: "http", url: "https://example.com/", ...TYPE_DEFAULTS.http });
+    expect(settings.type === "http" && settings.http_expected_status).toBe("200-299");
     expect(parseSettings("tcp", { host: "db.example.com", tcp_port: 5432 })).toMatchObject({ tcp_port: 5432 });
   });
 
