@@ -167,7 +167,7 @@ async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(string |
   return claims.map((_, i) => claimed.get(i) ?? null);
 }
 
-async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<undefined[]> {
+async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<void> {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
   // One statement, so each attempt's row, its notification and its channel change together.
   await sql.query(
@@ -203,7 +203,6 @@ async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise
       column((r) => r.decision.disableReason),
     ],
   );
-  return records.map(() => undefined);
 }
 
 /**
