@@ -47,13 +47,15 @@ export function channelCredentials(type: ChannelConfig["type"], options = { gene
 
 /** The config as reads show it (a config stored before encryption at rest masked too). */
 export function maskConfig(channel: ChannelConfig): ChannelConfig["config"] {
-  const config = maskedDocument(channel.config, channelCredentials(channel.type)) as Record<string, unknown>;
+  const credentials = channelCredentials(channel.type);
   switch (channel.type) {
-    case "webhook":
-      return { url: config.url as string, secret: config.secret as string };
+    case "webhook": {
+      const { url, secret } = maskedDocument(channel.config, credentials);
+      return { url, secret };
+    }
     case "slack":
     case "discord":
-      return { webhook_url: config.webhook_url as string };
+      return { webhook_url: maskedDocument(channel.config, credentials).webhook_url };
     case "email":
       return { to: [...channel.config.to] };
   }
