@@ -170,7 +170,7 @@ export async function listMonitors(deps: MonitorDeps, tenant: Tenant, filters: M
  */
 export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: string, patch: MonitorPatch) {
   const current = await findOwned(deps, tenant, id);
-  const type = current.type as MonitorTypeName;
+  const type: MonitorTypeName = current.type;
   if (patch.type !== undefined && patch.type !== type) {
     throw new ValidationError([{ path: "type", message: "a monitor's type cannot change; create a new monitor" }]);
   }
@@ -194,7 +194,7 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   };
   const parsed = schemaOf(type).safeParse({ ...stored, ...patch });
   if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues));
-  const input = parsed.data as MonitorInput;
+  const input: MonitorInput = parsed.data;
   const regions = checkPolicy(deps, input);
   const columns = columnsFrom(deps, input, regions, current.settings);
   // A policy the monitor already had was checked when it was set (policies in use cannot be deleted).
