@@ -9,7 +9,7 @@ import { MONITOR_TYPES, type MonitorTypeName, TYPE_DEFAULTS, typeFields } from "
  */
 const settingsOf = <T extends MonitorTypeName>(type: T) => z.object({ type: z.literal(type), ...typeFields[type] });
 
-export const monitorSettingsSchema = z.discriminatedUnion("type", [
+const monitorSettingsSchema = z.discriminatedUnion("type", [
   settingsOf("http"),
   settingsOf("tcp"),
   settingsOf("dns"),
@@ -22,6 +22,7 @@ export const monitorSettingsSchema = z.discriminatedUnion("type", [
 export type MonitorSettings = z.output<typeof monitorSettingsSchema>;
 
 const MonitorType = z.enum(MONITOR_TYPES);
+
 /** A settings column as the JSON object it stores, credentials and all, before any type is assumed. */
 export function settingsDocument(stored: unknown): Record<string, unknown> {
   return parseStoredObject(stored, "monitor settings");
