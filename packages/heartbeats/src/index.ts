@@ -3,11 +3,11 @@ export { type ExpiryReport, expireDeadlines, nextDeadline, settleHeartbeat } fro
 export { type PingInput, PingRecorder, type RecorderOptions, type RecordResult } from "./recorder.ts";
 export {
   type HeartbeatSchedule,
+  isValidTimeZone,
   missedAt,
   nextExpectedAt,
   type ScheduledMonitor,
   scheduleOf,
-  zoneOffsetMinutes,
 } from "./schedule.ts";
 export { HEARTBEAT_DEFAULTS, heartbeatSettingsFields } from "./settings.ts";
 export { type PingTarget, TokenDirectory, type TokenDirectoryOptions } from "./tokens.ts";

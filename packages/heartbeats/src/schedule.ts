@@ -1,6 +1,6 @@
 import { type CronExpression, CronExpressionParser } from "cron-parser";
 import { LRUCache } from "lru-cache";
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import { parseHeartbeatSettings } from "./settings.ts";
 
 /**
@@ -53,6 +53,11 @@ function expression(cron: string, timezone: string, from: number): CronExpressio
   }
   expr.reset(new Date(from));
   return expr;
+}
+
+/** Whether the zone is one luxon, and so cron-parser, can read a schedule in (the maintenance windows' check too). */
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   parseResolverAddress,
   RESOLVER_MAX_LENGTH,
 } from "@upfleet/checks/contracts";
-import { HEARTBEAT_DEFAULTS, heartbeatSettingsFields } from "@upfleet/heartbeats";
+import { HEARTBEAT_DEFAULTS, heartbeatSettingsFields, isValidTimeZone } from "@upfleet/heartbeats";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
@@ -177,15 +177,6 @@ export const TYPE_DEFAULTS: Record<MonitorTypeName, Record<string, unknown>> = {
   heartbeat: HEARTBEAT_DEFAULTS,
   api: {},
 };
-
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Rules across a type's fields, checked on the complete monitor (after defaults or a PATCH merge). */
 export function typeRules(type: MonitorTypeName, monitor: Record<string, unknown>, ctx: z.RefinementCtx): void {
