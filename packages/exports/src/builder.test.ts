@@ -1,38 +1,35 @@
-import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { createTestOrganization, type TestOrganization } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { test } from "@upfleet/testing";
+import { describe, expect } from "vitest";
 import { buildExport, MAX_EXPORT_ATTEMPTS } from "./builder.ts";
 
-let fixture: TestOrganization;
-let db: Db;
-let organizationId: string;
 const OPTIONS = { chunkBytes: 64, fileTtlMs: 60_000 };
 
-async function exportRow(fields: { attempts?: number; status?: "pending" | "processing" | "completed" } = {}) {
-  const row = await db.export.create({
-    data: {
-      id: newId("export"),
-      organizationId,
-      type: "incidents",
-      format: "csv",
-      monitorIds: [],
-      from: new Date(Date.now() - 3_600_000),
-      to: new Date(),
-      ...fields,
-    },
-  });
-  return row.id;
-}
+type ExportFields = { attempts?: number; status?: "pending" | "processing" | "completed" };
 
-beforeAll(async () => {
-  fixture = await createTestOrganization();
-  ({ db, organizationId } = fixture);
+/** `exportRow` seeds an incidents export of the file's organization and gives its id. */
+const it = test.extend<{ exportRow: (fields?: ExportFields) => Promise<string> }>({
+  exportRow: async ({ db, organizationId }, use) => {
+    await use(async (fields = {}) => {
+      const row = await db.export.create({
+        data: {
+          id: newId("export"),
+          organizationId,
+          type: "incidents",
+          format: "csv",
+          monitorIds: [],
+          from: new Date(Date.now() - 3_600_000),
+          to: new Date(),
+          ...fields,
+        },
+      });
+      return row.id;
+    });
+  },
 });
-afterAll(() => fixture?.close());
 
 describe("buildExport", () => {
-  it("completes with exact counts and an expiry, counting the attempt", async () => {
+  it("completes with exact counts and an expiry, counting the attempt", async ({ db, exportRow }) => {
     const id = await exportRow();
     const outcome = await buildExport(db, id, OPTIONS);
     expect(outcome).toMatchObject({ kind: "completed", rowCount: 0, attempt: 1 });
@@ -43,7 +40,10 @@ describe("buildExport", () => {
     expect(await buildExport(db, id, OPTIONS)).toEqual({ kind: "skipped", why: "not pending" });
   });
 
-  it(`fails with an error once ${MAX_EXPORT_ATTEMPTS} attempts were used, dropping any partial file`, async () => {
+  it(`fails with an error once ${MAX_EXPORT_ATTEMPTS} attempts were used, dropping any partial file`, async ({
+    db,
+    exportRow,
+  }) => {
     const id = await exportRow({ attempts: MAX_EXPORT_ATTEMPTS, status: "processing" });
     await db.exportChunk.create({ data: { exportId: id, seq: 0, data: Buffer.from("partial") } });
     expect(await buildExport(db, id, OPTIONS)).toMatchObject({ kind: "failed", attempt: MAX_EXPORT_ATTEMPTS + 1 });
@@ -52,7 +52,10 @@ describe("buildExport", () => {
     expect(await db.exportChunk.count({ where: { exportId: id } })).toBe(0);
   });
 
-  it("restarts an interrupted build from scratch: an earlier attempt's chunks are dropped", async () => {
+  it("restarts an interrupted build from scratch: an earlier attempt's chunks are dropped", async ({
+    db,
+    exportRow,
+  }) => {
     const id = await exportRow({ attempts: 1, status: "processing" });
     await db.exportChunk.createMany({
       data: [0, 1, 2].map((seq) => ({ exportId: id, seq, data: Buffer.from(`stale ${seq}`) })),

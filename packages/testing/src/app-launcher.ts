@@ -1,4 +1,28 @@
-import { type AppProcess, type RunningApp, spawnApp, startApp } from "./process.ts";
+import { type AppProcess, type RunningApp, type SpawnAppOptions, spawnApp, startApp } from "./process.ts";
+
+/** App processes started together and stopped together (each with its process group). */
+export interface AppGroup {
+  /** Started and serving (startApp). */
+  start(options: SpawnAppOptions): Promise<RunningApp>;
+  /** Spawned only (spawnApp): for processes expected to exit on their own. */
+  spawn(options: SpawnAppOptions): AppProcess;
+  stopAll(): Promise<void>;
+}
+
+export function appGroup(): AppGroup {
+  const apps: AppProcess[] = [];
+  const track = <T extends AppProcess>(app: T) => {
+    apps.push(app);
+    return app;
+  };
+  return {
+    start: async (options) => track(await startApp(options)),
+    spawn: (options) => track(spawnApp(options)),
+    stopAll: async () => {
+      await Promise.all(apps.splice(0).map((app) => app.stop("SIGKILL")));
+    },
+  };
+}
 
 /** An app's processes for one test file: each test starts what it needs, `stopAll` (afterEach) kills what is left. */
 export interface AppLauncher {
@@ -10,17 +34,11 @@ export interface AppLauncher {
 }
 
 export function appLauncher(cwd: string, env: () => Record<string, string>): AppLauncher {
-  const apps: AppProcess[] = [];
-  const track = <T extends AppProcess>(app: T) => {
-    apps.push(app);
-    return app;
-  };
+  const apps = appGroup();
   return {
-    start: async (overrides = {}) => track(await startApp({ cwd, env: { ...env(), ...overrides } })),
-    spawn: (overrides = {}) => track(spawnApp({ cwd, env: { ...env(), ...overrides } })),
-    stopAll: async () => {
-      await Promise.all(apps.splice(0).map((app) => app.stop("SIGKILL")));
-    },
+    start: (overrides = {}) => apps.start({ cwd, env: { ...env(), ...overrides } }),
+    spawn: (overrides = {}) => apps.spawn({ cwd, env: { ...env(), ...overrides } }),
+    stopAll: apps.stopAll,
   };
 }
 

@@ -1,0 +1,69 @@
+import { createDb, type Db } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { test as base } from "vitest";
+import { type AppGroup, appGroup } from "./app-launcher.ts";
+import { createTestDatabase, type TestDatabase } from "./postgres.ts";
+import { createTestRedis, type TestRedis } from "./redis.ts";
+
+export interface FileFixtures {
+  /** A fresh, migrated database of the file's own, dropped after its last test. */
+  database: TestDatabase;
+  /** A Prisma client on `database`. */
+  db: Db;
+  /** An organization stored in `db`, for the rows a test seeds. */
+  organizationId: string;
+  /** A Redis key space of the file's own; its keys are deleted after the last test. */
+  redis: TestRedis;
+}
+
+export interface TestFixtures {
+  /** App processes for one test: every one still running when the test ends is killed with its group. */
+  apps: AppGroup;
+}
+
+/**
+ * `test` with the shared PostgreSQL, Redis and process fixtures. Each is set up only for the files
+ * and tests that name it in their context, once per file for the stores and once per test for apps.
+ */
+export const test = base.extend<TestFixtures & FileFixtures>({
+  database: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const database = await createTestDatabase();
+      await use(database);
+      await database.drop();
+    },
+    { scope: "file" },
+  ],
+  db: [
+    async ({ database }, use) => {
+      const db = createDb(database.url);
+      await use(db);
+      await db.$disconnect();
+    },
+    { scope: "file" },
+  ],
+  organizationId: [
+    async ({ db }, use) => {
+      const organizationId = newId("organization");
+      await db.organization.create({ data: { id: organizationId, name: "Acme" } });
+      await use(organizationId);
+    },
+    { scope: "file" },
+  ],
+  redis: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const redis = createTestRedis();
+      await use(redis);
+      await redis.cleanup();
+    },
+    { scope: "file" },
+  ],
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  apps: async ({}, use) => {
+    const apps = appGroup();
+    await use(apps);
+    await apps.stopAll();
+  },
+});
