@@ -10,6 +10,7 @@ import {
   sealDocument,
   userInfoOf,
 } from "@upfleet/secrets";
+import { z } from "zod";
 import { settingsDocument } from "./settings.ts";
 
 /**
@@ -26,30 +27,41 @@ const userInfo = (path: (string | number)[]): Credential => ({
   mask: (value) => maskValue(value, { tail: false }),
 });
 
-const headerCredentials = (headers: unknown, path: (string | number)[]): Credential[] =>
-  headers && typeof headers === "object" ? Object.keys(headers).map((name) => ({ path: [...path, name] })) : [];
+/** Where a settings document keeps credentials: a field of another shape carries none. */
+const Text = z.string().optional().catch(undefined);
+const Headers = z.record(z.string(), z.unknown()).optional().catch(undefined);
+const CredentialPlaces = z.object({
+  url: Text,
+  http_headers: Headers,
+  // A step of another shape is kept as {} so the steps' indexes stay those of the document.
+  api_check_steps: z
+    .array(z.object({ url: Text, headers: Headers }).catch({}))
+    .optional()
+    .catch(undefined),
+});
 
-export function monitorCredentials(settings: Settings): Credential[] {
+const placesOf = (settings: unknown) => CredentialPlaces.parse(settingsDocument(settings));
+
+const headerCredentials = (headers: Record<string, unknown> | undefined, path: (string | number)[]): Credential[] =>
+  Object.keys(headers ?? {}).map((name) => ({ path: [...path, name] }));
+
+export function monitorCredentials(settings: unknown): Credential[] {
+  const places = placesOf(settings);
   const credentials: Credential[] = [];
-  if (typeof settings.url === "string") credentials.push(userInfo(["url"]));
-  credentials.push(...headerCredentials(settings.http_headers, ["http_headers"]));
-  if (Array.isArray(settings.api_check_steps)) {
-    settings.api_check_steps.forEach((step: unknown, i) => {
-      if (!step || typeof step !== "object") return;
-      const { url, headers } = step as Settings;
-      if (typeof url === "string") credentials.push(userInfo(["api_check_steps", i, "url"]));
-      credentials.push(...headerCredentials(headers, ["api_check_steps", i, "headers"]));
-    });
-  }
+  if (places.url !== undefined) credentials.push(userInfo(["url"]));
+  credentials.push(...headerCredentials(places.http_headers, ["http_headers"]));
+  places.api_check_steps?.forEach(({ url, headers }, i) => {
+    if (url !== undefined) credentials.push(userInfo(["api_check_steps", i, "url"]));
+    credentials.push(...headerCredentials(headers, ["api_check_steps", i, "headers"]));
+  });
   return credentials;
 }
 
 /** Where a credential is sent: the origin of the URL it belongs with (the monitor's, or its step's). */
 function destinationOf(settings: unknown, path: (string | number)[]): string | null {
-  const s = settingsDocument(settings);
-  const url =
-    path[0] === "api_check_steps" ? (s.api_check_steps as Settings[] | undefined)?.[path[1] as number]?.url : s.url;
-  if (typeof url !== "string") return null;
+  const places = placesOf(settings);
+  const url = path[0] === "api_check_steps" ? places.api_check_steps?.[Number(path[1])]?.url : places.url;
+  if (url === undefined) return null;
   try {
     return new URL(url).origin;
   } catch {
