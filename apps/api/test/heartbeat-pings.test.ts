@@ -1,3 +1,4 @@
+import { waitFor } from "@upfleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError } from "./support/security.ts";
@@ -150,10 +151,15 @@ describe("ping signals", () => {
 
   it("/start and its finish measure the run; with rids, two overlapping runs get their own durations", async () => {
     const hb = await createHeartbeat();
+    // Each run lasts 150 ms from its start as stored, however long the ping itself took.
+    const lastPingAged = async () => {
+      const storedAt = (await pingsOf(hb.id)).at(-1)!.createdAt.getTime();
+      await waitFor(() => Date.now() - storedAt >= 150, { what: "150 ms since the last ping" });
+    };
     expectOk(await ping(`${hb.token}/start?rid=run-a`));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await lastPingAged();
     expectOk(await ping(`${hb.token}/start?rid=run-b`));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await lastPingAged();
     expectOk(await ping(`${hb.token}/0?rid=run-a`));
     expectOk(await ping(`${hb.token}?rid=run-b`));
     const pings = await pingsOf(hb.id);
