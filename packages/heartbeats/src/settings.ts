@@ -1,4 +1,4 @@
-import { parseStored } from "@upfleet/errors";
+import { parseStored, parseStoredObject } from "@upfleet/errors";
 import { z } from "zod";
 
 /**
@@ -22,14 +22,12 @@ export const HEARTBEAT_DEFAULTS = {
   heartbeat_min_runtime_seconds: null,
 };
 
-const heartbeatSettingsSchema = z.preprocess(
-  (stored) => ({ ...HEARTBEAT_DEFAULTS, ...(z.record(z.string(), z.unknown()).safeParse(stored).data ?? {}) }),
-  z.object(heartbeatSettingsFields),
-);
+const heartbeatSettingsSchema = z.object(heartbeatSettingsFields);
 
 type HeartbeatSettings = z.output<typeof heartbeatSettingsSchema>;
 
 /** The heartbeat fields of a monitor's `settings` column; a StoredDataError when they do not parse. */
 export function parseHeartbeatSettings(stored: unknown): HeartbeatSettings {
-  return parseStored(heartbeatSettingsSchema, stored, "heartbeat settings");
+  const document = { ...HEARTBEAT_DEFAULTS, ...parseStoredObject(stored, "heartbeat settings") };
+  return parseStored(heartbeatSettingsSchema, document, "heartbeat settings");
 }
