@@ -1,9 +1,9 @@
+import { startAlerting } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import type { Logger } from "@upfleet/logger";
 import { bullPrefix, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
-import { Dispatcher, reconcileSchedules } from "@upfleet/scheduler";
 import type { Keyring } from "@upfleet/secrets";
 import type { Redis } from "ioredis";
 import cron from "node-cron";
@@ -13,9 +13,9 @@ import { startDelivery } from "./delivery-service.ts";
 import { startDomainClaims } from "./domain-claims.ts";
 import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
-import { IncidentOpener } from "./incident-opener.ts";
 import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
-import { startNotifications } from "./notify-pipeline.ts";
+import { Dispatcher } from "./scheduler/dispatcher.ts";
+import { reconcileSchedules } from "./scheduler/reconciler.ts";
 
 export interface AlerterDeps {
   db: Db;
@@ -57,7 +57,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
   const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld });
-  const notifications = startNotifications({
+  const alerting = startAlerting({
     db,
     logger,
     metrics,
@@ -77,7 +77,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     if ((await lease.acquire()) && !had) {
       logger.info("scheduler lease taken");
       await reconcile();
-      notifications.sweep();
+      alerting.sweep();
     }
   };
   void holdLease();
@@ -88,13 +88,14 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   });
   dispatcher.start();
 
-  const incidents = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => notifications.wake() });
-  incidents.start();
-  const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => alerting.stateChanged() });
   // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
-  const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => alerting.stateChanged() });
   deadlines.start();
-  const maintenanceEnds = new MaintenanceEndWatcher({ db, logger, metrics }, { onStateChange: () => incidents.wake() });
+  const maintenanceEnds = new MaintenanceEndWatcher(
+    { db, logger, metrics },
+    { onStateChange: () => alerting.stateChanged() },
+  );
   maintenanceEnds.start();
   const consumer = work("result", ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.bull.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
@@ -136,8 +137,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await ingest.close();
       await deadlines.stop();
       await maintenanceEnds.stop();
-      await incidents.stop();
-      await notifications.stop();
+      await alerting.stop();
       await delivery.stop();
       await exports.stop();
       await domainClaims.stop();

@@ -1,3 +1,4 @@
+import { IncidentOpener } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { ResultIngest } from "@upfleet/ingest";
@@ -6,7 +7,6 @@ import { createLogger } from "@upfleet/logger";
 import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IncidentOpener } from "../src/incident-opener.ts";
 import { type Services, seedDatabase, startAlerter, startTarget, startWorker } from "./support.ts";
 
 let seed: Awaited<ReturnType<typeof seedDatabase>>;

@@ -1,4 +1,4 @@
-export { escalationStepJobs, scheduleEscalationSteps } from "./escalation-queue.ts";
-export { runEscalationStep, runningEscalations } from "./escalations.ts";
 export { type CompletedExportFields, notifyExportCompleted } from "./export-events.ts";
-export { type AlertingQueues, fanOutOnce, queueNotifications } from "./fan-out.ts";
+export { queueNotifications } from "./fan-out.ts";
+export { IncidentOpener } from "./incident-opener.ts";
+export { type AlertingDeps, type RunningAlerting, startAlerting } from "./pipeline.ts";

@@ -1,8 +1,9 @@
-import { queueNotifications, runEscalationStep } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { type JobHandler, type JobQueue, type JobWorker, work } from "@upfleet/queue";
 import { type ConnectionOptions, DelayedError } from "bullmq";
+import { runEscalationStep } from "./escalations.ts";
+import { queueNotifications } from "./fan-out.ts";
 
 export interface EscalationWorkerDeps {
   db: Db;

@@ -5,28 +5,36 @@ import type { ConnectionOptions } from "bullmq";
 import type { Registry } from "prom-client";
 import { escalationSweeper } from "./escalation-sweeper.ts";
 import { startEscalationWorker } from "./escalation-worker.ts";
-import { NotificationFanOut } from "./notify-fanout.ts";
+import { NotificationFanOut } from "./fan-out-loop.ts";
+import { IncidentOpener } from "./incident-opener.ts";
 
-export interface NotifyDeps {
+export interface AlertingDeps {
   db: Db;
   logger: Logger;
   metrics: Registry;
+  /** A BullMQ-ready connection (maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
+  /** bullPrefix(REDIS_PREFIX). */
   prefix: string;
   /** Whether this process holds the scheduler lease: only its holder sweeps escalations. */
   isLeader(): boolean;
 }
 
-export interface RunningNotifications {
-  /** Routes newly applied state changes now (the incident opener calls it after each batch). */
-  wake(): void;
+export interface RunningAlerting {
+  /** A monitor's state changed (monitor_events committed): open or resolve its incident now. */
+  stateChanged(): void;
   /** Re-adds the jobs of running escalations now (when taking the lease); the lease holder also does every minute. */
   sweep(): void;
   stop(): Promise<void>;
 }
 
-/** The producing side of notifications: the fan-out, escalation steps and their sweep. */
-export function startNotifications(deps: NotifyDeps): RunningNotifications {
+/**
+ * From a monitor's state change to queued notifications (docs/adr/0007): the incident opener turns
+ * monitor_events into incidents and incident_events, the fan-out routes both to notification rows
+ * and queues their deliveries (packages/delivery sends them), and escalation steps run as delayed
+ * jobs with their sweep. Every alerter runs it; the database shares the work out.
+ */
+export function startAlerting(deps: AlertingDeps): RunningAlerting {
   const { db, logger, metrics, connection, prefix, isLeader } = deps;
   const deliveries = openQueue("delivery", { connection, prefix });
   const escalations = openQueue("escalation", { connection, prefix });
@@ -35,10 +43,13 @@ export function startNotifications(deps: NotifyDeps): RunningNotifications {
   const worker = startEscalationWorker({ db, logger, connection, prefix, deliveries });
   const sweeper = escalationSweeper(db, escalations, logger, isLeader);
   sweeper.start();
+  const opener = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => fanOut.wake() });
+  opener.start();
   return {
-    wake: () => fanOut.wake(),
+    stateChanged: () => opener.wake(),
     sweep: () => sweeper.wake(),
     async stop() {
+      await opener.stop();
       await sweeper.stop();
       await worker.close();
       await fanOut.stop();

@@ -1,7 +1,8 @@
-import { escalationStepJobs, runningEscalations } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { type JobQueue, OutboxSweeper } from "@upfleet/queue";
+import { escalationStepJobs } from "./escalation-queue.ts";
+import { runningEscalations } from "./escalations.ts";
 
 /** How often the scheduler lease holder re-adds the steps' jobs (also when it takes the lease). */
 const SWEEP_EVERY_MS = 60_000;

@@ -1,8 +1,8 @@
-import { type AlertingQueues, fanOutOnce } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
+import { type AlertingQueues, fanOutOnce } from "./fan-out.ts";
 
 export interface NotificationFanOutOptions {
   pollMs?: number;
