@@ -88,7 +88,9 @@ describe("heartbeat pings through the API process", () => {
     const send = (path: string, init: RequestInit = {}) => fetch(`${api.url}/api/heartbeat/${path}`, init);
     await ping(`${hb.token}/start?rid=a`);
     await ping(`${hb.token}/start?rid=b`);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Run b outlasts the 1 s minimum (1.1 s) from its start as stored, however long the ping itself took.
+    const { startedAt } = await db.heartbeatRun.findFirstOrThrow({ where: { monitorId: hb.id, rid: "b" } });
+    await waitFor(() => Date.now() - startedAt.getTime() >= 1_100, { what: "1.1 s of run b" });
     await ping(`${hb.token}/0?rid=b`);
     const huge = await send(`${hb.token}?rid=a`, { method: "POST", body: Buffer.alloc(10 * 1024 * 1024, "z") });
     expect(huge.status).toBe(200);
@@ -193,7 +195,10 @@ describe("heartbeat deadlines on the real processes", () => {
   });
 
   it.concurrent("pings and failures of a paused monitor alert on nothing", async () => {
-    const hb = await createHeartbeat({ interval_seconds: 10 });
+    const [hb, twin] = await Promise.all([
+      createHeartbeat({ interval_seconds: 10 }),
+      createHeartbeat({ interval_seconds: 10 }),
+    ]);
     await ping(hb.token);
     const paused = await fetch(`${api.url}/api/v1/monitors/${hb.id}/pause`, {
       method: "POST",
@@ -201,8 +206,12 @@ describe("heartbeat deadlines on the real processes", () => {
     });
     expect(paused.status).toBe(200);
     await ping(`${hb.token}/fail`);
-    // Past what would have been its deadline, and past the watcher's polls.
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    // An unpaused twin pinged last: once its deadline is applied, the watcher is past the paused one's.
+    await ping(twin.token);
+    await waitFor(async () => (await downEvents(twin.id)).length > 0, {
+      timeoutMs: 30_000,
+      what: "the twin's missed deadline",
+    });
     expect(await downEvents(hb.id)).toEqual([]);
     expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(0);
   });
@@ -267,7 +276,7 @@ describe("pings across two API instances", () => {
     };
     await rounds(0, 10, () => [api.url, other.url]);
     // Killed while its batches are in flight: what it answered is stored, the rest may be or not.
-    const killing = new Promise((resolve) => setTimeout(resolve, 150)).then(() => {
+    const killing = waitFor(() => answered.some((key) => key.endsWith(":r11")), { what: "round 11" }).then(() => {
       killed = true;
       return other.stop("SIGKILL");
     });
