@@ -17,7 +17,7 @@ async function* unfinishedExports(db: Db): AsyncIterable<JobInput<"export">[]> {
 }
 
 /** Drops the files of expired exports; the rows stay (completed, with their counts and expires_at). */
-export async function deleteExpiredFiles(db: Db, now = new Date()): Promise<number> {
+async function deleteExpiredFiles(db: Db, now = new Date()): Promise<number> {
   return db.$executeRaw`
     DELETE FROM export_chunks c USING exports e
     WHERE c.export_id = e.id AND e.expires_at < ${now}`;

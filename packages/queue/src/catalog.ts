@@ -1,7 +1,18 @@
 import { type ConnectionOptions, type Job, type JobsOptions, Queue, Worker, type WorkerOptions } from "bullmq";
 import type { z } from "zod";
 import { closeWorker } from "./close-worker.ts";
-import { CATALOG, type JobKind, type JobPayload, type QueueAt } from "./jobs.ts";
+import { JOBS, type JobKind, type JobPayload, type QueueAt } from "./jobs.ts";
+
+interface JobDef<P, At> {
+  name: string;
+  queue(at: At): string;
+  schema: z.ZodType<P>;
+  options: JobsOptions;
+  jobId(payload: P): string;
+}
+
+/** The catalog seen per kind, so generic code can use one kind's entry with that kind's payload. */
+const CATALOG: { [K in JobKind]: JobDef<JobPayload<K>, QueueAt<K>> } = JOBS;
 
 /** Where a kind's queue lives: the Redis connection, bullPrefix(REDIS_PREFIX), and the region for checks. */
 export type QueueLocation<K extends JobKind> = { connection: ConnectionOptions; prefix: string } & QueueAt<K>;

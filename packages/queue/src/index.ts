@@ -4,8 +4,6 @@ export {
   JobQueue,
   type JobWorker,
   openQueue,
-  type QueueLocation,
-  type WorkOptions,
   work,
 } from "./catalog.ts";
 export {
@@ -20,12 +18,7 @@ export {
   CHECK_WORKER_LOCK_MS,
   CheckJob,
   DeliveryJob,
-  EscalationJob,
-  ExportJob,
   JOBS,
-  type JobKind,
-  type JobPayload,
-  RETRY,
   ResultJob,
 } from "./jobs.ts";
 export { LeaderLock } from "./leader-lock.ts";
@@ -33,9 +26,7 @@ export {
   bullPrefix,
   checksQueueName,
   ESCALATIONS_QUEUE,
-  EXPORTS_QUEUE,
-  NOTIFICATIONS_QUEUE,
   RESULTS_QUEUE,
 } from "./names.ts";
-export { type Outbox, OutboxSweeper, type OutboxSweeperOptions, sweepOutbox } from "./outbox-sweeper.ts";
+export { OutboxSweeper, sweepOutbox } from "./outbox-sweeper.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";

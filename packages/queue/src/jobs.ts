@@ -56,7 +56,7 @@ export const ExportJob = z.object({ exportId: z.string() });
 export type ExportJob = z.output<typeof ExportJob>;
 
 /** Retry policies, named once. */
-export const RETRY = {
+const RETRY = {
   /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
   check: { attempts: 1 },
   /** A result must reach PostgreSQL: retried with backoff through a database blip (~4 min in all). */
@@ -122,17 +122,6 @@ export type JobKind = keyof typeof JOBS;
 export type JobPayload<K extends JobKind> = z.output<(typeof JOBS)[K]["schema"]>;
 /** What names a kind's queue: the region for checks, nothing for the others. */
 export type QueueAt<K extends JobKind> = Parameters<(typeof JOBS)[K]["queue"]> extends [infer At] ? At : unknown;
-
-interface JobDef<P, At> {
-  name: string;
-  queue(at: At): string;
-  schema: z.ZodType<P>;
-  options: JobsOptions;
-  jobId(payload: P): string;
-}
-
-/** The same catalog seen per kind, so generic code can use one kind's entry with that kind's payload. */
-export const CATALOG: { [K in JobKind]: JobDef<JobPayload<K>, QueueAt<K>> } = JOBS;
 
 /** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */
 export const CHECK_WORKER_LOCK_MS = 15_000;

@@ -17,7 +17,7 @@ export interface DispatcherDeps {
 }
 
 /** The tick after the one just dispatched; when far behind (an outage), skip to the next tick ahead. */
-export function followingTick(due: DueEntry, nowMs: number): number {
+function followingTick(due: DueEntry, nowMs: number): number {
   const next = due.dueMs + due.entry.intervalMs;
   return next > nowMs - due.entry.intervalMs ? next : nextTickAfter(due.entry.monitorId, due.entry.intervalMs, nowMs);
 }
