@@ -1,4 +1,5 @@
-import { type RoutedEvent, type RoutingRule, ruleMatches } from "@upfleet/channels";
+import type { RoutingRule } from "@upfleet/channels";
+import { type RoutedEvent, ruleMatches } from "./matcher.ts";
 
 /** Which channels and escalation policies an event goes to, from the organization's rules. */
 export type RuleFields = Pick<RoutingRule, "events" | "monitorIds" | "tags" | "channelIds" | "escalationPolicyId">;

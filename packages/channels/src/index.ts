@@ -2,8 +2,8 @@ export { createChannel, deleteChannel, getChannel, listChannels, updateChannel }
 export { CHANNEL_TYPES } from "./config.ts";
 export { NOTIFICATION_EVENTS, type NotificationEvent } from "./events.ts";
 export { channelCredentials, MASK } from "./mask.ts";
-export { type RoutedEvent, type RoutingRule, ruleMatches } from "./matcher.ts";
 export { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from "./policies-service.ts";
+export type { RoutingRule } from "./present.ts";
 export { createRule, deleteRule, getRule, listRules, updateRule } from "./rules-service.ts";
 export {
   CreateChannelBody,

@@ -2,7 +2,6 @@ import type { Prisma } from "@upfleet/db";
 import type { ChannelConfig } from "./config.ts";
 import type { NotificationEvent } from "./events.ts";
 import { maskConfig } from "./mask.ts";
-import type { RoutingRule } from "./matcher.ts";
 import { storedSteps } from "./schemas.ts";
 
 export type ChannelRow = Prisma.NotificationChannelGetPayload<object>;
@@ -31,6 +30,17 @@ export function presentChannel(row: ChannelRow) {
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   };
+}
+
+/** A rule as the router reads it: null means "all" (the API's null, stored as an empty array). */
+export interface RoutingRule {
+  id: string;
+  name: string;
+  events: NotificationEvent[] | null;
+  monitorIds: string[] | null;
+  tags: string[] | null;
+  channelIds: string[];
+  escalationPolicyId: string | null;
 }
 
 const allAsNull = <T>(list: T[]) => (list.length === 0 ? null : list);

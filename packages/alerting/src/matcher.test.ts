@@ -1,5 +1,6 @@
+import type { RoutingRule } from "@upfleet/channels";
 import { describe, expect, it } from "vitest";
-import { type RoutingRule, ruleMatches } from "./matcher.ts";
+import { ruleMatches } from "./matcher.ts";
 
 const rule = (fields: Partial<Pick<RoutingRule, "events" | "monitorIds" | "tags">>) => ({
   events: null,

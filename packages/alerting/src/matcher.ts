@@ -1,15 +1,4 @@
-import type { NotificationEvent } from "./events.ts";
-
-/** A rule as the router reads it: null means "all" (the API's null, stored as an empty array). */
-export interface RoutingRule {
-  id: string;
-  name: string;
-  events: NotificationEvent[] | null;
-  monitorIds: string[] | null;
-  tags: string[] | null;
-  channelIds: string[];
-  escalationPolicyId: string | null;
-}
+import type { RoutingRule } from "@upfleet/channels";
 
 /** What a rule is matched against: the event's type, and the monitor it is about with its tags. */
 export interface RoutedEvent {
