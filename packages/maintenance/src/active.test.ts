@@ -1,37 +1,29 @@
-import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { createTestOrganization, type TestOrganization } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { test } from "@upfleet/testing";
+import { describe, expect } from "vitest";
 import { inMaintenance, maintenanceEnds, maintenanceIntervals, occurrencesEndedBetween } from "./active.ts";
-
-let fixture: TestOrganization;
-let db: Db;
-let organizationId: string;
-
-beforeAll(async () => {
-  fixture = await createTestOrganization();
-  ({ db, organizationId } = fixture);
-});
-afterAll(() => fixture?.close());
 
 const at = (iso: string) => new Date(iso);
 
-/** A window written as the API stores it; monitor ids are free text here (no foreign key). */
-async function window(
-  monitorIds: string[],
-  startsAt: string,
-  endsAt: string,
-  repeat: "daily" | "weekly" | null = null,
-) {
-  const id = newId("maintenanceWindow");
-  await db.maintenanceWindow.create({
-    data: { id, organizationId, name: "upgrade", monitorIds, startsAt: at(startsAt), endsAt: at(endsAt), repeat },
-  });
-  return id;
-}
+type Repeat = "daily" | "weekly" | null;
+
+/** `window` writes a maintenance window as the API stores it; monitor ids are free text here (no foreign key). */
+const it = test.extend<{
+  window: (monitorIds: string[], startsAt: string, endsAt: string, repeat?: Repeat) => Promise<string>;
+}>({
+  window: async ({ db, organizationId }, use) => {
+    await use(async (monitorIds, startsAt, endsAt, repeat = null) => {
+      const id = newId("maintenanceWindow");
+      await db.maintenanceWindow.create({
+        data: { id, organizationId, name: "upgrade", monitorIds, startsAt: at(startsAt), endsAt: at(endsAt), repeat },
+      });
+      return id;
+    });
+  },
+});
 
 describe("inMaintenance", () => {
-  it("answers per (monitor, instant), only for the monitors a window names", async () => {
+  it("answers per (monitor, instant), only for the monitors a window names", async ({ db, window }) => {
     const [a, b, c] = [newId("monitor"), newId("monitor"), newId("monitor")];
     await window([a, b], "2026-05-01T10:00:00Z", "2026-05-01T11:00:00Z");
     await window([b], "2026-05-01T02:00:00Z", "2026-05-01T03:00:00Z", "daily");
@@ -48,7 +40,7 @@ describe("inMaintenance", () => {
 });
 
 describe("maintenanceEnds", () => {
-  it("gives the end of the maintenance, across windows that take over from one another", async () => {
+  it("gives the end of the maintenance, across windows that take over from one another", async ({ db, window }) => {
     const m = newId("monitor");
     await window([m], "2026-06-01T08:00:00Z", "2026-06-01T09:00:00Z");
     await window([m], "2026-06-01T09:00:00Z", "2026-06-01T09:30:00Z");
@@ -60,7 +52,7 @@ describe("maintenanceEnds", () => {
     expect(ends).toEqual([at("2026-06-01T10:00:00Z"), null]);
   });
 
-  it("stops looking a week ahead when a daily window of 24 h never ends", async () => {
+  it("stops looking a week ahead when a daily window of 24 h never ends", async ({ db, window }) => {
     const m = newId("monitor");
     await window([m], "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z", "daily");
     const [end] = await maintenanceEnds(db, [{ monitorId: m, at: at("2026-06-10T12:00:00Z") }]);
@@ -70,7 +62,7 @@ describe("maintenanceEnds", () => {
 });
 
 describe("maintenanceIntervals", () => {
-  it("clips a repeating window's occurrences to the range and merges overlapping windows", async () => {
+  it("clips a repeating window's occurrences to the range and merges overlapping windows", async ({ db, window }) => {
     const m = newId("monitor");
     await window([m], "2026-07-01T01:00:00Z", "2026-07-01T03:00:00Z", "daily");
     await window([m], "2026-07-02T02:00:00Z", "2026-07-02T05:00:00Z");
@@ -87,7 +79,7 @@ describe("maintenanceIntervals", () => {
 });
 
 describe("occurrencesEndedBetween", () => {
-  it("lists one-off and repeating occurrences whose end is in (from, to]", async () => {
+  it("lists one-off and repeating occurrences whose end is in (from, to]", async ({ db, window }) => {
     const m = newId("monitor");
     const once = await window([m], "2027-01-01T10:00:00Z", "2027-01-01T11:00:00Z");
     const daily = await window([m], "2026-12-25T10:30:00Z", "2026-12-25T11:00:00Z", "daily");
@@ -104,7 +96,10 @@ describe("occurrencesEndedBetween", () => {
 });
 
 describe("occurrencesEndedBetween across time zones and years", () => {
-  it("finds a Berlin daily window's end after the clocks change, a weekly one years on, and not the others", async () => {
+  it("finds a Berlin daily window's end after the clocks change, a weekly one years on, and not the others", async ({
+    db,
+    window,
+  }) => {
     const m = newId("monitor");
     const tz = async (id: string, timezone: string) => {
       await db.maintenanceWindow.update({ where: { id }, data: { timezone } });
