@@ -1,48 +1,48 @@
-import { createDb, type Db } from "@upfleet/db";
-import { newId } from "@upfleet/ids";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { test } from "@upfleet/testing";
+import { describe, expect } from "vitest";
 import { createChannel, deleteChannel } from "./channels-service.ts";
 import { createPolicy, deletePolicy } from "./policies-service.ts";
 import { createRule } from "./rules-service.ts";
 import { createUrlCheck } from "./url-policy.ts";
 
-let database: TestDatabase;
-let db: Db;
-const org = { organizationId: newId("organization") };
 const check = createUrlCheck({ allowCidrs: [] });
 const ring = parseKeyring(generateKeyringText("test"));
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  await db.organization.create({ data: { id: org.organizationId, name: "Acme" } });
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+type RuleFields = { channel_ids?: string[]; escalation_policy_id?: string };
 
-const newChannel = async () =>
-  (
-    await createChannel(db, check, ring, org, {
-      name: "mail",
-      type: "email",
-      config: { to: ["a@example.com"] },
-      enabled: true,
-    })
-  ).id;
-const rule = (fields: { channel_ids?: string[]; escalation_policy_id?: string }) =>
-  createRule(db, org, {
-    name: "r",
-    events: null,
-    monitor_ids: null,
-    tags: null,
-    channel_ids: [],
-    escalation_policy_id: null,
-    ...fields,
-  });
+/** `newChannel` creates an email channel and gives its id; `rule` creates a rule with `fields` over defaults. */
+const it = test.extend<{
+  org: { organizationId: string };
+  newChannel: () => Promise<string>;
+  rule: (fields: RuleFields) => ReturnType<typeof createRule>;
+}>({
+  org: async ({ organizationId }, use) => use({ organizationId }),
+  newChannel: async ({ db, org }, use) =>
+    use(
+      async () =>
+        (
+          await createChannel(db, check, ring, org, {
+            name: "mail",
+            type: "email",
+            config: { to: ["a@example.com"] },
+            enabled: true,
+          })
+        ).id,
+    ),
+  rule: async ({ db, org }, use) =>
+    use((fields) =>
+      createRule(db, org, {
+        name: "r",
+        events: null,
+        monitor_ids: null,
+        tags: null,
+        channel_ids: [],
+        escalation_policy_id: null,
+        ...fields,
+      }),
+    ),
+});
 
 /** Exactly one of a write naming a resource and that resource's delete wins; never both. */
 function expectOneWinner(outcomes: PromiseSettledResult<unknown>[], loserCodes: [string, string]) {
@@ -53,7 +53,7 @@ function expectOneWinner(outcomes: PromiseSettledResult<unknown>[], loserCodes: 
 }
 
 describe("references under concurrent deletes", () => {
-  it("a rule naming a channel and the channel's delete never both succeed", async () => {
+  it("a rule naming a channel and the channel's delete never both succeed", async ({ db, org, newChannel, rule }) => {
     for (let round = 0; round < 15; round++) {
       const channel = await newChannel();
       const outcomes = await Promise.allSettled([rule({ channel_ids: [channel] }), deleteChannel(db, org, channel)]);
@@ -67,7 +67,12 @@ describe("references under concurrent deletes", () => {
     expect(orphaned).toBe(0);
   });
 
-  it("a rule escalating to a policy and the policy's delete never both succeed", async () => {
+  it("a rule escalating to a policy and the policy's delete never both succeed", async ({
+    db,
+    org,
+    newChannel,
+    rule,
+  }) => {
     const channel = await newChannel();
     for (let round = 0; round < 15; round++) {
       const policy = await createPolicy(db, org, { name: "p", steps: [{ delay_minutes: 0, channel_ids: [channel] }] });
