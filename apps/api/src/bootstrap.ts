@@ -19,7 +19,7 @@ import type { ApiConfig } from "./config.ts";
 import type { ApiDeps } from "./deps.ts";
 import { planLimitsResolver } from "./plans.ts";
 
-export const API_VERSION = "0.1.0";
+const API_VERSION = "0.1.0";
 
 /**
  * Without an offline queue every command fails until the first connection is up, so a request

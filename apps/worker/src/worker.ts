@@ -19,7 +19,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
 import type { WorkerConfig } from "./config.ts";
 
-export const WORKER_VERSION = "0.1.0";
+const WORKER_VERSION = "0.1.0";
 const REPORT_EVERY_MS = 5_000;
 /** A job older than this many intervals is stale: its round is long decided, the next tick is due. */
 const STALE_AFTER_INTERVALS = 2;

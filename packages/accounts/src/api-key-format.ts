@@ -4,7 +4,7 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const KEY_PREFIX = "upf_";
 const RANDOM_LENGTH = 40;
 /** `upf_` + 8 characters: enough to find the row, too little to matter if it leaks. */
-export const KEY_LOOKUP_LENGTH = 12;
+const KEY_LOOKUP_LENGTH = 12;
 const KEY_PATTERN = new RegExp(`^${KEY_PREFIX}[0-9A-Za-z]{${RANDOM_LENGTH}}$`);
 
 /** `upf_` + 40 base62 characters (≈ 238 bits) drawn without modulo bias. */

@@ -22,7 +22,7 @@ export interface StatusSummary {
 }
 
 /** ssl.expiring only: the certificate the warning is about and the alert threshold it crossed. */
-export interface CertificateSummary {
+interface CertificateSummary {
   days_left: number | null;
   valid_to: string | null;
   threshold: number | null;
@@ -32,7 +32,7 @@ export interface CertificateSummary {
  * export.completed only: what was exported. `download_url` is always null: a signed link is handed
  * out by GET /exports/:id to callers holding the export's read scopes, never to a channel.
  */
-export interface ExportSummary {
+interface ExportSummary {
   id: string;
   type: string;
   format: string;
@@ -90,7 +90,7 @@ export function statusFromCause(cause: unknown): StatusSummary {
 }
 
 /** The certificate an ssl.expiring event recorded as its cause (packages/ingest ssl-expiry.ts). */
-export function certificateFromCause(cause: unknown): CertificateSummary {
+function certificateFromCause(cause: unknown): CertificateSummary {
   return CertificateCause.parse(JsonObject.parse(cause));
 }
 

@@ -48,6 +48,6 @@ export function policiesFor(
  * An event older than this notifies nothing: it is a backlog or history (the events stored before
  * notifications existed), and nobody acts on a day-old page. It still counts as routed.
  */
-export const STALE_AFTER_MS = 24 * 3_600_000;
+const STALE_AFTER_MS = 24 * 3_600_000;
 
 export const isStale = (at: Date, now: Date) => now.getTime() - at.getTime() > STALE_AFTER_MS;

@@ -5,7 +5,7 @@ import { z } from "zod";
 export const CHANNEL_TYPES = ["webhook", "slack", "discord", "email"] as const;
 export type ChannelTypeName = (typeof CHANNEL_TYPES)[number];
 
-export const MAX_EMAIL_RECIPIENTS = 20;
+const MAX_EMAIL_RECIPIENTS = 20;
 
 const HttpUrl = z
   .url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })
@@ -18,7 +18,7 @@ const STANDARD_WEBHOOKS_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
  * signature, so that part must decode (24 bytes at least, the spec's minimum); any other string is
  * used as written.
  */
-export const WebhookSecret = z
+const WebhookSecret = z
   .string()
   .min(16, "must be at least 16 characters")
   .max(256, "must be at most 256 characters")

@@ -14,7 +14,7 @@ const iso = (date: Date) => date.toISOString();
  * The stored type and config, typed: the routes wrote it through the type's schema (its credentials
  * masked in place, see credentials.ts; only the senders open them).
  */
-export function channelConfigOf(row: Pick<ChannelRow, "type" | "config">): ChannelConfig {
+function channelConfigOf(row: Pick<ChannelRow, "type" | "config">): ChannelConfig {
   return { type: row.type, config: row.config } as ChannelConfig;
 }
 
@@ -46,7 +46,7 @@ export interface RoutingRule {
 const allAsNull = <T>(list: T[]) => (list.length === 0 ? null : list);
 
 /** Empty arrays are how "all" is stored. */
-export function toRoutingRule(row: RuleRow): RoutingRule {
+function toRoutingRule(row: RuleRow): RoutingRule {
   return {
     id: row.id,
     name: row.name,

@@ -24,7 +24,7 @@ export interface Executor<S extends CheckSpec = CheckSpec> {
   close?(): void;
 }
 
-export type SpecOf<T extends CheckType> = Extract<CheckSpec, { type: T }>;
+type SpecOf<T extends CheckType> = Extract<CheckSpec, { type: T }>;
 
 /** Built once per runner, so executors can keep pools (keep-alive agents) across checks. */
 export type ExecutorFactory<T extends CheckType> = (deps: ExecutorDeps) => Executor<SpecOf<T>>;

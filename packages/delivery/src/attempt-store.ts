@@ -20,7 +20,7 @@ export interface AttemptSubject {
 export type NotificationStatus = AttemptSubject["status"];
 
 /** What one attempt ended with, as recorded. */
-export interface AttemptRecord {
+interface AttemptRecord {
   deliveryId: string;
   subject: AttemptSubject;
   attempt: number;

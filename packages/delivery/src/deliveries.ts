@@ -12,7 +12,7 @@ export interface Tenant {
 type DeliveryRow = NonNullable<Awaited<ReturnType<Db["notificationDelivery"]["findFirst"]>>>;
 
 /** A row of `GET /notifications/deliveries` (API.md). */
-export function presentDelivery(row: DeliveryRow) {
+function presentDelivery(row: DeliveryRow) {
   return {
     id: row.id,
     channel_id: row.channelId,
@@ -48,13 +48,13 @@ export async function listDeliveries(db: Db, tenant: Tenant, filters: DeliveryFi
   return toPage(rows, page, presentDelivery);
 }
 
-export const TEST_EVENT = "test";
+const TEST_EVENT = "test";
 
 /**
  * The body of a test send: event "test", otherwise shaped like a monitor.down payload with sample
  * values, so a receiver can exercise its parsing (and its signature check) without paging anyone.
  */
-export function testPayload(now: Date) {
+function testPayload(now: Date) {
   return {
     event: TEST_EVENT,
     test: true,

@@ -20,7 +20,7 @@ export interface CompletedExport {
  * Runs once the completion has committed (e.g. queues what the hook created). It handles its own
  * failures: the export is completed by then, whatever it does.
  */
-export type AfterCommit = () => Promise<void>;
+type AfterCommit = () => Promise<void>;
 
 /**
  * Runs inside the transaction that marks the export completed: what it writes commits with the

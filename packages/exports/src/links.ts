@@ -2,7 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 
 /** A download link works for an hour after it is handed out (API.md "Exports and reports"). */
-export const DOWNLOAD_LINK_TTL_SECONDS = 3_600;
+const DOWNLOAD_LINK_TTL_SECONDS = 3_600;
 const ISSUER = "upfleet";
 const AUDIENCE = "upfleet-export-download";
 const ALGORITHM = "HS256";

@@ -4,8 +4,8 @@ import { EXPORT_FORMATS } from "./format.ts";
 import { EXPORT_TYPES } from "./rows.ts";
 
 /** The longest range one export covers. */
-export const MAX_RANGE_DAYS = 93;
-export const MAX_MONITOR_IDS = 500;
+const MAX_RANGE_DAYS = 93;
+const MAX_MONITOR_IDS = 500;
 const DAY_MS = 86_400_000;
 
 /** POST /exports. Strict: typos are a 400. Monitors are checked against the organization by the service. */

@@ -45,7 +45,7 @@ const downloadable = (row: ExportRow, now: number) =>
  * open check results or incidents the caller cannot read through the API); once it has expired the export stays `completed`, with its counts, a null link and
  * `expires_at` in the past. `error` is shown only for a failed export.
  */
-export async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now()) {
+async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now()) {
   let downloadUrl: string | null = null;
   if (downloadable(row, now) && maker.mayRead(row.type)) {
     const { token } = await maker.links.sign(row.id, maker.holder, new Date(now));

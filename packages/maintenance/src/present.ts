@@ -9,7 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const LOOKAHEAD_MS = 8 * 86_400_000;
 
 /** The occurrence on at `now`, else the next one; null once a one-off window is over. */
-export function currentOrNext(window: WindowTimes, now: number): Interval | null {
+function currentOrNext(window: WindowTimes, now: number): Interval | null {
   const horizon = Math.max(now, window.startsAt.getTime()) + LOOKAHEAD_MS;
   return occurrencesBetween(window, now, horizon)[0] ?? null;
 }

@@ -12,7 +12,7 @@ const COMMON_DEFAULTS = {
 };
 
 /** The complete monitor of one type, with defaults filled in; also re-checks a PATCH merged onto it. */
-export function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
+function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
   const fields: Record<string, z.ZodType> = {};
   for (const [key, schema] of Object.entries(typeFields[type] as Record<string, z.ZodType>)) {
     const fallback = TYPE_DEFAULTS[type][key];

@@ -47,7 +47,7 @@ function ipv4At(parts: number[], index: number, xor = 0): ipaddr.IPv4 {
 }
 
 /** The IPv4 addresses an IPv6 address hands traffic to, with the form's name; null if it embeds none. */
-export function embeddedIpv4(address: ipaddr.IPv6): { form: string; targets: ipaddr.IPv4[] } | null {
+function embeddedIpv4(address: ipaddr.IPv6): { form: string; targets: ipaddr.IPv4[] } | null {
   const { parts } = address;
   if (inCidr(address, IPV4_MAPPED)) return { form: "IPv4-mapped", targets: [ipv4At(parts, 6)] };
   if (inCidr(address, NAT64)) return { form: "NAT64", targets: [ipv4At(parts, 6)] };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** One AES-256 key and the id stored with every value it encrypts. */
-export interface Key {
+interface Key {
   id: string;
   key: Buffer;
 }

@@ -60,7 +60,7 @@ export interface DomainRules {
  * between wins). A domain another page has verified meanwhile is a 409: a verified claim wins.
  * Returns whether the claim is verified.
  */
-export async function checkDomainClaim(db: Db, pageId: string, rules: DomainRules, now = new Date()): Promise<boolean> {
+async function checkDomainClaim(db: Db, pageId: string, rules: DomainRules, now = new Date()): Promise<boolean> {
   const page = await db.statusPage.findUnique({
     where: { id: pageId },
     select: { customDomain: true, customDomainToken: true, customDomainVerifiedAt: true },

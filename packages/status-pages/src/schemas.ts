@@ -10,14 +10,14 @@ const noNul = (schema: z.ZodString) => schema.refine((s) => !s.includes("\u0000"
 /** Repeats are dropped, keeping the order first given. */
 const unique = <T>(list: T[]) => [...new Set(list)];
 
-export const MAX_SECTIONS = 20;
-export const MAX_MONITORS_PER_SECTION = 100;
+const MAX_SECTIONS = 20;
+const MAX_MONITORS_PER_SECTION = 100;
 
 /**
  * Part of a public URL. Upper case is refused rather than folded: `/status/Acme` would then be a
  * page the owner never typed, and links written with either case would look like two pages.
  */
-export const Slug = z
+const Slug = z
   .string()
   .min(3, "must be at least 3 characters")
   .max(60, "must be at most 60 characters")
@@ -54,7 +54,7 @@ const CustomDomain = z
       "address, not the API's own host and not an internal name. Served only once verified (`_upfleet.<domain>` TXT record, see custom_domain_verification).",
   });
 
-export const Section = z.strictObject({
+const Section = z.strictObject({
   name: noNul(z.string().trim().min(1).max(100)),
   monitor_ids: z
     .array(noNul(z.string().min(1).max(64)))

@@ -28,7 +28,7 @@ const ENTITY = "Status page";
 type PageRow = Prisma.StatusPageGetPayload<object>;
 
 /** The API's status page (API.md "Status pages"). */
-export function presentPage(row: PageRow) {
+function presentPage(row: PageRow) {
   return {
     id: row.id,
     name: row.name,

@@ -3,8 +3,8 @@ import { storedSections } from "./schemas.ts";
 import { type ComponentState, componentState, DAY_MS, type OverallState, overallState } from "./states.ts";
 import { type DailyUptime, dailyUptimeOf } from "./uptime.ts";
 
-export const BAR_DAYS = 90;
-export const RECENT_INCIDENT_DAYS = 14;
+const BAR_DAYS = 90;
+const RECENT_INCIDENT_DAYS = 14;
 /** A page shows at most this many incidents: a flapping monitor must not make the page huge. */
 const MAX_INCIDENTS = 50;
 
@@ -44,7 +44,7 @@ export type PublishedPage = Pick<
   "organizationId" | "name" | "slug" | "description" | "sections"
 >;
 
-export function listedMonitorIds(page: Pick<PublishedPage, "sections">): string[] {
+function listedMonitorIds(page: Pick<PublishedPage, "sections">): string[] {
   return [...new Set(storedSections(page.sections).flatMap((section) => section.monitor_ids))];
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { applyMigrations, MIGRATIONS_DIR } from "@upfleet/db/migrations";
 import pg from "pg";
 
-export const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432";
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const TEMPLATE_LOCK = 0x75_70_66_6c; // "upfl"
 
 function databaseUrl(name: string): string {

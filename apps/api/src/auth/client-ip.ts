@@ -10,7 +10,7 @@ export interface IpSource {
  * The client's address: Express's `req.ip` where there is one (it honours `trust proxy`, which the
  * API does not set, so today it is the socket's address), else the socket's own address.
  */
-export function clientIp(req: IpSource): string | undefined {
+function clientIp(req: IpSource): string | undefined {
   return req.ip || req.socket.remoteAddress || undefined;
 }
 

@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
  * rest of the window; or, with `backoffMs`, locked out for backoffMs × 2^(failures − limit),
  * capped at `maxLockMs`, and its count kept for `windowMs` after its last failure.
  */
-export interface FailurePolicy {
+interface FailurePolicy {
   limit: number;
   windowMs: number;
   backoffMs?: number;

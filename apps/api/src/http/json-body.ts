@@ -1,7 +1,7 @@
 import { AppError, ValidationError } from "@upfleet/errors";
 import type { RequestHandler } from "express";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function hasBody(req: Parameters<RequestHandler>[0]): boolean {
@@ -16,10 +16,10 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 /** No request body needs more; every walk over a body (validation, storage) may then recurse freely. */
-export const MAX_NESTING = 64;
+const MAX_NESTING = 64;
 
 /** The deepest nesting of arrays and objects in JSON text, strings skipped: one pass, no recursion. */
-export function nestingDepth(text: string): number {
+function nestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;

@@ -7,7 +7,7 @@ import { Histogram, type Registry } from "prom-client";
  * The path alone, never the query string: query strings carry credentials (an export's download
  * `token`), and request logs are read by more people, and kept longer, than the credentials are meant to be.
  */
-export function loggedPath(url: string | undefined): string {
+function loggedPath(url: string | undefined): string {
   const path = url ?? "";
   const queryAt = path.search(/[?#]/);
   return queryAt === -1 ? path : path.slice(0, queryAt);

@@ -30,7 +30,7 @@ const RATE_LIMIT_HEADERS = {
 export type DocumentedRoute = Omit<AnyRoute, "handle">;
 
 /** Express `/keys/:id` → OpenAPI `/keys/{id}`. */
-export function toOpenApiPath(path: string): string {
+function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
 }
 

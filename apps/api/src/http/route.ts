@@ -23,7 +23,7 @@ export interface Reply {
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteContext<B, Q, P, A extends Access> {
+interface RouteContext<B, Q, P, A extends Access> {
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
@@ -33,7 +33,7 @@ export interface RouteContext<B, Q, P, A extends Access> {
   res: Response;
 }
 
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
 }
@@ -75,7 +75,7 @@ export function defineRoute<
   return route as unknown as AnyRoute;
 }
 
-export const API_BASE = "/api/v1";
+const API_BASE = "/api/v1";
 
 /** What a route without a query (or body) schema accepts: nothing, so typos never pass silently. */
 const NO_FIELDS = z.strictObject({});

@@ -13,7 +13,7 @@ export const TONE_COLOURS: Record<Tone, number> = {
   test: 0x8a8f98,
 };
 
-export interface Link {
+interface Link {
   label: string;
   url: string;
 }

@@ -10,7 +10,7 @@ export const DOCS_ASSETS_PATH = "/api/docs/assets";
  * Styles may be inline: Swagger UI's markdown and highlighter carry style attributes, and CSS runs
  * no code. Images: its icons are data: URIs in its stylesheet.
  */
-export function explorerSecurityHeaders(publicUrl: string): Record<string, string> {
+function explorerSecurityHeaders(publicUrl: string): Record<string, string> {
   const api = new URL(publicUrl).origin;
   const csp = [
     "default-src 'none'",

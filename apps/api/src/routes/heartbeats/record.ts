@@ -8,7 +8,7 @@ import type { DocumentedRoute } from "../../http/openapi.ts";
 import { parseParams } from "../../http/validate.ts";
 import { HEARTBEAT_BASE, PING_DESCRIPTION, PingQuery, PingReply, TokenParams } from "./schema.ts";
 
-export interface Signal {
+interface Signal {
   kind: PingKind;
   exitCode: number | null;
 }
@@ -92,7 +92,7 @@ interface PingRouteSpec<P extends z.ZodType> {
 }
 
 /** What the ping fast path needs of a route besides its path: its params, read as Express would. */
-export interface PingEndpoint {
+interface PingEndpoint {
   /** A token or parameter that cannot exist is a 404; the signal may still refuse the ping (400). */
   parseParams(raw: Record<string, string>): { token: string; signal(): Signal };
 }

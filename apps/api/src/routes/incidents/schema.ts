@@ -8,7 +8,7 @@ const Title = z.string().trim().min(1).max(200);
 const Message = z.string().trim().min(1).max(10_000);
 const MonitorId = z.string().min(1).max(64);
 
-export const IncidentUpdateBody = z
+const IncidentUpdateBody = z
   .object({
     id: z.string(),
     status: z.enum(INCIDENT_STATUSES),

@@ -3,7 +3,7 @@ import { InstantDate } from "@upfleet/db";
 import { z } from "zod";
 import { idParam, listOf, Timestamp } from "../../http/schemas.ts";
 
-export const KeyBody = z
+const KeyBody = z
   .object({
     id: z.string(),
     name: z.string(),
