@@ -1,35 +1,40 @@
 import { newId } from "@upfleet/ids";
-import { createTestOrganization, monitorRow, type TestOrganization } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monitorRow, test } from "@upfleet/testing";
+import { describe, expect } from "vitest";
 import { PublicPages } from "./site.ts";
 import { dailyUptimeOf } from "./uptime.ts";
 
 const DAY = 86_400_000;
 
-let t: TestOrganization;
-let monitorId: string;
-beforeAll(async () => {
-  t = await createTestOrganization();
-  monitorId = (await t.db.monitor.create({ data: monitorRow(t.organizationId, { name: "API" }) })).id;
+/** `monitorId`: the file's "API" monitor; `publishedPage` publishes a page listing it. */
+const it = test.extend<{ monitorId: string; publishedPage: (slug: string) => Promise<void> }>({
+  monitorId: [
+    async ({ db, organizationId }, use) =>
+      use((await db.monitor.create({ data: monitorRow(organizationId, { name: "API" }) })).id),
+    { scope: "file" },
+  ],
+  publishedPage: async ({ db, organizationId, monitorId }, use) =>
+    use(async (slug) => {
+      await db.statusPage.create({
+        data: {
+          id: newId("statusPage"),
+          organizationId,
+          name: "Acme",
+          slug,
+          published: true,
+          sections: [{ name: "Core", monitor_ids: [monitorId] }],
+        },
+      });
+    }),
 });
-afterAll(() => t?.close());
-
-async function publishedPage(slug: string) {
-  await t.db.statusPage.create({
-    data: {
-      id: newId("statusPage"),
-      organizationId: t.organizationId,
-      name: "Acme",
-      slug,
-      published: true,
-      sections: [{ name: "Core", monitor_ids: [monitorId] }],
-    },
-  });
-}
 
 describe("PublicPages", () => {
-  it("keeps a built page while unknown slugs and unlisted badges are asked for, however many", async () => {
-    const pages = new PublicPages(t.db, { ttlMs: 60_000, maxEntries: 2 });
+  it("keeps a built page while unknown slugs and unlisted badges are asked for, however many", async ({
+    db,
+    monitorId,
+    publishedPage,
+  }) => {
+    const pages = new PublicPages(db, { ttlMs: 60_000, maxEntries: 2 });
     await publishedPage("kept-page");
     expect((await pages.view("kept-page"))?.name).toBe("Acme");
     expect(await pages.badge("kept-page", monitorId)).toContain("<svg");
@@ -38,7 +43,7 @@ describe("PublicPages", () => {
       expect(await pages.badge("kept-page", newId("monitor"))).toBeNull();
     }
     // Unpublished behind the cache's back: the page still served from memory shows it was not pushed out.
-    await t.db.statusPage.updateMany({ where: { slug: "kept-page" }, data: { published: false } });
+    await db.statusPage.updateMany({ where: { slug: "kept-page" }, data: { published: false } });
     expect((await pages.view("kept-page"))?.name).toBe("Acme");
     expect(await pages.badge("kept-page", monitorId)).toContain("<svg");
     pages.forget();
@@ -47,15 +52,15 @@ describe("PublicPages", () => {
 });
 
 describe("dailyUptimeOf", () => {
-  it("counts closed days' checks in maintenance once, and today's on every build", async () => {
-    const id = (await t.db.monitor.create({ data: monitorRow(t.organizationId, { name: "DB" }) })).id;
+  it("counts closed days' checks in maintenance once, and today's on every build", async ({ db, organizationId }) => {
+    const id = (await db.monitor.create({ data: monitorRow(organizationId, { name: "DB" }) })).id;
     const now = Date.now();
     const today = Math.floor(now / DAY) * DAY;
     // A daily window from 00:00 to 00:30 UTC, since two days ago: one occurrence closed, one today.
-    await t.db.maintenanceWindow.create({
+    await db.maintenanceWindow.create({
       data: {
         id: newId("maintenanceWindow"),
-        organizationId: t.organizationId,
+        organizationId: organizationId,
         name: "nightly",
         monitorIds: [id],
         startsAt: new Date(today - 2 * DAY),
@@ -80,7 +85,7 @@ describe("dailyUptimeOf", () => {
       histogram: [],
     });
     // Each day: one check in the window (down), one outside (up).
-    await t.db.checkResult.createMany({
+    await db.checkResult.createMany({
       data: [
         result(today - DAY + 60_000, "down"),
         result(today - DAY + 3_600_000, "up"),
@@ -88,11 +93,11 @@ describe("dailyUptimeOf", () => {
         result(today + 3_600_000, "up"),
       ],
     });
-    await t.db.checkRollup.createMany({ data: [rollup(today - DAY, 2, 1), rollup(today, 2, 1)] });
-    const bars = async () => (await dailyUptimeOf(t.db, [id], 2, Math.max(now, today + 3_600_001))).get(id)!.bars;
+    await db.checkRollup.createMany({ data: [rollup(today - DAY, 2, 1), rollup(today, 2, 1)] });
+    const bars = async () => (await dailyUptimeOf(db, [id], 2, Math.max(now, today + 3_600_001))).get(id)!.bars;
     expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 100]);
     // The results go (as if never read again): yesterday's count is kept, today's is read anew.
-    await t.db.checkResult.deleteMany({ where: { monitorId: id } });
+    await db.checkResult.deleteMany({ where: { monitorId: id } });
     expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 50]);
   });
 });
