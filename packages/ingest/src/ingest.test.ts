@@ -1,59 +1,48 @@
-import { createDb, type Db } from "@upfleet/db";
-import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { monitorRow, test } from "@upfleet/testing";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { ResultIngest } from "./ingest.ts";
 import { resultJob } from "./testing.ts";
 
-let database: TestDatabase;
-let db: Db;
-let ingest: ResultIngest;
-let organizationId: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  ingest = new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() });
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-});
-afterAll(async () => {
-  await ingest.close();
-  await db.$disconnect();
-  await database.drop();
-});
-
-async function monitor(regions: string[], confirmations = 1) {
-  const id = newId("monitor");
-  await db.monitor.create({
-    data: {
-      id,
-      organizationId,
-      name: id,
-      type: "http",
-      settings: { url: "https://example.com" },
-      intervalSeconds: 60,
-      timeoutMs: 5000,
-      regions,
-      confirmations,
-      tags: [],
-    },
-  });
-  return id;
-}
-
 const T0 = Date.now() - 10 * 60_000;
-function result(monitorId: string, region: string, tick: number, status: "up" | "degraded" | "down"): ResultJob {
-  return resultJob({ monitorId, organizationId, region, tick, intervalMs: 60_000, status });
-}
 
-const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle(data)));
+type Status = "up" | "degraded" | "down";
+
+/**
+ * The file's `ingest` over its database; `monitor` seeds an http monitor in `regions`, `result` builds
+ * a result job for it and `send` delivers jobs to the ingest at once.
+ */
+const it = test.extend<{
+  ingest: ResultIngest;
+  monitor: (regions: string[], confirmations?: number) => Promise<string>;
+  result: (monitorId: string, region: string, tick: number, status: Status) => ResultJob;
+  send: (jobs: ResultJob[]) => Promise<unknown>;
+}>({
+  ingest: [
+    async ({ db }, use) => {
+      const ingest = new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() });
+      await use(ingest);
+      await ingest.close();
+    },
+    { scope: "file" },
+  ],
+  monitor: async ({ db, organizationId }, use) =>
+    use(async (regions, confirmations = 1) => {
+      const row = monitorRow(organizationId, { regions, confirmations });
+      await db.monitor.create({ data: { ...row, name: row.id } });
+      return row.id;
+    }),
+  result: async ({ organizationId }, use) =>
+    use((monitorId, region, tick, status) =>
+      resultJob({ monitorId, organizationId, region, tick, intervalMs: 60_000, status }),
+    ),
+  send: async ({ ingest }, use) => use((jobs) => Promise.all(jobs.map((data) => ingest.handle(data)))),
+});
 
 describe("result ingest", () => {
-  it("stores a result once however often it is delivered", async () => {
+  it("stores a result once however often it is delivered", async ({ db, monitor, result, send }) => {
     const id = await monitor(["eu"]);
     const job = result(id, "eu", T0, "up");
     await send([job, job]);
@@ -70,7 +59,7 @@ describe("result ingest", () => {
     expect(stored).toMatchObject({ status: "up", lastStatus: 200, lastResponseMs: 115 });
   });
 
-  it("goes down when a majority of regions fail, once, with the cause", async () => {
+  it("goes down when a majority of regions fail, once, with the cause", async ({ db, monitor, result, send }) => {
     const id = await monitor(["eu", "us", "ap"]);
     await send([result(id, "eu", T0, "up"), result(id, "us", T0, "up"), result(id, "ap", T0, "up")]);
     await send([
@@ -90,7 +79,7 @@ describe("result ingest", () => {
     expect(events[0]!.cause).toMatchObject({ error: "status", http_status: 503, failing_regions: ["eu", "us"] });
   });
 
-  it("counts a region that has not reported as missing, not failing", async () => {
+  it("counts a region that has not reported as missing, not failing", async ({ db, monitor, result, send }) => {
     const id = await monitor(["eu", "us", "ap"]);
     // The round's interval has passed: one failing report out of two is not a majority.
     await send([result(id, "eu", T0, "down"), result(id, "us", T0, "up")]);
@@ -98,7 +87,7 @@ describe("result ingest", () => {
     expect(stored.status).toBe("up");
   });
 
-  it("waits for confirmations before going down", async () => {
+  it("waits for confirmations before going down", async ({ db, monitor, result, send }) => {
     const id = await monitor(["eu"], 3);
     await send([result(id, "eu", T0, "up")]);
     await send([result(id, "eu", T0 + 60_000, "down")]);
