@@ -1,19 +1,14 @@
+import type { Db } from "@upfleet/db";
 import { buildExport, type OnCompleted } from "@upfleet/exports";
 import { newId } from "@upfleet/ids";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { notifyExportCompleted } from "./export-events.ts";
-import { type AlertingSeed, seedAlerting, type Tenant } from "./test-support.ts";
-
-let s: AlertingSeed;
-beforeAll(async () => {
-  s = await seedAlerting();
-});
-afterAll(() => s?.close());
+import { it, type Tenant } from "./test-support.ts";
 
 const OPTIONS = { chunkBytes: 1024, fileTtlMs: 60_000 };
 
-async function pendingExport(t: Tenant) {
-  const row = await s.db.export.create({
+async function pendingExport(db: Db, t: Tenant) {
+  const row = await db.export.create({
     data: {
       id: newId("export"),
       organizationId: t.organizationId,
@@ -36,8 +31,10 @@ function collecting(created: string[]): OnCompleted {
 }
 
 describe("export.completed", () => {
-  it("notifies each usable channel of the rules that take it, once, never a rule limited to monitors or tags", async () => {
-    const t = await s.tenant();
+  it("notifies each usable channel of the rules that take it, once, never a rule limited to monitors or tags", async ({
+    db,
+    t,
+  }) => {
     const monitorId = await t.monitor();
     const [all, exportsOnly, ofMonitor, ofTag, otherEvents] = [
       await t.channel(),
@@ -53,12 +50,12 @@ describe("export.completed", () => {
     await t.rule({ events: ["export.completed"], tags: ["prod"], channelIds: [ofTag] });
     await t.rule({ events: ["monitor.down"], channelIds: [otherEvents] });
 
-    const id = await pendingExport(t);
+    const id = await pendingExport(db, t);
     const created: string[] = [];
-    const outcome = await buildExport(s.db, id, { ...OPTIONS, onCompleted: collecting(created) });
+    const outcome = await buildExport(db, id, { ...OPTIONS, onCompleted: collecting(created) });
     expect(outcome).toMatchObject({ kind: "completed", rowCount: 0 });
-    const row = await s.db.export.findUniqueOrThrow({ where: { id } });
-    const rows = await s.db.notification.findMany({
+    const row = await db.export.findUniqueOrThrow({ where: { id } });
+    const rows = await db.notification.findMany({
       where: { organizationId: t.organizationId },
       orderBy: { channelId: "asc" },
     });
@@ -88,10 +85,10 @@ describe("export.completed", () => {
     });
 
     // A retried job finds the export completed; a replayed completion hits the dedupe keys.
-    expect(await buildExport(s.db, id, { ...OPTIONS, onCompleted: collecting(created) })).toMatchObject({
+    expect(await buildExport(db, id, { ...OPTIONS, onCompleted: collecting(created) })).toMatchObject({
       kind: "skipped",
     });
-    const replayed = await s.db.$transaction((tx) =>
+    const replayed = await db.$transaction((tx) =>
       notifyExportCompleted(tx, {
         id,
         organizationId: t.organizationId,
@@ -103,36 +100,37 @@ describe("export.completed", () => {
       }),
     );
     expect(replayed).toEqual([]);
-    expect(await s.db.notification.count({ where: { organizationId: t.organizationId } })).toBe(2);
+    expect(await db.notification.count({ where: { organizationId: t.organizationId } })).toBe(2);
   });
 
-  it("commits with the completion: if notifying fails, the export is not completed and a retry notifies", async () => {
-    const t = await s.tenant();
+  it("commits with the completion: if notifying fails, the export is not completed and a retry notifies", async ({
+    db,
+    t,
+  }) => {
     const channel = await t.channel();
     await t.rule({ events: ["export.completed"], channelIds: [channel] });
-    const id = await pendingExport(t);
+    const id = await pendingExport(db, t);
     const failing: OnCompleted = async (tx, completed) => {
       await notifyExportCompleted(tx, completed);
       throw new Error("crash before commit");
     };
-    await expect(buildExport(s.db, id, { ...OPTIONS, onCompleted: failing })).rejects.toThrow("crash before commit");
-    expect(await s.db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "processing" });
-    expect(await s.db.notification.count({ where: { organizationId: t.organizationId } })).toBe(0);
+    await expect(buildExport(db, id, { ...OPTIONS, onCompleted: failing })).rejects.toThrow("crash before commit");
+    expect(await db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "processing" });
+    expect(await db.notification.count({ where: { organizationId: t.organizationId } })).toBe(0);
 
     const created: string[] = [];
-    expect(await buildExport(s.db, id, { ...OPTIONS, onCompleted: collecting(created) })).toMatchObject({
+    expect(await buildExport(db, id, { ...OPTIONS, onCompleted: collecting(created) })).toMatchObject({
       kind: "completed",
       attempt: 2,
     });
     expect(created).toHaveLength(1);
-    expect(await s.db.notification.count({ where: { organizationId: t.organizationId } })).toBe(1);
+    expect(await db.notification.count({ where: { organizationId: t.organizationId } })).toBe(1);
   });
 
-  it("notifies nobody in an organization without a rule for it", async () => {
-    const t = await s.tenant();
+  it("notifies nobody in an organization without a rule for it", async ({ db, t }) => {
     await t.rule({ events: ["monitor.down"], channelIds: [await t.channel()] });
     const created: string[] = [];
-    await buildExport(s.db, await pendingExport(t), { ...OPTIONS, onCompleted: collecting(created) });
+    await buildExport(db, await pendingExport(db, t), { ...OPTIONS, onCompleted: collecting(created) });
     expect(created).toEqual([]);
   });
 });

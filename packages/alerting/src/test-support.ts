@@ -1,7 +1,7 @@
 import { createDb, type Db, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
-import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
+import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase, test } from "@upfleet/testing";
 
 export interface AlertingSeed {
   database: TestDatabase;
@@ -21,60 +21,67 @@ export interface Tenant {
   change(monitorId: string, type: "monitor.down" | "monitor.up", tick: Date): Promise<string>;
 }
 
+/** An organization of its own in `db`, with seed helpers for its rows. */
+export async function createTenant(db: Db): Promise<Tenant> {
+  const organizationId = newId("organization");
+  await db.organization.create({ data: { id: organizationId, name: `Org ${organizationId.slice(-4)}` } });
+  return {
+    organizationId,
+    async monitor(fields = {}) {
+      const row = monitorRow(organizationId, { tags: ["prod"], ...fields });
+      await db.monitor.create({ data: row });
+      return row.id;
+    },
+    async channel(fields = {}) {
+      const id = newId("channel");
+      await db.notificationChannel.create({
+        data: {
+          id,
+          organizationId,
+          name: "Ops",
+          type: "webhook",
+          config: { url: "https://hooks.example.com" },
+          ...fields,
+        },
+      });
+      return id;
+    },
+    async rule(fields) {
+      const id = newId("rule");
+      await db.notificationRule.create({
+        data: { id, organizationId, name: "Route", events: [], monitorIds: [], tags: [], channelIds: [], ...fields },
+      });
+      return id;
+    },
+    async policy(steps) {
+      const id = newId("escalationPolicy");
+      await db.escalationPolicy.create({ data: { id, organizationId, name: "On call", steps } });
+      return id;
+    },
+    async change(monitorId, type, tick) {
+      const row = stateChangeRow(organizationId, monitorId, type, tick);
+      await db.monitorEvent.create({ data: row });
+      while ((await processMonitorEvents(db)).processed > 0);
+      return row.id;
+    },
+  };
+}
+
 export async function seedAlerting(): Promise<AlertingSeed> {
   const database = await createTestDatabase();
   const db = createDb(database.url);
-  const tenant = async (): Promise<Tenant> => {
-    const organizationId = newId("organization");
-    await db.organization.create({ data: { id: organizationId, name: `Org ${organizationId.slice(-4)}` } });
-    return {
-      organizationId,
-      async monitor(fields = {}) {
-        const row = monitorRow(organizationId, { tags: ["prod"], ...fields });
-        await db.monitor.create({ data: row });
-        return row.id;
-      },
-      async channel(fields = {}) {
-        const id = newId("channel");
-        await db.notificationChannel.create({
-          data: {
-            id,
-            organizationId,
-            name: "Ops",
-            type: "webhook",
-            config: { url: "https://hooks.example.com" },
-            ...fields,
-          },
-        });
-        return id;
-      },
-      async rule(fields) {
-        const id = newId("rule");
-        await db.notificationRule.create({
-          data: { id, organizationId, name: "Route", events: [], monitorIds: [], tags: [], channelIds: [], ...fields },
-        });
-        return id;
-      },
-      async policy(steps) {
-        const id = newId("escalationPolicy");
-        await db.escalationPolicy.create({ data: { id, organizationId, name: "On call", steps } });
-        return id;
-      },
-      async change(monitorId, type, tick) {
-        const row = stateChangeRow(organizationId, monitorId, type, tick);
-        await db.monitorEvent.create({ data: row });
-        while ((await processMonitorEvents(db)).processed > 0);
-        return row.id;
-      },
-    };
-  };
   return {
     database,
     db,
-    tenant,
+    tenant: () => createTenant(db),
     async close() {
       await db.$disconnect();
       await database.drop();
     },
   };
 }
+
+/** `test` with `t`: a tenant of its own for each test, in the file's database. */
+export const it = test.extend<{ t: Tenant }>({
+  t: async ({ db }, use) => use(await createTenant(db)),
+});
