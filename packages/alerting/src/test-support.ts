@@ -1,7 +1,8 @@
 import { createDb, type Db, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
-import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase, test } from "@upfleet/testing";
+import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 
 export interface AlertingSeed {
   database: TestDatabase;

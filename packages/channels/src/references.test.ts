@@ -1,5 +1,5 @@
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
-import { test } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { createChannel, deleteChannel } from "./channels-service.ts";
 import { createPolicy, deletePolicy } from "./policies-service.ts";

@@ -1,6 +1,7 @@
 import { createLogger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
-import { monitorRow, test } from "@upfleet/testing";
+import { monitorRow } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { ResultIngest } from "./ingest.ts";

@@ -1,5 +1,5 @@
 import { newId } from "@upfleet/ids";
-import { test } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { inMaintenance, maintenanceEnds, maintenanceIntervals, occurrencesEndedBetween } from "./active.ts";
 

@@ -1,5 +1,6 @@
 import { newId } from "@upfleet/ids";
-import { monitorRow, test } from "@upfleet/testing";
+import { monitorRow } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { PublicPages } from "./site.ts";
 import { dailyUptimeOf } from "./uptime.ts";

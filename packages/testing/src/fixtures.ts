@@ -1,3 +1,4 @@
+// vitest fixtures: a subpath of their own, so benches and scripts can use the rest of the package outside vitest.
 import { createDb, type Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { test as base } from "vitest";

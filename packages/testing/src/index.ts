@@ -1,5 +1,4 @@
 export { type AppLauncher, appLauncher, type ServiceEndpoints, serviceEndpoints } from "./app-launcher.ts";
-export { test } from "./fixtures.ts";
 export { createTestOrganization, type TestOrganization } from "./organization.ts";
 export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export { type AppProcess, type Exit, type LogEntry, type RunningApp, spawnApp, startApp } from "./process.ts";
