@@ -12,7 +12,7 @@ export function onCleanup(what: string, run: () => Promise<unknown>): void {
   cleanups.push({ what, run });
 }
 
-export function cleanup(): Promise<void> {
+function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const { what, run } of cleanups.reverse()) {
       try {

@@ -8,7 +8,7 @@ import { type Sandbox, startSandbox } from "./support.ts";
 /** Receivers on loopback pass the SSRF guard only because the alerters are told to allow it. */
 export const NOTIFY_ENV = { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", NOTIFICATION_RETRY_DELAYS: "1s,1s,2s" };
 
-export const newWebhookSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
+const newWebhookSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
 /** Channels, rules and policies written straight into the database, as the API would store them. */
 export function routing(db: Db, organizationId: string) {

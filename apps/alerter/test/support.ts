@@ -14,12 +14,12 @@ import {
   type TestRedis,
 } from "@upfleet/testing";
 
-export const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
-export const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
+const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
+const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
 const API_DIR = fileURLToPath(new URL("../../api", import.meta.url));
 
 /** `hang`: take the request and never answer (the socket stays open until the client gives up). */
-export type Behaviour = { status: number; delayMs?: number; hang?: boolean };
+type Behaviour = { status: number; delayMs?: number; hang?: boolean };
 
 export interface Target {
   url: string;

@@ -23,7 +23,7 @@ export interface Tenant {
 }
 
 /** An organization of its own in `db`, with seed helpers for its rows. */
-export async function createTenant(db: Db): Promise<Tenant> {
+async function createTenant(db: Db): Promise<Tenant> {
   const organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: `Org ${organizationId.slice(-4)}` } });
   return {

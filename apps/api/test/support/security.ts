@@ -47,12 +47,12 @@ export function protectedRoutes(routes: AnyRoute[]): ProtectedRoute[] {
   return routes.filter((route): route is ProtectedRoute => route.access !== "public");
 }
 
-export const routeLabel = (route: AnyRoute) => `${route.method.toUpperCase()} ${fullPath(route)}`;
+const routeLabel = (route: AnyRoute) => `${route.method.toUpperCase()} ${fullPath(route)}`;
 
 const PARAM = /:([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The id kind each path parameter takes, asked of the route's own schema (`mon_…` for a monitor). */
-export function paramKinds(route: AnyRoute): Record<string, IdKind> {
+function paramKinds(route: AnyRoute): Record<string, IdKind> {
   const shape = ((route.params as z.ZodObject | undefined)?.shape ?? {}) as Record<string, z.ZodType>;
   const kinds: Record<string, IdKind> = {};
   for (const [, name] of fullPath(route).matchAll(PARAM)) {
@@ -66,7 +66,7 @@ export function paramKinds(route: AnyRoute): Record<string, IdKind> {
   return kinds;
 }
 
-export function buildPath(route: AnyRoute, ids: Record<string, string>): string {
+function buildPath(route: AnyRoute, ids: Record<string, string>): string {
   return fullPath(route).replace(PARAM, (_, name: string) => encodeURIComponent(ids[name] ?? ""));
 }
 

@@ -17,7 +17,7 @@ export interface TestResponse {
   text: string;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   body?: unknown;
   /** Sent as is, with `contentType` (default application/json). */
   rawBody?: string | Buffer;
