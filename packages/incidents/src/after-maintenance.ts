@@ -10,13 +10,10 @@ export const STILL_DOWN_ERROR = "still down after maintenance";
  * that ended in (from, to], a monitor.down at its end for each monitor it named that is still
  * down, so the incident opener and the fan-out take it from there. Returns the events written.
  *
- * A monitor is skipped when another window still covers it (that one's end will look again),
- * when it is paused or deleted, when anything happened to it after the end (a later outage is
- * its own), and when an incident is open or has been opened since it last went down: that
- * outage is known, and one a person resolved is not opened again. Events are unique per
- * (monitor, tick, type), so alerters looking at the same end, or again after a restart, write
- * it once. The monitor row is locked while its status is read: a round being applied either
- * committed first (and the monitor is up, or its event is later) or waits for this event.
+ * Skipped: monitors another window still covers (its end looks again), paused or deleted ones, ones
+ * with anything newer than the end (a later outage is its own), and outages already known (an
+ * incident open, or opened since the monitor went down). Events are unique per (monitor, tick, type),
+ * so alerters looking at the same end write it once; the monitor row is locked while its status is read.
  */
 export async function downAfterMaintenance(db: Db, from: Date, to: Date): Promise<number> {
   const ended = await occurrencesEndedBetween(db, from, to);

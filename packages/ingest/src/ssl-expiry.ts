@@ -26,18 +26,11 @@ function certificateOf(job: ResultJob): Certificate | null {
 }
 
 /**
- * Writes ssl.expiring when an ssl monitor's certificate crosses one of its ssl_expiry_alert_days: once
- * per threshold per certificate. What was announced is read back from the monitor's ssl.expiring
- * events, whose cause names the certificate (fingerprint) and the threshold: per certificate, only a
- * smaller threshold than any announced for it announces again, so a renewed certificate (a new
- * fingerprint) starts over, two certificates served at once (regions, load-balanced backends) are
- * each announced once, and a late result showing an old one repeats nothing. Kept in the events
- * rather than in a column (no schema change for it) or in the monitor's settings (those are what the
- * user wrote, and an edit would overwrite them). Read and written under a per-monitor advisory lock,
- * so alerters taking consecutive ticks of a monitor at once cannot both announce.
- * The event's from/to are the monitor's current status: it reports, it changes no state. Unique per
- * (monitor, tick, type), so the regions of one round, or a redelivered batch, write it once.
- * Returns how many events were written.
+ * Writes ssl.expiring when an ssl monitor's certificate crosses one of its ssl_expiry_alert_days, once
+ * per threshold per certificate (by fingerprint): a renewed certificate starts over, and certificates
+ * served side by side are each announced once. What was announced is read back from the events
+ * themselves (the settings are the user's), under a per-monitor advisory lock so two alerters cannot
+ * both announce. The event reports; it changes no state. Returns how many events were written.
  */
 export async function writeSslExpiryEvents(db: Db, jobs: ResultJob[]): Promise<number> {
   const candidates = jobs

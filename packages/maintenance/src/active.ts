@@ -124,13 +124,10 @@ export interface EndedOccurrence {
 }
 
 /**
- * The window occurrences that ended in (from, to]: when the monitors they named may have to open
- * the incident maintenance held back. One-off windows are picked by their end in the query.
- * Repeating ones by their end's place in the period: an occurrence ends a whole number of days
- * (weeks) after the first one did, give or take what the zone's clock has moved since (an hour of
- * daylight saving, plus an hour for a zone that changed its offset in between), so only windows whose
- * end, modulo the period, falls within (from, to] widened by two hours are read (every alerter asks every few seconds: not every repeating window of every organization);
- * their occurrences are then computed exactly here.
+ * The window occurrences that ended in (from, to]: when their monitors may have to open the incident
+ * maintenance held back. Every alerter asks every few seconds, so the query reads only candidates:
+ * a repeating window's occurrences end a whole number of periods after its first, give or take two
+ * hours of clock changes in its zone; their exact ends are computed here.
  */
 export async function occurrencesEndedBetween(client: Client, from: Date, to: Date): Promise<EndedOccurrence[]> {
   const windows = await client.$queryRaw<
