@@ -15,14 +15,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { waitFor } from "@upfleet/testing";
 import type { Received } from "./alerting/target.ts";
 import { publish } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, quantile, run, sleep } from "./lib/harness.ts";
 import { startHelper, startProcess } from "./lib/processes.ts";
-import { benchOrganization, freshServices } from "./lib/services.ts";
+import { benchOrganization, freshServices, seedHttpMonitors } from "./lib/services.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REGION = "local";
@@ -47,20 +46,12 @@ const command = ["pnpm bench:alerting", ...process.argv.slice(2)].join(" ");
 
 async function seed(db: Db, targetUrl: string) {
   const organizationId = await benchOrganization(db);
-  const monitorIds = Array.from({ length: config.monitors }, () => newId("monitor"));
-  await db.monitor.createMany({
-    data: monitorIds.map((id, i) => ({
-      id,
-      organizationId,
-      name: `bench ${i}`,
-      type: "http" as const,
-      settings: { ...TYPE_DEFAULTS.http, url: `${targetUrl}/m/${i}` },
-      intervalSeconds: config.intervalS,
-      timeoutMs: 2_000,
-      regions: [REGION],
-      confirmations: 1,
-      tags: ["bench"],
-    })),
+  const monitorIds = await seedHttpMonitors(db, organizationId, config.monitors, {
+    targetUrl,
+    intervalS: config.intervalS,
+    timeoutMs: 2_000,
+    region: REGION,
+    fields: { confirmations: 1 },
   });
   const channel = (name: string, hookPath: string) => ({
     id: newId("channel"),

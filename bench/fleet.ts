@@ -11,9 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Db } from "@upfleet/db";
-import { newId } from "@upfleet/ids";
 import { tickOffsetMs } from "@upfleet/monitoring";
-import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { waitFor } from "@upfleet/testing";
 import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
@@ -21,7 +19,7 @@ import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, run, sleep } from "./lib/harness.ts";
 import { type App, scrape, startHelper, startProcess } from "./lib/processes.ts";
-import { benchOrganization, freshServices } from "./lib/services.ts";
+import { benchOrganization, freshServices, seedHttpMonitors } from "./lib/services.ts";
 import { summarizeProfile } from "./profile.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -75,28 +73,12 @@ const runKey = configurationKey(process.argv.slice(2), ["--profile", "--no-write
 
 async function seed(db: Db, targetUrl: string): Promise<string[]> {
   const organizationId = await benchOrganization(db);
-  const ids: string[] = [];
-  const CHUNK = 1_000;
-  for (let start = 0; start < config.monitors; start += CHUNK) {
-    const data = [];
-    for (let i = start; i < Math.min(config.monitors, start + CHUNK); i++) {
-      const id = newId("monitor");
-      ids.push(id);
-      data.push({
-        id,
-        organizationId,
-        name: `bench ${i}`,
-        type: "http" as const,
-        settings: { ...TYPE_DEFAULTS.http, url: `${targetUrl}/m/${i}` },
-        intervalSeconds: config.intervalS,
-        timeoutMs: TIMEOUT_MS,
-        regions: [REGION],
-        tags: ["bench"],
-      });
-    }
-    await db.monitor.createMany({ data });
-  }
-  return ids;
+  return seedHttpMonitors(db, organizationId, config.monitors, {
+    targetUrl,
+    intervalS: config.intervalS,
+    timeoutMs: TIMEOUT_MS,
+    region: REGION,
+  });
 }
 
 /** Grid ticks `k × interval + offset(id)` in [from, to). */
