@@ -1,7 +1,7 @@
 import { baseEnv, databaseEnv, optional, parsedWith, port, positiveInt, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
-import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
+import { outboundEnv } from "@upfleet/outbound";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
@@ -20,11 +20,8 @@ export const AlerterEnv = z
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).transform(
       (url) => url ?? "http://localhost:3000",
     ),
-    /** Non-public ranges notification receivers may sit in anyway (e.g. `127.0.0.0/8` in tests). */
-    OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
-    /** Internal DNS zones notification receivers may not be in, beyond `.internal`, `.local`…; and names opened anyway. */
-    INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
-    INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+    /** Notification receivers and custom domains are outbound targets. */
+    ...outboundEnv,
     /** `ip[:port]` resolvers custom domain TXT records are looked up through; empty: the system's. */
     CHECK_DNS_RESOLVERS: parsedWith(parseDnsServers, ""),
     /** How often unverified custom domain claims are looked up again (the lease holder only). */

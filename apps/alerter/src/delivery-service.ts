@@ -1,7 +1,6 @@
 import { createSqlPool, type Db } from "@upfleet/db";
-import { createSenders, DeliverySweeper, startDeliveryWorker } from "@upfleet/delivery";
+import { DeliverySweeper, sendersFromEnv, startDeliveryWorker } from "@upfleet/delivery";
 import type { Logger } from "@upfleet/logger";
-import { createInternalNames } from "@upfleet/outbound";
 import { openQueue } from "@upfleet/queue";
 import type { Keyring } from "@upfleet/secrets";
 import type { ConnectionOptions } from "bullmq";
@@ -25,17 +24,7 @@ export interface DeliveryServiceDeps {
  */
 export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps): { stop(): Promise<void> } {
   const logger = deps.logger.child({ component: "delivery" });
-  const senders = createSenders({
-    allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
-    internalNames: createInternalNames({
-      extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
-      allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
-    }),
-    publicUrl: config.PUBLIC_URL,
-    smtpUrl: config.SMTP_URL,
-    smtpFrom: config.SMTP_FROM,
-    keyring: deps.keyring,
-  });
+  const senders = sendersFromEnv(config, deps.keyring);
   const queue = openQueue("delivery", { connection: deps.connection, prefix: deps.prefix });
   // The attempts' own pool: their statements are batched, so a few connections carry the burst.
   const sql = createSqlPool(config.DATABASE_URL, { max: 4 });

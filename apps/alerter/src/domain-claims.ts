@@ -1,6 +1,6 @@
 import type { Db } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
-import { createInternalNames } from "@upfleet/outbound";
+import { internalNamesOf } from "@upfleet/outbound";
 import { Loop } from "@upfleet/runtime";
 import { checkPendingClaims, createTxtLookup } from "@upfleet/status-pages";
 import type { AlerterConfig } from "./config.ts";
@@ -12,10 +12,7 @@ import type { AlerterConfig } from "./config.ts";
  */
 export function startDomainClaims(config: AlerterConfig, deps: { db: Db; logger: Logger; isLeader(): boolean }): Loop {
   const logger = deps.logger.child({ component: "domain-claims" });
-  const internal = createInternalNames({
-    extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
-    allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
-  });
+  const internal = internalNamesOf(config);
   const rules = {
     lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
     isInternal: (d: string) => internal.isInternal(d),

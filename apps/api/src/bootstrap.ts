@@ -1,11 +1,11 @@
 import { createSessionTokens } from "@upfleet/accounts";
 import { createDb, createSqlPool } from "@upfleet/db";
-import { createSenders } from "@upfleet/delivery";
+import { sendersFromEnv } from "@upfleet/delivery";
 import { createDownloadLinks } from "@upfleet/exports";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
-import { createInternalNames } from "@upfleet/outbound";
+import { internalNamesOf } from "@upfleet/outbound";
 import { bullPrefix, FleetRegistry, type JobQueue, openQueue, ScheduleStore } from "@upfleet/queue";
 import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
@@ -129,24 +129,10 @@ export async function createApiDeps(
     },
     heartbeats: { tokens: new TokenDirectory(db), recorder },
     exports: { queue: exportQueue, links: createDownloadLinks(appSecret) },
-    senders: createSenders({
-      allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
-      internalNames: createInternalNames({
-        extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
-        allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
-      }),
-      publicUrl: config.PUBLIC_URL,
-      smtpUrl: config.SMTP_URL,
-      smtpFrom: config.SMTP_FROM,
-      keyring,
-    }),
+    senders: sendersFromEnv(config, keyring),
     domains: {
       lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
-      isInternal: (domain) =>
-        createInternalNames({
-          extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
-          allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
-        }).isInternal(domain),
+      isInternal: internalNamesOf(config).isInternal,
     },
     version: API_VERSION,
   };

@@ -9,7 +9,7 @@ import {
   regionList,
 } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
-import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
+import { outboundEnv } from "@upfleet/outbound";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
@@ -30,12 +30,8 @@ export const ApiEnv = z
       (v) => (v === "" ? undefined : v),
       z.coerce.number().int().min(1).max(86_400).default(10),
     ),
-    /** Non-public ranges notification channel URLs may point at anyway (a LAN; loopback in tests). */
-    OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
-    /** The deployment's own internal DNS zones: refused in monitor targets and channel URLs, like `.internal`. */
-    INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
-    /** Internal names monitors and channels may name anyway (e.g. `localhost` in tests); none by default. */
-    INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+    /** Checked when monitor targets, channel URLs and custom domains are written, and for test sends. */
+    ...outboundEnv,
     /** `ip[:port]` resolvers custom domain TXT records are looked up through; empty: the system's. */
     CHECK_DNS_RESOLVERS: parsedWith(parseDnsServers, ""),
     /** Email channels' transport and sender, for test sends (the alerter sends the rest). */

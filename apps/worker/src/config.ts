@@ -1,6 +1,6 @@
 import { parseResolverList } from "@upfleet/checks/contracts";
 import { baseEnv, optional, parsedWith, port, positiveInt, regionName } from "@upfleet/config";
-import { parseCidrList, parseSuffixList } from "@upfleet/outbound";
+import { outboundEnv } from "@upfleet/outbound";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it; `pnpm start` gives each worker the next port up. */
@@ -18,12 +18,7 @@ export const WorkerEnv = z.object({
   HEALTH_PORT: port(WORKER_HEALTH_PORT),
   REGION: optional(regionName).transform((region) => region ?? "local"),
   CONCURRENCY: positiveInt(50).pipe(z.number().max(1000, "must be at most 1000")),
-  /** Non-public ranges checks may reach anyway (e.g. a LAN, or loopback in tests); empty by default. */
-  OUTBOUND_ALLOW_CIDRS: parsedWith(parseCidrList, ""),
-  /** The deployment's own internal DNS zones, refused as check targets like `.internal` and `.local`. */
-  INTERNAL_DNS_SUFFIXES: parsedWith(parseSuffixList, ""),
-  /** Internal names checks may reach anyway (e.g. `localhost` in tests); none by default. */
-  INTERNAL_DNS_ALLOW_SUFFIXES: parsedWith(parseSuffixList, ""),
+  ...outboundEnv,
   /** `ip[:port]` resolvers every check resolves names through instead of the system's; empty: the system's. */
   CHECK_DNS_RESOLVERS: parsedWith(parseResolverList, ""),
 });

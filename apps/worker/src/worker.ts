@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { type CheckResult, createCheckRunner } from "@upfleet/checks";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
-import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
+import { createOutboundGuard, internalNamesOf } from "@upfleet/outbound";
 import {
   bullPrefix,
   CHECK_WORKER_LOCK_MS,
@@ -64,10 +64,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
   const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
   const guard = createOutboundGuard({
     allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
-    internalNames: createInternalNames({
-      extraSuffixes: config.INTERNAL_DNS_SUFFIXES,
-      allowSuffixes: config.INTERNAL_DNS_ALLOW_SUFFIXES,
-    }),
+    internalNames: internalNamesOf(config),
     dnsServers: config.CHECK_DNS_RESOLVERS,
   });
   const runner = createCheckRunner({ guard });

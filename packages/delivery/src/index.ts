@@ -1,5 +1,5 @@
 export { listDeliveries, sendTestDelivery } from "./deliveries.ts";
 export { deliveryEnv } from "./env.ts";
-export { createSenders, type Senders } from "./senders.ts";
+export { createSenders, type Senders, sendersFromEnv } from "./senders.ts";
 export { DeliverySweeper } from "./sweeper.ts";
 export { startDeliveryWorker } from "./worker.ts";

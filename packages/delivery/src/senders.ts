@@ -1,4 +1,4 @@
-import { createOutboundGuard, type InternalNames } from "@upfleet/outbound";
+import { createOutboundGuard, type InternalNames, internalNamesOf, type OutboundEnv } from "@upfleet/outbound";
 import type { Keyring } from "@upfleet/secrets";
 import type { ChannelTarget } from "./channel.ts";
 import { createHttpPoster, SEND_TIMEOUT_MS } from "./http.ts";
@@ -37,6 +37,25 @@ export interface Senders {
   send(target: ChannelTarget, message: OutgoingNotification): Promise<SendResult>;
   close(): void;
   readonly keyring: Keyring;
+}
+
+/** The environment senders are built from: outboundEnv, deliveryEnv's SMTP settings and PUBLIC_URL. */
+export interface SendersEnv extends OutboundEnv {
+  PUBLIC_URL: string;
+  SMTP_URL?: string | undefined;
+  SMTP_FROM?: string | undefined;
+}
+
+/** Senders as a process's environment configures them (the alerter's, and the API's for test sends). */
+export function sendersFromEnv(env: SendersEnv, keyring: Keyring): Senders {
+  return createSenders({
+    allowCidrs: env.OUTBOUND_ALLOW_CIDRS,
+    internalNames: internalNamesOf(env),
+    publicUrl: env.PUBLIC_URL,
+    smtpUrl: env.SMTP_URL,
+    smtpFrom: env.SMTP_FROM,
+    keyring,
+  });
 }
 
 /** The senders of every channel type, sharing one guarded HTTP client and one SMTP transport. */

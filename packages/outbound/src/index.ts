@@ -1,4 +1,5 @@
 export { GuardedHttpAgent, GuardedHttpsAgent } from "./agents.ts";
+export { internalNamesOf, type OutboundEnv, outboundEnv } from "./env.ts";
 export {
   BlockedAddressError,
   createOutboundGuard,

@@ -1,6 +1,6 @@
 import { ValidationError } from "@upfleet/errors";
 import { internalTargetProblems } from "@upfleet/monitors";
-import { createInternalNames, type InternalNames } from "@upfleet/outbound";
+import { type InternalNames, internalNamesOf } from "@upfleet/outbound";
 import type { ApiConfig } from "../../config.ts";
 import type { ApiDeps } from "../../deps.ts";
 
@@ -14,10 +14,7 @@ const byConfig = new WeakMap<ApiConfig, InternalNames>();
 export function assertNoInternalTargets(deps: ApiDeps, written: Record<string, unknown>): void {
   let names = byConfig.get(deps.config);
   if (!names) {
-    names = createInternalNames({
-      extraSuffixes: deps.config.INTERNAL_DNS_SUFFIXES,
-      allowSuffixes: deps.config.INTERNAL_DNS_ALLOW_SUFFIXES,
-    });
+    names = internalNamesOf(deps.config);
     byConfig.set(deps.config, names);
   }
   const problems = internalTargetProblems(written, names);

@@ -1,5 +1,5 @@
 import { createUrlCheck, type UrlCheck } from "@upfleet/channels";
-import { createInternalNames } from "@upfleet/outbound";
+import { internalNamesOf } from "@upfleet/outbound";
 import type { ApiDeps } from "../../../deps.ts";
 
 /**
@@ -9,9 +9,6 @@ import type { ApiDeps } from "../../../deps.ts";
 export function channelUrlCheck(deps: ApiDeps): UrlCheck {
   return createUrlCheck({
     allowCidrs: deps.config.OUTBOUND_ALLOW_CIDRS,
-    internalNames: createInternalNames({
-      extraSuffixes: deps.config.INTERNAL_DNS_SUFFIXES,
-      allowSuffixes: deps.config.INTERNAL_DNS_ALLOW_SUFFIXES,
-    }),
+    internalNames: internalNamesOf(deps.config),
   });
 }
