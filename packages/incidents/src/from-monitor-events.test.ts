@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@upfleet/db";
+import { describe, expect } from "vitest";
 import { processMonitorEvents, RECOVERED_MESSAGE } from "./from-monitor-events.ts";
 import { createIncident } from "./service.ts";
-import { seed } from "./test-support.ts";
+import { it } from "./test-support.ts";
 import { acknowledgeIncident } from "./transitions.ts";
-
-let s: Awaited<ReturnType<typeof seed>>;
-beforeAll(async () => {
-  s = await seed();
-});
-afterAll(() => s?.close());
 
 const T0 = Date.now() - 60 * 60_000;
 const MINUTE = 60_000;
 
 /** Consumes until nothing is left, as the alerter's loop does. */
-async function drain() {
+async function drain(db: Db) {
   const total = { processed: 0, opened: 0, resolved: 0 };
   for (;;) {
-    const report = await processMonitorEvents(s.db);
+    const report = await processMonitorEvents(db);
     if (report.processed === 0) return total;
     total.processed += report.processed;
     total.opened += report.opened;
@@ -25,25 +20,29 @@ async function drain() {
   }
 }
 
-const incidentsOf = (monitorId: string) =>
-  s.db.incident.findMany({
+const incidentsOf = (db: Db, monitorId: string) =>
+  db.incident.findMany({
     where: { monitorId },
     include: { updates: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
     orderBy: { id: "asc" },
   });
 
 /** Everything the consumer can write, to show that a step changed nothing. */
-async function snapshot(monitorId: string) {
-  const incidents = await incidentsOf(monitorId);
+async function snapshot(db: Db, monitorId: string) {
+  const incidents = await incidentsOf(db, monitorId);
   return JSON.stringify(incidents.map(({ updatedAt: _, ...rest }) => rest));
 }
 
 describe("incidents from monitor state changes", () => {
-  it("opens exactly one incident for an outage, with its cause, and marks the event processed", async () => {
-    const monitorId = await s.monitor();
-    const eventId = await s.event(monitorId, "monitor.down", T0);
-    expect(await drain()).toMatchObject({ processed: 1, opened: 1 });
-    const [incident, ...others] = await incidentsOf(monitorId);
+  it("opens exactly one incident for an outage, with its cause, and marks the event processed", async ({
+    db,
+    monitor,
+    event,
+  }) => {
+    const monitorId = await monitor();
+    const eventId = await event(monitorId, "monitor.down", T0);
+    expect(await drain(db)).toMatchObject({ processed: 1, opened: 1 });
+    const [incident, ...others] = await incidentsOf(db, monitorId);
     expect(others).toHaveLength(0);
     expect(incident).toMatchObject({
       title: expect.stringMatching(/ is down$/),
@@ -64,33 +63,33 @@ describe("incidents from monitor state changes", () => {
       actor: "system",
       incident: { id: incident!.id, monitor_id: monitorId, status: "investigating" },
     });
-    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: eventId } })).processedAt).not.toBeNull();
+    expect((await db.monitorEvent.findUniqueOrThrow({ where: { id: eventId } })).processedAt).not.toBeNull();
   });
 
-  it("changes nothing when the same event is processed again", async () => {
-    const monitorId = await s.monitor();
-    const down = await s.event(monitorId, "monitor.down", T0);
-    await drain();
-    const before = await snapshot(monitorId);
+  it("changes nothing when the same event is processed again", async ({ db, monitor, event }) => {
+    const monitorId = await monitor();
+    const down = await event(monitorId, "monitor.down", T0);
+    await drain(db);
+    const before = await snapshot(db, monitorId);
     // As if a consumer died after its work committed but before it knew: the event comes back.
-    await s.db.monitorEvent.update({ where: { id: down }, data: { processedAt: null } });
-    expect(await drain()).toMatchObject({ processed: 1, opened: 0, resolved: 0 });
-    expect(await snapshot(monitorId)).toBe(before);
+    await db.monitorEvent.update({ where: { id: down }, data: { processedAt: null } });
+    expect(await drain(db)).toMatchObject({ processed: 1, opened: 0, resolved: 0 });
+    expect(await snapshot(db, monitorId)).toBe(before);
 
-    const up = await s.event(monitorId, "monitor.up", T0 + MINUTE);
-    await drain();
-    const resolved = await snapshot(monitorId);
-    await s.db.monitorEvent.updateMany({ where: { id: { in: [down, up] } }, data: { processedAt: null } });
-    expect(await drain()).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
-    expect(await snapshot(monitorId)).toBe(resolved);
+    const up = await event(monitorId, "monitor.up", T0 + MINUTE);
+    await drain(db);
+    const resolved = await snapshot(db, monitorId);
+    await db.monitorEvent.updateMany({ where: { id: { in: [down, up] } }, data: { processedAt: null } });
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
+    expect(await snapshot(db, monitorId)).toBe(resolved);
   });
 
-  it("resolves and acknowledges the incident on recovery, with a Recovered entry", async () => {
-    const monitorId = await s.monitor();
-    await s.event(monitorId, "monitor.down", T0);
-    await s.event(monitorId, "monitor.up", T0 + 3 * MINUTE);
-    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
-    const [incident, ...others] = await incidentsOf(monitorId);
+  it("resolves and acknowledges the incident on recovery, with a Recovered entry", async ({ db, monitor, event }) => {
+    const monitorId = await monitor();
+    await event(monitorId, "monitor.down", T0);
+    await event(monitorId, "monitor.up", T0 + 3 * MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
+    const [incident, ...others] = await incidentsOf(db, monitorId);
     expect(others).toHaveLength(0);
     expect(incident).toMatchObject({
       status: "resolved",
@@ -106,70 +105,88 @@ describe("incidents from monitor state changes", () => {
     expect(incident!.events.map((e) => e.type)).toEqual(["incident.created", "incident.resolved"]);
   });
 
-  it("keeps a person's acknowledgement when recovery resolves the incident", async () => {
-    const monitorId = await s.monitor();
-    await s.event(monitorId, "monitor.down", T0);
-    await drain();
-    const [open] = await incidentsOf(monitorId);
-    const actor = { organizationId: s.organizationId, userId: "usr_someone" };
-    const acked = await acknowledgeIncident(s.db, actor, open!.id);
-    await s.event(monitorId, "monitor.up", T0 + MINUTE);
-    await drain();
-    const [incident] = await incidentsOf(monitorId);
+  it("keeps a person's acknowledgement when recovery resolves the incident", async ({
+    db,
+    organizationId,
+    monitor,
+    event,
+  }) => {
+    const monitorId = await monitor();
+    await event(monitorId, "monitor.down", T0);
+    await drain(db);
+    const [open] = await incidentsOf(db, monitorId);
+    const actor = { organizationId: organizationId, userId: "usr_someone" };
+    const acked = await acknowledgeIncident(db, actor, open!.id);
+    await event(monitorId, "monitor.up", T0 + MINUTE);
+    await drain(db);
+    const [incident] = await incidentsOf(db, monitorId);
     expect(incident).toMatchObject({ status: "resolved", acknowledgedBy: "usr_someone" });
     expect(incident!.acknowledgedAt!.toISOString()).toBe(acked.acknowledged_at);
   });
 
-  it("opens a new incident for the next outage, never two at once", async () => {
-    const monitorId = await s.monitor();
-    await s.event(monitorId, "monitor.down", T0);
+  it("opens a new incident for the next outage, never two at once", async ({ db, monitor, event }) => {
+    const monitorId = await monitor();
+    await event(monitorId, "monitor.down", T0);
     // A second down without a recovery between (never written by the pipeline, but it must not matter).
-    await s.event(monitorId, "monitor.down", T0 + MINUTE);
-    await s.event(monitorId, "monitor.up", T0 + 2 * MINUTE);
-    await s.event(monitorId, "monitor.degraded", T0 + 3 * MINUTE);
-    await s.event(monitorId, "monitor.down", T0 + 4 * MINUTE);
-    expect(await drain()).toMatchObject({ processed: 5, opened: 2, resolved: 1 });
-    const incidents = await incidentsOf(monitorId);
+    await event(monitorId, "monitor.down", T0 + MINUTE);
+    await event(monitorId, "monitor.up", T0 + 2 * MINUTE);
+    await event(monitorId, "monitor.degraded", T0 + 3 * MINUTE);
+    await event(monitorId, "monitor.down", T0 + 4 * MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 5, opened: 2, resolved: 1 });
+    const incidents = await incidentsOf(db, monitorId);
     expect(incidents.map((i) => [i.status, i.startedAt.getTime()])).toEqual([
       ["resolved", T0],
       ["investigating", T0 + 4 * MINUTE],
     ]);
   });
 
-  it("opens nothing for paused or deleted monitors, and still consumes their events", async () => {
-    const paused = await s.monitor({ paused: true });
-    const deleted = await s.monitor({ deletedAt: new Date() });
-    const events = [await s.event(paused, "monitor.down", T0), await s.event(deleted, "monitor.down", T0)];
-    expect(await drain()).toMatchObject({ processed: 2, opened: 0 });
-    expect(await s.db.incident.count({ where: { monitorId: { in: [paused, deleted] } } })).toBe(0);
-    expect(await s.db.monitorEvent.count({ where: { id: { in: events }, processedAt: null } })).toBe(0);
+  it("opens nothing for paused or deleted monitors, and still consumes their events", async ({
+    db,
+    monitor,
+    event,
+  }) => {
+    const paused = await monitor({ paused: true });
+    const deleted = await monitor({ deletedAt: new Date() });
+    const events = [await event(paused, "monitor.down", T0), await event(deleted, "monitor.down", T0)];
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 0 });
+    expect(await db.incident.count({ where: { monitorId: { in: [paused, deleted] } } })).toBe(0);
+    expect(await db.monitorEvent.count({ where: { id: { in: events }, processedAt: null } })).toBe(0);
   });
 
-  it("leaves an incident opened by hand to people: the outage opens none, recovery closes none", async () => {
-    const monitorId = await s.monitor();
-    const actor = { organizationId: s.organizationId, userId: "usr_someone" };
-    const manual = await createIncident(s.db, actor, { monitor_id: monitorId, title: "Slow checkout" });
-    await s.event(monitorId, "monitor.down", T0);
-    await s.event(monitorId, "monitor.up", T0 + MINUTE);
-    expect(await drain()).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
-    const incidents = await incidentsOf(monitorId);
+  it("leaves an incident opened by hand to people: the outage opens none, recovery closes none", async ({
+    db,
+    organizationId,
+    monitor,
+    event,
+  }) => {
+    const monitorId = await monitor();
+    const actor = { organizationId: organizationId, userId: "usr_someone" };
+    const manual = await createIncident(db, actor, { monitor_id: monitorId, title: "Slow checkout" });
+    await event(monitorId, "monitor.down", T0);
+    await event(monitorId, "monitor.up", T0 + MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 0, resolved: 0 });
+    const incidents = await incidentsOf(db, monitorId);
     expect(incidents.map((i) => [i.id, i.status])).toEqual([[manual.id, "investigating"]]);
   });
 
-  it("applies each monitor's changes once and in order with several consumers at once", async () => {
-    const monitors = await Promise.all(Array.from({ length: 20 }, () => s.monitor()));
+  it("applies each monitor's changes once and in order with several consumers at once", async ({
+    db,
+    monitor,
+    event,
+  }) => {
+    const monitors = await Promise.all(Array.from({ length: 20 }, () => monitor()));
     for (const monitorId of monitors) {
-      await s.event(monitorId, "monitor.down", T0);
-      await s.event(monitorId, "monitor.up", T0 + MINUTE);
-      await s.event(monitorId, "monitor.down", T0 + 2 * MINUTE);
+      await event(monitorId, "monitor.down", T0);
+      await event(monitorId, "monitor.up", T0 + MINUTE);
+      await event(monitorId, "monitor.down", T0 + 2 * MINUTE);
     }
     const consumer = async () => {
-      for (;;) if ((await processMonitorEvents(s.db, 7)).processed === 0) return;
+      for (;;) if ((await processMonitorEvents(db, 7)).processed === 0) return;
     };
     await Promise.all([consumer(), consumer(), consumer()]);
-    await drain();
+    await drain(db);
     for (const monitorId of monitors) {
-      const incidents = await incidentsOf(monitorId);
+      const incidents = await incidentsOf(db, monitorId);
       expect(incidents.map((i) => [i.status, i.startedAt.getTime()])).toEqual([
         ["resolved", T0],
         ["investigating", T0 + 2 * MINUTE],
@@ -179,11 +196,11 @@ describe("incidents from monitor state changes", () => {
 });
 
 describe("incidents and maintenance windows", () => {
-  const maintenance = (monitorId: string, from: number, to: number) =>
-    s.db.maintenanceWindow.create({
+  const maintenance = (db: Db, organizationId: string, monitorId: string, from: number, to: number) =>
+    db.maintenanceWindow.create({
       data: {
         id: `mnt_${monitorId}`,
-        organizationId: s.organizationId,
+        organizationId,
         name: "upgrade",
         monitorIds: [monitorId],
         startsAt: new Date(from),
@@ -191,29 +208,39 @@ describe("incidents and maintenance windows", () => {
       },
     });
 
-  it("opens nothing for an outage in a window of its monitor, and still consumes the event", async () => {
-    const monitorId = await s.monitor();
-    const other = await s.monitor();
-    await maintenance(monitorId, T0, T0 + 10 * MINUTE);
-    const held = await s.event(monitorId, "monitor.down", T0 + 5 * MINUTE);
-    await s.event(other, "monitor.down", T0 + 5 * MINUTE);
-    expect(await drain()).toMatchObject({ processed: 2, opened: 1 });
-    expect(await incidentsOf(monitorId)).toEqual([]);
-    expect(await incidentsOf(other)).toHaveLength(1);
-    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: held } })).processedAt).not.toBeNull();
+  it("opens nothing for an outage in a window of its monitor, and still consumes the event", async ({
+    db,
+    organizationId,
+    monitor,
+    event,
+  }) => {
+    const monitorId = await monitor();
+    const other = await monitor();
+    await maintenance(db, organizationId, monitorId, T0, T0 + 10 * MINUTE);
+    const held = await event(monitorId, "monitor.down", T0 + 5 * MINUTE);
+    await event(other, "monitor.down", T0 + 5 * MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 1 });
+    expect(await incidentsOf(db, monitorId)).toEqual([]);
+    expect(await incidentsOf(db, other)).toHaveLength(1);
+    expect((await db.monitorEvent.findUniqueOrThrow({ where: { id: held } })).processedAt).not.toBeNull();
     // After the window, an outage opens one as usual.
-    await s.event(monitorId, "monitor.up", T0 + 6 * MINUTE);
-    await s.event(monitorId, "monitor.down", T0 + 10 * MINUTE);
-    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 0 });
-    expect((await incidentsOf(monitorId)).map((i) => i.startedAt.getTime())).toEqual([T0 + 10 * MINUTE]);
+    await event(monitorId, "monitor.up", T0 + 6 * MINUTE);
+    await event(monitorId, "monitor.down", T0 + 10 * MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 1, resolved: 0 });
+    expect((await incidentsOf(db, monitorId)).map((i) => i.startedAt.getTime())).toEqual([T0 + 10 * MINUTE]);
   });
 
-  it("resolves an incident opened before the window when the monitor recovers in it", async () => {
-    const monitorId = await s.monitor();
-    await maintenance(monitorId, T0 + MINUTE, T0 + 10 * MINUTE);
-    await s.event(monitorId, "monitor.down", T0);
-    await s.event(monitorId, "monitor.up", T0 + 2 * MINUTE);
-    expect(await drain()).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
-    expect((await incidentsOf(monitorId)).map((i) => i.status)).toEqual(["resolved"]);
+  it("resolves an incident opened before the window when the monitor recovers in it", async ({
+    db,
+    organizationId,
+    monitor,
+    event,
+  }) => {
+    const monitorId = await monitor();
+    await maintenance(db, organizationId, monitorId, T0 + MINUTE, T0 + 10 * MINUTE);
+    await event(monitorId, "monitor.down", T0);
+    await event(monitorId, "monitor.up", T0 + 2 * MINUTE);
+    expect(await drain(db)).toMatchObject({ processed: 2, opened: 1, resolved: 1 });
+    expect((await incidentsOf(db, monitorId)).map((i) => i.status)).toEqual(["resolved"]);
   });
 });
