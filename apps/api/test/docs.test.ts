@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { describe, expect } from "vitest";
+import { test as it } from "./support/fixtures.ts";
 
-let api: TestApi;
-
-beforeAll(async () => {
-  api = await startTestApi({ PUBLIC_URL: "https://api.example.com" });
-});
-afterAll(() => api?.close());
+it.scoped({ apiEnv: { PUBLIC_URL: "https://api.example.com" } });
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: string | null): Map<string, string[]> {
@@ -19,7 +14,7 @@ function directives(header: string | null): Map<string, string[]> {
 }
 
 describe("the explorer at /api/docs is locked down", () => {
-  it("has a strict CSP that allows no inline or foreign script, and cannot be framed", async () => {
+  it("has a strict CSP that allows no inline or foreign script, and cannot be framed", async ({ api }) => {
     const res = await api.request("GET", "/api/docs");
     expect(res.status).toBe(200);
     const csp = directives(res.headers.get("content-security-policy"));
@@ -33,7 +28,7 @@ describe("the explorer at /api/docs is locked down", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
-  it("references only same-origin assets, has no inline script, and every asset loads", async () => {
+  it("references only same-origin assets, has no inline script, and every asset loads", async ({ api }) => {
     const res = await api.request("GET", "/api/docs");
     const scripts = [...res.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThanOrEqual(3);
@@ -55,7 +50,7 @@ describe("the explorer at /api/docs is locked down", () => {
     }
   });
 
-  it("does not persist the credential a user pastes into it", async () => {
+  it("does not persist the credential a user pastes into it", async ({ api }) => {
     const init = await api.request("GET", "/api/docs/init.js");
     expect(init.status).toBe(200);
     expect(init.text).toMatch(/persistAuthorization:\s*false/);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { test as it } from "./support/fixtures.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 /** A configured key: without one, a process generates its development key in the database at start. */
@@ -6,14 +7,8 @@ const CONFIGURED_KEY = "k1:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
 const CLOSED_PORT = 1;
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(() => api.close());
-
-/** A second instance on the same database and Redis prefix, with one dependency pointed nowhere. */
-async function withInstance(env: Record<string, string>, work: (instance: TestApi) => Promise<void>) {
+/** A second instance on `api`'s database and Redis prefix, with one dependency pointed nowhere. */
+async function withInstance(api: TestApi, env: Record<string, string>, work: (instance: TestApi) => Promise<void>) {
   const instance = await startTestApi(env, { database: api.database, redis: api.redis });
   try {
     await work(instance);
@@ -23,21 +18,21 @@ async function withInstance(env: Record<string, string>, work: (instance: TestAp
 }
 
 describe("service endpoints", () => {
-  it("/healthz says the process is alive", async () => {
+  it("/healthz says the process is alive", async ({ api }) => {
     const res = await api.request("GET", "/healthz");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "ok" });
   });
 
-  it("/readyz is 200 when PostgreSQL and Redis both answer", async () => {
+  it("/readyz is 200 when PostgreSQL and Redis both answer", async ({ api }) => {
     const res = await api.request("GET", "/readyz");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "ok", ready: true, checks: { postgres: "ok", redis: "ok" } });
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("/readyz is 503 when Redis is unreachable", async () => {
-    await withInstance({ REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` }, async (instance) => {
+  it("/readyz is 503 when Redis is unreachable", async ({ api }) => {
+    await withInstance(api, { REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` }, async (instance) => {
       const res = await instance.request("GET", "/readyz");
       expect(res.status).toBe(503);
       expect(res.body).toEqual({
@@ -50,8 +45,9 @@ describe("service endpoints", () => {
     });
   });
 
-  it("/readyz is 503 when PostgreSQL is unreachable", async () => {
+  it("/readyz is 503 when PostgreSQL is unreachable", async ({ api }) => {
     await withInstance(
+      api,
       { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet`, ENCRYPTION_KEY: CONFIGURED_KEY },
       async (instance) => {
         const res = await instance.request("GET", "/readyz");
@@ -66,7 +62,7 @@ describe("service endpoints", () => {
     );
   });
 
-  it("/metrics serves Prometheus text with request latency and process metrics", async () => {
+  it("/metrics serves Prometheus text with request latency and process metrics", async ({ api }) => {
     expect((await api.request("GET", "/healthz")).status).toBe(200);
     const res = await api.request("GET", "/metrics");
     expect(res.status).toBe(200);
@@ -85,7 +81,7 @@ describe("service endpoints", () => {
     expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds\{service="api"\} /m);
   });
 
-  it("labels latency by route template, never by raw path", async () => {
+  it("labels latency by route template, never by raw path", async ({ api }) => {
     await api.request("GET", "/api/v1/keys/key_01234567890123456789012345");
     await api.request("GET", "/api/v1/no-such-route");
     const { text } = await api.request("GET", "/metrics");

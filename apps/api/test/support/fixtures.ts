@@ -1,0 +1,30 @@
+import { test as base } from "@upfleet/testing/fixtures";
+import { signupOwner, type TestUser } from "./accounts.ts";
+import { startTestApi, type TestApi } from "./test-api.ts";
+
+interface ApiFixtures {
+  /**
+   * Settings for the file's API on top of `startTestApi`'s. A file sets them once, at its top, with
+   * `test.scoped({ apiEnv: { … } })`: `scoped` rewires `api` to the new value, where a second
+   * `extend` would leave it on this default.
+   */
+  apiEnv: Record<string, string>;
+  /** The real API on the file's database and Redis prefix, started for its first test that needs it. */
+  api: TestApi;
+  /** The first organization signed up on `api`, and its owner. */
+  owner: TestUser;
+}
+
+/** The shared fixtures plus the file's API and its first owner. */
+export const test = base.extend<ApiFixtures>({
+  apiEnv: {},
+  api: [
+    async ({ apiEnv, database, redis }, use) => {
+      const api = await startTestApi(apiEnv, { database, redis });
+      await use(api);
+      await api.close();
+    },
+    { scope: "file" },
+  ],
+  owner: [async ({ api }, use) => use(await signupOwner(api)), { scope: "file" }],
+});
