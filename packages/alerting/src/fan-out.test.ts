@@ -1,38 +1,31 @@
+import type { Db } from "@upfleet/db";
 import { acknowledgeIncident, createIncident, processMonitorEvents } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
-import { JOBS, openQueue } from "@upfleet/queue";
-import { createTestRedis } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JOBS } from "@upfleet/queue";
+import { describe, expect } from "vitest";
 import { fanOutOnce } from "./fan-out.ts";
 import { fanOutIncidentEvents } from "./incident-events.ts";
 import { fanOutMonitorEvents } from "./monitor-events.ts";
-import { type AlertingSeed, seedAlerting } from "./test-support.ts";
-
-let s: AlertingSeed;
-beforeAll(async () => {
-  s = await seedAlerting();
-});
-afterAll(() => s?.close());
+import { it } from "./test-support.ts";
 
 const T0 = new Date(Date.now() - 30 * 60_000);
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 /** Both sources until nothing is left, as the alerter's loop does. */
-async function drain() {
+async function drain(db: Db) {
   let processed = 0;
   for (;;) {
-    const n = (await fanOutMonitorEvents(s.db)).processed + (await fanOutIncidentEvents(s.db)).processed;
+    const n = (await fanOutMonitorEvents(db)).processed + (await fanOutIncidentEvents(db)).processed;
     if (n === 0) return processed;
     processed += n;
   }
 }
 
-const notificationsOf = (organizationId: string) =>
-  s.db.notification.findMany({ where: { organizationId }, orderBy: [{ event: "asc" }, { channelId: "asc" }] });
+const notificationsOf = (db: Db, organizationId: string) =>
+  db.notification.findMany({ where: { organizationId }, orderBy: [{ event: "asc" }, { channelId: "asc" }] });
 
 describe("notification fan-out", () => {
-  it("creates one notification per event × matching usable channel, with the API.md payload", async () => {
-    const t = await s.tenant();
+  it("creates one notification per event × matching usable channel, with the API.md payload", async ({ db, t }) => {
     const monitorId = await t.monitor();
     const [a, b] = [await t.channel(), await t.channel()];
     const disabled = await t.channel({ enabled: false });
@@ -42,9 +35,9 @@ describe("notification fan-out", () => {
     await t.rule({ tags: ["staging"], channelIds: [disabled] });
 
     const down = await t.change(monitorId, "monitor.down", T0);
-    await drain();
-    const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId } });
-    const rows = await notificationsOf(t.organizationId);
+    await drain(db);
+    const incident = await db.incident.findFirstOrThrow({ where: { monitorId } });
+    const rows = await notificationsOf(db, t.organizationId);
     expect(rows.map((n) => [n.event, n.channelId])).toEqual(
       [
         ["incident.created", a],
@@ -70,8 +63,8 @@ describe("notification fan-out", () => {
     });
 
     await t.change(monitorId, "monitor.up", later(3));
-    await drain();
-    const after = await notificationsOf(t.organizationId);
+    await drain(db);
+    const after = await notificationsOf(db, t.organizationId);
     expect(after.filter((n) => n.event === "monitor.up").map((n) => n.channelId)).toEqual([a, b].sort());
     expect(after.find((n) => n.event === "monitor.up")!.payload).toMatchObject({
       incident: { id: incident.id, status: "resolved" },
@@ -79,11 +72,13 @@ describe("notification fan-out", () => {
     expect(after.filter((n) => n.event === "incident.resolved")).toHaveLength(2);
   });
 
-  it("takes only events the incident consumer applied, and creates nothing twice when one comes back", async () => {
-    const t = await s.tenant();
+  it("takes only events the incident consumer applied, and creates nothing twice when one comes back", async ({
+    db,
+    t,
+  }) => {
     const monitorId = await t.monitor();
     await t.rule({ channelIds: [await t.channel()] });
-    const event = await s.db.monitorEvent.create({
+    const event = await db.monitorEvent.create({
       data: {
         id: `evt_pending_${monitorId}`,
         organizationId: t.organizationId,
@@ -95,44 +90,44 @@ describe("notification fan-out", () => {
         cause: {},
       },
     });
-    await drain();
-    expect(await notificationsOf(t.organizationId)).toHaveLength(0);
+    await drain(db);
+    expect(await notificationsOf(db, t.organizationId)).toHaveLength(0);
 
-    await s.db.monitorEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
-    await drain();
-    const first = await notificationsOf(t.organizationId);
+    await db.monitorEvent.update({ where: { id: event.id }, data: { processedAt: new Date() } });
+    await drain(db);
+    const first = await notificationsOf(db, t.organizationId);
     expect(first).toHaveLength(1);
     // As if the alerter died after creating them, before knowing it had: both sources come back.
-    await s.db.monitorEvent.update({ where: { id: event.id }, data: { notifiedAt: null } });
-    await s.db.incidentEvent.updateMany({ where: { organizationId: t.organizationId }, data: { processedAt: null } });
-    expect(await drain()).toBeGreaterThan(0);
-    expect(await notificationsOf(t.organizationId)).toEqual(first);
+    await db.monitorEvent.update({ where: { id: event.id }, data: { notifiedAt: null } });
+    await db.incidentEvent.updateMany({ where: { organizationId: t.organizationId }, data: { processedAt: null } });
+    expect(await drain(db)).toBeGreaterThan(0);
+    expect(await notificationsOf(db, t.organizationId)).toEqual(first);
   });
 
-  it("notifies nothing for a paused monitor and leaves organizations to their own rules", async () => {
-    const t = await s.tenant();
-    const other = await s.tenant();
+  it("notifies nothing for a paused monitor and leaves organizations to their own rules", async ({ db, t, tenant }) => {
+    const other = await tenant();
     await other.rule({ channelIds: [await other.channel()] });
     const paused = await t.monitor({ paused: true });
     await t.rule({ channelIds: [await t.channel()] });
     await t.change(paused, "monitor.down", T0);
-    await drain();
-    expect(await notificationsOf(t.organizationId)).toHaveLength(0);
-    expect(await notificationsOf(other.organizationId)).toHaveLength(0);
+    await drain(db);
+    expect(await notificationsOf(db, t.organizationId)).toHaveLength(0);
+    expect(await notificationsOf(db, other.organizationId)).toHaveLength(0);
   });
 
-  it("routes a day-old change without notifying it (a backlog, or history from before notifications)", async () => {
-    const t = await s.tenant();
+  it("routes a day-old change without notifying it (a backlog, or history from before notifications)", async ({
+    db,
+    t,
+  }) => {
     const monitorId = await t.monitor();
     await t.rule({ channelIds: [await t.channel()] });
     const old = await t.change(monitorId, "monitor.down", new Date(Date.now() - 25 * 3_600_000));
-    await drain();
-    expect((await s.db.monitorEvent.findUniqueOrThrow({ where: { id: old } })).notifiedAt).not.toBeNull();
-    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created"]);
+    await drain(db);
+    expect((await db.monitorEvent.findUniqueOrThrow({ where: { id: old } })).notifiedAt).not.toBeNull();
+    expect((await notificationsOf(db, t.organizationId)).map((n) => n.event)).toEqual(["incident.created"]);
   });
 
-  it("creates each notification once with several consumers at once", async () => {
-    const t = await s.tenant();
+  it("creates each notification once with several consumers at once", async ({ db, t }) => {
     await t.rule({ channelIds: [await t.channel(), await t.channel()] });
     const monitors = await Promise.all(Array.from({ length: 12 }, () => t.monitor()));
     for (const monitorId of monitors) {
@@ -141,28 +136,27 @@ describe("notification fan-out", () => {
     }
     const consumer = async () => {
       for (;;) {
-        const n = (await fanOutMonitorEvents(s.db, 5)).processed + (await fanOutIncidentEvents(s.db, 5)).processed;
+        const n = (await fanOutMonitorEvents(db, 5)).processed + (await fanOutIncidentEvents(db, 5)).processed;
         if (n === 0) return;
       }
     };
     await Promise.all([consumer(), consumer(), consumer()]);
     // 12 monitors × (down, up, incident.created, incident.resolved) × 2 channels.
-    const rows = await notificationsOf(t.organizationId);
+    const rows = await notificationsOf(db, t.organizationId);
     expect(rows).toHaveLength(12 * 4 * 2);
     expect(new Set(rows.map((r) => r.dedupeKey)).size).toBe(rows.length);
   });
 
-  it("notifies a manual incident's changes to rules without monitor filters", async () => {
-    const t = await s.tenant();
+  it("notifies a manual incident's changes to rules without monitor filters", async ({ db, t }) => {
     const all = await t.channel();
     const scoped = await t.channel();
     await t.rule({ events: ["incident.created", "incident.acknowledged"], channelIds: [all] });
     await t.rule({ tags: ["prod"], channelIds: [scoped] });
     const actor = { organizationId: t.organizationId, userId: "usr_1" };
-    const incident = await createIncident(s.db, actor, { title: "Payments degraded" });
-    await acknowledgeIncident(s.db, actor, incident.id);
-    await drain();
-    const rows = await notificationsOf(t.organizationId);
+    const incident = await createIncident(db, actor, { title: "Payments degraded" });
+    await acknowledgeIncident(db, actor, incident.id);
+    await drain(db);
+    const rows = await notificationsOf(db, t.organizationId);
     expect(rows.map((r) => [r.event, r.channelId])).toEqual([
       ["incident.acknowledged", all],
       ["incident.created", all],
@@ -172,16 +166,18 @@ describe("notification fan-out", () => {
 });
 
 describe("notification fan-out and maintenance windows", () => {
-  it("notifies nothing for monitor and incident events made in a window of their monitor", async () => {
-    const t = await s.tenant();
+  it("notifies nothing for monitor and incident events made in a window of their monitor", async ({ db, t }) => {
     const [before, inside] = [await t.monitor(), await t.monitor()];
     const channel = await t.channel();
     await t.rule({ channelIds: [channel] });
     await t.change(before, "monitor.down", later(1));
-    await drain();
-    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created", "monitor.down"]);
+    await drain(db);
+    expect((await notificationsOf(db, t.organizationId)).map((n) => n.event)).toEqual([
+      "incident.created",
+      "monitor.down",
+    ]);
 
-    await s.db.maintenanceWindow.create({
+    await db.maintenanceWindow.create({
       data: {
         id: `mnt_${before}`,
         organizationId: t.organizationId,
@@ -191,25 +187,27 @@ describe("notification fan-out and maintenance windows", () => {
         endsAt: new Date(Date.now() + 60_000),
       },
     });
-    const incident = await s.db.incident.findFirstOrThrow({ where: { monitorId: before } });
-    await acknowledgeIncident(s.db, { organizationId: t.organizationId, userId: "usr_1" }, incident.id);
+    const incident = await db.incident.findFirstOrThrow({ where: { monitorId: before } });
+    await acknowledgeIncident(db, { organizationId: t.organizationId, userId: "usr_1" }, incident.id);
     const events = [await t.change(before, "monitor.up", later(6)), await t.change(inside, "monitor.down", later(6))];
-    expect(await drain()).toBe(4);
-    expect(await s.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({ status: "resolved" });
-    expect(await s.db.incident.count({ where: { monitorId: inside } })).toBe(0);
-    expect(await s.db.monitorEvent.count({ where: { id: { in: events }, notifiedAt: null } })).toBe(0);
-    expect(await s.db.incidentEvent.count({ where: { incidentId: incident.id, processedAt: null } })).toBe(0);
-    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["incident.created", "monitor.down"]);
+    expect(await drain(db)).toBe(4);
+    expect(await db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({ status: "resolved" });
+    expect(await db.incident.count({ where: { monitorId: inside } })).toBe(0);
+    expect(await db.monitorEvent.count({ where: { id: { in: events }, notifiedAt: null } })).toBe(0);
+    expect(await db.incidentEvent.count({ where: { incidentId: incident.id, processedAt: null } })).toBe(0);
+    expect((await notificationsOf(db, t.organizationId)).map((n) => n.event)).toEqual([
+      "incident.created",
+      "monitor.down",
+    ]);
   });
 });
 
 describe("ssl.expiring in a maintenance window", () => {
-  it("is still notified: a warning sent once per threshold, not an outage to silence", async () => {
-    const t = await s.tenant();
+  it("is still notified: a warning sent once per threshold, not an outage to silence", async ({ db, t }) => {
     const monitorId = await t.monitor();
     const channel = await t.channel();
     await t.rule({ channelIds: [channel] });
-    await s.db.maintenanceWindow.create({
+    await db.maintenanceWindow.create({
       data: {
         id: `mnt_${monitorId}`,
         organizationId: t.organizationId,
@@ -219,7 +217,7 @@ describe("ssl.expiring in a maintenance window", () => {
         endsAt: new Date(Date.now() + 60_000),
       },
     });
-    await s.db.monitorEvent.create({
+    await db.monitorEvent.create({
       data: {
         id: `evt_ssl_${monitorId.slice(-8)}`,
         organizationId: t.organizationId,
@@ -232,25 +230,18 @@ describe("ssl.expiring in a maintenance window", () => {
       },
     });
     // Taken by the incident consumer first (which opens nothing for it), as every monitor event is.
-    while ((await processMonitorEvents(s.db)).processed > 0);
-    await drain();
-    expect((await notificationsOf(t.organizationId)).map((n) => n.event)).toEqual(["ssl.expiring"]);
+    while ((await processMonitorEvents(db)).processed > 0);
+    await drain(db);
+    expect((await notificationsOf(db, t.organizationId)).map((n) => n.event)).toEqual(["ssl.expiring"]);
   });
 });
 
 describe("fanOutOnce", () => {
-  const redis = createTestRedis();
-  const connection = { url: redis.url, maxRetriesPerRequest: null };
-  const deliveries = openQueue("delivery", { connection, prefix: `${redis.prefix}:bull` });
-  const escalations = openQueue("escalation", { connection, prefix: `${redis.prefix}:bull` });
-  afterAll(async () => {
-    await deliveries.close();
-    await escalations.close();
-    await redis.cleanup();
-  });
-
-  it("queues the first attempt of each new notification and the later steps of a started escalation", async () => {
-    const t = await s.tenant();
+  it("queues the first attempt of each new notification and the later steps of a started escalation", async ({
+    db,
+    t,
+    queues,
+  }) => {
     const [now, pager] = [await t.channel(), await t.channel()];
     const policy = await t.policy([
       { delay_minutes: 0, channel_ids: [now] },
@@ -261,25 +252,27 @@ describe("fanOutOnce", () => {
     const logger = createLogger("test", "silent");
     let total = 0;
     for (;;) {
-      const report = await fanOutOnce(s.db, { deliveries, escalations }, logger);
+      const report = await fanOutOnce(db, queues, logger);
       if (report.processed === 0) break;
       total += report.notifications;
     }
-    const rows = await notificationsOf(t.organizationId);
+    const rows = await notificationsOf(db, t.organizationId);
     // No rule: only the escalation's first step notifies.
     expect(rows.map((r) => [r.event, r.channelId, r.dedupeKey.split(":").slice(0, 4).join(":")])).toEqual([
       ["incident.created", now, `esc:${rows[0]!.incidentId}:${policy}:0`],
     ]);
     expect(rows[0]!.payload).toMatchObject({ escalation: { policy_id: policy, step: 1 } });
     expect(total).toBe(1);
-    expect(await deliveries.bull.getJob(JOBS.delivery.jobId({ notificationId: rows[0]!.id, attempt: 1 }))).toBeTruthy();
-    const step = await escalations.bull.getJob(
+    expect(
+      await queues.deliveries.bull.getJob(JOBS.delivery.jobId({ notificationId: rows[0]!.id, attempt: 1 })),
+    ).toBeTruthy();
+    const step = await queues.escalations.bull.getJob(
       JOBS.escalation.jobId({ incidentId: rows[0]!.incidentId!, policyId: policy, step: 1 }),
     );
     expect(step?.data).toEqual({ incidentId: rows[0]!.incidentId, policyId: policy, step: 1 });
     expect(await step!.getState()).toBe("delayed");
     expect(
-      await escalations.bull.getJob(
+      await queues.escalations.bull.getJob(
         JOBS.escalation.jobId({ incidentId: rows[0]!.incidentId!, policyId: policy, step: 0 }),
       ),
     ).toBeUndefined();

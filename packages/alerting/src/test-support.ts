@@ -1,6 +1,7 @@
 import { createDb, type Db, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
+import { type JobQueue, openQueue } from "@upfleet/queue";
 import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
 
@@ -82,7 +83,26 @@ export async function seedAlerting(): Promise<AlertingSeed> {
   };
 }
 
-/** `test` with `t`: a tenant of its own for each test, in the file's database. */
-export const it = test.extend<{ t: Tenant }>({
-  t: async ({ db }, use) => use(await createTenant(db)),
+/** The file's delivery and escalation queues, in its Redis key space. */
+interface AlertingQueues {
+  deliveries: JobQueue<"delivery">;
+  escalations: JobQueue<"escalation">;
+}
+
+/**
+ * `test` with `t`, a tenant of its own for each test in the file's database, `tenant` to make more,
+ * and the file's `queues`.
+ */
+export const it = test.extend<{ t: Tenant; tenant: () => Promise<Tenant>; queues: AlertingQueues }>({
+  tenant: async ({ db }, use) => use(() => createTenant(db)),
+  t: async ({ tenant }, use) => use(await tenant()),
+  queues: [
+    async ({ redis }, use) => {
+      const options = { connection: { url: redis.url, maxRetriesPerRequest: null }, prefix: `${redis.prefix}:bull` };
+      const queues = { deliveries: openQueue("delivery", options), escalations: openQueue("escalation", options) };
+      await use(queues);
+      await Promise.all([queues.deliveries.close(), queues.escalations.close()]);
+    },
+    { scope: "file" },
+  ],
 });
