@@ -1,38 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { describe, expect } from "vitest";
+import { addUser, createKey } from "./support/accounts.ts";
+import { test as it } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
-let api: TestApi;
-let owner: TestUser;
-
-beforeAll(async () => {
-  api = await startTestApi(); // the default plan's limits: 60 a minute, 1,000 an hour
-  owner = await signupOwner(api, "acme");
-});
-afterAll(() => api?.close());
-
-const account = (headers: Record<string, string>) => api.request("GET", "/api/v1/account", { headers });
+// The file's API runs with the default plan's limits: 60 a minute, 1,000 an hour.
+const account = (api: TestApi, headers: Record<string, string>) => api.request("GET", "/api/v1/account", { headers });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("GET /account", () => {
-  it("describes a session: organization, user, no key, the plan's limits", async () => {
-    const res = await account(bearer(owner.token));
+  it("describes a session: organization, user, no key, the plan's limits", async ({ api, owner }) => {
+    const res = await account(api, bearer(owner.token));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      organization: { id: owner.organizationId, name: "acme org", plan: "free" },
+      organization: { id: owner.organizationId, name: "owner org", plan: "free" },
       user: { id: owner.id, email: owner.email, role: "owner" },
       api_key: null,
       rate_limit: { limit_per_minute: 60, limit_per_hour: 1000 },
     });
   });
 
-  it("describes a key: its id, name and scopes, and counts it in the rate-limit headers", async () => {
+  it("describes a key: its id, name and scopes, and counts it in the rate-limit headers", async ({ api, owner }) => {
     const key = await createKey(api, owner, { name: "ci", scopes: ["account:read", "monitors:read"] });
-    const res = await account({ "x-api-key": key.raw });
+    const res = await account(api, { "x-api-key": key.raw });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      organization: { id: owner.organizationId, name: "acme org", plan: "free" },
+      organization: { id: owner.organizationId, name: "owner org", plan: "free" },
       user: { id: owner.id, email: owner.email, role: "owner" },
       api_key: { id: key.id, name: "ci", scopes: ["account:read", "monitors:read"] },
       rate_limit: { limit_per_minute: 60, limit_per_hour: 1000 },
@@ -44,22 +37,22 @@ describe("GET /account", () => {
     expect(reset * 1000).toBeLessThanOrEqual(Date.now() + 61_000);
   });
 
-  it("shows a key with every scope spelt out", async () => {
+  it("shows a key with every scope spelt out", async ({ api, owner }) => {
     const key = await createKey(api, owner);
-    const res = await account(bearer(key.raw));
+    const res = await account(api, bearer(key.raw));
     expect(res.body.api_key.scopes).toHaveLength(15);
   });
 
-  it("shows each user their own role", async () => {
+  it("shows each user their own role", async ({ api, owner }) => {
     for (const role of ["admin", "member", "viewer"] as const) {
       const user = await addUser(api, owner, role);
-      const res = await account(bearer(user.token));
+      const res = await account(api, bearer(user.token));
       expect(res.body.user).toEqual({ id: user.id, email: user.email, role });
       expect(res.body.organization.id).toBe(owner.organizationId);
     }
   });
 
-  it("reports the limits of the organization's plan", async () => {
+  it("reports the limits of the organization's plan", async ({ api, owner }) => {
     const plans = JSON.stringify({ team: { per_minute: 600, per_hour: 20000 } });
     const team = await startTestApi({ RATE_LIMIT_PLANS: plans }, { database: api.database, redis: api.redis });
     try {
@@ -74,15 +67,15 @@ describe("GET /account", () => {
     }
   });
 
-  it("is 401 without a credential and 403 for a key without account:read", async () => {
-    expectError(await account({}), 401, "unauthorized");
+  it("is 401 without a credential and 403 for a key without account:read", async ({ api, owner }) => {
+    expectError(await account(api, {}), 401, "unauthorized");
     const key = await createKey(api, owner, { scopes: ["monitors:read"] });
-    const res = await account({ "x-api-key": key.raw });
+    const res = await account(api, { "x-api-key": key.raw });
     expectError(res, 403, "forbidden");
     expect(res.body.message).toContain("account:read");
   });
 
-  it("is 400 for a query it does not take", async () => {
+  it("is 400 for a query it does not take", async ({ api, owner }) => {
     expectError(await api.request("GET", "/api/v1/account?verbose=1", { auth: owner.token }), 400, "validation_error");
   });
 });

@@ -1,26 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
-let api: TestApi;
-let operator: TestUser; // listed in FLEET_ADMIN_EMAILS (in another case)
-let colleague: TestUser; // the operator's organization, not listed
-let tenant: TestUser; // a self-signed-up organization's owner
-
-beforeAll(async () => {
-  api = await startTestApi({ OPEN_SIGNUP: "true", FLEET_ADMIN_EMAILS: " Ops@Example.com , other-op@example.com" });
-  operator = await signupOwner(api, "ops", "ops@example.com");
-  colleague = await addUser(api, operator, "admin");
-  tenant = await signupOwner(api, "tenant");
+const it = test.extend<{
+  /** Listed in FLEET_ADMIN_EMAILS (in another case). */
+  operator: TestUser;
+  /** The operator's organization, not listed. */
+  colleague: TestUser;
+  /** A self-signed-up organization's owner. */
+  tenant: TestUser;
+}>({
+  operator: [async ({ api }, use) => use(await signupOwner(api, "ops", "ops@example.com")), { scope: "file" }],
+  colleague: [async ({ api, operator }, use) => use(await addUser(api, operator, "admin")), { scope: "file" }],
+  tenant: [async ({ api }, use) => use(await signupOwner(api, "tenant")), { scope: "file" }],
 });
-afterAll(() => api?.close());
+it.scoped({ apiEnv: { OPEN_SIGNUP: "true", FLEET_ADMIN_EMAILS: " Ops@Example.com , other-op@example.com" } });
 
 const FLEET = ["/api/v1/regions", "/api/v1/workers"];
-const get = (path: string, headers: Record<string, string>) => api.request("GET", path, { headers });
+const get = (api: TestApi, path: string, headers: Record<string, string>) => api.request("GET", path, { headers });
 
 describe("fleet endpoints", () => {
-  it("answer the deployment's operators, by session or by a key with fleet:read", async () => {
+  it("answer the deployment's operators, by session or by a key with fleet:read", async ({ api, operator }) => {
     const key = await createKey(api, operator, { scopes: ["fleet:read"] });
     for (const path of FLEET) {
       const callers: Record<string, string>[] = [
@@ -28,14 +30,14 @@ describe("fleet endpoints", () => {
         { "x-api-key": key.raw },
       ];
       for (const headers of callers) {
-        const res = await get(path, headers);
+        const res = await get(api, path, headers);
         expect(res.status, res.text).toBe(200);
         expect(Array.isArray(res.body)).toBe(true);
       }
     }
   });
 
-  it("are 404 for everyone else, exactly as a path that does not exist", async () => {
+  it("are 404 for everyone else, exactly as a path that does not exist", async ({ api, colleague, tenant }) => {
     const keys = [
       await createKey(api, tenant, { scopes: ["fleet:read"] }),
       // Without the scope either: a 403 would say the route is there.
@@ -51,20 +53,20 @@ describe("fleet endpoints", () => {
     ];
     for (const path of FLEET) {
       for (const headers of callers) {
-        const res = await get(path, headers);
+        const res = await get(api, path, headers);
         expectError(res, 404, "not_found");
-        const unknown = await get(`${path}x`, headers);
+        const unknown = await get(api, `${path}x`, headers);
         expect(res.body.message).toBe(unknown.body.message.replace(`${path}x`, path));
       }
     }
   });
 
-  it("are 403 for an operator's key without fleet:read", async () => {
+  it("are 403 for an operator's key without fleet:read", async ({ api, operator }) => {
     const key = await createKey(api, operator, { scopes: ["monitors:read"] });
-    for (const path of FLEET) expectError(await get(path, { "x-api-key": key.raw }), 403, "forbidden");
+    for (const path of FLEET) expectError(await get(api, path, { "x-api-key": key.raw }), 403, "forbidden");
   });
 
-  it("are 404 for everyone when FLEET_ADMIN_EMAILS is empty (the default)", async () => {
+  it("are 404 for everyone when FLEET_ADMIN_EMAILS is empty (the default)", async ({ api, operator }) => {
     const closed = await startTestApi({}, { database: api.database, redis: api.redis });
     try {
       for (const path of FLEET) {
