@@ -1,17 +1,9 @@
-import { createDb, type Db, type Prisma } from "@upfleet/db";
+import type { Db, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
 import { type JobQueue, openQueue } from "@upfleet/queue";
-import { createTestDatabase, monitorRow, stateChangeRow, type TestDatabase } from "@upfleet/testing";
+import { monitorRow, stateChangeRow } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
-
-export interface AlertingSeed {
-  database: TestDatabase;
-  db: Db;
-  /** An organization of its own: each test routes without seeing the others' rules. */
-  tenant(): Promise<Tenant>;
-  close(): Promise<void>;
-}
 
 export interface Tenant {
   organizationId: string;
@@ -65,20 +57,6 @@ async function createTenant(db: Db): Promise<Tenant> {
       await db.monitorEvent.create({ data: row });
       while ((await processMonitorEvents(db)).processed > 0);
       return row.id;
-    },
-  };
-}
-
-export async function seedAlerting(): Promise<AlertingSeed> {
-  const database = await createTestDatabase();
-  const db = createDb(database.url);
-  return {
-    database,
-    db,
-    tenant: () => createTenant(db),
-    async close() {
-      await db.$disconnect();
-      await database.drop();
     },
   };
 }
