@@ -1,38 +1,41 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 /** The ping fast path (routes/heartbeats/fast-path.ts): what it answers besides the pings themselves. */
 const PER_TOKEN = 4;
 
-let api: TestApi;
-let owner: TestUser;
+type PingOptions = Parameters<TestApi["request"]>[2] & { method?: string };
 
-beforeAll(async () => {
-  api = await startTestApi({ HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) });
-  owner = await signupOwner(api);
+/** `heartbeat` creates an hourly heartbeat monitor of the owner's; `ping` calls a path under /api/heartbeat/. */
+const it = test.extend<{
+  heartbeat: () => Promise<{ id: string; token: string }>;
+  ping: (path: string, options?: PingOptions) => Promise<TestResponse>;
+}>({
+  heartbeat: async ({ api, owner }, use) =>
+    use(async () => {
+      const res = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { type: "heartbeat", name: "job", interval_seconds: 3_600 },
+      });
+      expect(res.status, res.text).toBe(201);
+      return { id: res.body.id, token: res.body.heartbeat_token };
+    }),
+  ping: async ({ api }, use) =>
+    use((path, options = {}) => api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options)),
 });
-afterAll(() => api?.close());
-
-async function heartbeat(): Promise<{ id: string; token: string }> {
-  const res = await api.request("POST", "/api/v1/monitors", {
-    auth: owner.token,
-    body: { type: "heartbeat", name: "job", interval_seconds: 3_600 },
-  });
-  expect(res.status, res.text).toBe(201);
-  return { id: res.body.id, token: res.body.heartbeat_token };
-}
-
-const ping = (path: string, options: Parameters<TestApi["request"]>[2] & { method?: string } = {}) =>
-  api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options);
+it.scoped({ apiEnv: { HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) } });
 
 describe("the ping fast path", () => {
-  it("echoes a sane X-Request-Id and mints a req_ one otherwise, on answers and errors alike", async () => {
+  it("echoes a sane X-Request-Id and mints a req_ one otherwise, on answers and errors alike", async ({
+    heartbeat,
+    ping,
+  }) => {
     const { token } = await heartbeat();
     const echoed = await ping(token, { headers: { "x-request-id": "cron-42.a:b" } });
     expect(echoed.status).toBe(200);
@@ -46,12 +49,19 @@ describe("the ping fast path", () => {
     expectError(await ping("A".repeat(32)), 404, "not_found");
   });
 
-  it("answers paths under /api/heartbeat/ that no route has with 404 in the error shape", async () => {
+  it("answers paths under /api/heartbeat/ that no route has with 404 in the error shape", async ({
+    heartbeat,
+    ping,
+  }) => {
     const { token } = await heartbeat();
     for (const path of [`${token}/start/extra`, `${token}/%ZZ`, ""]) expectError(await ping(path), 404, "not_found");
   });
 
-  it("answers 405 with Allow after draining a body, keeping the connection usable", async () => {
+  it("answers 405 with Allow after draining a body, keeping the connection usable", async ({
+    api,
+    heartbeat,
+    ping,
+  }) => {
     const { id, token } = await heartbeat();
     const res = await ping(token, { method: "PUT", rawBody: "x".repeat(200_000), contentType: "text/plain" });
     expectError(res, 405, "method_not_allowed");
@@ -62,7 +72,10 @@ describe("the ping fast path", () => {
     ]);
   });
 
-  it("answers 429 past a token's limit with Retry-After and the limit headers, one Redis count per limit", async () => {
+  it("answers 429 past a token's limit with Retry-After and the limit headers, one Redis count per limit", async ({
+    heartbeat,
+    ping,
+  }) => {
     const { token } = await heartbeat();
     for (let i = 0; i < PER_TOKEN; i++) expect((await ping(token)).status).toBe(200);
     const refused = await ping(`${token}/fail`);
@@ -72,7 +85,7 @@ describe("the ping fast path", () => {
     expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
   });
 
-  it("counts what it answers by status in the API's metrics", async () => {
+  it("counts what it answers by status in the API's metrics", async ({ api, heartbeat, ping }) => {
     const { token } = await heartbeat();
     const count = async (status: string) =>
       (await api.deps.metrics.getSingleMetric("upfleet_heartbeat_requests_total")!.get()).values.find(
@@ -84,7 +97,11 @@ describe("the ping fast path", () => {
     expect([await count("200"), await count("404")]).toEqual([ok + 1, notFound + 1]);
   });
 
-  it("matches paths as Express routes would: literal segments in any case, one trailing slash", async () => {
+  it("matches paths as Express routes would: literal segments in any case, one trailing slash", async ({
+    api,
+    heartbeat,
+    ping,
+  }) => {
     const { id, token } = await heartbeat();
     for (const path of [`${token}/`, `${token}/START`, `${token}/Fail/`]) expect((await ping(path)).status).toBe(200);
     const upper = await api.request("HEAD", `/API/HEARTBEAT/${token}/0`);
@@ -100,7 +117,7 @@ describe("the ping fast path", () => {
     ]);
   });
 
-  it("takes /api/heartbeat itself too: 405 for an odd method, else 404 in the error shape", async () => {
+  it("takes /api/heartbeat itself too: 405 for an odd method, else 404 in the error shape", async ({ api }) => {
     const odd = await api.request("PUT", "/api/heartbeat?x=1");
     expectError(odd, 405, "method_not_allowed");
     expect(odd.headers.get("allow")).toBe("GET, HEAD, POST");
@@ -111,7 +128,11 @@ describe("the ping fast path", () => {
     );
   });
 
-  it("is the only server of pings: Express alone answers a real ping URL with its 404 and records nothing", async () => {
+  it("is the only server of pings: Express alone answers a real ping URL with its 404 and records nothing", async ({
+    api,
+    owner,
+    heartbeat,
+  }) => {
     const { id, token } = await heartbeat();
     const server = createApp({ ...api.deps, metrics: new Registry() }).listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -127,7 +148,7 @@ describe("the ping fast path", () => {
     expect(pings.body.data).toEqual([]);
   });
 
-  it("refuses a repeated rid with 400 naming rid", async () => {
+  it("refuses a repeated rid with 400 naming rid", async ({ heartbeat, ping }) => {
     const { token } = await heartbeat();
     const res = await ping(`${token}?rid=a&rid=b`);
     expectError(res, 400, "validation_error");

@@ -1,27 +1,17 @@
 import { generateKeyringText, keyIdOf, openDocument, parseKeyring, resolveKeyring } from "@upfleet/secrets";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { rotateSecrets } from "../src/secrets-rotation.ts";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { test as it } from "./support/fixtures.ts";
 
 /** `pnpm secrets:rotate` on a database with plaintext rows (from before encryption) and rows under an old key. */
-let api: TestApi;
-let owner: TestUser;
-
-beforeAll(async () => {
-  api = await startTestApi({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" });
-  owner = await signupOwner(api, "owner");
-});
-afterAll(async () => {
-  await api?.close();
-});
+it.scoped({ apiEnv: { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" } });
 
 const TOKEN = "Bearer legacy-token-0123456789";
 
 const sealedValues = (doc: unknown) => ((doc as { _sealed?: { value: string }[] })._sealed ?? []).map((e) => e.value);
 
 describe("rotateSecrets", () => {
-  it("seals plaintext rows and moves rows under the old key to the new one", async () => {
+  it("seals plaintext rows and moves rows under the old key to the new one", async ({ api, owner }) => {
     const post = (path: string, body: object) => api.request("POST", `/api/v1${path}`, { auth: owner.token, body });
     // Written by the API under its (generated, old) key.
     const current = await post("/monitors", {
