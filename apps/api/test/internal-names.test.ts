@@ -1,30 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { describe, expect } from "vitest";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestResponse } from "./support/test-api.ts";
 
 // Issue #11 items 3 and 21 at write time: monitor targets and channel URLs under internal names are a
 // 400 naming the field (the worker and the senders refuse them again when they run), and hosts are
 // validated as host names, in the same way the worker's spec does.
 
-let api: TestApi;
-let owner: TestUser;
+const MONITORS = "/api/v1/monitors";
+const CHANNELS = "/api/v1/notifications/channels";
 
-beforeAll(async () => {
-  api = await startTestApi({
+/** `post` sends a body as the owner. */
+const it = test.extend<{ post: (path: string, body: unknown) => Promise<TestResponse> }>({
+  post: async ({ api, owner }, use) => use((path, body) => api.request("POST", path, { auth: owner.token, body })),
+});
+it.scoped({
+  apiEnv: {
     OPEN_SIGNUP: "true",
     INTERNAL_DNS_SUFFIXES: "corp.example",
     INTERNAL_DNS_ALLOW_SUFFIXES: "open.internal",
     RATE_LIMIT_PER_MINUTE: "100000",
     RATE_LIMIT_PER_HOUR: "100000",
-  });
-  owner = await signupOwner(api, "owner");
+  },
 });
-afterAll(() => api?.close());
-
-const MONITORS = "/api/v1/monitors";
-const CHANNELS = "/api/v1/notifications/channels";
-const post = (path: string, body: unknown) => api.request("POST", path, { auth: owner.token, body });
 
 const http = (url: string) => ({ type: "http", name: "site", url });
 const api2 = (url: string) => ({
@@ -37,7 +35,7 @@ const api2 = (url: string) => ({
 });
 
 describe("monitors naming internal hosts", () => {
-  it.each([
+  it.for<[object, string]>([
     [http("http://intranet/"), "url"],
     [http("https://metadata.google.internal/computeMetadata/v1/"), "url"],
     [http("http://DB.Internal.:8080/"), "url"],
@@ -50,7 +48,7 @@ describe("monitors naming internal hosts", () => {
     [{ type: "ssl", name: "cert", url: "https://nas.lan/" }, "url"],
     [{ type: "ping", name: "ping", host: "LOCALHOST" }, "host"],
     [api2("http://nas.lan/x"), "api_check_steps.1.url"],
-  ])("refuses %j with a 400 naming %s, storing nothing", async (body, path) => {
+  ])("refuses %j with a 400 naming %s, storing nothing", async ([body, path], { api, post }) => {
     const before = await tableCounts(api);
     const res = await post(MONITORS, body);
     expectError(res, 400, "validation_error");
@@ -59,7 +57,7 @@ describe("monitors naming internal hosts", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("accepts public names, IP literals (the address guard's) and what the operator opened", async () => {
+  it("accepts public names, IP literals (the address guard's) and what the operator opened", async ({ post }) => {
     for (const body of [
       http("https://status.example.com/"),
       http("https://app.open.internal/"),
@@ -72,7 +70,11 @@ describe("monitors naming internal hosts", () => {
     }
   });
 
-  it("refuses a PATCH that points a monitor inside, the api steps sent as a string too", async () => {
+  it("refuses a PATCH that points a monitor inside, the api steps sent as a string too", async ({
+    api,
+    owner,
+    post,
+  }) => {
     const created = await post(MONITORS, http("https://status.example.com/"));
     const patched = await api.request("PATCH", `${MONITORS}/${created.body.id}`, {
       auth: owner.token,
@@ -93,12 +95,12 @@ describe("monitors naming internal hosts", () => {
 });
 
 describe("channels naming internal hosts", () => {
-  it.each([
+  it.for<[object, string]>([
     [{ type: "webhook", config: { url: "http://hooks.internal/x" } }, "config.url"],
     [{ type: "webhook", config: { url: "http://alertmanager:9093/api" } }, "config.url"],
     [{ type: "slack", config: { webhook_url: "https://slack-proxy.corp.example/services/x" } }, "config.webhook_url"],
     [{ type: "discord", config: { webhook_url: "https://relay.home.arpa/api/webhooks/1/x" } }, "config.webhook_url"],
-  ])("refuses %j with a 400 naming %s", async (channel, path) => {
+  ])("refuses %j with a 400 naming %s", async ([channel, path], { api, post }) => {
     const before = await tableCounts(api);
     const res = await post(CHANNELS, { name: "receiver", ...channel });
     expectError(res, 400, "validation_error");
@@ -107,7 +109,7 @@ describe("channels naming internal hosts", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("accepts one the operator opened", async () => {
+  it("accepts one the operator opened", async ({ post }) => {
     const res = await post(CHANNELS, {
       name: "receiver",
       type: "webhook",
@@ -118,7 +120,7 @@ describe("channels naming internal hosts", () => {
 });
 
 describe("host names validated as host names (item 21)", () => {
-  it.each([
+  it.for<[object, string]>([
     [{ type: "tcp", name: "db", host: "a..b", tcp_port: 5432 }, "host"],
     [{ type: "tcp", name: "db", host: "-db.example.com", tcp_port: 5432 }, "host"],
     [{ type: "tcp", name: "db", host: `${"a".repeat(64)}.example.com`, tcp_port: 5432 }, "host"],
@@ -131,7 +133,7 @@ describe("host names validated as host names (item 21)", () => {
     [http("https://a..b/"), "url"],
     [{ type: "ssl", name: "cert", url: `https://${"☃".repeat(60)}.com/` }, "url"],
     [api2(`https://${"😀".repeat(60)}.com/`), "api_check_steps.1.url"],
-  ])("refuses %j with a 400 naming %s", async (body, path) => {
+  ])("refuses %j with a 400 naming %s", async ([body, path], { post }) => {
     const res = await post(MONITORS, body);
     expectError(res, 400, "validation_error");
     expect(detailPaths(res)).toEqual([path]);
