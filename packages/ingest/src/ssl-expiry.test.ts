@@ -1,89 +1,115 @@
-import { createDb, type Db } from "@upfleet/db";
-import { newId } from "@upfleet/ids";
+import type { MonitorEvent } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
-import { createTestDatabase, monitorRow, type TestDatabase } from "@upfleet/testing";
+import { monitorRow } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { ResultIngest } from "./ingest.ts";
 import { crossedThreshold } from "./ssl-expiry.ts";
 import { resultJob } from "./testing.ts";
 
-let database: TestDatabase;
-let db: Db;
-let ingest: ResultIngest;
-let organizationId: string;
-let wakeUps = 0;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  ingest = new ResultIngest(
-    { db, logger: createLogger("test", "silent"), metrics: new Registry() },
-    { maxWaitMs: 5, onStateChange: () => wakeUps++ },
-  );
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-});
-afterAll(async () => {
-  await ingest.close();
-  await db.$disconnect();
-  await database.drop();
-});
-
-async function sslMonitor(settings: Record<string, unknown> = {}, regions = ["eu"]) {
-  const monitor = await db.monitor.create({
-    data: monitorRow(organizationId, {
-      type: "ssl",
-      settings: { host: "example.com", port: 443, ssl_expiry_alert_days: [30, 14, 7, 1], ...settings },
-      regions,
-    }),
-  });
-  return monitor.id;
-}
-
 const T0 = Date.now() - 30 * 60_000;
-let tick = T0;
 
-/** One ssl check result of `monitorId` at the next tick, for a certificate `fingerprint` with `daysLeft`. */
-function certificate(monitorId: string, daysLeft: number, fingerprint = "AA", options: { region?: string } = {}) {
-  tick += 60_000;
-  const job = resultJob({
-    monitorId,
-    organizationId,
-    region: options.region ?? "eu",
-    tick,
-    intervalMs: 60_000,
-    status: "up",
-  });
-  const validTo = new Date(Date.now() + (daysLeft + 0.5) * 86_400_000).toISOString();
-  job.result = {
-    ...job.result,
-    httpStatus: null,
-    details: { days_left: daysLeft, valid_to: validTo, fingerprint256: fingerprint, issuer: "CN=CA", subject: "CN=x" },
-  };
-  return job;
-}
-
-const send = (jobs: ResultJob[]) => Promise.all(jobs.map((data) => ingest.handle(data)));
-
-const expiring = (monitorId: string) =>
-  db.monitorEvent.findMany({ where: { monitorId, type: "ssl.expiring" }, orderBy: { tick: "asc" } });
+/**
+ * The file's `ingest`, counting its state-change `wakeUps`; `sslMonitor` seeds an ssl monitor,
+ * `certificate` builds one result of it at the file's next tick for a certificate `fingerprint` with
+ * `daysLeft`, `send` delivers jobs to the ingest at once and `expiring` reads a monitor's ssl.expiring events.
+ */
+const it = test.extend<{
+  wakeUps: { count: number };
+  ingest: ResultIngest;
+  sslMonitor: (settings?: Record<string, unknown>, regions?: string[]) => Promise<string>;
+  certificate: (monitorId: string, daysLeft: number, fingerprint?: string, options?: { region?: string }) => ResultJob;
+  send: (jobs: ResultJob[]) => Promise<unknown>;
+  expiring: (monitorId: string) => Promise<MonitorEvent[]>;
+}>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  wakeUps: [async ({}, use) => use({ count: 0 }), { scope: "file" }],
+  ingest: [
+    async ({ db, wakeUps }, use) => {
+      const ingest = new ResultIngest(
+        { db, logger: createLogger("test", "silent"), metrics: new Registry() },
+        { maxWaitMs: 5, onStateChange: () => wakeUps.count++ },
+      );
+      await use(ingest);
+      await ingest.close();
+    },
+    { scope: "file" },
+  ],
+  sslMonitor: async ({ db, organizationId }, use) =>
+    use(async (settings = {}, regions = ["eu"]) => {
+      const monitor = await db.monitor.create({
+        data: monitorRow(organizationId, {
+          type: "ssl",
+          settings: { host: "example.com", port: 443, ssl_expiry_alert_days: [30, 14, 7, 1], ...settings },
+          regions,
+        }),
+      });
+      return monitor.id;
+    }),
+  certificate: [
+    async ({ organizationId }, use) => {
+      let tick = T0;
+      await use((monitorId, daysLeft, fingerprint = "AA", options = {}) => {
+        tick += 60_000;
+        const job = resultJob({
+          monitorId,
+          organizationId,
+          region: options.region ?? "eu",
+          tick,
+          intervalMs: 60_000,
+          status: "up",
+        });
+        const validTo = new Date(Date.now() + (daysLeft + 0.5) * 86_400_000).toISOString();
+        job.result = {
+          ...job.result,
+          httpStatus: null,
+          details: {
+            days_left: daysLeft,
+            valid_to: validTo,
+            fingerprint256: fingerprint,
+            issuer: "CN=CA",
+            subject: "CN=x",
+          },
+        };
+        return job;
+      });
+    },
+    { scope: "file" },
+  ],
+  send: async ({ ingest }, use) => use((jobs) => Promise.all(jobs.map((data) => ingest.handle(data)))),
+  expiring: async ({ db }, use) =>
+    use((monitorId) =>
+      db.monitorEvent.findMany({ where: { monitorId, type: "ssl.expiring" }, orderBy: { tick: "asc" } }),
+    ),
+});
 
 describe("ssl.expiring", () => {
-  it("is written once per threshold a certificate crosses, with its days, threshold and expiry", async () => {
+  it("is written once per threshold a certificate crosses, with its days, threshold and expiry", async ({
+    wakeUps,
+    sslMonitor,
+    certificate,
+    send,
+    expiring,
+  }) => {
     const id = await sslMonitor();
-    const before = wakeUps;
+    const before = wakeUps.count;
     for (const days of [45, 31, 29, 25, 20, 14, 13, 8, 7, 6]) await send([certificate(id, days)]);
     const events = await expiring(id);
     expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([30, 14, 7]);
     expect(events.map((e) => (e.cause as { days_left: number }).days_left)).toEqual([29, 14, 7]);
     expect(events[0]).toMatchObject({ fromStatus: "up", toStatus: "up" });
     expect(events[0]!.cause).toMatchObject({ valid_to: expect.any(String), region: "eu", fingerprint256: "AA" });
-    expect(wakeUps).toBeGreaterThan(before);
+    expect(wakeUps.count).toBeGreaterThan(before);
   });
 
-  it("announces only the nearest threshold when the first check already finds it close", async () => {
+  it("announces only the nearest threshold when the first check already finds it close", async ({
+    sslMonitor,
+    certificate,
+    send,
+    expiring,
+  }) => {
     const id = await sslMonitor();
     await send([certificate(id, 3)]);
     await send([certificate(id, 0)]);
@@ -91,7 +117,7 @@ describe("ssl.expiring", () => {
     expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([7, 1]);
   });
 
-  it("starts over for a renewed certificate", async () => {
+  it("starts over for a renewed certificate", async ({ sslMonitor, certificate, send, expiring }) => {
     const id = await sslMonitor();
     await send([certificate(id, 10, "OLD")]);
     await send([certificate(id, 89, "NEW")]);
@@ -101,7 +127,12 @@ describe("ssl.expiring", () => {
     expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256)).toEqual(["OLD", "NEW"]);
   });
 
-  it("announces each of two certificates served at once once, and nothing again when an old one shows up late", async () => {
+  it("announces each of two certificates served at once once, and nothing again when an old one shows up late", async ({
+    sslMonitor,
+    certificate,
+    send,
+    expiring,
+  }) => {
     const id = await sslMonitor({}, ["eu", "us"]);
     for (let round = 0; round < 4; round++) {
       const eu = certificate(id, 12, "EU", { region: "eu" });
@@ -116,7 +147,13 @@ describe("ssl.expiring", () => {
     expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256).sort()).toEqual(["EU", "US"]);
   });
 
-  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async () => {
+  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async ({
+    db,
+    ingest,
+    sslMonitor,
+    certificate,
+    expiring,
+  }) => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => sslMonitor()));
     const others = Array.from(
       { length: 3 },
@@ -130,7 +167,12 @@ describe("ssl.expiring", () => {
     for (const id of ids) expect(await expiring(id)).toHaveLength(1);
   });
 
-  it("writes one event for a round whose regions all report it, however often delivered", async () => {
+  it("writes one event for a round whose regions all report it, however often delivered", async ({
+    sslMonitor,
+    certificate,
+    send,
+    expiring,
+  }) => {
     const id = await sslMonitor({}, ["eu", "us"]);
     const eu = certificate(id, 12, "AA", { region: "eu" });
     const us = { ...eu, region: "us" };
@@ -139,7 +181,7 @@ describe("ssl.expiring", () => {
     expect(await expiring(id)).toHaveLength(1);
   });
 
-  it("follows the monitor's own thresholds", async () => {
+  it("follows the monitor's own thresholds", async ({ sslMonitor, certificate, send, expiring }) => {
     const id = await sslMonitor({ ssl_expiry_alert_days: [10] });
     await send([certificate(id, 25)]);
     await send([certificate(id, 9)]);
@@ -147,7 +189,14 @@ describe("ssl.expiring", () => {
     expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([10]);
   });
 
-  it("says nothing for a certificate that does not verify, nor for other monitor types", async () => {
+  it("says nothing for a certificate that does not verify, nor for other monitor types", async ({
+    db,
+    organizationId,
+    sslMonitor,
+    certificate,
+    send,
+    expiring,
+  }) => {
     const id = await sslMonitor();
     const bad = certificate(id, 3);
     bad.result = { ...bad.result, status: "down", error: "ssl_hostname_mismatch" };
