@@ -1,40 +1,48 @@
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let member: TestUser;
-let viewer: TestUser;
-
-beforeAll(async () => {
-  api = await startTestApi({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
-  owner = await signupOwner(api);
-  [member, viewer] = await Promise.all([addUser(api, owner, "member"), addUser(api, owner, "viewer")]);
-});
-afterAll(() => api?.close());
+import { describe, expect } from "vitest";
+import { addUser, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
+import type { TestResponse } from "./support/test-api.ts";
 
 const BASE = "/api/v1/incidents";
-const call = (method: string, path: string, body?: unknown, user = owner) =>
-  api.request(method, `${BASE}${path}`, { auth: user.token, ...(body === undefined ? {} : { body }) });
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-async function newMonitor(name = "Checkout"): Promise<string> {
-  const res = await api.request("POST", "/api/v1/monitors", {
-    auth: owner.token,
-    body: { name, type: "http", url: "https://example.com" },
-  });
-  expect(res.status, res.text).toBe(201);
-  return res.body.id;
-}
-
-const eventTypes = async (incidentId: string) =>
-  (await api.deps.db.incidentEvent.findMany({ where: { incidentId }, orderBy: { id: "asc" } })).map((e) => e.type);
+/**
+ * The owner's `member` and `viewer`; `call` sends to the incidents routes as `user` (the owner by
+ * default), `newMonitor` creates an http monitor of the owner's and `eventTypes` lists an incident's events.
+ */
+const it = test.extend<{
+  member: TestUser;
+  viewer: TestUser;
+  call: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+  newMonitor: (name?: string) => Promise<string>;
+  eventTypes: (incidentId: string) => Promise<string[]>;
+}>({
+  member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
+  viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
+  call: async ({ api, owner }, use) =>
+    use((method, path, body, user = owner) =>
+      api.request(method, `${BASE}${path}`, { auth: user.token, ...(body === undefined ? {} : { body }) }),
+    ),
+  newMonitor: async ({ api, owner }, use) =>
+    use(async (name = "Checkout") => {
+      const res = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { name, type: "http", url: "https://example.com" },
+      });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id;
+    }),
+  eventTypes: async ({ api }, use) =>
+    use(async (incidentId) =>
+      (await api.deps.db.incidentEvent.findMany({ where: { incidentId }, orderBy: { id: "asc" } })).map((e) => e.type),
+    ),
+});
+it.scoped({ apiEnv: { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
 
 describe("incidents", () => {
-  it("opens one by hand and reads it back, alone and in the list", async () => {
+  it("opens one by hand and reads it back, alone and in the list", async ({ viewer, call, eventTypes }) => {
     const res = await call("POST", "", { title: "Payments failing", message: "Card payments time out" });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toEqual({
@@ -63,7 +71,7 @@ describe("incidents", () => {
     expect(await eventTypes(res.body.id)).toEqual(["incident.created"]);
   });
 
-  it("opens one for a monitor, with the given status, and no second while it is open", async () => {
+  it("opens one for a monitor, with the given status, and no second while it is open", async ({ call, newMonitor }) => {
     const monitorId = await newMonitor();
     const first = await call("POST", "", { monitor_id: monitorId, title: "Slow", status: "identified" });
     expect(first.status, first.text).toBe(201);
@@ -76,7 +84,12 @@ describe("incidents", () => {
     expect((await call("POST", "", { monitor_id: monitorId, title: "Again" })).status).toBe(201);
   });
 
-  it("patches: a title alone adds no entry; a status or a message does; status resolved resolves", async () => {
+  it("patches: a title alone adds no entry; a status or a message does; status resolved resolves", async ({
+    owner,
+    member,
+    call,
+    eventTypes,
+  }) => {
     const { body: incident } = await call("POST", "", { title: "Errors" });
     const path = `/${incident.id}`;
     const renamed = await call("PATCH", path, { title: "Errors on /login" });
@@ -112,7 +125,7 @@ describe("incidents", () => {
     ]);
   });
 
-  it("posts timeline entries, oldest first, and returns the incident with the entry last", async () => {
+  it("posts timeline entries, oldest first, and returns the incident with the entry last", async ({ call }) => {
     const { body: incident } = await call("POST", "", { title: "Queue backlog" });
     const first = await call("POST", `/${incident.id}/updates`, { message: "Scaling workers" });
     expect(first.status, first.text).toBe(201);
@@ -129,7 +142,7 @@ describe("incidents", () => {
     expect(resolving.body).toMatchObject({ status: "resolved", resolved_at: ISO });
   });
 
-  it("acknowledges with who and when, and keeps the first acknowledgement", async () => {
+  it("acknowledges with who and when, and keeps the first acknowledgement", async ({ member, call, eventTypes }) => {
     const { body: incident } = await call("POST", "", { title: "Disk full" });
     const first = await call("POST", `/${incident.id}/acknowledge`, undefined, member);
     expect(first.status, first.text).toBe(200);
@@ -142,7 +155,7 @@ describe("incidents", () => {
     expect(await eventTypes(incident.id)).toEqual(["incident.created", "incident.acknowledged", "incident.resolved"]);
   });
 
-  it("resolves with a message; the resolver acknowledges it if nobody had", async () => {
+  it("resolves with a message; the resolver acknowledges it if nobody had", async ({ member, call }) => {
     const { body: incident } = await call("POST", "", { title: "DNS" });
     const res = await call("POST", `/${incident.id}/resolve`, { message: "TTL expired" }, member);
     expect(res.status, res.text).toBe(200);
@@ -150,7 +163,10 @@ describe("incidents", () => {
     expect(res.body.updates.at(-1)).toMatchObject({ status: "resolved", message: "TTL expired" });
   });
 
-  it("lists newest first, a page at a time, filtered by monitor, open or resolved, and status", async () => {
+  it("lists newest first, a page at a time, filtered by monitor, open or resolved, and status", async ({
+    call,
+    newMonitor,
+  }) => {
     const monitorId = await newMonitor("Filtered");
     const made: string[] = [];
     for (const status of ["investigating", "identified", "monitoring"] as const) {
@@ -177,7 +193,13 @@ describe("incidents", () => {
     expect(page2.body.data.map((i: { id: string }) => i.id)).toEqual(all.slice(2, 4));
   });
 
-  it("shows the incident a monitor's outage opened, and refuses a second one for it", async () => {
+  it("shows the incident a monitor's outage opened, and refuses a second one for it", async ({
+    api,
+    owner,
+    viewer,
+    call,
+    newMonitor,
+  }) => {
     const monitorId = await newMonitor("Shop");
     const tick = new Date(Date.now() - 60_000);
     await api.deps.db.monitorEvent.create({
