@@ -15,6 +15,7 @@ import { z } from "zod";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // The apps' own defaults; workers take consecutive ports so each can be scraped.
+const API_METRICS_PORT = 3099;
 const ALERTER_HEALTH_PORT = 3100;
 const FIRST_WORKER_HEALTH_PORT = 3101;
 // Each app gives itself 30 s to finish in-flight work after SIGTERM; this is only the backstop.
@@ -32,7 +33,12 @@ interface Service {
 const workerEnv = { ...process.env };
 delete workerEnv.DATABASE_URL;
 const services: Service[] = [
-  { name: "api", app: "api", env: { ...process.env, DATABASE_URL: env.DATABASE_URL } },
+  {
+    name: "api",
+    app: "api",
+    // The API never serves /metrics on its public port: here it gets a port of its own.
+    env: { METRICS_PORT: String(API_METRICS_PORT), ...process.env, DATABASE_URL: env.DATABASE_URL },
+  },
   ...env.REGIONS.map((region, i) => ({
     name: `worker:${region}`,
     app: "worker",
@@ -151,7 +157,7 @@ if (!stopping) {
   say(
     toStart
       .map((s) => {
-        if (s.app === "api") return `api on http://localhost:${env.PORT}`;
+        if (s.app === "api") return `api on http://localhost:${env.PORT} (metrics :${s.env.METRICS_PORT})`;
         return `${s.name} (health :${s.env.HEALTH_PORT})`;
       })
       .join(", "),

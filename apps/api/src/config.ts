@@ -52,6 +52,12 @@ export const ApiEnv = z
     AUTH_FAILURES_PER_KEY_PREFIX: positiveInt(10),
     AUTH_FAILURES_PER_EMAIL: positiveInt(5),
     AUTH_FAILURE_WINDOW_SECONDS: positiveInt(900),
+    /**
+     * API.md: /metrics is never open on the public port. METRICS_PORT serves it (with /healthz and
+     * /readyz) on a port of its own; METRICS_TOKEN opens it on the public port to `Bearer <token>`.
+     */
+    METRICS_PORT: optional(port(0)),
+    METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
     /** The deployment's operators: only they read /regions and /workers (others get 404). */
     FLEET_ADMIN_EMAILS: parsedWith(
       (text) =>

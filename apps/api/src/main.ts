@@ -6,6 +6,7 @@ import { onShutdown } from "@upfleet/runtime";
 import { createServer } from "./app.ts";
 import { createApiDeps } from "./bootstrap.ts";
 import { ApiEnv } from "./config.ts";
+import { startMetricsServer } from "./metrics-server.ts";
 
 const config = loadEnvOrExit(ApiEnv);
 const logger = createLogger("api", config.LOG_LEVEL);
@@ -19,9 +20,11 @@ try {
   await once(server, "listening");
   const address = server.address();
   logger.info({ port: typeof address === "object" && address ? address.port : config.PORT }, "api listening");
+  const metricsServer = await startMetricsServer(deps, logger);
   onShutdown(logger, async () => {
     server.close();
     server.closeIdleConnections();
+    metricsServer?.close();
     await once(server, "close");
     await close();
   });

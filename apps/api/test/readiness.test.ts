@@ -1,4 +1,8 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@upfleet/logger";
 import { describe, expect } from "vitest";
+import { startMetricsServer } from "../src/metrics-server.ts";
 import { test as it } from "./support/fixtures.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
@@ -62,31 +66,32 @@ describe("service endpoints", () => {
     );
   });
 
-  it("/metrics serves Prometheus text with request latency and process metrics", async ({ api }) => {
-    expect((await api.request("GET", "/healthz")).status).toBe(200);
-    const res = await api.request("GET", "/metrics");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(res.text).toContain("# TYPE upfleet_http_request_duration_seconds histogram");
-    const healthz = res.text
-      .split("\n")
-      .find(
-        (line) => line.startsWith("upfleet_http_request_duration_seconds_count{") && line.includes('route="/healthz"'),
-      );
-    expect(healthz).toContain('status="200"');
-    expect(healthz).toContain('service="api"');
-    expect(Number(healthz?.split(" ").at(-1))).toBeGreaterThanOrEqual(1);
-    expect(res.text).toMatch(/^process_cpu_user_seconds_total\{service="api"\} /m);
-    expect(res.text).toMatch(/^process_resident_memory_bytes\{service="api"\} /m);
-    expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds\{service="api"\} /m);
+  // METRICS_TOKEN is not set here: metrics.test.ts covers the public port with it.
+  it("is not served on the public port", async ({ api }) => {
+    const res = await api.request("GET", "/metrics", { auth: "metrics-token-0123456789" });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe("not_found");
   });
 
-  it("labels latency by route template, never by raw path", async ({ api }) => {
-    await api.request("GET", "/api/v1/keys/key_01234567890123456789012345");
-    await api.request("GET", "/api/v1/no-such-route");
-    const { text } = await api.request("GET", "/metrics");
-    expect(text).not.toContain("key_0123");
-    expect(text).not.toContain("no-such-route");
-    expect(text).toMatch(/route="unmatched",status="404"/);
+  it("is served on METRICS_PORT, with /healthz and /readyz", async ({ api }) => {
+    const server = await startMetricsServer(
+      { ...api.deps, config: { ...api.deps.config, METRICS_PORT: 0 } },
+      createLogger("test", "silent"),
+    );
+    if (!server) throw new Error("no metrics server");
+    try {
+      if (!server.listening) await once(server, "listening");
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^process_cpu_user_seconds_total\{service="api"\} /m);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("is not started without METRICS_PORT", async ({ api }) => {
+    expect(await startMetricsServer(api.deps, createLogger("test", "silent"))).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AppError, UnauthorizedError } from "@upfleet/errors";
 import { checkReadiness, postgresProbe, redisProbe } from "@upfleet/runtime";
 import { z } from "zod";
 import { defineRoute } from "../http/route.ts";
@@ -43,16 +45,34 @@ export const readyzRoute = defineRoute({
   },
 });
 
+/** Whether `header` is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = createHash("sha256")
+    .update(header ?? "")
+    .digest();
+  return timingSafeEqual(given, createHash("sha256").update(`Bearer ${token}`).digest());
+}
+
 export const metricsRoute = defineRoute({
   method: "get",
   path: "/metrics",
   absolute: true,
   summary: "Prometheus metrics",
+  description:
+    "Served on the public port only when METRICS_TOKEN is set, to `Authorization: Bearer <METRICS_TOKEN>`; " +
+    "otherwise a 404 here (METRICS_PORT serves it on a port of its own).",
   tag: "Service",
   access: "public",
-  responses: { 200: { description: "Prometheus text exposition" } },
-  handle: async ({ deps }) => ({
-    status: 200,
-    raw: { contentType: deps.metrics.contentType, content: await deps.metrics.metrics() },
-  }),
+  responses: {
+    200: { description: "Prometheus text exposition" },
+    401: { description: "METRICS_TOKEN is set and the request does not carry it" },
+    404: { description: "METRICS_TOKEN is not set: not served on this port" },
+  },
+  handle: async ({ deps, req }) => {
+    const token = deps.config.METRICS_TOKEN;
+    if (token === undefined) throw new AppError("not_found", `No route ${req.method} ${req.path}`);
+    if (!bearerMatches(req.headers.authorization, token))
+      throw new UnauthorizedError("Send Authorization: Bearer <METRICS_TOKEN>");
+    return { status: 200, raw: { contentType: deps.metrics.contentType, content: await deps.metrics.metrics() } };
+  },
 });
