@@ -1,42 +1,44 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
+import { describe, expect } from "vitest";
+import { test } from "./support/fixtures.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 /** Issue #11's hostile requests that reached a hang or a 500: each answered as a 400, at once, changing nothing. */
 
-let api: TestApi;
-let owner: TestUser;
-let monitorId: string;
-let before: Record<string, number>;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  owner = await signupOwner(api);
-  const created = await api.request("POST", "/api/v1/monitors", {
-    auth: owner.token,
-    body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },
-  });
-  monitorId = created.body.id;
-});
-afterAll(() => api.close());
-
-async function counts(): Promise<Record<string, number>> {
+async function counts(api: TestApi): Promise<Record<string, number>> {
   const [row] = await api.deps.db.$queryRaw<Record<string, bigint>[]>`
     SELECT (SELECT count(*) FROM monitors) AS monitors, (SELECT count(*) FROM maintenance_windows) AS windows,
            (SELECT count(*) FROM exports) AS exports, (SELECT count(*) FROM users) AS users`;
   return Object.fromEntries(Object.entries(row ?? {}).map(([table, count]) => [table, Number(count)]));
 }
 
-beforeEach(async () => {
-  before = await counts();
+/**
+ * An http monitor of the owner's, and `expectRefused`, which checks a 400 naming `path` that left the
+ * row counts as they were when the test started (so `monitorId`, set up first, is among them).
+ */
+const it = test.extend<{
+  monitorId: string;
+  expectRefused: (res: TestResponse, path?: string) => Promise<void>;
+}>({
+  monitorId: [
+    async ({ api, owner }, use) => {
+      const created = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },
+      });
+      await use(created.body.id);
+    },
+    { scope: "file" },
+  ],
+  expectRefused: async ({ api }, use) => {
+    const before = await counts(api);
+    await use(async (res, path) => {
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error).toBe("validation_error");
+      if (path) expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
+      expect(await counts(api)).toEqual(before);
+    });
+  },
 });
-
-async function expectRefused(res: TestResponse, path?: string) {
-  expect(res.status, res.text).toBe(400);
-  expect(res.body.error).toBe("validation_error");
-  if (path) expect(res.body.details.map((d: { path: string }) => d.path)).toContain(path);
-  expect(await counts()).toEqual(before);
-}
 
 /** Times one request: none may take a second, whatever it sends. */
 async function timed(request: () => Promise<TestResponse>): Promise<TestResponse> {
@@ -47,7 +49,7 @@ async function timed(request: () => Promise<TestResponse>): Promise<TestResponse
 }
 
 describe("instants past year 9999 once in UTC", () => {
-  const window = (repeat: string | null) => ({
+  const window = (monitorId: string, repeat: string | null) => ({
     name: "Year ten thousand",
     monitor_ids: [monitorId],
     starts_at: "9999-12-31T20:00:00-14:00",
@@ -55,17 +57,27 @@ describe("instants past year 9999 once in UTC", () => {
     repeat,
   });
 
-  it("are a 400 within a second for a weekly maintenance window (they hung the process at 100 % CPU)", async () => {
+  it("are a 400 within a second for a weekly maintenance window (they hung the process at 100 % CPU)", async ({
+    api,
+    owner,
+    monitorId,
+    expectRefused,
+  }) => {
     const res = await timed(() =>
-      api.request("POST", "/api/v1/maintenance-windows", { auth: owner.token, body: window("weekly") }),
+      api.request("POST", "/api/v1/maintenance-windows", { auth: owner.token, body: window(monitorId, "weekly") }),
     );
     await expectRefused(res, "starts_at");
     expect(res.body.details.map((d: { path: string }) => d.path)).toContain("ends_at");
   });
 
-  it("are a 400 for a one-off window and an export (they were a 500)", async () => {
+  it("are a 400 for a one-off window and an export (they were a 500)", async ({
+    api,
+    owner,
+    monitorId,
+    expectRefused,
+  }) => {
     await expectRefused(
-      await api.request("POST", "/api/v1/maintenance-windows", { auth: owner.token, body: window(null) }),
+      await api.request("POST", "/api/v1/maintenance-windows", { auth: owner.token, body: window(monitorId, null) }),
       "starts_at",
     );
     await expectRefused(
@@ -77,7 +89,7 @@ describe("instants past year 9999 once in UTC", () => {
     );
   });
 
-  it("and before 1970 are a 400 in queries and key expiries", async () => {
+  it("and before 1970 are a 400 in queries and key expiries", async ({ api, owner, monitorId, expectRefused }) => {
     for (const query of [
       "since=0000-01-01T00:00:00Z",
       "until=10000-01-01T00:00:00Z",
@@ -96,10 +108,10 @@ describe("instants past year 9999 once in UTC", () => {
     );
   });
 
-  it("cannot be stored by any writer: the database refuses them too", async () => {
+  it("cannot be stored by any writer: the database refuses them too", async ({ api, owner, monitorId }) => {
     const created = await api.request("POST", "/api/v1/maintenance-windows", {
       auth: owner.token,
-      body: { ...window("weekly"), starts_at: "2026-01-01T00:00:00Z", ends_at: "2026-01-01T01:00:00Z" },
+      body: { ...window(monitorId, "weekly"), starts_at: "2026-01-01T00:00:00Z", ends_at: "2026-01-01T01:00:00Z" },
     });
     expect(created.status, created.text).toBe(201);
     await expect(api.deps.db.$executeRaw`
@@ -111,7 +123,7 @@ describe("instants past year 9999 once in UTC", () => {
 });
 
 describe("deeply nested JSON", () => {
-  it("is a 400 while parsing, unauthenticated, at any depth past 64", async () => {
+  it("is a 400 while parsing, unauthenticated, at any depth past 64", async ({ api }) => {
     for (const depth of [65, 5_000, 200_000]) {
       const res = await api.request("POST", "/api/v1/auth/login", {
         rawBody: `{"email": ${"[".repeat(depth)}${"]".repeat(depth)}, "password": "x"}`,
@@ -121,7 +133,7 @@ describe("deeply nested JSON", () => {
     }
   });
 
-  it("counts brackets inside strings as text", async () => {
+  it("counts brackets inside strings as text", async ({ api }) => {
     const res = await api.request("POST", "/api/v1/auth/login", {
       body: { email: `${"[{".repeat(100)}@example.com`, password: "wrong password" },
     });
@@ -130,7 +142,7 @@ describe("deeply nested JSON", () => {
 });
 
 describe("a body that is JSON null or a scalar", () => {
-  it("is a 400, not read as an empty object", async () => {
+  it("is a 400, not read as an empty object", async ({ api, owner, monitorId, expectRefused }) => {
     for (const rawBody of ["null", "3", '"text"', "true"]) {
       const res = await api.request("POST", `/api/v1/monitors/${monitorId}/pause`, { auth: owner.token, rawBody });
       await expectRefused(res, "(body)");
@@ -141,7 +153,7 @@ describe("a body that is JSON null or a scalar", () => {
 });
 
 describe("bad percent-encoding in a path", () => {
-  it("is a 400 on id routes and public pages, never a 500", async () => {
+  it("is a 400 on id routes and public pages, never a 500", async ({ api, owner }) => {
     for (const bad of ["%ZZ", "%ED%A0%80", "%"]) {
       for (const path of [
         `/api/v1/monitors/${bad}`,
@@ -160,7 +172,11 @@ describe("bad percent-encoding in a path", () => {
 });
 
 describe("NUL and lone surrogates in object keys", () => {
-  it("are a 400 naming the object, in headers and in api steps sent as a JSON string", async () => {
+  it("are a 400 naming the object, in headers and in api steps sent as a JSON string", async ({
+    api,
+    owner,
+    expectRefused,
+  }) => {
     await expectRefused(
       await api.request("POST", "/api/v1/monitors", {
         auth: owner.token,
