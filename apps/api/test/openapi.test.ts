@@ -1,9 +1,10 @@
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { pingOperations } from "../src/routes/heartbeats/fast-path.ts";
 import { pingRoutes } from "../src/routes/index.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { test } from "./support/fixtures.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
@@ -19,16 +20,17 @@ interface Document {
   components: { schemas: Record<string, { additionalProperties?: unknown; required?: string[] }> };
 }
 
-let api: TestApi;
-let doc: Document;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  const res = await api.request("GET", "/api/v1/openapi.json");
-  expect(res.status).toBe(200);
-  doc = res.body;
+/** The API's OpenAPI document, read once per file. */
+const it = test.extend<{ doc: Document }>({
+  doc: [
+    async ({ api }, use) => {
+      const res = await api.request("GET", "/api/v1/openapi.json");
+      expect(res.status).toBe(200);
+      await use(res.body);
+    },
+    { scope: "file" },
+  ],
 });
-afterAll(() => api.close());
 
 interface Layer {
   name: string;
@@ -38,15 +40,15 @@ interface Layer {
 }
 
 /** The Express app's layers, middleware and routes (Express 5: `app.router.stack`). */
-function expressStack(): Layer[] {
+function expressStack(api: TestApi): Layer[] {
   // A fresh registry: the request-latency histogram may be registered only once per registry.
   const app = createApp({ ...api.deps, metrics: new Registry() });
   return (app as unknown as { router: { stack: Layer[] } }).router.stack;
 }
 
 /** Every `METHOD path` Express really serves, read from the router. */
-function registeredOperations(): string[] {
-  const stack = expressStack();
+function registeredOperations(api: TestApi): string[] {
+  const stack = expressStack(api);
   const nested = stack.filter((layer) => !layer.route && Array.isArray(layer.handle.stack));
   // A router mounted with app.use would hide its routes from this walk: extend the walk first.
   expect(nested.map((layer) => layer.name)).toEqual([]);
@@ -59,33 +61,33 @@ function registeredOperations(): string[] {
   );
 }
 
-function documentedOperations(): [string, string, Operation][] {
+function documentedOperations(doc: Document): [string, string, Operation][] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     METHODS.flatMap((method) => (item[method] ? [[method, path, item[method]] as [string, string, Operation]] : [])),
   );
 }
 
-function bodySchema(path: string, method: "post") {
+function bodySchema(doc: Document, path: string, method: "post") {
   const ref = doc.paths[path]?.[method]?.requestBody?.content["application/json"]?.schema.$ref;
   expect(ref).toMatch(/^#\/components\/schemas\//);
   return doc.components.schemas[ref!.split("/").at(-1)!];
 }
 
 describe("the OpenAPI document", () => {
-  it("is OpenAPI 3.1.0 with the API's version", () => {
+  it("is OpenAPI 3.1.0 with the API's version", ({ api, doc }) => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info.version).toBe(api.deps.version);
   });
 
-  it("documents every operation served, by Express or the ping fast path, and nothing else", () => {
-    const registered = registeredOperations();
+  it("documents every operation served, by Express or the ping fast path, and nothing else", ({ api, doc }) => {
+    const registered = registeredOperations(api);
     expect(registered.length).toBeGreaterThan(10);
     const fast = pingOperations(pingRoutes)
       .filter((op) => !op.startsWith("HEAD "))
       .map((op) => op.replace(/:(\w+)/g, "{$1}"));
     expect(fast.length).toBeGreaterThanOrEqual(8);
     const served = [...registered, ...fast];
-    const documented = documentedOperations().map(([method, path]) => `${method.toUpperCase()} ${path}`);
+    const documented = documentedOperations(doc).map(([method, path]) => `${method.toUpperCase()} ${path}`);
     expect(
       served.filter((op) => !documented.includes(op)),
       "served but undocumented",
@@ -96,17 +98,17 @@ describe("the OpenAPI document", () => {
     ).toEqual([]);
   });
 
-  it("leaves heartbeat pings to the fast path: Express mounts nothing for them", () => {
+  it("leaves heartbeat pings to the fast path: Express mounts nothing for them", ({ api }) => {
     // Layers for every path (request id, logger, JSON parser, 404) match /api/v1 paths too.
-    const forPings = expressStack().filter(
+    const forPings = expressStack(api).filter(
       (layer) => layer.match("/api/heartbeat/some-token/start") && !layer.match("/api/v1/account"),
     );
     expect(forPings.map((layer) => layer.route?.path ?? layer.name)).toEqual([]);
   });
 
-  it("declares security and 401/403/429 exactly on the operations that demand a credential", async () => {
+  it("declares security and 401/403/429 exactly on the operations that demand a credential", async ({ api, doc }) => {
     let authenticated = 0;
-    for (const [method, path, operation] of documentedOperations()) {
+    for (const [method, path, operation] of documentedOperations(doc)) {
       const concrete = path.replace(/\{(\w+)\}/g, "key_0000000000000000000000000a");
       // Credentials are checked before anything else, so an anonymous call tells which routes need one.
       const res = await api.request(method.toUpperCase(), concrete);
@@ -122,18 +124,18 @@ describe("the OpenAPI document", () => {
     expect(authenticated).toBeGreaterThanOrEqual(7);
   });
 
-  it("publishes strict request schemas (unknown fields are rejected)", () => {
-    const createKey = bodySchema("/api/v1/keys", "post");
+  it("publishes strict request schemas (unknown fields are rejected)", ({ doc }) => {
+    const createKey = bodySchema(doc, "/api/v1/keys", "post");
     expect(createKey?.additionalProperties).toBe(false);
     expect(createKey?.required).toEqual(["name"]);
-    const signup = bodySchema("/api/v1/auth/signup", "post");
+    const signup = bodySchema(doc, "/api/v1/auth/signup", "post");
     expect(signup?.additionalProperties).toBe(false);
     expect(signup?.required).toEqual(expect.arrayContaining(["email", "password", "organization_name"]));
   });
 });
 
 describe("the explorer", () => {
-  it("serves an HTML page that loads only local assets", async () => {
+  it("serves an HTML page that loads only local assets", async ({ api }) => {
     const res = await api.request("GET", "/api/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
@@ -150,7 +152,7 @@ describe("the explorer", () => {
     expect(init.text).not.toMatch(/https?:\/\//);
   });
 
-  it("serves the Swagger UI bundle as JavaScript", async () => {
+  it("serves the Swagger UI bundle as JavaScript", async ({ api }) => {
     const res = await fetch(`${api.url}/api/docs/assets/swagger-ui-bundle.js`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^(text|application)\/javascript/);
