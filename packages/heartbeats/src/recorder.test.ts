@@ -1,55 +1,67 @@
-import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@upfleet/db";
+import { createSqlPool, type Monitor, type MonitorEvent, type Prisma, type SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
-import { createTestDatabase, type TestDatabase } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { expireDeadlines, settleHeartbeat } from "./deadlines.ts";
 import { type PingInput, PingRecorder } from "./recorder.ts";
 import { TokenDirectory } from "./tokens.ts";
 
-let database: TestDatabase;
-let db: Db;
-let organizationId: string;
-let recorder: PingRecorder;
-let sql: SqlPool;
-const metrics = new Registry();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-  sql = createSqlPool(database.url);
-  recorder = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics });
-});
-afterAll(async () => {
-  await recorder?.close();
-  await sql?.end();
-  await db?.$disconnect();
-  await database?.drop();
-});
-
-async function heartbeat(
-  settings: Record<string, unknown> = {},
-  fields: Partial<Prisma.MonitorUncheckedCreateInput> = {},
-) {
-  return db.monitor.create({
-    data: {
-      id: newId("monitor"),
-      organizationId,
-      name: "nightly backup",
-      type: "heartbeat",
-      settings: { heartbeat_schedule: null, heartbeat_timezone: "UTC", heartbeat_grace_minutes: 1, ...settings },
-      intervalSeconds: 60,
-      timeoutMs: 10_000,
-      regions: [],
-      tags: [],
-      heartbeatToken: newId("ping").slice(4),
-      ...fields,
+/**
+ * The file's `recorder` on a `sql` pool of its database, reporting to `metrics`; `heartbeat` seeds a
+ * heartbeat monitor and `eventsOf` reads a monitor's events in order.
+ */
+const it = test.extend<{
+  sql: SqlPool;
+  metrics: Registry;
+  recorder: PingRecorder;
+  heartbeat: (
+    settings?: Record<string, unknown>,
+    fields?: Partial<Prisma.MonitorUncheckedCreateInput>,
+  ) => Promise<Monitor>;
+  eventsOf: (monitorId: string) => Promise<MonitorEvent[]>;
+}>({
+  sql: [
+    async ({ database }, use) => {
+      const sql = createSqlPool(database.url);
+      await use(sql);
+      await sql.end();
     },
-  });
-}
+    { scope: "file" },
+  ],
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  metrics: [async ({}, use) => use(new Registry()), { scope: "file" }],
+  recorder: [
+    async ({ sql, metrics }, use) => {
+      const recorder = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics });
+      await use(recorder);
+      await recorder.close();
+    },
+    { scope: "file" },
+  ],
+  heartbeat: async ({ db, organizationId }, use) =>
+    use((settings = {}, fields = {}) =>
+      db.monitor.create({
+        data: {
+          id: newId("monitor"),
+          organizationId,
+          name: "nightly backup",
+          type: "heartbeat",
+          settings: { heartbeat_schedule: null, heartbeat_timezone: "UTC", heartbeat_grace_minutes: 1, ...settings },
+          intervalSeconds: 60,
+          timeoutMs: 10_000,
+          regions: [],
+          tags: [],
+          heartbeatToken: newId("ping").slice(4),
+          ...fields,
+        },
+      }),
+    ),
+  eventsOf: async ({ db }, use) =>
+    use((monitorId) => db.monitorEvent.findMany({ where: { monitorId }, orderBy: [{ tick: "asc" }, { id: "asc" }] })),
+});
 
 const ping = (monitorId: string, kind: PingInput["kind"], extra: Partial<PingInput> = {}): PingInput => ({
   monitorId,
@@ -63,11 +75,13 @@ const ping = (monitorId: string, kind: PingInput["kind"], extra: Partial<PingInp
   ...extra,
 });
 
-const eventsOf = (monitorId: string) =>
-  db.monitorEvent.findMany({ where: { monitorId }, orderBy: [{ tick: "asc" }, { id: "asc" }] });
-
 describe("PingRecorder", () => {
-  it("writes concurrent pings of many monitors in few statements, each answered once it is committed", async () => {
+  it("writes concurrent pings of many monitors in few statements, each answered once it is committed", async ({
+    db,
+    metrics,
+    recorder,
+    heartbeat,
+  }) => {
     const monitors = await Promise.all(Array.from({ length: 20 }, () => heartbeat()));
     const before = Date.now();
     const results = await Promise.all(
@@ -88,11 +102,17 @@ describe("PingRecorder", () => {
     expect(count).toBeLessThan(40);
   });
 
-  it("pairs overlapping runs by rid, stores their durations, and closes the runs", async () => {
+  it("pairs overlapping runs by rid, stores their durations, and closes the runs", async ({
+    db,
+    recorder,
+    heartbeat,
+  }) => {
     const m = await heartbeat();
     await recorder.record(ping(m.id, "start", { rid: "a" }));
     await recorder.record(ping(m.id, "start", { rid: "b" }));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The runs need a duration: the finishes are recorded once the clock has moved past the starts.
+    const started = Date.now();
+    await waitFor(() => Date.now() > started, { intervalMs: 1, what: "the clock past the starts" });
     const [b, a] = [
       await recorder.record(ping(m.id, "success", { rid: "b" })),
       await recorder.record(ping(m.id, "success", { rid: "a" })),
@@ -109,7 +129,12 @@ describe("PingRecorder", () => {
     ]);
   });
 
-  it("a failure is down at once with a monitor.down event, the next success is monitor.up", async () => {
+  it("a failure is down at once with a monitor.down event, the next success is monitor.up", async ({
+    db,
+    recorder,
+    heartbeat,
+    eventsOf,
+  }) => {
     const m = await heartbeat();
     await recorder.record(ping(m.id, "success"));
     await recorder.record(ping(m.id, "fail", { exitCode: 3 }));
@@ -126,7 +151,7 @@ describe("PingRecorder", () => {
     expect(events[0]!.cause).toEqual({ error: "exit code 3", exit_code: 3, rid: null });
   });
 
-  it("opens and finishes a run within one batch", async () => {
+  it("opens and finishes a run within one batch", async ({ db, recorder, heartbeat }) => {
     const m = await heartbeat();
     await Promise.all([recorder.record(ping(m.id, "start")), recorder.record(ping(m.id, "success"))]);
     const runs = await db.heartbeatRun.findMany({ where: { monitorId: m.id } });
@@ -134,7 +159,11 @@ describe("PingRecorder", () => {
     expect(runs[0]!.finishedAt).not.toBeNull();
   });
 
-  it("a ping the database refuses fails alone, not the other pings of its batch", async () => {
+  it("a ping the database refuses fails alone, not the other pings of its batch", async ({
+    db,
+    recorder,
+    heartbeat,
+  }) => {
     const [a, b] = [await heartbeat(), await heartbeat()];
     const results = await Promise.allSettled([
       recorder.record(ping(a.id, "success")),
@@ -147,7 +176,7 @@ describe("PingRecorder", () => {
     expect((await db.monitor.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("up");
   });
 
-  it("with several lanes keeps each monitor's pings in order", async () => {
+  it("with several lanes keeps each monitor's pings in order", async ({ db, sql, heartbeat, eventsOf }) => {
     const laned = new PingRecorder(
       { sql, logger: createLogger("test", "silent"), metrics: new Registry() },
       { lanes: 3 },
@@ -165,7 +194,13 @@ describe("PingRecorder", () => {
     }
   });
 
-  it("two recorders (two API instances) on one monitor each see the other's runs and state", async () => {
+  it("two recorders (two API instances) on one monitor each see the other's runs and state", async ({
+    db,
+    sql,
+    recorder,
+    heartbeat,
+    eventsOf,
+  }) => {
     const other = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics: new Registry() });
     const m = await heartbeat();
     // Each finish is recorded by the instance that did not see the start: its state in memory is
@@ -189,7 +224,12 @@ describe("PingRecorder", () => {
     expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "up", passStreak: 1 });
   });
 
-  it("applies an edit made after the monitor's state was kept in memory (paused: no alert)", async () => {
+  it("applies an edit made after the monitor's state was kept in memory (paused: no alert)", async ({
+    db,
+    recorder,
+    heartbeat,
+    eventsOf,
+  }) => {
     const m = await heartbeat();
     await recorder.record(ping(m.id, "success"));
     await db.monitor.update({ where: { id: m.id }, data: { paused: true } });
@@ -200,7 +240,7 @@ describe("PingRecorder", () => {
     expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(2);
   });
 
-  it("refuses pings for a deleted monitor and records nothing for it", async () => {
+  it("refuses pings for a deleted monitor and records nothing for it", async ({ db, recorder, heartbeat }) => {
     const m = await heartbeat({}, { deletedAt: new Date() });
     expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });
     expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(0);
@@ -208,7 +248,11 @@ describe("PingRecorder", () => {
 });
 
 describe("expireDeadlines", () => {
-  it("marks a monitor past its deadline down once, with the cause, and clears the deadline", async () => {
+  it("marks a monitor past its deadline down once, with the cause, and clears the deadline", async ({
+    db,
+    heartbeat,
+    eventsOf,
+  }) => {
     const lastPing = new Date(Date.now() - 10 * 60_000);
     const deadline = new Date(lastPing.getTime() + 120_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: lastPing, heartbeatDeadlineAt: deadline });
@@ -228,7 +272,7 @@ describe("expireDeadlines", () => {
     });
   });
 
-  it("skips a monitor another transaction holds, and takes it once released", async () => {
+  it("skips a monitor another transaction holds, and takes it once released", async ({ db, heartbeat, eventsOf }) => {
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: new Date(), heartbeatDeadlineAt: new Date() });
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
@@ -252,7 +296,7 @@ describe("expireDeadlines", () => {
     expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down"]);
   });
 
-  it("leaves paused and deleted monitors alone", async () => {
+  it("leaves paused and deleted monitors alone", async ({ db, heartbeat, eventsOf }) => {
     const past = new Date(Date.now() - 1_000);
     const paused = await heartbeat({}, { status: "up", paused: true, heartbeatDeadlineAt: past });
     const deleted = await heartbeat({}, { status: "up", deletedAt: new Date(), heartbeatDeadlineAt: past });
@@ -263,7 +307,11 @@ describe("expireDeadlines", () => {
 });
 
 describe("settleHeartbeat", () => {
-  it("gives a resumed monitor a full period from now, and clears a paused one's deadline", async () => {
+  it("gives a resumed monitor a full period from now, and clears a paused one's deadline", async ({
+    db,
+    heartbeat,
+    eventsOf,
+  }) => {
     const longAgo = new Date(Date.now() - 3_600_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: longAgo, paused: true });
     await db.monitor.update({ where: { id: m.id }, data: { paused: false } });
@@ -278,7 +326,7 @@ describe("settleHeartbeat", () => {
     expect(await eventsOf(m.id)).toEqual([]);
   });
 
-  it("recomputes the deadline from new settings", async () => {
+  it("recomputes the deadline from new settings", async ({ db, heartbeat }) => {
     const last = new Date(Date.now() - 1_000);
     const deadline = new Date(last.getTime() + 120_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: last, heartbeatDeadlineAt: deadline });
@@ -294,7 +342,7 @@ describe("settleHeartbeat", () => {
 });
 
 describe("TokenDirectory", () => {
-  it("finds live heartbeat monitors by token, from memory once known", async () => {
+  it("finds live heartbeat monitors by token, from memory once known", async ({ db, organizationId, heartbeat }) => {
     const m = await heartbeat();
     const gone = await heartbeat({}, { deletedAt: new Date() });
     const tokens = new TokenDirectory(db);
@@ -305,7 +353,11 @@ describe("TokenDirectory", () => {
     expect(await tokens.resolve(m.heartbeatToken!)).toEqual({ monitorId: m.id, organizationId });
   });
 
-  it("forgets an unknown token after its short TTL, and stays within its size", async () => {
+  it("forgets an unknown token after its short TTL, and stays within its size", async ({
+    db,
+    organizationId,
+    heartbeat,
+  }) => {
     // From 1: lru-cache treats an entry stored at time 0 as ageless.
     let now = 1;
     const tokens = new TokenDirectory(db, { missTtlMs: 1_000, maxEntries: 2, now: () => now });
