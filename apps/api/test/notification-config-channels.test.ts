@@ -1,36 +1,47 @@
 import { openDocument } from "@upfleet/secrets";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
-let api: TestApi;
+const CHANNELS = "/api/v1/notifications/channels";
+
 /** The channel as stored, opened with ENCRYPTION_KEY: what the sender reads. */
-const stored = async (id: string) => {
+const stored = async (api: TestApi, id: string) => {
   const row = await api.deps.db.notificationChannel.findUnique({ where: { id } });
   return row && { ...row, config: openDocument(row.config, api.deps.keyring) };
 };
-let owner: TestUser;
-let other: TestUser;
 
-beforeAll(async () => {
-  // A "LAN" opened to channels, as an operator would; loopback and every other private range stay shut.
-  api = await startTestApi({
+/**
+ * A second tenant, `other`; `post`, `get`, `patch` and `remove` call the channel routes as the owner
+ * (or `user`).
+ */
+const it = test.extend<{
+  other: TestUser;
+  post: (body: unknown, user?: TestUser) => Promise<TestResponse>;
+  get: (id: string, user?: TestUser) => Promise<TestResponse>;
+  patch: (id: string, body: unknown) => Promise<TestResponse>;
+  remove: (id: string) => Promise<TestResponse>;
+}>({
+  other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
+  post: async ({ api, owner }, use) =>
+    use((body, user = owner) => api.request("POST", CHANNELS, { auth: user.token, body })),
+  get: async ({ api, owner }, use) =>
+    use((id, user = owner) => api.request("GET", `${CHANNELS}/${id}`, { auth: user.token })),
+  patch: async ({ api, owner }, use) =>
+    use((id, body) => api.request("PATCH", `${CHANNELS}/${id}`, { auth: owner.token, body })),
+  remove: async ({ api, owner }, use) => use((id) => api.request("DELETE", `${CHANNELS}/${id}`, { auth: owner.token })),
+});
+// A "LAN" opened to channels, as an operator would; loopback and every other private range stay shut.
+it.scoped({
+  apiEnv: {
     OPEN_SIGNUP: "true",
     OUTBOUND_ALLOW_CIDRS: "10.20.0.0/16",
     RATE_LIMIT_PER_MINUTE: "100000",
     RATE_LIMIT_PER_HOUR: "100000",
-  });
-  owner = await signupOwner(api, "owner");
-  other = await signupOwner(api, "other");
+  },
 });
-afterAll(() => api?.close());
-
-const CHANNELS = "/api/v1/notifications/channels";
-const post = (body: unknown, user = owner) => api.request("POST", CHANNELS, { auth: user.token, body });
-const get = (id: string, user = owner) => api.request("GET", `${CHANNELS}/${id}`, { auth: user.token });
-const patch = (id: string, body: unknown) => api.request("PATCH", `${CHANNELS}/${id}`, { auth: owner.token, body });
-const remove = (id: string) => api.request("DELETE", `${CHANNELS}/${id}`, { auth: owner.token });
 
 const slack = {
   name: "Ops Slack",
@@ -45,7 +56,12 @@ const webhook = (config: Record<string, unknown> = {}) => ({
 });
 
 describe("channels", () => {
-  it("creates a webhook with a generated whsec_ secret shown once, then masked on every read", async () => {
+  it("creates a webhook with a generated whsec_ secret shown once, then masked on every read", async ({
+    api,
+    owner,
+    post,
+    get,
+  }) => {
     const created = await post(webhook());
     expect(created.status, created.text).toBe(201);
     const secret: string = created.body.config.secret;
@@ -71,23 +87,23 @@ describe("channels", () => {
     expect(list.text).not.toContain(secret);
     expect(list.text).not.toContain("token=abc");
     // What the sender gets is what was written.
-    expect((await stored(created.body.id))?.config).toEqual({
+    expect((await stored(api, created.body.id))?.config).toEqual({
       url: "https://receiver.example.com/hooks/upfleet?token=abc",
       secret,
     });
   });
 
-  it("never echoes a secret the client gave", async () => {
+  it("never echoes a secret the client gave", async ({ api, post }) => {
     const created = await post(webhook({ secret: "my-shared-secret-0001" }));
     expect(created.status, created.text).toBe(201);
     // A typed secret shows no tail (only a generated whsec_ one does).
     expect(created.body.config.secret).toBe("••••");
-    expect((await stored(created.body.id))?.config).toMatchObject({
+    expect((await stored(api, created.body.id))?.config).toMatchObject({
       secret: "my-shared-secret-0001",
     });
   });
 
-  it("creates slack, discord and email channels; webhook URLs masked, addresses readable", async () => {
+  it("creates slack, discord and email channels; webhook URLs masked, addresses readable", async ({ post, get }) => {
     const s = await post(slack);
     const d = await post({
       ...slack,
@@ -103,12 +119,12 @@ describe("channels", () => {
     expect((await get(s.body.id)).body).toEqual(s.body);
   });
 
-  it("accepts a private address the deployment opened with OUTBOUND_ALLOW_CIDRS", async () => {
+  it("accepts a private address the deployment opened with OUTBOUND_ALLOW_CIDRS", async ({ post }) => {
     const res = await post(webhook({ url: "http://10.20.3.4:8080/hook" }));
     expect(res.status, res.text).toBe(201);
   });
 
-  it("refuses bad input with a 400 naming each problem, and stores nothing", async () => {
+  it("refuses bad input with a 400 naming each problem, and stores nothing", async ({ api, post }) => {
     const cases: [unknown, string[]][] = [
       [{ ...slack, type: "pager" }, ["type"]],
       [{ name: "x", config: {} }, ["type"]],
@@ -142,7 +158,7 @@ describe("channels", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("says why a URL is refused", async () => {
+  it("says why a URL is refused", async ({ post }) => {
     const res = await post(webhook({ url: "http://localhost:3000/hook" }));
     expect(res.body.details[0].message).toMatch(/localhost is an internal name.*INTERNAL_DNS_ALLOW_SUFFIXES/);
     const literal = await post(webhook({ url: "http://10.30.0.1/hook" }));
@@ -151,7 +167,7 @@ describe("channels", () => {
 });
 
 describe("PATCH a channel", () => {
-  it("merges config: a new URL keeps the secret, a new secret keeps the URL", async () => {
+  it("merges config: a new URL keeps the secret, a new secret keeps the URL", async ({ api, post, patch }) => {
     const created = await post(webhook());
     const secret = created.body.config.secret;
     const moved = await patch(created.body.id, { config: { url: "https://new.example.com/hook" } });
@@ -159,15 +175,19 @@ describe("PATCH a channel", () => {
     expect(moved.body.config).toEqual({ url: "https://new.example.com/••••", secret: `whsec_••••${secret.slice(-4)}` });
     const rotated = await patch(created.body.id, { name: "Renamed", config: { secret: "rotated-secret-9999" } });
     expect(rotated.body).toMatchObject({ name: "Renamed", config: { secret: "••••" } });
-    expect((await stored(created.body.id))?.config).toEqual({
+    expect((await stored(api, created.body.id))?.config).toEqual({
       url: "https://new.example.com/hook",
       secret: "rotated-secret-9999",
     });
   });
 
-  it("refuses another type's config, a type change and refused URLs, changing nothing", async () => {
+  it("refuses another type's config, a type change and refused URLs, changing nothing", async ({
+    api,
+    post,
+    patch,
+  }) => {
     const created = await post(webhook());
-    const before = await stored(created.body.id);
+    const before = await stored(api, created.body.id);
     const cases: [unknown, string[]][] = [
       [{ config: { webhook_url: "https://hooks.slack.com/x" } }, ["config.webhook_url"]],
       [{ type: "slack" }, ["type"]],
@@ -181,10 +201,10 @@ describe("PATCH a channel", () => {
       expectError(res, 400, "validation_error");
       expect(detailPaths(res), JSON.stringify(body)).toEqual(paths);
     }
-    expect(await stored(created.body.id)).toEqual(before);
+    expect(await stored(api, created.body.id)).toEqual(before);
   });
 
-  it("re-enabling a channel the system disabled clears disabled_reason", async () => {
+  it("re-enabling a channel the system disabled clears disabled_reason", async ({ api, post, get, patch }) => {
     const created = await post(email);
     // As the sender does on a 410.
     await api.deps.db.notificationChannel.update({
@@ -207,7 +227,7 @@ describe("PATCH a channel", () => {
 });
 
 describe("DELETE a channel", () => {
-  it("hides it from reads and lists, and it can no longer be referenced", async () => {
+  it("hides it from reads and lists, and it can no longer be referenced", async ({ api, owner, post, get, remove }) => {
     const created = await post(email);
     expect((await remove(created.body.id)).status).toBe(204);
     expectError(await get(created.body.id), 404, "not_found");
@@ -222,7 +242,13 @@ describe("DELETE a channel", () => {
     expect(rule.body.message).toContain(created.body.id);
   });
 
-  it("is a 409 naming the rules and policies still using it, until they stop", async () => {
+  it("is a 409 naming the rules and policies still using it, until they stop", async ({
+    api,
+    owner,
+    post,
+    get,
+    remove,
+  }) => {
     const channel = (await post(email)).body.id;
     const spare = (await post(email)).body.id;
     const rule = await api.request("POST", "/api/v1/notifications/rules", {
@@ -263,7 +289,7 @@ describe("DELETE a channel", () => {
 });
 
 describe("GET /notifications/channels", () => {
-  it("lists the caller's channels newest first, a page at a time", async () => {
+  it("lists the caller's channels newest first, a page at a time", async ({ api, other, post }) => {
     const mine = [];
     for (let i = 0; i < 3; i++) mine.push((await post({ ...email, name: `page ${i}` }, other)).body.id);
     const first = await api.request("GET", `${CHANNELS}?limit=2`, { auth: other.token });
