@@ -1,4 +1,4 @@
-import { createSqlPool, type Monitor, type MonitorEvent, type Prisma, type SqlPool } from "@upfleet/db";
+import type { Monitor, MonitorEvent, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { waitFor } from "@upfleet/testing";
@@ -10,11 +10,10 @@ import { type PingInput, PingRecorder } from "./recorder.ts";
 import { TokenDirectory } from "./tokens.ts";
 
 /**
- * The file's `recorder` on a `sql` pool of its database, reporting to `metrics`; `heartbeat` seeds a
+ * The file's `recorder` on its `sql` pool, reporting to `metrics`; `heartbeat` seeds a
  * heartbeat monitor and `eventsOf` reads a monitor's events in order.
  */
 const it = test.extend<{
-  sql: SqlPool;
   metrics: Registry;
   recorder: PingRecorder;
   heartbeat: (
@@ -23,14 +22,6 @@ const it = test.extend<{
   ) => Promise<Monitor>;
   eventsOf: (monitorId: string) => Promise<MonitorEvent[]>;
 }>({
-  sql: [
-    async ({ database }, use) => {
-      const sql = createSqlPool(database.url);
-      await use(sql);
-      await sql.end();
-    },
-    { scope: "file" },
-  ],
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
   metrics: [async ({}, use) => use(new Registry()), { scope: "file" }],
   recorder: [

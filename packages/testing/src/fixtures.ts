@@ -1,5 +1,5 @@
 // vitest fixtures: a subpath of their own, so benches and scripts can use the rest of the package outside vitest.
-import { createDb, type Db } from "@upfleet/db";
+import { createDb, createSqlPool, type Db, type SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { test as base } from "vitest";
 import { type AppGroup, appGroup } from "./app-launcher.ts";
@@ -11,6 +11,8 @@ export interface FileFixtures {
   database: TestDatabase;
   /** A Prisma client on `database`. */
   db: Db;
+  /** A pool of plain SQL connections on `database`, for the hot paths that skip Prisma. */
+  sql: SqlPool;
   /** An organization stored in `db`, for the rows a test seeds. */
   organizationId: string;
   /** A Redis key space of the file's own; its keys are deleted after the last test. */
@@ -41,6 +43,14 @@ export const test = base.extend<TestFixtures & FileFixtures>({
       const db = createDb(database.url);
       await use(db);
       await db.$disconnect();
+    },
+    { scope: "file" },
+  ],
+  sql: [
+    async ({ database }, use) => {
+      const sql = createSqlPool(database.url);
+      await use(sql);
+      await sql.end();
     },
     { scope: "file" },
   ],
