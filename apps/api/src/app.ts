@@ -28,6 +28,8 @@ const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve("swag
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // req.ip, and so every per-IP limit, is the client's behind the proxies TRUST_PROXY names.
+  app.set("trust proxy", deps.config.TRUST_PROXY);
   app.locals.openApiDocument = buildOpenApiDocument([...routes, ...pingRoutes], {
     version: deps.version,
     serverUrl: deps.config.PUBLIC_URL,

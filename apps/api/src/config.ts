@@ -13,6 +13,7 @@ import { outboundEnv } from "@upfleet/outbound";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
+import { parseTrustProxy } from "./http/trust-proxy.ts";
 import { PlanLimitsEnv } from "./plans.ts";
 
 export const ApiEnv = z
@@ -57,6 +58,8 @@ export const ApiEnv = z
      * /readyz) on a port of its own; METRICS_TOKEN opens it on the public port to `Bearer <token>`.
      */
     METRICS_PORT: optional(port(0)),
+    /** Proxies in front of the API whose X-Forwarded-For names the client (http/trust-proxy.ts). */
+    TRUST_PROXY: parsedWith(parseTrustProxy, ""),
     METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
     /** The deployment's operators: only they read /regions and /workers (others get 404). */
     FLEET_ADMIN_EMAILS: parsedWith(

@@ -7,8 +7,8 @@ export interface IpSource {
 }
 
 /**
- * The client's address: Express's `req.ip` where there is one (it honours `trust proxy`, which the
- * API does not set, so today it is the socket's address), else the socket's own address.
+ * The client's address: Express's `req.ip` where there is one (it honours TRUST_PROXY), else the
+ * socket's own address.
  */
 function clientIp(req: IpSource): string | undefined {
   return req.ip || req.socket.remoteAddress || undefined;

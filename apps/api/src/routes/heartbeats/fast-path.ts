@@ -129,7 +129,13 @@ export function pingFastPath(
       endpoint = found.endpoint;
       const { token, signal } = endpoint.route.ping.parseParams(found.raw);
       const query = parseInput(PingQuery, queryAt === -1 ? {} : { ...parseQuery(url.slice(queryAt + 1)) });
-      await recordPing(deps, { token, rid: query.rid ?? null, signal: signal(), ...pingSource(req), body });
+      await recordPing(deps, {
+        token,
+        rid: query.rid ?? null,
+        signal: signal(),
+        ...pingSource(req, deps.config.TRUST_PROXY),
+        body,
+      });
       send(res, 200, OK_JSON, requestId);
       answered.inc({ status: "200" });
     } catch (error) {

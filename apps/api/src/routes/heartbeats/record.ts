@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { ipBucket } from "../../auth/client-ip.ts";
 import type { ApiDeps } from "../../deps.ts";
 import type { DocumentedRoute } from "../../http/openapi.ts";
+import { clientAddress, type TrustProxy } from "../../http/trust-proxy.ts";
 import { parseParams } from "../../http/validate.ts";
 import { HEARTBEAT_BASE, PING_DESCRIPTION, PingQuery, PingReply, TokenParams } from "./schema.ts";
 
@@ -29,11 +30,14 @@ const ENTITY = "Heartbeat monitor";
 export const PING_OK = { ok: true } as const;
 
 /**
- * Who sent it. The socket's address, as the API trusts no proxy header; `::ffff:203.0.113.7` is how
- * Node shows an IPv4 client on a dual-stack socket.
+ * Who sent it: the socket's address, or the client's as the proxies TRUST_PROXY names report it;
+ * `::ffff:203.0.113.7` is how Node shows an IPv4 client on a dual-stack socket.
  */
-export function pingSource(req: IncomingMessage): Pick<PingCall, "method" | "sourceIp" | "userAgent"> {
-  const ip = req.socket.remoteAddress;
+export function pingSource(
+  req: IncomingMessage,
+  trust: TrustProxy,
+): Pick<PingCall, "method" | "sourceIp" | "userAgent"> {
+  const ip = clientAddress(req, trust);
   return {
     method: req.method ?? "GET",
     sourceIp: ip?.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : (ip ?? null),
