@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { createDb, createSqlPool, type Db, type Prisma, type SqlPool } from "@upfleet/db";
+import type { Db, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { bullPrefix, type JobQueue, type JobWorker, openQueue } from "@upfleet/queue";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
-import { createTestDatabase, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { runAttempt } from "./attempt.ts";
 import { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 import { createSenders, type Senders } from "./senders.ts";
@@ -23,57 +24,9 @@ import { startDeliveryWorker } from "./worker.ts";
 const DELAYS = [100, 100, 100, 100, 100];
 const PUBLIC_URL = "https://upfleet.example.com";
 const keyring = parseKeyring(generateKeyringText("test"));
-const redisSpace = createTestRedis();
-let database: TestDatabase;
-let db: Db;
-let sql: SqlPool;
-let store: AttemptStore;
-let organizationId: string;
-let connection: Redis;
-let queue: JobQueue<"delivery">;
-let worker: JobWorker;
-let senders: Senders;
-let receiver: Receiver;
-let smtp: SmtpReceiver;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  sql = createSqlPool(database.url);
-  store = createAttemptStore(sql);
-  organizationId = newId("organization");
-  await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-  [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
-  senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url, keyring });
-  connection = new Redis(redisSpace.url, { maxRetriesPerRequest: null });
-  queue = openQueue("delivery", { connection, prefix: bullPrefix(redisSpace.prefix) });
-  worker = startDeliveryWorker({
-    connection,
-    prefix: bullPrefix(redisSpace.prefix),
-    sql,
-    logger: createLogger("delivery-test", "silent"),
-    senders,
-    queue,
-    delays: DELAYS,
-    concurrency: 20,
-    perChannelLimit: 3,
-  });
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await worker?.close();
-  await queue?.close();
-  senders?.close();
-  await smtp?.close();
-  connection?.disconnect();
-  await db?.$disconnect();
-  await sql?.end();
-  await database?.drop();
-  await redisSpace.cleanup();
-});
-
 const SECRET = `whsec_${randomBytes(32).toString("base64")}`;
+
+type ChannelType = "webhook" | "slack" | "discord" | "email";
 
 function downPayload(name = "Website") {
   return {
@@ -85,55 +38,143 @@ function downPayload(name = "Website") {
   };
 }
 
-async function channel(type: "webhook" | "slack" | "discord" | "email", config: Prisma.InputJsonValue) {
-  const id = newId("channel");
-  await db.notificationChannel.create({ data: { id, organizationId, name: `${type} ${id}`, type, config } });
-  return id;
-}
+const notificationRow = (db: Db, id: string) => db.notification.findUniqueOrThrow({ where: { id } });
 
-/** A path of its own on the receiver, and a webhook channel pointing at it. */
-async function webhook(secret: string | null = SECRET) {
-  const path = `/hook-${randomBytes(4).toString("hex")}`;
-  const id = await channel("webhook", { url: `${receiver.url}${path}`, ...(secret ? { secret } : {}) });
-  return { path, id };
-}
-
-/** A pending notification as the fan-out writes it; queued unless `queued: false`. */
-async function notify(channelId: string, options: { payload?: object; queued?: boolean } = {}) {
-  const payload = options.payload ?? downPayload();
-  const id = newId("notification");
-  await db.notification.create({
-    data: {
-      id,
-      organizationId,
-      channelId,
-      dedupeKey: `${id}:${channelId}`,
-      event: (payload as { event: string }).event,
-      incidentId: (payload as { incident?: { id?: string } }).incident?.id ?? null,
-      payload,
-      nextAttemptAt: new Date(),
+/**
+ * The file's delivery worker on its own queue, with a webhook `receiver` and an `smtp` receiver to send
+ * to; `channel` and `webhook` (a path of its own on the receiver) seed channels, `notify` a pending
+ * notification as the fan-out writes it (queued unless `queued: false`), `settled` waits for one to
+ * leave pending and `attemptsOf` reads its attempts.
+ */
+const it = test.extend<{
+  store: AttemptStore;
+  receiver: Receiver;
+  smtp: SmtpReceiver;
+  senders: Senders;
+  connection: Redis;
+  queue: JobQueue<"delivery">;
+  worker: JobWorker;
+  channel: (type: ChannelType, config: Prisma.InputJsonValue) => Promise<string>;
+  webhook: (secret?: string | null) => Promise<{ path: string; id: string }>;
+  notify: (channelId: string, options?: { payload?: object; queued?: boolean }) => Promise<string>;
+  settled: (id: string, timeoutMs?: number) => Promise<Prisma.NotificationGetPayload<object>>;
+  attemptsOf: (id: string) => Promise<Prisma.NotificationDeliveryGetPayload<object>[]>;
+}>({
+  store: [async ({ sql }, use) => use(createAttemptStore(sql)), { scope: "file" }],
+  receiver: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const receiver = await startReceiver();
+      await use(receiver);
+      await receiver.close();
     },
-  });
-  if (options.queued !== false) await queue.enqueue({ notificationId: id, attempt: 1 });
-  return id;
-}
-
-const notificationRow = (id: string) => db.notification.findUniqueOrThrow({ where: { id } });
-const attemptsOf = (id: string) =>
-  db.notificationDelivery.findMany({ where: { notificationId: id }, orderBy: { attempt: "asc" } });
-
-async function settled(id: string, timeoutMs = 10_000) {
-  return waitFor(
-    async () => {
-      const row = await notificationRow(id);
-      return row.status !== "pending" ? row : null;
+    { scope: "file" },
+  ],
+  smtp: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const smtp = await startSmtpReceiver();
+      await use(smtp);
+      await smtp.close();
     },
-    { timeoutMs, what: `notification ${id} to settle` },
-  );
-}
+    { scope: "file" },
+  ],
+  senders: [
+    async ({ smtp }, use) => {
+      const senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url, keyring });
+      await use(senders);
+      senders.close();
+    },
+    { scope: "file" },
+  ],
+  connection: [
+    async ({ redis }, use) => {
+      const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+      await use(connection);
+      connection.disconnect();
+    },
+    { scope: "file" },
+  ],
+  queue: [
+    async ({ connection, redis }, use) => {
+      const queue = openQueue("delivery", { connection, prefix: bullPrefix(redis.prefix) });
+      await use(queue);
+      await queue.close();
+    },
+    { scope: "file" },
+  ],
+  worker: [
+    async ({ connection, redis, sql, senders, queue }, use) => {
+      const worker = startDeliveryWorker({
+        connection,
+        prefix: bullPrefix(redis.prefix),
+        sql,
+        logger: createLogger("delivery-test", "silent"),
+        senders,
+        queue,
+        delays: DELAYS,
+        concurrency: 20,
+        perChannelLimit: 3,
+      });
+      await use(worker);
+      await worker.close();
+    },
+    { scope: "file" },
+  ],
+  channel: async ({ db, organizationId }, use) =>
+    use(async (type, config) => {
+      const id = newId("channel");
+      await db.notificationChannel.create({ data: { id, organizationId, name: `${type} ${id}`, type, config } });
+      return id;
+    }),
+  webhook: async ({ channel, receiver }, use) =>
+    use(async (secret = SECRET) => {
+      const path = `/hook-${randomBytes(4).toString("hex")}`;
+      const id = await channel("webhook", { url: `${receiver.url}${path}`, ...(secret ? { secret } : {}) });
+      return { path, id };
+    }),
+  // Names the worker so that every test that queues a notification has it running.
+  notify: async ({ db, organizationId, queue, worker: _ }, use) =>
+    use(async (channelId, options = {}) => {
+      const payload = options.payload ?? downPayload();
+      const id = newId("notification");
+      await db.notification.create({
+        data: {
+          id,
+          organizationId,
+          channelId,
+          dedupeKey: `${id}:${channelId}`,
+          event: (payload as { event: string }).event,
+          incidentId: (payload as { incident?: { id?: string } }).incident?.id ?? null,
+          payload,
+          nextAttemptAt: new Date(),
+        },
+      });
+      if (options.queued !== false) await queue.enqueue({ notificationId: id, attempt: 1 });
+      return id;
+    }),
+  settled: async ({ db }, use) =>
+    use((id, timeoutMs = 10_000) =>
+      waitFor(
+        async () => {
+          const row = await notificationRow(db, id);
+          return row.status !== "pending" ? row : null;
+        },
+        { timeoutMs, what: `notification ${id} to settle` },
+      ),
+    ),
+  attemptsOf: async ({ db }, use) =>
+    use((id) => db.notificationDelivery.findMany({ where: { notificationId: id }, orderBy: { attempt: "asc" } })),
+});
 
 describe("webhook delivery", () => {
-  it("posts the payload's JSON signed both ways, and records the attempt", async () => {
+  it("posts the payload's JSON signed both ways, and records the attempt", async ({
+    receiver,
+    webhook,
+    notify,
+    settled,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     const payload = downPayload();
     const id = await notify(hook.id, { payload });
@@ -164,7 +205,13 @@ describe("webhook delivery", () => {
     ]);
   });
 
-  it("retries a receiver failing twice, with the same webhook-id, then succeeds on attempt 3", async () => {
+  it("retries a receiver failing twice, with the same webhook-id, then succeeds on attempt 3", async ({
+    receiver,
+    webhook,
+    notify,
+    settled,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     receiver.answer(hook.path, { status: 500 }, { status: 502 });
     const id = await notify(hook.id);
@@ -181,7 +228,7 @@ describe("webhook delivery", () => {
     ]);
   });
 
-  it("gives up after 6 attempts", async () => {
+  it("gives up after 6 attempts", async ({ receiver, webhook, notify, settled, attemptsOf }) => {
     const hook = await webhook();
     receiver.always(hook.path, { status: 500 });
     const id = await notify(hook.id);
@@ -190,7 +237,14 @@ describe("webhook delivery", () => {
     expect((await attemptsOf(id)).map((a) => a.status)).toEqual(Array(6).fill("failed"));
   });
 
-  it("disables the channel on 410 Gone, stops retrying, and sends nothing more to it", async () => {
+  it("disables the channel on 410 Gone, stops retrying, and sends nothing more to it", async ({
+    db,
+    receiver,
+    webhook,
+    notify,
+    settled,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     receiver.answer(hook.path, { status: 410 });
     const id = await notify(hook.id);
@@ -209,7 +263,7 @@ describe("webhook delivery", () => {
     expect(receiver.at(hook.path)).toHaveLength(1);
   });
 
-  it("waits as long as Retry-After says on a 429", async () => {
+  it("waits as long as Retry-After says on a 429", async ({ receiver, webhook, notify, settled, attemptsOf }) => {
     const hook = await webhook();
     receiver.answer(hook.path, { status: 429, headers: { "retry-after": "2" } });
     const id = await notify(hook.id);
@@ -219,7 +273,13 @@ describe("webhook delivery", () => {
     expect((await attemptsOf(id))[0]).toMatchObject({ status: "failed", responseStatus: 429 });
   });
 
-  it("counts a redirect as a failure and never follows it", async () => {
+  it("counts a redirect as a failure and never follows it", async ({
+    receiver,
+    webhook,
+    notify,
+    settled,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     const elsewhere = `/elsewhere-${randomBytes(4).toString("hex")}`;
     receiver.answer(hook.path, { status: 301, headers: { location: `${receiver.url}${elsewhere}` } });
@@ -233,7 +293,7 @@ describe("webhook delivery", () => {
     expect(receiver.at(elsewhere)).toHaveLength(0);
   });
 
-  it("refuses a receiver the SSRF guard blocks, without retrying", async () => {
+  it("refuses a receiver the SSRF guard blocks, without retrying", async ({ channel, notify, settled, attemptsOf }) => {
     const id = await notify(await channel("webhook", { url: "http://169.254.169.254/latest", secret: SECRET }));
     expect(await settled(id)).toMatchObject({ status: "failed", attempts: 1 });
     expect((await attemptsOf(id))[0]).toMatchObject({
@@ -243,7 +303,14 @@ describe("webhook delivery", () => {
     });
   });
 
-  it("fails a deleted channel's notification without sending", async () => {
+  it("fails a deleted channel's notification without sending", async ({
+    db,
+    receiver,
+    webhook,
+    notify,
+    settled,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     await db.notificationChannel.update({ where: { id: hook.id }, data: { deletedAt: new Date() } });
     const id = await notify(hook.id);
@@ -254,7 +321,7 @@ describe("webhook delivery", () => {
 });
 
 describe("chat and email", () => {
-  it("posts Slack's incoming-webhook format", async () => {
+  it("posts Slack's incoming-webhook format", async ({ receiver, channel, notify, settled }) => {
     const path = "/slack";
     const id = await notify(await channel("slack", { webhook_url: `${receiver.url}${path}` }));
     expect(await settled(id)).toMatchObject({ status: "succeeded" });
@@ -264,7 +331,7 @@ describe("chat and email", () => {
     expect(JSON.stringify(body.blocks)).toContain(`${PUBLIC_URL}/api/v1/incidents/`);
   });
 
-  it("posts Discord's webhook format, coloured by state", async () => {
+  it("posts Discord's webhook format, coloured by state", async ({ receiver, channel, notify, settled }) => {
     const path = "/discord";
     const id = await notify(await channel("discord", { webhook_url: `${receiver.url}${path}` }));
     expect(await settled(id)).toMatchObject({ status: "succeeded" });
@@ -273,7 +340,7 @@ describe("chat and email", () => {
     expect(body.embeds[0]).toMatchObject({ title: "Website is down", color: 0xe01e5a });
   });
 
-  it("sends an email with text and HTML over SMTP_URL", async () => {
+  it("sends an email with text and HTML over SMTP_URL", async ({ smtp, channel, notify, settled }) => {
     const id = await notify(await channel("email", { to: ["ops@example.com", "cto@example.com"] }));
     expect(await settled(id)).toMatchObject({ status: "succeeded" });
     const [mail] = smtp.messages;
@@ -284,7 +351,7 @@ describe("chat and email", () => {
     expect(mail!.raw).toContain("text/html");
   });
 
-  it("fails email for good when the deployment has no SMTP_URL", async () => {
+  it("fails email for good when the deployment has no SMTP_URL", async ({ store, channel, notify, attemptsOf }) => {
     const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL, keyring });
     const id = await notify(await channel("email", { to: ["ops@example.com"] }), { queued: false });
     const outcome = await runAttempt({ store, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
@@ -295,7 +362,14 @@ describe("chat and email", () => {
 });
 
 describe("at least once, never twice", () => {
-  it("sends once when the same attempt runs twice at the same time", async () => {
+  it("sends once when the same attempt runs twice at the same time", async ({
+    store,
+    receiver,
+    senders,
+    webhook,
+    notify,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     const job = { notificationId: id, attempt: 1 };
@@ -309,7 +383,15 @@ describe("at least once, never twice", () => {
     expect(await attemptsOf(id)).toHaveLength(1);
   });
 
-  it("sends once when two workers run the same attempt at the same time", async () => {
+  it("sends once when two workers run the same attempt at the same time", async ({
+    sql,
+    store,
+    receiver,
+    senders,
+    webhook,
+    notify,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     const job = { notificationId: id, attempt: 1 };
@@ -324,7 +406,15 @@ describe("at least once, never twice", () => {
     expect(await attemptsOf(id)).toHaveLength(1);
   });
 
-  it("takes over an attempt a dead worker left pending", async () => {
+  it("takes over an attempt a dead worker left pending", async ({
+    db,
+    organizationId,
+    store,
+    senders,
+    webhook,
+    notify,
+    attemptsOf,
+  }) => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
@@ -336,7 +426,14 @@ describe("at least once, never twice", () => {
     expect((await attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
   });
 
-  it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async () => {
+  it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async ({
+    db,
+    organizationId,
+    receiver,
+    queue,
+    webhook,
+    notify,
+  }) => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
@@ -346,13 +443,22 @@ describe("at least once, never twice", () => {
     await waitFor(async () => (await queue.bull.getJobState(`${id}@1`)) === "delayed", { what: "the job put back" });
     const job = await queue.bull.getJob(`${id}@1`);
     expect(job!.delay).toBeGreaterThanOrEqual(STALE_ATTEMPT_MS);
-    expect(await notificationRow(id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await notificationRow(db, id)).toMatchObject({ status: "pending", attempts: 0 });
     expect(receiver.at(hook.path)).toHaveLength(0);
     await job!.remove();
     await db.notification.update({ where: { id }, data: { status: "failed" } });
   });
 
-  it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async () => {
+  it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async ({
+    db,
+    redis,
+    receiver,
+    connection,
+    queue,
+    webhook,
+    notify,
+    settled,
+  }) => {
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     // Queued far in the future: sweeping finds the job still there and adds nothing.
@@ -360,7 +466,7 @@ describe("at least once, never twice", () => {
     expect(await sweepPendingNotifications(db, queue, 0)).toBeGreaterThanOrEqual(1);
     expect(await queue.bull.getJobState(`${id}@1`)).toBe("delayed");
 
-    const keys = await connection.keys(`${redisSpace.prefix}:*`);
+    const keys = await connection.keys(`${redis.prefix}:*`);
     await connection.unlink(...keys);
     expect(await queue.bull.getJobState(`${id}@1`)).toBe("unknown");
 
@@ -376,7 +482,13 @@ describe("at least once, never twice", () => {
 });
 
 describe("isolation", () => {
-  it("keeps delivering to healthy channels while one receiver hangs", async () => {
+  it("keeps delivering to healthy channels while one receiver hangs", async ({
+    db,
+    channel,
+    webhook,
+    notify,
+    settled,
+  }) => {
     const stuck = await startReceiver();
     const hangId = await channel("webhook", { url: `${stuck.url}/hang`, secret: SECRET });
     stuck.always("/hang", { status: 200, hang: true });
