@@ -1,7 +1,7 @@
 import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
 import { describe, expect } from "vitest";
-import { addUser, type TestUser } from "./support/accounts.ts";
+import type { TestUser } from "./support/accounts.ts";
 import { test } from "./support/fixtures.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
@@ -9,18 +9,14 @@ const BASE = "/api/v1/incidents";
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 /**
- * The owner's `member` and `viewer`; `call` sends to the incidents routes as `user` (the owner by
- * default), `newMonitor` creates an http monitor of the owner's and `eventTypes` lists an incident's events.
+ * `call` sends to the incidents routes as `user` (the owner by default), `newMonitor` creates an http
+ * monitor of the owner's and `eventTypes` lists an incident's events.
  */
 const it = test.extend<{
-  member: TestUser;
-  viewer: TestUser;
   call: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
   newMonitor: (name?: string) => Promise<string>;
   eventTypes: (incidentId: string) => Promise<string[]>;
 }>({
-  member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
-  viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
   call: async ({ api, owner }, use) =>
     use((method, path, body, user = owner) =>
       api.request(method, `${BASE}${path}`, { auth: user.token, ...(body === undefined ? {} : { body }) }),

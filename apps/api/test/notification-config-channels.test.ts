@@ -1,6 +1,6 @@
 import { openDocument } from "@upfleet/secrets";
 import { describe, expect } from "vitest";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
+import type { TestUser } from "./support/accounts.ts";
 import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
@@ -13,18 +13,13 @@ const stored = async (api: TestApi, id: string) => {
   return row && { ...row, config: openDocument(row.config, api.deps.keyring) };
 };
 
-/**
- * A second tenant, `other`; `post`, `get`, `patch` and `remove` call the channel routes as the owner
- * (or `user`).
- */
+/** `post`, `get`, `patch` and `remove` call the channel routes as the owner (or `user`). */
 const it = test.extend<{
-  other: TestUser;
   post: (body: unknown, user?: TestUser) => Promise<TestResponse>;
   get: (id: string, user?: TestUser) => Promise<TestResponse>;
   patch: (id: string, body: unknown) => Promise<TestResponse>;
   remove: (id: string) => Promise<TestResponse>;
 }>({
-  other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
   post: async ({ api, owner }, use) =>
     use((body, user = owner) => api.request("POST", CHANNELS, { auth: user.token, body })),
   get: async ({ api, owner }, use) =>

@@ -1,5 +1,5 @@
 import { test as base } from "@upfleet/testing/fixtures";
-import { signupOwner, type TestUser } from "./accounts.ts";
+import { addUser, signupOwner, type TestUser } from "./accounts.ts";
 import { startTestApi, type TestApi } from "./test-api.ts";
 
 interface ApiFixtures {
@@ -11,11 +11,16 @@ interface ApiFixtures {
   apiEnv: Record<string, string>;
   /** The real API on the file's database and Redis prefix, started for its first test that needs it. */
   api: TestApi;
-  /** The first organization signed up on `api`, and its owner. */
+  /** An organization signed up on `api`, and its owner. */
   owner: TestUser;
+  /** Users the owner added to its organization, with those roles. */
+  member: TestUser;
+  viewer: TestUser;
+  /** A second organization's owner, for the tenancy checks (needs `OPEN_SIGNUP: "true"`). */
+  other: TestUser;
 }
 
-/** The shared fixtures plus the file's API and its first owner. */
+/** The shared fixtures plus the file's API and its accounts, each set up on a file's first test that needs it. */
 export const test = base.extend<ApiFixtures>({
   apiEnv: {},
   api: [
@@ -27,4 +32,7 @@ export const test = base.extend<ApiFixtures>({
     { scope: "file" },
   ],
   owner: [async ({ api }, use) => use(await signupOwner(api)), { scope: "file" }],
+  member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
+  viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
+  other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
 });
