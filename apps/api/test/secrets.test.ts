@@ -1,31 +1,29 @@
 import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { ScheduleStore } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { describe, expect } from "vitest";
+import { test } from "./support/fixtures.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 /** Credentials at rest and on read (issue #11 items 7, 17, 18; API.md "Credentials in monitors"). */
-let api: TestApi;
-let owner: TestUser;
-let viewer: TestUser;
-let receiver: Receiver;
+
+/** A webhook receiver on loopback, which the file's API may reach. */
+const it = test.extend<{ receiver: Receiver }>({
+  receiver: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const receiver = await startReceiver();
+      await use(receiver);
+      await receiver.close();
+    },
+    { scope: "file" },
+  ],
+});
+it.scoped({ apiEnv: { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" } });
 
 const TOKEN = "Bearer live-token-0123456789-abcd";
 const PASSWORD = "hunter2-pa55";
 const SECRET = "typed-shared-secret-7777";
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  api = await startTestApi({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" });
-  owner = await signupOwner(api, "owner");
-  viewer = await addUser(api, owner, "viewer");
-});
-
-afterAll(async () => {
-  await api?.close();
-  await receiver?.close();
-});
 
 const monitorBody = {
   type: "http",
@@ -39,14 +37,14 @@ const MASKED = {
 };
 
 /** What the dispatcher enqueues for the worker: the schedule entry's spec. */
-async function scheduledSpec(monitorId: string) {
+async function scheduledSpec(api: TestApi, monitorId: string) {
   const store = new ScheduleStore(api.deps.redis, api.redis.prefix);
   const due = await store.peekDue(Number.MAX_SAFE_INTEGER, 10_000);
   return due.find((d) => d.entry.monitorId === monitorId)?.entry.spec as Record<string, unknown> | undefined;
 }
 
 describe("monitor credentials", () => {
-  it("are encrypted at rest, masked for every role, and real in the worker's spec", async () => {
+  it("are encrypted at rest, masked for every role, and real in the worker's spec", async ({ api, owner, viewer }) => {
     const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject(MASKED);
@@ -68,10 +66,13 @@ describe("monitor credentials", () => {
       expect(list.text).not.toContain("live-token");
     }
 
-    expect(await scheduledSpec(id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
+    expect(await scheduledSpec(api, id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
   });
 
-  it("survive GET → edit name → PATCH of the whole object; a masked value that is not theirs is a 400", async () => {
+  it("survive GET → edit name → PATCH of the whole object; a masked value that is not theirs is a 400", async ({
+    api,
+    owner,
+  }) => {
     const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
     const id = created.body.id as string;
     const read = await api.request("GET", `/api/v1/monitors/${id}`, { auth: owner.token });
@@ -82,8 +83,8 @@ describe("monitor credentials", () => {
     });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.body.http_headers).toEqual({ Authorization: "••••abcd", "X-Team": "••••" });
-    await waitFor(async () => (await scheduledSpec(id))?.headers !== undefined);
-    expect(await scheduledSpec(id)).toMatchObject({
+    await waitFor(async () => (await scheduledSpec(api, id))?.headers !== undefined);
+    expect(await scheduledSpec(api, id)).toMatchObject({
       url: monitorBody.url,
       headers: { Authorization: TOKEN, "X-Team": "dev" },
     });
@@ -96,7 +97,10 @@ describe("monitor credentials", () => {
     expect(wrong.text).toContain("http_headers.Authorization");
   });
 
-  it("are not kept when the monitor is pointed elsewhere (an editor could collect them): they must be sent again", async () => {
+  it("are not kept when the monitor is pointed elsewhere (an editor could collect them): they must be sent again", async ({
+    api,
+    owner,
+  }) => {
     const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
     const id = created.body.id as string;
     const moved = await api.request("PATCH", `/api/v1/monitors/${id}`, {
@@ -108,19 +112,23 @@ describe("monitor credentials", () => {
       "http_headers.Authorization",
       "http_headers.X-Team",
     ]);
-    expect(await scheduledSpec(id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
+    expect(await scheduledSpec(api, id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
     const resent = await api.request("PATCH", `/api/v1/monitors/${id}`, {
       auth: owner.token,
       body: { url: "https://collector.example.net/health", http_headers: { "X-Team": "ops" } },
     });
     expect(resent.status, resent.text).toBe(200);
-    await waitFor(async () => (await scheduledSpec(id))?.url === "https://collector.example.net/health");
-    expect(await scheduledSpec(id)).toMatchObject({ headers: { "X-Team": "ops" } });
+    await waitFor(async () => (await scheduledSpec(api, id))?.url === "https://collector.example.net/health");
+    expect(await scheduledSpec(api, id)).toMatchObject({ headers: { "X-Team": "ops" } });
   });
 });
 
 describe("channel secrets", () => {
-  it("are encrypted at rest, masked without a tail when typed, and real for the receiver", async () => {
+  it("are encrypted at rest, masked without a tail when typed, and real for the receiver", async ({
+    api,
+    owner,
+    receiver,
+  }) => {
     const url = `${receiver.url}/secret-hook?token=abc`;
     const created = await api.request("POST", "/api/v1/notifications/channels", {
       auth: owner.token,
