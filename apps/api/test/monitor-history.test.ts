@@ -32,8 +32,8 @@ function result(tick: number, region: string, status: "up" | "down", responseMs:
       httpStatus: status === "up" ? 200 : 500,
       error: status === "up" ? null : "status",
       message: null,
-      timings: { total: responseMs },
-      details: {},
+      timings: { total: responseMs, firstByte: responseMs - 1 },
+      details: { bodyBytes: 512 },
     },
   };
 }
@@ -80,6 +80,12 @@ describe("check history", () => {
       region: expect.any(String),
       status: expect.any(String),
       details: expect.any(Object),
+    });
+    // API.md: every key in details is snake_case, whatever the worker named it.
+    expect(all.body.data[0].details).toEqual({
+      body_bytes: 512,
+      timings: { total: expect.any(Number), first_byte: expect.any(Number) },
+      worker: "wrk_test",
     });
     const down = await get(`/api/v1/monitors/${monitorId}/checks?status=down`);
     expect(down.body.data).toHaveLength(1);

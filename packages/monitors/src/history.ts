@@ -20,6 +20,20 @@ async function assertOwned(db: Db, tenant: Tenant, monitorId: string): Promise<v
   if (!found) throw new NotFoundError("Monitor", monitorId);
 }
 
+/** `firstByte` → `first_byte`. */
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * API.md: every key in a check's `details` is snake_case. Workers report them as the code names
+ * them (and older rows are stored so), so they are renamed here, at every depth; every key in
+ * details is one the checks define, none a user's.
+ */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snake(key), snakeCaseKeys(inner)]));
+}
+
 /** A check as GET /monitors/:id/checks shows it (exports add its monitor). */
 export function presentCheck(r: CheckResult) {
   return {
@@ -32,7 +46,7 @@ export function presentCheck(r: CheckResult) {
     http_status: r.httpStatus,
     error: r.error,
     message: r.message,
-    details: r.details ?? {},
+    details: snakeCaseKeys(r.details ?? {}),
   };
 }
 
