@@ -1,53 +1,61 @@
 import { waitFor } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { addUser, createKey, PASSWORD, signupOwner, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let admin: TestUser;
-
-beforeAll(async () => {
-  // Open sign-up for a second organization; generous limits, as one owner makes many requests here.
-  api = await startTestApi({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
-  owner = await signupOwner(api);
-  admin = await addUser(api, owner, "admin");
-});
-afterAll(() => api?.close());
+import type { TestResponse } from "./support/test-api.ts";
 
 let seq = 0;
 const email = (label: string) => `${label}-${++seq}@example.com`;
-const create = (by: TestUser, body: unknown) => api.request("POST", "/api/v1/users", { auth: by.token, body });
-const remove = (by: TestUser, id: string) => api.request("DELETE", `/api/v1/users/${id}`, { auth: by.token });
-const listIds = async (by: TestUser) =>
-  (await api.request("GET", "/api/v1/users?limit=200", { auth: by.token })).body.data.map((u: { id: string }) => u.id);
+
+/** The owner's `admin`; `create`, `remove` and `listIds` call the users routes as `by`. */
+const it = test.extend<{
+  admin: TestUser;
+  create: (by: TestUser, body: unknown) => Promise<TestResponse>;
+  remove: (by: TestUser, id: string) => Promise<TestResponse>;
+  listIds: (by: TestUser) => Promise<string[]>;
+}>({
+  admin: [async ({ api, owner }, use) => use(await addUser(api, owner, "admin")), { scope: "file" }],
+  create: async ({ api }, use) => use((by, body) => api.request("POST", "/api/v1/users", { auth: by.token, body })),
+  remove: async ({ api }, use) => use((by, id) => api.request("DELETE", `/api/v1/users/${id}`, { auth: by.token })),
+  listIds: async ({ api }, use) =>
+    use(async (by) =>
+      (await api.request("GET", "/api/v1/users?limit=200", { auth: by.token })).body.data.map(
+        (u: { id: string }) => u.id,
+      ),
+    ),
+});
+// Open sign-up for a second organization; generous limits, as one owner makes many requests here.
+it.scoped({ apiEnv: { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
 
 describe("POST /users", () => {
-  it.each([
+  it.for([
     ["owner", "admin"],
     ["owner", "member"],
     ["owner", "viewer"],
     ["admin", "admin"],
     ["admin", "member"],
     ["admin", "viewer"],
-  ] as const)("lets an %s create a %s who can then log in", async (by, role) => {
-    const address = email(role);
-    const res = await create(by === "owner" ? owner : admin, { email: address, password: PASSWORD, role });
-    expect(res.status, res.text).toBe(201);
-    expect(res.body).toEqual({
-      id: expect.stringMatching(/^usr_[0-9a-z]{26}$/),
-      email: address,
-      role,
-      created_at: expect.stringMatching(/Z$/),
-    });
-    expect(res.text).not.toMatch(/password|hash/i);
-    const login = await api.request("POST", "/api/v1/auth/login", { body: { email: address, password: PASSWORD } });
-    expect(login.status).toBe(200);
-    expect(await listIds(owner)).toContain(res.body.id);
-  });
+  ] as const)(
+    "lets an %s create a %s who can then log in",
+    async ([by, role], { api, owner, admin, create, listIds }) => {
+      const address = email(role);
+      const res = await create(by === "owner" ? owner : admin, { email: address, password: PASSWORD, role });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^usr_[0-9a-z]{26}$/),
+        email: address,
+        role,
+        created_at: expect.stringMatching(/Z$/),
+      });
+      expect(res.text).not.toMatch(/password|hash/i);
+      const login = await api.request("POST", "/api/v1/auth/login", { body: { email: address, password: PASSWORD } });
+      expect(login.status).toBe(200);
+      expect(await listIds(owner)).toContain(res.body.id);
+    },
+  );
 
-  it("lets a key with every scope create users", async () => {
+  it("lets a key with every scope create users", async ({ api, owner }) => {
     const key = await createKey(api, owner);
     const res = await api.request("POST", "/api/v1/users", {
       headers: { "x-api-key": key.raw },
@@ -56,7 +64,7 @@ describe("POST /users", () => {
     expect(res.status, res.text).toBe(201);
   });
 
-  it("is 400 for role owner (there is one owner), and creates nobody", async () => {
+  it("is 400 for role owner (there is one owner), and creates nobody", async ({ api, owner, create }) => {
     const before = await tableCounts(api);
     const res = await create(owner, { email: email("second-owner"), password: PASSWORD, role: "owner" });
     expectError(res, 400, "validation_error");
@@ -64,7 +72,7 @@ describe("POST /users", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is 400 listing every problem of a bad body, and creates nobody", async () => {
+  it("is 400 listing every problem of a bad body, and creates nobody", async ({ api, owner, create }) => {
     const before = await tableCounts(api);
     const res = await create(owner, { email: "nope", password: "short", role: "root", id: "usr_x" });
     expectError(res, 400, "validation_error");
@@ -73,7 +81,7 @@ describe("POST /users", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it.each(["member", "viewer"] as const)("is 403 for a %s, and creates nobody", async (role) => {
+  it.for(["member", "viewer"] as const)("is 403 for a %s, and creates nobody", async (role, { api, owner, create }) => {
     const user = await addUser(api, owner, role);
     const before = await tableCounts(api);
     for (const target of ["viewer", "member", "admin"]) {
@@ -82,7 +90,12 @@ describe("POST /users", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is 409 for a taken email, whatever its case, even in another organization", async () => {
+  it("is 409 for a taken email, whatever its case, even in another organization", async ({
+    api,
+    owner,
+    admin,
+    create,
+  }) => {
     const other = await signupOwner(api, "other");
     const before = await tableCounts(api);
     for (const taken of [admin.email.toUpperCase(), other.email]) {
@@ -93,7 +106,7 @@ describe("POST /users", () => {
 });
 
 describe("GET /users", () => {
-  it("lists newest first in pages that follow next_cursor to the end", async () => {
+  it("lists newest first in pages that follow next_cursor to the end", async ({ api }) => {
     const boss = await signupOwner(api, "pager");
     const made: string[] = [];
     for (const role of ["member", "viewer", "admin"] as const) made.push((await addUser(api, boss, role)).id);
@@ -115,7 +128,7 @@ describe("GET /users", () => {
     expect(all.body.next_cursor).toBeNull();
   });
 
-  it("is 400 for a bad limit or a cursor it never issued", async () => {
+  it("is 400 for a bad limit or a cursor it never issued", async ({ api, owner }) => {
     for (const query of ["limit=0", "limit=201", "limit=ten", "cursor=bm9wZQ", "sort=email"]) {
       expectError(await api.request("GET", `/api/v1/users?${query}`, { auth: owner.token }), 400, "validation_error");
     }
@@ -123,7 +136,12 @@ describe("GET /users", () => {
 });
 
 describe("DELETE /users/:id", () => {
-  it("removes the user: 204, then their session and their key are refused within a second", async () => {
+  it("removes the user: 204, then their session and their key are refused within a second", async ({
+    api,
+    owner,
+    remove,
+    listIds,
+  }) => {
     const member = await addUser(api, owner, "member");
     const key = await createKey(api, member);
     const asMember = (auth: string) => api.request("GET", "/api/v1/account", { auth });
@@ -145,7 +163,7 @@ describe("DELETE /users/:id", () => {
     expectError(await remove(owner, member.id), 404, "not_found");
   });
 
-  it("is 404 for another organization's user, who stays", async () => {
+  it("is 404 for another organization's user, who stays", async ({ api, owner, remove }) => {
     const other = await signupOwner(api, "tenant");
     const theirs = await addUser(api, other, "member");
     const before = await tableCounts(api);
@@ -155,14 +173,19 @@ describe("DELETE /users/:id", () => {
     expect((await api.request("GET", "/api/v1/account", { auth: theirs.token })).status).toBe(200);
   });
 
-  it("is 409 for yourself", async () => {
+  it("is 409 for yourself", async ({ api, owner, admin, remove }) => {
     const before = await tableCounts(api);
     expectError(await remove(owner, owner.id), 409, "conflict");
     expectError(await remove(admin, admin.id), 409, "conflict");
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is 403 for a member or viewer, and for an admin removing the owner or another admin", async () => {
+  it("is 403 for a member or viewer, and for an admin removing the owner or another admin", async ({
+    api,
+    owner,
+    admin,
+    remove,
+  }) => {
     const [member, viewer, otherAdmin] = await Promise.all([
       addUser(api, owner, "member"),
       addUser(api, owner, "viewer"),
