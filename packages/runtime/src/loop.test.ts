@@ -67,23 +67,38 @@ describe("Loop", () => {
     let passes = 0;
     let concurrent = 0;
     let most = 0;
-    const loop = new Loop(
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Counts every run(): the timer's ticks call it too.
+    const loop = new (class extends Loop {
+      runs = 0;
+      override run() {
+        this.runs++;
+        return super.run();
+      }
+    })(
       async () => {
         passes++;
         concurrent++;
         most = Math.max(most, concurrent);
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await held;
         concurrent--;
       },
       { everyMs: 10, onError: ignore },
     );
     loop.start();
-    // Joined while the first pass runs: still one pass when they resolve.
-    await Promise.all([loop.run(), loop.run()]);
+    // Joined while the first pass is held, as are the ticks that fall due meanwhile: still one pass.
+    const joined = Promise.all([loop.run(), loop.run()]);
+    await waitFor(() => loop.runs >= 5, { what: "two ticks during the held pass" });
+    release();
+    await joined;
     expect(passes).toBe(1);
     await waitFor(() => passes >= 3, { what: "passes on the timer" });
     await loop.stop();
     const after = passes;
+    // Nothing to wait for here: the point is that no tick comes, over five of its intervals.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(passes).toBe(after);
     expect(most).toBe(1);
