@@ -11,6 +11,8 @@ interface ApiFixtures {
   apiEnv: Record<string, string>;
   /** The real API on the file's database and Redis prefix, started for its first test that needs it. */
   api: TestApi;
+  /** A second instance of `api`, as a second replica would be: same settings, database and Redis prefix. */
+  replica: TestApi;
   /** An organization signed up on `api`, and its owner. */
   owner: TestUser;
   /** Users the owner added to its organization, with those roles. */
@@ -28,6 +30,14 @@ export const test = base.extend<ApiFixtures>({
       const api = await startTestApi(apiEnv, { database, redis });
       await use(api);
       await api.close();
+    },
+    { scope: "file" },
+  ],
+  replica: [
+    async ({ apiEnv, api }, use) => {
+      const replica = await startTestApi(apiEnv, { database: api.database, redis: api.redis });
+      await use(replica);
+      await replica.close();
     },
     { scope: "file" },
   ],
