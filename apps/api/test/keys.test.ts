@@ -1,34 +1,53 @@
 import { SCOPES } from "@upfleet/accounts";
 import { waitFor } from "@upfleet/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { afterEach, describe, expect } from "vitest";
+import { addUser, createKey, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let api: TestApi;
-let owner: TestUser;
-const LIMITS = { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
-
-beforeAll(async () => {
-  api = await startTestApi(LIMITS);
-  owner = await signupOwner(api);
+/**
+ * `post`, `list` and `revoke` call the keys routes as `user`, `withKey` sends a request with a raw key,
+ * `activeKeys` counts a user's unrevoked keys; `b` is the replica once both instances listen for revocations.
+ */
+const it = test.extend<{
+  post: (user: TestUser, body: unknown) => Promise<TestResponse>;
+  list: (user: TestUser) => Promise<TestResponse>;
+  revoke: (user: TestUser, id: string) => Promise<TestResponse>;
+  withKey: (raw: string, method?: string, path?: string, body?: unknown) => Promise<TestResponse>;
+  activeKeys: (userId: string) => Promise<number>;
+  b: TestApi;
+}>({
+  post: async ({ api }, use) => use((user, body) => api.request("POST", "/api/v1/keys", { auth: user.token, body })),
+  list: async ({ api }, use) => use((user) => api.request("GET", "/api/v1/keys?limit=200", { auth: user.token })),
+  revoke: async ({ api }, use) => use((user, id) => api.request("DELETE", `/api/v1/keys/${id}`, { auth: user.token })),
+  withKey: async ({ api }, use) =>
+    use((raw, method = "GET", path = "/api/v1/account", body) =>
+      api.request(method, path, { headers: { "x-api-key": raw }, ...(body === undefined ? {} : { body }) }),
+    ),
+  activeKeys: async ({ api }, use) => use((userId) => api.deps.db.apiKey.count({ where: { userId, revokedAt: null } })),
+  b: [
+    async ({ api, replica }, use) => {
+      const channel = `${api.redis.prefix}:auth:invalidate`;
+      await waitFor(async () => ((await api.deps.redis.pubsub("NUMSUB", channel)) as [string, number])[1] === 2, {
+        what: "both instances to listen for revocations",
+      });
+      await use(replica);
+    },
+    { scope: "file" },
+  ],
 });
-afterAll(() => api?.close());
+it.scoped({ apiEnv: { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
 // Each test starts with the owner below the 10-key limit (its keys are never used again).
-afterEach(() => api.deps.db.apiKey.updateMany({ where: { userId: owner.id }, data: { revokedAt: new Date() } }));
-
-const post = (user: TestUser, body: unknown) => api.request("POST", "/api/v1/keys", { auth: user.token, body });
-const list = (user: TestUser) => api.request("GET", "/api/v1/keys?limit=200", { auth: user.token });
-const revoke = (user: TestUser, id: string) => api.request("DELETE", `/api/v1/keys/${id}`, { auth: user.token });
-const withKey = (raw: string, method = "GET", path = "/api/v1/account", body?: unknown) =>
-  api.request(method, path, { headers: { "x-api-key": raw }, ...(body === undefined ? {} : { body }) });
-const activeKeys = (userId: string) => api.deps.db.apiKey.count({ where: { userId, revokedAt: null } });
+afterEach<{ api: TestApi; owner: TestUser }>(({ api, owner }) =>
+  api.deps.db.apiKey.updateMany({ where: { userId: owner.id }, data: { revokedAt: new Date() } }),
+);
 
 describe("POST /keys", () => {
-  it("shows the raw key once and stores only its Argon2id hash", async () => {
+  it("shows the raw key once and stores only its Argon2id hash", async ({ api, owner, post, list }) => {
     const res = await post(owner, { name: "deploy" });
     expect(res.status, res.text).toBe(201);
     const { key, raw_key: raw } = res.body;
@@ -55,7 +74,11 @@ describe("POST /keys", () => {
     expect(listed.text).not.toMatch(/raw_key|hash|argon/);
   });
 
-  it("expands omitted or empty scopes to all 15, and stores given ones without repeats", async () => {
+  it("expands omitted or empty scopes to all 15, and stores given ones without repeats", async ({
+    api,
+    owner,
+    post,
+  }) => {
     for (const body of [{ name: "all" }, { name: "empty", scopes: [] }]) {
       const res = await post(owner, body);
       expect(res.body.key.scopes).toEqual([...SCOPES]);
@@ -66,21 +89,21 @@ describe("POST /keys", () => {
     expect(narrow.body.key.scopes).toEqual(["monitors:read", "keys:read"]);
   });
 
-  it("accepts an expiry within the year", async () => {
+  it("accepts an expiry within the year", async ({ owner, post }) => {
     const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
     const res = await post(owner, { name: "month", expires_at: expiresAt });
     expect(res.status).toBe(201);
     expect(res.body.key.expires_at).toBe(expiresAt);
   });
 
-  it.each([
+  it.for<[string, () => Record<string, unknown>]>([
     [
       "more than a year ahead",
       () => ({ name: "k", expires_at: new Date(Date.now() + YEAR_MS + 2 * DAY_MS).toISOString() }),
     ],
     ["in the past", () => ({ name: "k", expires_at: new Date(Date.now() - 60_000).toISOString() })],
     ["not a timestamp", () => ({ name: "k", expires_at: "next tuesday" })],
-  ])("is 400 naming expires_at when it is %s, and creates nothing", async (_, body) => {
+  ])("is 400 naming expires_at when it is %s, and creates nothing", async ([, body], { api, owner, post }) => {
     const before = await tableCounts(api);
     const res = await post(owner, body());
     expectError(res, 400, "validation_error");
@@ -88,7 +111,7 @@ describe("POST /keys", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is 400 listing every problem of a bad body", async () => {
+  it("is 400 listing every problem of a bad body", async ({ api, owner, post }) => {
     const before = await tableCounts(api);
     const res = await post(owner, { name: "n".repeat(100_000), scopes: ["root", "monitors:read"], raw_key: "upf_x" });
     expectError(res, 400, "validation_error");
@@ -97,7 +120,13 @@ describe("POST /keys", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is 409 for the 11th active key and creates no 11th; revoking one makes room", async () => {
+  it("is 409 for the 11th active key and creates no 11th; revoking one makes room", async ({
+    api,
+    owner,
+    post,
+    revoke,
+    activeKeys,
+  }) => {
     const member = await addUser(api, owner, "member");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await createKey(api, member, { name: `k${i}` })).id);
@@ -110,7 +139,7 @@ describe("POST /keys", () => {
     expect(await activeKeys(member.id)).toBe(10);
   });
 
-  it("never lets concurrent creations exceed 10 active keys", async () => {
+  it("never lets concurrent creations exceed 10 active keys", async ({ api, owner, post, activeKeys }) => {
     const member = await addUser(api, owner, "member");
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => post(member, { name: `race ${i}` })));
     const statuses = results.map((r) => r.status).sort();
@@ -119,7 +148,7 @@ describe("POST /keys", () => {
     expect(await activeKeys(member.id)).toBe(10);
   });
 
-  it("never lets a key mint a key, or a user, with more power than itself", async () => {
+  it("never lets a key mint a key, or a user, with more power than itself", async ({ api, owner }) => {
     const scoped = await createKey(api, owner, { scopes: ["keys:read", "keys:write", "account:read"] });
     const before = await tableCounts(api);
     const headers = { "x-api-key": scoped.raw };
@@ -135,7 +164,13 @@ describe("POST /keys", () => {
 });
 
 describe("GET and DELETE /keys", () => {
-  it("shows members their own keys and owners everyone's; a member cannot revoke the owner's", async () => {
+  it("shows members their own keys and owners everyone's; a member cannot revoke the owner's", async ({
+    api,
+    owner,
+    list,
+    revoke,
+    withKey,
+  }) => {
     const member = await addUser(api, owner, "member");
     const mine = await createKey(api, member);
     const owners = await createKey(api, owner);
@@ -146,7 +181,13 @@ describe("GET and DELETE /keys", () => {
     expect((await withKey(owners.raw)).status).toBe(200);
   });
 
-  it("revokes at once: 204, then 401, gone from the list, and a second DELETE is 404", async () => {
+  it("revokes at once: 204, then 401, gone from the list, and a second DELETE is 404", async ({
+    api,
+    owner,
+    list,
+    revoke,
+    withKey,
+  }) => {
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).status).toBe(200);
     const res = await revoke(owner, key.id);
@@ -159,13 +200,13 @@ describe("GET and DELETE /keys", () => {
 });
 
 describe("authenticating with a key", () => {
-  it("works as X-API-Key and as Authorization: Bearer", async () => {
+  it("works as X-API-Key and as Authorization: Bearer", async ({ api, owner, withKey }) => {
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).body.api_key.id).toBe(key.id);
     expect((await api.request("GET", "/api/v1/account", { auth: key.raw })).body.api_key.id).toBe(key.id);
   });
 
-  it("is 401 for an unknown, malformed, revoked or expired key", async () => {
+  it("is 401 for an unknown, malformed, revoked or expired key", async ({ api, owner, revoke, withKey }) => {
     const real = await createKey(api, owner);
     const revoked = await createKey(api, owner);
     await revoke(owner, revoked.id);
@@ -178,20 +219,25 @@ describe("authenticating with a key", () => {
     expect((await withKey(real.raw)).status).toBe(200);
   });
 
-  it("stops working when it expires, even while cached", async () => {
+  it("stops working when it expires, even while cached", async ({ owner, post, withKey }) => {
     const res = await post(owner, { name: "short", expires_at: new Date(Date.now() + 2_000).toISOString() });
     expect((await withKey(res.body.raw_key)).status).toBe(200);
     await waitFor(async () => (await withKey(res.body.raw_key)).status === 401, { timeoutMs: 5_000, what: "expiry" });
   });
 
-  it("is 403 outside its scopes", async () => {
+  it("is 403 outside its scopes", async ({ api, owner, withKey }) => {
     const key = await createKey(api, owner, { scopes: ["account:read"] });
     expect((await withKey(key.raw)).status).toBe(200);
     expectError(await withKey(key.raw, "GET", "/api/v1/keys"), 403, "forbidden");
     expectError(await withKey(key.raw, "POST", "/api/v1/keys", { name: "k" }), 403, "forbidden");
   });
 
-  it("never lets a viewer write: their session is read-only and their key's write scopes are void", async () => {
+  it("never lets a viewer write: their session is read-only and their key's write scopes are void", async ({
+    api,
+    owner,
+    post,
+    withKey,
+  }) => {
     const viewer = await addUser(api, owner, "viewer");
     for (const path of ["/api/v1/account", "/api/v1/keys", "/api/v1/users"]) {
       expect((await api.request("GET", path, { auth: viewer.token })).status).toBe(200);
@@ -211,7 +257,12 @@ describe("authenticating with a key", () => {
     expect((await withKey(key.raw)).body.user.role).toBe("viewer");
   });
 
-  it("records last_used_at within seconds, in batches rather than a write per request", async () => {
+  it("records last_used_at within seconds, in batches rather than a write per request", async ({
+    api,
+    owner,
+    list,
+    withKey,
+  }) => {
     const db = api.deps.db;
     await db.$executeRawUnsafe("CREATE SCHEMA IF NOT EXISTS probe");
     await db.$executeRawUnsafe("CREATE TABLE probe.usage_writes (key_id text)");
@@ -237,19 +288,9 @@ describe("authenticating with a key", () => {
 });
 
 describe("revocation on two API instances", () => {
-  let b: TestApi;
-  beforeAll(async () => {
-    b = await startTestApi(LIMITS, { database: api.database, redis: api.redis });
-    const channel = `${api.redis.prefix}:auth:invalidate`;
-    await waitFor(async () => ((await api.deps.redis.pubsub("NUMSUB", channel)) as [string, number])[1] === 2, {
-      what: "both instances to listen for revocations",
-    });
-  });
-  afterAll(() => b?.close());
-
-  const onB = (raw: string) => b.request("GET", "/api/v1/account", { headers: { "x-api-key": raw } });
-  const refusedOnB = async (raw: string) => {
-    const refused = await waitFor(async () => ((await onB(raw)).status === 401 ? onB(raw) : undefined), {
+  const onB = (b: TestApi, raw: string) => b.request("GET", "/api/v1/account", { headers: { "x-api-key": raw } });
+  const refusedOnB = async (b: TestApi, raw: string) => {
+    const refused = await waitFor(async () => ((await onB(b, raw)).status === 401 ? onB(b, raw) : undefined), {
       timeoutMs: 1_000,
       intervalMs: 20,
       what: "revocation on instance B",
@@ -257,20 +298,20 @@ describe("revocation on two API instances", () => {
     expectError(refused, 401, "unauthorized");
   };
 
-  it("reaches the other instance within a second", async () => {
+  it("reaches the other instance within a second", async ({ api, owner, revoke, withKey, b }) => {
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).status).toBe(200);
-    expect((await onB(key.raw)).status).toBe(200); // both instances now hold it in their caches
+    expect((await onB(b, key.raw)).status).toBe(200); // both instances now hold it in their caches
     expect((await revoke(owner, key.id)).status).toBe(204);
-    await refusedOnB(key.raw);
+    await refusedOnB(b, key.raw);
   });
 
-  it("holds when it races the key's first verification there", async () => {
+  it("holds when it races the key's first verification there", async ({ api, owner, revoke, b }) => {
     for (const delayMs of [0, 5, 10, 15, 0, 5, 10, 15]) {
       const key = await createKey(api, owner);
       const revoking = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => revoke(owner, key.id));
-      await Promise.all([onB(key.raw), revoking]);
-      await refusedOnB(key.raw);
+      await Promise.all([onB(b, key.raw), revoking]);
+      await refusedOnB(b, key.raw);
     }
   });
 });
