@@ -1,2 +1,1 @@
 export { type IngestOptions, ResultIngest } from "./ingest.ts";
-export { aggregate, DAY, HOUR } from "./rollups.ts";

@@ -3,10 +3,9 @@ import type { Logger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
 import { Batcher } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { upsertRollups } from "./rollups.ts";
 import { applyRounds } from "./rounds.ts";
 import { writeSslExpiryEvents } from "./ssl-expiry.ts";
-import { storeResults, updateLastResults } from "./store-results.ts";
+import { storeBatch } from "./store-results.ts";
 
 export interface IngestOptions {
   maxBatch?: number;
@@ -32,9 +31,9 @@ export class ResultIngest {
     private readonly deps: { db: Db; logger: Logger; metrics: Registry },
     private readonly options: IngestOptions = {},
   ) {
-    // Each batch costs about eight statements whatever its size (insert, rollups, last results, rounds),
-    // so the wait sets the alerter's cost per result: at 20 ms a steady 100–300 results/s came in
-    // batches of 2–7. A quarter second keeps state changes prompt next to any check interval.
+    // Each batch costs a fixed handful of statements whatever its size (the store, the rounds), so the
+    // wait sets the alerter's cost per result; a quarter second keeps state changes prompt next to
+    // any check interval.
     this.batcher = new Batcher((jobs: ResultJob[]) => this.write(jobs), {
       maxBatch: options.maxBatch ?? 500,
       maxWaitMs: options.maxWaitMs ?? 250,
@@ -74,12 +73,8 @@ export class ResultIngest {
 
   private async write(jobs: ResultJob[]): Promise<void> {
     const { db } = this.deps;
-    const stored = await storeResults(db, jobs);
-    if (stored.length > 0) {
-      await upsertRollups(db, stored);
-      await updateLastResults(db, stored);
-      await this.decide([...new Set(stored.map((r) => r.monitor_id))]);
-    }
+    const stored = await storeBatch(db, jobs);
+    if (stored.length > 0) await this.decide([...new Set(stored.map((r) => r.monitor_id))]);
     // After the rounds, so the event carries the status this batch left the monitor in; also for a
     // redelivered batch whose results were stored before a crash (the events are unique per tick).
     const expiring = await writeSslExpiryEvents(db, jobs);

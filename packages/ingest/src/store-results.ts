@@ -1,6 +1,11 @@
 import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { HISTOGRAM_SIZE, RESPONSE_BUCKETS_MS } from "@upfleet/monitoring";
 import type { ResultJob } from "@upfleet/queue";
+
+/** The rollups' spans, in seconds: hourly and daily. */
+const HOUR = 3600;
+const DAY = 86_400;
 
 export interface StoredResult {
   monitor_id: string;
@@ -15,46 +20,80 @@ export interface StoredResult {
 }
 
 /**
- * One multi-row insert for a batch. Idempotent on (monitor, region, tick): a result delivered twice
- * (a re-run after a worker died, a redelivered job) is stored once. Returns only the new rows.
- * Results for monitors that no longer exist are dropped rather than failing the batch.
+ * Stores a batch in ONE statement: the results (idempotent on (monitor, region, tick), so a result
+ * delivered twice is stored once), the hourly and daily rollups of just the rows inserted, and the
+ * monitors' `last_*` fields (never moved back by a late result). One statement is one transaction:
+ * a failure stores none of it, and the retried batch then counts every row once; separate
+ * statements left a retried batch's rollups unwritten for good. Results for monitors that no
+ * longer exist are dropped. Returns only the new rows.
  */
-export async function storeResults(db: Db, jobs: ResultJob[]): Promise<StoredResult[]> {
+export async function storeBatch(db: Db, jobs: ResultJob[]): Promise<StoredResult[]> {
   if (jobs.length === 0) return [];
   const col = <T>(pick: (job: ResultJob) => T) => jobs.map(pick);
   return db.$queryRaw<StoredResult[]>`
-    INSERT INTO check_results (id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
-    SELECT u.id, u.monitor_id, u.region, u.tick, u.checked_at, u.status::"CheckOutcome", u.response_ms, u.http_status,
-           u.error, u.message, u.details::jsonb
-    FROM unnest(
-      ${col(() => newId("check"))}::text[], ${col((j) => j.monitorId)}::text[], ${col((j) => j.region)}::text[],
-      ${col((j) => new Date(j.tick))}::timestamptz[], ${col((j) => new Date(j.finishedAt))}::timestamptz[],
-      ${col((j) => j.result.status)}::text[],
-      ${col((j) => (j.result.responseMs === null ? null : Math.round(j.result.responseMs)))}::int[],
-      ${col((j) => j.result.httpStatus)}::int[], ${col((j) => j.result.error)}::text[],
-      ${col((j) => j.result.message)}::text[],
-      ${col((j) => JSON.stringify({ ...j.result.details, timings: j.result.timings, worker: j.workerId }))}::text[]
-    ) AS u(id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
-    WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
-    ORDER BY u.monitor_id, u.tick
-    ON CONFLICT (monitor_id, region, tick) DO NOTHING
-    RETURNING monitor_id, region, tick, checked_at, status::text AS status, response_ms, http_status, error, message`;
-}
-
-/** Keeps each monitor's `last_*` fields on its newest result (never moved back by a late one). */
-export async function updateLastResults(db: Db, rows: StoredResult[]): Promise<void> {
-  const newest = new Map<string, StoredResult>();
-  for (const row of rows) {
-    const seen = newest.get(row.monitor_id);
-    if (!seen || row.checked_at > seen.checked_at) newest.set(row.monitor_id, row);
-  }
-  if (newest.size === 0) return;
-  const latest = [...newest.values()].sort((a, b) => a.monitor_id.localeCompare(b.monitor_id));
-  await db.$executeRaw`
-    UPDATE monitors AS m SET last_checked_at = u.checked_at, last_status = u.http_status,
-      last_response_ms = u.response_ms, last_error = u.error
-    FROM unnest(${latest.map((r) => r.monitor_id)}::text[], ${latest.map((r) => r.checked_at)}::timestamptz[],
-                ${latest.map((r) => r.http_status)}::int[], ${latest.map((r) => r.response_ms)}::int[],
-                ${latest.map((r) => r.error)}::text[]) AS u(id, checked_at, http_status, response_ms, error)
-    WHERE m.id = u.id AND (m.last_checked_at IS NULL OR m.last_checked_at <= u.checked_at)`;
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${col(() => newId("check"))}::text[], ${col((j) => j.monitorId)}::text[], ${col((j) => j.region)}::text[],
+        ${col((j) => new Date(j.tick))}::timestamptz[], ${col((j) => new Date(j.finishedAt))}::timestamptz[],
+        ${col((j) => j.result.status)}::text[],
+        ${col((j) => (j.result.responseMs === null ? null : Math.round(j.result.responseMs)))}::int[],
+        ${col((j) => j.result.httpStatus)}::int[], ${col((j) => j.result.error)}::text[],
+        ${col((j) => j.result.message)}::text[],
+        ${col((j) => JSON.stringify({ ...j.result.details, timings: j.result.timings, worker: j.workerId }))}::text[]
+      ) AS u(id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
+    ),
+    stored AS (
+      INSERT INTO check_results (id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
+      SELECT u.id, u.monitor_id, u.region, u.tick, u.checked_at, u.status::"CheckOutcome", u.response_ms, u.http_status,
+             u.error, u.message, u.details::jsonb
+      FROM input u
+      WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
+      ORDER BY u.monitor_id, u.tick
+      ON CONFLICT (monitor_id, region, tick) DO NOTHING
+      RETURNING monitor_id, region, tick, checked_at, status::text AS status, response_ms, http_status, error, message
+    ),
+    -- Each new row in its hour and its day; its histogram slot is the first bound it does not exceed.
+    spans AS (
+      SELECT s.monitor_id, p.span, to_timestamp(floor(extract(epoch FROM s.tick) / p.span) * p.span) AS bucket,
+             s.status, s.response_ms,
+             CASE WHEN s.response_ms IS NOT NULL THEN
+               (SELECT count(*)::int FROM unnest(${[...RESPONSE_BUCKETS_MS]}::int[]) AS b WHERE b < s.response_ms)
+             END AS slot
+      FROM stored s CROSS JOIN (VALUES (${HOUR}::int), (${DAY}::int)) AS p(span)
+    ),
+    histograms AS (
+      SELECT monitor_id, span, bucket, array_agg(n ORDER BY slot) AS histogram
+      FROM (
+        SELECT x.monitor_id, x.span, x.bucket, g.slot, (count(*) FILTER (WHERE x.slot = g.slot))::int AS n
+        FROM spans x CROSS JOIN generate_series(0, ${HISTOGRAM_SIZE - 1}::int) AS g(slot)
+        GROUP BY x.monitor_id, x.span, x.bucket, g.slot
+      ) AS per_slot
+      GROUP BY monitor_id, span, bucket
+    ),
+    rollups AS (
+      INSERT INTO check_rollups AS c (monitor_id, span, bucket, checks, failed, degraded, response_sum_ms, response_count, histogram)
+      SELECT x.monitor_id, x.span, x.bucket, count(*), count(*) FILTER (WHERE x.status = 'down'),
+             count(*) FILTER (WHERE x.status = 'degraded'), coalesce(sum(x.response_ms), 0), count(x.response_ms),
+             h.histogram
+      FROM spans x JOIN histograms h USING (monitor_id, span, bucket)
+      GROUP BY x.monitor_id, x.span, x.bucket, h.histogram
+      -- A fixed order keeps concurrent batches from deadlocking on the same rollup rows.
+      ORDER BY x.monitor_id, x.span, x.bucket
+      ON CONFLICT (monitor_id, span, bucket) DO UPDATE SET
+        checks = c.checks + excluded.checks,
+        failed = c.failed + excluded.failed,
+        degraded = c.degraded + excluded.degraded,
+        response_sum_ms = c.response_sum_ms + excluded.response_sum_ms,
+        response_count = c.response_count + excluded.response_count,
+        histogram = (SELECT array_agg(coalesce(a, 0) + coalesce(b, 0) ORDER BY i)
+                     FROM unnest(c.histogram, excluded.histogram) WITH ORDINALITY AS t(a, b, i))
+    ),
+    latest AS (
+      UPDATE monitors AS m SET last_checked_at = n.checked_at, last_status = n.http_status,
+        last_response_ms = n.response_ms, last_error = n.error
+      FROM (SELECT DISTINCT ON (monitor_id) monitor_id, checked_at, http_status, response_ms, error
+            FROM stored ORDER BY monitor_id, checked_at DESC) AS n
+      WHERE m.id = n.monitor_id AND (m.last_checked_at IS NULL OR m.last_checked_at <= n.checked_at)
+    )
+    SELECT * FROM stored`;
 }
