@@ -1,31 +1,39 @@
 import { ScheduleStore } from "@upfleet/queue";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let redis: Redis;
-let schedule: ScheduleStore;
-
-beforeAll(async () => {
-  api = await startTestApi({ REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true", MIN_INTERVAL_SECONDS: "20" });
-  owner = await signupOwner(api);
-  redis = new Redis(api.redis.url);
-  schedule = new ScheduleStore(redis, api.redis.prefix);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await api.close();
-});
+import { test } from "./support/fixtures.ts";
+import type { TestResponse } from "./support/test-api.ts";
 
 const site = { type: "http", name: "Site", url: "https://example.com", interval_seconds: 30 };
-const create = (body: unknown, user = owner) => api.request("POST", "/api/v1/monitors", { auth: user.token, body });
-const monitorCount = () => api.deps.db.monitor.count();
+
+/**
+ * `client`, a Redis connection of the test's own, and `schedule`, the dispatcher's schedule read through
+ * it; `create` posts a monitor as the owner (or `user`) and `monitorCount` counts every stored monitor.
+ */
+const it = test.extend<{
+  client: Redis;
+  schedule: ScheduleStore;
+  create: (body: unknown, user?: TestUser) => Promise<TestResponse>;
+  monitorCount: () => Promise<number>;
+}>({
+  client: [
+    async ({ redis }, use) => {
+      const client = new Redis(redis.url);
+      await use(client);
+      client.disconnect();
+    },
+    { scope: "file" },
+  ],
+  schedule: [async ({ client, redis }, use) => use(new ScheduleStore(client, redis.prefix)), { scope: "file" }],
+  create: async ({ api, owner }, use) =>
+    use((body, user = owner) => api.request("POST", "/api/v1/monitors", { auth: user.token, body })),
+  monitorCount: async ({ api }, use) => use(() => api.deps.db.monitor.count()),
+});
+it.scoped({ apiEnv: { REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true", MIN_INTERVAL_SECONDS: "20" } });
 
 describe("monitors", () => {
-  it("creates with defaults, schedules the next tick and reads it back", async () => {
+  it("creates with defaults, schedules the next tick and reads it back", async ({ api, owner, schedule, create }) => {
     const res = await create({ ...site, tags: ["prod"] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -45,9 +53,14 @@ describe("monitors", () => {
     expect(got.body).toEqual(res.body);
   });
 
-  it("rejects bad input with every problem listed, storing and scheduling nothing", async () => {
+  it("rejects bad input with every problem listed, storing and scheduling nothing", async ({
+    client,
+    schedule,
+    create,
+    monitorCount,
+  }) => {
     const before = await monitorCount();
-    const scheduledBefore = await redis.zcard(schedule.dueKey);
+    const scheduledBefore = await client.zcard(schedule.dueKey);
     for (const body of [
       { ...site, interval_seconds: 15 }, // below this deployment's MIN_INTERVAL_SECONDS
       { ...site, regions: ["mars"] },
@@ -63,10 +76,10 @@ describe("monitors", () => {
       expect(res.body.details.length).toBeGreaterThan(0);
     }
     expect(await monitorCount()).toBe(before);
-    expect(await redis.zcard(schedule.dueKey)).toBe(scheduledBefore);
+    expect(await client.zcard(schedule.dueKey)).toBe(scheduledBefore);
   });
 
-  it("names the field of an api monitor step over its limits", async () => {
+  it("names the field of an api monitor step over its limits", async ({ create }) => {
     const extract = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`v${i}`, "data.id"]));
     const res = await create({
       type: "api",
@@ -77,7 +90,7 @@ describe("monitors", () => {
     expect(res.body.details).toEqual([{ path: "api_check_steps.0.extract", message: "at most 20 extracts" }]);
   });
 
-  it("refuses, naming the field, dns and ssl settings a worker could not run", async () => {
+  it("refuses, naming the field, dns and ssl settings a worker could not run", async ({ api, owner, create }) => {
     const resolver = await create({
       type: "dns",
       name: "dns",
@@ -98,7 +111,13 @@ describe("monitors", () => {
     expect(patched.body.details.map((d: { path: string }) => d.path)).toEqual(["url"]);
   });
 
-  it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async () => {
+  it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async ({
+    api,
+    owner,
+    client,
+    schedule,
+    create,
+  }) => {
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;
     const changeType = await api.request("PATCH", path, { auth: owner.token, body: { type: "tcp" } });
@@ -120,12 +139,18 @@ describe("monitors", () => {
       url: "https://example.org/health",
       http_keyword: "ok",
     });
-    const entry = JSON.parse((await redis.hget(schedule.entriesKey, monitor.id))!);
+    const entry = JSON.parse((await client.hget(schedule.entriesKey, monitor.id))!);
     expect(entry.intervalMs).toBe(3_600_000);
     expect(entry.spec).toMatchObject({ url: "https://example.org/health", keyword: "ok" });
   });
 
-  it("pause unschedules, resume reschedules, delete hides and unschedules", async () => {
+  it("pause unschedules, resume reschedules, delete hides and unschedules", async ({
+    api,
+    owner,
+    client,
+    schedule,
+    create,
+  }) => {
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;
     const paused = await api.request("POST", `${path}/pause`, { auth: owner.token });
@@ -136,7 +161,7 @@ describe("monitors", () => {
     expect(await schedule.nextDue(monitor.id)).not.toBeNull();
     expect((await api.request("DELETE", path, { auth: owner.token })).status).toBe(204);
     expect(await schedule.nextDue(monitor.id)).toBeNull();
-    expect(await redis.hexists(schedule.entriesKey, monitor.id)).toBe(0);
+    expect(await client.hexists(schedule.entriesKey, monitor.id)).toBe(0);
     expect((await api.request("GET", path, { auth: owner.token })).status).toBe(404);
     const list = await api.request("GET", "/api/v1/monitors?limit=200", { auth: owner.token });
     expect(list.body.data.map((m: { id: string }) => m.id)).not.toContain(monitor.id);
@@ -144,7 +169,7 @@ describe("monitors", () => {
     expect(await api.deps.db.monitor.findUnique({ where: { id: monitor.id } })).not.toBeNull();
   });
 
-  it("stores every type but schedules only those with an executor", async () => {
+  it("stores every type but schedules only those with an executor", async ({ schedule, create }) => {
     const res = await create({ type: "heartbeat", name: "nightly", heartbeat_schedule: "0 3 * * *" });
     expect(res.status).toBe(201);
     expect(res.body.heartbeat_url).toMatch(/\/api\/heartbeat\/[A-Za-z0-9_-]{32}$/);
@@ -152,7 +177,7 @@ describe("monitors", () => {
     expect(await schedule.nextDue(res.body.id)).toBeNull();
   });
 
-  it("filters by type, status and tag, pages with a cursor", async () => {
+  it("filters by type, status and tag, pages with a cursor", async ({ api, owner, create }) => {
     const tag = `t${Date.now()}`;
     for (let i = 0; i < 3; i++) await create({ ...site, name: `s${i}`, tags: [tag] });
     await create({ type: "tcp", name: "db", host: "db.example.com", tcp_port: 5432, tags: [tag] });
@@ -174,7 +199,7 @@ describe("monitors", () => {
     expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["status", "type"]);
   });
 
-  it("lets a viewer read but not write, and hides other tenants' monitors", async () => {
+  it("lets a viewer read but not write, and hides other tenants' monitors", async ({ api, owner, create }) => {
     const { body: monitor } = await create(site);
     const viewer = await addUser(api, owner, "viewer");
     expect((await api.request("GET", `/api/v1/monitors/${monitor.id}`, { auth: viewer.token })).status).toBe(200);
