@@ -1,34 +1,18 @@
-import type { Db } from "@upfleet/db";
-import { type AppProcess, createTestRedis, type TestDatabase, waitFor } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Services, seedDatabase, startAlerter, startTarget, startWorker } from "./support.ts";
-
-let database: TestDatabase;
-let db: Db;
-let seed: Awaited<ReturnType<typeof seedDatabase>>;
-let target: Awaited<ReturnType<typeof startTarget>>;
-const redis = createTestRedis();
-const apps: AppProcess[] = [];
-let services: Services;
-
-beforeAll(async () => {
-  seed = await seedDatabase();
-  ({ database, db } = seed);
-  target = await startTarget();
-  services = { databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-});
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.stop("SIGKILL")));
-  await target.close();
-  await db.$disconnect();
-  await database.drop();
-  await redis.cleanup();
-});
+import { waitFor } from "@upfleet/testing";
+import { describe, expect } from "vitest";
+import { alerterApp, it, workerApp } from "./support.ts";
 
 describe("the check pipeline on real processes", () => {
-  it("schedules a monitor from the database, checks it, stores results and follows its state", async () => {
-    const monitor = await seed.httpMonitor(`${target.url}/pipeline`);
-    apps.push(await startAlerter(services), await startWorker(services));
+  it("schedules a monitor from the database, checks it, stores results and follows its state", async ({
+    db,
+    services,
+    target,
+    httpMonitor,
+    apps,
+  }) => {
+    const monitor = await httpMonitor(`${target.url}/pipeline`);
+    await apps.start(alerterApp(services));
+    await apps.start(workerApp(services));
 
     // The reconciler finds the monitor in PostgreSQL; its ticks are then checked every 10 s.
     const up = await waitFor(

@@ -13,6 +13,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
 
 const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
@@ -78,30 +79,29 @@ export async function startTarget(): Promise<Target> {
   };
 }
 
+type HttpMonitor = (url: string, fields?: Partial<Prisma.MonitorUncheckedCreateInput>) => Promise<Monitor>;
+
+/** Adds http monitors of `organizationId` straight into `db`, checked every 10 s. */
+const httpMonitors =
+  (db: Db, organizationId: string): HttpMonitor =>
+  (url, fields = {}) =>
+    db.monitor.create({
+      data: monitorRow(organizationId, {
+        name: url,
+        settings: { ...TYPE_DEFAULTS.http, url } as Prisma.InputJsonValue,
+        intervalSeconds: 10,
+        timeoutMs: 2_000,
+        ...fields,
+      }),
+    });
+
 /** A database with one organization, and a way to add monitors straight into it. */
-export async function seedDatabase(): Promise<{
-  database: TestDatabase;
-  db: Db;
-  httpMonitor(url: string, fields?: Partial<Prisma.MonitorUncheckedCreateInput>): Promise<Monitor>;
-}> {
+export async function seedDatabase(): Promise<{ database: TestDatabase; db: Db; httpMonitor: HttpMonitor }> {
   const database = await createTestDatabase();
   const db = createDb(database.url);
   const organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: "Acme" } });
-  return {
-    database,
-    db,
-    httpMonitor: (url, fields = {}) =>
-      db.monitor.create({
-        data: monitorRow(organizationId, {
-          name: url,
-          settings: { ...TYPE_DEFAULTS.http, url } as Prisma.InputJsonValue,
-          intervalSeconds: 10,
-          timeoutMs: 2_000,
-          ...fields,
-        }),
-      }),
-  };
+  return { database, db, httpMonitor: httpMonitors(db, organizationId) };
 }
 
 export interface Services {
@@ -110,12 +110,11 @@ export interface Services {
   redisPrefix: string;
 }
 
-export function startAlerter(
-  s: Services,
-  timeoutMs = 60_000,
-  env: Record<string, string> = {},
-): Promise<AppProcess & { url: string }> {
-  return startApp({
+type LaunchOptions = Parameters<typeof startApp>[0];
+
+/** How to launch the alerter on `s`: with `startApp`, or a test's `apps` group, which kills it when the test ends. */
+export function alerterApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
+  return {
     cwd: ALERTER_DIR,
     env: {
       DATABASE_URL: s.databaseUrl,
@@ -127,7 +126,15 @@ export function startAlerter(
       ...env,
     },
     timeoutMs,
-  });
+  };
+}
+
+export function startAlerter(
+  s: Services,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<AppProcess & { url: string }> {
+  return startApp(alerterApp(s, env, timeoutMs));
 }
 
 /** The API process on the same services, with open signup (the tests sign up their own users). */
@@ -148,12 +155,9 @@ export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & 
   });
 }
 
-export function startWorker(
-  s: Services,
-  env: Record<string, string> = {},
-  timeoutMs = 60_000,
-): Promise<AppProcess & { url: string }> {
-  return startApp({
+/** How to launch a worker on `s`, as `alerterApp` does for the alerter. */
+export function workerApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
+  return {
     cwd: WORKER_DIR,
     env: {
       REDIS_URL: s.redisUrl,
@@ -164,11 +168,19 @@ export function startWorker(
       // The TLS tests' certificates are issued for localhost, an internal name opened here as an operator would.
       INTERNAL_DNS_ALLOW_SUFFIXES: "localhost",
       LOG_LEVEL: "info",
-      DATABASE_URL: undefined as unknown as string,
+      DATABASE_URL: undefined,
       ...env,
     },
     timeoutMs,
-  });
+  };
+}
+
+export function startWorker(
+  s: Services,
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<AppProcess & { url: string }> {
+  return startApp(workerApp(s, env, timeoutMs));
 }
 
 /** One stored check as the fault tests compare them: times in epoch ms, and the worker that ran it. */
@@ -273,3 +285,25 @@ export async function startSandbox(redis: TestRedis = createTestRedis()): Promis
     },
   };
 }
+
+/**
+ * `test` with the file's `services` (its database and Redis space, as the apps read them), a `target`
+ * of its own and `httpMonitor` to add monitors in its organization.
+ */
+export const it = test.extend<{ services: Services; target: Target; httpMonitor: HttpMonitor }>({
+  services: [
+    async ({ database, redis }, use) =>
+      use({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix }),
+    { scope: "file" },
+  ],
+  target: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const target = await startTarget();
+      await use(target);
+      await target.close();
+    },
+    { scope: "file" },
+  ],
+  httpMonitor: [async ({ db, organizationId }, use) => use(httpMonitors(db, organizationId)), { scope: "file" }],
+});
