@@ -3,36 +3,26 @@ import type { Db } from "@upfleet/db";
 import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { newId } from "@upfleet/ids";
 import { bullPrefix, openQueue } from "@upfleet/queue";
-import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDatabase, startAlerter } from "./support.ts";
+import { waitFor } from "@upfleet/testing";
+import { describe, expect } from "vitest";
+import { alerterApp, it as base } from "./support.ts";
 
 const SECRET = `whsec_${randomBytes(32).toString("base64")}`;
-const redis = createTestRedis();
-let seed: Awaited<ReturnType<typeof seedDatabase>>;
-let db: Db;
-let receiver: Receiver;
-let alerter: AppProcess | undefined;
-let connection: Redis;
 
-beforeAll(async () => {
-  seed = await seedDatabase();
-  db = seed.db;
-  receiver = await startReceiver();
-  connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+/** A webhook `receiver` of the file's own. */
+const it = base.extend<{ receiver: Receiver }>({
+  receiver: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const receiver = await startReceiver();
+      await use(receiver);
+      await receiver.close();
+    },
+    { scope: "file" },
+  ],
 });
 
-afterAll(async () => {
-  await alerter?.stop("SIGKILL");
-  await receiver?.close();
-  connection?.disconnect();
-  await db?.$disconnect();
-  await seed?.database.drop();
-  await redis.cleanup();
-});
-
-async function pendingNotification(channelId: string, organizationId: string, nextAttemptAt: Date) {
+async function pendingNotification(db: Db, channelId: string, organizationId: string, nextAttemptAt: Date) {
   const id = newId("notification");
   const payload = {
     event: "monitor.down",
@@ -48,8 +38,14 @@ async function pendingNotification(channelId: string, organizationId: string, ne
 }
 
 describe("the alerter delivers notifications", () => {
-  it("sends a queued notification with retries, and one whose enqueue was lost, each signed", async () => {
-    const { id: organizationId } = await db.organization.findFirstOrThrow();
+  it("sends a queued notification with retries, and one whose enqueue was lost, each signed", async ({
+    db,
+    organizationId,
+    redis,
+    services,
+    receiver,
+    apps,
+  }) => {
     const channel = async (path: string) => {
       const id = newId("channel");
       const config = { url: `${receiver.url}${path}`, secret: SECRET };
@@ -57,17 +53,20 @@ describe("the alerter delivers notifications", () => {
       return id;
     };
     receiver.answer("/flaky", { status: 503 }, { status: 500 });
-    const queued = await pendingNotification(await channel("/flaky"), organizationId, new Date());
+    const queued = await pendingNotification(db, await channel("/flaky"), organizationId, new Date());
+    const connection = { url: redis.url, maxRetriesPerRequest: null };
     const queue = openQueue("delivery", { connection, prefix: bullPrefix(redis.prefix) });
     await queue.enqueue({ notificationId: queued.id, attempt: 1 });
     await queue.close();
     // Committed by a fan-out that died before queueing it: only the sweeper knows about it.
-    const lost = await pendingNotification(await channel("/steady"), organizationId, new Date(Date.now() - 60_000));
+    const lost = await pendingNotification(db, await channel("/steady"), organizationId, new Date(Date.now() - 60_000));
 
-    alerter = await startAlerter(
-      { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix },
-      90_000,
-      { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", NOTIFICATION_RETRY_DELAYS: "300ms,300ms,300ms,300ms,300ms" },
+    await apps.start(
+      alerterApp(
+        services,
+        { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", NOTIFICATION_RETRY_DELAYS: "300ms,300ms,300ms,300ms,300ms" },
+        90_000,
+      ),
     );
 
     const delivered = (id: string) =>
