@@ -4,23 +4,12 @@ import { newId } from "@upfleet/ids";
 import { ResultIngest } from "@upfleet/ingest";
 import { resultJob } from "@upfleet/ingest/testing";
 import { createLogger } from "@upfleet/logger";
-import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
+import { waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Services, seedDatabase, startAlerter, startTarget, startWorker } from "./support.ts";
+import { describe, expect } from "vitest";
+import { alerterApp, it as base, workerApp } from "./support.ts";
 
-let seed: Awaited<ReturnType<typeof seedDatabase>>;
-let db: Db;
 const logger = createLogger("test", "silent");
-
-beforeAll(async () => {
-  seed = await seedDatabase();
-  db = seed.db;
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await seed?.database.drop();
-});
 
 const T0 = Date.now() - 30 * 60_000;
 const INTERVAL = 10_000;
@@ -28,33 +17,40 @@ const INTERVAL = 10_000;
 const result = (monitorId: string, organizationId: string, tick: number, status: "up" | "down") =>
   resultJob({ monitorId, organizationId, region: "local", tick, intervalMs: INTERVAL, status });
 
-const incidentsOf = (monitorId: string) =>
+const incidentsOf = (db: Db, monitorId: string) =>
   db.incident.findMany({
     where: { monitorId },
     include: { updates: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
     orderBy: { id: "asc" },
   });
 
-describe("incidents from results, in process", () => {
-  let ingest: ResultIngest;
-  let opener: IncidentOpener;
-
-  beforeAll(() => {
+/** An `ingest` that wakes its `opener` on each state change, as in the alerter. */
+const it = base.extend<{ opener: IncidentOpener; ingest: ResultIngest }>({
+  opener: async ({ db }, use) => {
     // A poll far beyond the waits below: only the wake-up after ingest can make these tests pass.
-    opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: 600_000 });
-    ingest = new ResultIngest(
+    const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: 600_000 });
+    opener.start();
+    await use(opener);
+    await opener.stop();
+  },
+  ingest: async ({ db, opener }, use) => {
+    const ingest = new ResultIngest(
       { db, logger, metrics: new Registry() },
       { maxWaitMs: 10, onStateChange: () => opener.wake() },
     );
-    opener.start();
-  });
-  afterAll(async () => {
-    await ingest?.close();
-    await opener?.stop();
-  });
+    await use(ingest);
+    await ingest.close();
+  },
+});
 
-  it("opens exactly one incident for an outage, however often its results come, and recovery resolves it", async () => {
-    const monitor = await seed.httpMonitor("https://example.com");
+describe("incidents from results, in process", () => {
+  it("opens exactly one incident for an outage, however often its results come, and recovery resolves it", async ({
+    db,
+    httpMonitor,
+    opener,
+    ingest,
+  }) => {
+    const monitor = await httpMonitor("https://example.com");
     const send = (tick: number, status: "up" | "down") =>
       ingest.handle(result(monitor.id, monitor.organizationId, tick, status));
 
@@ -63,7 +59,7 @@ describe("incidents from results, in process", () => {
     await send(T0 + 2 * INTERVAL, "down");
     const [incident] = await waitFor(
       async () => {
-        const found = await incidentsOf(monitor.id);
+        const found = await incidentsOf(db, monitor.id);
         return found.length ? found : null;
       },
       { what: "an incident for the outage" },
@@ -84,12 +80,12 @@ describe("incidents from results, in process", () => {
       async () => (await db.monitorEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt !== null,
       { what: "the event consumed again" },
     );
-    expect(await incidentsOf(monitor.id)).toEqual([incident]);
+    expect(await incidentsOf(db, monitor.id)).toEqual([incident]);
 
     await send(T0 + 3 * INTERVAL, "up");
     const resolved = await waitFor(
       async () => {
-        const [found] = await incidentsOf(monitor.id);
+        const [found] = await incidentsOf(db, monitor.id);
         return found?.resolvedAt ? found : null;
       },
       { what: "the incident resolved" },
@@ -116,11 +112,11 @@ describe("incidents from results, in process", () => {
 });
 
 describe("incidents from events another alerter wrote", () => {
-  it("are found by polling", async () => {
+  it("are found by polling", async ({ db, httpMonitor }) => {
     const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: 100 });
     opener.start();
     try {
-      const monitor = await seed.httpMonitor("https://example.org");
+      const monitor = await httpMonitor("https://example.org");
       await db.monitorEvent.create({
         data: {
           id: newId("event"),
@@ -133,7 +129,7 @@ describe("incidents from events another alerter wrote", () => {
           cause: { error: "timeout" },
         },
       });
-      await waitFor(async () => (await incidentsOf(monitor.id)).length === 1, { what: "an incident by polling" });
+      await waitFor(async () => (await incidentsOf(db, monitor.id)).length === 1, { what: "an incident by polling" });
     } finally {
       await opener.stop();
     }
@@ -141,23 +137,16 @@ describe("incidents from events another alerter wrote", () => {
 });
 
 describe("incidents on real processes", () => {
-  const redis = createTestRedis();
-  const apps: AppProcess[] = [];
-  let target: Awaited<ReturnType<typeof startTarget>>;
-
-  beforeAll(async () => {
-    target = await startTarget();
-  });
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop("SIGKILL")));
-    await target?.close();
-    await redis.cleanup();
-  });
-
-  it("a target failing opens one incident; its recovery resolves and acknowledges it", async () => {
-    const services: Services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-    const monitor = await seed.httpMonitor(`${target.url}/incident`);
-    apps.push(await startAlerter(services), await startWorker(services));
+  it("a target failing opens one incident; its recovery resolves and acknowledges it", async ({
+    db,
+    services,
+    target,
+    httpMonitor,
+    apps,
+  }) => {
+    const monitor = await httpMonitor(`${target.url}/incident`);
+    await apps.start(alerterApp(services));
+    await apps.start(workerApp(services));
     const status = async (wanted: string) =>
       (await db.monitor.findUniqueOrThrow({ where: { id: monitor.id } })).status === wanted;
 
@@ -165,7 +154,7 @@ describe("incidents on real processes", () => {
     target.behave({ status: 500 });
     const [incident] = await waitFor(
       async () => {
-        const found = await incidentsOf(monitor.id);
+        const found = await incidentsOf(db, monitor.id);
         return found.length ? found : null;
       },
       { timeoutMs: 30_000, what: "an incident" },
@@ -175,7 +164,7 @@ describe("incidents on real processes", () => {
     target.behave({ status: 200 });
     const resolved = await waitFor(
       async () => {
-        const found = await incidentsOf(monitor.id);
+        const found = await incidentsOf(db, monitor.id);
         return found.every((i) => i.resolvedAt) ? found : null;
       },
       { timeoutMs: 30_000, what: "the incident resolved" },
