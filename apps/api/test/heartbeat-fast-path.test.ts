@@ -5,18 +5,12 @@ import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError } from "./support/security.ts";
-import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 /** The ping fast path (routes/heartbeats/fast-path.ts): what it answers besides the pings themselves. */
 const PER_TOKEN = 4;
 
-type PingOptions = Parameters<TestApi["request"]>[2] & { method?: string };
-
-/** `heartbeat` creates an hourly heartbeat monitor of the owner's; `ping` calls a path under /api/heartbeat/. */
-const it = test.extend<{
-  heartbeat: () => Promise<{ id: string; token: string }>;
-  ping: (path: string, options?: PingOptions) => Promise<TestResponse>;
-}>({
+/** `heartbeat` creates an hourly heartbeat monitor of the owner's. */
+const it = test.extend<{ heartbeat: () => Promise<{ id: string; token: string }> }>({
   heartbeat: async ({ api, owner }, use) =>
     use(async () => {
       const res = await api.request("POST", "/api/v1/monitors", {
@@ -26,8 +20,6 @@ const it = test.extend<{
       expect(res.status, res.text).toBe(201);
       return { id: res.body.id, token: res.body.heartbeat_token };
     }),
-  ping: async ({ api }, use) =>
-    use((path, options = {}) => api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options)),
 });
 it.scoped({ apiEnv: { HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) } });
 

@@ -1,6 +1,6 @@
 import { test as base } from "@upfleet/testing/fixtures";
 import { addUser, signupOwner, type TestUser } from "./accounts.ts";
-import { startTestApi, type TestApi } from "./test-api.ts";
+import { startTestApi, type TestApi, type TestResponse } from "./test-api.ts";
 
 interface ApiFixtures {
   /**
@@ -20,6 +20,8 @@ interface ApiFixtures {
   viewer: TestUser;
   /** A second organization's owner, for the tenancy checks (needs `OPEN_SIGNUP: "true"`). */
   other: TestUser;
+  /** Calls `path` under /api/heartbeat/ on `api` (GET unless `options.method` says otherwise). */
+  ping: (path: string, options?: Parameters<TestApi["request"]>[2] & { method?: string }) => Promise<TestResponse>;
 }
 
 /** The shared fixtures plus the file's API and its accounts, each set up on a file's first test that needs it. */
@@ -45,4 +47,6 @@ export const test = base.extend<ApiFixtures>({
   member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
   viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
   other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
+  ping: async ({ api }, use) =>
+    use((path, options = {}) => api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options)),
 });
