@@ -1,43 +1,42 @@
 import { fileURLToPath } from "node:url";
-import {
-  appLauncher,
-  createTestDatabase,
-  createTestRedis,
-  serviceEndpoints,
-  type TestDatabase,
-} from "@upfleet/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AppProcess, type RunningApp, serviceEndpoints } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
+import { describe, expect } from "vitest";
 
 /** A configured key: without one, a process generates its development key in the database at start. */
 const CONFIGURED_KEY = "k1:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
-const redis = createTestRedis();
-let database: TestDatabase;
-let env: Record<string, string>;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: redis.prefix,
-    HEALTH_PORT: "0",
-    LOG_LEVEL: "info",
+type Overrides = Record<string, string>;
+
+/** `start` and `spawn` an alerter on the file's database and Redis space, in the test's `apps` group. */
+const it = test.extend<{
+  start: (overrides?: Overrides) => Promise<RunningApp>;
+  spawn: (overrides?: Overrides) => AppProcess;
+}>({
+  start: async ({ database, redis, apps }, use) =>
+    use((overrides = {}) => apps.start(alerter(database.url, redis, overrides))),
+  spawn: async ({ database, redis, apps }, use) =>
+    use((overrides = {}) => apps.spawn(alerter(database.url, redis, overrides))),
+});
+
+function alerter(databaseUrl: string, redis: { url: string; prefix: string }, overrides: Overrides) {
+  return {
+    cwd,
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      HEALTH_PORT: "0",
+      LOG_LEVEL: "info",
+      ...overrides,
+    },
   };
-});
-
-const alerters = appLauncher(cwd, () => env);
-const start = alerters.start;
-
-afterEach(() => alerters.stopAll());
-afterAll(async () => {
-  await redis.cleanup();
-  await database?.drop();
-});
+}
 
 describe("alerter process", () => {
-  it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
+  it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async ({ start }) => {
     const app = await start();
     await app.waitForLog((e) => e.msg === "alerter started");
 
@@ -52,7 +51,7 @@ describe("alerter process", () => {
     expect(app.output()).toContain('"msg":"stopped"');
   });
 
-  it("is not ready while Redis is unreachable", async () => {
+  it("is not ready while Redis is unreachable", async ({ start }) => {
     const app = await start({ REDIS_URL: "redis://127.0.0.1:1" });
     const { healthz, readyz } = await serviceEndpoints(app.url);
     expect(healthz).toBe(200);
@@ -63,7 +62,7 @@ describe("alerter process", () => {
     expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
   });
 
-  it("is not ready while PostgreSQL is unreachable", async () => {
+  it("is not ready while PostgreSQL is unreachable", async ({ start }) => {
     const app = await start({
       DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet",
       ENCRYPTION_KEY: CONFIGURED_KEY,
@@ -77,11 +76,11 @@ describe("alerter process", () => {
     expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
   });
 
-  it.each([
+  it.for([
     ["DATABASE_URL", "mysql://db/upfleet"],
     ["HEALTH_PORT", "abc"],
-  ])("exits 1 naming %s when it is %j", async (name, value) => {
-    const app = alerters.spawn({ [name]: value });
+  ])("exits 1 naming %s when it is %j", async ([name, value], { spawn }) => {
+    const app = spawn({ [name!]: value! });
     expect(await app.exited).toEqual({ code: 1, signal: null });
     expect(app.output()).toContain(`${name}:`);
     expect(app.output()).not.toContain("health server listening");
