@@ -1,25 +1,16 @@
 import { buildExport } from "@upfleet/exports";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { beforeEach, describe, expect } from "vitest";
+import { test } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import { newMonitor } from "./support/tenants.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 const LIMIT = 5;
-
-let api: TestApi;
-let owner: TestUser;
-let monitorId: string;
-let slug: string;
+const slug = "limited-page";
 
 interface Answer {
   status: number;
   retryAfter: string | null;
-}
-
-async function get(path: string): Promise<Answer> {
-  const res = await api.request("GET", path);
-  return { status: res.status, retryAfter: res.headers.get("retry-after") };
 }
 
 /**
@@ -45,47 +36,61 @@ function expectLimited(answers: Answer[], okStatus: number) {
   for (const answer of answers.slice(0, -1)) expect(answer.status).toBe(okStatus);
 }
 
-beforeAll(async () => {
-  api = await startTestApi({
+/**
+ * `monitorId`, on the owner's published page `slug`; `get` sends an anonymous GET (once the page exists)
+ * and returns its status and Retry-After.
+ */
+const it = test.extend<{ monitorId: string; get: (path: string) => Promise<Answer> }>({
+  monitorId: [
+    async ({ api, owner }, use) => {
+      const monitorId = await newMonitor(api, owner);
+      const page = await api.request("POST", "/api/v1/status-pages", {
+        auth: owner.token,
+        body: { name: "Acme", slug, published: true, sections: [{ name: "All", monitor_ids: [monitorId] }] },
+      });
+      expect(page.status, page.text).toBe(201);
+      await use(monitorId);
+    },
+    { scope: "file" },
+  ],
+  get: async ({ api, monitorId: _ }, use) =>
+    use(async (path) => {
+      const res = await api.request("GET", path);
+      return { status: res.status, retryAfter: res.headers.get("retry-after") };
+    }),
+});
+it.scoped({
+  apiEnv: {
     PUBLIC_RATE_LIMIT_PER_MINUTE: String(LIMIT),
     RATE_LIMIT_PER_MINUTE: "100000",
     RATE_LIMIT_PER_HOUR: "100000",
-  });
-  owner = await signupOwner(api);
-  monitorId = await newMonitor(api, owner);
-  slug = "limited-page";
-  const page = await api.request("POST", "/api/v1/status-pages", {
-    auth: owner.token,
-    body: { name: "Acme", slug, published: true, sections: [{ name: "All", monitor_ids: [monitorId] }] },
-  });
-  expect(page.status, page.text).toBe(201);
+  },
 });
-afterAll(() => api?.close());
 
 // Each case starts with a fresh minute for this client IP (the counters are Redis keys of this file's prefix).
-beforeEach(async () => {
+beforeEach<{ api: TestApi }>(async ({ api }) => {
   const keys = await api.deps.redis.keys(`${api.redis.prefix}:rl:public:*`);
   if (keys.length > 0) await api.deps.redis.del(...keys);
 });
 
 describe("public pages, badges and download links are limited per client IP", () => {
-  it("the HTML page", async () => {
+  it("the HTML page", async ({ get }) => {
     expectLimited(await untilLimited(() => get(`/status/${slug}`)), 200);
   });
 
-  it("the JSON page", async () => {
+  it("the JSON page", async ({ get }) => {
     expectLimited(await untilLimited(() => get(`/api/v1/public/status-pages/${slug}`)), 200);
   });
 
-  it("a badge", async () => {
+  it("a badge", async ({ monitorId, get }) => {
     expectLimited(await untilLimited(() => get(`/status/${slug}/badge/${monitorId}.svg`)), 200);
   });
 
-  it("unknown pages count too, so probing slugs is limited as well", async () => {
+  it("unknown pages count too, so probing slugs is limited as well", async ({ get }) => {
     expectLimited(await untilLimited(() => get("/status/no-such-page")), 404);
   });
 
-  it("a custom domain's /", async () => {
+  it("a custom domain's /", async ({ api }) => {
     expectLimited(
       await untilLimited(() =>
         api
@@ -96,7 +101,7 @@ describe("public pages, badges and download links are limited per client IP", ()
     );
   });
 
-  it("export download links", async () => {
+  it("export download links", async ({ api, owner, get }) => {
     const created = await api.request("POST", "/api/v1/exports", {
       auth: owner.token,
       body: {
@@ -116,7 +121,7 @@ describe("public pages, badges and download links are limited per client IP", ()
     expectLimited(await untilLimited(() => get(badPath)), 401);
   });
 
-  it("the 429 has the error shape, and authenticated requests keep their own budget", async () => {
+  it("the 429 has the error shape, and authenticated requests keep their own budget", async ({ api, owner, get }) => {
     const answers = await untilLimited(() => get(`/status/${slug}`));
     expect(answers.at(-1)!.status).toBe(429);
     const limited = await api.request("GET", `/api/v1/public/status-pages/${slug}`);
