@@ -1,56 +1,74 @@
 import { newId } from "@upfleet/ids";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signupOwner, type TestUser } from "./support/accounts.ts";
+import { describe, expect } from "vitest";
+import type { TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-/** Two of the owner's channels, one of the other tenant's, and a monitor of each. */
-let chA: string;
-let chB: string;
-let foreignChannel: string;
-let monitor: string;
-let foreignMonitor: string;
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const RULES = "/api/v1/notifications/rules";
-const req = (method: string, path: string, body?: unknown, user = owner) =>
+const send = (api: TestApi, user: TestUser, method: string, path: string, body?: unknown) =>
   api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
 
-async function channel(user: TestUser): Promise<string> {
+async function channel(api: TestApi, user: TestUser): Promise<string> {
   const body = { name: "mail", type: "email", config: { to: ["ops@example.com"] } };
-  const res = await req("POST", "/api/v1/notifications/channels", body, user);
+  const res = await send(api, user, "POST", "/api/v1/notifications/channels", body);
   expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
 
-async function newMonitor(user: TestUser, fields: Record<string, unknown> = {}) {
-  return req("POST", "/api/v1/monitors", { name: "site", type: "http", url: "https://example.com", ...fields }, user);
+async function newMonitor(api: TestApi, user: TestUser, fields: Record<string, unknown> = {}) {
+  return send(api, user, "POST", "/api/v1/monitors", {
+    name: "site",
+    type: "http",
+    url: "https://example.com",
+    ...fields,
+  });
 }
 
-beforeAll(async () => {
-  api = await startTestApi({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" });
-  owner = await signupOwner(api, "owner");
-  other = await signupOwner(api, "other");
-  [chA, chB, foreignChannel] = await Promise.all([channel(owner), channel(owner), channel(other)]);
-  monitor = (await newMonitor(owner)).body.id;
-  foreignMonitor = (await newMonitor(other)).body.id;
-});
-afterAll(() => api?.close());
+/** Two of the owner's channels, one of the other tenant's, and a monitor of each. */
+interface Seed {
+  chA: string;
+  chB: string;
+  foreignChannel: string;
+  monitor: string;
+  foreignMonitor: string;
+}
 
-const policyBody = (first = [chA], second = [chB]) => ({
+const policyBody = (seed: Seed, first = [seed.chA], second = [seed.chB]) => ({
   name: "Night",
   steps: [
     { delay_minutes: 0, channel_ids: first },
     { delay_minutes: 15, channel_ids: second },
   ],
 });
-const foreignPolicyBody = () => policyBody([foreignChannel], [foreignChannel]);
+const foreignPolicyBody = (seed: Seed) => policyBody(seed, [seed.foreignChannel], [seed.foreignChannel]);
+
+/** The file's `seed`; `req` sends as `user`, the owner by default. */
+const it = test.extend<{
+  seed: Seed;
+  req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+}>({
+  seed: [
+    async ({ api, owner, other }, use) => {
+      const [chA, chB, foreignChannel] = await Promise.all([
+        channel(api, owner),
+        channel(api, owner),
+        channel(api, other),
+      ]);
+      const monitor = (await newMonitor(api, owner)).body.id;
+      const foreignMonitor = (await newMonitor(api, other)).body.id;
+      await use({ chA, chB, foreignChannel, monitor, foreignMonitor });
+    },
+    { scope: "file" },
+  ],
+  req: async ({ api, owner, seed: _ }, use) =>
+    use((method, path, body, user = owner) => send(api, user, method, path, body)),
+});
+it.scoped({ apiEnv: { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
 
 describe("rules", () => {
-  it("creates with null for all, reads, lists, patches and deletes", async () => {
-    const created = await req("POST", RULES, { name: "Everything", channel_ids: [chA, chA] });
+  it("creates with null for all, reads, lists, patches and deletes", async ({ seed, req }) => {
+    const created = await req("POST", RULES, { name: "Everything", channel_ids: [seed.chA, seed.chA] });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^rul_[0-9a-z]{26}$/),
@@ -58,7 +76,7 @@ describe("rules", () => {
       events: null,
       monitor_ids: null,
       tags: null,
-      channel_ids: [chA],
+      channel_ids: [seed.chA],
       escalation_policy_id: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -66,10 +84,10 @@ describe("rules", () => {
     const id = created.body.id;
     expect((await req("GET", `${RULES}/${id}`)).body).toEqual(created.body);
 
-    const policy = (await req("POST", "/api/v1/escalation-policies", policyBody())).body.id;
+    const policy = (await req("POST", "/api/v1/escalation-policies", policyBody(seed))).body.id;
     const patched = await req("PATCH", `${RULES}/${id}`, {
       events: ["monitor.down", "incident.created"],
-      monitor_ids: [monitor],
+      monitor_ids: [seed.monitor],
       tags: ["prod"],
       channel_ids: [],
       escalation_policy_id: policy,
@@ -78,7 +96,7 @@ describe("rules", () => {
     expect(patched.body).toMatchObject({
       name: "Everything",
       events: ["monitor.down", "incident.created"],
-      monitor_ids: [monitor],
+      monitor_ids: [seed.monitor],
       tags: ["prod"],
       channel_ids: [],
       escalation_policy_id: policy,
@@ -92,8 +110,8 @@ describe("rules", () => {
     expectError(await req("GET", `${RULES}/${id}`), 404, "not_found");
   });
 
-  it("refuses bad rules with a 400 naming each problem, storing nothing", async () => {
-    const base = { name: "r", channel_ids: [chA] };
+  it("refuses bad rules with a 400 naming each problem, storing nothing", async ({ api, seed, req }) => {
+    const base = { name: "r", channel_ids: [seed.chA] };
     const cases: [unknown, string[]][] = [
       [{ ...base, events: ["monitor.exploded"] }, ["events.0"]],
       [{ ...base, events: [] }, ["events"]],
@@ -101,9 +119,9 @@ describe("rules", () => {
       [{ ...base, tags: [] }, ["tags"]],
       [{ name: "nowhere" }, ["channel_ids"]],
       [{ name: "nowhere", channel_ids: [], escalation_policy_id: null }, ["channel_ids"]],
-      [{ ...base, channel_ids: chA }, ["channel_ids"]],
+      [{ ...base, channel_ids: seed.chA }, ["channel_ids"]],
       [{ ...base, enabled: true }, ["enabled"]],
-      [{ channel_ids: [chA] }, ["name"]],
+      [{ channel_ids: [seed.chA] }, ["name"]],
     ];
     const before = await tableCounts(api);
     for (const [body, paths] of cases) {
@@ -114,16 +132,21 @@ describe("rules", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is a 404 naming another tenant's or an unknown channel, monitor or policy, storing nothing", async () => {
+  it("is a 404 naming another tenant's or an unknown channel, monitor or policy, storing nothing", async ({
+    api,
+    other,
+    seed,
+    req,
+  }) => {
     const unknown = newId("channel");
-    const foreignPolicy = (await req("POST", "/api/v1/escalation-policies", foreignPolicyBody(), other)).body.id;
+    const foreignPolicy = (await req("POST", "/api/v1/escalation-policies", foreignPolicyBody(seed), other)).body.id;
     expect(foreignPolicy).toBeDefined();
     const cases: [unknown, string[]][] = [
-      [{ name: "r", channel_ids: [chA, foreignChannel] }, [foreignChannel]],
-      [{ name: "r", channel_ids: [unknown, foreignChannel] }, [unknown, foreignChannel]],
+      [{ name: "r", channel_ids: [seed.chA, seed.foreignChannel] }, [seed.foreignChannel]],
+      [{ name: "r", channel_ids: [unknown, seed.foreignChannel] }, [unknown, seed.foreignChannel]],
       [{ name: "r", channel_ids: ["not-an-id"] }, ["not-an-id"]],
       [{ name: "r", escalation_policy_id: foreignPolicy }, [foreignPolicy]],
-      [{ name: "r", channel_ids: [chA], monitor_ids: [monitor, foreignMonitor] }, [foreignMonitor]],
+      [{ name: "r", channel_ids: [seed.chA], monitor_ids: [seed.monitor, seed.foreignMonitor] }, [seed.foreignMonitor]],
     ];
     const before = await tableCounts(api);
     for (const [body, named] of cases) {
@@ -134,19 +157,19 @@ describe("rules", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("a PATCH must leave the rule sending somewhere, and checks what it names", async () => {
-    const id = (await req("POST", RULES, { name: "r", channel_ids: [chA] })).body.id;
+  it("a PATCH must leave the rule sending somewhere, and checks what it names", async ({ seed, req }) => {
+    const id = (await req("POST", RULES, { name: "r", channel_ids: [seed.chA] })).body.id;
     const emptied = await req("PATCH", `${RULES}/${id}`, { channel_ids: [] });
     expectError(emptied, 400, "validation_error");
     expect(detailPaths(emptied)).toEqual(["channel_ids"]);
-    expectError(await req("PATCH", `${RULES}/${id}`, { channel_ids: [foreignChannel] }), 404, "not_found");
+    expectError(await req("PATCH", `${RULES}/${id}`, { channel_ids: [seed.foreignChannel] }), 404, "not_found");
     expectError(await req("PATCH", `${RULES}/${id}`, { monitor_ids: [] }), 400, "validation_error");
-    expect((await req("GET", `${RULES}/${id}`)).body).toMatchObject({ channel_ids: [chA], monitor_ids: null });
+    expect((await req("GET", `${RULES}/${id}`)).body).toMatchObject({ channel_ids: [seed.chA], monitor_ids: null });
   });
 
-  it("a rule naming a since-deleted monitor can still be renamed", async () => {
-    const doomed = (await newMonitor(owner)).body.id;
-    const id = (await req("POST", RULES, { name: "r", channel_ids: [chA], monitor_ids: [doomed] })).body.id;
+  it("a rule naming a since-deleted monitor can still be renamed", async ({ api, owner, seed, req }) => {
+    const doomed = (await newMonitor(api, owner)).body.id;
+    const id = (await req("POST", RULES, { name: "r", channel_ids: [seed.chA], monitor_ids: [doomed] })).body.id;
     expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
     expect((await req("PATCH", `${RULES}/${id}`, { name: "renamed" })).status).toBe(200);
   });
@@ -155,22 +178,22 @@ describe("rules", () => {
 describe("escalation policies", () => {
   const POLICIES = "/api/v1/escalation-policies";
 
-  it("creates, reads, lists, replaces steps and deletes", async () => {
-    const created = await req("POST", POLICIES, policyBody());
+  it("creates, reads, lists, replaces steps and deletes", async ({ seed, req }) => {
+    const created = await req("POST", POLICIES, policyBody(seed));
     expect(created.status, created.text).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^esc_[0-9a-z]{26}$/),
       name: "Night",
-      steps: policyBody().steps,
+      steps: policyBody(seed).steps,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
     const id = created.body.id;
     expect((await req("GET", `${POLICIES}/${id}`)).body).toEqual(created.body);
     const steps = [
-      { delay_minutes: 0, channel_ids: [chB] },
-      { delay_minutes: 5, channel_ids: [chA] },
-      { delay_minutes: 1440, channel_ids: [chA, chB] },
+      { delay_minutes: 0, channel_ids: [seed.chB] },
+      { delay_minutes: 5, channel_ids: [seed.chA] },
+      { delay_minutes: 1440, channel_ids: [seed.chA, seed.chB] },
     ];
     const patched = await req("PATCH", `${POLICIES}/${id}`, { name: "Day", steps });
     expect(patched.body).toMatchObject({ name: "Day", steps });
@@ -180,8 +203,8 @@ describe("escalation policies", () => {
     expectError(await req("GET", `${POLICIES}/${id}`), 404, "not_found");
   });
 
-  it("refuses bad steps with a 400 naming each, storing nothing", async () => {
-    const step = (delay_minutes: number, channel_ids = [chA]) => ({ delay_minutes, channel_ids });
+  it("refuses bad steps with a 400 naming each, storing nothing", async ({ api, seed, req }) => {
+    const step = (delay_minutes: number, channel_ids = [seed.chA]) => ({ delay_minutes, channel_ids });
     const cases: [unknown, string[]][] = [
       [{ name: "p", steps: [] }, ["steps"]],
       [{ name: "p", steps: Array.from({ length: 11 }, (_, i) => step(i)) }, ["steps"]],
@@ -203,14 +226,16 @@ describe("escalation policies", () => {
     }
     const later = await req("POST", POLICIES, { name: "p", steps: [step(0), step(30), step(20)] });
     expect(later.body.details[0].message).toMatch(/greater than the previous step's 30/);
-    expectError(await req("POST", POLICIES, policyBody([foreignChannel])), 404, "not_found");
+    expectError(await req("POST", POLICIES, policyBody(seed, [seed.foreignChannel])), 404, "not_found");
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("a PATCH with bad steps changes nothing", async () => {
-    const created = (await req("POST", POLICIES, policyBody())).body;
+  it("a PATCH with bad steps changes nothing", async ({ seed, req }) => {
+    const created = (await req("POST", POLICIES, policyBody(seed))).body;
     expectError(
-      await req("PATCH", `${POLICIES}/${created.id}`, { steps: [{ delay_minutes: 0, channel_ids: [foreignChannel] }] }),
+      await req("PATCH", `${POLICIES}/${created.id}`, {
+        steps: [{ delay_minutes: 0, channel_ids: [seed.foreignChannel] }],
+      }),
       404,
       "not_found",
     );
@@ -218,10 +243,10 @@ describe("escalation policies", () => {
     expect((await req("GET", `${POLICIES}/${created.id}`)).body).toEqual(created);
   });
 
-  it("is a 409 naming the rules and monitors using it, until they are detached", async () => {
-    const policy = (await req("POST", POLICIES, policyBody())).body.id;
+  it("is a 409 naming the rules and monitors using it, until they are detached", async ({ api, owner, seed, req }) => {
+    const policy = (await req("POST", POLICIES, policyBody(seed))).body.id;
     const rule = (await req("POST", RULES, { name: "Escalate", escalation_policy_id: policy })).body.id;
-    const watched = await newMonitor(owner, { name: "Checkout", escalation_policy_id: policy });
+    const watched = await newMonitor(api, owner, { name: "Checkout", escalation_policy_id: policy });
     expect(watched.status, watched.text).toBe(201);
 
     const refused = await req("DELETE", `${POLICIES}/${policy}`);
@@ -236,23 +261,33 @@ describe("escalation policies", () => {
 });
 
 describe("a monitor's escalation_policy_id", () => {
-  it("must name a live policy of the caller's organization (404 otherwise, nothing stored)", async () => {
-    const mine = (await req("POST", "/api/v1/escalation-policies", policyBody())).body.id;
-    const theirs = (await req("POST", "/api/v1/escalation-policies", foreignPolicyBody(), other)).body.id;
-    const deleted = (await req("POST", "/api/v1/escalation-policies", policyBody())).body.id;
+  it("must name a live policy of the caller's organization (404 otherwise, nothing stored)", async ({
+    api,
+    owner,
+    other,
+    seed,
+    req,
+  }) => {
+    const mine = (await req("POST", "/api/v1/escalation-policies", policyBody(seed))).body.id;
+    const theirs = (await req("POST", "/api/v1/escalation-policies", foreignPolicyBody(seed), other)).body.id;
+    const deleted = (await req("POST", "/api/v1/escalation-policies", policyBody(seed))).body.id;
     await req("DELETE", `/api/v1/escalation-policies/${deleted}`);
 
     const before = await tableCounts(api);
     for (const id of [theirs, deleted, newId("escalationPolicy"), "esc_nope"]) {
-      const res = await newMonitor(owner, { escalation_policy_id: id });
+      const res = await newMonitor(api, owner, { escalation_policy_id: id });
       expectError(res, 404, "not_found");
       expect(res.body.message).toContain(id);
-      expectError(await req("PATCH", `/api/v1/monitors/${monitor}`, { escalation_policy_id: id }), 404, "not_found");
+      expectError(
+        await req("PATCH", `/api/v1/monitors/${seed.monitor}`, { escalation_policy_id: id }),
+        404,
+        "not_found",
+      );
     }
     expect(await tableCounts(api)).toEqual(before);
-    expect((await req("GET", `/api/v1/monitors/${monitor}`)).body.escalation_policy_id).toBeNull();
+    expect((await req("GET", `/api/v1/monitors/${seed.monitor}`)).body.escalation_policy_id).toBeNull();
 
-    const created = await newMonitor(owner, { escalation_policy_id: mine });
+    const created = await newMonitor(api, owner, { escalation_policy_id: mine });
     expect(created.status, created.text).toBe(201);
     expect(created.body.escalation_policy_id).toBe(mine);
     const renamed = await req("PATCH", `/api/v1/monitors/${created.body.id}`, { name: "renamed" });
