@@ -137,9 +137,9 @@ export function startAlerter(
   return startApp(alerterApp(s, env, timeoutMs));
 }
 
-/** The API process on the same services, with open signup (the tests sign up their own users). */
-export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & { url: string }> {
-  return startApp({
+/** How to launch the API on `s`, with open signup (the tests sign up their own users). */
+export function apiApp(s: Services, timeoutMs = 60_000): LaunchOptions {
+  return {
     cwd: API_DIR,
     env: {
       DATABASE_URL: s.databaseUrl,
@@ -152,7 +152,11 @@ export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & 
       LOG_LEVEL: "info",
     },
     timeoutMs,
-  });
+  };
+}
+
+export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & { url: string }> {
+  return startApp(apiApp(s, timeoutMs));
 }
 
 /** How to launch a worker on `s`, as `alerterApp` does for the alerter. */
