@@ -37,7 +37,7 @@ export interface Target {
 }
 
 /** An HTTP target on loopback whose answer a test can change, counting requests per path. */
-export async function startTarget(): Promise<Target> {
+async function startTarget(): Promise<Target> {
   let behaviour: Behaviour = { status: 200 };
   const byPath = new Map<string, Behaviour>();
   const hits = new Map<string, number>();
@@ -179,7 +179,7 @@ export function workerApp(s: Services, env: Record<string, string> = {}, timeout
   };
 }
 
-export function startWorker(
+function startWorker(
   s: Services,
   env: Record<string, string> = {},
   timeoutMs = 60_000,
