@@ -1,61 +1,70 @@
 import { newId } from "@upfleet/ids";
 import { stateChangeRow } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, startWithTenants } from "./support/tenants.ts";
-import type { TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-/** Two of the owner's monitors and one of the other tenant's. */
-let monA: string;
-let monB: string;
-let foreignMonitor: string;
+import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
+import type { TestResponse } from "./support/test-api.ts";
 
 const WINDOWS = "/api/v1/maintenance-windows";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const req = (method: string, path: string, body?: unknown, user = owner) =>
-  api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
+type Fields = Record<string, unknown>;
 
-/** A valid body: a one-off two-hour window starting a day from now. */
-function windowBody(fields: Record<string, unknown> = {}) {
-  const start = Date.now() + DAY;
-  return { name: "DB upgrade", monitor_ids: [monA], starts_at: iso(start), ends_at: iso(start + 2 * HOUR), ...fields };
-}
-
-async function createWindow(fields: Record<string, unknown> = {}) {
-  const res = await req("POST", WINDOWS, windowBody(fields));
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
-
-/** Every id of a list, following next_cursor to the end. */
-async function allPages(query: string): Promise<{ ids: string[]; pages: number }> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const res = await req("GET", `${WINDOWS}?${query}${cursor ? `&cursor=${cursor}` : ""}`);
-    expect(res.status, res.text).toBe(200);
-    ids.push(...res.body.data.map((w: { id: string }) => w.id));
-    cursor = res.body.next_cursor;
-    pages++;
-  } while (cursor);
-  return { ids, pages };
-}
-
-beforeAll(async () => {
-  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants());
+/**
+ * `req` sends as `user` (the owner by default); `windowBody` is a valid body, a one-off two-hour window
+ * on `monA` starting a day from now; `createWindow` creates one; `allPages` follows a list's next_cursor
+ * to the end and returns every id.
+ */
+const it = test.extend<{
+  req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+  windowBody: (fields?: Fields) => Fields;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  createWindow: (fields?: Fields) => Promise<any>;
+  allPages: (query: string) => Promise<{ ids: string[]; pages: number }>;
+}>({
+  req: async ({ api, owner }, use) =>
+    use((method, path, body, user = owner) =>
+      api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) }),
+    ),
+  windowBody: async ({ monA }, use) =>
+    use((fields = {}) => {
+      const start = Date.now() + DAY;
+      return {
+        name: "DB upgrade",
+        monitor_ids: [monA],
+        starts_at: iso(start),
+        ends_at: iso(start + 2 * HOUR),
+        ...fields,
+      };
+    }),
+  createWindow: async ({ req, windowBody }, use) =>
+    use(async (fields = {}) => {
+      const res = await req("POST", WINDOWS, windowBody(fields));
+      expect(res.status, res.text).toBe(201);
+      return res.body;
+    }),
+  allPages: async ({ req }, use) =>
+    use(async (query) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await req("GET", `${WINDOWS}?${query}${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(res.status, res.text).toBe(200);
+        ids.push(...res.body.data.map((w: { id: string }) => w.id));
+        cursor = res.body.next_cursor;
+        pages++;
+      } while (cursor);
+      return { ids, pages };
+    }),
 });
-afterAll(() => api?.close());
+it.scoped({ apiEnv: TENANTS_ENV });
 
 describe("maintenance windows", () => {
-  it("creates, reads, lists, patches and deletes", async () => {
+  it("creates, reads, lists, patches and deletes", async ({ api, monA, monB, req }) => {
     const start = Date.parse("2030-06-01T00:00:00Z");
     const created = await req("POST", WINDOWS, {
       name: "  DB upgrade ",
@@ -106,7 +115,7 @@ describe("maintenance windows", () => {
     expect(await api.deps.db.maintenanceWindow.count({ where: { id } })).toBe(0);
   });
 
-  it("says whether an occurrence is on now, and which is current or next", async () => {
+  it("says whether an occurrence is on now, and which is current or next", async ({ createWindow }) => {
     const now = Date.now();
     const on = await createWindow({ starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) });
     expect(on).toMatchObject({ active: true, next_occurrence: { starts_at: on.starts_at, ends_at: on.ends_at } });
@@ -136,7 +145,7 @@ describe("maintenance windows", () => {
     });
   });
 
-  it("a daily Europe/Berlin window's next occurrence keeps its local time across DST", async () => {
+  it("a daily Europe/Berlin window's next occurrence keeps its local time across DST", async ({ createWindow }) => {
     const berlinOffset = (ms: number) =>
       new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Berlin", timeZoneName: "longOffset" })
         .formatToParts(ms)
@@ -166,7 +175,7 @@ describe("maintenance windows", () => {
 });
 
 describe("bad input", () => {
-  it("is a 400 naming each problem, storing nothing", async () => {
+  it("is a 400 naming each problem, storing nothing", async ({ api, monA, req, windowBody }) => {
     const start = Date.now() + DAY;
     const cases: [unknown, string[]][] = [
       [windowBody({ timezone: "Mars/Olympus" }), ["timezone"]],
@@ -204,7 +213,14 @@ describe("bad input", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is a 404 naming unknown, deleted and other tenants' monitors, storing nothing", async () => {
+  it("is a 404 naming unknown, deleted and other tenants' monitors, storing nothing", async ({
+    api,
+    owner,
+    monA,
+    foreignMonitor,
+    req,
+    windowBody,
+  }) => {
     const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
@@ -227,7 +243,11 @@ describe("bad input", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("a PATCH is checked merged onto the window, and a refused one changes nothing", async () => {
+  it("a PATCH is checked merged onto the window, and a refused one changes nothing", async ({
+    foreignMonitor,
+    req,
+    createWindow,
+  }) => {
     const window = await createWindow();
     const path = `${WINDOWS}/${window.id}`;
     const start = Date.parse(window.starts_at);
@@ -256,7 +276,13 @@ describe("bad input", () => {
     expect(daily.status, daily.text).toBe(200);
   });
 
-  it("a window naming a since-deleted monitor can still be renamed", async () => {
+  it("a window naming a since-deleted monitor can still be renamed", async ({
+    api,
+    owner,
+    monA,
+    req,
+    createWindow,
+  }) => {
     const doomed = await newMonitor(api, owner);
     const window = await createWindow({ monitor_ids: [doomed, monA] });
     expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
@@ -265,7 +291,7 @@ describe("bad input", () => {
     expect(renamed.body.monitor_ids).toEqual([doomed, monA]);
   });
 
-  it("refuses bad list queries with a 400", async () => {
+  it("refuses bad list queries with a 400", async ({ req }) => {
     for (const [query, path] of [
       ["active=yes", "active"],
       ["limit=0", "limit"],
@@ -283,7 +309,14 @@ describe("bad input", () => {
 });
 
 describe("tenancy and scopes", () => {
-  it("another organization's window is a 404 on every :id route and is left alone", async () => {
+  it("another organization's window is a 404 on every :id route and is left alone", async ({
+    api,
+    other,
+    monA,
+    foreignMonitor,
+    req,
+    createWindow,
+  }) => {
     const window = await createWindow();
     const path = `${WINDOWS}/${window.id}`;
     const before = await tableCounts(api);
@@ -299,7 +332,13 @@ describe("tenancy and scopes", () => {
     expect((await req("GET", WINDOWS, undefined, other)).text).not.toContain(window.id);
   });
 
-  it("a monitors:read key reads windows but cannot write them", async () => {
+  it("a monitors:read key reads windows but cannot write them", async ({
+    api,
+    owner,
+    req,
+    windowBody,
+    createWindow,
+  }) => {
     const window = await createWindow();
     const key = await createKey(api, owner, { scopes: ["monitors:read"], name: "reader" });
     const asKey = (method: string, path: string, body?: unknown) =>
@@ -320,7 +359,15 @@ describe("tenancy and scopes", () => {
 });
 
 describe("lists", () => {
-  it("page newest first with a cursor, and filter by monitor and by activity", async () => {
+  it("page newest first with a cursor, and filter by monitor and by activity", async ({
+    api,
+    owner,
+    monA,
+    monB,
+    req,
+    createWindow,
+    allPages,
+  }) => {
     const monitor = await newMonitor(api, owner);
     const now = Date.now();
     const on = { starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) };
@@ -355,7 +402,12 @@ describe("lists", () => {
 });
 
 describe("ending maintenance early", () => {
-  it("gives a monitor still down its monitor.down when the window holding it is shortened or deleted", async () => {
+  it("gives a monitor still down its monitor.down when the window holding it is shortened or deleted", async ({
+    api,
+    owner,
+    req,
+    createWindow,
+  }) => {
     const db = api.deps.db;
     const [shortened, deleted] = [await newMonitor(api, owner), await newMonitor(api, owner)];
     const started = Date.now() - HOUR;

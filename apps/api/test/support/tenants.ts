@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { signupOwner, type TestUser } from "./accounts.ts";
+import { test as apiTest } from "./fixtures.ts";
 import { startTestApi, type TestApi } from "./test-api.ts";
 
 /** Two organizations on one API, for the tests of a resource that names monitors. */
@@ -40,3 +41,32 @@ export async function startWithTenants(env: Record<string, string> = {}): Promis
   ]);
   return { api, owner, other, monA, monB, foreignMonitor };
 }
+
+/** What a file of tenancy checks starts its API with: sign-up open, rate limits out of the way. */
+export const TENANTS_ENV = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
+
+/**
+ * The api fixtures plus the two tenants' monitors, created together on a file's first test that names
+ * one. A file sets `test.scoped({ apiEnv: { ...TENANTS_ENV, … } })`.
+ */
+export const test = apiTest.extend<{
+  monitors: { monA: string; monB: string; foreignMonitor: string };
+  monA: string;
+  monB: string;
+  foreignMonitor: string;
+}>({
+  monitors: [
+    async ({ api, owner, other }, use) => {
+      const [monA, monB, foreignMonitor] = await Promise.all([
+        newMonitor(api, owner),
+        newMonitor(api, owner),
+        newMonitor(api, other),
+      ]);
+      await use({ monA, monB, foreignMonitor });
+    },
+    { scope: "file" },
+  ],
+  monA: [async ({ monitors }, use) => use(monitors.monA), { scope: "file" }],
+  monB: [async ({ monitors }, use) => use(monitors.monB), { scope: "file" }],
+  foreignMonitor: [async ({ monitors }, use) => use(monitors.foreignMonitor), { scope: "file" }],
+});
