@@ -1,52 +1,56 @@
 import { newId } from "@upfleet/ids";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, startWithTenants } from "./support/tenants.ts";
-import type { TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-/** Two of the owner's monitors and one of the other tenant's. */
-let monA: string;
-let monB: string;
-let foreignMonitor: string;
+import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
+import type { TestResponse } from "./support/test-api.ts";
 
 const PAGES = "/api/v1/status-pages";
 
-const req = (method: string, path: string, body?: unknown, user = owner) =>
-  api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
-
+type Fields = Record<string, unknown>;
 let slugs = 0;
-function pageBody(fields: Record<string, unknown> = {}) {
-  return { name: "Acme", slug: `acme-${++slugs}`, sections: [{ name: "API", monitor_ids: [monA] }], ...fields };
-}
 
-async function createPage(fields: Record<string, unknown> = {}, user = owner) {
-  const res = await req("POST", PAGES, pageBody(fields), user);
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
-
-/** A refused write changes no table. */
-async function expectRefused(send: () => Promise<Awaited<ReturnType<typeof req>>>, status: number, code: string) {
-  const before = await tableCounts(api);
-  const res = await send();
-  expectError(res, status, code);
-  expect(await tableCounts(api)).toEqual(before);
-  return res;
-}
-
-beforeAll(async () => {
-  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants({
-    PUBLIC_URL: "https://api.example.com",
-  }));
+/**
+ * `req` sends as `user` (the owner by default); `pageBody` is a valid page on `monA` with a fresh slug,
+ * `createPage` creates one, and `expectRefused` checks a refused write changed no table.
+ */
+const it = test.extend<{
+  req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+  pageBody: (fields?: Fields) => Fields;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  createPage: (fields?: Fields, user?: TestUser) => Promise<any>;
+  expectRefused: (send: () => Promise<TestResponse>, status: number, code: string) => Promise<TestResponse>;
+}>({
+  req: async ({ api, owner }, use) =>
+    use((method, path, body, user = owner) =>
+      api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) }),
+    ),
+  pageBody: async ({ monA }, use) =>
+    use((fields = {}) => ({
+      name: "Acme",
+      slug: `acme-${++slugs}`,
+      sections: [{ name: "API", monitor_ids: [monA] }],
+      ...fields,
+    })),
+  createPage: async ({ owner, req, pageBody }, use) =>
+    use(async (fields = {}, user = owner) => {
+      const res = await req("POST", PAGES, pageBody(fields), user);
+      expect(res.status, res.text).toBe(201);
+      return res.body;
+    }),
+  expectRefused: async ({ api }, use) =>
+    use(async (send, status, code) => {
+      const before = await tableCounts(api);
+      const res = await send();
+      expectError(res, status, code);
+      expect(await tableCounts(api)).toEqual(before);
+      return res;
+    }),
 });
-afterAll(() => api?.close());
+it.scoped({ apiEnv: { ...TENANTS_ENV, PUBLIC_URL: "https://api.example.com" } });
 
 describe("status pages CRUD", () => {
-  it("creates, reads, lists, patches and deletes a page", async () => {
+  it("creates, reads, lists, patches and deletes a page", async ({ monA, monB, req, createPage }) => {
     const created = await createPage({
       slug: "round-trip",
       custom_domain: "Status.Example.com",
@@ -105,7 +109,12 @@ describe("status pages CRUD", () => {
     await createPage({ slug: "round-trip" });
   });
 
-  it("refuses each bad input with a 400 naming the field, and writes nothing", async () => {
+  it("refuses each bad input with a 400 naming the field, and writes nothing", async ({
+    monA,
+    req,
+    pageBody,
+    expectRefused,
+  }) => {
     const bad: [Record<string, unknown>, string[]][] = [
       [{ slug: "Acme" }, ["slug"]],
       [{ slug: "ab" }, ["slug"]],
@@ -143,7 +152,7 @@ describe("status pages CRUD", () => {
     );
   });
 
-  it("refuses the API's own host as a custom domain", async () => {
+  it("refuses the API's own host as a custom domain", async ({ req, pageBody, expectRefused }) => {
     const res = await expectRefused(
       () => req("POST", PAGES, pageBody({ custom_domain: "api.example.com" })),
       400,
@@ -152,7 +161,14 @@ describe("status pages CRUD", () => {
     expect(res.body.details).toEqual([{ path: "custom_domain", message: "is the API's own host" }]);
   });
 
-  it("is a 409 naming the slug taken, across organizations; an unverified domain blocks no one", async () => {
+  it("is a 409 naming the slug taken, across organizations; an unverified domain blocks no one", async ({
+    other,
+    foreignMonitor,
+    req,
+    pageBody,
+    createPage,
+    expectRefused,
+  }) => {
     await createPage({ slug: "taken-slug", custom_domain: "status.taken.com" });
     const otherBody = (fields: Record<string, unknown>) =>
       ({ ...pageBody(fields), sections: [{ name: "S", monitor_ids: [foreignMonitor] }] }) as const;
@@ -175,7 +191,16 @@ describe("status pages CRUD", () => {
     expect(patch.body.message).toContain("taken-slug");
   });
 
-  it("is a 404 naming monitors that are another tenant's, deleted or unknown", async () => {
+  it("is a 404 naming monitors that are another tenant's, deleted or unknown", async ({
+    api,
+    owner,
+    monA,
+    foreignMonitor,
+    req,
+    pageBody,
+    createPage,
+    expectRefused,
+  }) => {
     const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
@@ -196,7 +221,14 @@ describe("status pages CRUD", () => {
     expect(res.body.message).toBe(`Monitors ${foreignMonitor}, ${unknown} do not exist`);
   });
 
-  it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async () => {
+  it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async ({
+    api,
+    owner,
+    monA,
+    req,
+    createPage,
+    expectRefused,
+  }) => {
     const gone = await newMonitor(api, owner);
     const page = await createPage({ sections: [{ name: "S", monitor_ids: [monA, gone] }] });
     expect((await req("DELETE", `/api/v1/monitors/${gone}`)).status).toBe(204);
@@ -210,7 +242,11 @@ describe("status pages CRUD", () => {
     expect(detailPaths(res)).toEqual(["extra", "sections", "slug"]);
   });
 
-  it("hides pages from other tenants: 404 on get, patch and delete, absent from their list", async () => {
+  it("hides pages from other tenants: 404 on get, patch and delete, absent from their list", async ({
+    other,
+    req,
+    createPage,
+  }) => {
     const page = await createPage({ name: "Owner's secret page" });
     for (const [method, body] of [["GET"], ["PATCH", { name: "taken over" }], ["DELETE"]] as const) {
       expectError(await req(method, `${PAGES}/${page.id}`, body, other), 404, "not_found");
@@ -220,7 +256,12 @@ describe("status pages CRUD", () => {
     expect((await req("GET", `${PAGES}/${page.id}`)).body.name).toBe("Owner's secret page");
   });
 
-  it("needs status-pages:read to read and status-pages:write to write", async () => {
+  it("needs status-pages:read to read and status-pages:write to write", async ({
+    api,
+    owner,
+    pageBody,
+    createPage,
+  }) => {
     const page = await createPage();
     const reader = await createKey(api, owner, { scopes: ["status-pages:read"] });
     const asReader = (method: string, path: string, body?: unknown) =>
