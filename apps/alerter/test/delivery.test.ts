@@ -4,23 +4,14 @@ import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/t
 import { newId } from "@upfleet/ids";
 import { bullPrefix, openQueue } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
+import { closedAfterFile } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { alerterApp, it as base } from "./support.ts";
 
 const SECRET = `whsec_${randomBytes(32).toString("base64")}`;
 
 /** A webhook `receiver` of the file's own. */
-const it = base.extend<{ receiver: Receiver }>({
-  receiver: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const receiver = await startReceiver();
-      await use(receiver);
-      await receiver.close();
-    },
-    { scope: "file" },
-  ],
-});
+const it = base.extend<{ receiver: Receiver }>({ receiver: closedAfterFile(startReceiver) });
 
 async function pendingNotification(db: Db, channelId: string, organizationId: string, nextAttemptAt: Date) {
   const id = newId("notification");

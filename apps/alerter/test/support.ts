@@ -13,7 +13,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from "@upfleet/testing";
-import { test } from "@upfleet/testing/fixtures";
+import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 
 const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
@@ -300,14 +300,6 @@ export const it = test.extend<{ services: Services; target: Target; httpMonitor:
       use({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix }),
     { scope: "file" },
   ],
-  target: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const target = await startTarget();
-      await use(target);
-      await target.close();
-    },
-    { scope: "file" },
-  ],
+  target: closedAfterFile(startTarget),
   httpMonitor: [async ({ db, organizationId }, use) => use(httpMonitors(db, organizationId)), { scope: "file" }],
 });

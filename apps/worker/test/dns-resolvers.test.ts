@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { startDns, startTcp, type TestDnsServer, type TestServer } from "@upfleet/checks/testing";
 import { bullPrefix, checksQueueName, JOBS, RESULTS_QUEUE } from "@upfleet/queue";
 import { type RunningApp, startApp, waitFor } from "@upfleet/testing";
-import { test } from "@upfleet/testing/fixtures";
+import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
 
@@ -23,30 +23,15 @@ const it = test.extend<{
   worker: RunningApp;
   runCheck: (spec: Record<string, unknown>) => Promise<CheckResult>;
 }>({
-  dns: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const dns = await startDns(({ type, name }) => {
-        if (type === "A" && name === "app.example") return [{ type: "A", name, ttl: 60, data: "127.0.0.1" }];
-        if (type === "A" && name === "inside.example") return [{ type: "A", name, ttl: 60, data: "10.20.30.40" }];
-        if (type === "TXT" && name === "app.example")
-          return [{ type: "TXT", name, ttl: 60, data: "served by the test" }];
-        return [];
-      });
-      await use(dns);
-      await dns.close();
-    },
-    { scope: "file" },
-  ],
-  target: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const target = await startTcp((socket) => socket.end());
-      await use(target);
-      await target.close();
-    },
-    { scope: "file" },
-  ],
+  dns: closedAfterFile(() =>
+    startDns(({ type, name }) => {
+      if (type === "A" && name === "app.example") return [{ type: "A", name, ttl: 60, data: "127.0.0.1" }];
+      if (type === "A" && name === "inside.example") return [{ type: "A", name, ttl: 60, data: "10.20.30.40" }];
+      if (type === "TXT" && name === "app.example") return [{ type: "TXT", name, ttl: 60, data: "served by the test" }];
+      return [];
+    }),
+  ),
+  target: closedAfterFile(() => startTcp((socket) => socket.end())),
   worker: [
     async ({ redis, dns }, use) => {
       const worker = await startApp({

@@ -5,7 +5,7 @@ import { createLogger } from "@upfleet/logger";
 import { bullPrefix, type JobQueue, type JobWorker, openQueue } from "@upfleet/queue";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
 import { waitFor } from "@upfleet/testing";
-import { test } from "@upfleet/testing/fixtures";
+import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { runAttempt } from "./attempt.ts";
@@ -61,24 +61,8 @@ const it = test.extend<{
   attemptsOf: (id: string) => Promise<Prisma.NotificationDeliveryGetPayload<object>[]>;
 }>({
   store: [async ({ sql }, use) => use(createAttemptStore(sql)), { scope: "file" }],
-  receiver: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const receiver = await startReceiver();
-      await use(receiver);
-      await receiver.close();
-    },
-    { scope: "file" },
-  ],
-  smtp: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const smtp = await startSmtpReceiver();
-      await use(smtp);
-      await smtp.close();
-    },
-    { scope: "file" },
-  ],
+  receiver: closedAfterFile(startReceiver),
+  smtp: closedAfterFile(startSmtpReceiver),
   senders: [
     async ({ smtp }, use) => {
       const senders = createSenders({ allowCidrs: ["127.0.0.0/8"], publicUrl: PUBLIC_URL, smtpUrl: smtp.url, keyring });

@@ -78,3 +78,18 @@ export const test = base.extend<TestFixtures & FileFixtures>({
     await apps.stopAll();
   },
 });
+
+type FileFixture<T> = [(context: object, use: (value: T) => Promise<void>) => Promise<void>, { scope: "file" }];
+
+/** A file-scoped fixture for a server or client that `open` starts, closed after the file's last test. */
+export function closedAfterFile<T extends { close(): unknown }>(open: () => Promise<T> | T): FileFixture<T> {
+  return [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const value = await open();
+      await use(value);
+      await value.close();
+    },
+    { scope: "file" },
+  ];
+}
