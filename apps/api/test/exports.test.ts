@@ -3,18 +3,11 @@ import { buildExport, COLUMNS, type ExportFormatName } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
 import { newId } from "@upfleet/ids";
 import { startApp } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { addUser, createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, startWithTenants } from "./support/tenants.ts";
-import type { TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-let monA: string;
-let monB: string;
-let foreignMonitor: string;
+import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const EXPORTS = "/api/v1/exports";
 const HOUR = 3_600_000;
@@ -25,10 +18,12 @@ const BUILD = { chunkBytes: 512, fileTtlMs: DAY };
 const FROM = Date.now() - 2 * DAY;
 const TO = Date.now() + HOUR;
 
-const req = (method: string, path: string, body?: unknown, user = owner) =>
+type Fields = Record<string, unknown>;
+
+const send = (api: TestApi, user: TestUser, method: string, path: string, body?: unknown) =>
   api.request(method, path, { auth: user.token, ...(body === undefined ? {} : { body }) });
 
-const exportBody = (fields: Record<string, unknown> = {}) => ({
+const exportBody = (fields: Fields = {}) => ({
   type: "checks",
   format: "csv",
   from: iso(FROM),
@@ -37,7 +32,7 @@ const exportBody = (fields: Record<string, unknown> = {}) => ({
 });
 
 /** Seeds check results with awkward text (commas, quotes, line breaks), some outside the range. */
-async function seedChecks(monitorId: string, count: number) {
+async function seedChecks(api: TestApi, monitorId: string, count: number) {
   await api.deps.db.checkResult.createMany({
     data: Array.from({ length: count }, (_, i) => {
       const tick = new Date(FROM - HOUR + i * 60_000 * 7);
@@ -58,37 +53,66 @@ async function seedChecks(monitorId: string, count: number) {
   });
 }
 
-async function createExport(fields: Record<string, unknown> = {}, user = owner) {
-  const res = await req("POST", EXPORTS, exportBody(fields), user);
-  expect(res.status, res.text).toBe(202);
-  expect(res.body).toEqual({ id: expect.stringMatching(/^exp_[0-9a-z]{26}$/), status: "pending" });
-  return res.body.id as string;
-}
+const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 
-/** Creates and builds (in this process: the alerter's test runs the real one) a completed export. */
-async function completedExport(fields: Record<string, unknown> = {}) {
-  const id = await createExport(fields);
-  expect((await buildExport(api.deps.db, id, BUILD)).kind).toBe("completed");
-  const res = await req("GET", `${EXPORTS}/${id}`);
-  expect(res.status, res.text).toBe(200);
-  return res.body;
-}
-
-beforeAll(async () => {
-  ({ api, owner, other, monA, monB, foreignMonitor } = await startWithTenants({
-    PUBLIC_URL: "https://status.example.com/",
-  }));
-  await Promise.all([seedChecks(monA, 500), seedChecks(monB, 40), seedChecks(foreignMonitor, 20)]);
-  for (const [title, monitorId] of [
-    ['API down, "again"', monA],
-    ["manual, no monitor", undefined],
-  ] as const) {
-    const res = await req("POST", "/api/v1/incidents", { title, ...(monitorId ? { monitor_id: monitorId } : {}) });
-    expect(res.status, res.text).toBe(201);
-  }
-  await req("POST", "/api/v1/incidents", { title: "theirs", monitor_id: foreignMonitor }, other);
+/**
+ * `seeded`: check results for the three monitors and incidents of both tenants, set up before the
+ * file's first export. `req` sends as `user` (the owner by default); `createExport` asks for an export,
+ * `completedExport` builds one (in this process: the alerter's test runs the real one), `linkAs` is a
+ * completed export's link as `auth` (a session or a raw key) reads it, and `download` fetches a link.
+ */
+const it = test.extend<{
+  seeded: true;
+  req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+  createExport: (fields?: Fields, user?: TestUser) => Promise<string>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+  completedExport: (fields?: Fields) => Promise<any>;
+  linkAs: (auth: string, fields?: Fields) => Promise<string>;
+  download: (url: string) => Promise<TestResponse>;
+}>({
+  seeded: [
+    async ({ api, owner, other, monA, monB, foreignMonitor }, use) => {
+      await Promise.all([seedChecks(api, monA, 500), seedChecks(api, monB, 40), seedChecks(api, foreignMonitor, 20)]);
+      for (const [title, monitorId] of [
+        ['API down, "again"', monA],
+        ["manual, no monitor", undefined],
+      ] as const) {
+        const body = { title, ...(monitorId ? { monitor_id: monitorId } : {}) };
+        const res = await send(api, owner, "POST", "/api/v1/incidents", body);
+        expect(res.status, res.text).toBe(201);
+      }
+      await send(api, other, "POST", "/api/v1/incidents", { title: "theirs", monitor_id: foreignMonitor });
+      await use(true);
+    },
+    { scope: "file" },
+  ],
+  req: async ({ api, owner }, use) => use((method, path, body, user = owner) => send(api, user, method, path, body)),
+  createExport: async ({ owner, req, seeded: _ }, use) =>
+    use(async (fields = {}, user = owner) => {
+      const res = await req("POST", EXPORTS, exportBody(fields), user);
+      expect(res.status, res.text).toBe(202);
+      expect(res.body).toEqual({ id: expect.stringMatching(/^exp_[0-9a-z]{26}$/), status: "pending" });
+      return res.body.id as string;
+    }),
+  completedExport: async ({ api, req, createExport }, use) =>
+    use(async (fields = {}) => {
+      const id = await createExport(fields);
+      expect((await buildExport(api.deps.db, id, BUILD)).kind).toBe("completed");
+      const res = await req("GET", `${EXPORTS}/${id}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body;
+    }),
+  linkAs: async ({ api, monB, completedExport }, use) =>
+    use(async (auth, fields = {}) => {
+      const exp = await completedExport({ format: "ndjson", monitor_ids: [monB], ...fields });
+      const res = await api.request("GET", `${EXPORTS}/${exp.id}`, { auth });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.download_url).toMatch(/token=/);
+      return res.body.download_url as string;
+    }),
+  download: async ({ api }, use) => use((url) => api.request("GET", pathOf(url))),
 });
-afterAll(() => api?.close());
+it.scoped({ apiEnv: { ...TENANTS_ENV, PUBLIC_URL: "https://status.example.com/" } });
 
 describe("POST /exports refuses bad input with a 400 naming each field, storing nothing", () => {
   const cases: [string, Record<string, unknown>, string[]][] = [
@@ -114,7 +138,7 @@ describe("POST /exports refuses bad input with a 400 naming each field, storing 
     ["an unknown field", exportBody({ status: "completed" }), ["status"]],
   ];
   for (const [label, body, paths] of cases) {
-    it(label, async () => {
+    it(label, async ({ api, req }) => {
       const before = await tableCounts(api);
       const res = await req("POST", EXPORTS, body);
       expectError(res, 400, "validation_error");
@@ -123,14 +147,20 @@ describe("POST /exports refuses bad input with a 400 naming each field, storing 
     });
   }
 
-  it("a range of exactly 93 days is accepted", async () => {
+  it("a range of exactly 93 days is accepted", async ({ api, createExport }) => {
     const id = await createExport({ from: iso(TO - 93 * DAY), to: iso(TO) });
     await api.deps.db.export.delete({ where: { id } });
   });
 });
 
 describe("monitors, scopes and tenants", () => {
-  it("another tenant's, a deleted or an unknown monitor is a 404 naming it, storing nothing", async () => {
+  it("another tenant's, a deleted or an unknown monitor is a 404 naming it, storing nothing", async ({
+    api,
+    owner,
+    monA,
+    foreignMonitor,
+    req,
+  }) => {
     const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
@@ -143,7 +173,7 @@ describe("monitors, scopes and tenants", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("needs exports:write plus the read scope of what is exported", async () => {
+  it("needs exports:write plus the read scope of what is exported", async ({ api, owner }) => {
     const key = await createKey(api, owner, { scopes: ["exports:write", "exports:read", "monitors:read"] });
     const checks = await api.request("POST", EXPORTS, { auth: key.raw, body: exportBody() });
     expect(checks.status, checks.text).toBe(202);
@@ -159,7 +189,12 @@ describe("monitors, scopes and tenants", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("gives a download link only to a caller who may read what the export holds", async () => {
+  it("gives a download link only to a caller who may read what the export holds", async ({
+    api,
+    owner,
+    monA,
+    completedExport,
+  }) => {
     const checks = await completedExport({ type: "checks", monitor_ids: [monA] });
     const exportsOnly = await createKey(api, owner, { scopes: ["exports:read"] });
     const incidentsReader = await createKey(api, owner, { scopes: ["exports:read", "incidents:read"] });
@@ -173,7 +208,7 @@ describe("monitors, scopes and tenants", () => {
     expect(listed.body.data.find((e: { id: string }) => e.id === checks.id)).toMatchObject({ download_url: null });
   });
 
-  it("another tenant's export is a 404 and never listed", async () => {
+  it("another tenant's export is a 404 and never listed", async ({ api, other, req, createExport }) => {
     const id = await createExport();
     expectError(await req("GET", `${EXPORTS}/${id}`, undefined, other), 404, "not_found");
     expectError(await req("GET", `${EXPORTS}/${newId("export")}`), 404, "not_found");
@@ -182,7 +217,12 @@ describe("monitors, scopes and tenants", () => {
     await api.deps.db.export.delete({ where: { id } });
   });
 
-  it("allows 5 unfinished exports per organization; the 6th is a 409 conflict until one finishes", async () => {
+  it("allows 5 unfinished exports per organization; the 6th is a 409 conflict until one finishes", async ({
+    api,
+    other,
+    req,
+    createExport,
+  }) => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await createExport());
     const before = await tableCounts(api);
@@ -201,7 +241,13 @@ describe("a completed export", () => {
   const formats: ExportFormatName[] = ["csv", "json", "ndjson"];
   for (const type of ["checks", "incidents"] as const) {
     for (const format of formats) {
-      it(`downloads ${type} as ${format} through its signed link alone, exactly the stored rows`, async () => {
+      it(`downloads ${type} as ${format} through its signed link alone, exactly the stored rows`, async ({
+        api,
+        owner,
+        monA,
+        monB,
+        completedExport,
+      }) => {
         const monitorIds = type === "checks" ? [monA, monB] : undefined;
         const exp = await completedExport({ type, format, ...(monitorIds ? { monitor_ids: monitorIds } : {}) });
         const rows = await expectedRows(api.deps.db, {
@@ -236,14 +282,23 @@ describe("a completed export", () => {
     }
   }
 
-  it("takes incidents overlapping the range only, and a monitor's only when monitor_ids names it", async () => {
+  it("takes incidents overlapping the range only, and a monitor's only when monitor_ids names it", async ({
+    monB,
+    completedExport,
+  }) => {
     const exp = await completedExport({ type: "incidents", format: "json", monitor_ids: [monB] });
     expect(exp.row_count).toBe(0);
     const old = await completedExport({ type: "incidents", format: "json", from: iso(FROM - 10 * DAY), to: iso(FROM) });
     expect(old.row_count).toBe(0);
   });
 
-  it("refuses a tampered, foreign, expired or missing token with a bare 401", async () => {
+  it("refuses a tampered, foreign, expired or missing token with a bare 401", async ({
+    api,
+    owner,
+    other,
+    monB,
+    completedExport,
+  }) => {
     const exp = await completedExport({ format: "ndjson", monitor_ids: [monB] });
     const url = new URL(exp.download_url);
     const token = url.searchParams.get("token")!;
@@ -271,7 +326,12 @@ describe("a completed export", () => {
     expect(good.status).toBe(200);
   });
 
-  it("after expiry stays completed with its counts, no link and expires_at in the past; its file is gone", async () => {
+  it("after expiry stays completed with its counts, no link and expires_at in the past; its file is gone", async ({
+    api,
+    monB,
+    req,
+    completedExport,
+  }) => {
     const exp = await completedExport({ format: "json", monitor_ids: [monB] });
     const token = new URL(exp.download_url).searchParams.get("token");
     const past = new Date(Date.now() - 1_000);
@@ -281,7 +341,7 @@ describe("a completed export", () => {
     expectError(await api.request("GET", `${EXPORTS}/${exp.id}/download?token=${token}`), 404, "not_found");
   });
 
-  it("is listed newest first with the rest, each completed one with a link", async () => {
+  it("is listed newest first with the rest, each completed one with a link", async ({ req }) => {
     const res = await req("GET", `${EXPORTS}?limit=200`);
     expect(res.status, res.text).toBe(200);
     const ids = res.body.data.map((e: { id: string }) => e.id);
@@ -293,19 +353,11 @@ describe("a completed export", () => {
 });
 
 describe("a download link", () => {
-  const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
-  const download = (url: string) => api.request("GET", pathOf(url));
-
-  /** A completed export and its link, as `auth` (a session or a raw key) reads it. */
-  async function linkAs(auth: string, fields: Record<string, unknown> = {}) {
-    const exp = await completedExport({ format: "ndjson", monitor_ids: [monB], ...fields });
-    const res = await api.request("GET", `${EXPORTS}/${exp.id}`, { auth });
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.download_url).toMatch(/token=/);
-    return res.body.download_url as string;
-  }
-
-  it("is never written to the request log: the API logs the path without its query string", async () => {
+  it("is never written to the request log: the API logs the path without its query string", async ({
+    api,
+    owner,
+    linkAs,
+  }) => {
     const logged = await startApp({
       cwd: fileURLToPath(new URL("..", import.meta.url)),
       env: {
@@ -342,7 +394,13 @@ describe("a download link", () => {
     }
   });
 
-  it("dies when the API key that asked for it is revoked (a 401, as for a revoked key)", async () => {
+  it("dies when the API key that asked for it is revoked (a 401, as for a revoked key)", async ({
+    api,
+    owner,
+    req,
+    linkAs,
+    download,
+  }) => {
     const key = await createKey(api, owner, { scopes: ["exports:read", "monitors:read"] });
     const url = await linkAs(key.raw);
     expect((await req("DELETE", `/api/v1/keys/${key.id}`)).status).toBe(204);
@@ -351,7 +409,7 @@ describe("a download link", () => {
     expect(res.body.message).toBe("Invalid or expired download link");
   });
 
-  it("dies when the user who asked for it is deleted", async () => {
+  it("dies when the user who asked for it is deleted", async ({ api, owner, req, linkAs, download }) => {
     const admin = await addUser(api, owner, "admin");
     const url = await linkAs(admin.token);
     const keyUrl = await linkAs((await createKey(api, admin, { scopes: ["exports:read", "monitors:read"] })).raw);
@@ -360,12 +418,17 @@ describe("a download link", () => {
     expectError(await download(keyUrl), 401, "unauthorized");
   });
 
-  it("works once a minute per export: a second download at once is a 429 with Retry-After", async () => {
+  it("works once a minute per export: a second download at once is a 429 with Retry-After", async ({
+    api,
+    owner,
+    linkAs,
+    download,
+  }) => {
     const url = await linkAs(owner.token);
     const exportId = new URL(url).pathname.split("/")[4]!;
     const key = await createKey(api, owner, { scopes: ["exports:read", "monitors:read"] });
     const viaKey = (await api.request("GET", `${EXPORTS}/${exportId}`, { auth: key.raw })).body.download_url;
-    const other = await linkAs(owner.token);
+    const another = await linkAs(owner.token);
     expect((await download(url)).status).toBe(200);
     // The same link again, or another caller's link to the same export: the export's minute is taken.
     for (const link of [url, viaKey]) {
@@ -376,12 +439,16 @@ describe("a download link", () => {
       expect(retryAfter).toBeLessThanOrEqual(60);
     }
     // Another export's link is its own.
-    expect((await download(other)).status).toBe(200);
+    expect((await download(another)).status).toBe(200);
   });
 });
 
 describe("CSV exports and formula injection", () => {
-  it("a check's message that is a spreadsheet formula comes out as text with a leading '", async () => {
+  it("a check's message that is a spreadsheet formula comes out as text with a leading '", async ({
+    api,
+    owner,
+    completedExport,
+  }) => {
     const monitorId = await newMonitor(api, owner);
     const tick = new Date(FROM + HOUR);
     await api.deps.db.checkResult.create({

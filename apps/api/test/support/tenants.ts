@@ -1,18 +1,7 @@
 import { expect } from "vitest";
-import { signupOwner, type TestUser } from "./accounts.ts";
+import type { TestUser } from "./accounts.ts";
 import { test as apiTest } from "./fixtures.ts";
-import { startTestApi, type TestApi } from "./test-api.ts";
-
-/** Two organizations on one API, for the tests of a resource that names monitors. */
-export interface Tenants {
-  api: TestApi;
-  owner: TestUser;
-  other: TestUser;
-  /** Two of the owner's monitors and one of the other tenant's. */
-  monA: string;
-  monB: string;
-  foreignMonitor: string;
-}
+import type { TestApi } from "./test-api.ts";
 
 /** An http monitor of `user`'s organization, created through the API; its id. */
 export async function newMonitor(api: TestApi, user: TestUser): Promise<string> {
@@ -22,24 +11,6 @@ export async function newMonitor(api: TestApi, user: TestUser): Promise<string> 
   });
   expect(res.status, res.text).toBe(201);
   return res.body.id;
-}
-
-/** Starts the API (sign-up open, rate limits out of the way, plus `env`) with two tenants and their monitors. */
-export async function startWithTenants(env: Record<string, string> = {}): Promise<Tenants> {
-  const api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-    ...env,
-  });
-  const owner = await signupOwner(api, "owner");
-  const other = await signupOwner(api, "other");
-  const [monA, monB, foreignMonitor] = await Promise.all([
-    newMonitor(api, owner),
-    newMonitor(api, owner),
-    newMonitor(api, other),
-  ]);
-  return { api, owner, other, monA, monB, foreignMonitor };
 }
 
 /** What a file of tenancy checks starts its API with: sign-up open, rate limits out of the way. */
