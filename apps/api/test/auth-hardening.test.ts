@@ -1,34 +1,41 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, createKey, PASSWORD, signupOwner, type TestUser } from "./support/accounts.ts";
+import { describe, expect } from "vitest";
+import { addUser, createKey, PASSWORD, signupOwner } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { requestFrom } from "./support/from-address.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 const LIMIT = 3;
-let api: TestApi;
-let owner: TestUser;
 
-beforeAll(async () => {
-  api = await startTestApi({
+type Answer = Awaited<ReturnType<typeof requestFrom>>;
+
+/** `account` reads GET /account and `login` logs in, each from the client address `source`. */
+const it = test.extend<{
+  account: (source: string, headers: Record<string, string>) => Promise<Answer>;
+  login: (source: string, email: string, password: string) => Promise<Answer>;
+}>({
+  account: async ({ api }, use) =>
+    use((source, headers) => requestFrom(api, source, "GET", "/api/v1/account", { headers })),
+  login: async ({ api }, use) =>
+    use((source, email, password) =>
+      requestFrom(api, source, "POST", "/api/v1/auth/login", { body: { email, password } }),
+    ),
+});
+it.scoped({
+  apiEnv: {
     OPEN_SIGNUP: "true",
     // The owner's own requests are many here; the plan limit is rate-limit.test.ts's business.
     RATE_LIMIT_PER_MINUTE: "100000",
     AUTH_FAILURES_PER_IP: String(LIMIT),
     AUTH_FAILURES_PER_KEY_PREFIX: String(LIMIT),
     AUTH_FAILURES_PER_EMAIL: String(LIMIT),
-  });
-  owner = await signupOwner(api, "owner");
+  },
 });
-afterAll(() => api?.close());
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** A well-formed key that is not the real one but shares its 12-character lookup prefix. */
 const forgedKey = (raw: string) =>
   `${raw.slice(0, 12)}${[...randomBytes(32)].map((byte) => BASE62[byte % 62]).join("")}`;
-
-const account = (source: string, headers: Record<string, string>) =>
-  requestFrom(api, source, "GET", "/api/v1/account", { headers });
 
 function expectLockedOut(res: { status: number; headers: Record<string, unknown>; body: { error?: string } }) {
   expect(res.status, JSON.stringify(res.body)).toBe(429);
@@ -39,7 +46,11 @@ function expectLockedOut(res: { status: number; headers: Record<string, unknown>
 }
 
 describe("failed API-key checks", () => {
-  it("are limited per client IP before any hashing: even the right key is refused there, not elsewhere", async () => {
+  it("are limited per client IP before any hashing: even the right key is refused there, not elsewhere", async ({
+    api,
+    owner,
+    account,
+  }) => {
     const key = await createKey(api, owner, { name: "never used yet" });
     const decoy = await createKey(api, owner, { name: "decoy" });
     for (let n = 1; n <= LIMIT; n++) {
@@ -61,7 +72,7 @@ describe("failed API-key checks", () => {
     expect((await account("127.0.0.10", { "x-api-key": key.raw })).status).toBe(200);
   });
 
-  it("are limited per key prefix, across addresses, before any hashing", async () => {
+  it("are limited per key prefix, across addresses, before any hashing", async ({ api, owner, account }) => {
     const key = await createKey(api, owner, { name: "guessed at" });
     for (let n = 1; n <= LIMIT; n++) {
       // One failure from each address: no address is over its own limit.
@@ -75,7 +86,7 @@ describe("failed API-key checks", () => {
     expect((await account("127.0.0.29", { "x-api-key": other.raw })).status).toBe(200);
   });
 
-  it("count only failures: a good key used many times is never limited", async () => {
+  it("count only failures: a good key used many times is never limited", async ({ api, owner, account }) => {
     const key = await createKey(api, owner, { name: "busy" });
     for (let n = 0; n < LIMIT * 3; n++) {
       expect((await account("127.0.0.30", { "x-api-key": key.raw })).status).toBe(200);
@@ -84,10 +95,10 @@ describe("failed API-key checks", () => {
 });
 
 describe("failed logins", () => {
-  const login = (source: string, email: string, password: string) =>
-    requestFrom(api, source, "POST", "/api/v1/auth/login", { body: { email, password } });
-
-  it("are limited per client IP: past the limit even the right password is refused there, not elsewhere", async () => {
+  it("are limited per client IP: past the limit even the right password is refused there, not elsewhere", async ({
+    owner,
+    login,
+  }) => {
     for (let n = 1; n <= LIMIT; n++) {
       expect((await login("127.0.0.40", `nobody-${n}@example.com`, "not the password")).status).toBe(401);
     }
@@ -95,7 +106,11 @@ describe("failed logins", () => {
     expect((await login("127.0.0.41", owner.email, PASSWORD)).status).toBe(200);
   });
 
-  it("are limited per email (case-insensitively), whatever the address, with a lock-out of 30 s at first", async () => {
+  it("are limited per email (case-insensitively), whatever the address, with a lock-out of 30 s at first", async ({
+    api,
+    owner,
+    login,
+  }) => {
     const user = await addUser(api, owner, "member");
     for (let n = 1; n <= LIMIT; n++) {
       const email = n === 2 ? user.email.toUpperCase() : user.email;
@@ -107,7 +122,7 @@ describe("failed logins", () => {
     expect((await login("127.0.0.59", owner.email, PASSWORD)).status).toBe(200);
   });
 
-  it("forget an email's failures once its password is given", async () => {
+  it("forget an email's failures once its password is given", async ({ api, owner, login }) => {
     const user = await addUser(api, owner, "viewer");
     let source = 60;
     for (let round = 0; round < 3; round++) {
@@ -118,7 +133,7 @@ describe("failed logins", () => {
     }
   });
 
-  it("lock an email out for twice as long at each further failure, up to a cap", async () => {
+  it("lock an email out for twice as long at each further failure, up to a cap", async ({ api }) => {
     const { failedAuth } = api.deps;
     const subject = {
       key: `email-test:${randomBytes(4).toString("hex")}`,
@@ -147,7 +162,9 @@ describe("failed logins", () => {
 describe("passwords", () => {
   const weak = ["aaaaaaaaaa", " ".repeat(10), "password12", "PassWord12", "qwertyuiop", "1234567890"];
 
-  it("refuses one repeated character, only whitespace and common passwords at sign-up, naming password", async () => {
+  it("refuses one repeated character, only whitespace and common passwords at sign-up, naming password", async ({
+    api,
+  }) => {
     const before = await tableCounts(api);
     for (const password of weak) {
       const res = await api.request("POST", "/api/v1/auth/signup", {
@@ -159,7 +176,7 @@ describe("passwords", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("refuses them in POST /users too", async () => {
+  it("refuses them in POST /users too", async ({ api, owner }) => {
     const before = await tableCounts(api);
     for (const password of weak) {
       const res = await api.request("POST", "/api/v1/users", {
@@ -176,7 +193,7 @@ describe("passwords", () => {
 describe("taken emails", () => {
   const withoutRequestId = ({ request_id: _, ...rest }: Record<string, unknown>) => rest;
 
-  it("POST /users answers a colleague's email and another organization's alike", async () => {
+  it("POST /users answers a colleague's email and another organization's alike", async ({ api, owner }) => {
     const colleague = await addUser(api, owner, "member");
     const stranger = await signupOwner(api, "stranger");
     const create = (email: string) =>
@@ -209,7 +226,9 @@ describe("taken emails", () => {
     expect(ratio).toBeLessThan(2);
   });
 
-  it("sign-up answers a taken email with the same words, and counts it as a failure of the address", async () => {
+  it("sign-up answers a taken email with the same words, and counts it as a failure of the address", async ({
+    api,
+  }) => {
     const taken = await signupOwner(api, "taken");
     const before = await tableCounts(api);
     const signup = (email: string) =>
@@ -228,7 +247,7 @@ describe("taken emails", () => {
 });
 
 describe("X-API-Key", () => {
-  it("holds an API key only: a session token there is 401, the same token as Bearer works", async () => {
+  it("holds an API key only: a session token there is 401, the same token as Bearer works", async ({ api, owner }) => {
     const res = await api.request("GET", "/api/v1/account", { headers: { "x-api-key": owner.token } });
     expectError(res, 401, "unauthorized");
     expect(res.body.message).toMatch(/X-API-Key/);
