@@ -1,7 +1,7 @@
 import type { Db } from "@upfleet/db";
 import { waitFor } from "@upfleet/testing";
 import { describe, expect } from "vitest";
-import { alerterApp, apiApp, it as base, workerApp } from "./support.ts";
+import { apiApp, it as base } from "./support.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
 type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
@@ -33,9 +33,8 @@ const ticksAfter = async (db: Db, monitorId: string, after: number) =>
   ).map((r) => r.tick.getTime());
 
 describe("edits through the API take effect by the next tick", () => {
-  it("patch, pause, resume and delete", { timeout: 180_000 }, async ({ db, services, target, apps, call }) => {
-    await apps.start(alerterApp(services));
-    await apps.start(workerApp(services));
+  it("patch, pause, resume and delete", { timeout: 180_000 }, async ({ db, target, call, startPipeline }) => {
+    await startPipeline();
     const created = await call("POST", "/monitors", {
       type: "http",
       name: "edited",

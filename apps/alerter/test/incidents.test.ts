@@ -7,7 +7,7 @@ import { createLogger } from "@upfleet/logger";
 import { waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
-import { alerterApp, it as base, workerApp } from "./support.ts";
+import { it as base } from "./support.ts";
 
 const logger = createLogger("test", "silent");
 
@@ -139,14 +139,12 @@ describe("incidents from events another alerter wrote", () => {
 describe("incidents on real processes", () => {
   it("a target failing opens one incident; its recovery resolves and acknowledges it", async ({
     db,
-    services,
     target,
     httpMonitor,
-    apps,
+    startPipeline,
   }) => {
     const monitor = await httpMonitor(`${target.url}/incident`);
-    await apps.start(alerterApp(services));
-    await apps.start(workerApp(services));
+    await startPipeline();
     const status = async (wanted: string) =>
       (await db.monitor.findUniqueOrThrow({ where: { id: monitor.id } })).status === wanted;
 

@@ -1,18 +1,16 @@
 import { waitFor } from "@upfleet/testing";
 import { describe, expect } from "vitest";
-import { alerterApp, it, workerApp } from "./support.ts";
+import { it } from "./support.ts";
 
 describe("the check pipeline on real processes", () => {
   it("schedules a monitor from the database, checks it, stores results and follows its state", async ({
     db,
-    services,
     target,
     httpMonitor,
-    apps,
+    startPipeline,
   }) => {
     const monitor = await httpMonitor(`${target.url}/pipeline`);
-    await apps.start(alerterApp(services));
-    await apps.start(workerApp(services));
+    await startPipeline();
 
     // The reconciler finds the monitor in PostgreSQL; its ticks are then checked every 10 s.
     const up = await waitFor(

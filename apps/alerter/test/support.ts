@@ -160,7 +160,7 @@ export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & 
 }
 
 /** How to launch a worker on `s`, as `alerterApp` does for the alerter. */
-export function workerApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
+function workerApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
   return {
     cwd: WORKER_DIR,
     env: {
@@ -292,9 +292,15 @@ export async function startSandbox(redis: TestRedis = createTestRedis()): Promis
 
 /**
  * `test` with the file's `services` (its database and Redis space, as the apps read them), a `target`
- * of its own and `httpMonitor` to add monitors in its organization.
+ * of its own, `httpMonitor` to add monitors in its organization, and `startPipeline`, which starts an
+ * alerter and a worker on them in the test's `apps` group.
  */
-export const it = test.extend<{ services: Services; target: Target; httpMonitor: HttpMonitor }>({
+export const it = test.extend<{
+  services: Services;
+  target: Target;
+  httpMonitor: HttpMonitor;
+  startPipeline: () => Promise<void>;
+}>({
   services: [
     async ({ database, redis }, use) =>
       use({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix }),
@@ -302,4 +308,9 @@ export const it = test.extend<{ services: Services; target: Target; httpMonitor:
   ],
   target: closedAfterFile(startTarget),
   httpMonitor: [async ({ db, organizationId }, use) => use(httpMonitors(db, organizationId)), { scope: "file" }],
+  startPipeline: async ({ services, apps }, use) =>
+    use(async () => {
+      await apps.start(alerterApp(services));
+      await apps.start(workerApp(services));
+    }),
 });
