@@ -13,7 +13,9 @@ export default defineConfig({
     // loading them again, which was most of the suite's collection time. Files stay independent: each
     // has its own database and Redis prefix, and no test mocks modules or edits process.env.
     isolate: false,
-    testTimeout: 30_000,
+    // File-scoped fixtures (a database, app processes) are set up inside the first test that uses
+    // them, so that test's time includes them: a minute leaves room for that on a loaded machine.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Every file has its own database and Redis prefix, so files run in parallel safely.
     fileParallelism: true,
