@@ -1,6 +1,7 @@
 import { waitFor } from "@upfleet/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect } from "vitest";
 import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
 const PER_MINUTE = 5;
@@ -11,17 +12,18 @@ const ENV = {
   OPEN_SIGNUP: "true",
 };
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi(ENV);
+/** `freshOwner`: a new organization's owner for each test, with its whole minute to spend. */
+const it = test.extend<{ freshOwner: TestUser }>({
+  freshOwner: async ({ api }, use) => use(await signupOwner(api)),
 });
-afterAll(() => api.close());
+it.scoped({ apiEnv: ENV });
 
 /**
  * Counters are per clock minute: a test that began just before the boundary would see its burst
- * split over two windows. Each test starts well inside one (waiting for the next if need be).
+ * split over two windows. Each test starts well inside one (waiting for the next if need be), with
+ * the API already started so that its start takes nothing from the window.
  */
-beforeEach(async () => {
+beforeEach<{ api: TestApi }>(async ({ api: _ }) => {
   const window = Math.floor(Date.now() / 60_000);
   if ((window + 1) * 60_000 - Date.now() > 5_000) return;
   await waitFor(() => Math.floor(Date.now() / 60_000) > window, { timeoutMs: 7_000, intervalMs: 20, what: "a minute" });
@@ -68,13 +70,11 @@ async function exhaust(
 }
 
 describe("per-minute limits", () => {
-  let owner: TestUser;
-  beforeEach(async () => {
-    owner = await signupOwner(api);
-  });
-
-  it("counts down in X-RateLimit-* headers and refuses the request past the limit with 429", async () => {
-    const key = await createKey(api, owner);
+  it("counts down in X-RateLimit-* headers and refuses the request past the limit with 429", async ({
+    api,
+    freshOwner,
+  }) => {
+    const key = await createKey(api, freshOwner);
     const before = Date.now();
     const first = await account(api, key.raw);
     expect(first.headers.get("x-ratelimit-limit")).toBe(String(PER_MINUTE));
@@ -84,19 +84,19 @@ describe("per-minute limits", () => {
     await exhaust(api, key.raw, PER_MINUTE, 1);
   });
 
-  it("counts per API key: another key of the same user keeps its full budget", async () => {
-    const spent = await createKey(api, owner, { name: "spent" });
-    const fresh = await createKey(api, owner, { name: "fresh" });
+  it("counts per API key: another key of the same user keeps its full budget", async ({ api, freshOwner }) => {
+    const spent = await createKey(api, freshOwner, { name: "spent" });
+    const fresh = await createKey(api, freshOwner, { name: "fresh" });
     await exhaust(api, spent.raw, PER_MINUTE);
     const res = await account(api, fresh.raw);
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ratelimit-remaining")).toBe(String(PER_MINUTE - 1));
   });
 
-  it("counts per user for session tokens, apart from that user's keys", async () => {
-    const member = await addUser(api, owner, "member"); // the owner's 1st request
-    const key = await createKey(api, owner); // the 2nd
-    await exhaust(api, owner.token, PER_MINUTE, 2);
+  it("counts per user for session tokens, apart from that user's keys", async ({ api, freshOwner }) => {
+    const member = await addUser(api, freshOwner, "member"); // the owner's 1st request
+    const key = await createKey(api, freshOwner); // the 2nd
+    await exhaust(api, freshOwner.token, PER_MINUTE, 2);
     for (const credential of [member.token, key.raw]) {
       const res = await account(api, credential);
       expect(res.status).toBe(200);
@@ -104,21 +104,16 @@ describe("per-minute limits", () => {
     }
   });
 
-  it("shares one counter across API instances", async () => {
-    const second = await startTestApi(ENV, { database: api.database, redis: api.redis });
-    try {
-      const key = await createKey(api, owner);
-      // Alternating instances: the 6th request overall is refused by whichever serves it.
-      await exhaust([api, second], key.raw, PER_MINUTE);
-      await exhaust([second, api], (await createKey(api, owner)).raw, PER_MINUTE);
-    } finally {
-      await second.close();
-    }
+  it("shares one counter across API instances", async ({ api, replica, freshOwner }) => {
+    const key = await createKey(api, freshOwner);
+    // Alternating instances: the 6th request overall is refused by whichever serves it.
+    await exhaust([api, replica], key.raw, PER_MINUTE);
+    await exhaust([replica, api], (await createKey(api, freshOwner)).raw, PER_MINUTE);
   });
 });
 
 describe("per-plan limits", () => {
-  it("gives an organization on the team plan its plan's limits, in headers and in GET /account", async () => {
+  it("gives an organization on the team plan its plan's limits, in headers and in GET /account", async ({ api }) => {
     const owner = await signupOwner(api, "team");
     await api.deps.db.organization.update({ where: { id: owner.organizationId }, data: { plan: "team" } });
     const key = await createKey(api, owner);
@@ -131,7 +126,7 @@ describe("per-plan limits", () => {
     await exhaust(api, owner.token, TEAM.per_minute, 1);
   });
 
-  it("keeps the default plan's limits for everyone else", async () => {
+  it("keeps the default plan's limits for everyone else", async ({ api }) => {
     const owner = await signupOwner(api);
     const res = await account(api, owner.token);
     expect(res.body.organization.plan).toBe("free");
@@ -140,7 +135,7 @@ describe("per-plan limits", () => {
 });
 
 describe("per-hour limits", () => {
-  it("refuses past the hour limit even with minutes to spare", async () => {
+  it("refuses past the hour limit even with minutes to spare", async ({ api }) => {
     const hourly = await startTestApi(
       { ...ENV, RATE_LIMIT_PER_MINUTE: "100", RATE_LIMIT_PER_HOUR: "3" },
       { database: api.database, redis: api.redis },
