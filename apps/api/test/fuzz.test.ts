@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKey, signupOwner, type TestUser } from "./support/accounts.ts";
+import { describe, expect } from "vitest";
+import { createKey, type TestUser } from "./support/accounts.ts";
+import { test } from "./support/fixtures.ts";
 import { FuzzGenerator, type FuzzRequest, type IdsByResource, type OpenApiDocument, seeded } from "./support/fuzz.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import type { TestApi } from "./support/test-api.ts";
 
 /**
  * Thousands of hostile requests built from the served OpenAPI document (support/fuzz.ts), sent by a
@@ -13,14 +14,8 @@ const CONCURRENCY = 4;
 const SLOW_MS = 1_000;
 const AT_LEAST = 5_100;
 
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-let ids: IdsByResource;
-let doc: OpenApiDocument;
-
 /** One of each resource in `user`'s organization, by the path segment that names it. */
-async function resources(user: TestUser, label: string): Promise<Record<string, string>> {
+async function resources(api: TestApi, user: TestUser, label: string): Promise<Record<string, string>> {
   const post = async (path: string, body: unknown) => {
     const res = await api.request("POST", `/api/v1/${path}`, { auth: user.token, body });
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${res.text}`);
@@ -73,23 +68,31 @@ async function resources(user: TestUser, label: string): Promise<Record<string, 
   };
 }
 
-beforeAll(async () => {
-  api = await startTestApi({
+/**
+ * One of each resource in the owner's organization and in the other's (`ids`), and the served
+ * OpenAPI document the requests are built from.
+ */
+const it = test.extend<{ fuzzed: { ids: IdsByResource; doc: OpenApiDocument } }>({
+  fuzzed: [
+    async ({ api, owner, other }, use) => {
+      const [own, foreign] = await Promise.all([resources(api, owner, "own"), resources(api, other, "foreign")]);
+      const ids = Object.fromEntries(Object.keys(own).map((key) => [key, { own: own[key]!, foreign: foreign[key]! }]));
+      await use({ ids, doc: (await api.request("GET", "/api/v1/openapi.json")).body });
+    },
+    { scope: "file" },
+  ],
+});
+it.scoped({
+  apiEnv: {
     OPEN_SIGNUP: "true",
     RATE_LIMIT_PER_MINUTE: "1000000",
     RATE_LIMIT_PER_HOUR: "1000000",
     HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: "1000000",
-  });
-  owner = await signupOwner(api, "fuzzer");
-  other = await signupOwner(api, "bystander");
-  const [own, foreign] = await Promise.all([resources(owner, "own"), resources(other, "foreign")]);
-  ids = Object.fromEntries(Object.keys(own).map((key) => [key, { own: own[key]!, foreign: foreign[key]! }]));
-  doc = (await api.request("GET", "/api/v1/openapi.json")).body;
-}, 60_000);
-afterAll(() => api?.close());
+  },
+});
 
 /** Rows per table: refused requests must leave every count as it was. */
-async function rowCounts(): Promise<Record<string, number>> {
+async function rowCounts(api: TestApi): Promise<Record<string, number>> {
   const tables = await api.deps.db.$queryRaw<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`;
@@ -102,7 +105,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 /** Everything stored under an organization, as one digest per table. */
-async function tenantDigest(organizationId: string): Promise<Record<string, string | null>> {
+async function tenantDigest(api: TestApi, organizationId: string): Promise<Record<string, string | null>> {
   const tables = await api.deps.db.$queryRaw<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.columns
     WHERE table_schema = 'public' AND column_name = 'organization_id' ORDER BY 1`;
@@ -124,7 +127,7 @@ interface Outcome {
   problem: string | null;
 }
 
-async function send(request: FuzzRequest): Promise<Outcome> {
+async function send(api: TestApi, owner: TestUser, request: FuzzRequest): Promise<Outcome> {
   const started = performance.now();
   const headers: Record<string, string> = { authorization: `Bearer ${owner.token}` };
   if (request.body !== undefined) headers["content-type"] = "application/json";
@@ -160,12 +163,12 @@ function errorShapeProblem(text: string, requestId: string | null): string | nul
   return null;
 }
 
-async function run(requests: FuzzRequest[]): Promise<Outcome[]> {
+async function run(api: TestApi, owner: TestUser, requests: FuzzRequest[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < requests.length) outcomes.push(await send(requests[next++]!));
+      while (next < requests.length) outcomes.push(await send(api, owner, requests[next++]!));
     }),
   );
   return outcomes;
@@ -190,8 +193,13 @@ function report(outcomes: Outcome[]): string[] {
 }
 
 describe("hostile requests from the OpenAPI document", () => {
-  it("are refused with the error shape, within a second each, and change no row", { timeout: 180_000 }, async () => {
-    const generator = new FuzzGenerator(doc, ids);
+  it("are refused with the error shape, within a second each, and change no row", { timeout: 180_000 }, async ({
+    api,
+    owner,
+    other,
+    fuzzed,
+  }) => {
+    const generator = new FuzzGenerator(fuzzed.doc, fuzzed.ids);
     const all = [...generator.all()];
     const combined = generator.combined(Math.max(0, AT_LEAST - all.length), seeded(11));
     // Shuffled: requests in flight together then seldom write the same row, which would queue them
@@ -204,16 +212,16 @@ describe("hostile requests from the OpenAPI document", () => {
     );
     expect(refused.length + rest.length).toBeGreaterThanOrEqual(5_000);
 
-    const counts = await rowCounts();
-    const bystander = await tenantDigest(other.organizationId);
-    const refusals = await run(refused);
+    const counts = await rowCounts(api);
+    const bystander = await tenantDigest(api, other.organizationId);
+    const refusals = await run(api, owner, refused);
     expect(report(refusals)).toEqual([]);
-    expect(await rowCounts()).toEqual(counts);
+    expect(await rowCounts(api)).toEqual(counts);
 
     // Odd but possibly valid values (and reads) may be taken: never a 5xx, and never across tenants.
-    const others = await run(rest);
+    const others = await run(api, owner, rest);
     expect(report(others)).toEqual([]);
-    expect(await tenantDigest(other.organizationId)).toEqual(bystander);
+    expect(await tenantDigest(api, other.organizationId)).toEqual(bystander);
     expect(new Set(refusals.map((o) => o.status))).not.toContain(500);
   });
 });
