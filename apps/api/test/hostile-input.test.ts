@@ -29,7 +29,8 @@ const it = test.extend<{
     },
     { scope: "file" },
   ],
-  expectRefused: async ({ api }, use) => {
+  // Named, so the monitor exists before the counts are taken, whatever order the test names them in.
+  expectRefused: async ({ api, monitorId: _ }, use) => {
     const before = await counts(api);
     await use(async (res, path) => {
       expect(res.status, res.text).toBe(400);
