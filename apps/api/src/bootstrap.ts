@@ -102,6 +102,7 @@ export async function createApiDeps(
   const exportQueue = openQueue("export", { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX) });
   // A queue re-emits its connection's errors; unheard, one while Redis is down would be thrown.
   exportQueue.bull.on("error", warnRedis);
+  const internalNames = internalNamesOf(config);
   const deps: ApiDeps = {
     config,
     db,
@@ -132,8 +133,9 @@ export async function createApiDeps(
     senders: sendersFromEnv(config, keyring),
     domains: {
       lookup: createTxtLookup(config.CHECK_DNS_RESOLVERS),
-      isInternal: internalNamesOf(config).isInternal,
+      isInternal: internalNames.isInternal,
     },
+    internalNames,
     version: API_VERSION,
   };
   return {

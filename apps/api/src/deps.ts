@@ -5,6 +5,7 @@ import type { DownloadLinks } from "@upfleet/exports";
 import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
+import type { InternalNames } from "@upfleet/outbound";
 import type { FleetRegistry, JobQueue, QueueStats } from "@upfleet/queue";
 import type { Keyring } from "@upfleet/secrets";
 import type { DomainRules } from "@upfleet/status-pages";
@@ -42,5 +43,7 @@ export interface ApiDeps {
   exports: { queue: JobQueue<"export">; links: DownloadLinks };
   /** Custom domain claims: the TXT lookup (CHECK_DNS_RESOLVERS) and which names are internal. */
   domains: DomainRules;
+  /** INTERNAL_DNS_SUFFIXES / INTERNAL_DNS_ALLOW_SUFFIXES, built once: refused in monitor targets and channel URLs. */
+  internalNames: InternalNames;
   version: string;
 }

@@ -1,5 +1,4 @@
 import { createUrlCheck, type UrlCheck } from "@upfleet/channels";
-import { internalNamesOf } from "@upfleet/outbound";
 import type { ApiDeps } from "../../../deps.ts";
 
 /**
@@ -9,6 +8,6 @@ import type { ApiDeps } from "../../../deps.ts";
 export function channelUrlCheck(deps: ApiDeps): UrlCheck {
   return createUrlCheck({
     allowCidrs: deps.config.OUTBOUND_ALLOW_CIDRS,
-    internalNames: internalNamesOf(deps.config),
+    internalNames: deps.internalNames,
   });
 }
