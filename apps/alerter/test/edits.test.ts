@@ -15,7 +15,9 @@ const it = base.extend<{ call: Call }>({
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery", organization_name: "Ops" }),
     });
-    const { token } = (await signup.json()) as { token: string };
+    const signedUp = (await signup.json()) as { token: string };
+    expect(signup.status, JSON.stringify(signedUp)).toBe(201);
+    const { token } = signedUp;
     await use(async (method, path, body) => {
       const res = await fetch(`${api.url}/api/v1${path}`, {
         method,
@@ -42,7 +44,7 @@ describe("edits through the API take effect by the next tick", () => {
       interval_seconds: 10,
       timeout_ms: 2000,
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id: string = created.body.id;
     await waitFor(() => (target.hits.get("/before") ?? 0) >= 1, { timeoutMs: 30_000, what: "first check" });
 
