@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import type { Db, Prisma } from "@upfleet/db";
+import type { Db, Prisma, SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { bullPrefix, type JobQueue, type JobWorker, openQueue } from "@upfleet/queue";
 import { generateKeyringText, parseKeyring } from "@upfleet/secrets";
-import { waitFor } from "@upfleet/testing";
+import { type TestRedis, waitFor } from "@upfleet/testing";
 import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
-import { runAttempt } from "./attempt.ts";
+import { type AttemptOutcome, runAttempt } from "./attempt.ts";
 import { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 import { createSenders, type Senders } from "./senders.ts";
 import { sweepPendingNotifications } from "./sweeper.ts";
@@ -40,26 +40,48 @@ function downPayload(name = "Website") {
 
 const notificationRow = (db: Db, id: string) => db.notification.findUniqueOrThrow({ where: { id } });
 
-/**
- * The file's delivery worker on its own queue, with a webhook `receiver` and an `smtp` receiver to send
- * to; `channel` and `webhook` (a path of its own on the receiver) seed channels, `notify` a pending
- * notification as the fan-out writes it (queued unless `queued: false`), `settled` waits for one to
- * leave pending and `attemptsOf` reads its attempts.
- */
-const it = test.extend<{
+/** The file-scoped parts of the file's delivery worker. */
+interface Parts {
   store: AttemptStore;
   receiver: Receiver;
   smtp: SmtpReceiver;
   senders: Senders;
   connection: Redis;
   queue: JobQueue<"delivery">;
-  worker: JobWorker;
+}
+
+/** The helpers a test uses, with the file's stores and the worker's parts; see `it`. */
+interface Delivery extends Parts {
+  db: Db;
+  sql: SqlPool;
+  redis: TestRedis;
+  organizationId: string;
   channel: (type: ChannelType, config: Prisma.InputJsonValue) => Promise<string>;
   webhook: (secret?: string | null) => Promise<{ path: string; id: string }>;
   notify: (channelId: string, options?: { payload?: object; queued?: boolean }) => Promise<string>;
+  /** Runs one attempt of `job` in this process, on `store` unless another is given. */
+  attempt: (job: { notificationId: string; attempt: number }, store?: AttemptStore) => Promise<AttemptOutcome>;
+  /** Notifies a `type` channel posting to the receiver and returns the JSON body it received, once delivered. */
+  chat: (type: "slack" | "discord") => Promise<{ text: string; content: string; blocks: unknown; embeds: unknown[] }>;
+  /** A webhook channel and a pending notification to it that is not queued, with its first attempt's job. */
+  unqueued: () => Promise<{
+    hook: { path: string; id: string };
+    id: string;
+    job: { notificationId: string; attempt: number };
+  }>;
+  /** Writes the pending attempt row a worker leaves when it claims `notificationId`'s first attempt. */
+  claim: (notificationId: string, channelId: string, createdAt?: Date) => Promise<void>;
   settled: (id: string, timeoutMs?: number) => Promise<Prisma.NotificationGetPayload<object>>;
   attemptsOf: (id: string) => Promise<Prisma.NotificationDeliveryGetPayload<object>[]>;
-}>({
+}
+
+/**
+ * The file's delivery worker on its own queue, with a webhook `receiver` and an `smtp` receiver to send
+ * to. A test takes everything from `d`: `channel` and `webhook` (a path of its own on the receiver) seed
+ * channels, `notify` a pending notification as the fan-out writes it (queued unless `queued: false`),
+ * `settled` waits for one to leave pending and `attemptsOf` reads its attempts.
+ */
+const it = test.extend<Parts & { worker: JobWorker; d: Delivery }>({
   store: [async ({ sql }, use) => use(createAttemptStore(sql)), { scope: "file" }],
   receiver: closedAfterFile(startReceiver),
   smtp: closedAfterFile(startSmtpReceiver),
@@ -105,21 +127,19 @@ const it = test.extend<{
     },
     { scope: "file" },
   ],
-  channel: async ({ db, organizationId }, use) =>
-    use(async (type, config) => {
+  // Names the worker so that every test has it running for the notifications it queues.
+  d: async ({ db, sql, redis, organizationId, store, receiver, smtp, senders, connection, queue, worker: _ }, use) => {
+    const channel: Delivery["channel"] = async (type, config) => {
       const id = newId("channel");
       await db.notificationChannel.create({ data: { id, organizationId, name: `${type} ${id}`, type, config } });
       return id;
-    }),
-  webhook: async ({ channel, receiver }, use) =>
-    use(async (secret = SECRET) => {
+    };
+    const webhook: Delivery["webhook"] = async (secret = SECRET) => {
       const path = `/hook-${randomBytes(4).toString("hex")}`;
       const id = await channel("webhook", { url: `${receiver.url}${path}`, ...(secret ? { secret } : {}) });
       return { path, id };
-    }),
-  // Names the worker so that every test that queues a notification has it running.
-  notify: async ({ db, organizationId, queue, worker: _ }, use) =>
-    use(async (channelId, options = {}) => {
+    };
+    const notify: Delivery["notify"] = async (channelId, options = {}) => {
       const payload = options.payload ?? downPayload();
       const id = newId("notification");
       await db.notification.create({
@@ -136,29 +156,43 @@ const it = test.extend<{
       });
       if (options.queued !== false) await queue.enqueue({ notificationId: id, attempt: 1 });
       return id;
-    }),
-  settled: async ({ db }, use) =>
-    use((id, timeoutMs = 10_000) =>
+    };
+    const settled: Delivery["settled"] = (id, timeoutMs = 10_000) =>
       waitFor(
         async () => {
           const row = await notificationRow(db, id);
           return row.status !== "pending" ? row : null;
         },
         { timeoutMs, what: `notification ${id} to settle` },
-      ),
-    ),
-  attemptsOf: async ({ db }, use) =>
-    use((id) => db.notificationDelivery.findMany({ where: { notificationId: id }, orderBy: { attempt: "asc" } })),
+      );
+    await use({
+      ...{ db, sql, redis, organizationId, store, receiver, smtp, senders, connection, queue },
+      ...{ channel, webhook, notify, settled },
+      chat: async (type) => {
+        const path = `/${type}-${randomBytes(4).toString("hex")}`;
+        const id = await notify(await channel(type, { webhook_url: `${receiver.url}${path}` }));
+        expect(await settled(id)).toMatchObject({ status: "succeeded" });
+        return JSON.parse(receiver.at(path)[0]!.body);
+      },
+      unqueued: async () => {
+        const hook = await webhook();
+        const id = await notify(hook.id, { queued: false });
+        return { hook, id, job: { notificationId: id, attempt: 1 } };
+      },
+      attempt: (job, other = store) => runAttempt({ store: other, senders, delays: DELAYS }, job),
+      claim: async (notificationId, channelId, createdAt = new Date()) => {
+        const row = { organizationId, notificationId, channelId, event: "monitor.down", attempt: 1 };
+        await db.notificationDelivery.create({ data: { ...row, id: newId("delivery"), status: "pending", createdAt } });
+      },
+      attemptsOf: (id) =>
+        db.notificationDelivery.findMany({ where: { notificationId: id }, orderBy: { attempt: "asc" } }),
+    });
+  },
 });
 
 describe("webhook delivery", () => {
-  it("posts the payload's JSON signed both ways, and records the attempt", async ({
-    receiver,
-    webhook,
-    notify,
-    settled,
-    attemptsOf,
-  }) => {
+  it("posts the payload's JSON signed both ways, and records the attempt", async ({ d }) => {
+    const { receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     const payload = downPayload();
     const id = await notify(hook.id, { payload });
@@ -189,13 +223,8 @@ describe("webhook delivery", () => {
     ]);
   });
 
-  it("retries a receiver failing twice, with the same webhook-id, then succeeds on attempt 3", async ({
-    receiver,
-    webhook,
-    notify,
-    settled,
-    attemptsOf,
-  }) => {
+  it("retries a receiver failing twice, with the same webhook-id, then succeeds on attempt 3", async ({ d }) => {
+    const { receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     receiver.answer(hook.path, { status: 500 }, { status: 502 });
     const id = await notify(hook.id);
@@ -212,7 +241,8 @@ describe("webhook delivery", () => {
     ]);
   });
 
-  it("gives up after 6 attempts", async ({ receiver, webhook, notify, settled, attemptsOf }) => {
+  it("gives up after 6 attempts", async ({ d }) => {
+    const { receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     receiver.always(hook.path, { status: 500 });
     const id = await notify(hook.id);
@@ -221,14 +251,8 @@ describe("webhook delivery", () => {
     expect((await attemptsOf(id)).map((a) => a.status)).toEqual(Array(6).fill("failed"));
   });
 
-  it("disables the channel on 410 Gone, stops retrying, and sends nothing more to it", async ({
-    db,
-    receiver,
-    webhook,
-    notify,
-    settled,
-    attemptsOf,
-  }) => {
+  it("disables the channel on 410 Gone, stops retrying, and sends nothing more to it", async ({ d }) => {
+    const { db, receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     receiver.answer(hook.path, { status: 410 });
     const id = await notify(hook.id);
@@ -247,7 +271,8 @@ describe("webhook delivery", () => {
     expect(receiver.at(hook.path)).toHaveLength(1);
   });
 
-  it("waits as long as Retry-After says on a 429", async ({ receiver, webhook, notify, settled, attemptsOf }) => {
+  it("waits as long as Retry-After says on a 429", async ({ d }) => {
+    const { receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     receiver.answer(hook.path, { status: 429, headers: { "retry-after": "2" } });
     const id = await notify(hook.id);
@@ -257,13 +282,8 @@ describe("webhook delivery", () => {
     expect((await attemptsOf(id))[0]).toMatchObject({ status: "failed", responseStatus: 429 });
   });
 
-  it("counts a redirect as a failure and never follows it", async ({
-    receiver,
-    webhook,
-    notify,
-    settled,
-    attemptsOf,
-  }) => {
+  it("counts a redirect as a failure and never follows it", async ({ d }) => {
+    const { receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     const elsewhere = `/elsewhere-${randomBytes(4).toString("hex")}`;
     receiver.answer(hook.path, { status: 301, headers: { location: `${receiver.url}${elsewhere}` } });
@@ -277,7 +297,8 @@ describe("webhook delivery", () => {
     expect(receiver.at(elsewhere)).toHaveLength(0);
   });
 
-  it("refuses a receiver the SSRF guard blocks, without retrying", async ({ channel, notify, settled, attemptsOf }) => {
+  it("refuses a receiver the SSRF guard blocks, without retrying", async ({ d }) => {
+    const { channel, notify, settled, attemptsOf } = d;
     const id = await notify(await channel("webhook", { url: "http://169.254.169.254/latest", secret: SECRET }));
     expect(await settled(id)).toMatchObject({ status: "failed", attempts: 1 });
     expect((await attemptsOf(id))[0]).toMatchObject({
@@ -287,14 +308,8 @@ describe("webhook delivery", () => {
     });
   });
 
-  it("fails a deleted channel's notification without sending", async ({
-    db,
-    receiver,
-    webhook,
-    notify,
-    settled,
-    attemptsOf,
-  }) => {
+  it("fails a deleted channel's notification without sending", async ({ d }) => {
+    const { db, receiver, webhook, notify, settled, attemptsOf } = d;
     const hook = await webhook();
     await db.notificationChannel.update({ where: { id: hook.id }, data: { deletedAt: new Date() } });
     const id = await notify(hook.id);
@@ -305,26 +320,21 @@ describe("webhook delivery", () => {
 });
 
 describe("chat and email", () => {
-  it("posts Slack's incoming-webhook format", async ({ receiver, channel, notify, settled }) => {
-    const path = "/slack";
-    const id = await notify(await channel("slack", { webhook_url: `${receiver.url}${path}` }));
-    expect(await settled(id)).toMatchObject({ status: "succeeded" });
-    const body = JSON.parse(receiver.at(path)[0]!.body);
+  it("posts Slack's incoming-webhook format", async ({ d }) => {
+    const body = await d.chat("slack");
     expect(body.text).toContain("Website is down");
     expect(body.text).toContain("HTTP 503");
     expect(JSON.stringify(body.blocks)).toContain(`${PUBLIC_URL}/api/v1/incidents/`);
   });
 
-  it("posts Discord's webhook format, coloured by state", async ({ receiver, channel, notify, settled }) => {
-    const path = "/discord";
-    const id = await notify(await channel("discord", { webhook_url: `${receiver.url}${path}` }));
-    expect(await settled(id)).toMatchObject({ status: "succeeded" });
-    const body = JSON.parse(receiver.at(path)[0]!.body);
+  it("posts Discord's webhook format, coloured by state", async ({ d }) => {
+    const body = await d.chat("discord");
     expect(body.content).toContain("Website is down");
     expect(body.embeds[0]).toMatchObject({ title: "Website is down", color: 0xe01e5a });
   });
 
-  it("sends an email with text and HTML over SMTP_URL", async ({ smtp, channel, notify, settled }) => {
+  it("sends an email with text and HTML over SMTP_URL", async ({ d }) => {
+    const { smtp, channel, notify, settled } = d;
     const id = await notify(await channel("email", { to: ["ops@example.com", "cto@example.com"] }));
     expect(await settled(id)).toMatchObject({ status: "succeeded" });
     const [mail] = smtp.messages;
@@ -335,7 +345,8 @@ describe("chat and email", () => {
     expect(mail!.raw).toContain("text/html");
   });
 
-  it("fails email for good when the deployment has no SMTP_URL", async ({ store, channel, notify, attemptsOf }) => {
+  it("fails email for good when the deployment has no SMTP_URL", async ({ d }) => {
+    const { store, channel, notify, attemptsOf } = d;
     const bare = createSenders({ allowCidrs: [], publicUrl: PUBLIC_URL, keyring });
     const id = await notify(await channel("email", { to: ["ops@example.com"] }), { queued: false });
     const outcome = await runAttempt({ store, senders: bare, delays: DELAYS }, { notificationId: id, attempt: 1 });
@@ -346,83 +357,39 @@ describe("chat and email", () => {
 });
 
 describe("at least once, never twice", () => {
-  it("sends once when the same attempt runs twice at the same time", async ({
-    store,
-    receiver,
-    senders,
-    webhook,
-    notify,
-    attemptsOf,
-  }) => {
-    const hook = await webhook();
-    const id = await notify(hook.id, { queued: false });
-    const job = { notificationId: id, attempt: 1 };
-    const outcomes = await Promise.all([
-      runAttempt({ store, senders, delays: DELAYS }, job),
-      runAttempt({ store, senders, delays: DELAYS }, job),
-    ]);
+  it("sends once when the same attempt runs twice at the same time", async ({ d }) => {
+    const { receiver, attempt, attemptsOf } = d;
+    const { hook, id, job } = await d.unqueued();
+    const outcomes = await Promise.all([attempt(job), attempt(job)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["done", "held"]);
-    expect(await runAttempt({ store, senders, delays: DELAYS }, job)).toMatchObject({ kind: "skipped" });
+    expect(await attempt(job)).toMatchObject({ kind: "skipped" });
     expect(receiver.at(hook.path)).toHaveLength(1);
     expect(await attemptsOf(id)).toHaveLength(1);
   });
 
-  it("sends once when two workers run the same attempt at the same time", async ({
-    sql,
-    store,
-    receiver,
-    senders,
-    webhook,
-    notify,
-    attemptsOf,
-  }) => {
-    const hook = await webhook();
-    const id = await notify(hook.id, { queued: false });
-    const job = { notificationId: id, attempt: 1 };
-    const other = createAttemptStore(sql);
-    const outcomes = await Promise.all([
-      runAttempt({ store, senders, delays: DELAYS }, job),
-      runAttempt({ store: other, senders, delays: DELAYS }, job),
-    ]);
+  it("sends once when two workers run the same attempt at the same time", async ({ d }) => {
+    const { sql, receiver, attempt, attemptsOf } = d;
+    const { hook, id, job } = await d.unqueued();
+    const outcomes = await Promise.all([attempt(job), attempt(job, createAttemptStore(sql))]);
     // Held while the other's claim is open, skipped once it has recorded: either way, not sent.
     expect(outcomes.map((o) => (o.kind === "skipped" ? "held" : o.kind)).sort()).toEqual(["done", "held"]);
     expect(receiver.at(hook.path)).toHaveLength(1);
     expect(await attemptsOf(id)).toHaveLength(1);
   });
 
-  it("takes over an attempt a dead worker left pending", async ({
-    db,
-    organizationId,
-    store,
-    senders,
-    webhook,
-    notify,
-    attemptsOf,
-  }) => {
-    const hook = await webhook();
-    const id = await notify(hook.id, { queued: false });
-    const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
-    await db.notificationDelivery.create({
-      data: { ...row, id: newId("delivery"), status: "pending", createdAt: new Date(Date.now() - 120_000) },
-    });
-    const outcome = await runAttempt({ store, senders, delays: DELAYS }, { notificationId: id, attempt: 1 });
+  it("takes over an attempt a dead worker left pending", async ({ d }) => {
+    const { hook, id, job } = await d.unqueued();
+    await d.claim(id, hook.id, new Date(Date.now() - 120_000));
+    const outcome = await d.attempt(job);
     expect(outcome).toMatchObject({ kind: "done", notificationStatus: "succeeded" });
-    expect((await attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
+    expect((await d.attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
   });
 
-  it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async ({
-    db,
-    organizationId,
-    receiver,
-    queue,
-    webhook,
-    notify,
-  }) => {
-    const hook = await webhook();
-    const id = await notify(hook.id, { queued: false });
-    const row = { organizationId, notificationId: id, channelId: hook.id, event: "monitor.down", attempt: 1 };
-    await db.notificationDelivery.create({ data: { ...row, id: newId("delivery"), status: "pending" } });
-    await queue.enqueue({ notificationId: id, attempt: 1 });
+  it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async ({ d }) => {
+    const { db, receiver, queue } = d;
+    const { hook, id, job: first } = await d.unqueued();
+    await d.claim(id, hook.id);
+    await queue.enqueue(first);
     // Delayed until the claim could be stale: then it is taken over, not left stuck behind its job id.
     await waitFor(async () => (await queue.bull.getJobState(`${id}@1`)) === "delayed", { what: "the job put back" });
     const job = await queue.bull.getJob(`${id}@1`);
@@ -433,16 +400,8 @@ describe("at least once, never twice", () => {
     await db.notification.update({ where: { id }, data: { status: "failed" } });
   });
 
-  it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async ({
-    db,
-    redis,
-    receiver,
-    connection,
-    queue,
-    webhook,
-    notify,
-    settled,
-  }) => {
+  it("re-queues pending notifications after their jobs were lost (Redis flushed), once", async ({ d }) => {
+    const { db, redis, receiver, connection, queue, webhook, notify, settled } = d;
     const hook = await webhook();
     const id = await notify(hook.id, { queued: false });
     // Queued far in the future: sweeping finds the job still there and adds nothing.
@@ -466,13 +425,8 @@ describe("at least once, never twice", () => {
 });
 
 describe("isolation", () => {
-  it("keeps delivering to healthy channels while one receiver hangs", async ({
-    db,
-    channel,
-    webhook,
-    notify,
-    settled,
-  }) => {
+  it("keeps delivering to healthy channels while one receiver hangs", async ({ d }) => {
+    const { db, channel, webhook, notify, settled } = d;
     const stuck = await startReceiver();
     const hangId = await channel("webhook", { url: `${stuck.url}/hang`, secret: SECRET });
     stuck.always("/hang", { status: 200, hang: true });
