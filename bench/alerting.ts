@@ -21,6 +21,7 @@ import { publish } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, quantile, run, sleep } from "./lib/harness.ts";
 import { startHelper, startProcess } from "./lib/processes.ts";
+import { blockHead, type RunInfo, verdict } from "./lib/report.ts";
 import { benchOrganization, freshServices, seedHttpMonitors } from "./lib/services.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -88,44 +89,36 @@ async function seed(db: Db, targetUrl: string) {
   return { organizationId, monitorIds };
 }
 
-interface Figures {
-  date: string;
-  machine: string;
-  command: string;
+interface Figures extends RunInfo {
   config: typeof config;
   detection: { received: number; p50: number; p99: number; max: number; firstMs: number; eventP99: number };
   throughput: { expected: number; received: number; seconds: number; perS: number; duplicates: number };
 }
 
 function render(f: Figures): string {
-  const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
   const c = f.config;
   const d = f.detection;
   const t = f.throughput;
   const latencyTarget = c.intervalS * 1000 + TARGET.slackMs;
   return [
-    `### ${fmt(c.monitors)} monitors × ${c.intervalS} s; ${fmt(c.events)} events × ${c.channels} channels`,
-    "",
-    `- Date: ${f.date}`,
-    `- Machine: ${f.machine}`,
-    `- Command: \`${f.command}\``,
-    "",
-    "| figure | measured | target | |",
-    "|---|---:|---:|---|",
+    ...blockHead(`${fmt(c.monitors)} monitors × ${c.intervalS} s; ${fmt(c.events)} events × ${c.channels} channels`, f),
     `| (a) target turns bad → \`monitor.down\` webhook received, p50 / p99 / max | ${fmt(d.p50)} / ${fmt(d.p99)} / ${fmt(d.max)} ms (${fmt(d.received)} of ${fmt(c.monitors)} received; first after ${fmt(d.firstMs)} ms) | p99 ≤ ${fmt(latencyTarget)} ms (interval + 2 s) | ${verdict(d.received === c.monitors && d.p99 <= latencyTarget)} |`,
     `| (a) of which: turns bad → \`monitor.down\` event written, p99 | ${fmt(d.eventP99)} ms | | |`,
     `| (b) deliveries per second, events written → last webhook received | ${fmt(t.perS, 0)} (${fmt(t.received)} of ${fmt(t.expected)} in ${fmt(t.seconds, 2)} s; ${fmt(t.duplicates)} received twice) | ≥ ${TARGET.deliveriesPerS} | ${verdict(t.received >= t.expected && t.perS >= TARGET.deliveriesPerS)} |`,
   ].join("\n");
 }
 
-const SECTION = "## Alerting (pnpm bench:alerting)";
-const INTRO = `\`pnpm bench:alerting\` (\`bench/alerting.ts\`) runs one real worker and one real alerter (\`LOG_LEVEL=warn\`,
+const BLOCK = {
+  bench: "alerting",
+  section: "## Alerting (pnpm bench:alerting)",
+  intro: `\`pnpm bench:alerting\` (\`bench/alerting.ts\`) runs one real worker and one real alerter (\`LOG_LEVEL=warn\`,
 \`OUTBOUND_ALLOW_CIDRS=127.0.0.0/8\`) on a fresh database, against a target and a webhook receiver on loopback in a
 process of their own. (a) Detection latency: monitors with \`confirmations: 1\` watch the target; once all are up the
 target answers 500 from a known instant, and each monitor's \`monitor.down\` webhook is timed from that instant (it
 includes the wait for the monitor's next tick, up to one interval). (b) Delivery throughput: \`monitor.degraded\`
 events written at once, routed by one rule to K webhook channels; deliveries per second from the write to the last
-webhook received, fan-out and signing included. Each configuration rewrites only its own block below.`;
+webhook received, fan-out and signing included. Each configuration rewrites only its own block below.`,
+};
 
 async function main(): Promise<void> {
   const about = await machine();
@@ -219,14 +212,7 @@ async function main(): Promise<void> {
       duplicates: Math.max(0, fan.length - distinct),
     },
   };
-  await publish({
-    bench: "alerting",
-    section: SECTION,
-    intro: INTRO,
-    text: render(figures),
-    figures,
-    write: args.write,
-  });
+  await publish({ ...BLOCK, text: render(figures), figures, write: args.write });
 }
 
 await run(main);

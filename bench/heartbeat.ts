@@ -20,6 +20,7 @@ import { publish } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, quantile, run } from "./lib/harness.ts";
 import { startProcess } from "./lib/processes.ts";
+import { blockHead, type RunInfo, verdict } from "./lib/report.ts";
 import { benchOrganization, freshServices } from "./lib/services.ts";
 
 const TARGET = { pingsPerS: 5_000, p99Ms: 20, latenessP99Ms: 2_000 } as const;
@@ -63,10 +64,7 @@ async function seed(db: Db): Promise<string[]> {
   return tokens;
 }
 
-interface Figures {
-  date: string;
-  machine: string;
-  command: string;
+interface Figures extends RunInfo {
   config: typeof config;
   ingest: { pingsPerS: number; p50: number; p99: number; max: number; total: number; non2xx: number; errors: number };
   stored: number;
@@ -74,19 +72,11 @@ interface Figures {
 }
 
 function render(f: Figures): string {
-  const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
   const c = f.config;
   const i = f.ingest;
   const d = f.deadlines;
   return [
-    `### ${fmt(c.monitors)} monitors, ${c.connections} connections, ${c.durationS} s`,
-    "",
-    `- Date: ${f.date}`,
-    `- Machine: ${f.machine}`,
-    `- Command: \`${f.command}\``,
-    "",
-    "| figure | measured | target | |",
-    "|---|---:|---:|---|",
+    ...blockHead(`${fmt(c.monitors)} monitors, ${c.connections} connections, ${c.durationS} s`, f),
     `| (a) success pings per second | ${fmt(i.pingsPerS)} (${fmt(i.total)} answered, ${fmt(i.non2xx)} not 2xx, ${fmt(i.errors)} errors) | ≥ ${fmt(TARGET.pingsPerS)} | ${verdict(i.pingsPerS >= TARGET.pingsPerS && i.non2xx === 0)} |`,
     `| (a) ping latency p50 / p99 / max | ${fmt(i.p50)} / ${fmt(i.p99)} / ${fmt(i.max)} ms | p99 < ${TARGET.p99Ms} ms | ${verdict(i.p99 < TARGET.p99Ms)} |`,
     `| (a) pings in the log afterwards | ${fmt(f.stored)} of ${fmt(i.total)} answered | all | ${verdict(f.stored >= i.total - i.non2xx)} |`,
@@ -94,13 +84,16 @@ function render(f: Figures): string {
   ].join("\n");
 }
 
-const SECTION = "## Heartbeats (pnpm bench:heartbeat)";
-const INTRO = `\`pnpm bench:heartbeat\` (\`bench/heartbeat.ts\`) runs the real API and one real alerter (\`LOG_LEVEL=warn\`) on a
+const BLOCK = {
+  bench: "heartbeat",
+  section: "## Heartbeats (pnpm bench:heartbeat)",
+  intro: `\`pnpm bench:heartbeat\` (\`bench/heartbeat.ts\`) runs the real API and one real alerter (\`LOG_LEVEL=warn\`) on a
 fresh database. (a) autocannon (in the harness process) sends \`GET /api/heartbeat/<token>\` to a random one of N
 heartbeat monitors per request; the per-token and per-IP limits are raised out of the way (each ping still pays its
 Redis limit check), and every answer waits for its batch's commit. (b) When the load stops, every monitor goes silent;
 its deadline is its last ping + \`interval_seconds\` (grace 0), and the lateness is the \`monitor.down\` event's
-\`created_at\` − its \`tick\` (the deadline). Each configuration rewrites only its own block below.`;
+\`created_at\` − its \`tick\` (the deadline). Each configuration rewrites only its own block below.`,
+};
 
 async function main(): Promise<void> {
   const about = await machine();
@@ -170,14 +163,7 @@ async function main(): Promise<void> {
       spreadMs: Math.max(...deadlines) - Math.min(...deadlines),
     },
   };
-  await publish({
-    bench: "heartbeat",
-    section: SECTION,
-    intro: INTRO,
-    text: render(figures),
-    figures,
-    write: args.write,
-  });
+  await publish({ ...BLOCK, text: render(figures), figures, write: args.write });
 }
 
 await run(main);
