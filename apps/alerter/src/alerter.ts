@@ -71,10 +71,9 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
     );
   const holdLease = async () => {
-    const had = lease.isHeld;
     // Taking the lease (at start, after another alerter died, after Redis lost it) means the
     // schedule may be missing: rebuild it before dispatching.
-    if ((await lease.acquire()) && !had) {
+    if ((await lease.hold()) === "taken") {
       logger.info("scheduler lease taken");
       await reconcile();
       alerting.sweep();

@@ -1,8 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import type { Redis } from "ioredis";
 
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+/**
+ * Renews the lease if it carries our token, takes it if it is free: 1 renewed, 2 taken, 0 held by
+ * another. Recognising our own token is what makes a late or repeated call harmless: a plain SET NX
+ * replayed after an outage failed against our own token and locked us out until the lease expired.
+ */
+const HOLD = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
 return 0
 `;
 const RELEASE = `
@@ -10,45 +18,87 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/** What a call to `hold` found: a new term (taken, or taken back after a gap), the same term still ours, or no lease. */
+export type LeaseOutcome = "taken" | "held" | "lost";
+
 /**
  * Leadership for periodic work that must run in one process only (dispatching, reconciling).
  * A holder renews its lease; if it dies, the lease expires and another instance takes over.
+ *
+ * The lease has a connection of its own without an offline queue or resends: a command is sent only
+ * while Redis answers, or fails at once, so nothing queued during an outage is replayed after it.
+ * Calls are serialised (overlapping calls share one round trip).
  */
 export class LeaderLock {
   private readonly token = randomUUID();
-  private held = false;
+  private readonly connection: Redis;
+  /** Until when the lease is ours for sure: the send time of the last successful call plus the TTL. */
+  private heldUntil = 0;
+  private inFlight: Promise<LeaseOutcome> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly key: string,
     private readonly ttlMs = 10_000,
-  ) {}
-
-  get isHeld(): boolean {
-    return this.held;
+  ) {
+    this.connection = redis.duplicate({
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: Math.max(100, Math.floor(ttlMs / 4)),
+    });
+    // Failures surface as a lost lease; the process's main connection already logs outages.
+    this.connection.on("error", () => undefined);
   }
 
-  /**
-   * Takes or renews the lease; returns whether this process holds it now. A renewal that fails
-   * returns false even if the lease is free to take again: it was lost (expired, taken over, or gone
-   * with Redis's data), and the caller must see the next call take it as a new term.
-   */
-  async acquire(): Promise<boolean> {
-    try {
-      if (this.held) {
-        this.held = (await this.redis.eval(RENEW, 1, this.key, this.token, this.ttlMs)) === 1;
-      } else {
-        this.held = (await this.redis.set(this.key, this.token, "PX", this.ttlMs, "NX")) === "OK";
-      }
-    } catch {
-      this.held = false;
-    }
-    return this.held;
+  /** Whether the lease is ours now: a renewal that could not be made keeps it only until it would have expired. */
+  get isHeld(): boolean {
+    return Date.now() < this.heldUntil;
+  }
+
+  /** Takes or renews the lease. A "taken" term may follow a gap in which another process led: rebuild what it may have changed. */
+  hold(): Promise<LeaseOutcome> {
+    this.inFlight ??= this.attempt().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
   }
 
   async release(): Promise<void> {
-    if (!this.held) return;
-    this.held = false;
-    await this.redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
+    await this.inFlight;
+    const held = this.isHeld;
+    this.heldUntil = 0;
+    if (held && this.connection.status === "ready") {
+      await this.connection.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
+    }
+    if (this.connection.status === "ready") await this.connection.quit().catch(() => undefined);
+    else this.connection.disconnect();
+  }
+
+  private async attempt(): Promise<LeaseOutcome> {
+    const wasHeld = this.isHeld;
+    if (!(await this.connected())) return this.isHeld ? "held" : "lost";
+    const sentAt = Date.now();
+    try {
+      const answer = await this.connection.eval(HOLD, 1, this.key, this.token, this.ttlMs);
+      if (answer === 0) {
+        this.heldUntil = 0;
+        return "lost";
+      }
+      this.heldUntil = sentAt + this.ttlMs;
+      return wasHeld && answer === 1 ? "held" : "taken";
+    } catch {
+      // Unanswered: the lease may still be ours, but only as long as it would last unrenewed.
+      return this.isHeld ? "held" : "lost";
+    }
+  }
+
+  /** Waits briefly for a connection that is still being made (at start, after a reconnect), never queueing. */
+  private async connected(): Promise<boolean> {
+    if (this.connection.status !== "ready") {
+      const signal = AbortSignal.timeout(Math.min(1_000, this.ttlMs / 4));
+      await once(this.connection, "ready", { signal }).catch(() => undefined);
+    }
+    return this.connection.status === "ready";
   }
 }
