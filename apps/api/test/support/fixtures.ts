@@ -2,13 +2,15 @@ import { test as base } from "@upfleet/testing/fixtures";
 import { addUser, signupOwner, type TestUser } from "./accounts.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./test-api.ts";
 
+type Env = Record<string, string>;
+
 interface ApiFixtures {
   /**
-   * Settings for the file's API on top of `startTestApi`'s. A file sets them once, at its top, with
-   * `test.scoped({ apiEnv: { … } })`: `scoped` rewires `api` to the new value, where a second
-   * `extend` would leave it on this default.
+   * Settings on top of `apiTest(env)`'s, for the files not yet on `apiTest`: they set them with a
+   * top-level `test.scoped({ apiEnv })`, which vitest 3.2 keeps for the next file of a fork (ADR 0009).
+   * @deprecated Pass the settings to `apiTest(env)`.
    */
-  apiEnv: Record<string, string>;
+  apiEnv: Env;
   /** The real API on the file's database and Redis prefix, started for its first test that needs it. */
   api: TestApi;
   /** A second instance of `api`, as a second replica would be: same settings, database and Redis prefix. */
@@ -24,29 +26,38 @@ interface ApiFixtures {
   ping: (path: string, options?: Parameters<TestApi["request"]>[2] & { method?: string }) => Promise<TestResponse>;
 }
 
-/** The shared fixtures plus the file's API and its accounts, each set up on a file's first test that needs it. */
-export const test = base.extend<ApiFixtures>({
-  apiEnv: {},
-  api: [
-    async ({ apiEnv, database, redis }, use) => {
-      const api = await startTestApi(apiEnv, { database, redis });
-      await use(api);
-      await api.close();
-    },
-    { scope: "file" },
-  ],
-  replica: [
-    async ({ apiEnv, api }, use) => {
-      const replica = await startTestApi(apiEnv, { database: api.database, redis: api.redis });
-      await use(replica);
-      await replica.close();
-    },
-    { scope: "file" },
-  ],
-  owner: [async ({ api }, use) => use(await signupOwner(api)), { scope: "file" }],
-  member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
-  viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
-  other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
-  ping: async ({ api }, use) =>
-    use((path, options = {}) => api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options)),
-});
+/**
+ * The shared fixtures plus the file's API, started with `env` on top of `startTestApi`'s settings, and
+ * its accounts, each set up on a file's first test that needs it. A file that needs settings makes its
+ * own `test` with them: `env` lives in this closure, so nothing a file does reaches another file's API.
+ */
+export function apiTest(env: Env = {}) {
+  return base.extend<ApiFixtures>({
+    apiEnv: {},
+    api: [
+      async ({ apiEnv, database, redis }, use) => {
+        const api = await startTestApi({ ...env, ...apiEnv }, { database, redis });
+        await use(api);
+        await api.close();
+      },
+      { scope: "file" },
+    ],
+    replica: [
+      async ({ apiEnv, api }, use) => {
+        const replica = await startTestApi({ ...env, ...apiEnv }, { database: api.database, redis: api.redis });
+        await use(replica);
+        await replica.close();
+      },
+      { scope: "file" },
+    ],
+    owner: [async ({ api }, use) => use(await signupOwner(api)), { scope: "file" }],
+    member: [async ({ api, owner }, use) => use(await addUser(api, owner, "member")), { scope: "file" }],
+    viewer: [async ({ api, owner }, use) => use(await addUser(api, owner, "viewer")), { scope: "file" }],
+    other: [async ({ api }, use) => use(await signupOwner(api, "other")), { scope: "file" }],
+    ping: async ({ api }, use) =>
+      use((path, options = {}) => api.request(options.method ?? "GET", `/api/heartbeat/${path}`, options)),
+  });
+}
+
+/** `apiTest()`: the API with `startTestApi`'s settings only. */
+export const test = apiTest();
