@@ -1,4 +1,4 @@
-import type { MonitorEvent } from "@upfleet/db";
+import type { Db, MonitorEvent } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
 import { monitorRow } from "@upfleet/testing";
@@ -23,6 +23,24 @@ const it = test.extend<{
   certificate: (monitorId: string, daysLeft: number, fingerprint?: string, options?: { region?: string }) => ResultJob;
   send: (jobs: ResultJob[]) => Promise<unknown>;
   expiring: (monitorId: string) => Promise<MonitorEvent[]>;
+  /** All of the above with the file's database and organization, for a test to take in one name. */
+  s: {
+    db: Db;
+    organizationId: string;
+    wakeUps: { count: number };
+    ingest: ResultIngest;
+    sslMonitor: (settings?: Record<string, unknown>, regions?: string[]) => Promise<string>;
+    certificate: (
+      monitorId: string,
+      daysLeft: number,
+      fingerprint?: string,
+      options?: { region?: string },
+    ) => ResultJob;
+    send: (jobs: ResultJob[]) => Promise<unknown>;
+    expiring: (monitorId: string) => Promise<MonitorEvent[]>;
+    /** What the monitor's ssl.expiring events say of `field`, oldest first. */
+    causes: (monitorId: string, field: "threshold" | "days_left" | "fingerprint256") => Promise<unknown[]>;
+  };
 }>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
   wakeUps: [async ({}, use) => use({ count: 0 }), { scope: "file" }],
@@ -83,16 +101,17 @@ const it = test.extend<{
     use((monitorId) =>
       db.monitorEvent.findMany({ where: { monitorId, type: "ssl.expiring" }, orderBy: { tick: "asc" } }),
     ),
+  s: async ({ db, organizationId, wakeUps, ingest, sslMonitor, certificate, send, expiring }, use) =>
+    use({
+      ...{ db, organizationId, wakeUps, ingest, sslMonitor, certificate, send, expiring },
+      causes: async (monitorId, field) =>
+        (await expiring(monitorId)).map((e) => (e.cause as Record<string, unknown>)[field]),
+    }),
 });
 
 describe("ssl.expiring", () => {
-  it("is written once per threshold a certificate crosses, with its days, threshold and expiry", async ({
-    wakeUps,
-    sslMonitor,
-    certificate,
-    send,
-    expiring,
-  }) => {
+  it("is written once per threshold a certificate crosses, with its days, threshold and expiry", async ({ s }) => {
+    const { wakeUps, sslMonitor, certificate, send, expiring } = s;
     const id = await sslMonitor();
     const before = wakeUps.count;
     for (const days of [45, 31, 29, 25, 20, 14, 13, 8, 7, 6]) await send([certificate(id, days)]);
@@ -104,35 +123,28 @@ describe("ssl.expiring", () => {
     expect(wakeUps.count).toBeGreaterThan(before);
   });
 
-  it("announces only the nearest threshold when the first check already finds it close", async ({
-    sslMonitor,
-    certificate,
-    send,
-    expiring,
-  }) => {
+  it("announces only the nearest threshold when the first check already finds it close", async ({ s }) => {
+    const { sslMonitor, certificate, send, causes } = s;
     const id = await sslMonitor();
     await send([certificate(id, 3)]);
     await send([certificate(id, 0)]);
-    const events = await expiring(id);
-    expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([7, 1]);
+    expect(await causes(id, "threshold")).toEqual([7, 1]);
   });
 
-  it("starts over for a renewed certificate", async ({ sslMonitor, certificate, send, expiring }) => {
+  it("starts over for a renewed certificate", async ({ s }) => {
+    const { sslMonitor, certificate, send, causes } = s;
     const id = await sslMonitor();
     await send([certificate(id, 10, "OLD")]);
     await send([certificate(id, 89, "NEW")]);
     await send([certificate(id, 10, "NEW")]);
     await send([certificate(id, 9, "NEW")]);
-    const events = await expiring(id);
-    expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256)).toEqual(["OLD", "NEW"]);
+    expect(await causes(id, "fingerprint256")).toEqual(["OLD", "NEW"]);
   });
 
   it("announces each of two certificates served at once once, and nothing again when an old one shows up late", async ({
-    sslMonitor,
-    certificate,
-    send,
-    expiring,
+    s,
   }) => {
+    const { sslMonitor, certificate, send, causes } = s;
     const id = await sslMonitor({}, ["eu", "us"]);
     for (let round = 0; round < 4; round++) {
       const eu = certificate(id, 12, "EU", { region: "eu" });
@@ -143,17 +155,11 @@ describe("ssl.expiring", () => {
     }
     await send([certificate(id, 80, "RENEWED")]);
     await send([certificate(id, 12, "EU")]);
-    const events = await expiring(id);
-    expect(events.map((e) => (e.cause as { fingerprint256: string }).fingerprint256).sort()).toEqual(["EU", "US"]);
+    expect((await causes(id, "fingerprint256")).sort()).toEqual(["EU", "US"]);
   });
 
-  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async ({
-    db,
-    ingest,
-    sslMonitor,
-    certificate,
-    expiring,
-  }) => {
+  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async ({ s }) => {
+    const { db, ingest, sslMonitor, certificate, expiring } = s;
     const ids = await Promise.all(Array.from({ length: 6 }, () => sslMonitor()));
     const others = Array.from(
       { length: 3 },
@@ -167,12 +173,8 @@ describe("ssl.expiring", () => {
     for (const id of ids) expect(await expiring(id)).toHaveLength(1);
   });
 
-  it("writes one event for a round whose regions all report it, however often delivered", async ({
-    sslMonitor,
-    certificate,
-    send,
-    expiring,
-  }) => {
+  it("writes one event for a round whose regions all report it, however often delivered", async ({ s }) => {
+    const { sslMonitor, certificate, send, expiring } = s;
     const id = await sslMonitor({}, ["eu", "us"]);
     const eu = certificate(id, 12, "AA", { region: "eu" });
     const us = { ...eu, region: "us" };
@@ -181,22 +183,16 @@ describe("ssl.expiring", () => {
     expect(await expiring(id)).toHaveLength(1);
   });
 
-  it("follows the monitor's own thresholds", async ({ sslMonitor, certificate, send, expiring }) => {
+  it("follows the monitor's own thresholds", async ({ s }) => {
+    const { sslMonitor, certificate, send, causes } = s;
     const id = await sslMonitor({ ssl_expiry_alert_days: [10] });
     await send([certificate(id, 25)]);
     await send([certificate(id, 9)]);
-    const events = await expiring(id);
-    expect(events.map((e) => (e.cause as { threshold: number }).threshold)).toEqual([10]);
+    expect(await causes(id, "threshold")).toEqual([10]);
   });
 
-  it("says nothing for a certificate that does not verify, nor for other monitor types", async ({
-    db,
-    organizationId,
-    sslMonitor,
-    certificate,
-    send,
-    expiring,
-  }) => {
+  it("says nothing for a certificate that does not verify, nor for other monitor types", async ({ s }) => {
+    const { db, organizationId, sslMonitor, certificate, send, expiring } = s;
     const id = await sslMonitor();
     const bad = certificate(id, 3);
     bad.result = { ...bad.result, status: "down", error: "ssl_hostname_mismatch" };
