@@ -2,8 +2,8 @@ import { ScheduleStore } from "@upfleet/queue";
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
-import type { TestResponse } from "./support/test-api.ts";
+import { apiTest } from "./support/fixtures.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const site = { type: "http", name: "Site", url: "https://example.com", interval_seconds: 30 };
 
@@ -11,11 +11,16 @@ const site = { type: "http", name: "Site", url: "https://example.com", interval_
  * `client`, a Redis connection of the test's own, and `schedule`, the dispatcher's schedule read through
  * it; `create` posts a monitor as the owner (or `user`) and `monitorCount` counts every stored monitor.
  */
-const it = test.extend<{
+const it = apiTest({ REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true", MIN_INTERVAL_SECONDS: "20" }).extend<{
   client: Redis;
   schedule: ScheduleStore;
   create: (body: unknown, user?: TestUser) => Promise<TestResponse>;
   monitorCount: () => Promise<number>;
+  /** The above with the file's API and owner, for a test to take in one name. */
+  m: { api: TestApi; owner: TestUser; client: Redis; schedule: ScheduleStore } & {
+    create: (body: unknown, user?: TestUser) => Promise<TestResponse>;
+    monitorCount: () => Promise<number>;
+  };
 }>({
   client: [
     async ({ redis }, use) => {
@@ -29,11 +34,13 @@ const it = test.extend<{
   create: async ({ api, owner }, use) =>
     use((body, user = owner) => api.request("POST", "/api/v1/monitors", { auth: user.token, body })),
   monitorCount: async ({ api }, use) => use(() => api.deps.db.monitor.count()),
+  m: async ({ api, owner, client, schedule, create, monitorCount }, use) =>
+    use({ api, owner, client, schedule, create, monitorCount }),
 });
-it.scoped({ apiEnv: { REGIONS: "eu-west,us-east", OPEN_SIGNUP: "true", MIN_INTERVAL_SECONDS: "20" } });
 
 describe("monitors", () => {
-  it("creates with defaults, schedules the next tick and reads it back", async ({ api, owner, schedule, create }) => {
+  it("creates with defaults, schedules the next tick and reads it back", async ({ m }) => {
+    const { api, owner, schedule, create } = m;
     const res = await create({ ...site, tags: ["prod"] });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -53,12 +60,8 @@ describe("monitors", () => {
     expect(got.body).toEqual(res.body);
   });
 
-  it("rejects bad input with every problem listed, storing and scheduling nothing", async ({
-    client,
-    schedule,
-    create,
-    monitorCount,
-  }) => {
+  it("rejects bad input with every problem listed, storing and scheduling nothing", async ({ m }) => {
+    const { client, schedule, create, monitorCount } = m;
     const before = await monitorCount();
     const scheduledBefore = await client.zcard(schedule.dueKey);
     for (const body of [
@@ -79,7 +82,8 @@ describe("monitors", () => {
     expect(await client.zcard(schedule.dueKey)).toBe(scheduledBefore);
   });
 
-  it("names the field of an api monitor step over its limits", async ({ create }) => {
+  it("names the field of an api monitor step over its limits", async ({ m }) => {
+    const { create } = m;
     const extract = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`v${i}`, "data.id"]));
     const res = await create({
       type: "api",
@@ -90,7 +94,8 @@ describe("monitors", () => {
     expect(res.body.details).toEqual([{ path: "api_check_steps.0.extract", message: "at most 20 extracts" }]);
   });
 
-  it("refuses, naming the field, dns and ssl settings a worker could not run", async ({ api, owner, create }) => {
+  it("refuses, naming the field, dns and ssl settings a worker could not run", async ({ m }) => {
+    const { api, owner, create } = m;
     const resolver = await create({
       type: "dns",
       name: "dns",
@@ -111,13 +116,8 @@ describe("monitors", () => {
     expect(patched.body.details.map((d: { path: string }) => d.path)).toEqual(["url"]);
   });
 
-  it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async ({
-    api,
-    owner,
-    client,
-    schedule,
-    create,
-  }) => {
+  it("patches: the type cannot change, foreign fields are refused, an interval change reschedules", async ({ m }) => {
+    const { api, owner, client, schedule, create } = m;
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;
     const changeType = await api.request("PATCH", path, { auth: owner.token, body: { type: "tcp" } });
@@ -144,13 +144,8 @@ describe("monitors", () => {
     expect(entry.spec).toMatchObject({ url: "https://example.org/health", keyword: "ok" });
   });
 
-  it("pause unschedules, resume reschedules, delete hides and unschedules", async ({
-    api,
-    owner,
-    client,
-    schedule,
-    create,
-  }) => {
+  it("pause unschedules, resume reschedules, delete hides and unschedules", async ({ m }) => {
+    const { api, owner, client, schedule, create } = m;
     const { body: monitor } = await create(site);
     const path = `/api/v1/monitors/${monitor.id}`;
     const paused = await api.request("POST", `${path}/pause`, { auth: owner.token });
@@ -169,7 +164,8 @@ describe("monitors", () => {
     expect(await api.deps.db.monitor.findUnique({ where: { id: monitor.id } })).not.toBeNull();
   });
 
-  it("stores every type but schedules only those with an executor", async ({ schedule, create }) => {
+  it("stores every type but schedules only those with an executor", async ({ m }) => {
+    const { schedule, create } = m;
     const res = await create({ type: "heartbeat", name: "nightly", heartbeat_schedule: "0 3 * * *" });
     expect(res.status).toBe(201);
     expect(res.body.heartbeat_url).toMatch(/\/api\/heartbeat\/[A-Za-z0-9_-]{32}$/);
@@ -177,7 +173,8 @@ describe("monitors", () => {
     expect(await schedule.nextDue(res.body.id)).toBeNull();
   });
 
-  it("filters by type, status and tag, pages with a cursor", async ({ api, owner, create }) => {
+  it("filters by type, status and tag, pages with a cursor", async ({ m }) => {
+    const { api, owner, create } = m;
     const tag = `t${Date.now()}`;
     for (let i = 0; i < 3; i++) await create({ ...site, name: `s${i}`, tags: [tag] });
     await create({ type: "tcp", name: "db", host: "db.example.com", tcp_port: 5432, tags: [tag] });
@@ -199,7 +196,8 @@ describe("monitors", () => {
     expect(bad.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["status", "type"]);
   });
 
-  it("lets a viewer read but not write, and hides other tenants' monitors", async ({ api, owner, create }) => {
+  it("lets a viewer read but not write, and hides other tenants' monitors", async ({ m }) => {
+    const { api, owner, create } = m;
     const { body: monitor } = await create(site);
     const viewer = await addUser(api, owner, "viewer");
     expect((await api.request("GET", `/api/v1/monitors/${monitor.id}`, { auth: viewer.token })).status).toBe(200);
