@@ -3,8 +3,8 @@ import { stateChangeRow } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
-import type { TestResponse } from "./support/test-api.ts";
+import { newMonitor, test } from "./support/tenants.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const WINDOWS = "/api/v1/maintenance-windows";
 const HOUR = 3_600_000;
@@ -24,6 +24,14 @@ const it = test.extend<{
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
   createWindow: (fields?: Fields) => Promise<any>;
   allPages: (query: string) => Promise<{ ids: string[]; pages: number }>;
+  /** The above with the file's API, owner and the tenants' monitors, for a test to take in one name. */
+  w: { api: TestApi; owner: TestUser; monA: string; monB: string; foreignMonitor: string } & {
+    req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+    windowBody: (fields?: Fields) => Fields;
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+    createWindow: (fields?: Fields) => Promise<any>;
+    allPages: (query: string) => Promise<{ ids: string[]; pages: number }>;
+  };
 }>({
   req: async ({ api, owner }, use) =>
     use((method, path, body, user = owner) =>
@@ -60,11 +68,13 @@ const it = test.extend<{
       } while (cursor);
       return { ids, pages };
     }),
+  w: async ({ api, owner, monA, monB, foreignMonitor, req, windowBody, createWindow, allPages }, use) =>
+    use({ api, owner, monA, monB, foreignMonitor, req, windowBody, createWindow, allPages }),
 });
-it.scoped({ apiEnv: TENANTS_ENV });
 
 describe("maintenance windows", () => {
-  it("creates, reads, lists, patches and deletes", async ({ api, monA, monB, req }) => {
+  it("creates, reads, lists, patches and deletes", async ({ w }) => {
+    const { api, monA, monB, req } = w;
     const start = Date.parse("2030-06-01T00:00:00Z");
     const created = await req("POST", WINDOWS, {
       name: "  DB upgrade ",
@@ -89,21 +99,10 @@ describe("maintenance windows", () => {
     const id = created.body.id;
     expect((await req("GET", `${WINDOWS}/${id}`)).body).toEqual(created.body);
 
-    const patched = await req("PATCH", `${WINDOWS}/${id}`, {
-      name: "Weekly upgrade",
-      monitor_ids: [monB, monA],
-      repeat: "weekly",
-      timezone: "Europe/Berlin",
-    });
+    const weekly = { name: "Weekly upgrade", monitor_ids: [monB, monA], repeat: "weekly", timezone: "Europe/Berlin" };
+    const patched = await req("PATCH", `${WINDOWS}/${id}`, weekly);
     expect(patched.status, patched.text).toBe(200);
-    expect(patched.body).toMatchObject({
-      id,
-      name: "Weekly upgrade",
-      monitor_ids: [monB, monA],
-      starts_at: iso(start),
-      repeat: "weekly",
-      timezone: "Europe/Berlin",
-    });
+    expect(patched.body).toMatchObject({ id, ...weekly, starts_at: iso(start) });
     expect(Date.parse(patched.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.body.updated_at));
     expect((await req("PATCH", `${WINDOWS}/${id}`, { repeat: null })).body.repeat).toBeNull();
 
@@ -115,7 +114,8 @@ describe("maintenance windows", () => {
     expect(await api.deps.db.maintenanceWindow.count({ where: { id } })).toBe(0);
   });
 
-  it("says whether an occurrence is on now, and which is current or next", async ({ createWindow }) => {
+  it("says whether an occurrence is on now, and which is current or next", async ({ w }) => {
+    const { createWindow } = w;
     const now = Date.now();
     const on = await createWindow({ starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) });
     expect(on).toMatchObject({ active: true, next_occurrence: { starts_at: on.starts_at, ends_at: on.ends_at } });
@@ -145,7 +145,8 @@ describe("maintenance windows", () => {
     });
   });
 
-  it("a daily Europe/Berlin window's next occurrence keeps its local time across DST", async ({ createWindow }) => {
+  it("a daily Europe/Berlin window's next occurrence keeps its local time across DST", async ({ w }) => {
+    const { createWindow } = w;
     const berlinOffset = (ms: number) =>
       new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Berlin", timeZoneName: "longOffset" })
         .formatToParts(ms)
@@ -175,7 +176,8 @@ describe("maintenance windows", () => {
 });
 
 describe("bad input", () => {
-  it("is a 400 naming each problem, storing nothing", async ({ api, monA, req, windowBody }) => {
+  it("is a 400 naming each problem, storing nothing", async ({ w }) => {
+    const { api, monA, req, windowBody } = w;
     const start = Date.now() + DAY;
     const cases: [unknown, string[]][] = [
       [windowBody({ timezone: "Mars/Olympus" }), ["timezone"]],
@@ -213,14 +215,8 @@ describe("bad input", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("is a 404 naming unknown, deleted and other tenants' monitors, storing nothing", async ({
-    api,
-    owner,
-    monA,
-    foreignMonitor,
-    req,
-    windowBody,
-  }) => {
+  it("is a 404 naming unknown, deleted and other tenants' monitors, storing nothing", async ({ w }) => {
+    const { api, owner, monA, foreignMonitor, req, windowBody } = w;
     const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
@@ -243,11 +239,8 @@ describe("bad input", () => {
     expect(await tableCounts(api)).toEqual(before);
   });
 
-  it("a PATCH is checked merged onto the window, and a refused one changes nothing", async ({
-    foreignMonitor,
-    req,
-    createWindow,
-  }) => {
+  it("a PATCH is checked merged onto the window, and a refused one changes nothing", async ({ w }) => {
+    const { foreignMonitor, req, createWindow } = w;
     const window = await createWindow();
     const path = `${WINDOWS}/${window.id}`;
     const start = Date.parse(window.starts_at);
@@ -276,13 +269,8 @@ describe("bad input", () => {
     expect(daily.status, daily.text).toBe(200);
   });
 
-  it("a window naming a since-deleted monitor can still be renamed", async ({
-    api,
-    owner,
-    monA,
-    req,
-    createWindow,
-  }) => {
+  it("a window naming a since-deleted monitor can still be renamed", async ({ w }) => {
+    const { api, owner, monA, req, createWindow } = w;
     const doomed = await newMonitor(api, owner);
     const window = await createWindow({ monitor_ids: [doomed, monA] });
     expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
@@ -291,7 +279,8 @@ describe("bad input", () => {
     expect(renamed.body.monitor_ids).toEqual([doomed, monA]);
   });
 
-  it("refuses bad list queries with a 400", async ({ req }) => {
+  it("refuses bad list queries with a 400", async ({ w }) => {
+    const { req } = w;
     for (const [query, path] of [
       ["active=yes", "active"],
       ["limit=0", "limit"],
@@ -309,14 +298,8 @@ describe("bad input", () => {
 });
 
 describe("tenancy and scopes", () => {
-  it("another organization's window is a 404 on every :id route and is left alone", async ({
-    api,
-    other,
-    monA,
-    foreignMonitor,
-    req,
-    createWindow,
-  }) => {
+  it("another organization's window is a 404 on every :id route and is left alone", async ({ other, w }) => {
+    const { api, monA, foreignMonitor, req, createWindow } = w;
     const window = await createWindow();
     const path = `${WINDOWS}/${window.id}`;
     const before = await tableCounts(api);
@@ -332,13 +315,8 @@ describe("tenancy and scopes", () => {
     expect((await req("GET", WINDOWS, undefined, other)).text).not.toContain(window.id);
   });
 
-  it("a monitors:read key reads windows but cannot write them", async ({
-    api,
-    owner,
-    req,
-    windowBody,
-    createWindow,
-  }) => {
+  it("a monitors:read key reads windows but cannot write them", async ({ w }) => {
+    const { api, owner, req, windowBody, createWindow } = w;
     const window = await createWindow();
     const key = await createKey(api, owner, { scopes: ["monitors:read"], name: "reader" });
     const asKey = (method: string, path: string, body?: unknown) =>
@@ -359,15 +337,8 @@ describe("tenancy and scopes", () => {
 });
 
 describe("lists", () => {
-  it("page newest first with a cursor, and filter by monitor and by activity", async ({
-    api,
-    owner,
-    monA,
-    monB,
-    req,
-    createWindow,
-    allPages,
-  }) => {
+  it("page newest first with a cursor, and filter by monitor and by activity", async ({ w }) => {
+    const { api, owner, monA, monB, req, createWindow, allPages } = w;
     const monitor = await newMonitor(api, owner);
     const now = Date.now();
     const on = { starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) };
@@ -403,11 +374,9 @@ describe("lists", () => {
 
 describe("ending maintenance early", () => {
   it("gives a monitor still down its monitor.down when the window holding it is shortened or deleted", async ({
-    api,
-    owner,
-    req,
-    createWindow,
+    w,
   }) => {
+    const { api, owner, req, createWindow } = w;
     const db = api.deps.db;
     const [shortened, deleted] = [await newMonitor(api, owner), await newMonitor(api, owner)];
     const started = Date.now() - HOUR;

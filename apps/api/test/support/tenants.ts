@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { TestUser } from "./accounts.ts";
-import { test as apiTest } from "./fixtures.ts";
+import { apiTest } from "./fixtures.ts";
 import type { TestApi } from "./test-api.ts";
 
 /** An http monitor of `user`'s organization, created through the API; its id. */
@@ -17,27 +17,32 @@ export async function newMonitor(api: TestApi, user: TestUser): Promise<string> 
 export const TENANTS_ENV = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
 
 /**
- * The api fixtures plus the two tenants' monitors, created together on a file's first test that names
- * one. A file sets `test.scoped({ apiEnv: { ...TENANTS_ENV, … } })`.
+ * `apiTest` with `TENANTS_ENV` and `env` on top, plus the two tenants' monitors, created together on a
+ * file's first test that names one.
  */
-export const test = apiTest.extend<{
-  monitors: { monA: string; monB: string; foreignMonitor: string };
-  monA: string;
-  monB: string;
-  foreignMonitor: string;
-}>({
-  monitors: [
-    async ({ api, owner, other }, use) => {
-      const [monA, monB, foreignMonitor] = await Promise.all([
-        newMonitor(api, owner),
-        newMonitor(api, owner),
-        newMonitor(api, other),
-      ]);
-      await use({ monA, monB, foreignMonitor });
-    },
-    { scope: "file" },
-  ],
-  monA: [async ({ monitors }, use) => use(monitors.monA), { scope: "file" }],
-  monB: [async ({ monitors }, use) => use(monitors.monB), { scope: "file" }],
-  foreignMonitor: [async ({ monitors }, use) => use(monitors.foreignMonitor), { scope: "file" }],
-});
+export function tenantsTest(env: Record<string, string> = {}) {
+  return apiTest({ ...TENANTS_ENV, ...env }).extend<{
+    monitors: { monA: string; monB: string; foreignMonitor: string };
+    monA: string;
+    monB: string;
+    foreignMonitor: string;
+  }>({
+    monitors: [
+      async ({ api, owner, other }, use) => {
+        const [monA, monB, foreignMonitor] = await Promise.all([
+          newMonitor(api, owner),
+          newMonitor(api, owner),
+          newMonitor(api, other),
+        ]);
+        await use({ monA, monB, foreignMonitor });
+      },
+      { scope: "file" },
+    ],
+    monA: [async ({ monitors }, use) => use(monitors.monA), { scope: "file" }],
+    monB: [async ({ monitors }, use) => use(monitors.monB), { scope: "file" }],
+    foreignMonitor: [async ({ monitors }, use) => use(monitors.foreignMonitor), { scope: "file" }],
+  });
+}
+
+/** `tenantsTest()`. */
+export const test = tenantsTest();
