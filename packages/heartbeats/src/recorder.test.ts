@@ -1,4 +1,4 @@
-import type { Monitor, MonitorEvent, Prisma } from "@upfleet/db";
+import type { Db, Monitor, MonitorEvent, Prisma, SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { waitFor } from "@upfleet/testing";
@@ -13,7 +13,7 @@ import { TokenDirectory } from "./tokens.ts";
  * The file's `recorder` on its `sql` pool, reporting to `metrics`; `heartbeat` seeds a
  * heartbeat monitor and `eventsOf` reads a monitor's events in order.
  */
-const it = test.extend<{
+interface Parts {
   metrics: Registry;
   recorder: PingRecorder;
   heartbeat: (
@@ -21,7 +21,18 @@ const it = test.extend<{
     fields?: Partial<Prisma.MonitorUncheckedCreateInput>,
   ) => Promise<Monitor>;
   eventsOf: (monitorId: string) => Promise<MonitorEvent[]>;
-}>({
+}
+
+/** The parts with the file's stores, `pingsOf` (a monitor's pings in order) and `row` (its monitor row). */
+interface Heartbeats extends Parts {
+  db: Db;
+  sql: SqlPool;
+  organizationId: string;
+  pingsOf: (monitorId: string) => Promise<Prisma.HeartbeatPingGetPayload<object>[]>;
+  row: (monitorId: string) => Promise<Monitor>;
+}
+
+const it = test.extend<Parts & { h: Heartbeats }>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
   metrics: [async ({}, use) => use(new Registry()), { scope: "file" }],
   recorder: [
@@ -52,6 +63,12 @@ const it = test.extend<{
     ),
   eventsOf: async ({ db }, use) =>
     use((monitorId) => db.monitorEvent.findMany({ where: { monitorId }, orderBy: [{ tick: "asc" }, { id: "asc" }] })),
+  h: async ({ db, sql, organizationId, metrics, recorder, heartbeat, eventsOf }, use) =>
+    use({
+      ...{ db, sql, organizationId, metrics, recorder, heartbeat, eventsOf },
+      pingsOf: (monitorId) => db.heartbeatPing.findMany({ where: { monitorId }, orderBy: { id: "asc" } }),
+      row: (id) => db.monitor.findUniqueOrThrow({ where: { id } }),
+    }),
 });
 
 const ping = (monitorId: string, kind: PingInput["kind"], extra: Partial<PingInput> = {}): PingInput => ({
@@ -68,11 +85,9 @@ const ping = (monitorId: string, kind: PingInput["kind"], extra: Partial<PingInp
 
 describe("PingRecorder", () => {
   it("writes concurrent pings of many monitors in few statements, each answered once it is committed", async ({
-    db,
-    metrics,
-    recorder,
-    heartbeat,
+    h,
   }) => {
+    const { db, metrics, recorder, heartbeat } = h;
     const monitors = await Promise.all(Array.from({ length: 20 }, () => heartbeat()));
     const before = Date.now();
     const results = await Promise.all(
@@ -93,11 +108,8 @@ describe("PingRecorder", () => {
     expect(count).toBeLessThan(40);
   });
 
-  it("pairs overlapping runs by rid, stores their durations, and closes the runs", async ({
-    db,
-    recorder,
-    heartbeat,
-  }) => {
+  it("pairs overlapping runs by rid, stores their durations, and closes the runs", async ({ h }) => {
+    const { db, recorder, heartbeat, pingsOf } = h;
     const m = await heartbeat();
     await recorder.record(ping(m.id, "start", { rid: "a" }));
     await recorder.record(ping(m.id, "start", { rid: "b" }));
@@ -108,7 +120,7 @@ describe("PingRecorder", () => {
       await recorder.record(ping(m.id, "success", { rid: "b" })),
       await recorder.record(ping(m.id, "success", { rid: "a" })),
     ];
-    const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+    const pings = await pingsOf(m.id);
     const runs = await db.heartbeatRun.findMany({ where: { monitorId: m.id }, orderBy: { startedAt: "asc" } });
     const duration = (r: typeof a) => pings.find((p) => r.recorded && p.id === r.id)!.durationMs!;
     expect(duration(a)).toBe(pings[3]!.createdAt.getTime() - runs[0]!.startedAt.getTime());
@@ -120,16 +132,12 @@ describe("PingRecorder", () => {
     ]);
   });
 
-  it("a failure is down at once with a monitor.down event, the next success is monitor.up", async ({
-    db,
-    recorder,
-    heartbeat,
-    eventsOf,
-  }) => {
+  it("a failure is down at once with a monitor.down event, the next success is monitor.up", async ({ h }) => {
+    const { recorder, heartbeat, eventsOf, row } = h;
     const m = await heartbeat();
     await recorder.record(ping(m.id, "success"));
     await recorder.record(ping(m.id, "fail", { exitCode: 3 }));
-    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+    expect(await row(m.id)).toMatchObject({
       status: "down",
       heartbeatDeadlineAt: null,
     });
@@ -142,7 +150,8 @@ describe("PingRecorder", () => {
     expect(events[0]!.cause).toEqual({ error: "exit code 3", exit_code: 3, rid: null });
   });
 
-  it("opens and finishes a run within one batch", async ({ db, recorder, heartbeat }) => {
+  it("opens and finishes a run within one batch", async ({ h }) => {
+    const { db, recorder, heartbeat } = h;
     const m = await heartbeat();
     await Promise.all([recorder.record(ping(m.id, "start")), recorder.record(ping(m.id, "success"))]);
     const runs = await db.heartbeatRun.findMany({ where: { monitorId: m.id } });
@@ -150,11 +159,8 @@ describe("PingRecorder", () => {
     expect(runs[0]!.finishedAt).not.toBeNull();
   });
 
-  it("a ping the database refuses fails alone, not the other pings of its batch", async ({
-    db,
-    recorder,
-    heartbeat,
-  }) => {
+  it("a ping the database refuses fails alone, not the other pings of its batch", async ({ h }) => {
+    const { db, recorder, heartbeat, row } = h;
     const [a, b] = [await heartbeat(), await heartbeat()];
     const results = await Promise.allSettled([
       recorder.record(ping(a.id, "success")),
@@ -164,10 +170,11 @@ describe("PingRecorder", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await db.heartbeatPing.count({ where: { monitorId: { in: [a.id, b.id] } } })).toBe(2);
-    expect((await db.monitor.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("up");
+    expect((await row(b.id)).status).toBe("up");
   });
 
-  it("with several lanes keeps each monitor's pings in order", async ({ db, sql, heartbeat, eventsOf }) => {
+  it("with several lanes keeps each monitor's pings in order", async ({ h }) => {
+    const { sql, heartbeat, eventsOf, pingsOf } = h;
     const laned = new PingRecorder(
       { sql, logger: createLogger("test", "silent"), metrics: new Registry() },
       { lanes: 3 },
@@ -178,20 +185,15 @@ describe("PingRecorder", () => {
     await Promise.all(monitors.map((m) => laned.record(ping(m.id, "success"))));
     await laned.close();
     for (const m of monitors) {
-      const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+      const pings = await pingsOf(m.id);
       expect(pings.map((p) => p.kind)).toEqual(["start", "fail", "success"]);
       expect(pings[1]!.durationMs).not.toBeNull();
       expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
     }
   });
 
-  it("two recorders (two API instances) on one monitor each see the other's runs and state", async ({
-    db,
-    sql,
-    recorder,
-    heartbeat,
-    eventsOf,
-  }) => {
+  it("two recorders (two API instances) on one monitor each see the other's runs and state", async ({ h }) => {
+    const { db, sql, recorder, heartbeat, eventsOf, pingsOf, row } = h;
     const other = new PingRecorder({ sql, logger: createLogger("test", "silent"), metrics: new Registry() });
     const m = await heartbeat();
     // Each finish is recorded by the instance that did not see the start: its state in memory is
@@ -202,7 +204,7 @@ describe("PingRecorder", () => {
     await other.record(ping(m.id, "fail", { rid: "2", exitCode: 2 }));
     await recorder.record(ping(m.id, "success", { rid: "3" }));
     await other.close();
-    const pings = await db.heartbeatPing.findMany({ where: { monitorId: m.id }, orderBy: { id: "asc" } });
+    const pings = await pingsOf(m.id);
     expect(pings.map((p) => [p.kind, p.durationMs !== null])).toEqual([
       ["start", false],
       ["success", true],
@@ -212,15 +214,11 @@ describe("PingRecorder", () => {
     ]);
     expect(await db.heartbeatRun.count({ where: { monitorId: m.id, finishedAt: null } })).toBe(0);
     expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
-    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "up", passStreak: 1 });
+    expect(await row(m.id)).toMatchObject({ status: "up", passStreak: 1 });
   });
 
-  it("applies an edit made after the monitor's state was kept in memory (paused: no alert)", async ({
-    db,
-    recorder,
-    heartbeat,
-    eventsOf,
-  }) => {
+  it("applies an edit made after the monitor's state was kept in memory (paused: no alert)", async ({ h }) => {
+    const { db, recorder, heartbeat, eventsOf } = h;
     const m = await heartbeat();
     await recorder.record(ping(m.id, "success"));
     await db.monitor.update({ where: { id: m.id }, data: { paused: true } });
@@ -231,7 +229,8 @@ describe("PingRecorder", () => {
     expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(2);
   });
 
-  it("refuses pings for a deleted monitor and records nothing for it", async ({ db, recorder, heartbeat }) => {
+  it("refuses pings for a deleted monitor and records nothing for it", async ({ h }) => {
+    const { db, recorder, heartbeat } = h;
     const m = await heartbeat({}, { deletedAt: new Date() });
     expect(await recorder.record(ping(m.id, "success"))).toEqual({ recorded: false });
     expect(await db.heartbeatPing.count({ where: { monitorId: m.id } })).toBe(0);
@@ -239,11 +238,8 @@ describe("PingRecorder", () => {
 });
 
 describe("expireDeadlines", () => {
-  it("marks a monitor past its deadline down once, with the cause, and clears the deadline", async ({
-    db,
-    heartbeat,
-    eventsOf,
-  }) => {
+  it("marks a monitor past its deadline down once, with the cause, and clears the deadline", async ({ h }) => {
+    const { db, heartbeat, eventsOf, row } = h;
     const lastPing = new Date(Date.now() - 10 * 60_000);
     const deadline = new Date(lastPing.getTime() + 120_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: lastPing, heartbeatDeadlineAt: deadline });
@@ -257,13 +253,14 @@ describe("expireDeadlines", () => {
       error: "missed",
       expected_at: new Date(lastPing.getTime() + 60_000).toISOString(),
     });
-    expect(await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({
+    expect(await row(m.id)).toMatchObject({
       status: "down",
       heartbeatDeadlineAt: null,
     });
   });
 
-  it("skips a monitor another transaction holds, and takes it once released", async ({ db, heartbeat, eventsOf }) => {
+  it("skips a monitor another transaction holds, and takes it once released", async ({ h }) => {
+    const { db, heartbeat, eventsOf } = h;
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: new Date(), heartbeatDeadlineAt: new Date() });
     let release!: () => void;
     const held = new Promise<void>((resolve) => {
@@ -287,7 +284,8 @@ describe("expireDeadlines", () => {
     expect((await eventsOf(m.id)).map((e) => e.type)).toEqual(["monitor.down"]);
   });
 
-  it("leaves paused and deleted monitors alone", async ({ db, heartbeat, eventsOf }) => {
+  it("leaves paused and deleted monitors alone", async ({ h }) => {
+    const { db, heartbeat, eventsOf } = h;
     const past = new Date(Date.now() - 1_000);
     const paused = await heartbeat({}, { status: "up", paused: true, heartbeatDeadlineAt: past });
     const deleted = await heartbeat({}, { status: "up", deletedAt: new Date(), heartbeatDeadlineAt: past });
@@ -298,26 +296,22 @@ describe("expireDeadlines", () => {
 });
 
 describe("settleHeartbeat", () => {
-  it("gives a resumed monitor a full period from now, and clears a paused one's deadline", async ({
-    db,
-    heartbeat,
-    eventsOf,
-  }) => {
+  it("gives a resumed monitor a full period from now, and clears a paused one's deadline", async ({ h }) => {
+    const { db, heartbeat, eventsOf, row } = h;
     const longAgo = new Date(Date.now() - 3_600_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: longAgo, paused: true });
     await db.monitor.update({ where: { id: m.id }, data: { paused: false } });
     const now = new Date();
     await settleHeartbeat(db, m.id, { resumed: true, now });
-    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toEqual(
-      new Date(now.getTime() + 120_000),
-    );
+    expect((await row(m.id)).heartbeatDeadlineAt).toEqual(new Date(now.getTime() + 120_000));
     await db.monitor.update({ where: { id: m.id }, data: { paused: true } });
     await settleHeartbeat(db, m.id);
-    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toBeNull();
+    expect((await row(m.id)).heartbeatDeadlineAt).toBeNull();
     expect(await eventsOf(m.id)).toEqual([]);
   });
 
-  it("recomputes the deadline from new settings", async ({ db, heartbeat }) => {
+  it("recomputes the deadline from new settings", async ({ h }) => {
+    const { db, heartbeat, row } = h;
     const last = new Date(Date.now() - 1_000);
     const deadline = new Date(last.getTime() + 120_000);
     const m = await heartbeat({}, { status: "up", heartbeatLastPingAt: last, heartbeatDeadlineAt: deadline });
@@ -326,14 +320,13 @@ describe("settleHeartbeat", () => {
       data: { intervalSeconds: 600, settings: { heartbeat_grace_minutes: 0.5 } },
     });
     await settleHeartbeat(db, m.id);
-    expect((await db.monitor.findUniqueOrThrow({ where: { id: m.id } })).heartbeatDeadlineAt).toEqual(
-      new Date(last.getTime() + 630_000),
-    );
+    expect((await row(m.id)).heartbeatDeadlineAt).toEqual(new Date(last.getTime() + 630_000));
   });
 });
 
 describe("TokenDirectory", () => {
-  it("finds live heartbeat monitors by token, from memory once known", async ({ db, organizationId, heartbeat }) => {
+  it("finds live heartbeat monitors by token, from memory once known", async ({ h }) => {
+    const { db, organizationId, heartbeat } = h;
     const m = await heartbeat();
     const gone = await heartbeat({}, { deletedAt: new Date() });
     const tokens = new TokenDirectory(db);
@@ -344,11 +337,8 @@ describe("TokenDirectory", () => {
     expect(await tokens.resolve(m.heartbeatToken!)).toEqual({ monitorId: m.id, organizationId });
   });
 
-  it("forgets an unknown token after its short TTL, and stays within its size", async ({
-    db,
-    organizationId,
-    heartbeat,
-  }) => {
+  it("forgets an unknown token after its short TTL, and stays within its size", async ({ h }) => {
+    const { db, organizationId, heartbeat } = h;
     // From 1: lru-cache treats an entry stored at time 0 as ageless.
     let now = 1;
     const tokens = new TokenDirectory(db, { missTtlMs: 1_000, maxEntries: 2, now: () => now });
