@@ -108,6 +108,10 @@ class BatchWrites {
 /** Tries before a ping is refused (503) because its monitor changed every time it was written. */
 const MAX_ATTEMPTS = 5;
 
+/** Histogram buckets: pings per statement, and seconds per batch write. */
+const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+const BATCH_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
 /**
  * Group commit for pings. Pings wait while a batch is being written and go together in the next
  * one: their monitors' state is taken from memory (read once, then kept as written), each ping is
@@ -138,18 +142,14 @@ export class PingRecorder {
       labelNames: ["kind"] as const,
       registers: [deps.metrics],
     });
-    this.batchSize = new Histogram({
-      name: "upfleet_heartbeat_batch_pings",
-      help: "Pings written per statement",
-      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
-      registers: [deps.metrics],
-    });
-    this.batchSeconds = new Histogram({
-      name: "upfleet_heartbeat_batch_seconds",
-      help: "Time to write one batch of pings",
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [deps.metrics],
-    });
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name, help, buckets, registers: [deps.metrics] });
+    this.batchSize = histogram("upfleet_heartbeat_batch_pings", "Pings written per statement", BATCH_SIZE_BUCKETS);
+    this.batchSeconds = histogram(
+      "upfleet_heartbeat_batch_seconds",
+      "Time to write one batch of pings",
+      BATCH_SECONDS_BUCKETS,
+    );
     const writeBatch = async (batch: Pending[]) => {
       const end = this.batchSeconds.startTimer();
       try {

@@ -14,6 +14,10 @@ export interface IngestOptions {
   onStateChange?: () => void;
 }
 
+/** Histogram buckets, in seconds: a check's lag behind its tick, and its run time. */
+const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 /**
  * The results consumer's work: each job joins a batch; a batch is stored with one insert, folded
  * into rollups, and its rounds applied to monitor state. A job completes only once its batch is
@@ -44,20 +48,14 @@ export class ResultIngest {
       labelNames: ["region", "outcome"] as const,
       registers: [deps.metrics],
     });
-    this.lag = new Histogram({
-      name: "upfleet_schedule_lag_seconds",
-      help: "Check start minus its scheduled tick",
-      labelNames: ["region"] as const,
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
-      registers: [deps.metrics],
-    });
-    this.duration = new Histogram({
-      name: "upfleet_check_duration_seconds",
-      help: "Check run time as measured by the worker",
-      labelNames: ["region"] as const,
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [deps.metrics],
-    });
+    const byRegion = (name: string, help: string, buckets: number[]) =>
+      new Histogram({ name, help, labelNames: ["region"] as const, buckets, registers: [deps.metrics] });
+    this.lag = byRegion("upfleet_schedule_lag_seconds", "Check start minus its scheduled tick", LAG_BUCKETS);
+    this.duration = byRegion(
+      "upfleet_check_duration_seconds",
+      "Check run time as measured by the worker",
+      DURATION_BUCKETS,
+    );
   }
 
   /** Handler for the results queue: resolves once the result's batch is committed. */
