@@ -1,3 +1,4 @@
+export { aclRules, aclSetUser, deploymentRoles, type RedisRole, redisUserName } from "./acl.ts";
 export {
   type JobHandler,
   type JobInput,

@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { aclSetUser, bullPrefix, openQueue, type RedisRole, redisUserName } from "@upfleet/queue";
+import { startApp, waitFor } from "@upfleet/testing";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+import { apiApp, type Sandbox, startSandbox } from "./support.ts";
+
+/**
+ * The Redis identities `pnpm fleet:acl` prints (issue #14 point 1), created on the shared Redis under
+ * the test's own prefix (so its user names are unique) and deleted after it.
+ */
+interface Identities {
+  /** `REDIS_URL` for a role, with its user and password. */
+  url(who: RedisRole): string;
+  /** A connection as that role (closed after the test). */
+  connect(who: RedisRole): Redis;
+  /** Entries of `ACL LOG` for the test's users: every command Redis refused them. */
+  refusals(): Promise<string[]>;
+}
+
+async function createIdentities(s: Sandbox, roles: RedisRole[], onFinished: (fn: () => Promise<void>) => void) {
+  const admin = new Redis(s.redis.url);
+  const clients: Redis[] = [admin];
+  const passwords = new Map(roles.map((who) => [redisUserName(s.redis.prefix, who), randomBytes(18).toString("hex")]));
+  for (const who of roles) {
+    const [, ...args] = aclSetUser(s.redis.prefix, who, passwords.get(redisUserName(s.redis.prefix, who))!).split(" ");
+    await admin.call("ACL", ...args);
+  }
+  onFinished(async () => {
+    for (const client of clients) client.disconnect();
+    const cleanup = new Redis(s.redis.url);
+    await cleanup.call("ACL", "DELUSER", ...passwords.keys());
+    cleanup.disconnect();
+  });
+  const url = (who: RedisRole) => {
+    const user = redisUserName(s.redis.prefix, who);
+    const base = new URL(s.redis.url);
+    base.username = user;
+    base.password = passwords.get(user)!;
+    return base.toString();
+  };
+  const identities: Identities = {
+    url,
+    connect(who) {
+      const client = new Redis(url(who), { maxRetriesPerRequest: 1 });
+      clients.push(client);
+      return client;
+    },
+    async refusals() {
+      const log = (await admin.call("ACL", "LOG", "1000")) as unknown[][];
+      return log
+        .map((entry) => Object.fromEntries(chunk(entry)) as Record<string, unknown>)
+        .filter((entry) => passwords.has(String(entry.username)))
+        .map((entry) => `${entry.username}: ${entry.reason} ${entry.object}`);
+    },
+  };
+  return identities;
+}
+
+const chunk = (flat: unknown[]) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+
+const refused = /NOPERM|can't access/;
+const local: RedisRole = { role: "worker", region: "local" };
+
+describe("Redis identities per role", { timeout: 180_000 }, () => {
+  it("refuses a region's worker every key but its own queue's, the results' and the fleet's", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const s = await startSandbox();
+    onTestFinished(() => s.stop());
+    const ids = await createIdentities(s, [local], onTestFinished);
+    const p = s.redis.prefix;
+    const bull = bullPrefix(p);
+
+    // Another region's queue holds a job (with its spec) as the alerter would enqueue it.
+    const admin = new Redis(s.redis.url, { maxRetriesPerRequest: null });
+    const eu = openQueue("check", { connection: admin, prefix: bull, region: "eu" });
+    onTestFinished(async () => {
+      await eu.close();
+      admin.disconnect();
+    });
+    const job = { monitorId: "mon_x", organizationId: "org_x", region: "eu", tick: 1, intervalMs: 60_000 };
+    await eu.enqueue({
+      ...job,
+      spec: { type: "tcp", host: "example.com", port: 443, timeoutMs: 5_000, responseTimeThresholdMs: null },
+    });
+    await admin.hset(`${p}:sched:entries`, "mon_x", "{}");
+
+    const worker = ids.connect(local);
+    const attempts: [string, () => Promise<unknown>][] = [
+      ["another region's job", () => worker.hgetall(`${bull}:checks-eu:mon_x@eu@1`)],
+      ["another region's waiting list", () => worker.lrange(`${bull}:checks-eu:wait`, 0, -1)],
+      [
+        "another region's queue through a script",
+        () => worker.eval("return redis.call('LRANGE', ARGV[1], 0, -1)", 0, `${bull}:checks-eu:wait`),
+      ],
+      ["the schedule entries", () => worker.hgetall(`${p}:sched:entries`)],
+      ["the schedule's due times", () => worker.zrange(`${p}:sched:due`, 0, -1)],
+      ["writing the scheduler lease", () => worker.set(`${p}:lock:scheduler`, "mine", "PX", 60_000)],
+      ["reading the scheduler lease", () => worker.get(`${p}:lock:scheduler`)],
+      ["a rate limit", () => worker.incr(`${p}:rl:org_x:m:1`)],
+      ["failed authentications", () => worker.del(`${p}:authfail:ip:127.0.0.1`)],
+      ["session revocations", () => worker.set(`${p}:session:valid-after:usr_x`, "0")],
+      ["the notifications queue", () => worker.lrange(`${bull}:notifications:wait`, 0, -1)],
+      ["another deployment's keys", () => worker.get(`other:${p}:sched:entries`)],
+      ["the API's revocation channel", () => worker.publish(`${p}:auth:invalidate`, "x")],
+      ["listing keys", () => worker.keys("*")],
+      ["flushing", () => worker.flushall()],
+      ["configuration", () => worker.config("GET", "maxmemory")],
+      ["ACLs", () => worker.call("ACL", "LIST")],
+    ];
+    for (const [what, attempt] of attempts) await expect(attempt(), what).rejects.toThrow(refused);
+    expect(await ids.refusals()).toContain(`${redisUserName(p, local)}: key ${p}:lock:scheduler`);
+
+    // Its own queue, the results and the fleet registry are open to it.
+    expect(await worker.lrange(`${bull}:checks-local:wait`, 0, -1)).toEqual([]);
+    expect(await worker.hgetall(`${bull}:results:meta`)).toEqual({});
+    expect(await worker.zrange(`${p}:fleet:workers`, 0, -1)).toEqual([]);
+  });
+
+  it("runs the whole flow with each process on its own identity, and Redis refuses none of them anything", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const s = await startSandbox();
+    onTestFinished(() => s.stop());
+    const api: RedisRole = { role: "api" };
+    const alerter: RedisRole = { role: "alerter" };
+    const ids = await createIdentities(s, [api, alerter, local], onTestFinished);
+
+    const launch = apiApp(s.services, 90_000);
+    const apiProcess = await startApp({ ...launch, env: { ...launch.env, REDIS_URL: ids.url(api) } });
+    onTestFinished(async () => void (await apiProcess.stop("SIGKILL")));
+    await s.alerter({ REDIS_URL: ids.url(alerter) });
+    await s.worker({ REDIS_URL: ids.url(local) });
+
+    const signup = await fetch(`${apiProcess.url}/api/v1/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery", organization_name: "Ops" }),
+    });
+    const { token } = (await signup.json()) as { token: string };
+    expect(signup.status).toBe(201);
+    const created = await fetch(`${apiProcess.url}/api/v1/monitors`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "http",
+        name: "acl",
+        url: `${s.target.url}/acl`,
+        interval_seconds: 10,
+        timeout_ms: 2000,
+      }),
+    });
+    const monitor = (await created.json()) as { id: string };
+    expect(created.status, JSON.stringify(monitor)).toBe(201);
+
+    // Dispatched by the alerter, checked by the worker, stored by the alerter: two ticks end to end.
+    await waitFor(async () => (await s.db.checkResult.count({ where: { monitor: { id: monitor.id } } })) >= 2, {
+      timeoutMs: 60_000,
+      what: "two checks stored",
+    });
+    const regions = await fetch(`${apiProcess.url}/api/v1/monitors/${monitor.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(regions.status).toBe(200);
+    expect(await ids.refusals()).toEqual([]);
+  });
+});
