@@ -2,6 +2,7 @@ import { baseEnv, databaseEnv, optional, parsedWith, port, positiveInt, regionLi
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
 import { outboundEnv } from "@upfleet/outbound";
+import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
@@ -12,6 +13,7 @@ export const ALERTER_HEALTH_PORT = 3100;
 export const AlerterEnv = z
   .object({
     ...baseEnv,
+    ...redisTlsEnv,
     ...databaseEnv,
     HEALTH_PORT: port(ALERTER_HEALTH_PORT),
     /** The deployment's regions: the alerter reports each region's queue depth. */
@@ -31,6 +33,7 @@ export const AlerterEnv = z
     /** Opens channel secrets to send and monitor credentials for the workers' specs (never given to a worker). */
     ...secretsEnv,
   })
-  .superRefine(requireEncryptionKey);
+  .superRefine(requireEncryptionKey)
+  .superRefine(checkRedisTls);
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;

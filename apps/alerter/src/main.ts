@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "@upfleet/config";
 import { createDb } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
+import { redisOptions } from "@upfleet/queue";
 import {
   closeRedis,
   createMetricsRegistry,
@@ -20,7 +21,7 @@ const config = loadEnvOrExit(AlerterEnv);
 const logger = createLogger("alerter", config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
-const redis = new Redis(config.REDIS_URL);
+const redis = new Redis(config.REDIS_URL, redisOptions(config));
 logRedisOutages(redis, logger);
 
 const metrics = createMetricsRegistry("alerter");

@@ -6,7 +6,7 @@ import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { internalNamesOf } from "@upfleet/outbound";
-import { bullPrefix, FleetRegistry, type JobQueue, openQueue, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, FleetRegistry, type JobQueue, openQueue, redisOptions, ScheduleStore } from "@upfleet/queue";
 import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
 import { createTxtLookup } from "@upfleet/status-pages";
@@ -45,11 +45,16 @@ export async function createApiDeps(
 ): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
   const db = createDb(config.DATABASE_URL);
   // Fail fast while Redis is down (a 503 now beats a request hanging in an offline queue).
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const subscriber = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new Redis(config.REDIS_URL, {
+    ...redisOptions(config),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  const subscriber = new Redis(config.REDIS_URL, { ...redisOptions(config), maxRetriesPerRequest: null });
   // Rate-limit counts, one EVAL per request: the commands of one tick go out in one write (a
   // syscall per command is what costs most at thousands of heartbeat pings per second).
   const limits = new Redis(config.REDIS_URL, {
+    ...redisOptions(config),
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     enableAutoPipelining: true,

@@ -10,6 +10,7 @@ import {
 } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { outboundEnv } from "@upfleet/outbound";
+import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
@@ -19,6 +20,7 @@ import { PlanLimitsEnv } from "./plans.ts";
 export const ApiEnv = z
   .object({
     ...baseEnv,
+    ...redisTlsEnv,
     ...databaseEnv,
     PORT: port(3000),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })),
@@ -99,6 +101,7 @@ export const ApiEnv = z
     }
     requireEncryptionKey(env, ctx);
   })
+  .superRefine(checkRedisTls)
   .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }));
 
 export type ApiConfig = z.output<typeof ApiEnv>;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
+import { redisOptions } from "@upfleet/queue";
 import {
   closeRedis,
   createMetricsRegistry,
@@ -16,7 +17,7 @@ import { startWorker } from "./worker.ts";
 const config = loadEnvOrExit(WorkerEnv);
 const logger = createLogger("worker", config.LOG_LEVEL).child({ region: config.REGION });
 
-const redis = new Redis(config.REDIS_URL);
+const redis = new Redis(config.REDIS_URL, redisOptions(config));
 logRedisOutages(redis, logger);
 
 const metrics = createMetricsRegistry("worker");

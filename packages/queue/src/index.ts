@@ -30,4 +30,5 @@ export {
   RESULTS_QUEUE,
 } from "./names.ts";
 export { OutboxSweeper, sweepOutbox } from "./outbox-sweeper.ts";
+export { checkRedisTls, redisOptions, redisTlsEnv } from "./redis-tls.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";
