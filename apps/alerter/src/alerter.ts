@@ -1,6 +1,7 @@
 import { startAlerting } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
+import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { bullPrefix, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
@@ -9,6 +10,7 @@ import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
+import { startDataLifecycle } from "./data-lifecycle.ts";
 import { startDelivery } from "./delivery-service.ts";
 import { startDomainClaims } from "./domain-claims.ts";
 import { startExports } from "./export-service.ts";
@@ -104,6 +106,13 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix, keyring: deps.keyring });
   const exports = startExports(config, { db, logger, connection, prefix });
   const domainClaims = startDomainClaims(config, { db, logger, isLeader: () => lease.isHeld });
+  const lifecycle = startDataLifecycle({
+    db,
+    logger,
+    metrics,
+    policy: retentionPolicy(config),
+    isLeader: () => lease.isHeld,
+  });
 
   new Gauge({
     name: "upfleet_queue_depth",
@@ -140,6 +149,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await delivery.stop();
       await exports.stop();
       await domainClaims.stop();
+      await lifecycle.stop();
       await lease.release();
       await Promise.all([...queues.values()].map((q) => q.close()));
       // QUIT, not a disconnect: a queue's start-up commands still in flight on the shared connection

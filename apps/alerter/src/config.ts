@@ -1,6 +1,7 @@
 import { baseEnv, databaseEnv, optional, parsedWith, port, positiveInt, regionList } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
 import { exportsEnv } from "@upfleet/exports";
+import { retentionEnv } from "@upfleet/lifecycle";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
@@ -30,6 +31,7 @@ export const AlerterEnv = z
     DOMAIN_VERIFY_INTERVAL_MS: positiveInt(300_000),
     ...deliveryEnv,
     ...exportsEnv,
+    ...retentionEnv,
     /** Opens channel secrets to send and monitor credentials for the workers' specs (never given to a worker). */
     ...secretsEnv,
   })

@@ -87,7 +87,7 @@ describe("check types on real processes", () => {
   it("runs a dns monitor against its resolver: up on a matching record, down on NXDOMAIN", async () => {
     const monitor = monitors.dns;
     await waitFor(() => monitorStatus(monitor.id, "up"), { timeoutMs: 25_000, what: "dns monitor up" });
-    const first = await sandbox.db.checkResult.findFirstOrThrow({ where: { monitorId: monitor.id } });
+    const first = await sandbox.db.checkResult.findFirstOrThrow({ where: { monitor: { id: monitor.id } } });
     expect(first).toMatchObject({ status: "up", error: null });
     expect(first.details).toMatchObject({ recordType: "A", records: ["93.184.215.7"] });
     expect(dns.questions).toContain("A app.test");
@@ -123,9 +123,9 @@ describe("check types on real processes", () => {
     expect(payloadOf(request!)).toMatchObject({ event: "ssl.expiring", incident: null });
 
     // Two more checks of the same certificate announce nothing again, and no incident ever opens.
-    const checked = await sandbox.db.checkResult.count({ where: { monitorId: soon.id } });
+    const checked = await sandbox.db.checkResult.count({ where: { monitor: { id: soon.id } } });
     await waitFor(
-      async () => (await sandbox.db.checkResult.count({ where: { monitorId: soon.id } })) >= checked + 2 || null,
+      async () => (await sandbox.db.checkResult.count({ where: { monitor: { id: soon.id } } })) >= checked + 2 || null,
       { timeoutMs: 30_000, what: "two more checks" },
     );
     expect(await sandbox.db.monitorEvent.count({ where: { monitorId: soon.id, type: "ssl.expiring" } })).toBe(1);

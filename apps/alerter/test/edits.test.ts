@@ -31,7 +31,10 @@ const it = base.extend<{ call: Call }>({
 
 const ticksAfter = async (db: Db, monitorId: string, after: number) =>
   (
-    await db.checkResult.findMany({ where: { monitorId, tick: { gt: new Date(after) } }, orderBy: { tick: "asc" } })
+    await db.checkResult.findMany({
+      where: { monitor: { id: monitorId }, tick: { gt: new Date(after) } },
+      orderBy: { tick: "asc" },
+    })
   ).map((r) => r.tick.getTime());
 
 describe("edits through the API take effect by the next tick", () => {

@@ -45,7 +45,8 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
         orderBy: { id: "asc" },
       });
     const monitorsBefore = await definitions();
-    const resultsBefore = await s.db.checkResult.findMany({ orderBy: { id: "asc" } });
+    const byKey = [{ monitorSeq: "asc" }, { tick: "asc" }, { region: "asc" }] as const;
+    const resultsBefore = await s.db.checkResult.findMany({ orderBy: [...byKey] });
     // Only test files' keys (prefix `t` + 10 hex digits) may be in the database we are about to empty.
     const foreign = (await redis.keys("*")).filter((key) => !/^t[0-9a-f]{10}:/.test(key));
     expect(foreign).toEqual([]);
@@ -71,8 +72,8 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     // PostgreSQL lost nothing: the definitions and every earlier result are as they were.
     expect(await definitions()).toEqual(monitorsBefore);
     const earlier = await s.db.checkResult.findMany({
-      where: { id: { in: resultsBefore.map((r) => r.id) } },
-      orderBy: { id: "asc" },
+      where: { OR: resultsBefore.map(({ monitorSeq, tick, region }) => ({ monitorSeq, tick, region })) },
+      orderBy: [...byKey],
     });
     expect(earlier).toEqual(resultsBefore);
     const ticks = (await storedChecks(s.db, monitor.id)).map((c) => c.tick);
@@ -112,11 +113,11 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     const { tick } = waiting.data;
     expect(tick <= inFlight.at && inFlight.at < tick + INTERVAL_MS).toBe(true);
     expect(waiting.id).toBe(`${monitor.id}@local@${tick}`);
-    expect(await s.db.checkResult.count({ where: { monitorId: monitor.id, tick: new Date(tick) } })).toBe(0);
+    expect(await s.db.checkResult.count({ where: { monitor: { id: monitor.id }, tick: new Date(tick) } })).toBe(0);
 
     const restartedAt = Date.now();
     await s.alerter();
-    await waitFor(() => s.db.checkResult.findFirst({ where: { monitorId: monitor.id, tick: new Date(tick) } }), {
+    await waitFor(() => s.db.checkResult.findFirst({ where: { monitor: { id: monitor.id }, tick: new Date(tick) } }), {
       timeoutMs: 30_000,
       what: "the waiting result stored by the new alerter",
     });

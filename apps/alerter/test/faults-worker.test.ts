@@ -2,7 +2,7 @@ import { newId } from "@upfleet/ids";
 import { CHECK_WORKER_LOCK_MS } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { describe, it } from "vitest";
-import { missingTicks, monitorIdAtPhase, startSandbox, storedChecks, tickPhase } from "./support.ts";
+import { checksRun, missingTicks, monitorIdAtPhase, startSandbox, storedChecks, tickPhase } from "./support.ts";
 
 /**
  * Worker faults on the real processes. Each test runs a pipeline of its own (database, Redis prefix,
@@ -28,7 +28,7 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
       what: "a check reaching the target",
     });
     await doomed.stop("SIGKILL");
-    const rescuer = await s.worker();
+    await s.worker();
 
     // The killed tick must come back, and two more ticks after it: the window then spans the kill.
     const { stored, killed } = await waitFor(
@@ -43,10 +43,11 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
     // Exactly one row for the killed tick, measured by the second worker once the first one's lock
     // had expired (the first worker never answered: it died with the request open).
     const rows = await s.db.checkResult.count({
-      where: { monitorId: monitor.id, region: "local", tick: new Date(killed.tick) },
+      where: { monitor: { id: monitor.id }, region: "local", tick: new Date(killed.tick) },
     });
     expect(rows).toBe(1);
-    expect(killed).toMatchObject({ status: "up", httpStatus: 200, worker: rescuer.id });
+    // Only the rescuer was alive to run it (a success stores no worker id; the timing below proves the re-run).
+    expect(killed).toMatchObject({ status: "up", httpStatus: 200 });
     // The lock was taken before the request reached the target (by up to a second under load): the
     // same slack as the re-run's window below.
     expect(killed.checkedAt - inFlight.at).toBeGreaterThanOrEqual(CHECK_WORKER_LOCK_MS + 4_000 - 1_000);
@@ -79,7 +80,9 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
 
     await waitFor(
       async () => {
-        const counts = await Promise.all(monitors.map((m) => s.db.checkResult.count({ where: { monitorId: m.id } })));
+        const counts = await Promise.all(
+          monitors.map((m) => s.db.checkResult.count({ where: { monitor: { id: m.id } } })),
+        );
         return counts.every((n) => n >= 3);
       },
       { timeoutMs: 60_000, what: "three ticks stored for every monitor" },
@@ -101,8 +104,7 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
       expect(checks.every((c) => c.status === "up")).toBe(true);
     }
     // Both workers took jobs: the test is about them competing for the same queue.
-    const ranBy = new Set(byMonitor.flat().map((c) => c.worker));
-    expect(ranBy).toEqual(new Set(workers.map((w) => w.id)));
+    for (const worker of workers) expect(await checksRun(worker.url)).toBeGreaterThan(0);
   });
 
   it("does not let a target that never answers hold a worker past the check's timeout", async ({
@@ -179,7 +181,7 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
       },
       { timeoutMs: 15_000, what: "the finished check stored" },
     );
-    expect(check).toMatchObject({ status: "up", httpStatus: 200, worker: worker.id });
+    expect(check).toMatchObject({ status: "up", httpStatus: 200 });
     expect(check!.tick <= inFlight.at && inFlight.at < check!.tick + INTERVAL_MS).toBe(true);
     expect(check!.responseMs).toBeGreaterThanOrEqual(3_000 - 50);
   });

@@ -52,9 +52,11 @@ describe("maintenance windows on real processes", () => {
         );
         expect(held.tick.getTime()).toBeLessThan(end.getTime());
         expect(held.processedAt).not.toBeNull();
-        expect(await box.db.checkResult.count({ where: { monitorId: monitor.id, status: "down" } })).toBeGreaterThan(0);
+        expect(
+          await box.db.checkResult.count({ where: { monitor: { id: monitor.id }, status: "down" } }),
+        ).toBeGreaterThan(0);
         expect((await box.db.monitor.findUniqueOrThrow({ where: { id: monitor.id } })).status).toBe("down");
-        expect(await box.db.incident.count({ where: { monitorId: monitor.id } })).toBe(0);
+        expect(await box.db.incident.count({ where: { monitor: { id: monitor.id } } })).toBe(0);
         expect(await box.db.notification.count({ where: { monitorId: monitor.id } })).toBe(0);
 
         const received = await receivedAll(

@@ -195,11 +195,10 @@ export interface StoredCheck {
   httpStatus: number | null;
   responseMs: number | null;
   error: string | null;
-  worker: string;
 }
 
 export async function storedChecks(db: Db, monitorId: string): Promise<StoredCheck[]> {
-  const rows = await db.checkResult.findMany({ where: { monitorId }, orderBy: { tick: "asc" } });
+  const rows = await db.checkResult.findMany({ where: { monitor: { id: monitorId } }, orderBy: { tick: "asc" } });
   return rows.map((r) => ({
     tick: r.tick.getTime(),
     checkedAt: r.checkedAt.getTime(),
@@ -207,8 +206,16 @@ export async function storedChecks(db: Db, monitorId: string): Promise<StoredChe
     httpStatus: r.httpStatus,
     responseMs: r.responseMs,
     error: r.error,
-    worker: String((r.details as { worker?: unknown } | null)?.worker ?? ""),
   }));
+}
+
+/** The checks a worker says it ran (its /metrics), stale ones it skipped left out. */
+export async function checksRun(workerUrl: string): Promise<number> {
+  const text = await (await fetch(`${workerUrl}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("upfleet_worker_checks_total{") && !line.includes('outcome="skipped"'))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
 }
 
 /** The ticks of the grid between the first and the last of `ticks` that are not among them. */

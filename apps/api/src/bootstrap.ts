@@ -3,6 +3,7 @@ import { createDb, createSqlPool } from "@upfleet/db";
 import { sendersFromEnv } from "@upfleet/delivery";
 import { createDownloadLinks } from "@upfleet/exports";
 import { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
+import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { internalNamesOf } from "@upfleet/outbound";
@@ -123,6 +124,7 @@ export async function createApiDeps(
       { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
       config.RATE_LIMIT_PLANS,
     ),
+    retention: retentionPolicy(config),
     fleet: { registry: new FleetRegistry(redis, config.REDIS_PREFIX), queueFor },
     monitors: {
       db,

@@ -2,6 +2,7 @@ import {
   baseEnv,
   booleanFlag,
   databaseEnv,
+  jsonEnv,
   optional,
   parsedWith,
   port,
@@ -9,6 +10,7 @@ import {
   regionList,
 } from "@upfleet/config";
 import { deliveryEnv } from "@upfleet/delivery";
+import { retentionEnv } from "@upfleet/lifecycle";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
@@ -35,6 +37,7 @@ export const ApiEnv = z
     ),
     /** Checked when monitor targets, channel URLs and custom domains are written, and for test sends. */
     ...outboundEnv,
+    ...retentionEnv,
     /** `ip[:port]` resolvers custom domain TXT records are looked up through; empty: the system's. */
     CHECK_DNS_RESOLVERS: parsedWith(parseDnsServers, ""),
     /** Email channels' transport and sender, for test sends (the alerter sends the rest). */
@@ -80,20 +83,7 @@ export const ApiEnv = z
     HEARTBEAT_RATE_LIMIT_PER_MINUTE: positiveInt(60),
     HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: positiveInt(600),
     /** JSON: {"team": {"per_minute": 600, "per_hour": 20000}}. */
-    RATE_LIMIT_PLANS: z.preprocess(
-      (v) => (v === "" || v === undefined ? "{}" : v),
-      z
-        .string()
-        .transform((text, ctx) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            ctx.addIssue({ code: "custom", message: "must be JSON" });
-            return z.NEVER;
-          }
-        })
-        .pipe(PlanLimitsEnv),
-    ),
+    RATE_LIMIT_PLANS: jsonEnv(PlanLimitsEnv, "{}"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.APP_SECRET) {

@@ -3,6 +3,7 @@ import type { Db } from "@upfleet/db";
 import type { Senders } from "@upfleet/delivery";
 import type { DownloadLinks } from "@upfleet/exports";
 import type { PingRecorder, TokenDirectory } from "@upfleet/heartbeats";
+import type { RetentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { InternalNames } from "@upfleet/outbound";
@@ -31,6 +32,8 @@ export interface ApiDeps {
   failedAuth: FailedAuthLimiter;
   rateLimiter: RateLimiter;
   planLimits(plan: string): RateLimits;
+  /** RETENTION_*: how far back each plan's raw check history reaches. */
+  retention: RetentionPolicy;
   /** The fleet as workers report it in Redis, and the regional check queues. */
   fleet: { registry: FleetRegistry; queueFor(region: string): QueueStats };
   /** The monitors service's dependencies (database, schedule sync, deployment policy). */

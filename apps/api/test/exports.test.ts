@@ -33,12 +33,12 @@ const exportBody = (fields: Fields = {}) => ({
 
 /** Seeds check results with awkward text (commas, quotes, line breaks), some outside the range. */
 async function seedChecks(api: TestApi, monitorId: string, count: number) {
+  const { seq } = await api.deps.db.monitor.findUniqueOrThrow({ where: { id: monitorId } });
   await api.deps.db.checkResult.createMany({
     data: Array.from({ length: count }, (_, i) => {
       const tick = new Date(FROM - HOUR + i * 60_000 * 7);
       return {
-        id: newId("check"),
-        monitorId,
+        monitorSeq: seq,
         region: i % 2 ? "eu-west" : "us-east",
         tick,
         checkedAt: new Date(tick.getTime() + 150),
@@ -453,8 +453,7 @@ describe("CSV exports and formula injection", () => {
     const tick = new Date(FROM + HOUR);
     await api.deps.db.checkResult.create({
       data: {
-        id: newId("check"),
-        monitorId,
+        monitor: { connect: { id: monitorId } },
         region: "eu-west",
         tick,
         checkedAt: tick,

@@ -81,15 +81,17 @@ describe("check history", () => {
       status: expect.any(String),
       details: expect.any(Object),
     });
+    // A success stores no details; a failure keeps them, with its timings and worker.
+    expect(all.body.data[0]).toMatchObject({ status: "up", details: {} });
+    const down = await get(`/api/v1/monitors/${monitorId}/checks?status=down`);
+    expect(down.body.data).toHaveLength(1);
+    expect(down.body.data[0]).toMatchObject({ http_status: 500, error: "status", response_ms: null });
     // API.md: every key in details is snake_case, whatever the worker named it.
-    expect(all.body.data[0].details).toEqual({
+    expect(down.body.data[0].details).toEqual({
       body_bytes: 512,
       timings: { total: expect.any(Number), first_byte: expect.any(Number) },
       worker: "wrk_test",
     });
-    const down = await get(`/api/v1/monitors/${monitorId}/checks?status=down`);
-    expect(down.body.data).toHaveLength(1);
-    expect(down.body.data[0]).toMatchObject({ http_status: 500, error: "status", response_ms: null });
     const us = await get(`/api/v1/monitors/${monitorId}/checks?region=us-east`);
     expect(us.body.data.map((c: { region: string }) => c.region)).toEqual(["us-east"]);
     const since = new Date(Date.now() - HOUR).toISOString();

@@ -86,10 +86,10 @@ const it = test.extend<{
       });
       // The 5 failures of `inMaintenance` today were checks made in its window: they count neither way.
       const heldFrom = Math.max(Date.now() - 30 * 60_000, today);
+      const { seq } = await api.deps.db.monitor.findUniqueOrThrow({ where: { id: inMaintenance } });
       await api.deps.db.checkResult.createMany({
         data: Array.from({ length: 5 }, (_, i) => ({
-          id: newId("check"),
-          monitorId: inMaintenance,
+          monitorSeq: seq,
           region: "local",
           tick: new Date(heldFrom + i * 1000),
           checkedAt: new Date(heldFrom + i * 1000),

@@ -83,6 +83,24 @@ export function parsedWith<T>(parse: (text: string) => T, fallback: string) {
   );
 }
 
+/** A JSON variable validated by `schema`; unset or empty reads as `fallback`. */
+export function jsonEnv<T extends z.ZodType>(schema: T, fallback: string) {
+  return z.preprocess(
+    (v) => (v === "" || v === undefined ? fallback : v),
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
+  );
+}
+
 export const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 

@@ -49,40 +49,39 @@ export interface ExportScope {
 const PAGE = 1_000;
 
 /** A check as GET /monitors/:id/checks shows it, with its monitor second (the order of COLUMNS.checks). */
-export function presentCheck(r: CheckResult): Row {
+export function presentCheck(r: CheckResult, monitorId: string): Row {
   const { id, ...fields } = presentApiCheck(r);
-  return { id, monitor_id: r.monitorId, ...fields };
+  return { id, monitor_id: monitorId, ...fields };
 }
 
-async function monitorsOf(db: Db, scope: ExportScope): Promise<string[]> {
+async function monitorsOf(db: Db, scope: ExportScope): Promise<{ id: string; seq: number }[]> {
   // Ids given were checked live when the export was created; keep them even if deleted since.
-  const rows = await db.monitor.findMany({
+  return db.monitor.findMany({
     where: {
       organizationId: scope.organizationId,
       ...(scope.monitorIds.length ? { id: { in: [...scope.monitorIds] } } : { deletedAt: null }),
     },
-    select: { id: true },
+    select: { id: true, seq: true },
     orderBy: { id: "asc" },
   });
-  return rows.map((row) => row.id);
 }
 
 /**
  * Checks of each monitor in turn (monitor id order), by tick then region: a check belongs to the range
  * by its tick (its scheduled time; `timestamp`, when it ran, follows within its timeout). Keyset
- * pages on (tick, region), unique per monitor, over the (monitor_id, tick) index.
+ * pages on (tick, region), unique per monitor, over the (monitor_seq, tick, region) key.
  */
 async function* checkRows(db: Db, scope: ExportScope): AsyncGenerator<Row> {
-  for (const monitorId of await monitorsOf(db, scope)) {
+  for (const monitor of await monitorsOf(db, scope)) {
     let after: { tick: Date; region: string } | undefined;
     for (;;) {
       const where: Prisma.CheckResultWhereInput = {
-        monitorId,
+        monitorSeq: monitor.seq,
         tick: { gte: scope.from, lt: scope.to },
         ...(after ? { OR: [{ tick: { gt: after.tick } }, { tick: after.tick, region: { gt: after.region } }] } : {}),
       };
       const page = await db.checkResult.findMany({ where, orderBy: [{ tick: "asc" }, { region: "asc" }], take: PAGE });
-      for (const check of page) yield presentCheck(check);
+      for (const check of page) yield presentCheck(check, monitor.id);
       if (page.length < PAGE) break;
       const last = page.at(-1)!;
       after = { tick: last.tick, region: last.region };

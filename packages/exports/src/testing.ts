@@ -55,13 +55,16 @@ export async function expectedRows(db: Db, scope: ExportScope): Promise<Row[]> {
   if (scope.type === "checks") {
     const checks = await db.checkResult.findMany({
       where: {
-        monitor: { organizationId: scope.organizationId, ...(monitorFilter ? {} : { deletedAt: null }) },
-        ...(monitorFilter ? { monitorId: monitorFilter } : {}),
+        monitor: {
+          organizationId: scope.organizationId,
+          ...(monitorFilter ? { id: monitorFilter } : { deletedAt: null }),
+        },
         tick: { gte: scope.from, lt: scope.to },
       },
-      orderBy: [{ monitorId: "asc" }, { tick: "asc" }, { region: "asc" }],
+      include: { monitor: { select: { id: true } } },
+      orderBy: [{ monitor: { id: "asc" } }, { tick: "asc" }, { region: "asc" }],
     });
-    return checks.map(presentCheck);
+    return checks.map(({ monitor, ...check }) => presentCheck(check, monitor.id));
   }
   const incidents = await db.incident.findMany({
     where: {

@@ -1,5 +1,5 @@
 import { randomFillSync } from "node:crypto";
-import { monotonicFactory } from "ulid";
+import { encodeTime, monotonicFactory } from "ulid";
 
 /** Prefixes make an id say what it names, in logs and support tickets alike. */
 export const ID_PREFIXES = {
@@ -56,4 +56,12 @@ export function newId<K extends IdKind>(kind: K): `${Prefix<K>}_${string}` {
 
 export function hasPrefix(kind: IdKind, id: string): boolean {
   return id.startsWith(`${ID_PREFIXES[kind]}_`);
+}
+
+/**
+ * The lowest id of `kind` made at `at`: every id made earlier sorts below it, so `id < idAt(kind, t)`
+ * selects rows created before t through an index on the id.
+ */
+export function idAt(kind: IdKind, at: Date): string {
+  return `${ID_PREFIXES[kind]}_${encodeTime(at.getTime(), 10).toLowerCase()}${"0".repeat(16)}`;
 }

@@ -48,7 +48,7 @@ describe("result ingest", () => {
     const job = result(id, "eu", T0, "up");
     await send([job, job]);
     await send([job]);
-    expect(await db.checkResult.count({ where: { monitorId: id } })).toBe(1);
+    expect(await db.checkResult.count({ where: { monitor: { id: id } } })).toBe(1);
     const rollups = await db.checkRollup.findMany({ where: { monitorId: id } });
     expect(rollups.map((r) => [r.span, r.checks])).toEqual(
       expect.arrayContaining([

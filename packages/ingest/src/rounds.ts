@@ -32,12 +32,12 @@ export async function applyRounds(db: Db, monitorIds: string[], nowMs = Date.now
   });
   if (monitors.length === 0) return report;
   const rows = await db.$queryRaw<RoundRow[]>`
-    SELECT r.monitor_id, r.tick, r.region, r.status::text AS status, r.http_status, r.response_ms, r.error, r.message
-    FROM check_results r JOIN monitors m ON m.id = r.monitor_id
-    WHERE r.monitor_id = ANY(${monitors.map((m) => m.id)}::text[])
+    SELECT m.id AS monitor_id, r.tick, r.region, r.status::text AS status, r.http_status, r.response_ms, r.error, r.message
+    FROM monitors m JOIN check_results r ON r.monitor_seq = m.seq
+    WHERE m.id = ANY(${monitors.map((m) => m.id)}::text[])
       AND r.tick > COALESCE(m.last_round_at, 'epoch'::timestamptz)
       AND r.tick > now() - interval '1 day'
-    ORDER BY r.monitor_id, r.tick`;
+    ORDER BY m.id, r.tick`;
   const byMonitor = new Map<string, Map<number, RoundRow[]>>();
   for (const row of rows) {
     const ticks = byMonitor.get(row.monitor_id) ?? new Map<number, RoundRow[]>();

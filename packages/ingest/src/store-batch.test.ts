@@ -35,7 +35,7 @@ describe("storing a batch", () => {
       "CREATE TRIGGER fail_rollups BEFORE INSERT ON check_rollups FOR EACH ROW EXECUTE FUNCTION fail_rollups()",
     );
     await expect(storeBatch(db, jobs)).rejects.toThrow(/injected rollup failure/);
-    expect(await db.checkResult.count({ where: { monitorId } })).toBe(0);
+    expect(await db.checkResult.count({ where: { monitor: { id: monitorId } } })).toBe(0);
     expect((await db.monitor.findUniqueOrThrow({ where: { id: monitorId } })).lastCheckedAt).toBeNull();
 
     // The retry (BullMQ redelivers the jobs) stores everything, once, even delivered twice more.
@@ -43,7 +43,7 @@ describe("storing a batch", () => {
     expect(await storeBatch(db, jobs)).toHaveLength(40);
     expect(await storeBatch(db, jobs)).toHaveLength(0);
 
-    const raw = await db.checkResult.findMany({ where: { monitorId } });
+    const raw = await db.checkResult.findMany({ where: { monitor: { id: monitorId } } });
     expect(raw).toHaveLength(40);
     const recount = new Map<
       string,

@@ -1,5 +1,5 @@
+import { detailsToStore } from "@upfleet/checks/contracts";
 import type { Db } from "@upfleet/db";
-import { newId } from "@upfleet/ids";
 import { HISTOGRAM_SIZE, RESPONSE_BUCKETS_MS } from "@upfleet/monitoring";
 import type { ResultJob } from "@upfleet/queue";
 
@@ -19,6 +19,12 @@ export interface StoredResult {
   message: string | null;
 }
 
+/** The details column as JSON text; SQL NULL (not JSON null) when there is nothing to keep. */
+function storedDetails(job: ResultJob): string | null {
+  const details = detailsToStore(job.result, job.workerId);
+  return details && JSON.stringify(details);
+}
+
 /**
  * Stores a batch in ONE statement: the results (idempotent on (monitor, region, tick), so a result
  * delivered twice is stored once), the hourly and daily rollups of just the rows inserted, and the
@@ -33,24 +39,26 @@ export async function storeBatch(db: Db, jobs: ResultJob[]): Promise<StoredResul
   return db.$queryRaw<StoredResult[]>`
     WITH input AS (
       SELECT * FROM unnest(
-        ${col(() => newId("check"))}::text[], ${col((j) => j.monitorId)}::text[], ${col((j) => j.region)}::text[],
+        ${col((j) => j.monitorId)}::text[], ${col((j) => j.region)}::text[],
         ${col((j) => new Date(j.tick))}::timestamptz[], ${col((j) => new Date(j.finishedAt))}::timestamptz[],
         ${col((j) => j.result.status)}::text[],
         ${col((j) => (j.result.responseMs === null ? null : Math.round(j.result.responseMs)))}::int[],
         ${col((j) => j.result.httpStatus)}::int[], ${col((j) => j.result.error)}::text[],
-        ${col((j) => j.result.message)}::text[],
-        ${col((j) => JSON.stringify({ ...j.result.details, timings: j.result.timings, worker: j.workerId }))}::text[]
-      ) AS u(id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
+        ${col((j) => j.result.message)}::text[], ${col(storedDetails)}::text[]
+      ) AS u(monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
+    ),
+    inserted AS (
+      INSERT INTO check_results (tick, checked_at, monitor_seq, status, response_ms, http_status, region, error, message, details)
+      SELECT u.tick, u.checked_at, m.seq, u.status::"CheckOutcome", u.response_ms, u.http_status, u.region,
+             u.error, u.message, u.details::jsonb
+      FROM input u JOIN monitors m ON m.id = u.monitor_id
+      ORDER BY m.seq, u.tick
+      ON CONFLICT (monitor_seq, tick, region) DO NOTHING
+      RETURNING monitor_seq, region, tick, checked_at, status::text AS status, response_ms, http_status, error, message
     ),
     stored AS (
-      INSERT INTO check_results (id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
-      SELECT u.id, u.monitor_id, u.region, u.tick, u.checked_at, u.status::"CheckOutcome", u.response_ms, u.http_status,
-             u.error, u.message, u.details::jsonb
-      FROM input u
-      WHERE EXISTS (SELECT 1 FROM monitors m WHERE m.id = u.monitor_id)
-      ORDER BY u.monitor_id, u.tick
-      ON CONFLICT (monitor_id, region, tick) DO NOTHING
-      RETURNING monitor_id, region, tick, checked_at, status::text AS status, response_ms, http_status, error, message
+      SELECT m.id AS monitor_id, i.region, i.tick, i.checked_at, i.status, i.response_ms, i.http_status, i.error, i.message
+      FROM inserted i JOIN monitors m ON m.seq = i.monitor_seq
     ),
     -- Each new row in its hour and its day; its histogram slot is the first bound it does not exceed.
     spans AS (

@@ -16,13 +16,13 @@ export async function heldChecks(
   const held = new Map<string, Map<number, UptimeCounts>>();
   if (spans.length === 0) return held;
   const rows = await db.$queryRaw<{ monitor_id: string; bucket: Date; checks: number; failed: number }[]>`
-    SELECT r.monitor_id, to_timestamp(floor(extract(epoch FROM r.tick) / ${span}) * ${span}) AS bucket,
+    SELECT w.monitor_id, to_timestamp(floor(extract(epoch FROM r.tick) / ${span}) * ${span}) AS bucket,
            count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'down'))::int AS failed
-    FROM check_results r
-    JOIN unnest(${spans.map((s) => s.monitorId)}::text[],
+    FROM unnest(${spans.map((s) => s.monitorId)}::text[],
                 ${spans.map((s) => new Date(s.start))}::timestamptz[],
                 ${spans.map((s) => new Date(s.end))}::timestamptz[]) AS w(monitor_id, starts, ends)
-      ON r.monitor_id = w.monitor_id AND r.tick >= w.starts AND r.tick < w.ends
+    JOIN monitors m ON m.id = w.monitor_id
+    JOIN check_results r ON r.monitor_seq = m.seq AND r.tick >= w.starts AND r.tick < w.ends
     GROUP BY 1, 2`;
   for (const row of rows) {
     const buckets = held.get(row.monitor_id) ?? new Map<number, UptimeCounts>();

@@ -1,5 +1,7 @@
-import { type CheckResult, type Db, type PageRequest, pageQuery, toPage } from "@upfleet/db";
+import type { CheckResult, Db, PageRequest, Prisma } from "@upfleet/db";
+import { pageQuery, toPage } from "@upfleet/db";
 import { NotFoundError } from "@upfleet/errors";
+import { checksRetainedFrom, type RetentionPolicy } from "@upfleet/lifecycle";
 import { maintenanceIntervals } from "@upfleet/maintenance";
 import { mergeHistograms, outsideMaintenance, quantileFromHistogram, uptimePercent } from "@upfleet/monitoring";
 import { heldChecks } from "./held-checks.ts";
@@ -34,10 +36,16 @@ export function snakeCaseKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snake(key), snakeCaseKeys(inner)]));
 }
 
+/**
+ * A check's id: (monitor, tick, region) is its identity and it is shown under its monitor, so the
+ * tick and the region make it (the table keeps no surrogate key).
+ */
+const checkId = (r: Pick<CheckResult, "tick" | "region">) => `chk_${r.tick.getTime().toString(36)}_${r.region}`;
+
 /** A check as GET /monitors/:id/checks shows it (exports add its monitor). */
 export function presentCheck(r: CheckResult) {
   return {
-    id: r.id,
+    id: checkId(r),
     timestamp: r.checkedAt.toISOString(),
     tick: r.tick.toISOString(),
     region: r.region,
@@ -50,28 +58,58 @@ export function presentCheck(r: CheckResult) {
   };
 }
 
-/** A monitor's check history, newest first. */
-export async function listChecks(db: Db, tenant: Tenant, monitorId: string, filters: CheckFilters, page: PageRequest) {
-  await assertOwned(db, tenant, monitorId);
-  const query = pageQuery(page);
-  const rows = await db.checkResult.findMany({
-    ...query,
-    where: {
-      ...query.where,
-      monitorId,
-      ...(filters.region ? { region: filters.region } : {}),
-      ...(filters.status ? { status: filters.status } : {}),
-      ...(filters.since || filters.until
-        ? {
-            checkedAt: {
-              ...(filters.since ? { gte: filters.since } : {}),
-              ...(filters.until ? { lt: filters.until } : {}),
-            },
-          }
-        : {}),
-    },
+/** The keyset of a checks page: the last check's tick and region, opaque to clients. */
+export const checksCursor = {
+  encode: (r: CheckResult) => Buffer.from(`${r.tick.getTime()}.${r.region}`, "utf8").toString("base64url"),
+  /** The keyset in a cursor, or null when the cursor is not one of ours. */
+  decode(cursor: string): { tick: Date; region: string } | null {
+    const [, tick, region] = /^(\d{1,15})\.(.+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8")) ?? [];
+    return tick && region ? { tick: new Date(Number(tick)), region } : null;
+  },
+};
+
+/**
+ * A monitor's check history, newest first, within its organization's raw-result retention:
+ * `retained_from` says where the data ends (older ticks are only in the rollups, GET …/uptime).
+ * since/until select by tick, which prunes the day partitions.
+ */
+export async function listChecks(
+  db: Db,
+  tenant: Tenant,
+  monitorId: string,
+  filters: CheckFilters,
+  page: PageRequest,
+  retention: RetentionPolicy,
+  now = new Date(),
+) {
+  const monitor = await db.monitor.findFirst({
+    where: { id: monitorId, organizationId: tenant.organizationId, deletedAt: null },
+    select: { seq: true, organization: { select: { plan: true } } },
   });
-  return toPage(rows, page, presentCheck);
+  if (!monitor) throw new NotFoundError("Monitor", monitorId);
+  const retainedFrom = checksRetainedFrom(retention.of(monitor.organization.plan), now);
+  const since = filters.since && filters.since > retainedFrom ? filters.since : retainedFrom;
+  // The route accepts only cursors that decode.
+  const after = page.cursor ? checksCursor.decode(page.cursor) : null;
+  const where: Prisma.CheckResultWhereInput = {
+    monitorSeq: monitor.seq,
+    tick: { gte: since, ...(filters.until ? { lt: filters.until } : {}) },
+    ...(filters.region ? { region: filters.region } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(after ? { OR: [{ tick: { lt: after.tick } }, { tick: after.tick, region: { lt: after.region } }] } : {}),
+  };
+  const rows = await db.checkResult.findMany({
+    where,
+    orderBy: [{ tick: "desc" }, { region: "desc" }],
+    take: page.limit + 1,
+  });
+  const more = rows.length > page.limit;
+  const shown = more ? rows.slice(0, page.limit) : rows;
+  return {
+    data: shown.map(presentCheck),
+    next_cursor: more ? checksCursor.encode(shown.at(-1)!) : null,
+    retained_from: retainedFrom.toISOString(),
+  };
 }
 
 export const UPTIME_PERIODS = {

@@ -3,6 +3,7 @@ export { monitorCredentials } from "./credentials.ts";
 export { heldChecks } from "./held-checks.ts";
 export {
   type CheckFilters,
+  checksCursor,
   listChecks,
   listPings,
   presentCheck,

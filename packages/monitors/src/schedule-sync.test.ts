@@ -12,6 +12,7 @@ function monitor(type: Monitor["type"], settings: Monitor["settings"]): Monitor 
   const at = new Date("2026-01-01T00:00:00Z");
   return {
     id: "mon_1",
+    seq: 1,
     organizationId: "org_1",
     name: "m",
     type,

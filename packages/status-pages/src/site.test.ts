@@ -69,9 +69,9 @@ describe("dailyUptimeOf", () => {
         repeat: "daily",
       },
     });
+    const { seq } = await db.monitor.findUniqueOrThrow({ where: { id } });
     const result = (tick: number, status: "up" | "down") => ({
-      id: newId("check"),
-      monitorId: id,
+      monitorSeq: seq,
       region: "local",
       tick: new Date(tick),
       checkedAt: new Date(tick),
@@ -98,7 +98,7 @@ describe("dailyUptimeOf", () => {
     const bars = async () => (await dailyUptimeOf(db, [id], 2, Math.max(now, today + 3_600_001))).get(id)!.bars;
     expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 100]);
     // The results go (as if never read again): yesterday's count is kept, today's is read anew.
-    await db.checkResult.deleteMany({ where: { monitorId: id } });
+    await db.checkResult.deleteMany({ where: { monitorSeq: seq } });
     expect((await bars()).map((b) => b.uptime_percent)).toEqual([100, 50]);
   });
 });

@@ -71,15 +71,20 @@ export async function ensureDatabase(connectionString: string): Promise<boolean>
   }
 }
 
-/** Applies pending migrations (as `prisma migrate deploy` does) and returns their names. */
-export async function applyMigrations(connectionString: string): Promise<string[]> {
+/**
+ * Applies pending migrations (as `prisma migrate deploy` does) and returns their names. `through`
+ * stops after the migration of that name: a test can then put data in an older schema.
+ */
+export async function applyMigrations(connectionString: string, options: { through?: string } = {}): Promise<string[]> {
   await ensureDatabase(connectionString);
   const { engine, close } = await openSchemaEngine(connectionString, await readFile(SCHEMA_PATH, "utf8"));
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({
-      migrationsList: await loadMigrations(),
-      filters: NO_FILTER,
-    });
+    const migrationsList = await loadMigrations();
+    const { through } = options;
+    if (through !== undefined) {
+      migrationsList.migrationDirectories = migrationsList.migrationDirectories.filter((m) => m.path <= through);
+    }
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return appliedMigrationNames;
   } finally {
     await close();

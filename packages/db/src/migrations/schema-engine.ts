@@ -56,12 +56,14 @@ type PgConfig = {
 type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
 
 /**
- * A PrismaPg that mends three gaps of @prisma/adapter-pg 7.10 which only the schema engine hits:
+ * A PrismaPg that mends four gaps of @prisma/adapter-pg 7.10 which only the schema engine hits:
  * - the engine's catalog queries return `"char"` columns (pg_constraint.contype), which the adapter
  *   refuses as an unsupported type; they are one character, so we report them as such;
  * - its shadow database config is `{...config, database}`, which a `connectionString` would
  *   silently override (pointing the "shadow" at the real database), so we pass parsed fields;
- * - it drops the shadow database before closing its own pool on it, which PostgreSQL refuses.
+ * - it drops the shadow database before closing its own pool on it, which PostgreSQL refuses
+ * - it runs a migration script split at every `;`, which breaks a `DO $$ … $$` block, so we send
+ *   the script whole, as Prisma's native engine and psql do.
  * It also remembers every connection it opens so the command can close them and exit at once.
  */
 class MigrationPg extends PrismaPg {
@@ -72,7 +74,7 @@ class MigrationPg extends PrismaPg {
   }
 
   override async connect(): Promise<Adapter> {
-    const adapter = withCatalogChars(await super.connect());
+    const adapter = withWholeScripts(withCatalogChars(await super.connect()));
     this.opened.push(adapter);
     return adapter;
   }
@@ -116,6 +118,21 @@ function withCatalogChars(adapter: Adapter): Adapter {
     const result = await queryRaw(query);
     for (const i of charColumns.get(query as object) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
+  };
+  return adapter;
+}
+
+type Queryable = { query(sql: string): Promise<unknown> };
+
+function withWholeScripts(adapter: Adapter): Adapter {
+  const target = adapter as unknown as { onError(error: unknown): never };
+  adapter.executeScript = async (script) => {
+    try {
+      // One simple-protocol query: PostgreSQL parses the statements itself and runs them as one transaction.
+      await (adapter.underlyingDriver() as Queryable).query(script);
+    } catch (error) {
+      target.onError(error);
+    }
   };
   return adapter;
 }

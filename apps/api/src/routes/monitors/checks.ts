@@ -1,5 +1,5 @@
 import { InstantDate } from "@upfleet/db";
-import { listChecks } from "@upfleet/monitors";
+import { checksCursor, listChecks } from "@upfleet/monitors";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
 import { listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
@@ -21,6 +21,11 @@ const CheckItem = z
   .meta({ id: "CheckResult" });
 
 const ChecksQuery = PageQuery.extend({
+  cursor: z
+    .string()
+    .max(200)
+    .refine((c) => checksCursor.decode(c) !== null, "is not a cursor this API returned")
+    .optional(),
   region: z.string().max(32).optional(),
   status: z.enum(["up", "degraded", "down"]).optional(),
   since: InstantDate.optional(),
@@ -36,9 +41,19 @@ export const listChecksRoute = defineRoute({
   params: MonitorParams,
   entity: "Monitor",
   query: ChecksQuery,
-  responses: { 200: { description: "Checks", schema: listOf(CheckItem, "CheckResultList") } },
+  responses: {
+    200: {
+      description: "Checks within the raw-result retention; `retained_from` is the oldest instant this list can reach",
+      schema: listOf(CheckItem, "CheckResultList").extend({
+        retained_from: Timestamp.meta({
+          description: "Older ticks are past the plan's raw-result retention: only GET …/uptime still counts them",
+        }),
+      }),
+    },
+  },
   handle: async ({ params, query, principal, deps }) => {
     const { cursor, limit, ...filters } = query;
-    return { status: 200, body: await listChecks(deps.db, principal, params.id, filters, { cursor, limit }) };
+    const page = await listChecks(deps.db, principal, params.id, filters, { cursor, limit }, deps.retention);
+    return { status: 200, body: page };
   },
 });
