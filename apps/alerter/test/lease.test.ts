@@ -9,7 +9,7 @@ import { type RedisServer, startRedisServer } from "./redis-server.ts";
  * Issue #14 point 8: after a ~30 s outage the lone alerter replayed its queued SET NX calls and
  * locked itself out of its own lease for ~10 s.
  */
-const TTL_MS = 2_000;
+const TTL_MS = 4_000;
 const RENEW_EVERY_MS = 300;
 
 let server: RedisServer;
