@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect } from "vitest";
 import { addUser, createKey, PASSWORD, signupOwner } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { requestFrom } from "./support/from-address.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 
@@ -10,7 +10,14 @@ const LIMIT = 3;
 type Answer = Awaited<ReturnType<typeof requestFrom>>;
 
 /** `account` reads GET /account and `login` logs in, each from the client address `source`. */
-const it = test.extend<{
+const it = apiTest({
+  OPEN_SIGNUP: "true",
+  // The owner's own requests are many here; the plan limit is rate-limit.test.ts's business.
+  RATE_LIMIT_PER_MINUTE: "100000",
+  AUTH_FAILURES_PER_IP: String(LIMIT),
+  AUTH_FAILURES_PER_KEY_PREFIX: String(LIMIT),
+  AUTH_FAILURES_PER_EMAIL: String(LIMIT),
+}).extend<{
   account: (source: string, headers: Record<string, string>) => Promise<Answer>;
   login: (source: string, email: string, password: string) => Promise<Answer>;
 }>({
@@ -21,17 +28,6 @@ const it = test.extend<{
       requestFrom(api, source, "POST", "/api/v1/auth/login", { body: { email, password } }),
     ),
 });
-it.scoped({
-  apiEnv: {
-    OPEN_SIGNUP: "true",
-    // The owner's own requests are many here; the plan limit is rate-limit.test.ts's business.
-    RATE_LIMIT_PER_MINUTE: "100000",
-    AUTH_FAILURES_PER_IP: String(LIMIT),
-    AUTH_FAILURES_PER_KEY_PREFIX: String(LIMIT),
-    AUTH_FAILURES_PER_EMAIL: String(LIMIT),
-  },
-});
-
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** A well-formed key that is not the real one but shares its 12-character lookup prefix. */
 const forgedKey = (raw: string) =>

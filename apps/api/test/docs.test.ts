@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
-import { test as it } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 
-it.scoped({ apiEnv: { PUBLIC_URL: "https://api.example.com" } });
+const it = apiTest({ PUBLIC_URL: "https://api.example.com" });
 
 /** The directives of a Content-Security-Policy header, by name. */
 function directives(header: string | null): Map<string, string[]> {

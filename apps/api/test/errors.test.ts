@@ -5,7 +5,7 @@ import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { createKey, signupOwner } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
 /** A configured key: without one, a process generates its development key in the database at start. */
@@ -26,7 +26,7 @@ async function snapshot(api: TestApi): Promise<Record<string, number>> {
  * `ownerKey`, an API key of the owner's; `expectError` checks our error shape, nothing more (no stack,
  * no SQL, the request id of the response header), and that the row counts are as the test found them.
  */
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true" }).extend<{
   ownerKey: { id: string; raw: string };
   expectError: (res: TestResponse, status: number, code: string) => Promise<void>;
 }>({
@@ -51,8 +51,6 @@ const it = test.extend<{
     });
   },
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true" } });
-
 /** A raw node:http request, for what fetch will not send (a chunked body with no Content-Length). */
 function rawRequest(
   url: string,

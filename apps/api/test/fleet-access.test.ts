@@ -1,10 +1,10 @@
 import { describe, expect } from "vitest";
 import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true", FLEET_ADMIN_EMAILS: " Ops@Example.com , other-op@example.com" }).extend<{
   /** Listed in FLEET_ADMIN_EMAILS (in another case). */
   operator: TestUser;
   /** The operator's organization, not listed. */
@@ -16,8 +16,6 @@ const it = test.extend<{
   colleague: [async ({ api, operator }, use) => use(await addUser(api, operator, "admin")), { scope: "file" }],
   tenant: [async ({ api }, use) => use(await signupOwner(api, "tenant")), { scope: "file" }],
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true", FLEET_ADMIN_EMAILS: " Ops@Example.com , other-op@example.com" } });
-
 const FLEET = ["/api/v1/regions", "/api/v1/workers"];
 const get = (api: TestApi, path: string, headers: Record<string, string>) => api.request("GET", path, { headers });
 

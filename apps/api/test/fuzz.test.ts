@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { FuzzGenerator, type FuzzRequest, type IdsByResource, type OpenApiDocument, seeded } from "./support/fuzz.ts";
 import type { TestApi } from "./support/test-api.ts";
 
@@ -72,7 +72,12 @@ async function resources(api: TestApi, user: TestUser, label: string): Promise<R
  * One of each resource in the owner's organization and in the other's (`ids`), and the served
  * OpenAPI document the requests are built from.
  */
-const it = test.extend<{ fuzzed: { ids: IdsByResource; doc: OpenApiDocument } }>({
+const it = apiTest({
+  OPEN_SIGNUP: "true",
+  RATE_LIMIT_PER_MINUTE: "1000000",
+  RATE_LIMIT_PER_HOUR: "1000000",
+  HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: "1000000",
+}).extend<{ fuzzed: { ids: IdsByResource; doc: OpenApiDocument } }>({
   fuzzed: [
     async ({ api, owner, other }, use) => {
       const [own, foreign] = await Promise.all([resources(api, owner, "own"), resources(api, other, "foreign")]);
@@ -82,15 +87,6 @@ const it = test.extend<{ fuzzed: { ids: IdsByResource; doc: OpenApiDocument } }>
     { scope: "file" },
   ],
 });
-it.scoped({
-  apiEnv: {
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "1000000",
-    RATE_LIMIT_PER_HOUR: "1000000",
-    HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: "1000000",
-  },
-});
-
 /** Rows per table: refused requests must leave every count as it was. */
 async function rowCounts(api: TestApi): Promise<Record<string, number>> {
   const tables = await api.deps.db.$queryRaw<{ name: string }[]>`

@@ -3,14 +3,16 @@ import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError } from "./support/security.ts";
 
 /** The ping fast path (routes/heartbeats/fast-path.ts): what it answers besides the pings themselves. */
 const PER_TOKEN = 4;
 
 /** `heartbeat` creates an hourly heartbeat monitor of the owner's. */
-const it = test.extend<{ heartbeat: () => Promise<{ id: string; token: string }> }>({
+const it = apiTest({ HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) }).extend<{
+  heartbeat: () => Promise<{ id: string; token: string }>;
+}>({
   heartbeat: async ({ api, owner }, use) =>
     use(async () => {
       const res = await api.request("POST", "/api/v1/monitors", {
@@ -21,8 +23,6 @@ const it = test.extend<{ heartbeat: () => Promise<{ id: string; token: string }>
       return { id: res.body.id, token: res.body.heartbeat_token };
     }),
 });
-it.scoped({ apiEnv: { HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) } });
-
 describe("the ping fast path", () => {
   it("echoes a sane X-Request-Id and mints a req_ one otherwise, on answers and errors alike", async ({
     heartbeat,

@@ -1,5 +1,6 @@
 import { waitFor } from "@upfleet/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { test } from "@upfleet/testing/fixtures";
+import { describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
@@ -7,37 +8,49 @@ import { startTestApi, type TestApi } from "./support/test-api.ts";
 const PER_TOKEN = 5;
 const PER_IP = 12;
 
-/** One API per test: both limits count per client IP, and every test pings from 127.0.0.1. */
-let api: TestApi;
-let owner: TestUser;
-
-beforeEach(async () => {
-  api = await startTestApi({
-    HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN),
-    HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: String(PER_IP),
-  });
-  owner = await signupOwner(api);
+/**
+ * `limited`: an API of the test's own (both limits count per client IP, and every test pings from
+ * 127.0.0.1) with its owner; `heartbeat` creates a heartbeat monitor on it.
+ */
+const it = test.extend<{
+  limited: { api: TestApi; owner: TestUser };
+  heartbeat: () => Promise<{ id: string; token: string }>;
+}>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  limited: async ({}, use) => {
+    const api = await startTestApi({
+      HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN),
+      HEARTBEAT_IP_RATE_LIMIT_PER_MINUTE: String(PER_IP),
+    });
+    const owner = await signupOwner(api);
+    // Counters are per clock minute: start each test well inside one, as rate-limit.test.ts does.
+    const window = Math.floor(Date.now() / 60_000);
+    if ((window + 1) * 60_000 - Date.now() <= 5_000) {
+      await waitFor(() => Math.floor(Date.now() / 60_000) > window, {
+        timeoutMs: 7_000,
+        intervalMs: 20,
+        what: "a minute",
+      });
+    }
+    await use({ api, owner });
+    await api.close();
+  },
+  heartbeat: async ({ limited: { api, owner } }, use) =>
+    use(async () => {
+      const res = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { type: "heartbeat", name: "job", interval_seconds: 60 },
+      });
+      expect(res.status, res.text).toBe(201);
+      return { id: res.body.id, token: res.body.heartbeat_token };
+    }),
 });
-afterEach(() => api?.close());
-
-/** Counters are per clock minute: start each test well inside one, as rate-limit.test.ts does. */
-beforeEach(async () => {
-  const window = Math.floor(Date.now() / 60_000);
-  if ((window + 1) * 60_000 - Date.now() > 5_000) return;
-  await waitFor(() => Math.floor(Date.now() / 60_000) > window, { timeoutMs: 7_000, intervalMs: 20, what: "a minute" });
-});
-
-async function heartbeat(): Promise<{ id: string; token: string }> {
-  const res = await api.request("POST", "/api/v1/monitors", {
-    auth: owner.token,
-    body: { type: "heartbeat", name: "job", interval_seconds: 60 },
-  });
-  expect(res.status, res.text).toBe(201);
-  return { id: res.body.id, token: res.body.heartbeat_token };
-}
 
 describe("heartbeat ping limits", () => {
-  it("refuse a token's pings past its per-minute limit with 429 and Retry-After, and log none of them", async () => {
+  it("refuse a token's pings past its per-minute limit with 429 and Retry-After, and log none of them", async ({
+    limited: { api },
+    heartbeat,
+  }) => {
     const [a, b] = [await heartbeat(), await heartbeat()];
     for (let i = 0; i < PER_TOKEN; i++)
       expect((await api.request("GET", `/api/heartbeat/${a.token}`)).status).toBe(200);
@@ -51,7 +64,10 @@ describe("heartbeat ping limits", () => {
     expect(await api.deps.db.heartbeatPing.count({ where: { monitorId: a.id } })).toBe(PER_TOKEN);
   });
 
-  it("refuse a client past its per-IP limit whatever the token, unknown tokens included", async () => {
+  it("refuse a client past its per-IP limit whatever the token, unknown tokens included", async ({
+    limited: { api },
+    heartbeat,
+  }) => {
     const tokens = await Promise.all(Array.from({ length: 3 }, () => heartbeat()));
     expectError(await api.request("GET", "/api/heartbeat/AAAAAAAAAAAAAAAAAAAAAAAA"), 404, "not_found");
     let answered = 1;

@@ -1,7 +1,7 @@
 import { newId } from "@upfleet/ids";
 import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
@@ -20,7 +20,7 @@ interface Seed {
  * The file's `seed`; `call` sends to the incidents routes as `user` (the owner by default), and
  * `refused` sends each request and checks its error, then that no table and neither seeded incident changed.
  */
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
   seed: Seed;
   call: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
   refused: (status: number, code: string, requests: (() => Promise<TestResponse>)[]) => Promise<TestResponse[]>;
@@ -58,8 +58,6 @@ const it = test.extend<{
       return responses;
     }),
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
-
 describe("incident errors", () => {
   it("400 for bodies that fail validation, with every problem listed", async ({ seed, call, refused }) => {
     const [many] = await refused(400, "validation_error", [

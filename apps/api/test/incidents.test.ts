@@ -2,7 +2,7 @@ import { newId } from "@upfleet/ids";
 import { processMonitorEvents } from "@upfleet/incidents";
 import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
 const BASE = "/api/v1/incidents";
@@ -12,7 +12,7 @@ const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
  * `call` sends to the incidents routes as `user` (the owner by default), `newMonitor` creates an http
  * monitor of the owner's and `eventTypes` lists an incident's events.
  */
-const it = test.extend<{
+const it = apiTest({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
   call: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
   newMonitor: (name?: string) => Promise<string>;
   eventTypes: (incidentId: string) => Promise<string[]>;
@@ -35,8 +35,6 @@ const it = test.extend<{
       (await api.deps.db.incidentEvent.findMany({ where: { incidentId }, orderBy: { id: "asc" } })).map((e) => e.type),
     ),
 });
-it.scoped({ apiEnv: { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
-
 describe("incidents", () => {
   it("opens one by hand and reads it back, alone and in the list", async ({ viewer, call, eventTypes }) => {
     const res = await call("POST", "", { title: "Payments failing", message: "Card payments time out" });

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
@@ -11,19 +11,15 @@ const MONITORS = "/api/v1/monitors";
 const CHANNELS = "/api/v1/notifications/channels";
 
 /** `post` sends a body as the owner. */
-const it = test.extend<{ post: (path: string, body: unknown) => Promise<TestResponse> }>({
+const it = apiTest({
+  OPEN_SIGNUP: "true",
+  INTERNAL_DNS_SUFFIXES: "corp.example",
+  INTERNAL_DNS_ALLOW_SUFFIXES: "open.internal",
+  RATE_LIMIT_PER_MINUTE: "100000",
+  RATE_LIMIT_PER_HOUR: "100000",
+}).extend<{ post: (path: string, body: unknown) => Promise<TestResponse> }>({
   post: async ({ api, owner }, use) => use((path, body) => api.request("POST", path, { auth: owner.token, body })),
 });
-it.scoped({
-  apiEnv: {
-    OPEN_SIGNUP: "true",
-    INTERNAL_DNS_SUFFIXES: "corp.example",
-    INTERNAL_DNS_ALLOW_SUFFIXES: "open.internal",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-  },
-});
-
 const http = (url: string) => ({ type: "http", name: "site", url });
 const api2 = (url: string) => ({
   type: "api",

@@ -2,7 +2,7 @@ import { SCOPES } from "@upfleet/accounts";
 import { waitFor } from "@upfleet/testing";
 import { afterEach, describe, expect } from "vitest";
 import { addUser, createKey, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
@@ -13,7 +13,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * `post`, `list` and `revoke` call the keys routes as `user`, `withKey` sends a request with a raw key,
  * `activeKeys` counts a user's unrevoked keys; `b` is the replica once both instances listen for revocations.
  */
-const it = test.extend<{
+const it = apiTest({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
   post: (user: TestUser, body: unknown) => Promise<TestResponse>;
   list: (user: TestUser) => Promise<TestResponse>;
   revoke: (user: TestUser, id: string) => Promise<TestResponse>;
@@ -40,7 +40,6 @@ const it = test.extend<{
     { scope: "file" },
   ],
 });
-it.scoped({ apiEnv: { RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
 // Each test starts with the owner below the 10-key limit (its keys are never used again).
 afterEach<{ api: TestApi; owner: TestUser }>(({ api, owner }) =>
   api.deps.db.apiKey.updateMany({ where: { userId: owner.id }, data: { revokedAt: new Date() } }),

@@ -1,10 +1,9 @@
 import { describe, expect } from "vitest";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 
 const TOKEN = "metrics-token-0123456789";
 
-test.scoped({ apiEnv: { METRICS_TOKEN: TOKEN } });
-const it = test;
+const it = apiTest({ METRICS_TOKEN: TOKEN });
 
 describe("/metrics on the public port with METRICS_TOKEN", () => {
   it("/metrics serves Prometheus text with request latency and process metrics", async ({ api }) => {

@@ -1,7 +1,7 @@
 import { openDocument } from "@upfleet/secrets";
 import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
@@ -14,7 +14,12 @@ const stored = async (api: TestApi, id: string) => {
 };
 
 /** `post`, `get`, `patch` and `remove` call the channel routes as the owner (or `user`). */
-const it = test.extend<{
+const it = apiTest({
+  OPEN_SIGNUP: "true",
+  OUTBOUND_ALLOW_CIDRS: "10.20.0.0/16",
+  RATE_LIMIT_PER_MINUTE: "100000",
+  RATE_LIMIT_PER_HOUR: "100000",
+}).extend<{
   post: (body: unknown, user?: TestUser) => Promise<TestResponse>;
   get: (id: string, user?: TestUser) => Promise<TestResponse>;
   patch: (id: string, body: unknown) => Promise<TestResponse>;
@@ -29,15 +34,6 @@ const it = test.extend<{
   remove: async ({ api, owner }, use) => use((id) => api.request("DELETE", `${CHANNELS}/${id}`, { auth: owner.token })),
 });
 // A "LAN" opened to channels, as an operator would; loopback and every other private range stay shut.
-it.scoped({
-  apiEnv: {
-    OPEN_SIGNUP: "true",
-    OUTBOUND_ALLOW_CIDRS: "10.20.0.0/16",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-  },
-});
-
 const slack = {
   name: "Ops Slack",
   type: "slack",

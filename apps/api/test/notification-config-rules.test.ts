@@ -1,7 +1,7 @@
 import { newId } from "@upfleet/ids";
 import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
@@ -44,7 +44,7 @@ const policyBody = (seed: Seed, first = [seed.chA], second = [seed.chB]) => ({
 const foreignPolicyBody = (seed: Seed) => policyBody(seed, [seed.foreignChannel], [seed.foreignChannel]);
 
 /** The file's `seed`; `req` sends as `user`, the owner by default. */
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
   seed: Seed;
   req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
 }>({
@@ -64,8 +64,6 @@ const it = test.extend<{
   req: async ({ api, owner, seed: _ }, use) =>
     use((method, path, body, user = owner) => send(api, user, method, path, body)),
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
-
 describe("rules", () => {
   it("creates with null for all, reads, lists, patches and deletes", async ({ seed, req }) => {
     const created = await req("POST", RULES, { name: "Everything", channel_ids: [seed.chA, seed.chA] });

@@ -1,6 +1,6 @@
 import { buildExport } from "@upfleet/exports";
 import { beforeEach, describe, expect } from "vitest";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import { newMonitor } from "./support/tenants.ts";
 import type { TestApi } from "./support/test-api.ts";
@@ -40,7 +40,11 @@ function expectLimited(answers: Answer[], okStatus: number) {
  * `monitorId`, on the owner's published page `slug`; `get` sends an anonymous GET (once the page exists)
  * and returns its status and Retry-After.
  */
-const it = test.extend<{ monitorId: string; get: (path: string) => Promise<Answer> }>({
+const it = apiTest({
+  PUBLIC_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+  RATE_LIMIT_PER_MINUTE: "100000",
+  RATE_LIMIT_PER_HOUR: "100000",
+}).extend<{ monitorId: string; get: (path: string) => Promise<Answer> }>({
   monitorId: [
     async ({ api, owner }, use) => {
       const monitorId = await newMonitor(api, owner);
@@ -59,14 +63,6 @@ const it = test.extend<{ monitorId: string; get: (path: string) => Promise<Answe
       return { status: res.status, retryAfter: res.headers.get("retry-after") };
     }),
 });
-it.scoped({
-  apiEnv: {
-    PUBLIC_RATE_LIMIT_PER_MINUTE: String(LIMIT),
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-  },
-});
-
 // Each case starts with a fresh minute for this client IP (the counters are Redis keys of this file's prefix).
 beforeEach<{ api: TestApi }>(async ({ api }) => {
   const keys = await api.deps.redis.keys(`${api.redis.prefix}:rl:public:*`);

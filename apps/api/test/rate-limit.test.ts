@@ -1,7 +1,7 @@
 import { waitFor } from "@upfleet/testing";
 import { beforeEach, describe, expect } from "vitest";
 import { addUser, createKey, signupOwner, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
 const PER_MINUTE = 5;
@@ -13,11 +13,9 @@ const ENV = {
 };
 
 /** `freshOwner`: a new organization's owner for each test, with its whole minute to spend. */
-const it = test.extend<{ freshOwner: TestUser }>({
+const it = apiTest(ENV).extend<{ freshOwner: TestUser }>({
   freshOwner: async ({ api }, use) => use(await signupOwner(api)),
 });
-it.scoped({ apiEnv: ENV });
-
 /**
  * Counters are per clock minute: a test that began just before the boundary would see its burst
  * split over two windows. Each test starts well inside one (waiting for the next if need be), with

@@ -3,7 +3,7 @@ import { bucketIndex, emptyHistogram, quantileFromHistogram } from "@upfleet/mon
 import { monitorRow, stateChangeRow } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { createKey } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
@@ -17,7 +17,7 @@ const ago = (ms: number) => new Date(now - ms);
  * `seeded`: the owner's website and cron monitors and the other tenant's, with their outages, a
  * maintenance window, incidents and a rollup; `report` reads the SLA report of them, as the owner by default.
  */
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true" }).extend<{
   seeded: { website: string; cron: string; foreign: string };
   report: (query: string, auth?: string) => Promise<TestResponse>;
 }>({
@@ -115,8 +115,6 @@ const it = test.extend<{
   report: async ({ api, owner, seeded: _ }, use) =>
     use((query, auth = owner.token) => api.request("GET", `/api/v1/reports/sla${query}`, { auth })),
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true" } });
-
 describe("GET /reports/sla", () => {
   it("gives each monitor its time-based uptime, downtime, incidents, MTTR and response times", async ({
     seeded,

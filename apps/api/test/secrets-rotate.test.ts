@@ -1,11 +1,11 @@
 import { generateKeyringText, keyIdOf, openDocument, parseKeyring, resolveKeyring } from "@upfleet/secrets";
 import { describe, expect } from "vitest";
 import { rotateSecrets } from "../src/secrets-rotation.ts";
-import { test as it } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
+
+const it = apiTest({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" });
 
 /** `pnpm secrets:rotate` on a database with plaintext rows (from before encryption) and rows under an old key. */
-it.scoped({ apiEnv: { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" } });
-
 const TOKEN = "Bearer legacy-token-0123456789";
 
 const sealedValues = (doc: unknown) => ((doc as { _sealed?: { value: string }[] })._sealed ?? []).map((e) => e.value);

@@ -2,13 +2,13 @@ import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/t
 import { ScheduleStore } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { describe, expect } from "vitest";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import type { TestApi } from "./support/test-api.ts";
 
 /** Credentials at rest and on read (issue #11 items 7, 17, 18; API.md "Credentials in monitors"). */
 
 /** A webhook receiver on loopback, which the file's API may reach. */
-const it = test.extend<{ receiver: Receiver }>({
+const it = apiTest({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" }).extend<{ receiver: Receiver }>({
   receiver: [
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
     async ({}, use) => {
@@ -19,8 +19,6 @@ const it = test.extend<{ receiver: Receiver }>({
     { scope: "file" },
   ],
 });
-it.scoped({ apiEnv: { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" } });
-
 const TOKEN = "Bearer live-token-0123456789-abcd";
 const PASSWORD = "hunter2-pa55";
 const SECRET = "typed-shared-secret-7777";

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { waitFor } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { addUser, createKey, PASSWORD, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { expectError } from "./support/security.ts";
 import type { TestApi } from "./support/test-api.ts";
 
@@ -11,7 +11,7 @@ const logout = (target: TestApi, auth?: string, headers?: Record<string, string>
   target.request("POST", "/api/v1/auth/logout", { ...(auth ? { auth } : {}), ...(headers ? { headers } : {}) });
 
 /** `login` logs a user in on `api` and returns the new session token. */
-const it = test.extend<{ login: (user: TestUser) => Promise<string> }>({
+const it = apiTest({ OPEN_SIGNUP: "true" }).extend<{ login: (user: TestUser) => Promise<string> }>({
   login: async ({ api }, use) =>
     use(async (user) => {
       const res = await api.request("POST", "/api/v1/auth/login", { body: { email: user.email, password: PASSWORD } });
@@ -19,8 +19,6 @@ const it = test.extend<{ login: (user: TestUser) => Promise<string> }>({
       return res.body.token as string;
     }),
 });
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true" } });
-
 describe("session token claims", () => {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   /** Signed by hand with the deployment secret: only the claims decide. */

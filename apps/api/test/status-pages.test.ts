@@ -2,7 +2,7 @@ import { newId } from "@upfleet/ids";
 import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
+import { newMonitor, tenantsTest } from "./support/tenants.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
 const PAGES = "/api/v1/status-pages";
@@ -14,7 +14,7 @@ let slugs = 0;
  * `req` sends as `user` (the owner by default); `pageBody` is a valid page on `monA` with a fresh slug,
  * `createPage` creates one, and `expectRefused` checks a refused write changed no table.
  */
-const it = test.extend<{
+const it = tenantsTest({ PUBLIC_URL: "https://api.example.com" }).extend<{
   req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
   pageBody: (fields?: Fields) => Fields;
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
@@ -47,8 +47,6 @@ const it = test.extend<{
       return res;
     }),
 });
-it.scoped({ apiEnv: { ...TENANTS_ENV, PUBLIC_URL: "https://api.example.com" } });
-
 describe("status pages CRUD", () => {
   it("creates, reads, lists, patches and deletes a page", async ({ monA, monB, req, createPage }) => {
     const created = await createPage({

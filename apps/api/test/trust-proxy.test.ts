@@ -1,9 +1,8 @@
 import { describe, expect } from "vitest";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { startTestApi } from "./support/test-api.ts";
 
-test.scoped({ apiEnv: { TRUST_PROXY: "loopback", AUTH_FAILURES_PER_IP: "2" } });
-const it = test;
+const it = apiTest({ TRUST_PROXY: "loopback", AUTH_FAILURES_PER_IP: "2" });
 
 describe("behind a proxy TRUST_PROXY names", () => {
   it("a heartbeat ping's source is the client X-Forwarded-For names", async ({ api, owner }) => {

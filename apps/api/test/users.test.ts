@@ -1,7 +1,7 @@
 import { waitFor } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { addUser, createKey, PASSWORD, signupOwner, type TestUser } from "./support/accounts.ts";
-import { test } from "./support/fixtures.ts";
+import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import type { TestResponse } from "./support/test-api.ts";
 
@@ -9,7 +9,7 @@ let seq = 0;
 const email = (label: string) => `${label}-${++seq}@example.com`;
 
 /** The owner's `admin`; `create`, `remove` and `listIds` call the users routes as `by`. */
-const it = test.extend<{
+const it = apiTest({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
   admin: TestUser;
   create: (by: TestUser, body: unknown) => Promise<TestResponse>;
   remove: (by: TestUser, id: string) => Promise<TestResponse>;
@@ -26,8 +26,6 @@ const it = test.extend<{
     ),
 });
 // Open sign-up for a second organization; generous limits, as one owner makes many requests here.
-it.scoped({ apiEnv: { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" } });
-
 describe("POST /users", () => {
   it.for([
     ["owner", "admin"],

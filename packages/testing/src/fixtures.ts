@@ -25,10 +25,10 @@ export interface TestFixtures {
 }
 
 /**
- * `test` with the shared PostgreSQL, Redis and process fixtures. Each is set up only for the files
- * and tests that name it in their context, once per file for the stores and once per test for apps.
+ * The shared PostgreSQL, Redis and process fixtures. Each is set up only for the files and tests that
+ * name it in their context, once per file for the stores and once per test for apps.
  */
-export const test = base.extend<TestFixtures & FileFixtures>({
+export const sharedFixtures: Parameters<typeof base.extend<TestFixtures & FileFixtures>>[0] = {
   database: [
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
     async ({}, use) => {
@@ -77,7 +77,15 @@ export const test = base.extend<TestFixtures & FileFixtures>({
     await use(apps);
     await apps.stopAll();
   },
-});
+};
+
+/**
+ * `test` with the shared fixtures. A file may `extend` it; a helper that makes tests with settings of
+ * their own extends vitest's `test` with `sharedFixtures` instead, each time: vitest 3.2's `extend` adds
+ * the new fixtures to the context it shares with the test it extends, so a second `extend` of one test
+ * would hand one file's definitions to the files that extend it later in the fork.
+ */
+export const test = base.extend<TestFixtures & FileFixtures>(sharedFixtures);
 
 type FileFixture<T> = [(context: object, use: (value: T) => Promise<void>) => Promise<void>, { scope: "file" }];
 

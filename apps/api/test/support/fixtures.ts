@@ -1,4 +1,5 @@
-import { test as base } from "@upfleet/testing/fixtures";
+import { type FileFixtures, sharedFixtures, type TestFixtures } from "@upfleet/testing/fixtures";
+import { test as base } from "vitest";
 import { addUser, signupOwner, type TestUser } from "./accounts.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./test-api.ts";
 
@@ -29,10 +30,12 @@ interface ApiFixtures {
 /**
  * The shared fixtures plus the file's API, started with `env` on top of `startTestApi`'s settings, and
  * its accounts, each set up on a file's first test that needs it. A file that needs settings makes its
- * own `test` with them: `env` lives in this closure, so nothing a file does reaches another file's API.
+ * own `test` with them: `env` lives in this closure, and each call starts from vitest's `test` (see
+ * `sharedFixtures`), so nothing a file does reaches another file's API.
  */
 export function apiTest(env: Env = {}) {
-  return base.extend<ApiFixtures>({
+  return base.extend<TestFixtures & FileFixtures & ApiFixtures>({
+    ...sharedFixtures,
     apiEnv: {},
     api: [
       async ({ apiEnv, database, redis }, use) => {
