@@ -1,62 +1,78 @@
 import { startDns, type TestDnsServer } from "@upfleet/checks/testing";
 import { checkPendingClaims } from "@upfleet/status-pages";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FileFixtures, sharedFixtures, type TestFixtures } from "@upfleet/testing/fixtures";
+import { test as base, describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
 import { newMonitor } from "./support/tenants.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
 const DOMAIN = "status.acme-claims.test";
 const RECORD = `_upfleet.${DOMAIN}`;
 
-let api: TestApi;
-let dns: TestDnsServer;
-let alice: TestUser;
-let mallory: TestUser;
-/** TXT strings the test DNS server answers, by name. */
-const txt = new Map<string, string[]>();
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+type Page = any;
 
-async function newPage(user: TestUser, name: string, slug: string, customDomain: string | null) {
-  const monitorId = await newMonitor(api, user);
-  const res = await api.request("POST", "/api/v1/status-pages", {
-    auth: user.token,
-    body: {
-      name,
-      slug,
-      custom_domain: customDomain,
-      published: true,
-      sections: [{ name: "All", monitor_ids: [monitorId] }],
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  return res.body;
+/** The file's API, resolving through its own DNS server, with two tenants and its helpers. */
+interface Claims {
+  api: TestApi;
+  dns: TestDnsServer;
+  /** TXT strings `dns` answers, by name. */
+  txt: Map<string, string[]>;
+  alice: TestUser;
+  mallory: TestUser;
+  /** Creates a published page of `user`'s with one monitor, claiming `customDomain`. */
+  newPage: (user: TestUser, name: string, slug: string, customDomain: string | null) => Promise<Page>;
+  verify: (user: TestUser, id: string) => Promise<TestResponse>;
 }
 
-const verify = (user: TestUser, id: string) =>
-  api.request("POST", `/api/v1/status-pages/${id}/verify-domain`, { auth: user.token });
-
-beforeAll(async () => {
-  dns = await startDns((question) =>
-    question.type === "TXT" && txt.has(question.name)
-      ? txt.get(question.name)!.map((value) => ({ type: "TXT" as const, name: question.name, ttl: 1, data: [value] }))
-      : "nxdomain",
-  );
-  api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-    CHECK_DNS_RESOLVERS: dns.address,
-  });
-  alice = await signupOwner(api, "alice");
-  mallory = await signupOwner(api, "mallory");
-});
-afterAll(async () => {
-  await api?.close();
-  await dns?.close();
+/** `c`: the claims' API and DNS server, started for the file (vitest's test with the shared fixtures). */
+const it = base.extend<FileFixtures & TestFixtures & { c: Claims }>({
+  ...sharedFixtures,
+  c: [
+    async ({ database, redis }, use) => {
+      const txt = new Map<string, string[]>();
+      const dns = await startDns((question) =>
+        question.type === "TXT" && txt.has(question.name)
+          ? txt
+              .get(question.name)!
+              .map((value) => ({ type: "TXT" as const, name: question.name, ttl: 1, data: [value] }))
+          : "nxdomain",
+      );
+      const env = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
+      const api = await startTestApi({ ...env, CHECK_DNS_RESOLVERS: dns.address }, { database, redis });
+      const [alice, mallory] = [await signupOwner(api, "alice"), await signupOwner(api, "mallory")];
+      await use({
+        ...{ api, dns, txt, alice, mallory },
+        newPage: async (user, name, slug, customDomain) => {
+          const monitorId = await newMonitor(api, user);
+          const res = await api.request("POST", "/api/v1/status-pages", {
+            auth: user.token,
+            body: {
+              name,
+              slug,
+              custom_domain: customDomain,
+              published: true,
+              sections: [{ name: "All", monitor_ids: [monitorId] }],
+            },
+          });
+          expect(res.status, res.text).toBe(201);
+          return res.body;
+        },
+        verify: (user, id) => api.request("POST", `/api/v1/status-pages/${id}/verify-domain`, { auth: user.token }),
+      });
+      await api.close();
+      await dns.close();
+    },
+    { scope: "file" },
+  ],
 });
 
 describe("custom domains are served only once their TXT record proves them", () => {
-  it("an unverified claim shows its record, serves nothing and blocks no one; the verified claim wins", async () => {
+  it("an unverified claim shows its record, serves nothing and blocks no one; the verified claim wins", async ({
+    c,
+  }) => {
+    const { api, dns, txt, alice, mallory, newPage, verify } = c;
     // Mallory claims the domain first: accepted, but unverified.
     const squatted = await newPage(mallory, "Mallory", "mallory-page", DOMAIN);
     expect(squatted.custom_domain_verified).toBe(false);
@@ -101,7 +117,10 @@ describe("custom domains are served only once their TXT record proves them", () 
     expect((await api.getWithHost("/", DOMAIN)).text).toContain("Alice Status");
   });
 
-  it("changing the domain starts a new, unverified claim with a new token; keeping it keeps the state", async () => {
+  it("changing the domain starts a new, unverified claim with a new token; keeping it keeps the state", async ({
+    c,
+  }) => {
+    const { api, txt, alice, newPage, verify } = c;
     const domain = "status.renamed-claims.test";
     const page = await newPage(alice, "Renamed", "renamed-page", domain);
     txt.set(`_upfleet.${domain}`, [page.custom_domain_verification.value]);
@@ -118,7 +137,8 @@ describe("custom domains are served only once their TXT record proves them", () 
     expect(cleared.body).toMatchObject({ custom_domain_verified: false, custom_domain_verification: null });
   });
 
-  it("refuses internal names, and verify-domain without a domain or on another tenant's page", async () => {
+  it("refuses internal names, and verify-domain without a domain or on another tenant's page", async ({ c }) => {
+    const { api, alice, mallory, newPage, verify } = c;
     for (const domain of ["status.internal", "printer.local", "localhost"]) {
       const res = await api.request("POST", "/api/v1/status-pages", {
         auth: alice.token,
@@ -136,7 +156,8 @@ describe("custom domains are served only once their TXT record proves them", () 
     expectError(await verify(mallory, plain.id), 404, "not_found");
   });
 
-  it("the periodic check verifies claims whose record has appeared", async () => {
+  it("the periodic check verifies claims whose record has appeared", async ({ c }) => {
+    const { api, txt, mallory, newPage } = c;
     const domain = "status.periodic-claims.test";
     const page = await newPage(mallory, "Periodic", "periodic-page", domain);
     expect(await checkPendingClaims(api.deps.db, api.deps.domains)).toBe(0);
