@@ -107,6 +107,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const exports = startExports(config, { db, logger, connection, prefix });
   const domainClaims = startDomainClaims(config, { db, logger, isLeader: () => lease.isHeld });
   const lifecycle = startDataLifecycle({
+    schedule: config.RETENTION_SCHEDULE,
     db,
     logger,
     metrics,

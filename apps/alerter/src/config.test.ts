@@ -27,6 +27,9 @@ describe("alerter configuration", () => {
     ["OUTBOUND_ALLOW_CIDRS", "localhost"],
     ["NOTIFICATION_RETRY_DELAYS", "10 seconds"],
     ["SMTP_URL", "mail.example.com"],
+    ["RETENTION_SCHEDULE", "every hour"],
+    ["RETENTION_CHECK_DAYS", "0"],
+    ["RETENTION_PLANS", '{"team": {"check_days": "long"}}'],
   ])("rejects %s=%s naming the variable", (name, value) => {
     expect(() => parseEnv(AlerterEnv, { [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv(AlerterEnv, { [name]: value })).toThrow(name);

@@ -6,6 +6,7 @@ import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
+import cron from "node-cron";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it (workers take the ports above it). */
@@ -32,6 +33,11 @@ export const AlerterEnv = z
     ...deliveryEnv,
     ...exportsEnv,
     ...retentionEnv,
+    /** When the lease holder runs retention and makes partitions ahead (cron, 5 or 6 fields): hourly at :17. */
+    RETENTION_SCHEDULE: z
+      .string()
+      .default("17 * * * *")
+      .refine((expression) => cron.validate(expression), "must be a cron expression (e.g. 17 * * * *)"),
     /** Opens channel secrets to send and monitor credentials for the workers' specs (never given to a worker). */
     ...secretsEnv,
   })

@@ -1,20 +1,21 @@
 import type { Db } from "@upfleet/db";
 import { ensureCheckPartitions, type RetentionPolicy, runRetention } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
+import { freezeHeldChecks } from "@upfleet/monitors";
 import cron from "node-cron";
 import { Counter, Gauge, type Registry } from "prom-client";
 
 export interface DataLifecycle {
-  /** Creates the partitions ahead and runs retention now (what the hourly run does). */
-  runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Partitions ahead and retention: every alerter makes sure of the partitions at start (so a result
- * never waits for a lease), and the scheduler lease holder does both every hour.
+ * never waits for a lease), and the scheduler lease holder does both on RETENTION_SCHEDULE.
  */
 export function startDataLifecycle(deps: {
+  /** RETENTION_SCHEDULE. */
+  schedule: string;
   db: Db;
   logger: Logger;
   metrics: Registry;
@@ -46,7 +47,7 @@ export function startDataLifecycle(deps: {
   };
   const runOnce = async () => {
     await ensurePartitions();
-    const report = await runRetention(db, policy);
+    const report = await runRetention(db, policy, { beforeDrop: (day) => freezeHeldChecks(db, day) });
     partitionsDropped.inc(report.partitionsDropped.length);
     for (const [table, n] of Object.entries(report.deleted)) rowsDeleted.inc({ table }, n);
     lastRun.set(report.durationMs / 1000);
@@ -60,16 +61,15 @@ export function startDataLifecycle(deps: {
     );
   };
   const failed = (what: string) => (error: unknown) =>
-    logger.error({ err: error }, `${what} failed; next attempt within the hour`);
+    logger.error({ err: error }, `${what} failed; next attempt on schedule`);
 
   const started = ensurePartitions().catch(failed("creating check_results partitions"));
-  const hourly = cron.schedule("17 * * * *", async () => {
+  const scheduled = cron.schedule(deps.schedule, async () => {
     if (deps.isLeader()) await runOnce().catch(failed("retention"));
   });
   return {
-    runOnce,
     async stop() {
-      await hourly.stop();
+      await scheduled.stop();
       await started;
     },
   };

@@ -100,13 +100,19 @@ export async function ensureCheckPartitions(db: Db, now = new Date(), daysAhead 
 /**
  * Drops every daily partition whose whole day is before `cutoff`: a few catalog changes whatever
  * the rows, never a row-by-row DELETE. Rows of such days in the default partition (results that
- * came after their day was dropped) go too. Returns the partitions dropped; one whose lock was not
- * had within LOCK_TIMEOUT_MS stays for the next run.
+ * came after their day was dropped) go too. `beforeDrop` is given each day first, to keep what only
+ * its raw rows can tell. Returns the partitions dropped; one whose lock was not had within
+ * LOCK_TIMEOUT_MS stays for the next run.
  */
-export async function dropCheckPartitionsBefore(db: Db, cutoff: Date): Promise<string[]> {
+export async function dropCheckPartitionsBefore(
+  db: Db,
+  cutoff: Date,
+  beforeDrop: (day: Date) => Promise<unknown> = async () => {},
+): Promise<string[]> {
   const dropped: string[] = [];
   for (const { name, day } of await listCheckPartitions(db)) {
     if (day.getTime() + DAY_MS > cutoff.getTime()) break;
+    await beforeDrop(day);
     try {
       await db.$transaction([
         db.$executeRawUnsafe(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`),

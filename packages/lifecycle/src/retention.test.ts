@@ -70,7 +70,7 @@ describe("retention", () => {
       ],
     });
 
-    const report = await runRetention(db, policy, NOW);
+    const report = await runRetention(db, policy, { now: NOW });
 
     expect(report.partitionsDropped).toContain(
       `check_results_${ago(40).toISOString().slice(0, 10).replaceAll("-", "")}`,
@@ -122,7 +122,7 @@ describe("retention", () => {
       ],
     });
 
-    const report = await runRetention(db, policy, NOW);
+    const report = await runRetention(db, policy, { now: NOW });
 
     const freePings = await db.heartbeatPing.findMany({ where: { monitorId: free.id }, orderBy: { id: "asc" } });
     expect(freePings).toHaveLength(1000);
@@ -170,7 +170,7 @@ describe("retention", () => {
       data: [attempt(old.id, 40, 1), attempt(old.id, 40, 2), attempt(recent.id, 3, 1)],
     });
 
-    const report = await runRetention(db, policy, NOW);
+    const report = await runRetention(db, policy, { now: NOW });
 
     expect((await db.notification.findMany({ orderBy: { id: "asc" } })).map((n) => n.id)).toEqual([
       stuck.id,
@@ -211,7 +211,7 @@ describe("retention", () => {
       data: [incidentEvent(20, 1, true), incidentEvent(20, 2, false), incidentEvent(2, 3, true)],
     });
 
-    await runRetention(db, policy, NOW);
+    await runRetention(db, policy, { now: NOW });
 
     const events = await db.monitorEvent.findMany({ where: { monitorId: monitor.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => e.id)).toEqual([madeAgo("event", 9, 3)]);

@@ -157,13 +157,20 @@ async function trimEvents(db: Db, policy: RetentionPolicy, now: Date, deleted: C
 
 /**
  * One retention pass over everything that grows (README: Retention). Raw check results go a whole
- * day's partition at a time; everything else in short batches through an index. Expired export
+ * day's partition at a time (`beforeDrop` sees each day first); everything else in short batches
+ * through an index. Expired export
  * files are not here: the exports sweeper deletes them as soon as they expire.
  */
-export async function runRetention(db: Db, policy: RetentionPolicy, now = new Date()): Promise<RetentionReport> {
+export async function runRetention(
+  db: Db,
+  policy: RetentionPolicy,
+  options: { now?: Date; beforeDrop?: (day: Date) => Promise<unknown> } = {},
+): Promise<RetentionReport> {
+  const { now = new Date(), beforeDrop } = options;
   const started = performance.now();
   const deleted: Counts = {};
-  const partitionsDropped = await dropCheckPartitionsBefore(db, utcDay(daysBefore(now, policy.longestCheckDays)));
+  const edge = utcDay(daysBefore(now, policy.longestCheckDays));
+  const partitionsDropped = await dropCheckPartitionsBefore(db, edge, beforeDrop);
   await trimMonitors(db, policy, now, deleted);
   await trimDeliveries(db, policy, now, deleted);
   await trimEvents(db, policy, now, deleted);

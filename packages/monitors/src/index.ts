@@ -1,6 +1,6 @@
 export { SCHEDULED_TYPES, toCheckSpec } from "./check-spec.ts";
 export { monitorCredentials } from "./credentials.ts";
-export { heldChecks } from "./held-checks.ts";
+export { freezeHeldChecks, heldChecks } from "./held-checks.ts";
 export {
   type CheckFilters,
   checksCursor,
