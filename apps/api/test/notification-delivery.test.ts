@@ -6,52 +6,93 @@ import {
   verifyWebhook,
 } from "@upfleet/delivery/testing";
 import { newId } from "@upfleet/ids";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FileFixtures, sharedFixtures, type TestFixtures } from "@upfleet/testing/fixtures";
+import { test as base, describe, expect } from "vitest";
 import { addUser, signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
-
-let api: TestApi;
-let owner: TestUser;
-let other: TestUser;
-let viewer: TestUser;
-let receiver: Receiver;
-let smtp: SmtpReceiver;
-
-beforeAll(async () => {
-  [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
-  api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
-    SMTP_URL: smtp.url,
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-  });
-  owner = await signupOwner(api, "owner");
-  [other, viewer] = await Promise.all([signupOwner(api, "other"), addUser(api, owner, "viewer")]);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await receiver?.close();
-  await smtp?.close();
-});
+import { startTestApi, type TestApi, type TestResponse } from "./support/test-api.ts";
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-async function createChannel(user: TestUser, body: object): Promise<{ id: string; secret?: string }> {
-  const res = await api.request("POST", "/api/v1/notifications/channels", { auth: user.token, body });
-  expect(res.status, res.text).toBe(201);
-  return { id: res.body.id, secret: res.body.config.secret };
+/** The file's API, sending to its own webhook and SMTP receivers, with its accounts and helpers. */
+interface Delivery {
+  api: TestApi;
+  owner: TestUser;
+  other: TestUser;
+  viewer: TestUser;
+  receiver: Receiver;
+  smtp: SmtpReceiver;
+  createChannel: (user: TestUser, body: object) => Promise<{ id: string; secret?: string }>;
+  /** A webhook channel of `user`'s (the owner's by default) posting to `path` on the receiver. */
+  webhook: (path: string, user?: TestUser) => Promise<{ id: string; secret?: string }>;
+  testSend: (channelId: string, user?: TestUser) => Promise<TestResponse>;
+  /** Attempts as the worker records them, straight into the table; the last one succeeded. */
+  attempts: (user: TestUser, channelId: string, incidentId: string | null, count: number) => Promise<string[]>;
 }
 
-const webhook = (path: string, user = owner) =>
-  createChannel(user, { name: `hook ${path}`, type: "webhook", config: { url: `${receiver.url}${path}` } });
-const testSend = (channelId: string, user = owner) =>
-  api.request("POST", `/api/v1/notifications/channels/${channelId}/test`, { auth: user.token });
+/** `n`, started for the file (vitest's test with the shared fixtures: its API needs the SMTP URL first). */
+const it = base.extend<FileFixtures & TestFixtures & { n: Delivery }>({
+  ...sharedFixtures,
+  n: [
+    async ({ database, redis }, use) => {
+      const [receiver, smtp] = await Promise.all([startReceiver(), startSmtpReceiver()]);
+      const api = await startTestApi(
+        {
+          OPEN_SIGNUP: "true",
+          OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
+          SMTP_URL: smtp.url,
+          RATE_LIMIT_PER_MINUTE: "100000",
+          RATE_LIMIT_PER_HOUR: "100000",
+        },
+        { database, redis },
+      );
+      const owner = await signupOwner(api, "owner");
+      const [other, viewer] = await Promise.all([signupOwner(api, "other"), addUser(api, owner, "viewer")]);
+      const createChannel: Delivery["createChannel"] = async (user, body) => {
+        const res = await api.request("POST", "/api/v1/notifications/channels", { auth: user.token, body });
+        expect(res.status, res.text).toBe(201);
+        return { id: res.body.id, secret: res.body.config.secret };
+      };
+      await use({
+        ...{ api, owner, other, viewer, receiver, smtp, createChannel },
+        webhook: (path, user = owner) =>
+          createChannel(user, { name: `hook ${path}`, type: "webhook", config: { url: `${receiver.url}${path}` } }),
+        testSend: (channelId, user = owner) =>
+          api.request("POST", `/api/v1/notifications/channels/${channelId}/test`, { auth: user.token }),
+        attempts: async (user, channelId, incidentId, count) => {
+          const ids: string[] = [];
+          for (let attempt = 1; attempt <= count; attempt++) {
+            const id = newId("delivery");
+            ids.push(id);
+            await api.deps.db.notificationDelivery.create({
+              data: {
+                id,
+                organizationId: user.organizationId,
+                channelId,
+                incidentId,
+                event: "monitor.down",
+                attempt,
+                status: attempt === count ? "succeeded" : "failed",
+                responseStatus: attempt === count ? 200 : 503,
+                error: attempt === count ? null : "HTTP 503",
+                durationMs: 12,
+              },
+            });
+          }
+          return ids;
+        },
+      });
+      await api.close();
+      await receiver.close();
+      await smtp.close();
+    },
+    { scope: "file" },
+  ],
+});
 
 describe("POST /notifications/channels/:id/test", () => {
-  it("sends a signed test event through the real sender and returns the recorded delivery", async () => {
+  it("sends a signed test event through the real sender and returns the recorded delivery", async ({ n }) => {
+    const { api, viewer, receiver, webhook, testSend } = n;
     const channel = await webhook("/test-ok");
     const res = await testSend(channel.id);
     expect(res.status, res.text).toBe(200);
@@ -84,7 +125,8 @@ describe("POST /notifications/channels/:id/test", () => {
     expect(list.body).toEqual({ data: [res.body], next_cursor: null });
   });
 
-  it("reports a failing receiver without retrying it", async () => {
+  it("reports a failing receiver without retrying it", async ({ n }) => {
+    const { api, receiver, webhook, testSend } = n;
     const channel = await webhook("/test-500");
     receiver.always("/test-500", { status: 500 });
     const res = await testSend(channel.id);
@@ -93,7 +135,8 @@ describe("POST /notifications/channels/:id/test", () => {
     expect(await api.deps.db.notificationDelivery.count({ where: { channelId: channel.id } })).toBe(1);
   });
 
-  it("tests a disabled channel, and a 410 during a test disables nothing", async () => {
+  it("tests a disabled channel, and a 410 during a test disables nothing", async ({ n }) => {
+    const { api, owner, receiver, webhook, testSend } = n;
     const channel = await webhook("/test-gone");
     const patch = await api.request("PATCH", `/api/v1/notifications/channels/${channel.id}`, {
       auth: owner.token,
@@ -111,7 +154,8 @@ describe("POST /notifications/channels/:id/test", () => {
     expect(stored).toMatchObject({ enabled: true, disabledReason: null });
   });
 
-  it("sends a test email", async () => {
+  it("sends a test email", async ({ n }) => {
+    const { owner, smtp, createChannel, testSend } = n;
     const channel = await createChannel(owner, { name: "mail", type: "email", config: { to: ["ops@example.com"] } });
     const res = await testSend(channel.id);
     expect(res.body).toMatchObject({ status: "succeeded", response_status: null, error: null });
@@ -121,7 +165,8 @@ describe("POST /notifications/channels/:id/test", () => {
     });
   });
 
-  it("is 404 for another tenant's channel and for a deleted one, recording nothing", async () => {
+  it("is 404 for another tenant's channel and for a deleted one, recording nothing", async ({ n }) => {
+    const { api, owner, other, receiver, webhook, testSend } = n;
     const theirs = await webhook("/test-theirs", other);
     expectError(await testSend(theirs.id), 404, "not_found");
     const mine = await webhook("/test-deleted");
@@ -138,31 +183,8 @@ describe("POST /notifications/channels/:id/test", () => {
 });
 
 describe("GET /notifications/deliveries", () => {
-  /** Attempts as the worker records them, straight into the table. */
-  async function attempts(user: TestUser, channelId: string, incidentId: string | null, count: number) {
-    const ids: string[] = [];
-    for (let attempt = 1; attempt <= count; attempt++) {
-      const id = newId("delivery");
-      ids.push(id);
-      await api.deps.db.notificationDelivery.create({
-        data: {
-          id,
-          organizationId: user.organizationId,
-          channelId,
-          incidentId,
-          event: "monitor.down",
-          attempt,
-          status: attempt === count ? "succeeded" : "failed",
-          responseStatus: attempt === count ? 200 : 503,
-          error: attempt === count ? null : "HTTP 503",
-          durationMs: 12,
-        },
-      });
-    }
-    return ids;
-  }
-
-  it("lists attempts newest first, filtered by channel or incident, page by page", async () => {
+  it("lists attempts newest first, filtered by channel or incident, page by page", async ({ n }) => {
+    const { api, owner, webhook, attempts } = n;
     const a = await webhook("/list-a");
     const b = await webhook("/list-b");
     const incident = newId("incident");
@@ -197,7 +219,8 @@ describe("GET /notifications/deliveries", () => {
     expect(second.body.data.map((d: { id: string }) => d.id)).toEqual([ofA[2], ofA[1]]);
   });
 
-  it("shows nothing of another tenant, even when asked for its ids", async () => {
+  it("shows nothing of another tenant, even when asked for its ids", async ({ n }) => {
+    const { api, owner, other, webhook, attempts } = n;
     const theirs = await webhook("/list-theirs", other);
     const incident = newId("incident");
     await attempts(other, theirs.id, incident, 1);
@@ -208,7 +231,8 @@ describe("GET /notifications/deliveries", () => {
     }
   });
 
-  it("refuses bad filters and cursors with 400", async () => {
+  it("refuses bad filters and cursors with 400", async ({ n }) => {
+    const { api, owner } = n;
     for (const query of ["cursor=nope", "limit=0", "limit=500", "channel_id=", "colour=red"]) {
       const res = await api.request("GET", `/api/v1/notifications/deliveries?${query}`, { auth: owner.token });
       expectError(res, 400, "validation_error");
