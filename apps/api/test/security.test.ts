@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { routes } from "../src/routes/index.ts";
 import { addUser, createKey, signupOwner } from "./support/accounts.ts";
+import { apiTest } from "./support/fixtures.ts";
 import {
   describeRouteSecurity,
   expectError,
@@ -9,28 +10,30 @@ import {
   type SecurityContext,
   type TenantFixture,
 } from "./support/security.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
 
-let api: TestApi;
-let ctx: SecurityContext;
-
-beforeAll(async () => {
-  // Open sign-up gives a second tenant; generous limits keep the many requests below 429.
-  // Both owners operate the fleet, so the fleet routes answer them (others get 404: fleet-access.test.ts).
-  api = await startTestApi({
-    OPEN_SIGNUP: "true",
-    RATE_LIMIT_PER_MINUTE: "100000",
-    RATE_LIMIT_PER_HOUR: "100000",
-    FLEET_ADMIN_EMAILS: "victim-fleet@example.com,attacker-fleet@example.com",
-  });
-  const victim = await signupOwner(api, "victim", "victim-fleet@example.com");
-  const [attacker, viewer] = await Promise.all([
-    signupOwner(api, "attacker", "attacker-fleet@example.com"),
-    addUser(api, victim, "viewer"),
-  ]);
-  ctx = { api, victim, attacker, viewer };
+/**
+ * `security`: the victim's organization (owner and viewer) and the attacker's, on the file's API. Open
+ * sign-up gives a second tenant; generous limits keep the many requests below 429. Both owners operate
+ * the fleet, so the fleet routes answer them (others get 404: fleet-access.test.ts).
+ */
+const it = apiTest({
+  OPEN_SIGNUP: "true",
+  RATE_LIMIT_PER_MINUTE: "100000",
+  RATE_LIMIT_PER_HOUR: "100000",
+  FLEET_ADMIN_EMAILS: "victim-fleet@example.com,attacker-fleet@example.com",
+}).extend<{ security: SecurityContext }>({
+  security: [
+    async ({ api }, use) => {
+      const victim = await signupOwner(api, "victim", "victim-fleet@example.com");
+      const [attacker, viewer] = await Promise.all([
+        signupOwner(api, "attacker", "attacker-fleet@example.com"),
+        addUser(api, victim, "viewer"),
+      ]);
+      await use({ api, victim, attacker, viewer });
+    },
+    { scope: "file" },
+  ],
 });
-afterAll(() => api?.close());
 
 /** An email channel needs no outbound address, so the fixtures work without OUTBOUND_ALLOW_CIDRS. */
 async function createVictimChannel({ api, victim }: SecurityContext): Promise<string> {
@@ -185,7 +188,7 @@ describe("every authenticated route", () => {
     expect(protectedRoutes(routes).length).toBeGreaterThanOrEqual(7);
   });
 
-  describeRouteSecurity(routes, () => ctx, {
+  describeRouteSecurity(routes, it, {
     fixtures,
     // Valid bodies, so a request that slipped through would show in the row counts or the fixture.
     samples: {
@@ -215,7 +218,7 @@ describe("every authenticated route", () => {
 });
 
 describe("X-Request-Id", () => {
-  it("is on every error and success, and is the error body's request_id", async () => {
+  it("is on every error and success, and is the error body's request_id", async ({ api, security: ctx }) => {
     const responses = await Promise.all([
       api.request("GET", "/api/v1/account"),
       api.request("GET", "/api/v1/account", { auth: ctx.victim.token }),
@@ -234,7 +237,7 @@ describe("X-Request-Id", () => {
     expect(new Set(responses.map((r) => r.headers.get("x-request-id"))).size).toBe(responses.length);
   });
 
-  it("echoes a sane client id, on success and on error", async () => {
+  it("echoes a sane client id, on success and on error", async ({ api, security: ctx }) => {
     for (const sane of ["trace-42", "abc.DEF_123:456", "a", "x".repeat(128)]) {
       const ok = await api.request("GET", "/api/v1/account", {
         auth: ctx.victim.token,
@@ -247,7 +250,7 @@ describe("X-Request-Id", () => {
     }
   });
 
-  it("replaces an insane one with a req_ id", async () => {
+  it("replaces an insane one with a req_ id", async ({ api }) => {
     for (const insane of ["x".repeat(300), "has spaces in it", 'quote"d', "<script>", "semi;colon", "ünïcode"]) {
       const res = await api.request("GET", "/api/v1/account", { headers: { "x-request-id": encodeHeader(insane) } });
       expectError(res, 401, "unauthorized");

@@ -1,6 +1,6 @@
 import { effectiveScopes, SCOPES, type Scope } from "@upfleet/accounts";
 import { ID_PREFIXES, type IdKind, newId } from "@upfleet/ids";
-import { describe, expect, it } from "vitest";
+import { describe, expect, type TestAPI } from "vitest";
 import type { z } from "zod";
 import { type AnyRoute, fullPath } from "../../src/http/route.ts";
 import { createKey, type TestUser } from "./accounts.ts";
@@ -101,7 +101,11 @@ export interface SecurityOptions {
  * nothing listed or shown from another tenant. A new route is covered by being in `routes`; a new
  * id kind in a path needs a fixture, and the test says so.
  */
-export function describeRouteSecurity(routes: AnyRoute[], context: () => SecurityContext, options: SecurityOptions) {
+export function describeRouteSecurity(
+  routes: AnyRoute[],
+  it: TestAPI<{ security: SecurityContext }>,
+  options: SecurityOptions,
+) {
   // Only kinds some route takes are planted for the listing checks (a fixture may precede its routes).
   const usedKinds = new Set(protectedRoutes(routes).flatMap((route) => Object.values(paramKinds(route))));
   for (const route of protectedRoutes(routes)) {
@@ -112,15 +116,17 @@ export function describeRouteSecurity(routes: AnyRoute[], context: () => Securit
     const sample = options.samples?.[label] ?? {};
     const body = sample.body ?? (route.body ? {} : undefined);
 
-    const send = (path: string, headers: Record<string, string> = {}) =>
-      context().api.request(route.method.toUpperCase(), `${path}${sample.query ? `?${sample.query}` : ""}`, {
+    const send = (ctx: SecurityContext, path: string, headers: Record<string, string> = {}) =>
+      ctx.api.request(route.method.toUpperCase(), `${path}${sample.query ? `?${sample.query}` : ""}`, {
         headers,
         ...(body === undefined ? {} : { body }),
       });
 
     /** Runs `check` against real resources of the victim's, then proves they and every table are unchanged. */
-    const withTargets = async (check: (path: string, ids: Record<string, string>) => Promise<void>) => {
-      const ctx = context();
+    const withTargets = async (
+      ctx: SecurityContext,
+      check: (path: string, ids: Record<string, string>) => Promise<void>,
+    ) => {
       const ids: Record<string, string> = {};
       for (const [name, kind] of Object.entries(kinds)) {
         const fixture = options.fixtures[kind];
@@ -138,8 +144,10 @@ export function describeRouteSecurity(routes: AnyRoute[], context: () => Securit
     };
 
     describe(label, () => {
-      it("is 401 without a credential, or with an unknown, malformed or non-credential one", async () => {
-        await withTargets(async (path) => {
+      it("is 401 without a credential, or with an unknown, malformed or non-credential one", async ({
+        security: ctx,
+      }) => {
+        await withTargets(ctx, async (path) => {
           const unknownKey = `upf_${"A".repeat(40)}`;
           const attempts: Record<string, string>[] = [
             {},
@@ -150,18 +158,17 @@ export function describeRouteSecurity(routes: AnyRoute[], context: () => Securit
             { "x-api-key": "upf_short" },
           ];
           for (const headers of attempts) {
-            expectError(await send(path, headers), 401, "unauthorized");
+            expectError(await send(ctx, path, headers), 401, "unauthorized");
           }
         });
       });
 
       if (scope)
-        it(`is 403 with a key holding every scope but ${scope}`, async () => {
-          const ctx = context();
+        it(`is 403 with a key holding every scope but ${scope}`, async ({ security: ctx }) => {
           const others = SCOPES.filter((s) => s !== scope);
           const key = await createKey(ctx.api, ctx.victim, { scopes: others, name: `all but ${scope}` });
-          await withTargets(async (path) => {
-            expectError(await send(path, { "x-api-key": key.raw }), 403, "forbidden");
+          await withTargets(ctx, async (path) => {
+            expectError(await send(ctx, path, { "x-api-key": key.raw }), 403, "forbidden");
           });
           expect((await ctx.api.request("DELETE", `/api/v1/keys/${key.id}`, { auth: ctx.victim.token })).status).toBe(
             204,
@@ -169,34 +176,33 @@ export function describeRouteSecurity(routes: AnyRoute[], context: () => Securit
         });
 
       if (scope && !effectiveScopes("viewer", null).has(scope))
-        it("is 403 for a viewer's session", async () => {
-          await withTargets(async (path) => {
-            expectError(await send(path, { authorization: `Bearer ${context().viewer.token}` }), 403, "forbidden");
+        it("is 403 for a viewer's session", async ({ security: ctx }) => {
+          await withTargets(ctx, async (path) => {
+            expectError(await send(ctx, path, { authorization: `Bearer ${ctx.viewer.token}` }), 403, "forbidden");
           });
         });
 
       if (hasParams)
-        it("is 404 for another organization's id, never 403, and touches nothing", async () => {
-          await withTargets(async (path) => {
-            expectError(await send(path, { authorization: `Bearer ${context().attacker.token}` }), 404, "not_found");
+        it("is 404 for another organization's id, never 403, and touches nothing", async ({ security: ctx }) => {
+          await withTargets(ctx, async (path) => {
+            expectError(await send(ctx, path, { authorization: `Bearer ${ctx.attacker.token}` }), 404, "not_found");
           });
         });
 
       if (hasParams)
-        it("is 404 for a well-formed id that does not exist", async () => {
+        it("is 404 for a well-formed id that does not exist", async ({ security: ctx }) => {
           const ids = Object.fromEntries(Object.entries(kinds).map(([name, kind]) => [name, newId(kind)]));
-          const res = await send(buildPath(route, ids), { authorization: `Bearer ${context().victim.token}` });
+          const res = await send(ctx, buildPath(route, ids), { authorization: `Bearer ${ctx.victim.token}` });
           expectError(res, 404, "not_found");
         });
 
       if (!hasParams && route.method === "get")
-        it("never shows another organization's data", async () => {
-          const ctx = context();
+        it("never shows another organization's data", async ({ security: ctx }) => {
           const planted: [IdKind, string][] = [];
           for (const [kind, fixture] of Object.entries(options.fixtures) as [IdKind, TenantFixture][]) {
             if (usedKinds.has(kind)) planted.push([kind, await fixture.create(ctx)]);
           }
-          const res = await send(fullPath(route), { authorization: `Bearer ${ctx.attacker.token}` });
+          const res = await send(ctx, fullPath(route), { authorization: `Bearer ${ctx.attacker.token}` });
           expect(res.status, res.text).toBe(200);
           for (const secret of [
             ctx.victim.organizationId,
