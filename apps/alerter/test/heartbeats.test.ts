@@ -1,7 +1,7 @@
-import type { Db } from "@upfleet/db";
-import { type AppProcess, createTestRedis, waitFor } from "@upfleet/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Services, seedDatabase, startAlerter, startApi } from "./support.ts";
+import type { Db, Incident, Monitor, MonitorEvent } from "@upfleet/db";
+import { type AppProcess, type TestRedis, waitFor } from "@upfleet/testing";
+import { describe, expect } from "vitest";
+import { alerterApp, apiApp, it as base, type Services, startAlerter, startApi } from "./support.ts";
 
 /**
  * A cron job's life on the real processes: the API records its pings, the alerter applies its
@@ -11,79 +11,102 @@ import { type Services, seedDatabase, startAlerter, startApi } from "./support.t
 /** The issue's bar: a missed deadline is detected within 2 s. */
 const PRECISION_MS = 2_000;
 
-const redis = createTestRedis();
-let seed: Awaited<ReturnType<typeof seedDatabase>>;
-let db: Db;
-let services: Services;
-let api: AppProcess & { url: string };
-let alerter: AppProcess & { url: string };
-let session: string;
+type App = AppProcess & { url: string };
 
-beforeAll(async () => {
-  seed = await seedDatabase();
-  db = seed.db;
-  services = { databaseUrl: seed.database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-  [api, alerter] = await Promise.all([startApi(services), startAlerter(services, 60_000)]);
-  const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "cron@example.com", password: "correct horse battery", organization_name: "Cron" }),
-  });
-  session = ((await signup.json()) as { token: string }).token;
-}, 120_000);
-afterAll(async () => {
-  await Promise.all([api, alerter].map((app) => app?.stop("SIGKILL")));
-  await db?.$disconnect();
-  await seed?.database.drop();
-  await redis.cleanup();
+/** The file's API and alerter processes, a signed-up owner's `session`, and the helpers on them. */
+interface Cron {
+  db: Db;
+  services: Services;
+  redis: TestRedis;
+  api: App;
+  session: string;
+  createHeartbeat: (fields: Record<string, unknown>) => Promise<{ id: string; token: string }>;
+  /** A ping through the API process, answered 200. */
+  ping: (path: string) => Promise<void>;
+  row: (id: string) => Promise<Monitor>;
+  downEvents: (id: string) => Promise<MonitorEvent[]>;
+  /** Waits for the monitor's down event, and checks it came within PRECISION_MS of the deadline. */
+  expectDownOnTime: (id: string, deadline: Date, error: string) => Promise<void>;
+  /** Waits for the monitor's incidents to be opened, and reads them. */
+  incidentOf: (id: string) => Promise<Incident[]>;
+}
+
+/**
+ * `cron`, started for the file on its services: an API and an alerter process, stopped with their
+ * process groups after its last test (a test that replaces the alerter starts the new ones in `apps`).
+ */
+const it = base.extend<{ cron: Cron; alerter: App }>({
+  alerter: [
+    async ({ services }, use) => {
+      const alerter = await startAlerter(services, 60_000);
+      await use(alerter);
+      await alerter.stop("SIGKILL");
+    },
+    { scope: "file" },
+  ],
+  cron: [
+    async ({ db, services, redis, alerter: _ }, use) => {
+      const api = await startApi(services);
+      const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email: "cron@example.com",
+          password: "correct horse battery",
+          organization_name: "Cron",
+        }),
+      });
+      const session = ((await signup.json()) as { token: string }).token;
+      const row: Cron["row"] = (id) => db.monitor.findUniqueOrThrow({ where: { id } });
+      const downEvents: Cron["downEvents"] = (id) =>
+        db.monitorEvent.findMany({ where: { monitorId: id, type: "monitor.down" }, orderBy: { tick: "asc" } });
+      await use({
+        ...{ db, services, redis, api, session, row, downEvents },
+        createHeartbeat: async (fields) => {
+          const res = await fetch(`${api.url}/api/v1/monitors`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+            body: JSON.stringify({ type: "heartbeat", name: "job", heartbeat_grace_minutes: 0, ...fields }),
+          });
+          // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+          const body: any = await res.json();
+          expect(res.status, JSON.stringify(body)).toBe(201);
+          return { id: body.id, token: body.heartbeat_token };
+        },
+        ping: async (path) => {
+          const res = await fetch(`${api.url}/api/heartbeat/${path}`);
+          expect(res.status, await res.text()).toBe(200);
+        },
+        expectDownOnTime: async (id, deadline, error) => {
+          await waitFor(async () => (await downEvents(id)).length > 0, {
+            timeoutMs: deadline.getTime() - Date.now() + 10_000,
+            what: `${error} → down`,
+          });
+          const [event] = await downEvents(id);
+          expect(event!.tick).toEqual(deadline);
+          expect(event!.cause).toMatchObject({ error });
+          const lateness = event!.createdAt.getTime() - deadline.getTime();
+          expect(lateness).toBeGreaterThanOrEqual(0);
+          expect(lateness).toBeLessThan(PRECISION_MS);
+          expect((await row(id)).status).toBe("down");
+        },
+        incidentOf: async (id) => {
+          await waitFor(async () => (await db.incident.count({ where: { monitorId: id } })) > 0, {
+            timeoutMs: 10_000,
+            what: "an incident",
+          });
+          return db.incident.findMany({ where: { monitorId: id } });
+        },
+      });
+      await api.stop("SIGKILL");
+    },
+    { scope: "file" },
+  ],
 });
 
-async function createHeartbeat(fields: Record<string, unknown>): Promise<{ id: string; token: string }> {
-  const res = await fetch(`${api.url}/api/v1/monitors`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "heartbeat", name: "job", heartbeat_grace_minutes: 0, ...fields }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
-  const body: any = await res.json();
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return { id: body.id, token: body.heartbeat_token };
-}
-
-async function ping(path: string): Promise<void> {
-  const res = await fetch(`${api.url}/api/heartbeat/${path}`);
-  expect(res.status, await res.text()).toBe(200);
-}
-
-const row = (id: string) => db.monitor.findUniqueOrThrow({ where: { id } });
-const downEvents = (id: string) =>
-  db.monitorEvent.findMany({ where: { monitorId: id, type: "monitor.down" }, orderBy: { tick: "asc" } });
-
-/** Waits for the monitor's down event, and checks it came within PRECISION_MS of the deadline. */
-async function expectDownOnTime(id: string, deadline: Date, error: string) {
-  await waitFor(async () => (await downEvents(id)).length > 0, {
-    timeoutMs: deadline.getTime() - Date.now() + 10_000,
-    what: `${error} → down`,
-  });
-  const [event] = await downEvents(id);
-  expect(event!.tick).toEqual(deadline);
-  expect(event!.cause).toMatchObject({ error });
-  const lateness = event!.createdAt.getTime() - deadline.getTime();
-  expect(lateness).toBeGreaterThanOrEqual(0);
-  expect(lateness).toBeLessThan(PRECISION_MS);
-  expect((await row(id)).status).toBe("down");
-}
-
-async function incidentOf(id: string) {
-  await waitFor(async () => (await db.incident.count({ where: { monitorId: id } })) > 0, {
-    timeoutMs: 10_000,
-    what: "an incident",
-  });
-  return db.incident.findMany({ where: { monitorId: id } });
-}
-
 describe("heartbeat pings through the API process", () => {
-  it.concurrent("every signal, overlapping runs, a 10 MB body and the refusals", async () => {
+  it.concurrent("every signal, overlapping runs, a 10 MB body and the refusals", async ({ cron }) => {
+    const { db, api, createHeartbeat, ping, row, downEvents } = cron;
     const hb = await createHeartbeat({ interval_seconds: 3_600, heartbeat_min_runtime_seconds: 1 });
     const send = (path: string, init: RequestInit = {}) => fetch(`${api.url}/api/heartbeat/${path}`, init);
     await ping(`${hb.token}/start?rid=a`);
@@ -137,7 +160,10 @@ describe("heartbeat pings through the API process", () => {
 });
 
 describe("heartbeat deadlines on the real processes", () => {
-  it.concurrent("silence past next expected + grace is down within 2 s, opens one incident, and a ping resolves it", async () => {
+  it.concurrent("silence past next expected + grace is down within 2 s, opens one incident, and a ping resolves it", async ({
+    cron,
+  }) => {
+    const { db, createHeartbeat, ping, row, expectDownOnTime, incidentOf } = cron;
     const hb = await createHeartbeat({ interval_seconds: 10 });
     await ping(hb.token);
     const { heartbeatDeadlineAt, heartbeatLastPingAt } = await row(hb.id);
@@ -158,7 +184,8 @@ describe("heartbeat deadlines on the real processes", () => {
     expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(1);
   });
 
-  it.concurrent("a run past heartbeat_max_runtime_seconds is down within 2 s: run exceeded", async () => {
+  it.concurrent("a run past heartbeat_max_runtime_seconds is down within 2 s: run exceeded", async ({ cron }) => {
+    const { db, createHeartbeat, ping, row, downEvents, expectDownOnTime, incidentOf } = cron;
     const hb = await createHeartbeat({ interval_seconds: 3_600, heartbeat_max_runtime_seconds: 2 });
     await ping(hb.token);
     await ping(`${hb.token}/start?rid=slow`);
@@ -177,7 +204,8 @@ describe("heartbeat deadlines on the real processes", () => {
 
   it.concurrent("a cron schedule in a non-UTC zone (UTC+05:45) is expected at its local time and missed on time", {
     timeout: 150_000,
-  }, async () => {
+  }, async ({ cron }) => {
+    const { api, session, createHeartbeat, ping, row, expectDownOnTime } = cron;
     // A daily job at the Kathmandu minute that starts 1–2 minutes from now.
     const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 + (Date.now() % 60_000 > 40_000 ? 120_000 : 60_000));
     const local = new Date(due.getTime() + (5 * 60 + 45) * 60_000);
@@ -194,7 +222,8 @@ describe("heartbeat deadlines on the real processes", () => {
     await expectDownOnTime(hb.id, due, "missed");
   });
 
-  it.concurrent("pings and failures of a paused monitor alert on nothing", async () => {
+  it.concurrent("pings and failures of a paused monitor alert on nothing", async ({ cron }) => {
+    const { db, api, session, createHeartbeat, ping, downEvents } = cron;
     const [hb, twin] = await Promise.all([
       createHeartbeat({ interval_seconds: 10 }),
       createHeartbeat({ interval_seconds: 10 }),
@@ -220,7 +249,8 @@ describe("heartbeat deadlines on the real processes", () => {
 describe("deadlines survive the alerter", () => {
   it("an alerter down across a deadline: the next ones apply it once (two alerters, one event, one incident)", {
     timeout: 120_000,
-  }, async () => {
+  }, async ({ cron, alerter, apps }) => {
+    const { services, redis, createHeartbeat, ping, row, downEvents, incidentOf, db } = cron;
     await alerter.stop("SIGTERM");
     const hb = await createHeartbeat({ interval_seconds: 10 });
     await ping(hb.token);
@@ -232,25 +262,21 @@ describe("deadlines survive the alerter", () => {
     expect(await downEvents(hb.id)).toEqual([]);
     // Nothing of it lives in Redis: emptying the prefix changes nothing.
     await redis.cleanup();
-    const [first, second] = await Promise.all([startAlerter(services, 60_000), startAlerter(services, 60_000)]);
-    alerter = first;
-    try {
-      await incidentOf(hb.id);
-      const events = await downEvents(hb.id);
-      expect(events).toHaveLength(1);
-      expect(events[0]!.tick).toEqual(heartbeatDeadlineAt);
-      expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(1);
-    } finally {
-      await second.stop("SIGKILL");
-    }
+    await Promise.all([apps.start(alerterApp(services)), apps.start(alerterApp(services))]);
+    await incidentOf(hb.id);
+    const events = await downEvents(hb.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tick).toEqual(heartbeatDeadlineAt);
+    expect(await db.incident.count({ where: { monitorId: hb.id } })).toBe(1);
   });
 });
 
 describe("pings across two API instances", () => {
   it("each instance sees the other's runs and state, and one killed mid-load loses no answered ping", {
     timeout: 120_000,
-  }, async () => {
-    const other = await startApi(services);
+  }, async ({ cron, apps }) => {
+    const { api, services, createHeartbeat, db } = cron;
+    const other = await apps.start(apiApp(services));
     const jobs = await Promise.all(Array.from({ length: 10 }, () => createHeartbeat({ interval_seconds: 3_600 })));
     /** `<monitor> <kind>:<rid>` of every ping answered 200. */
     const answered: string[] = [];
