@@ -4,22 +4,22 @@ import { bullPrefix, checksQueueName, FleetRegistry, type ResultJob } from "@upf
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
-import { startTestApi, type TestApi } from "./support/test-api.ts";
+import { apiTest } from "./support/fixtures.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
-let api: TestApi;
-let owner: TestUser;
-let monitorId: string;
-let ingest: ResultIngest;
-/** When the history was seeded: its checks' ticks are counted back from it. */
-let seededAt: number;
 const HOUR = 3_600_000;
 
-function result(tick: number, region: string, status: "up" | "down", responseMs: number): ResultJob {
+function result(
+  at: { monitorId: string; organizationId: string },
+  tick: number,
+  region: string,
+  status: "up" | "down",
+  responseMs: number,
+): ResultJob {
   return {
-    monitorId,
-    organizationId: owner.organizationId,
+    ...at,
     region,
     tick,
     intervalMs: 60_000,
@@ -38,41 +38,62 @@ function result(tick: number, region: string, status: "up" | "down", responseMs:
   };
 }
 
-beforeAll(async () => {
-  // The owner operates the fleet too, so GET /workers and /regions answer it.
-  api = await startTestApi({
-    REGIONS: "eu-west,us-east",
-    OPEN_SIGNUP: "true",
-    FLEET_ADMIN_EMAILS: "fleet-owner@example.com",
-  });
-  owner = await signupOwner(api, "owner", "fleet-owner@example.com");
-  const created = await api.request("POST", "/api/v1/monitors", {
-    auth: owner.token,
-    body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },
-  });
-  monitorId = created.body.id;
-  ingest = new ResultIngest({ db: api.deps.db, logger: createLogger("test", "silent"), metrics: new Registry() });
-  const now = Date.now();
-  seededAt = now;
-  // Three hours of history: 10 checks an hour in eu-west, one failing, plus one us-east check 2 days ago.
-  const jobs: ResultJob[] = [];
-  for (let h = 0; h < 3; h++) {
-    for (let i = 0; i < 10; i++) {
-      jobs.push(result(now - h * HOUR - (i + 1) * 60_000, "eu-west", h === 1 && i === 0 ? "down" : "up", 100 + i * 10));
-    }
-  }
-  jobs.push(result(now - 48 * HOUR, "us-east", "up", 900));
-  await Promise.all(jobs.map((data) => ingest.handle(data)));
-});
-afterAll(async () => {
-  await ingest.close();
-  await api.close();
-});
+/** The file's API, its fleet-operating owner, the monitor with seeded history, and `get` as the owner. */
+interface History {
+  api: TestApi;
+  owner: TestUser;
+  monitorId: string;
+  /** When the history was seeded: its checks' ticks are counted back from it. */
+  seededAt: number;
+  get: (path: string, user?: TestUser) => Promise<TestResponse>;
+}
 
-const get = (path: string, user = owner) => api.request("GET", path, { auth: user.token });
+// The owner operates the fleet too, so GET /workers and /regions answer it.
+const it = apiTest({
+  REGIONS: "eu-west,us-east",
+  OPEN_SIGNUP: "true",
+  FLEET_ADMIN_EMAILS: "fleet-owner@example.com",
+}).extend<{ h: History }>({
+  h: [
+    async ({ api }, use) => {
+      const owner = await signupOwner(api, "owner", "fleet-owner@example.com");
+      const created = await api.request("POST", "/api/v1/monitors", {
+        auth: owner.token,
+        body: { type: "http", name: "Site", url: "https://example.com", interval_seconds: 60 },
+      });
+      const at = { monitorId: created.body.id as string, organizationId: owner.organizationId };
+      const ingest = new ResultIngest({
+        db: api.deps.db,
+        logger: createLogger("test", "silent"),
+        metrics: new Registry(),
+      });
+      const seededAt = Date.now();
+      // Three hours of history: 10 checks an hour in eu-west, one failing, plus one us-east check 2 days ago.
+      const jobs: ResultJob[] = [];
+      for (let h = 0; h < 3; h++) {
+        for (let i = 0; i < 10; i++) {
+          const status = h === 1 && i === 0 ? "down" : "up";
+          jobs.push(result(at, seededAt - h * HOUR - (i + 1) * 60_000, "eu-west", status, 100 + i * 10));
+        }
+      }
+      jobs.push(result(at, seededAt - 48 * HOUR, "us-east", "up", 900));
+      await Promise.all(jobs.map((data) => ingest.handle(data)));
+      await ingest.close();
+      await use({
+        api,
+        owner,
+        monitorId: at.monitorId,
+        seededAt,
+        get: (path, user = owner) => api.request("GET", path, { auth: user.token }),
+      });
+    },
+    { scope: "file" },
+  ],
+});
 
 describe("check history", () => {
-  it("lists checks newest first with filters and a cursor", async () => {
+  it("lists checks newest first with filters and a cursor", async ({ h }) => {
+    const { monitorId, get } = h;
     const all = await get(`/api/v1/monitors/${monitorId}/checks?limit=200`);
     expect(all.status).toBe(200);
     expect(all.body.data).toHaveLength(31);
@@ -105,7 +126,8 @@ describe("check history", () => {
     expect(ids.size).toBe(31);
   });
 
-  it("rejects bad filters", async () => {
+  it("rejects bad filters", async ({ h }) => {
+    const { monitorId, get } = h;
     const res = await get(`/api/v1/monitors/${monitorId}/checks?status=maybe&since=yesterday&limit=0`);
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { path: string }) => d.path).sort()).toEqual(["limit", "since", "status"]);
@@ -113,7 +135,8 @@ describe("check history", () => {
 });
 
 describe("uptime", () => {
-  it("reports 24h from hourly rollups, with p95 and a bucket per hour", async () => {
+  it("reports 24h from hourly rollups, with p95 and a bucket per hour", async ({ h }) => {
+    const { monitorId, get } = h;
     const res = await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ period: "24h", total_checks: 30, failed_checks: 1, uptime_percent: 96.67 });
@@ -124,7 +147,8 @@ describe("uptime", () => {
     expect(res.body.avg_response_ms).toBeGreaterThan(100);
   });
 
-  it("reports 7d hourly and 30d/90d daily, counting older checks", async () => {
+  it("reports 7d hourly and 30d/90d daily, counting older checks", async ({ h }) => {
+    const { monitorId, get } = h;
     const week = await get(`/api/v1/monitors/${monitorId}/uptime?period=7d`);
     expect(week.body.history).toHaveLength(168);
     expect(week.body.total_checks).toBe(31);
@@ -135,7 +159,8 @@ describe("uptime", () => {
     expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=1y`)).status).toBe(400);
   });
 
-  it("counts incidents from the incidents table, manual ones included", async () => {
+  it("counts incidents from the incidents table, manual ones included", async ({ h }) => {
+    const { api, owner, monitorId, get } = h;
     // The seeded history holds one monitor.down event; two incidents are recorded by hand.
     for (let i = 0; i < 2; i++) {
       const opened = await api.request("POST", "/api/v1/incidents", {
@@ -148,13 +173,17 @@ describe("uptime", () => {
     expect((await get(`/api/v1/monitors/${monitorId}/uptime?period=24h`)).body.incidents).toBe(2);
   });
 
-  it("shows the 24h figures on the monitor itself", async () => {
+  it("shows the 24h figures on the monitor itself", async ({ h }) => {
+    const { monitorId, get } = h;
     const monitor = await get(`/api/v1/monitors/${monitorId}`);
     expect(monitor.body).toMatchObject({ uptime_24h: 96.67, status: "up" });
     expect(monitor.body.avg_response_ms).toBeGreaterThan(100);
   });
 
-  it("leaves checks made in a maintenance window out of the uptime and uptime_24h, until the window is deleted", async () => {
+  it("leaves checks made in a maintenance window out of the uptime and uptime_24h, until the window is deleted", async ({
+    h,
+  }) => {
+    const { api, owner, monitorId, seededAt, get } = h;
     // A daily window whose occurrence today covers the one failing check (1 h 1 min before seeding).
     const failedAt = seededAt - HOUR - 60_000;
     const window = await api.deps.db.maintenanceWindow.create({
@@ -183,7 +212,8 @@ describe("uptime", () => {
     expect((await get(`/api/v1/monitors/${monitorId}`)).body.uptime_24h).toBe(96.67);
   });
 
-  it("is not found across tenants", async () => {
+  it("is not found across tenants", async ({ h }) => {
+    const { api, monitorId, get } = h;
     const stranger = await signupOwner(api, "stranger");
     expect((await get(`/api/v1/monitors/${monitorId}/uptime`, stranger)).status).toBe(404);
     expect((await get(`/api/v1/monitors/${monitorId}/checks`, stranger)).status).toBe(404);
@@ -191,7 +221,8 @@ describe("uptime", () => {
 });
 
 describe("fleet", () => {
-  it("lists live workers and each region's queue", async () => {
+  it("lists live workers and each region's queue", async ({ h }) => {
+    const { api, get } = h;
     const redis = new Redis(api.redis.url);
     const registry = new FleetRegistry(redis, api.redis.prefix);
     const now = new Date().toISOString();
