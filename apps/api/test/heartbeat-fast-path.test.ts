@@ -5,6 +5,7 @@ import { describe, expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError } from "./support/security.ts";
+import { newHeartbeat } from "./support/tenants.ts";
 
 /** The ping fast path (routes/heartbeats/fast-path.ts): what it answers besides the pings themselves. */
 const PER_TOKEN = 4;
@@ -13,15 +14,7 @@ const PER_TOKEN = 4;
 const it = apiTest({ HEARTBEAT_RATE_LIMIT_PER_MINUTE: String(PER_TOKEN) }).extend<{
   heartbeat: () => Promise<{ id: string; token: string }>;
 }>({
-  heartbeat: async ({ api, owner }, use) =>
-    use(async () => {
-      const res = await api.request("POST", "/api/v1/monitors", {
-        auth: owner.token,
-        body: { type: "heartbeat", name: "job", interval_seconds: 3_600 },
-      });
-      expect(res.status, res.text).toBe(201);
-      return { id: res.body.id, token: res.body.heartbeat_token };
-    }),
+  heartbeat: async ({ api, owner }, use) => use(() => newHeartbeat(api, owner)),
 });
 describe("the ping fast path", () => {
   it("echoes a sane X-Request-Id and mints a req_ one otherwise, on answers and errors alike", async ({

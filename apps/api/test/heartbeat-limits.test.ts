@@ -3,6 +3,7 @@ import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
+import { newHeartbeat } from "./support/tenants.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
 
 const PER_TOKEN = 5;
@@ -35,15 +36,7 @@ const it = test.extend<{
     await use({ api, owner });
     await api.close();
   },
-  heartbeat: async ({ limited: { api, owner } }, use) =>
-    use(async () => {
-      const res = await api.request("POST", "/api/v1/monitors", {
-        auth: owner.token,
-        body: { type: "heartbeat", name: "job", interval_seconds: 60 },
-      });
-      expect(res.status, res.text).toBe(201);
-      return { id: res.body.id, token: res.body.heartbeat_token };
-    }),
+  heartbeat: async ({ limited: { api, owner } }, use) => use(() => newHeartbeat(api, owner, { interval_seconds: 60 })),
 });
 
 describe("heartbeat ping limits", () => {

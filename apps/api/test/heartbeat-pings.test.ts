@@ -4,6 +4,7 @@ import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
 import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError } from "./support/security.ts";
+import { newHeartbeat } from "./support/tenants.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 interface Heartbeat {
@@ -33,14 +34,7 @@ const it = apiTest({ OPEN_SIGNUP: "true" }).extend<{
       api,
       owner,
       ping,
-      createHeartbeat: async (fields = {}) => {
-        const res = await api.request("POST", "/api/v1/monitors", {
-          auth: owner.token,
-          body: { type: "heartbeat", name: "nightly backup", interval_seconds: 3_600, ...fields },
-        });
-        expect(res.status, res.text).toBe(201);
-        return { id: res.body.id, token: res.body.heartbeat_token, url: res.body.heartbeat_url };
-      },
+      createHeartbeat: (fields = {}) => newHeartbeat(api, owner, { name: "nightly backup", ...fields }),
       monitor: (id) => api.request("GET", `/api/v1/monitors/${id}`, { auth: owner.token }),
       pingsOf: (id) => api.deps.db.heartbeatPing.findMany({ where: { monitorId: id }, orderBy: { id: "asc" } }),
       eventsOf: (id) =>

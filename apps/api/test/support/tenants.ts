@@ -13,6 +13,20 @@ export async function newMonitor(api: TestApi, user: TestUser): Promise<string> 
   return res.body.id;
 }
 
+/** A heartbeat monitor of `user`'s organization (hourly unless `fields` say otherwise), created through the API. */
+export async function newHeartbeat(
+  api: TestApi,
+  user: TestUser,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; token: string; url: string }> {
+  const res = await api.request("POST", "/api/v1/monitors", {
+    auth: user.token,
+    body: { type: "heartbeat", name: "job", interval_seconds: 3_600, ...fields },
+  });
+  expect(res.status, res.text).toBe(201);
+  return { id: res.body.id, token: res.body.heartbeat_token, url: res.body.heartbeat_url };
+}
+
 /** What a file of tenancy checks starts its API with: sign-up open, rate limits out of the way. */
 export const TENANTS_ENV = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
 
