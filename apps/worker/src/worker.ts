@@ -18,11 +18,10 @@ import type { Redis } from "ioredis";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
 import type { WorkerConfig } from "./config.ts";
+import { isStale, STALLED_CHECK_EVERY_MS } from "./stale.ts";
 
 const WORKER_VERSION = "0.1.0";
 const REPORT_EVERY_MS = 5_000;
-/** A job older than this many intervals is stale: its round is long decided, the next tick is due. */
-const STALE_AFTER_INTERVALS = 2;
 
 export interface WorkerDeps {
   redis: Redis;
@@ -85,10 +84,17 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     registers: [deps.metrics],
   });
 
-  /** Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down. */
-  const runCheck = async (check: Omit<CheckJob, "spec"> & { spec: CheckJob["spec"] | null }, invalid?: z.ZodError) => {
+  /**
+   * Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down.
+   * `stalls`: how often BullMQ took the job back from a dead worker, which moves its stale cutoff.
+   */
+  const runCheck = async (
+    check: Omit<CheckJob, "spec"> & { spec: CheckJob["spec"] | null },
+    stalls: number,
+    invalid?: z.ZodError,
+  ) => {
     const started = Date.now();
-    if (started - check.tick > STALE_AFTER_INTERVALS * check.intervalMs) {
+    if (isStale({ ...check, timeoutMs: check.spec?.timeoutMs ?? 0, stalls }, started)) {
       outcomes.inc({ region: check.region, outcome: "skipped" });
       return;
     }
@@ -108,7 +114,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     });
   };
 
-  const worker = work("check", (check) => runCheck(check), {
+  const worker = work("check", (check, job) => runCheck(check, job.stalledCounter), {
     connection,
     prefix,
     region: config.REGION,
@@ -117,14 +123,14 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     // BullMQ takes a dead worker's job back at a stalled-job check that finds it marked by the check
     // before and its lock gone. Every 30 s (the default) that is 30–60 s after the job started: past
     // a 10 s monitor's stale limit, so the re-run was skipped and the tick lost. Checked every second,
-    // the job comes back about a second after its lock expires.
-    stalledInterval: 1_000,
+    // the job comes back about a second after its lock expires (stale.ts allows for that time).
+    stalledInterval: STALLED_CHECK_EVERY_MS,
     maxStalledCount: 2,
     // Per-minute completion counts, kept in Redis for a day: /regions reads checks per minute here.
     metrics: { maxDataPoints: 24 * 60 },
     // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
     // says why, not a job failing unseen every tick.
-    onInvalid: (job, error) => runCheck({ ...CHECK_ENVELOPE.parse(job.data), spec: null }, error),
+    onInvalid: (job, error) => runCheck({ ...CHECK_ENVELOPE.parse(job.data), spec: null }, job.stalledCounter, error),
   });
   worker.bull.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
   worker.bull.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));
