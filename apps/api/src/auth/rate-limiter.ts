@@ -1,5 +1,6 @@
 import { RateLimitedError, UnavailableError } from "@upfleet/errors";
 import type { Redis } from "ioredis";
+import { LocalCounts } from "./local-counts.ts";
 
 export interface RateLimits {
   perMinute: number;
@@ -55,7 +56,15 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
+/**
+ * Counts in Redis, shared by every API instance. While Redis is unreachable the counts are this
+ * process's own (LocalCounts): a heartbeat ping or a public page must not fail because the shared
+ * counter is away (issue #14 point 8: a cron job's ping refused with 503 opened a false incident).
+ * A Redis that answers with an error still fails the request: that is a fault to see, not an outage.
+ */
 export class RateLimiter {
+  private readonly local = new LocalCounts();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -68,22 +77,24 @@ export class RateLimiter {
     return this.redis as unknown as Scripts;
   }
 
+  /** Counts `keys` in Redis, or in this process when the connection is down. */
+  private async count(keys: string[], ttlMs: number[], script: () => Promise<number[]>): Promise<number[]> {
+    try {
+      return await script();
+    } catch (error) {
+      if (this.redis.status === "ready") throw new UnavailableError("Redis", error);
+      return keys.map((key, i) => this.local.increment(key, ttlMs[i]!));
+    }
+  }
+
   /** Counts one request; throws RateLimitedError (with Retry-After) past either limit. */
   async consume(subject: string, limits: RateLimits, now = Date.now()): Promise<RateLimitState> {
     const minuteWindow = Math.floor(now / 60_000);
     const hourWindow = Math.floor(now / 3_600_000);
-    let counts: [number, number];
-    try {
-      counts = await this.scripts.upfleetRateLimit(
-        `${this.prefix}:rl:${subject}:m:${minuteWindow}`,
-        `${this.prefix}:rl:${subject}:h:${hourWindow}`,
-        61_000,
-        3_601_000,
-      );
-    } catch (error) {
-      throw new UnavailableError("Redis", error);
-    }
-    const [minute, hour] = counts;
+    const keys = [`${this.prefix}:rl:${subject}:m:${minuteWindow}`, `${this.prefix}:rl:${subject}:h:${hourWindow}`];
+    const [minute, hour] = (await this.count(keys, [61_000, 3_601_000], () =>
+      this.scripts.upfleetRateLimit(keys[0]!, keys[1]!, 61_000, 3_601_000),
+    )) as [number, number];
     const minuteReset = (minuteWindow + 1) * 60;
     const state = { limit: limits.perMinute, remaining: Math.max(0, limits.perMinute - minute), reset: minuteReset };
     if (hour > limits.perHour) {
@@ -105,16 +116,12 @@ export class RateLimiter {
    */
   async consumeMinutes(limits: MinuteLimit[], now = Date.now()): Promise<void> {
     const window = Math.floor(now / 60_000);
-    let counts: number[];
-    try {
-      counts = await this.scripts.upfleetRateLimitMinutes(
-        limits.length,
-        ...limits.map((l) => `${this.prefix}:rl:${l.subject}:m:${window}`),
-        61_000,
-      );
-    } catch (error) {
-      throw new UnavailableError("Redis", error);
-    }
+    const keys = limits.map((l) => `${this.prefix}:rl:${l.subject}:m:${window}`);
+    const counts = await this.count(
+      keys,
+      keys.map(() => 61_000),
+      () => this.scripts.upfleetRateLimitMinutes(keys.length, ...keys, 61_000),
+    );
     const reset = (window + 1) * 60;
     limits.forEach(({ perMinute }, i) => {
       if (counts[i]! <= perMinute) return;
