@@ -1,5 +1,5 @@
 import { startDns, type TestDnsServer } from "@upfleet/checks/testing";
-import { checkPendingClaims } from "@upfleet/status-pages";
+import { checkPendingClaims, recheckVerifiedClaims } from "@upfleet/status-pages";
 import { type FileFixtures, sharedFixtures, type TestFixtures } from "@upfleet/testing/fixtures";
 import { test as base, describe, expect } from "vitest";
 import { signupOwner, type TestUser } from "./support/accounts.ts";
@@ -165,5 +165,32 @@ describe("custom domains are served only once their TXT record proves them", () 
     expect(await checkPendingClaims(api.deps.db, api.deps.domains)).toBe(1);
     const res = await api.request("GET", `/api/v1/status-pages/${page.id}`, { auth: mallory.token });
     expect(res.body.custom_domain_verified).toBe(true);
+  });
+
+  it("a verified domain whose record is gone for 72 h lapses, and its new owner can verify it", async ({ c }) => {
+    const { api, txt, alice, mallory, newPage, verify } = c;
+    const domain = "status.changed-hands.test";
+    const record = `_upfleet.${domain}`;
+    const old = await newPage(mallory, "Old owner", "old-owner-page", domain);
+    txt.set(record, [old.custom_domain_verification.value]);
+    expect((await verify(mallory, old.id)).status).toBe(200);
+    const verifiedOf = async (user: TestUser, id: string) =>
+      (await api.request("GET", `/api/v1/status-pages/${id}`, { auth: user.token })).body.custom_domain_verified;
+    const at = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+
+    // Looked up again a day on, and found: confirmed, nothing lapses.
+    expect(await recheckVerifiedClaims(api.deps.db, api.deps.domains, at(25))).toBe(0);
+    // The domain changes hands: the record goes. Missing for less than 72 h since it was last seen, it holds.
+    txt.delete(record);
+    expect(await recheckVerifiedClaims(api.deps.db, api.deps.domains, at(50))).toBe(0);
+    expect(await verifiedOf(mallory, old.id)).toBe(true);
+    expect(await recheckVerifiedClaims(api.deps.db, api.deps.domains, at(25 + 73))).toBe(1);
+    expect(await verifiedOf(mallory, old.id)).toBe(false);
+
+    // The new owner claims it, publishes its own token and verifies: the old claim no longer blocks it.
+    const fresh = await newPage(alice, "New owner", "new-owner-page", domain);
+    txt.set(record, [fresh.custom_domain_verification.value]);
+    expect((await verify(alice, fresh.id)).status).toBe(200);
+    expect(await verifiedOf(alice, fresh.id)).toBe(true);
   });
 });

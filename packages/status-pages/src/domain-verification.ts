@@ -6,6 +6,15 @@ import { ConflictError, NotFoundError } from "@upfleet/errors";
 
 /** Per query; a verification is a person waiting on a request. */
 const QUERY_TIMEOUT_MS = 3_000;
+const HOUR_MS = 3_600_000;
+/** How often a verified domain's record is looked up again. */
+const RECHECK_MS = 24 * HOUR_MS;
+/**
+ * How long a verified domain's record may be missing before the claim lapses: long enough that a DNS
+ * outage or a record being moved never takes a page off its domain, short enough that a domain which
+ * changed hands is released to its new owner within days.
+ */
+const LAPSE_MS = 72 * HOUR_MS;
 
 /** The TXT strings at a name (each record's chunks joined), or none when it has no such record. */
 export type TxtLookup = (name: string) => Promise<string[]>;
@@ -113,4 +122,37 @@ export async function checkPendingClaims(db: Db, rules: DomainRules, batch = 50)
     }
   }
   return verified;
+}
+
+/**
+ * The periodic re-check of verified claims, up to `batch` not confirmed for RECHECK_MS, oldest first.
+ * A confirmed record moves the claim's `checked_at` on; a claim whose record has not been seen for
+ * LAPSE_MS is no longer verified (its page stops serving the domain, and another organization may
+ * verify it). A lookup that fails counts as not seen: the grace covers outages. Returns the claims
+ * that lapsed.
+ */
+export async function recheckVerifiedClaims(db: Db, rules: DomainRules, now = new Date(), batch = 50): Promise<number> {
+  const due = await db.statusPage.findMany({
+    where: {
+      customDomainVerifiedAt: { not: null },
+      OR: [{ customDomainCheckedAt: null }, { customDomainCheckedAt: { lt: new Date(now.getTime() - RECHECK_MS) } }],
+    },
+    orderBy: [{ customDomainCheckedAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
+    take: batch,
+    select: { id: true, customDomain: true, customDomainToken: true, customDomainCheckedAt: true },
+  });
+  let lapsed = 0;
+  for (const page of due) {
+    const { customDomain: domain, customDomainToken: token } = page;
+    if (!domain || !token) continue;
+    const seen = !rules.isInternal(domain) && (await rules.lookup(verificationRecord(domain))).includes(token);
+    const confirmedAt = page.customDomainCheckedAt?.getTime() ?? 0;
+    if (!seen && now.getTime() - confirmedAt < LAPSE_MS) continue;
+    const { count } = await db.statusPage.updateMany({
+      where: { id: page.id, customDomain: domain, customDomainToken: token },
+      data: seen ? { customDomainCheckedAt: now } : { customDomainVerifiedAt: null },
+    });
+    if (!seen) lapsed += count;
+  }
+  return lapsed;
 }

@@ -3,6 +3,7 @@ export {
   createTxtLookup,
   type DomainRules,
   parseDnsServers,
+  recheckVerifiedClaims,
   type TxtLookup,
   verifyPageDomain,
 } from "./domain-verification.ts";
