@@ -3,7 +3,7 @@ import { waitFor } from "@upfleet/testing";
 import { afterEach, describe, expect } from "vitest";
 import { addUser, createKey, type TestUser } from "./support/accounts.ts";
 import { apiTest } from "./support/fixtures.ts";
-import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { changesNothing, expectError, expectInvalid, tableCounts } from "./support/security.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -20,6 +20,14 @@ const it = apiTest({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "1000
   withKey: (raw: string, method?: string, path?: string, body?: unknown) => Promise<TestResponse>;
   activeKeys: (userId: string) => Promise<number>;
   b: TestApi;
+  /** The above but `b`, with the file's API and owner, for a test to take in one name. */
+  k: { api: TestApi; owner: TestUser } & {
+    post: (user: TestUser, body: unknown) => Promise<TestResponse>;
+    list: (user: TestUser) => Promise<TestResponse>;
+    revoke: (user: TestUser, id: string) => Promise<TestResponse>;
+    withKey: (raw: string, method?: string, path?: string, body?: unknown) => Promise<TestResponse>;
+    activeKeys: (userId: string) => Promise<number>;
+  };
 }>({
   post: async ({ api }, use) => use((user, body) => api.request("POST", "/api/v1/keys", { auth: user.token, body })),
   list: async ({ api }, use) => use((user) => api.request("GET", "/api/v1/keys?limit=200", { auth: user.token })),
@@ -39,6 +47,8 @@ const it = apiTest({ RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "1000
     },
     { scope: "file" },
   ],
+  k: async ({ api, owner, post, list, revoke, withKey, activeKeys }, use) =>
+    use({ api, owner, post, list, revoke, withKey, activeKeys }),
 });
 // Each test starts with the owner below the 10-key limit (its keys are never used again).
 afterEach<{ api: TestApi; owner: TestUser }>(({ api, owner }) =>
@@ -46,7 +56,8 @@ afterEach<{ api: TestApi; owner: TestUser }>(({ api, owner }) =>
 );
 
 describe("POST /keys", () => {
-  it("shows the raw key once and stores only its Argon2id hash", async ({ api, owner, post, list }) => {
+  it("shows the raw key once and stores only its Argon2id hash", async ({ k }) => {
+    const { api, owner, post, list } = k;
     const res = await post(owner, { name: "deploy" });
     expect(res.status, res.text).toBe(201);
     const { key, raw_key: raw } = res.body;
@@ -73,11 +84,8 @@ describe("POST /keys", () => {
     expect(listed.text).not.toMatch(/raw_key|hash|argon/);
   });
 
-  it("expands omitted or empty scopes to all 15, and stores given ones without repeats", async ({
-    api,
-    owner,
-    post,
-  }) => {
+  it("expands omitted or empty scopes to all 15, and stores given ones without repeats", async ({ k }) => {
+    const { api, owner, post } = k;
     for (const body of [{ name: "all" }, { name: "empty", scopes: [] }]) {
       const res = await post(owner, body);
       expect(res.body.key.scopes).toEqual([...SCOPES]);
@@ -88,7 +96,8 @@ describe("POST /keys", () => {
     expect(narrow.body.key.scopes).toEqual(["monitors:read", "keys:read"]);
   });
 
-  it("accepts an expiry within the year", async ({ owner, post }) => {
+  it("accepts an expiry within the year", async ({ k }) => {
+    const { owner, post } = k;
     const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
     const res = await post(owner, { name: "month", expires_at: expiresAt });
     expect(res.status).toBe(201);
@@ -103,29 +112,20 @@ describe("POST /keys", () => {
     ["in the past", () => ({ name: "k", expires_at: new Date(Date.now() - 60_000).toISOString() })],
     ["not a timestamp", () => ({ name: "k", expires_at: "next tuesday" })],
   ])("is 400 naming expires_at when it is %s, and creates nothing", async ([, body], { api, owner, post }) => {
-    const before = await tableCounts(api);
-    const res = await post(owner, body());
-    expectError(res, 400, "validation_error");
-    expect(detailPaths(res)).toEqual(["expires_at"]);
-    expect(await tableCounts(api)).toEqual(before);
+    await changesNothing(api, async () => expectInvalid(await post(owner, body()), ["expires_at"]));
   });
 
-  it("is 400 listing every problem of a bad body", async ({ api, owner, post }) => {
-    const before = await tableCounts(api);
-    const res = await post(owner, { name: "n".repeat(100_000), scopes: ["root", "monitors:read"], raw_key: "upf_x" });
-    expectError(res, 400, "validation_error");
-    expect(detailPaths(res)).toEqual(["name", "raw_key", "scopes.0"]);
-    expectError(await post(owner, { scopes: "monitors:read" }), 400, "validation_error");
-    expect(await tableCounts(api)).toEqual(before);
+  it("is 400 listing every problem of a bad body", async ({ k }) => {
+    const { api, owner, post } = k;
+    await changesNothing(api, async () => {
+      const body = { name: "n".repeat(100_000), scopes: ["root", "monitors:read"], raw_key: "upf_x" };
+      expectInvalid(await post(owner, body), ["name", "raw_key", "scopes.0"]);
+      expectError(await post(owner, { scopes: "monitors:read" }), 400, "validation_error");
+    });
   });
 
-  it("is 409 for the 11th active key and creates no 11th; revoking one makes room", async ({
-    api,
-    owner,
-    post,
-    revoke,
-    activeKeys,
-  }) => {
+  it("is 409 for the 11th active key and creates no 11th; revoking one makes room", async ({ k }) => {
+    const { api, owner, post, revoke, activeKeys } = k;
     const member = await addUser(api, owner, "member");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await createKey(api, member, { name: `k${i}` })).id);
@@ -138,7 +138,8 @@ describe("POST /keys", () => {
     expect(await activeKeys(member.id)).toBe(10);
   });
 
-  it("never lets concurrent creations exceed 10 active keys", async ({ api, owner, post, activeKeys }) => {
+  it("never lets concurrent creations exceed 10 active keys", async ({ k }) => {
+    const { api, owner, post, activeKeys } = k;
     const member = await addUser(api, owner, "member");
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => post(member, { name: `race ${i}` })));
     const statuses = results.map((r) => r.status).sort();
@@ -147,7 +148,8 @@ describe("POST /keys", () => {
     expect(await activeKeys(member.id)).toBe(10);
   });
 
-  it("never lets a key mint a key, or a user, with more power than itself", async ({ api, owner }) => {
+  it("never lets a key mint a key, or a user, with more power than itself", async ({ k }) => {
+    const { api, owner } = k;
     const scoped = await createKey(api, owner, { scopes: ["keys:read", "keys:write", "account:read"] });
     const before = await tableCounts(api);
     const headers = { "x-api-key": scoped.raw };
@@ -163,13 +165,8 @@ describe("POST /keys", () => {
 });
 
 describe("GET and DELETE /keys", () => {
-  it("shows members their own keys and owners everyone's; a member cannot revoke the owner's", async ({
-    api,
-    owner,
-    list,
-    revoke,
-    withKey,
-  }) => {
+  it("shows members their own keys and owners everyone's; a member cannot revoke the owner's", async ({ k }) => {
+    const { api, owner, list, revoke, withKey } = k;
     const member = await addUser(api, owner, "member");
     const mine = await createKey(api, member);
     const owners = await createKey(api, owner);
@@ -180,13 +177,8 @@ describe("GET and DELETE /keys", () => {
     expect((await withKey(owners.raw)).status).toBe(200);
   });
 
-  it("revokes at once: 204, then 401, gone from the list, and a second DELETE is 404", async ({
-    api,
-    owner,
-    list,
-    revoke,
-    withKey,
-  }) => {
+  it("revokes at once: 204, then 401, gone from the list, and a second DELETE is 404", async ({ k }) => {
+    const { api, owner, list, revoke, withKey } = k;
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).status).toBe(200);
     const res = await revoke(owner, key.id);
@@ -199,13 +191,15 @@ describe("GET and DELETE /keys", () => {
 });
 
 describe("authenticating with a key", () => {
-  it("works as X-API-Key and as Authorization: Bearer", async ({ api, owner, withKey }) => {
+  it("works as X-API-Key and as Authorization: Bearer", async ({ k }) => {
+    const { api, owner, withKey } = k;
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).body.api_key.id).toBe(key.id);
     expect((await api.request("GET", "/api/v1/account", { auth: key.raw })).body.api_key.id).toBe(key.id);
   });
 
-  it("is 401 for an unknown, malformed, revoked or expired key", async ({ api, owner, revoke, withKey }) => {
+  it("is 401 for an unknown, malformed, revoked or expired key", async ({ k }) => {
+    const { api, owner, revoke, withKey } = k;
     const real = await createKey(api, owner);
     const revoked = await createKey(api, owner);
     await revoke(owner, revoked.id);
@@ -218,25 +212,23 @@ describe("authenticating with a key", () => {
     expect((await withKey(real.raw)).status).toBe(200);
   });
 
-  it("stops working when it expires, even while cached", async ({ owner, post, withKey }) => {
+  it("stops working when it expires, even while cached", async ({ k }) => {
+    const { owner, post, withKey } = k;
     const res = await post(owner, { name: "short", expires_at: new Date(Date.now() + 2_000).toISOString() });
     expect((await withKey(res.body.raw_key)).status).toBe(200);
     await waitFor(async () => (await withKey(res.body.raw_key)).status === 401, { timeoutMs: 5_000, what: "expiry" });
   });
 
-  it("is 403 outside its scopes", async ({ api, owner, withKey }) => {
+  it("is 403 outside its scopes", async ({ k }) => {
+    const { api, owner, withKey } = k;
     const key = await createKey(api, owner, { scopes: ["account:read"] });
     expect((await withKey(key.raw)).status).toBe(200);
     expectError(await withKey(key.raw, "GET", "/api/v1/keys"), 403, "forbidden");
     expectError(await withKey(key.raw, "POST", "/api/v1/keys", { name: "k" }), 403, "forbidden");
   });
 
-  it("never lets a viewer write: their session is read-only and their key's write scopes are void", async ({
-    api,
-    owner,
-    post,
-    withKey,
-  }) => {
+  it("never lets a viewer write: their session is read-only and their key's write scopes are void", async ({ k }) => {
+    const { api, owner, post, withKey } = k;
     const viewer = await addUser(api, owner, "viewer");
     for (const path of ["/api/v1/account", "/api/v1/keys", "/api/v1/users"]) {
       expect((await api.request("GET", path, { auth: viewer.token })).status).toBe(200);
@@ -256,12 +248,8 @@ describe("authenticating with a key", () => {
     expect((await withKey(key.raw)).body.user.role).toBe("viewer");
   });
 
-  it("records last_used_at within seconds, in batches rather than a write per request", async ({
-    api,
-    owner,
-    list,
-    withKey,
-  }) => {
+  it("records last_used_at within seconds, in batches rather than a write per request", async ({ k }) => {
+    const { api, owner, list, withKey } = k;
     const db = api.deps.db;
     await db.$executeRawUnsafe("CREATE SCHEMA IF NOT EXISTS probe");
     await db.$executeRawUnsafe("CREATE TABLE probe.usage_writes (key_id text)");
@@ -297,7 +285,8 @@ describe("revocation on two API instances", () => {
     expectError(refused, 401, "unauthorized");
   };
 
-  it("reaches the other instance within a second", async ({ api, owner, revoke, withKey, b }) => {
+  it("reaches the other instance within a second", async ({ b, k }) => {
+    const { api, owner, revoke, withKey } = k;
     const key = await createKey(api, owner);
     expect((await withKey(key.raw)).status).toBe(200);
     expect((await onB(b, key.raw)).status).toBe(200); // both instances now hold it in their caches
@@ -305,7 +294,8 @@ describe("revocation on two API instances", () => {
     await refusedOnB(b, key.raw);
   });
 
-  it("holds when it races the key's first verification there", async ({ api, owner, revoke, b }) => {
+  it("holds when it races the key's first verification there", async ({ b, k }) => {
+    const { api, owner, revoke } = k;
     for (const delayMs of [0, 5, 10, 15, 0, 5, 10, 15]) {
       const key = await createKey(api, owner);
       const revoking = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => revoke(owner, key.id));

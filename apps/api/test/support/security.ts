@@ -41,6 +41,20 @@ export async function tableCounts(api: TestApi): Promise<Record<string, number>>
   return counts;
 }
 
+/** Runs `act` and checks that it left every table's row count as it was. */
+export async function changesNothing<T>(api: TestApi, act: () => Promise<T>): Promise<T> {
+  const before = await tableCounts(api);
+  const result = await act();
+  expect(await tableCounts(api)).toEqual(before);
+  return result;
+}
+
+/** A 400 in our error shape naming exactly `paths`. */
+export function expectInvalid(res: TestResponse, paths: string[]): void {
+  expectError(res, 400, "validation_error");
+  expect(detailPaths(res)).toEqual(paths);
+}
+
 export type ProtectedRoute = AnyRoute & { access: { scope: Scope | null } };
 
 export function protectedRoutes(routes: AnyRoute[]): ProtectedRoute[] {
