@@ -3,7 +3,7 @@ import { describe, expect } from "vitest";
 import { createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
 import { newMonitor, tenantsTest } from "./support/tenants.ts";
-import type { TestResponse } from "./support/test-api.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const PAGES = "/api/v1/status-pages";
 
@@ -20,6 +20,14 @@ const it = tenantsTest({ PUBLIC_URL: "https://api.example.com" }).extend<{
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
   createPage: (fields?: Fields, user?: TestUser) => Promise<any>;
   expectRefused: (send: () => Promise<TestResponse>, status: number, code: string) => Promise<TestResponse>;
+  /** The above with the file's API, accounts and the tenants' monitors, for a test to take in one name. */
+  p: { api: TestApi; owner: TestUser; other: TestUser; monA: string; monB: string; foreignMonitor: string } & {
+    req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
+    pageBody: (fields?: Fields) => Fields;
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+    createPage: (fields?: Fields, user?: TestUser) => Promise<any>;
+    expectRefused: (send: () => Promise<TestResponse>, status: number, code: string) => Promise<TestResponse>;
+  };
 }>({
   req: async ({ api, owner }, use) =>
     use((method, path, body, user = owner) =>
@@ -46,9 +54,12 @@ const it = tenantsTest({ PUBLIC_URL: "https://api.example.com" }).extend<{
       expect(await tableCounts(api)).toEqual(before);
       return res;
     }),
+  p: async ({ api, owner, other, monA, monB, foreignMonitor, req, pageBody, createPage, expectRefused }, use) =>
+    use({ api, owner, other, monA, monB, foreignMonitor, req, pageBody, createPage, expectRefused }),
 });
 describe("status pages CRUD", () => {
-  it("creates, reads, lists, patches and deletes a page", async ({ monA, monB, req, createPage }) => {
+  it("creates, reads, lists, patches and deletes a page", async ({ p }) => {
+    const { monA, monB, req, createPage } = p;
     const created = await createPage({
       slug: "round-trip",
       custom_domain: "Status.Example.com",
@@ -107,12 +118,8 @@ describe("status pages CRUD", () => {
     await createPage({ slug: "round-trip" });
   });
 
-  it("refuses each bad input with a 400 naming the field, and writes nothing", async ({
-    monA,
-    req,
-    pageBody,
-    expectRefused,
-  }) => {
+  it("refuses each bad input with a 400 naming the field, and writes nothing", async ({ p }) => {
+    const { monA, req, pageBody, expectRefused } = p;
     const bad: [Record<string, unknown>, string[]][] = [
       [{ slug: "Acme" }, ["slug"]],
       [{ slug: "ab" }, ["slug"]],
@@ -150,7 +157,8 @@ describe("status pages CRUD", () => {
     );
   });
 
-  it("refuses the API's own host as a custom domain", async ({ req, pageBody, expectRefused }) => {
+  it("refuses the API's own host as a custom domain", async ({ p }) => {
+    const { req, pageBody, expectRefused } = p;
     const res = await expectRefused(
       () => req("POST", PAGES, pageBody({ custom_domain: "api.example.com" })),
       400,
@@ -159,14 +167,8 @@ describe("status pages CRUD", () => {
     expect(res.body.details).toEqual([{ path: "custom_domain", message: "is the API's own host" }]);
   });
 
-  it("is a 409 naming the slug taken, across organizations; an unverified domain blocks no one", async ({
-    other,
-    foreignMonitor,
-    req,
-    pageBody,
-    createPage,
-    expectRefused,
-  }) => {
+  it("is a 409 naming the slug taken, across organizations; an unverified domain blocks no one", async ({ p }) => {
+    const { other, foreignMonitor, req, pageBody, createPage, expectRefused } = p;
     await createPage({ slug: "taken-slug", custom_domain: "status.taken.com" });
     const otherBody = (fields: Record<string, unknown>) =>
       ({ ...pageBody(fields), sections: [{ name: "S", monitor_ids: [foreignMonitor] }] }) as const;
@@ -189,16 +191,8 @@ describe("status pages CRUD", () => {
     expect(patch.body.message).toContain("taken-slug");
   });
 
-  it("is a 404 naming monitors that are another tenant's, deleted or unknown", async ({
-    api,
-    owner,
-    monA,
-    foreignMonitor,
-    req,
-    pageBody,
-    createPage,
-    expectRefused,
-  }) => {
+  it("is a 404 naming monitors that are another tenant's, deleted or unknown", async ({ p }) => {
+    const { api, owner, monA, foreignMonitor, req, pageBody, createPage, expectRefused } = p;
     const deleted = await newMonitor(api, owner);
     expect((await req("DELETE", `/api/v1/monitors/${deleted}`)).status).toBe(204);
     const unknown = newId("monitor");
@@ -219,14 +213,8 @@ describe("status pages CRUD", () => {
     expect(res.body.message).toBe(`Monitors ${foreignMonitor}, ${unknown} do not exist`);
   });
 
-  it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async ({
-    api,
-    owner,
-    monA,
-    req,
-    createPage,
-    expectRefused,
-  }) => {
+  it("checks a PATCH's fields and keeps a page whose monitor was deleted since editable", async ({ p }) => {
+    const { api, owner, monA, req, createPage, expectRefused } = p;
     const gone = await newMonitor(api, owner);
     const page = await createPage({ sections: [{ name: "S", monitor_ids: [monA, gone] }] });
     expect((await req("DELETE", `/api/v1/monitors/${gone}`)).status).toBe(204);
@@ -240,11 +228,8 @@ describe("status pages CRUD", () => {
     expect(detailPaths(res)).toEqual(["extra", "sections", "slug"]);
   });
 
-  it("hides pages from other tenants: 404 on get, patch and delete, absent from their list", async ({
-    other,
-    req,
-    createPage,
-  }) => {
+  it("hides pages from other tenants: 404 on get, patch and delete, absent from their list", async ({ p }) => {
+    const { other, req, createPage } = p;
     const page = await createPage({ name: "Owner's secret page" });
     for (const [method, body] of [["GET"], ["PATCH", { name: "taken over" }], ["DELETE"]] as const) {
       expectError(await req(method, `${PAGES}/${page.id}`, body, other), 404, "not_found");
@@ -254,12 +239,8 @@ describe("status pages CRUD", () => {
     expect((await req("GET", `${PAGES}/${page.id}`)).body.name).toBe("Owner's secret page");
   });
 
-  it("needs status-pages:read to read and status-pages:write to write", async ({
-    api,
-    owner,
-    pageBody,
-    createPage,
-  }) => {
+  it("needs status-pages:read to read and status-pages:write to write", async ({ p }) => {
+    const { api, owner, pageBody, createPage } = p;
     const page = await createPage();
     const reader = await createKey(api, owner, { scopes: ["status-pages:read"] });
     const asReader = (method: string, path: string, body?: unknown) =>
