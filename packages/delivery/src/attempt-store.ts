@@ -30,12 +30,21 @@ interface AttemptRecord {
   now: number;
 }
 
+/** The attempt row a send is recorded in, and the attempt it counts as. */
+export interface ClaimedAttempt {
+  deliveryId: string;
+  attempt: number;
+}
+
 /** The three round trips of an attempt: read, claim, record. */
 export interface AttemptStore {
   /** The notification and its channel (same tenant), or null when it is gone. */
   load(notificationId: string): Promise<AttemptSubject | null>;
-  /** Inserts the attempt's pending row, or takes over one a dead worker left; null when another worker has it. */
-  claim(subject: AttemptSubject, attempt: number): Promise<string | null>;
+  /**
+   * Inserts the attempt's pending row; null when another worker has it. A row a dead worker left is
+   * closed as interrupted and the send becomes the next attempt, with a row of its own (see `takeOver`).
+   */
+  claim(subject: AttemptSubject, attempt: number): Promise<ClaimedAttempt | null>;
   /**
    * Records an attempt atomically: its row, the notification's progress (only if no other worker
    * moved it on meanwhile) and, on a 410, the channel disabled.
@@ -48,6 +57,10 @@ export interface AttemptStore {
  * the 10 s timeout): a redelivered job takes it over rather than leave the notification stuck.
  */
 export const STALE_ATTEMPT_MS = 60_000;
+
+/** What an attempt row says when its worker died before recording the receiver's answer. */
+export const INTERRUPTED_ERROR =
+  "Interrupted: the sender stopped before the answer was recorded; the receiver may have it";
 
 interface SubjectRow {
   id: string;
@@ -115,7 +128,7 @@ interface Claim {
   attempt: number;
 }
 
-async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(string | null)[]> {
+async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(ClaimedAttempt | null)[]> {
   // The same attempt twice in one batch: only the first may claim it, as if they had come apart.
   const firsts = new Map<string, number>();
   claims.forEach((claim, i) => {
@@ -143,28 +156,58 @@ async function claimAttempts(sql: SqlClient, claims: Claim[]): Promise<(string |
       column((c) => c.attempt),
     ],
   );
-  const claimed = new Map<number, string>();
+  const claimed = new Map<number, ClaimedAttempt>();
   const insertedIds = new Set(inserted.map((row) => row.id));
   const conflicting = candidates.filter((c) => {
-    if (insertedIds.has(c.id)) claimed.set(c.index, c.id);
+    if (insertedIds.has(c.id)) claimed.set(c.index, { deliveryId: c.id, attempt: c.attempt });
     return !insertedIds.has(c.id);
   });
   if (conflicting.length > 0) {
-    // A compare-and-set on created_at, so two redeliveries cannot both take a stale row over.
-    const taken = await sql.query<{ id: string; notification_id: string; attempt: number }>(
-      `UPDATE notification_deliveries d SET created_at = now()
-       FROM unnest($1::text[], $2::int[]) AS v(notification_id, attempt)
-       WHERE d.notification_id = v.notification_id AND d.attempt = v.attempt AND d.status = 'pending'
-         AND d.created_at < now() - make_interval(secs => $3)
-       RETURNING d.id, d.notification_id, d.attempt`,
-      [conflicting.map((c) => c.subject.id), conflicting.map((c) => c.attempt), STALE_ATTEMPT_MS / 1000],
-    );
-    for (const row of taken) {
-      const claim = conflicting.find((c) => c.subject.id === row.notification_id && c.attempt === row.attempt);
-      if (claim) claimed.set(claim.index, row.id);
+    for (const row of await takeOver(sql, conflicting)) {
+      const claim = conflicting.find((c) => c.subject.id === row.notification_id && c.attempt === row.attempt - 1);
+      if (claim) claimed.set(claim.index, { deliveryId: row.id, attempt: row.attempt });
     }
   }
   return claims.map((_, i) => claimed.get(i) ?? null);
+}
+
+/**
+ * Takes over the attempts whose pending rows dead workers left. Their send may have reached the
+ * receiver, so the row is closed as interrupted (failed) and counted in the notification's attempts,
+ * and the new send is the next attempt, in a row of its own: the log shows every send the receiver
+ * may have got (issue #14 point 8: one row where the receiver got two). Closing the row is a
+ * compare-and-set on its status, so two redeliveries cannot both take it over.
+ */
+async function takeOver(
+  sql: SqlClient,
+  claims: { subject: AttemptSubject; attempt: number }[],
+): Promise<{ id: string; notification_id: string; attempt: number }[]> {
+  return sql.query(
+    `WITH closed AS (
+       UPDATE notification_deliveries d SET status = 'failed', error = $4
+       FROM unnest($1::text[], $2::int[], $5::text[]) AS v(notification_id, attempt, next_id)
+       WHERE d.notification_id = v.notification_id AND d.attempt = v.attempt AND d.status = 'pending'
+         AND d.created_at < now() - make_interval(secs => $3)
+       RETURNING d.*, v.next_id
+     ), counted AS (
+       UPDATE notifications n SET attempts = c.attempt, updated_at = now()
+       FROM closed c WHERE n.id = c.notification_id AND n.status = 'pending' AND n.attempts = c.attempt - 1
+     )
+     INSERT INTO notification_deliveries
+       (id, organization_id, notification_id, channel_id, incident_id, event, attempt, status)
+     SELECT c.next_id, c.organization_id, c.notification_id, c.channel_id, c.incident_id, c.event, c.attempt + 1,
+            'pending'::"NotificationStatus"
+     FROM closed c
+     ON CONFLICT (notification_id, attempt) DO NOTHING
+     RETURNING id, notification_id, attempt`,
+    [
+      claims.map((c) => c.subject.id),
+      claims.map((c) => c.attempt),
+      STALE_ATTEMPT_MS / 1000,
+      INTERRUPTED_ERROR,
+      claims.map(() => newId("delivery")),
+    ],
+  );
 }
 
 async function recordAttempts(sql: SqlClient, records: AttemptRecord[]): Promise<void> {

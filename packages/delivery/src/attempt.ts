@@ -27,7 +27,14 @@ export type AttemptOutcome =
    * stale, so the attempt is taken over if that worker died mid-send.
    */
   | { kind: "held" }
-  | { kind: "done"; notificationStatus: NotificationStatus; decision: AttemptDecision; durationMs: number };
+  | {
+      kind: "done";
+      /** The attempt it counted as: the job's, or the next when it took over a dead worker's send. */
+      attempt: number;
+      notificationStatus: NotificationStatus;
+      decision: AttemptDecision;
+      durationMs: number;
+    };
 
 /** Why a channel gets no more sends, or null when it may be sent to. */
 function unavailable(channel: AttemptSubject["channel"]): string | null {
@@ -61,23 +68,16 @@ export async function runAttempt(deps: AttemptDeps, job: DeliveryJob, gate?: Cha
   }
   if (gate && !(await gate.enter(subject.channelId))) return { kind: "busy", channelId: subject.channelId };
   try {
-    const deliveryId = await deps.store.claim(subject, job.attempt);
-    if (!deliveryId) return { kind: "held" };
+    const claimed = await deps.store.claim(subject, job.attempt);
+    if (!claimed) return { kind: "held" };
+    const { deliveryId, attempt } = claimed;
     const { result, durationMs } = await send(deps, subject);
     const now = Date.now();
-    const decision = classifyAttempt(result, { attempt: job.attempt, delays: deps.delays, now });
+    const decision = classifyAttempt(result, { attempt, delays: deps.delays, now });
     const notificationStatus: NotificationStatus =
       decision.status === "succeeded" ? "succeeded" : decision.retryInMs === null ? "failed" : "pending";
-    await deps.store.record({
-      deliveryId,
-      subject,
-      attempt: job.attempt,
-      decision,
-      notificationStatus,
-      durationMs,
-      now,
-    });
-    return { kind: "done", notificationStatus, decision, durationMs };
+    await deps.store.record({ deliveryId, subject, attempt, decision, notificationStatus, durationMs, now });
+    return { kind: "done", attempt, notificationStatus, decision, durationMs };
   } finally {
     gate?.leave(subject.channelId);
   }

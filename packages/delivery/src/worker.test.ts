@@ -9,7 +9,7 @@ import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { type AttemptOutcome, runAttempt } from "./attempt.ts";
-import { type AttemptStore, createAttemptStore, STALE_ATTEMPT_MS } from "./attempt-store.ts";
+import { type AttemptStore, createAttemptStore, INTERRUPTED_ERROR, STALE_ATTEMPT_MS } from "./attempt-store.ts";
 import { createSenders, type Senders } from "./senders.ts";
 import { sweepPendingNotifications } from "./sweeper.ts";
 import {
@@ -377,12 +377,39 @@ describe("at least once, never twice", () => {
     expect(await attemptsOf(id)).toHaveLength(1);
   });
 
-  it("takes over an attempt a dead worker left pending", async ({ d }) => {
-    const { hook, id, job } = await d.unqueued();
+  it("takes over an attempt a dead worker left pending, logging its send and the new one apart", async ({ d }) => {
+    const { db, receiver, hook, id, job } = { ...d, ...(await d.unqueued()) };
     await d.claim(id, hook.id, new Date(Date.now() - 120_000));
     const outcome = await d.attempt(job);
-    expect(outcome).toMatchObject({ kind: "done", notificationStatus: "succeeded" });
-    expect((await d.attemptsOf(id)).map((a) => a.status)).toEqual(["succeeded"]);
+    // The dead worker's send may have reached the receiver: it stays in the log as attempt 1, and the
+    // new send is attempt 2 (issue #14 point 8: one row where the receiver got two).
+    expect(outcome).toMatchObject({ kind: "done", attempt: 2, notificationStatus: "succeeded" });
+    const rows = await d.attemptsOf(id);
+    expect(rows.map((a) => [a.attempt, a.status, a.error])).toEqual([
+      [1, "failed", INTERRUPTED_ERROR],
+      [2, "succeeded", null],
+    ]);
+    expect(await notificationRow(db, id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(receiver.at(hook.path)).toHaveLength(1);
+    // Run again (the job redelivered once more), it sends nothing and logs nothing.
+    expect(await d.attempt(job)).toMatchObject({ kind: "skipped" });
+    expect(await d.attemptsOf(id)).toHaveLength(2);
+  });
+
+  it("after taking over a dead worker's send that fails, queues the attempt after the new one", async ({ d }) => {
+    const { db, receiver, queue, hook, id, job } = { ...d, ...(await d.unqueued()) };
+    receiver.always(hook.path, { status: 500 });
+    await d.claim(id, hook.id, new Date(Date.now() - 120_000));
+    await queue.enqueue(job);
+    await waitFor(async () => (await d.attemptsOf(id)).length >= 3, { what: "the attempt after the new one" });
+    const rows = await d.attemptsOf(id);
+    expect(rows.slice(0, 3).map((a) => [a.attempt, a.status])).toEqual([
+      [1, "failed"],
+      [2, "failed"],
+      [3, rows[2]!.status],
+    ]);
+    expect(rows[1]!.responseStatus).toBe(500);
+    await db.notification.update({ where: { id }, data: { status: "failed" } });
   });
 
   it("puts back, rather than completes, a job whose attempt a (perhaps dead) worker just claimed", async ({ d }) => {

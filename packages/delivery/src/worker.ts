@@ -96,7 +96,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): JobWorker {
     const log = { ...data, status: notificationStatus, responseStatus: decision.responseStatus, error: decision.error };
     if (decision.disableReason) logger.warn({ ...log, reason: decision.disableReason }, "channel disabled");
     if (notificationStatus === "pending" && decision.retryInMs !== null) {
-      await queue.enqueue({ notificationId: data.notificationId, attempt: data.attempt + 1 }, decision.retryInMs);
+      await queue.enqueue({ notificationId: data.notificationId, attempt: outcome.attempt + 1 }, decision.retryInMs);
       logger.info({ ...log, retryInMs: decision.retryInMs }, "notification attempt failed; retry scheduled");
     } else if (notificationStatus === "failed") {
       logger.warn(log, "notification failed for good");
