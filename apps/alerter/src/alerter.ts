@@ -3,7 +3,7 @@ import type { Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
+import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import type { Keyring } from "@upfleet/secrets";
 import type { Redis } from "ioredis";
@@ -17,7 +17,7 @@ import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
 import { Dispatcher } from "./scheduler/dispatcher.ts";
-import { reconcileSchedules } from "./scheduler/reconciler.ts";
+import { Reconciler } from "./scheduler/reconciler.ts";
 
 export interface AlerterDeps {
   db: Db;
@@ -58,7 +58,8 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   };
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
-  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld });
+  const fleet = new FleetRegistry(redis, config.REDIS_PREFIX);
+  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld, fleet });
   const alerting = startAlerting({
     db,
     logger,
@@ -68,10 +69,13 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     isLeader: () => lease.isHeld,
   });
 
+  const reconciler = new Reconciler({ db, store, logger, metrics, keyring: deps.keyring });
   const reconcile = () =>
-    reconcileSchedules(db, store, logger, deps.keyring).catch((error: unknown) =>
-      logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
-    );
+    reconciler
+      .run()
+      .catch((error: unknown) =>
+        logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
+      );
   const holdLease = async () => {
     // Taking the lease (at start, after another alerter died, after Redis lost it) means the
     // schedule may be missing: rebuild it before dispatching.

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { staleAt } from "./staleness.ts";
 
 export interface WorkerInfo {
   id: string;
@@ -60,18 +61,48 @@ export interface RegionInfo {
   queue_depth: number;
   oldest_job_age_ms: number | null;
   checks_per_minute: number;
+  /** Whether the scheduler sends the region checks (see `regionDispatching`). */
+  dispatching: boolean;
+}
+
+/** The tick and interval of a waiting check job, as its payload carries them. */
+export interface WaitingCheck {
+  tick: number;
+  intervalMs: number;
+}
+
+/**
+ * Whether to send a region checks: not while it has no live worker, nor while its oldest waiting job
+ * is already stale. Either way its queue only collects jobs that no worker will run, and at 10,000
+ * monitors that is millions a day, enough to fill Redis and stop the whole control plane with it.
+ */
+export function regionDispatching(liveWorkers: number, oldest: WaitingCheck | undefined, now = Date.now()): boolean {
+  return liveWorkers > 0 && (oldest === undefined || now < staleAt(oldest.tick, oldest.intervalMs));
+}
+
+/** The tick and interval of a job's payload, when it has them (a check job always does). */
+export function waitingCheck(job: { data?: unknown } | undefined): WaitingCheck | undefined {
+  const data = job?.data as Partial<WaitingCheck> | undefined;
+  if (typeof data?.tick !== "number" || typeof data.intervalMs !== "number") return undefined;
+  return { tick: data.tick, intervalMs: data.intervalMs };
 }
 
 /** The minimal view of a BullMQ queue this needs (keeps the function easy to read and to feed). */
 export interface QueueStats {
   getJobCounts(...types: ("wait" | "prioritized")[]): Promise<Record<string, number>>;
-  getJobs(types: "wait"[], start: number, end: number, asc: boolean): Promise<({ timestamp: number } | undefined)[]>;
+  getJobs(
+    types: "wait"[],
+    start: number,
+    end: number,
+    asc: boolean,
+  ): Promise<({ timestamp: number; data?: unknown } | undefined)[]>;
   getMetrics(type: "completed", start: number, end: number): Promise<{ data: number[] }>;
 }
 
 /**
  * Per region: live workers, jobs waiting, how long the oldest has waited and checks done in the
- * last minute (from the workers' BullMQ metrics). A growing depth or age says "add workers here".
+ * last minute (from the workers' BullMQ metrics), and whether checks are sent there. A growing depth
+ * or age says "add workers here".
  */
 export async function regionOverview(
   regions: string[],
@@ -88,12 +119,14 @@ export async function regionOverview(
         queue.getJobs(["wait"], 0, 0, true),
         queue.getMetrics("completed", 0, 0),
       ]);
+      const live = workers.filter((w) => w.region === name).length;
       return {
         name,
-        workers: workers.filter((w) => w.region === name).length,
+        workers: live,
         queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
         oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
         checks_per_minute: metrics.data[0] ?? 0,
+        dispatching: regionDispatching(live, waitingCheck(oldest), now),
       };
     }),
   );

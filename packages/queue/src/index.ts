@@ -11,9 +11,11 @@ export {
   FleetRegistry,
   type QueueStats,
   type RegionInfo,
+  regionDispatching,
   regionOverview,
   WORKER_TTL_MS,
   type WorkerInfo,
+  waitingCheck,
 } from "./fleet.ts";
 export {
   CHECK_WORKER_LOCK_MS,
@@ -32,3 +34,4 @@ export {
 export { OutboxSweeper, sweepOutbox } from "./outbox-sweeper.ts";
 export { checkRedisTls, redisOptions, redisTlsEnv } from "./redis-tls.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";
+export { STALE_AFTER_INTERVALS, staleAt } from "./staleness.ts";

@@ -1,7 +1,8 @@
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
-import type { DueEntry, JobInput, JobQueue, ScheduleStore } from "@upfleet/queue";
+import type { DueEntry, FleetRegistry, JobInput, JobQueue, ScheduleStore } from "@upfleet/queue";
 import { Counter, type Registry } from "prom-client";
+import { RegionGate } from "./region-gate.ts";
 
 const BATCH = 2_000;
 const IDLE_POLL_MS = 100;
@@ -14,6 +15,8 @@ export interface DispatcherDeps {
   metrics: Registry;
   /** Whether this process may dispatch now (it holds the leader lock). */
   isLeader(): boolean;
+  /** The live workers: a region with none gets no checks (see RegionGate). */
+  fleet: Pick<FleetRegistry, "list">;
 }
 
 /** The tick after the one just dispatched; when far behind (an outage), skip to the next tick ahead. */
@@ -26,11 +29,13 @@ function followingTick(due: DueEntry, nowMs: number): number {
  * The one writer of check jobs: takes what is due from the schedule, enqueues one job per region
  * with a deterministic id, then moves each monitor to its next tick. Enqueue-then-advance makes it
  * at-least-once: after a crash in between, the same ids are enqueued again and BullMQ absorbs them.
+ * A region that cannot take checks (no live worker, only stale jobs waiting) is skipped and counted.
  */
 export class Dispatcher {
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly dispatched: Counter<"region">;
+  private readonly gate: RegionGate;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.dispatched = new Counter({
@@ -39,6 +44,7 @@ export class Dispatcher {
       labelNames: ["region"] as const,
       registers: [deps.metrics],
     });
+    this.gate = new RegionGate(deps);
   }
 
   start(): void {
@@ -71,8 +77,10 @@ export class Dispatcher {
         byRegion.set(region, jobs);
       }
     }
+    await this.gate.refresh(byRegion.keys());
     await Promise.all(
       [...byRegion].map(async ([region, jobs]) => {
+        if (!this.gate.isOpen(region)) return this.gate.keptBack(region, jobs.length);
         await this.deps.queueFor(region).addBulk(jobs);
         this.dispatched.inc({ region }, jobs.length);
       }),

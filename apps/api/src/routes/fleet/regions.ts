@@ -10,13 +10,16 @@ const Region = z
     queue_depth: z.number().int(),
     oldest_job_age_ms: z.number().int().nullable(),
     checks_per_minute: z.number().int(),
+    dispatching: z
+      .boolean()
+      .describe("false while the region has no live worker or its oldest waiting job is stale: no checks are sent"),
   })
   .meta({ id: "Region" });
 
 export const regionsRoute = defineRoute({
   method: "get",
   path: "/regions",
-  summary: "Regions: live workers, queue depth, oldest waiting job, checks per minute",
+  summary: "Regions: live workers, queue depth, oldest waiting job, checks per minute, whether checks are sent",
   description:
     "A queue that grows, or an old oldest job, means the region needs more workers. " +
     "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",

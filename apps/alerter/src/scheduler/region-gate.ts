@@ -1,0 +1,78 @@
+import type { Logger } from "@upfleet/logger";
+import { type FleetRegistry, type JobQueue, regionDispatching, waitingCheck } from "@upfleet/queue";
+import { Counter, Gauge, type Registry } from "prom-client";
+
+/** How long a region's state is trusted before it is read again: a returning worker gets checks within it. */
+const REFRESH_MS = 1_000;
+
+export interface RegionGateDeps {
+  fleet: Pick<FleetRegistry, "list">;
+  queueFor(region: string): JobQueue<"check">;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/**
+ * Which regions the dispatcher sends checks to: not one without a live worker or whose oldest waiting
+ * job is already stale (issue #14: a region with no workers grew its queue without bound). Checks kept
+ * back are counted; the region gets checks again once a worker reports and the stale jobs are drained.
+ */
+export class RegionGate {
+  private readonly open = new Map<string, boolean>();
+  private readAt = 0;
+  private readonly withheld: Counter<"region">;
+  private readonly dispatching: Gauge<"region">;
+
+  constructor(private readonly deps: RegionGateDeps) {
+    this.withheld = new Counter({
+      name: "upfleet_checks_withheld_total",
+      help: "Checks not dispatched because their region had no live worker or only stale jobs waiting, by region",
+      labelNames: ["region"] as const,
+      registers: [deps.metrics],
+    });
+    this.dispatching = new Gauge({
+      name: "upfleet_region_dispatching",
+      help: "1 while the scheduler sends checks to the region, 0 while it keeps them back",
+      labelNames: ["region"] as const,
+      registers: [deps.metrics],
+    });
+  }
+
+  /** Reads the regions' state when it is older than a second or a region is new to the gate. */
+  async refresh(regions: Iterable<string>, now = Date.now()): Promise<void> {
+    const names = [...new Set(regions)];
+    if (now - this.readAt < REFRESH_MS && names.every((name) => this.open.has(name))) return;
+    const workers = await this.deps.fleet.list(now);
+    const known = new Set([...this.open.keys(), ...names]);
+    const states = await Promise.all(
+      [...known].map(async (name) => {
+        const [oldest] = await this.deps.queueFor(name).bull.getJobs(["wait"], 0, 0, true);
+        const live = workers.filter((w) => w.region === name).length;
+        return { name, live, open: regionDispatching(live, waitingCheck(oldest), now) };
+      }),
+    );
+    for (const { name, live, open } of states) {
+      if (this.open.get(name) !== open) {
+        if (open) this.deps.logger.info({ region: name, workers: live }, "region: dispatching checks again");
+        else
+          this.deps.logger.warn(
+            { region: name, workers: live },
+            "region: no live worker or only stale jobs; checks kept back",
+          );
+      }
+      this.open.set(name, open);
+      this.dispatching.set({ region: name }, open ? 1 : 0);
+    }
+    this.readAt = now;
+  }
+
+  /** Whether `region` takes checks, as last read; an unread region does. */
+  isOpen(region: string): boolean {
+    return this.open.get(region) ?? true;
+  }
+
+  /** Counts `count` checks of `region` not dispatched. */
+  keptBack(region: string, count: number): void {
+    this.withheld.inc({ region }, count);
+  }
+}

@@ -1,0 +1,210 @@
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import { nextTickAfter } from "@upfleet/monitoring";
+import {
+  bullPrefix,
+  FleetRegistry,
+  type JobQueue,
+  openQueue,
+  regionOverview,
+  type ScheduleEntry,
+  ScheduleStore,
+} from "@upfleet/queue";
+import { waitFor } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
+import { Redis } from "ioredis";
+import { Registry } from "prom-client";
+import { describe } from "vitest";
+import { Dispatcher } from "../src/scheduler/dispatcher.ts";
+
+const logger = createLogger("test", "silent");
+const INTERVAL_MS = 10_000;
+
+interface Harness {
+  store: ScheduleStore;
+  fleet: FleetRegistry;
+  dispatcher: Dispatcher;
+  metrics: Registry;
+  queue(region: string): JobQueue<"check">;
+  /** Schedules a monitor checked in `regions`, due at `dueMs`. */
+  schedule(regions: string[], dueMs: number): Promise<ScheduleEntry>;
+  /** Registers a live worker in `region`, as a worker does every 5 s. */
+  workerIn(region: string): Promise<void>;
+  /** Ids of the jobs waiting in `region`'s queue. */
+  waiting(region: string): Promise<string[]>;
+  /** Checks kept back from `region`, as the metric counts them. */
+  keptBack(region: string): Promise<number>;
+}
+
+/** A dispatcher (never started: each test runs its passes) on the file's Redis space. */
+const it = test.extend<{ d: Harness }>({
+  d: async ({ redis }, use) => {
+    const client = new Redis(redis.url);
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queues = new Map<string, JobQueue<"check">>();
+    const queue = (region: string) => {
+      const existing =
+        queues.get(region) ?? openQueue("check", { connection, prefix: bullPrefix(redis.prefix), region });
+      queues.set(region, existing);
+      return existing;
+    };
+    const store = new ScheduleStore(client, redis.prefix);
+    const fleet = new FleetRegistry(client, redis.prefix);
+    const metrics = new Registry();
+    const dispatcher = new Dispatcher({ store, queueFor: queue, logger, metrics, isLeader: () => true, fleet });
+    let workers = 0;
+    await use({
+      store,
+      fleet,
+      dispatcher,
+      metrics,
+      queue,
+      async schedule(regions, dueMs) {
+        const entry: ScheduleEntry = {
+          monitorId: newId("monitor"),
+          organizationId: "org_test",
+          intervalMs: INTERVAL_MS,
+          regions,
+          spec: { type: "unrunnable", reason: "a test's monitor", timeoutMs: 1_000 },
+          version: new Date().toISOString(),
+        };
+        await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
+        return entry;
+      },
+      async workerIn(region) {
+        const now = new Date().toISOString();
+        const id = `wrk_${region}_${++workers}`;
+        await fleet.report({
+          id,
+          region,
+          hostname: "test",
+          version: "0",
+          concurrency: 1,
+          in_flight: 0,
+          started_at: now,
+          last_seen_at: now,
+        });
+      },
+      waiting: async (region) => (await queue(region).bull.getWaiting()).map((job) => String(job.id)),
+      async keptBack(region) {
+        const metric = await metrics.getSingleMetric("upfleet_checks_withheld_total")?.get();
+        return metric?.values.find((v) => v.labels.region === region)?.value ?? 0;
+      },
+    });
+    await Promise.all([...queues.values()].map((q) => q.close()));
+    client.disconnect();
+    connection.disconnect();
+  },
+});
+
+/** A due time `ago` ms in the past, on a whole second. */
+const tickAgo = (ago: number) => Math.floor((Date.now() - ago) / 1_000) * 1_000;
+
+describe.sequential("Dispatcher", () => {
+  it("enqueues one job per region under the round's id, moves the monitor to its next tick, and absorbs a repeat", async ({
+    expect,
+    d,
+  }) => {
+    await Promise.all([d.workerIn("a1"), d.workerIn("b1")]);
+    const due = tickAgo(500);
+    const entry = await d.schedule(["a1", "b1"], due);
+    expect(await d.dispatcher.dispatchDue()).toBe(1);
+    expect(await d.waiting("a1")).toEqual([`${entry.monitorId}@a1@${due}`]);
+    expect(await d.waiting("b1")).toEqual([`${entry.monitorId}@b1@${due}`]);
+    const [job] = await d.queue("a1").bull.getWaiting();
+    expect(job?.data).toMatchObject({ monitorId: entry.monitorId, region: "a1", tick: due, intervalMs: INTERVAL_MS });
+    expect(await d.store.nextDue(entry.monitorId)).toBe(due + INTERVAL_MS);
+    expect(await d.dispatcher.dispatchDue()).toBe(0);
+
+    // A crash between enqueue and advance sends the same round again: BullMQ keeps one job.
+    await d.store.upsert([{ entry, nextDueMs: due, reschedule: true }]);
+    expect(await d.dispatcher.dispatchDue()).toBe(1);
+    expect(await d.waiting("a1")).toHaveLength(1);
+  });
+
+  it("sends a late tick that is still fresh and then the next one on its grid; far behind, it skips ahead", async ({
+    expect,
+    d,
+  }) => {
+    await d.workerIn("a2");
+    // 15 s late (after a FLUSHALL, say): still fresh (stale after 20 s); the tick after it is due too.
+    const late = tickAgo(15_000);
+    const entry = await d.schedule(["a2"], late);
+    await d.dispatcher.dispatchDue();
+    expect(await d.store.nextDue(entry.monitorId)).toBe(late + INTERVAL_MS);
+    await d.dispatcher.dispatchDue();
+    expect((await d.waiting("a2")).sort()).toEqual([late, late + INTERVAL_MS].map((t) => `${entry.monitorId}@a2@${t}`));
+    expect(await d.store.nextDue(entry.monitorId)).toBe(late + 2 * INTERVAL_MS);
+
+    // 50 s behind (an outage): one job for the oldest tick, then the next tick ahead, not the four between.
+    const behind = tickAgo(50_000);
+    const far = await d.schedule(["a2"], behind);
+    const now = Date.now();
+    await d.dispatcher.dispatchDue(now);
+    expect(await d.store.nextDue(far.monitorId)).toBe(nextTickAfter(far.monitorId, INTERVAL_MS, now));
+  });
+
+  it("keeps checks back from a region with no live worker, counts them, and sends again once a worker reports", async ({
+    expect,
+    d,
+  }) => {
+    await d.workerIn("up3");
+    const first = await d.schedule(["up3", "empty3"], tickAgo(500));
+    await d.dispatcher.dispatchDue();
+    expect(await d.waiting("up3")).toHaveLength(1);
+    expect(await d.waiting("empty3")).toEqual([]);
+    expect(await d.keptBack("empty3")).toBe(1);
+    expect(await d.keptBack("up3")).toBe(0);
+    // The schedule moved on: the region's missed tick is not owed to it later.
+    expect(await d.store.nextDue(first.monitorId)).toBeGreaterThan(Date.now() - 500);
+    const overview = () => regionOverview(["up3", "empty3"], [], (region) => d.queue(region).bull);
+    expect((await overview()).map((r) => r.dispatching)).toEqual([false, false]);
+    const live = (await d.fleet.list()).filter((w) => w.region === "up3");
+    expect(
+      (await regionOverview(["up3", "empty3"], live, (region) => d.queue(region).bull)).map((r) => r.dispatching),
+    ).toEqual([true, false]);
+
+    // The gate reads the fleet again within a second: a monitor due then gets its check in the region.
+    await d.workerIn("empty3");
+    await waitFor(
+      async () => {
+        await d.schedule(["empty3"], tickAgo(500));
+        await d.dispatcher.dispatchDue();
+        return (await d.waiting("empty3")).length === 1;
+      },
+      { timeoutMs: 5_000, what: "a check sent to the region once its worker reported" },
+    );
+  });
+
+  it("keeps checks back from a region whose oldest waiting job is stale, until its worker has drained it", async ({
+    expect,
+    d,
+  }) => {
+    await d.workerIn("slow4");
+    // A job sent 25 s ago (stale after 20 s) that no worker took.
+    const stale = await d.schedule(["slow4"], tickAgo(25_000));
+    await d
+      .queue("slow4")
+      .addBulk([{ payload: { ...stale, region: "slow4", tick: tickAgo(25_000), intervalMs: INTERVAL_MS } }]);
+    await d.store.remove([stale.monitorId]);
+
+    await d.schedule(["slow4"], tickAgo(500));
+    expect(await d.dispatcher.dispatchDue()).toBe(1);
+    expect(await d.waiting("slow4")).toHaveLength(1);
+    expect(await d.keptBack("slow4")).toBe(1);
+    const live = (await d.fleet.list()).filter((w) => w.region === "slow4");
+    const [row] = await regionOverview(["slow4"], live, (region) => d.queue(region).bull);
+    expect(row).toMatchObject({ workers: 1, queue_depth: 1, dispatching: false });
+
+    // The worker takes the stale job (and skips it): the region gets checks again.
+    await d.queue("slow4").bull.drain();
+    await waitFor(
+      async () => {
+        await d.schedule(["slow4"], tickAgo(500));
+        await d.dispatcher.dispatchDue();
+        return (await d.waiting("slow4")).length === 1;
+      },
+      { timeoutMs: 5_000, what: "a check sent once the stale job was gone" },
+    );
+  });
+});
