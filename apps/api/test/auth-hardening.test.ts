@@ -4,6 +4,7 @@ import { addUser, createKey, PASSWORD, signupOwner } from "./support/accounts.ts
 import { apiTest } from "./support/fixtures.ts";
 import { requestFrom } from "./support/from-address.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { expectSameTiming } from "./support/timing.ts";
 
 const LIMIT = 3;
 
@@ -202,24 +203,14 @@ describe("taken emails", () => {
     expect(JSON.stringify(other.body)).not.toMatch(/exist|organi[sz]ation/i);
 
     // Nor does the time tell them apart: both pay the Argon2 hash and the refused insert.
-    const timed = async (email: string) => {
-      const started = performance.now();
+    const refused = (email: string) => async () => {
       expect((await create(email)).status).toBe(409);
-      return performance.now() - started;
     };
-    const ownTimes: number[] = [];
-    const otherTimes: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      // Interleaved, so a slow patch of the machine weighs on both sides; the first round warms up.
-      const [a, b] = [await timed(colleague.email), await timed(stranger.email)];
-      if (i === 0) continue;
-      ownTimes.push(a);
-      otherTimes.push(b);
-    }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const ratio = median(otherTimes) / median(ownTimes);
-    expect(ratio, `other ${median(otherTimes)} ms vs own ${median(ownTimes)} ms`).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    await expectSameTiming(
+      9,
+      { name: "own", run: refused(colleague.email) },
+      { name: "other", run: refused(stranger.email) },
+    );
   });
 
   it("sign-up answers a taken email with the same words, and counts it as a failure of the address", async ({
