@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { signUpWithKey } from "./lib/accounts.ts";
 import { writeBlock } from "./lib/benchmarks-md.ts";
 import { machine } from "./lib/harness.ts";
 import { newestProfile, summarizeProfile } from "./profile.ts";
@@ -86,25 +87,6 @@ async function measure(name: string, url: string, headers: Record<string, string
   };
 }
 
-/** An owner and an API key on the fresh API, as any client would get them. */
-async function apiKeyFor(url: string): Promise<string> {
-  const post = async (route: string, body: unknown, token?: string) => {
-    const res = await fetch(`${url}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 201) throw new Error(`${route}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { token: string; raw_key: string };
-  };
-  const { token } = await post("/api/v1/auth/signup", {
-    email: "bench@example.com",
-    password: "bench password 123",
-    organization_name: "Bench",
-  });
-  return (await post("/api/v1/keys", { name: "bench" }, token)).raw_key;
-}
-
 /** A Markdown table padded as the repository's formatter (biome) writes it, so `pnpm lint` stays green. */
 function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
   const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
@@ -155,7 +137,7 @@ try {
 const api = await startTarget("api");
 let apiFigures: Figures;
 try {
-  const key = await apiKeyFor(api.url);
+  const { key } = await signUpWithKey(api.url);
   apiFigures = await measure("API `GET /api/v1/account` (X-API-Key)", `${api.url}/api/v1/account`, {
     "x-api-key": key,
   });

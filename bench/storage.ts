@@ -21,6 +21,7 @@ import { z } from "zod";
 import { createApp } from "../apps/api/src/app.ts";
 import { createApiDeps } from "../apps/api/src/bootstrap.ts";
 import { ApiEnv } from "../apps/api/src/config.ts";
+import { signUpWithKey } from "./lib/accounts.ts";
 import { writeBlock } from "./lib/benchmarks-md.ts";
 import { fmt, machine, onCleanup, run } from "./lib/harness.ts";
 import { blockHead, verdict } from "./lib/report.ts";
@@ -167,22 +168,7 @@ async function startApi(databaseUrl: string, redis: { url: string; prefix: strin
     await close();
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const post = async (route: string, body: unknown, token?: string) => {
-    const res = await fetch(`${url}${route}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 201) throw new Error(`${route}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { token: string; raw_key: string; organization: { id: string } };
-  };
-  const owner = await post("/api/v1/auth/signup", {
-    email: "bench@example.com",
-    password: "bench password 123",
-    organization_name: "Bench",
-  });
-  const key = (await post("/api/v1/keys", { name: "bench" }, owner.token)).raw_key;
-  return { url, key, organizationId: owner.organization.id };
+  return { url, ...(await signUpWithKey(url)) };
 }
 
 run(async () => {

@@ -15,21 +15,26 @@ export interface RetentionReport {
   durationMs: number;
 }
 
-type Counts = Record<string, number>;
-const add = (counts: Counts, table: string, n: number) => {
-  counts[table] = (counts[table] ?? 0) + n;
-};
+/** Removes rows and counts them per table, for the run's report. */
+class Deleter {
+  readonly deleted: Record<string, number> = {};
 
-/** Deletes the rows `select` picks (by ctid, BATCH at a time) until none is left. */
-async function deleteInBatches(db: Db, table: string, select: string, values: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await db.$executeRawUnsafe(
-      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(${select} LIMIT ${BATCH}))`,
-      ...values,
-    );
-    total += n;
-    if (n < BATCH) return total;
+  constructor(readonly db: Db) {}
+
+  counted(table: string, n: number): void {
+    this.deleted[table] = (this.deleted[table] ?? 0) + n;
+  }
+
+  /** Deletes the rows `select` picks (by ctid, BATCH at a time) until none is left. */
+  async inBatches(table: string, select: string, values: unknown[]): Promise<void> {
+    for (;;) {
+      const n = await this.db.$executeRawUnsafe(
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(${select} LIMIT ${BATCH}))`,
+        ...values,
+      );
+      this.counted(table, n);
+      if (n < BATCH) return;
+    }
   }
 }
 
@@ -40,7 +45,8 @@ interface MonitorRow {
 }
 
 /** Rollups, heartbeat pings and runs past each monitor's plan's retention, a page of monitors at a time. */
-async function trimMonitors(db: Db, policy: RetentionPolicy, now: Date, deleted: Counts): Promise<void> {
+async function trimMonitors(del: Deleter, policy: RetentionPolicy, now: Date): Promise<void> {
+  const { db } = del;
   let after = "";
   for (;;) {
     const page = await db.$queryRaw<MonitorRow[]>`
@@ -50,8 +56,7 @@ async function trimMonitors(db: Db, policy: RetentionPolicy, now: Date, deleted:
     after = page.at(-1)!.id;
     const rules = page.map((m) => ({ ...m, retention: policy.of(m.plan) }));
     // The primary key (monitor_id, span, bucket) serves each monitor's range.
-    add(
-      deleted,
+    del.counted(
       "check_rollups",
       await db.$executeRaw`
         DELETE FROM check_rollups r
@@ -68,91 +73,62 @@ async function trimMonitors(db: Db, policy: RetentionPolicy, now: Date, deleted:
     const keep = heartbeats.map((m) => m.retention.pingsPerMonitor);
     const pingCutoff = heartbeats.map((m) => idAt("ping", daysBefore(now, m.retention.pingDays)));
     // Older than the age limit, or behind the newest `keep` (ids sort by time: the (monitor_id, id) index).
-    add(
-      deleted,
+    await del.inBatches(
       "heartbeat_pings",
-      await deleteInBatches(
-        db,
-        "heartbeat_pings",
-        `SELECT p.ctid FROM unnest($1::text[], $2::int[], $3::text[]) AS k(monitor_id, keep, before)
-         JOIN heartbeat_pings p ON p.monitor_id = k.monitor_id
-         WHERE p.id < k.before OR p.id < (SELECT q.id FROM heartbeat_pings q WHERE q.monitor_id = k.monitor_id
-                                          ORDER BY q.id DESC OFFSET k.keep - 1 LIMIT 1)`,
-        [ids, keep, pingCutoff],
-      ),
+      `SELECT p.ctid FROM unnest($1::text[], $2::int[], $3::text[]) AS k(monitor_id, keep, before)
+     JOIN heartbeat_pings p ON p.monitor_id = k.monitor_id
+     WHERE p.id < k.before OR p.id < (SELECT q.id FROM heartbeat_pings q WHERE q.monitor_id = k.monitor_id
+                                      ORDER BY q.id DESC OFFSET k.keep - 1 LIMIT 1)`,
+      [ids, keep, pingCutoff],
     );
-    add(
-      deleted,
+    await del.inBatches(
       "heartbeat_runs",
-      await deleteInBatches(
-        db,
-        "heartbeat_runs",
-        `SELECT r.ctid FROM unnest($1::text[], $2::timestamptz[]) AS k(monitor_id, before)
-         JOIN heartbeat_runs r ON r.monitor_id = k.monitor_id AND r.finished_at < k.before`,
-        [ids, heartbeats.map((m) => daysBefore(now, m.retention.pingDays))],
-      ),
+      `SELECT r.ctid FROM unnest($1::text[], $2::timestamptz[]) AS k(monitor_id, before)
+     JOIN heartbeat_runs r ON r.monitor_id = k.monitor_id AND r.finished_at < k.before`,
+      [ids, heartbeats.map((m) => daysBefore(now, m.retention.pingDays))],
     );
   }
 }
 
 /** Finished notifications (their attempts go with them) and attempts past each organization's plan's retention. */
-async function trimDeliveries(db: Db, policy: RetentionPolicy, now: Date, deleted: Counts): Promise<void> {
+async function trimDeliveries(del: Deleter, policy: RetentionPolicy, now: Date): Promise<void> {
   let after = "";
   for (;;) {
-    const page = await db.$queryRaw<{ id: string; plan: string }[]>`
+    const page = await del.db.$queryRaw<{ id: string; plan: string }[]>`
       SELECT id, plan FROM organizations WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`;
     if (page.length === 0) return;
     after = page.at(-1)!.id;
     const orgs = page.map((o) => o.id);
     const before = (kind: "notification" | "delivery") =>
       page.map((o) => idAt(kind, daysBefore(now, policy.of(o.plan).deliveryDays)));
-    add(
-      deleted,
+    await del.inBatches(
       "notifications",
-      await deleteInBatches(
-        db,
-        "notifications",
-        `SELECT n.ctid FROM unnest($1::text[], $2::text[]) AS k(organization_id, before)
-         JOIN notifications n ON n.organization_id = k.organization_id AND n.id < k.before
-         WHERE n.status <> 'pending'`,
-        [orgs, before("notification")],
-      ),
+      `SELECT n.ctid FROM unnest($1::text[], $2::text[]) AS k(organization_id, before)
+     JOIN notifications n ON n.organization_id = k.organization_id AND n.id < k.before
+     WHERE n.status <> 'pending'`,
+      [orgs, before("notification")],
     );
-    add(
-      deleted,
+    await del.inBatches(
       "notification_deliveries",
-      await deleteInBatches(
-        db,
-        "notification_deliveries",
-        `SELECT d.ctid FROM unnest($1::text[], $2::text[]) AS k(organization_id, before)
-         JOIN notification_deliveries d ON d.organization_id = k.organization_id AND d.id < k.before`,
-        [orgs, before("delivery")],
-      ),
+      `SELECT d.ctid FROM unnest($1::text[], $2::text[]) AS k(organization_id, before)
+     JOIN notification_deliveries d ON d.organization_id = k.organization_id AND d.id < k.before`,
+      [orgs, before("delivery")],
     );
   }
 }
 
 /** Outbox rows every consumer is done with, past RETENTION_EVENT_DAYS. */
-async function trimEvents(db: Db, policy: RetentionPolicy, now: Date, deleted: Counts): Promise<void> {
+async function trimEvents(del: Deleter, policy: RetentionPolicy, now: Date): Promise<void> {
   const before = daysBefore(now, policy.eventDays);
   // A monitor's newest event stays whatever its age: what happens after maintenance reads it.
-  add(
-    deleted,
+  await del.inBatches(
     "monitor_events",
-    await deleteInBatches(
-      db,
-      "monitor_events",
-      `SELECT e.ctid FROM monitor_events e
-       WHERE e.processed_at < $1 AND e.notified_at IS NOT NULL
-         AND EXISTS (SELECT 1 FROM monitor_events n WHERE n.monitor_id = e.monitor_id AND n.id > e.id)`,
-      [before],
-    ),
+    `SELECT e.ctid FROM monitor_events e
+     WHERE e.processed_at < $1 AND e.notified_at IS NOT NULL
+       AND EXISTS (SELECT 1 FROM monitor_events n WHERE n.monitor_id = e.monitor_id AND n.id > e.id)`,
+    [before],
   );
-  add(
-    deleted,
-    "incident_events",
-    await deleteInBatches(db, "incident_events", "SELECT ctid FROM incident_events WHERE processed_at < $1", [before]),
-  );
+  await del.inBatches("incident_events", "SELECT ctid FROM incident_events WHERE processed_at < $1", [before]);
 }
 
 /**
@@ -168,11 +144,11 @@ export async function runRetention(
 ): Promise<RetentionReport> {
   const { now = new Date(), beforeDrop } = options;
   const started = performance.now();
-  const deleted: Counts = {};
+  const del = new Deleter(db);
   const edge = utcDay(daysBefore(now, policy.longestCheckDays));
   const partitionsDropped = await dropCheckPartitionsBefore(db, edge, beforeDrop);
-  await trimMonitors(db, policy, now, deleted);
-  await trimDeliveries(db, policy, now, deleted);
-  await trimEvents(db, policy, now, deleted);
-  return { partitionsDropped, deleted, durationMs: performance.now() - started };
+  await trimMonitors(del, policy, now);
+  await trimDeliveries(del, policy, now);
+  await trimEvents(del, policy, now);
+  return { partitionsDropped, deleted: del.deleted, durationMs: performance.now() - started };
 }
