@@ -3,8 +3,9 @@
  * a fresh PostgreSQL database; the real alerter (scheduler lease, dispatcher, reconciler, result
  * ingest) and K real workers run as child processes against a keep-alive HTTP target on loopback,
  * itself a child process. After a warm-up, one window is measured: checks/s, schedule lag, missed
- * ticks, CPU and RSS per process (/proc), rows/s in PostgreSQL. Prints a table and rewrites its block
- * in the "Check pipeline" section of BENCHMARKS.md. See `--help`.
+ * ticks, CPU and RSS per process (/proc), rows/s in PostgreSQL, Redis commands and PostgreSQL commits.
+ * `--monitors 0` measures the idle system instead (issue #15). Prints a table and rewrites its block in
+ * the "Check pipeline" section of BENCHMARKS.md. See `--help`.
  */
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -13,7 +14,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Db } from "@upfleet/db";
 import { tickOffsetMs } from "@upfleet/monitoring";
 import { waitFor } from "@upfleet/testing";
-import { type ProcSample, pidsNamed, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
+import { IDLE_TARGET, renderIdle } from "./fleet/idle-report.ts";
+import { commandRates, redisCommandCalls, startOwnRedis } from "./fleet/own-redis.ts";
+import { type ProcSample, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
@@ -35,7 +38,7 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
                  [--workers K] [--concurrency C] [--profile] [--no-write]
 
   --quick          1,000 monitors, 20 s warm-up, 60 s window (unless given)
-  --monitors N     http monitors to seed (default 10,000)
+  --monitors N     http monitors to seed (default 10,000); 0 measures the idle system (window 60 s)
   --interval S     their interval in seconds (default 30)
   --warmup S       seconds between the processes being up and the window (default 60)
   --duration S     the measured window in seconds (default 300)
@@ -52,11 +55,12 @@ const args = benchArgs(
 );
 const quick = args.flag("quick");
 const profile = args.flag("profile");
+const idleRun = args.given("monitors") && args.int("monitors", 0, 0) === 0;
 const config = {
-  monitors: args.int("monitors", quick ? 1_000 : 10_000, 1),
+  monitors: args.int("monitors", quick ? 1_000 : 10_000, 0),
   intervalS: args.int("interval", 30, 1),
-  warmupS: args.int("warmup", quick ? 20 : 60, 5),
-  durationS: args.int("duration", quick ? 60 : 300, 10),
+  warmupS: args.int("warmup", quick || idleRun ? 20 : 60, 5),
+  durationS: args.int("duration", quick || idleRun ? 60 : 300, 10),
   workers: args.int("workers", 1, 1),
   concurrency: args.int("concurrency", 300, 1),
 };
@@ -95,6 +99,13 @@ interface PgStats {
   serverProcesses: { pid: number; type: string }[];
 }
 
+/**
+ * Our PostgreSQL backends are those whose pg_stat_activity.datname is the bench database, read at the
+ * window's start and end: the server is shared with other databases (tests, other runs), so "every
+ * backend started during the run" would count their connections too. A backend that connects and exits
+ * inside the window is missed (its CPU goes to the postmaster's children), but the apps' pools keep
+ * theirs open. The harness's own connection is left out; its few statements do count in the commits.
+ */
 async function pgStats(db: Db): Promise<PgStats> {
   const [database] = await db.$queryRaw<{ xacts: bigint; inserted: bigint; updated: bigint }[]>`
     SELECT xact_commit AS xacts, tup_inserted AS inserted, tup_updated AS updated
@@ -172,6 +183,11 @@ interface Figures {
   rows: Row[];
   oursCpuSeconds: number;
   cpuMsPerCheck: number;
+  /** Ours + Redis (the run's own server) + the bench database's PostgreSQL backends. */
+  allInCpuSeconds: number;
+  allInMsPerCheck: number;
+  /** Commands per second in the window, in all and by command (INFO commandstats). */
+  redisCommands: { total: number; byCommand: [string, number][] };
   machineBusyCoreS: number;
   machineCores: number;
   childWarnings: Record<string, string[]>;
@@ -204,6 +220,11 @@ function render(f: Figures): string {
     `| schedule lag p50 / p99 (alerter histogram, interpolated) | ${fmt(f.lagAlerter.p50 * 1000)} / ${fmt(f.lagAlerter.p99 * 1000)} ms; ${fmt(f.lagAlerter.shareUnder1s * 100, 2)} % ≤ 1 s | | |`,
     `| missed ticks (expected − stored) | ${fmt(f.missedTicks)} of ${fmt(f.expectedTicks)} (${fmt(f.monitorsMissing)} monitors short; ${fmt(skipped)} skipped as stale by workers) | ${TARGET.missed} | ${verdict(f.missedTicks <= TARGET.missed)} |`,
     `| CPU per check, all our processes | ${fmt(f.cpuMsPerCheck, 2)} ms | ≤ ${TARGET.cpuMsPerCheck} ms | ${verdict(f.cpuMsPerCheck <= TARGET.cpuMsPerCheck)} |`,
+    `| CPU per check, all-in (ours + Redis + the database's PostgreSQL backends) | ${fmt(f.allInMsPerCheck, 2)} ms (${fmt((f.allInCpuSeconds / f.windowS) * 100, 1)} % of one core) | | |`,
+    `| Redis commands per check (per second) | ${fmt((f.redisCommands.total * f.windowS) / Math.max(1, f.stored), 1)} (${fmt(f.redisCommands.total, 0)}/s; busiest: ${f.redisCommands.byCommand
+      .slice(0, 4)
+      .map(([name, rate]) => `${name} ${fmt(rate, 0)}/s`)
+      .join(", ")}) | | |`,
     `| rows/s inserted into check_results | ${fmt(f.rowsPerS, 1)} | | |`,
     `| PostgreSQL (our database): commits/s, tuples inserted/s, updated/s | ${fmt(f.pg.xactsPerS, 1)}, ${fmt(f.pg.tuplesInsertedPerS, 1)}, ${fmt(f.pg.tuplesUpdatedPerS, 1)} | | |`,
     `| outcomes of the stored checks | ${outcomes} | | |`,
@@ -216,6 +237,7 @@ function render(f: Figures): string {
     "|---|---|---:|---:|---:|---:|---:|---:|",
     ...ours.map(cpuRow),
     `| **our processes** | ours | **${fmt(f.oursCpuSeconds, 1)}** | ${fmt((f.oursCpuSeconds / f.windowS) * 100, 1)} % | **${fmt(f.cpuMsPerCheck, 2)}** | | | |`,
+    `| **all-in** (ours + Redis + PostgreSQL backends below) | | **${fmt(f.allInCpuSeconds, 1)}** | ${fmt((f.allInCpuSeconds / f.windowS) * 100, 1)} % | **${fmt(f.allInMsPerCheck, 2)}** | | | |`,
     ...notOurs.map(cpuRow),
     `| whole machine (${f.machineCores} cores) | | ${fmt(f.machineBusyCoreS, 1)} | ${fmt((f.machineBusyCoreS / f.windowS) * 100, 1)} % | | | | |`,
     "",
@@ -229,8 +251,9 @@ fresh PostgreSQL database, the real alerter (scheduler lease, dispatcher, reconc
 and K real workers as child processes (\`LOG_LEVEL=warn\`, \`OUTBOUND_ALLOW_CIDRS=127.0.0.0/8\`), checking a
 keep-alive node:http target on loopback that runs in a process of its own. After the warm-up it measures one
 window. CPU and RSS come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` sampled at the window's start and
-end (RSS also every 5 s); "ours" means the alerter and the workers, while the target, PostgreSQL and Redis are
-reported but not counted. Missed ticks are each monitor's grid ticks (\`k × interval + offset(id)\`) inside the
+end (RSS also every 5 s); "ours" means the API, the alerter and the workers, and "all-in" adds Redis (a
+redis-server of the run's own, so its CPU and \`INFO commandstats\` are the run's alone) and the PostgreSQL
+backends of the bench database; the target and PostgreSQL's shared server processes are reported apart. Missed ticks are each monitor's grid ticks (\`k × interval + offset(id)\`) inside the
 window minus the rows stored for them. \`--quick\` is 1,000 monitors, 20 s warm-up and a 60 s window; see
 \`pnpm bench:fleet --help\`. Each configuration rewrites only its own block below.`;
 
@@ -245,6 +268,7 @@ async function main(): Promise<void> {
   );
 
   const { database, redis, db } = await freshServices(1);
+  const ownRedis = await startOwnRedis();
 
   const target = await startHelper(path.join(HERE, "fleet/target.ts"), "target");
   const seeding = Date.now();
@@ -264,7 +288,9 @@ async function main(): Promise<void> {
           BENCH_CPU_PROFILE: profileFile(role),
         }
       : {};
-  const services = { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
+  const services = { REDIS_URL: ownRedis.url, REDIS_PREFIX: redis.prefix };
+  // The API is part of "the system up" (issue #15): it polls nothing for checks, but its timers count.
+  const api = await startProcess("api", "api", { ...services, DATABASE_URL: database.url, REGIONS: REGION });
   const workers: App[] = [];
   for (let i = 1; i <= config.workers; i++) {
     workers.push(
@@ -284,9 +310,11 @@ async function main(): Promise<void> {
     DATABASE_URL: database.url,
     REGIONS: REGION,
   });
+  /** The processes serving /metrics (the alerter first); the API serves none on its port. */
   const apps = [alerter, ...workers];
+  const ourApps = [api, ...apps];
   const pidOf = (app: App) => app.process.child.pid!;
-  console.log(`started ${apps.map((a) => `${a.role} (pid ${pidOf(a)})`).join(", ")}`);
+  console.log(`started ${ourApps.map((a) => `${a.role} (pid ${pidOf(a)})`).join(", ")}`);
 
   // Warm-up: the alerter reconciles at start (every monitor gets its first tick within one interval).
   const warmEnd = Date.now() + config.warmupS * 1000;
@@ -300,12 +328,13 @@ async function main(): Promise<void> {
     );
   }
 
-  const redisPids = await pidsNamed("redis-server");
-  const ourPids = apps.map(pidOf);
+  const redisPids = [ownRedis.pid];
+  const ourPids = ourApps.map(pidOf);
   const targetPid = target.child.pid!;
 
   // Window start.
   const pgBefore = await pgStats(db);
+  const redisBefore = await redisCommandCalls(ownRedis.url);
   const startPids = [
     ...ourPids,
     targetPid,
@@ -331,6 +360,8 @@ async function main(): Promise<void> {
     for (const sample of (await snapshot(ourPids)).values()) {
       peakRss.set(sample.pid, Math.max(peakRss.get(sample.pid) ?? 0, sample.rssKb));
     }
+    // Idle, a scrape would be most of the work measured (the queue-depth gauge asks Redis).
+    if (idleRun) continue;
     const scrapes = await Promise.all(apps.map(scrape));
     const depth = total(scrapes[0]!, "upfleet_queue_depth");
     maxQueueDepth = Math.max(maxQueueDepth, depth);
@@ -349,6 +380,7 @@ async function main(): Promise<void> {
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
   const servedAfter = (await target.ask<{ served: number }>("count")).served;
+  const redisAfter = await redisCommandCalls(ownRedis.url);
   const pgAfter = await pgStats(db);
   const newBackends = pgAfter.ourBackends.map((b) => b.pid).filter((pid) => !procBefore.has(pid));
   const procAfterNew = await snapshot(newBackends);
@@ -358,7 +390,7 @@ async function main(): Promise<void> {
   }
 
   // Results for ticks near the end may still be in flight: give them the check timeout and some.
-  const graceMs = TIMEOUT_MS + 5_000;
+  const graceMs = idleRun ? 0 : TIMEOUT_MS + 5_000;
   console.log(`window closed; waiting ${graceMs / 1000} s for the last ticks' results`);
   await sleep(graceMs);
 
@@ -422,7 +454,7 @@ async function main(): Promise<void> {
   }
 
   const rssMb = (pid: number) => (procAfter.get(pid)?.rssKb ?? 0) / 1024;
-  const rows: Row[] = apps.map((app) => ({
+  const rows: Row[] = ourApps.map((app) => ({
     name: app.role,
     ours: true,
     cpuSeconds: cpuBetween(procBefore, procAfter, [pidOf(app)]),
@@ -432,6 +464,8 @@ async function main(): Promise<void> {
   }));
   const ourBackendPids = [...new Set([...pgBefore.ourBackends, ...pgAfter.ourBackends].map((b) => b.pid))];
   const serverPids = pgBefore.serverProcesses.map((b) => b.pid);
+  const redisCpuSeconds = cpuBetween(procBefore, procAfter, redisPids);
+  const pgBackendsCpuSeconds = cpuBetween(procBefore, procAfter, ourBackendPids);
   rows.push(
     {
       name: "HTTP target",
@@ -443,20 +477,23 @@ async function main(): Promise<void> {
     {
       name: `PostgreSQL backends of the bench database (${ourBackendPids.length})`,
       ours: false,
-      cpuSeconds: cpuBetween(procBefore, procAfter, ourBackendPids),
+      cpuSeconds: pgBackendsCpuSeconds,
     },
     {
       name: `PostgreSQL server processes (${pgBefore.serverProcesses.map((p) => p.type).join(", ")}; shared)`,
       ours: false,
       cpuSeconds: cpuBetween(procBefore, procAfter, serverPids),
     },
-    { name: "Redis (shared server)", ours: false, cpuSeconds: cpuBetween(procBefore, procAfter, redisPids) },
+    { name: "Redis (the run's own server)", ours: false, cpuSeconds: redisCpuSeconds },
     { name: "bench harness", ours: false, cpuSeconds: cpuBetween(procBefore, procAfter, [process.pid]) },
   );
   const measuredCpu = rows.reduce((n, r) => n + r.cpuSeconds, 0);
   const machineBusyCoreS = machineAfter.busySeconds - machineBefore.busySeconds;
   rows.push({ name: "everything else on the machine", ours: false, cpuSeconds: machineBusyCoreS - measuredCpu });
   const oursCpuSeconds = rows.filter((r) => r.ours).reduce((n, r) => n + r.cpuSeconds, 0);
+  const allInCpuSeconds = oursCpuSeconds + redisCpuSeconds + pgBackendsCpuSeconds;
+  // The harness's one INFO after the window's first is the only command of its own in between.
+  const redisRates = commandRates(redisBefore, redisAfter, windowS, { info: 1 });
 
   const figures: Figures = {
     date: new Date(windowStart).toISOString(),
@@ -499,6 +536,9 @@ async function main(): Promise<void> {
     rows,
     oursCpuSeconds,
     cpuMsPerCheck: (oursCpuSeconds * 1000) / Math.max(1, stored),
+    allInCpuSeconds,
+    allInMsPerCheck: (allInCpuSeconds * 1000) / Math.max(1, stored),
+    redisCommands: redisRates,
     machineBusyCoreS,
     machineCores: os.availableParallelism(),
     childWarnings: Object.fromEntries(apps.map((a) => [a.role, a.process.lines.slice(-20)])),
@@ -512,7 +552,7 @@ async function main(): Promise<void> {
   }
   if (surplusRows > 0) console.warn(`note: ${surplusRows} stored rows are off the expected tick grid`);
 
-  const text = render(figures);
+  const text = idleRun ? renderIdle(figures, IDLE_TARGET) : render(figures);
   console.log(`\n${text}\n`);
   for (const app of apps) {
     if (app.process.lines.length > 0) {

@@ -1,6 +1,6 @@
 /** CPU and memory of processes and of the machine, read from /proc (Linux only). */
 import { execFileSync } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 
 const CLK_TCK = (() => {
   try {
@@ -43,17 +43,6 @@ export async function sampleProcess(pid: number): Promise<ProcSample | null> {
   } catch {
     return null;
   }
-}
-
-/** Pids whose command name (/proc/<pid>/comm) is `name`. */
-export async function pidsNamed(name: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const comm = await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "");
-    if (comm.trim() === name) pids.push(Number(entry));
-  }
-  return pids;
 }
 
 export interface MachineSample {

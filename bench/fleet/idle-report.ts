@@ -1,0 +1,58 @@
+/** The idle block of `pnpm bench:fleet --monitors 0` (issue #15): what the system costs with nothing due. */
+import { fmt } from "../lib/harness.ts";
+
+/**
+ * Issue #15: all-in ≤ 0.5 % of one core, and no PostgreSQL query or Redis command more often than once
+ * a second. PostgreSQL is counted by commits (every statement outside a transaction is one), so the
+ * total rate is held to the bound; Redis is counted per command.
+ */
+export const IDLE_TARGET = { allInPercent: 0.5, perSecond: 1 } as const;
+
+interface IdleFigures {
+  date: string;
+  machine: string;
+  command: string;
+  config: { warmupS: number; durationS: number; workers: number };
+  windowS: number;
+  rows: { name: string; ours: boolean; cpuSeconds: number; rssMb?: number }[];
+  oursCpuSeconds: number;
+  allInCpuSeconds: number;
+  redisCommands: { total: number; byCommand: [string, number][] };
+  pg: { xactsPerS: number };
+  machineBusyCoreS: number;
+  machineCores: number;
+}
+
+export function renderIdle(f: IdleFigures, target: typeof IDLE_TARGET): string {
+  const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
+  const percent = (cpuSeconds: number) => (cpuSeconds / f.windowS) * 100;
+  const allIn = percent(f.allInCpuSeconds);
+  const [busiest, busiestRate = 0] = f.redisCommands.byCommand[0] ?? ["–"];
+  const commands = f.redisCommands.byCommand.map(([name, rate]) => `${name} ${fmt(rate, 2)}`).join(", ") || "none";
+  const workers = `${f.config.workers} worker${f.config.workers > 1 ? "s" : ""}`;
+  return [
+    `### Idle: 0 monitors; the API, the alerter and ${workers} up`,
+    "",
+    `- Date: ${f.date}`,
+    `- Machine: ${f.machine}`,
+    `- Command: \`${f.command}\``,
+    `- Setup: an empty fresh database, a redis-server of the run's own; warm-up ${f.config.warmupS} s, window ${f.config.durationS} s, nothing scraped in the window. The machine is shared: "everything else" is other work on it, and CPU figures this small move with its load.`,
+    "",
+    "| figure | measured | target | |",
+    "|---|---:|---:|---|",
+    `| CPU all-in (ours + Redis + the database's PostgreSQL backends), % of one core | ${fmt(allIn, 2)} % | ≤ ${target.allInPercent} % | ${verdict(allIn <= target.allInPercent)} |`,
+    `| PostgreSQL commits/s (the bench database, pg_stat_database) | ${fmt(f.pg.xactsPerS, 2)} | ≤ ${target.perSecond} | ${verdict(f.pg.xactsPerS <= target.perSecond)} |`,
+    `| Redis: busiest command, calls/s | ${busiest} ${fmt(busiestRate, 2)} | ≤ ${target.perSecond} | ${verdict(busiestRate <= target.perSecond)} |`,
+    `| Redis: all commands/s (INFO commandstats) | ${fmt(f.redisCommands.total, 2)}: ${commands} | | |`,
+    "",
+    "| process | | CPU s in window | % of one core | RSS at end MB |",
+    "|---|---|---:|---:|---:|",
+    ...f.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.ours ? "ours" : ""} | ${fmt(r.cpuSeconds, 2)} | ${fmt(percent(r.cpuSeconds), 2)} % | ${r.rssMb === undefined ? "" : fmt(r.rssMb)} |`,
+    ),
+    `| **our processes** | | ${fmt(f.oursCpuSeconds, 2)} | ${fmt(percent(f.oursCpuSeconds), 2)} % | |`,
+    `| **all-in** | | ${fmt(f.allInCpuSeconds, 2)} | ${fmt(allIn, 2)} % | |`,
+    `| whole machine (${f.machineCores} cores) | | ${fmt(f.machineBusyCoreS, 1)} | ${fmt(percent(f.machineBusyCoreS), 1)} % | |`,
+  ].join("\n");
+}
