@@ -1,23 +1,30 @@
 import { type Receiver, startReceiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { ScheduleStore } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
+import { closedAfterFile } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 import { apiTest } from "./support/fixtures.ts";
-import type { TestApi } from "./support/test-api.ts";
+import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 /** Credentials at rest and on read (issue #11 items 7, 17, 18; API.md "Credentials in monitors"). */
 
-/** A webhook receiver on loopback, which the file's API may reach. */
-const it = apiTest({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" }).extend<{ receiver: Receiver }>({
-  receiver: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
-    async ({}, use) => {
-      const receiver = await startReceiver();
-      await use(receiver);
-      await receiver.close();
-    },
-    { scope: "file" },
-  ],
+/**
+ * A webhook receiver on loopback, which the file's API may reach; `created`, the owner's answer to a
+ * monitor with credentials (`monitorBody`), and `patch`, a PATCH of a monitor as the owner.
+ */
+const it = apiTest({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" }).extend<{
+  receiver: Receiver;
+  created: TestResponse;
+  patch: (id: string, body: unknown) => Promise<TestResponse>;
+}>({
+  created: async ({ api, owner }, use) => {
+    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
+    expect(created.status, created.text).toBe(201);
+    await use(created);
+  },
+  patch: async ({ api, owner }, use) =>
+    use((id, body) => api.request("PATCH", `/api/v1/monitors/${id}`, { auth: owner.token, body })),
+  receiver: closedAfterFile(startReceiver),
 });
 const TOKEN = "Bearer live-token-0123456789-abcd";
 const PASSWORD = "hunter2-pa55";
@@ -42,9 +49,12 @@ async function scheduledSpec(api: TestApi, monitorId: string) {
 }
 
 describe("monitor credentials", () => {
-  it("are encrypted at rest, masked for every role, and real in the worker's spec", async ({ api, owner, viewer }) => {
-    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
-    expect(created.status, created.text).toBe(201);
+  it("are encrypted at rest, masked for every role, and real in the worker's spec", async ({
+    api,
+    owner,
+    viewer,
+    created,
+  }) => {
     expect(created.body).toMatchObject(MASKED);
     const id = created.body.id as string;
 
@@ -70,15 +80,14 @@ describe("monitor credentials", () => {
   it("survive GET → edit name → PATCH of the whole object; a masked value that is not theirs is a 400", async ({
     api,
     owner,
+    created,
+    patch,
   }) => {
-    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
     const id = created.body.id as string;
     const read = await api.request("GET", `/api/v1/monitors/${id}`, { auth: owner.token });
     const { url, http_headers, http_method, interval_seconds } = read.body;
-    const patched = await api.request("PATCH", `/api/v1/monitors/${id}`, {
-      auth: owner.token,
-      body: { name: "renamed", url, http_headers: { ...http_headers, "X-Team": "dev" }, http_method, interval_seconds },
-    });
+    const edited = { ...http_headers, "X-Team": "dev" };
+    const patched = await patch(id, { name: "renamed", url, http_headers: edited, http_method, interval_seconds });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.body.http_headers).toEqual({ Authorization: "••••abcd", "X-Team": "••••" });
     await waitFor(async () => (await scheduledSpec(api, id))?.headers !== undefined);
@@ -87,34 +96,25 @@ describe("monitor credentials", () => {
       headers: { Authorization: TOKEN, "X-Team": "dev" },
     });
 
-    const wrong = await api.request("PATCH", `/api/v1/monitors/${id}`, {
-      auth: owner.token,
-      body: { http_headers: { Authorization: "••••zzzz" } },
-    });
+    const wrong = await patch(id, { http_headers: { Authorization: "••••zzzz" } });
     expect(wrong.status, wrong.text).toBe(400);
     expect(wrong.text).toContain("http_headers.Authorization");
   });
 
   it("are not kept when the monitor is pointed elsewhere (an editor could collect them): they must be sent again", async ({
     api,
-    owner,
+    created,
+    patch,
   }) => {
-    const created = await api.request("POST", "/api/v1/monitors", { auth: owner.token, body: monitorBody });
     const id = created.body.id as string;
-    const moved = await api.request("PATCH", `/api/v1/monitors/${id}`, {
-      auth: owner.token,
-      body: { url: "https://collector.example.net/health" },
-    });
+    const moved = await patch(id, { url: "https://collector.example.net/health" });
     expect(moved.status, moved.text).toBe(400);
     expect(moved.body.details.map((d: { path: string }) => d.path).sort()).toEqual([
       "http_headers.Authorization",
       "http_headers.X-Team",
     ]);
     expect(await scheduledSpec(api, id)).toMatchObject({ url: monitorBody.url, headers: monitorBody.http_headers });
-    const resent = await api.request("PATCH", `/api/v1/monitors/${id}`, {
-      auth: owner.token,
-      body: { url: "https://collector.example.net/health", http_headers: { "X-Team": "ops" } },
-    });
+    const resent = await patch(id, { url: "https://collector.example.net/health", http_headers: { "X-Team": "ops" } });
     expect(resent.status, resent.text).toBe(200);
     await waitFor(async () => (await scheduledSpec(api, id))?.url === "https://collector.example.net/health");
     expect(await scheduledSpec(api, id)).toMatchObject({ headers: { "X-Team": "ops" } });
