@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { staleAt } from "./staleness.ts";
+import { type CompletedMetrics, completedLastMinute } from "./throughput.ts";
 
 export interface WorkerInfo {
   id: string;
@@ -96,7 +97,7 @@ export interface QueueStats {
     end: number,
     asc: boolean,
   ): Promise<({ timestamp: number; data?: unknown } | undefined)[]>;
-  getMetrics(type: "completed", start: number, end: number): Promise<{ data: number[] }>;
+  getMetrics(type: "completed", start: number, end: number): Promise<CompletedMetrics>;
 }
 
 /**
@@ -125,7 +126,7 @@ export async function regionOverview(
         workers: live,
         queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
         oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
-        checks_per_minute: metrics.data[0] ?? 0,
+        checks_per_minute: completedLastMinute(metrics, now),
         dispatching: regionDispatching(live, waitingCheck(oldest), now),
       };
     }),
