@@ -41,13 +41,14 @@ async function escalation(db: Db, t: Tenant, startedAt: Date) {
     started,
     sent,
     row,
-    job: (step: number) => ({ incidentId: incident.id, policyId, step }),
+    /** Runs step `n`'s job at `at` (epoch ms; now by default), as the escalation worker would. */
+    step: (n: number, at = Date.now()) =>
+      runEscalationStep(db, { incidentId: incident.id, policyId, step: n }, new Date(at)),
   };
 }
 
 describe("escalation steps", () => {
   it("fires step 1 with the opening, each later step once when due, and stops after the last", async ({
-    db,
     escalating,
   }) => {
     const T0 = new Date(Date.now() - 20 * MINUTE);
@@ -56,27 +57,26 @@ describe("escalation steps", () => {
     expect(e.started.escalations).toMatchObject([{ incidentId: e.incident.id, nextStep: 1, stoppedAt: null }]);
     expect(await e.sent()).toEqual([`0:${c0}`]);
 
-    const step1 = await runEscalationStep(db, e.job(1), new Date(T0.getTime() + 5 * MINUTE));
+    const step1 = await e.step(1, T0.getTime() + 5 * MINUTE);
     expect(step1.notificationIds).toHaveLength(1);
     // The same job again (a retry after a crash, a second alerter): nothing more.
-    expect((await runEscalationStep(db, e.job(1), new Date(T0.getTime() + 6 * MINUTE))).notificationIds).toEqual([]);
+    expect((await e.step(1, T0.getTime() + 6 * MINUTE)).notificationIds).toEqual([]);
     expect(await e.sent()).toEqual([`0:${c0}`, `1:${c1}`]);
 
-    await runEscalationStep(db, e.job(2), new Date(T0.getTime() + 15 * MINUTE));
+    await e.step(2, T0.getTime() + 15 * MINUTE);
     expect(await e.sent()).toEqual([`0:${c0}`, `1:${c1}`, `2:${c0}`, `2:${c2}`].sort());
     expect(await e.row()).toMatchObject({ nextStep: 3, stoppedAt: expect.any(Date) });
   });
 
   it("fires an earlier step whose job was lost before a later one, and waits for a step not due yet", async ({
-    db,
     escalating,
   }) => {
     const T0 = new Date(Date.now() - 20 * MINUTE);
     const e = await escalating(T0);
-    const early = await runEscalationStep(db, e.job(1), new Date(T0.getTime() + 4 * MINUTE));
+    const early = await e.step(1, T0.getTime() + 4 * MINUTE);
     expect(early).toMatchObject({ notificationIds: [], retryAt: new Date(T0.getTime() + 5 * MINUTE) });
 
-    const late = await runEscalationStep(db, e.job(2), new Date(T0.getTime() + 16 * MINUTE));
+    const late = await e.step(2, T0.getTime() + 16 * MINUTE);
     expect(late.notificationIds).toHaveLength(3);
     expect((await e.sent()).map((k) => k.split(":")[0])).toEqual(["0", "1", "2", "2"]);
   });
@@ -88,7 +88,7 @@ describe("escalation steps", () => {
     const T0 = new Date(Date.now() - 20 * MINUTE);
     const e = await escalating(T0);
     await acknowledgeIncident(db, { organizationId: e.t.organizationId, userId: "usr_1" }, e.incident.id);
-    expect((await runEscalationStep(db, e.job(1), new Date())).notificationIds).toEqual([]);
+    expect((await e.step(1)).notificationIds).toEqual([]);
     expect(await e.sent()).toHaveLength(1);
     expect((await e.row()).stoppedAt).not.toBeNull();
   });
@@ -125,9 +125,9 @@ describe("escalation steps", () => {
         endsAt: end,
       },
     });
-    expect(await runEscalationStep(db, e.job(1), new Date())).toMatchObject({ notificationIds: [], retryAt: end });
+    expect(await e.step(1)).toMatchObject({ notificationIds: [], retryAt: end });
     expect(await e.row()).toMatchObject({ nextStep: 1, stoppedAt: null });
-    expect((await runEscalationStep(db, e.job(1), end)).notificationIds).toHaveLength(1);
+    expect((await e.step(1, end.getTime())).notificationIds).toHaveLength(1);
     expect((await e.sent()).map((k) => k.split(":")[0])).toEqual(["0", "1"]);
   });
 });
