@@ -61,47 +61,30 @@ describe("stepsToSchedule", () => {
 });
 
 describe("stepsToFire", () => {
+  /** What stepsToFire answers: the steps to fire now, the next step, whether it is over, and when to look again. */
+  const plan = (fire: number[], nextStep: number, done = false, retryAt: Date | null = null) => ({
+    fire,
+    nextStep,
+    done,
+    retryAt,
+  });
+
   it("fires the job's step when it is the next one and due", () => {
-    expect(stepsToFire(state(), 0, T)).toEqual({ fire: [0], nextStep: 1, done: false, retryAt: null });
-    expect(stepsToFire(state({ nextStep: 1 }), 1, at(5))).toEqual({
-      fire: [1],
-      nextStep: 2,
-      done: false,
-      retryAt: null,
-    });
-    expect(stepsToFire(state({ nextStep: 2 }), 2, at(16))).toEqual({
-      fire: [2],
-      nextStep: 3,
-      done: true,
-      retryAt: null,
-    });
+    expect(stepsToFire(state(), 0, T)).toEqual(plan([0], 1));
+    expect(stepsToFire(state({ nextStep: 1 }), 1, at(5))).toEqual(plan([1], 2));
+    expect(stepsToFire(state({ nextStep: 2 }), 2, at(16))).toEqual(plan([2], 3, true));
   });
 
   it("fires nothing for a step that already fired (a repeated job)", () => {
-    expect(stepsToFire(state({ nextStep: 2 }), 1, at(6))).toEqual({
-      fire: [],
-      nextStep: 2,
-      done: false,
-      retryAt: null,
-    });
+    expect(stepsToFire(state({ nextStep: 2 }), 1, at(6))).toEqual(plan([], 2));
   });
 
   it("catches up earlier steps whose job is late or lost, in order", () => {
-    expect(stepsToFire(state({ nextStep: 1 }), 2, at(20))).toEqual({
-      fire: [1, 2],
-      nextStep: 3,
-      done: true,
-      retryAt: null,
-    });
+    expect(stepsToFire(state({ nextStep: 1 }), 2, at(20))).toEqual(plan([1, 2], 3, true));
   });
 
   it("asks to run again when the job came before its step was due", () => {
-    expect(stepsToFire(state({ nextStep: 1 }), 1, at(4))).toEqual({
-      fire: [],
-      nextStep: 1,
-      done: false,
-      retryAt: at(5),
-    });
+    expect(stepsToFire(state({ nextStep: 1 }), 1, at(4))).toEqual(plan([], 1, false, at(5)));
     // Later steps out of order: step 2's job waits for step 1 to be due.
     const odd = state({
       steps: [
@@ -111,15 +94,10 @@ describe("stepsToFire", () => {
       ],
       nextStep: 1,
     });
-    expect(stepsToFire(odd, 2, at(4))).toEqual({ fire: [], nextStep: 1, done: false, retryAt: at(10) });
+    expect(stepsToFire(odd, 2, at(4))).toEqual(plan([], 1, false, at(10)));
   });
 
   it("fires nothing once stopped", () => {
-    expect(stepsToFire(state({ nextStep: 1, stoppedAt: at(1) }), 1, at(6))).toEqual({
-      fire: [],
-      nextStep: 1,
-      done: false,
-      retryAt: null,
-    });
+    expect(stepsToFire(state({ nextStep: 1, stoppedAt: at(1) }), 1, at(6))).toEqual(plan([], 1));
   });
 });
