@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { type Interval, mergeIntervals, occurrenceAt, occurrencesBetween, type WindowTimes } from "./occurrences.ts";
 
 const at = (iso: string) => new Date(iso).getTime();
+/** A window's first occurrence, from `start` to `end`. */
+const span = (start: string, end: string) => ({ startsAt: new Date(start), endsAt: new Date(end) });
 const iso = (interval: Interval | null) =>
   interval && [new Date(interval.start).toISOString(), new Date(interval.end).toISOString()];
 
@@ -41,8 +43,7 @@ describe("a daily window", () => {
   it("keeps its wall-clock time in its zone across a daylight-saving change (Europe/Berlin, 29 March 2026)", () => {
     // 02:30–03:30 local: 01:30Z in winter (UTC+1), 00:30Z in summer (UTC+2).
     const w = window({
-      startsAt: new Date("2026-03-27T01:30:00Z"),
-      endsAt: new Date("2026-03-27T02:30:00Z"),
+      ...span("2026-03-27T01:30:00Z", "2026-03-27T02:30:00Z"),
       repeat: "daily",
       timezone: "Europe/Berlin",
     });
@@ -65,11 +66,7 @@ describe("a daily window", () => {
 describe("a weekly window", () => {
   it("recurs on the same weekday, and a long one spans days", () => {
     // Sunday 22:00 to Monday 02:00 UTC.
-    const w = window({
-      startsAt: new Date("2026-03-01T22:00:00Z"),
-      endsAt: new Date("2026-03-02T02:00:00Z"),
-      repeat: "weekly",
-    });
+    const w = window({ ...span("2026-03-01T22:00:00Z", "2026-03-02T02:00:00Z"), repeat: "weekly" });
     expect(iso(occurrenceAt(w, at("2026-03-16T01:00:00Z")))).toEqual([
       "2026-03-15T22:00:00.000Z",
       "2026-03-16T02:00:00.000Z",
@@ -105,8 +102,7 @@ describe("times no window can spin on", () => {
 
   it("stops a weekly window at the end of year 9999 and walks a range of millennia in bounded steps", () => {
     const last = window({
-      startsAt: new Date("9999-12-31T20:00:00Z"),
-      endsAt: new Date("9999-12-31T23:00:00Z"),
+      ...span("9999-12-31T20:00:00Z", "9999-12-31T23:00:00Z"),
       repeat: "weekly",
       timezone: "Pacific/Kiritimati",
     });

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { presentWindow, type WindowRow } from "./present.ts";
 
 const at = (iso: string) => Date.parse(iso);
+/** A window's first occurrence, from `start` to `end`. */
+const span = (start: string, end: string) => ({ startsAt: new Date(start), endsAt: new Date(end) });
 
 function row(fields: Partial<WindowRow>): WindowRow {
   return {
@@ -49,8 +51,7 @@ describe("presentWindow", () => {
   it("a daily Europe/Berlin window keeps its local time across the spring change", () => {
     // 02:30–03:30 Berlin, first on 1 March (CET, UTC+1); summer time starts on 29 March 2026.
     const window = row({
-      startsAt: new Date("2026-03-01T01:30:00Z"),
-      endsAt: new Date("2026-03-01T02:30:00Z"),
+      ...span("2026-03-01T01:30:00Z", "2026-03-01T02:30:00Z"),
       repeat: "daily",
       timezone: "Europe/Berlin",
     });
