@@ -178,6 +178,8 @@ interface Figures {
   maxQueueDepth: number;
   /** Longest event-loop stall per process (prom-client's max over each 5 s between scrapes), ms. */
   maxLoopDelayMs: Record<string, number>;
+  /** The alerter's last minutely reconcile pass: how long it took and the bytes of the schedule it read from Redis. */
+  reconcile: { durationMs: number; bytesRead: number };
   /** The seconds of the window with the most checks started over 1 s late. */
   lateSeconds: { tick: string; late: number; maxLagMs: number }[];
   rows: Row[];
@@ -232,6 +234,7 @@ function render(f: Figures): string {
     `| longest event-loop stall (${Object.keys(f.maxLoopDelayMs).join(" / ")}) | ${Object.values(f.maxLoopDelayMs)
       .map((v) => fmt(v))
       .join(" / ")} ms | | |`,
+    `| last reconcile pass (every minute): duration, schedule bytes read from Redis | ${fmt(f.reconcile.durationMs)} ms, ${fmt(f.reconcile.bytesRead / 1024)} kB | | |`,
     "",
     "| process | | CPU s in window | % of one core | CPU ms per check | RSS at end MB | peak RSS in window MB | VmHWM MB |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -532,6 +535,10 @@ async function main(): Promise<void> {
     },
     maxQueueDepth,
     maxLoopDelayMs,
+    reconcile: {
+      durationMs: total(metricsAfter!, "upfleet_reconcile_duration_seconds") * 1000,
+      bytesRead: total(metricsAfter!, "upfleet_reconcile_read_bytes"),
+    },
     lateSeconds,
     rows,
     oursCpuSeconds,
