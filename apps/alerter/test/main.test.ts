@@ -51,28 +51,18 @@ describe("alerter process", () => {
     expect(app.output()).toContain('"msg":"stopped"');
   });
 
-  it("is not ready while Redis is unreachable", async ({ start }) => {
-    const app = await start({ REDIS_URL: "redis://127.0.0.1:1" });
+  it.for([
+    ["Redis", { REDIS_URL: "redis://127.0.0.1:1" }, { postgres: "ok", redis: "unreachable" }],
+    [
+      "PostgreSQL",
+      { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet", ENCRYPTION_KEY: CONFIGURED_KEY },
+      { postgres: "unreachable", redis: "ok" },
+    ],
+  ] as [string, Overrides, object][])("is not ready while %s is unreachable", async ([, env, checks], { start }) => {
+    const app = await start(env);
     const { healthz, readyz } = await serviceEndpoints(app.url);
     expect(healthz).toBe(200);
-    expect(readyz).toMatchObject({
-      status: 503,
-      body: { ready: false, checks: { postgres: "ok", redis: "unreachable" } },
-    });
-    expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
-  });
-
-  it("is not ready while PostgreSQL is unreachable", async ({ start }) => {
-    const app = await start({
-      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/upfleet",
-      ENCRYPTION_KEY: CONFIGURED_KEY,
-    });
-    const { healthz, readyz } = await serviceEndpoints(app.url);
-    expect(healthz).toBe(200);
-    expect(readyz).toMatchObject({
-      status: 503,
-      body: { ready: false, checks: { postgres: "unreachable", redis: "ok" } },
-    });
+    expect(readyz).toMatchObject({ status: 503, body: { ready: false, checks } });
     expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
   });
 
