@@ -18,6 +18,7 @@ import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
 import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
 import { Dispatcher } from "./scheduler/dispatcher.ts";
 import { Reconciler } from "./scheduler/reconciler.ts";
+import { WorkProbe } from "./work-probe.ts";
 
 export interface AlerterDeps {
   db: Db;
@@ -102,6 +103,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     { onStateChange: () => alerting.stateChanged() },
   );
   maintenanceEnds.start();
+  const probe = new WorkProbe(db, logger, {
+    unapplied: () => alerting.stateChanged(),
+    unrouted: () => alerting.eventsWaiting(),
+    deadline: (at) => deadlines.armAt(at),
+  });
+  probe.start();
   const consumer = work("result", ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
   consumer.bull.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.bull.on("failed", (job, error) =>
@@ -148,6 +155,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await dispatcher.stop();
       await consumer.close();
       await ingest.close();
+      await probe.stop();
       await deadlines.stop();
       await maintenanceEnds.stop();
       await alerting.stop();

@@ -5,7 +5,10 @@ import { Loop } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
 
 export interface DeadlineWatcherOptions {
-  /** The safety net: how often to look for passed deadlines (set by pings in the API, or missed). */
+  /**
+   * The safety net: how often to look for passed deadlines nobody announced with `armAt` (the work
+   * probe does every second) and no timer was set for.
+   */
   pollMs?: number;
   batchSize?: number;
   /** Called after a batch wrote state changes (the incident opener takes them from there). */
@@ -14,17 +17,20 @@ export interface DeadlineWatcherOptions {
 
 /** While the next deadline's monitor is held by a ping batch's write, look again this soon. */
 const BUSY_RETRY_MS = 50;
+const NET_MS = 60_000;
 
 /**
  * Turns passed heartbeat deadlines into down states. The deadlines live in PostgreSQL (indexed), so
  * an alerter restart or a Redis flush misses none: whichever alerter looks next applies them, each
- * once (SKIP LOCKED, events unique per instant). Between polls, a timer is set for the earliest
- * deadline known, so most are applied within milliseconds rather than within a poll.
+ * once (SKIP LOCKED, events unique per instant). A timer is set for the earliest deadline known,
+ * after each pass and whenever `armAt` hears of an earlier one, so a deadline is applied within
+ * milliseconds and nothing is queried while none is due; the slow poll is the net.
  */
-export class DeadlineWatcher {
-  private readonly loop: Loop;
+export class DeadlineWatcher extends Loop {
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | undefined;
+  /** The instant the timer is set for. */
+  private armedFor: number | undefined;
   private stopped = false;
   private readonly downs: Counter;
   private readonly lateness: Histogram;
@@ -33,7 +39,11 @@ export class DeadlineWatcher {
     private readonly deps: { db: Db; logger: Logger; metrics: Registry },
     private readonly options: DeadlineWatcherOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 500;
+    super(() => this.batch(), {
+      everyMs: options.pollMs ?? NET_MS,
+      onError: (error) => deps.logger.error({ err: error }, "heartbeat deadlines not applied; retrying"),
+    });
+    this.pollMs = options.pollMs ?? NET_MS;
     this.downs = new Counter({
       name: "upfleet_heartbeat_deadlines_expired_total",
       help: "Heartbeat deadlines that passed without a ping",
@@ -45,20 +55,18 @@ export class DeadlineWatcher {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: [deps.metrics],
     });
-    this.loop = new Loop(() => this.batch(), {
-      everyMs: this.pollMs,
-      onError: (error) => deps.logger.error({ err: error }, "heartbeat deadlines not applied; retrying"),
-    });
   }
 
-  start(): void {
-    this.loop.start();
+  /** A deadline at `at` exists (perhaps moved earlier by a ping): wake for it, unless already set to wake sooner. */
+  armAt(at: Date): void {
+    if (this.armedFor !== undefined && this.armedFor <= at.getTime()) return;
+    this.arm(at.getTime());
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.loop.stop();
+    await super.stop();
   }
 
   private async batch(): Promise<boolean> {
@@ -78,10 +86,23 @@ export class DeadlineWatcher {
   private async armForNext(): Promise<void> {
     const next = await nextDeadline(this.deps.db);
     clearTimeout(this.timer);
-    if (!next || this.stopped) return;
-    const wait = next.getTime() - Date.now();
-    if (wait >= this.pollMs) return;
+    this.armedFor = undefined;
+    if (next) this.arm(next.getTime());
+  }
+
+  private arm(at: number): void {
+    const wait = at - Date.now();
+    // Past the net's next pass, the net sets it (and a timer cannot wait past 24.8 days).
+    if (this.stopped || wait >= this.pollMs) return;
+    clearTimeout(this.timer);
+    this.armedFor = at;
     // +1: a timer may fire within its last millisecond, before the deadline is due.
-    this.timer = setTimeout(() => this.loop.wake(), wait >= 0 ? wait + 1 : BUSY_RETRY_MS);
+    this.timer = setTimeout(
+      () => {
+        this.armedFor = undefined;
+        this.wake();
+      },
+      wait >= 0 ? wait + 1 : BUSY_RETRY_MS,
+    );
   }
 }

@@ -4,6 +4,9 @@ import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
 import { type AlertingQueues, fanOutOnce } from "./fan-out.ts";
 
+/** The net under the wake-ups: an event nobody announced waits at most this long. */
+const NET_MS = 30_000;
+
 export interface NotificationFanOutOptions {
   pollMs?: number;
   batchSize?: number;
@@ -11,8 +14,9 @@ export interface NotificationFanOutOptions {
 
 /**
  * Turns monitor state changes (once the incident opener applied them) and incident events into
- * notifications and queues them: woken by the opener's passes, and polling for the incident events
- * the API writes. Several alerters share the work through the database, each event routed once.
+ * notifications and queues them: woken by the opener's passes, and by the alerter's work probe for
+ * the incident events the API writes; it polls only as a slow net. Several alerters share the work
+ * through the database, each event routed once.
  */
 export class NotificationFanOut extends Loop {
   private readonly created: Counter;
@@ -22,7 +26,7 @@ export class NotificationFanOut extends Loop {
     private readonly options: NotificationFanOutOptions = {},
   ) {
     super(() => this.batch(), {
-      everyMs: options.pollMs ?? 500,
+      everyMs: options.pollMs ?? NET_MS,
       onError: (error) => deps.logger.error({ err: error }, "events not routed to notifications; retrying"),
     });
     this.created = new Counter({

@@ -4,8 +4,11 @@ import type { Logger } from "@upfleet/logger";
 import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
 
+/** The net under the wake-ups: a state change nobody announced waits at most this long. */
+const NET_MS = 30_000;
+
 export interface IncidentOpenerOptions {
-  /** How often to look for state changes nobody announced (another alerter's, or missed). */
+  /** How often to look for state changes nobody announced (the alerter's work probe announces others' within a second). */
   pollMs?: number;
   batchSize?: number;
   /** Called after each batch that consumed state changes (they are now ready to notify). */
@@ -13,9 +16,10 @@ export interface IncidentOpenerOptions {
 }
 
 /**
- * Turns monitor state changes (monitor_events) into incidents: polls, and is woken by the results
- * consumer as soon as it commits a change. One pass at a time per process; several alerters share
- * the work through the database (SKIP LOCKED), each event applied once.
+ * Turns monitor state changes (monitor_events) into incidents: woken by the results consumer (and the
+ * deadline and maintenance watchers) as soon as it commits a change, and by the alerter's work probe
+ * for changes written elsewhere; it polls only as a slow net. One pass at a time per process; several
+ * alerters share the work through the database (SKIP LOCKED), each event applied once.
  */
 export class IncidentOpener extends Loop {
   private readonly incidents: Counter<"change">;
@@ -25,7 +29,7 @@ export class IncidentOpener extends Loop {
     private readonly options: IncidentOpenerOptions = {},
   ) {
     super(() => this.batch(), {
-      everyMs: options.pollMs ?? 500,
+      everyMs: options.pollMs ?? NET_MS,
       onError: (error) => deps.logger.error({ err: error }, "monitor state changes not applied to incidents; retrying"),
     });
     this.incidents = new Counter({

@@ -23,6 +23,8 @@ export interface AlertingDeps {
 export interface RunningAlerting {
   /** A monitor's state changed (monitor_events committed): open or resolve its incident now. */
   stateChanged(): void;
+  /** Events wait to be routed (incident_events the API wrote, or monitor_events another alerter applied): route them now. */
+  eventsWaiting(): void;
   /** Re-adds the jobs of running escalations now (when taking the lease); the lease holder also does every minute. */
   sweep(): void;
   stop(): Promise<void>;
@@ -47,6 +49,7 @@ export function startAlerting(deps: AlertingDeps): RunningAlerting {
   opener.start();
   return {
     stateChanged: () => opener.wake(),
+    eventsWaiting: () => fanOut.wake(),
     sweep: () => sweeper.wake(),
     async stop() {
       await opener.stop();

@@ -1,0 +1,47 @@
+import type { Db } from "@upfleet/db";
+import type { Logger } from "@upfleet/logger";
+import { Loop } from "@upfleet/runtime";
+
+/** Often enough that an event the API wrote is applied within a second, once a second at most (issue #15). */
+const PROBE_EVERY_MS = 1_000;
+
+export interface ProbeTargets {
+  /** monitor_events no incident opener has applied (a ping's failure, another alerter's write). */
+  unapplied(): void;
+  /** monitor_events applied but not routed, or incident_events not routed (an incident changed in the API). */
+  unrouted(): void;
+  /** The earliest heartbeat deadline, passed or not: a ping in the API may have moved it. */
+  deadline(at: Date): void;
+}
+
+interface Findings {
+  unapplied: boolean;
+  unrouted: boolean;
+  next_deadline: Date | null;
+}
+
+/**
+ * Looks once a second, in one indexed statement outside any transaction, for the work other processes
+ * leave in PostgreSQL for the alerter (the API's pings and incident changes, other alerters' events),
+ * and wakes only the consumer that has some. It replaces the incident opener's, the fan-out's and the
+ * deadline watcher's own polls (each a transaction every 500 ms), which are now slow safety nets; work
+ * this process makes itself wakes its consumer directly.
+ */
+export class WorkProbe extends Loop {
+  constructor(db: Db, logger: Logger, targets: ProbeTargets, everyMs = PROBE_EVERY_MS) {
+    super(
+      async () => {
+        const [found] = await db.$queryRaw<Findings[]>`
+          SELECT EXISTS (SELECT 1 FROM monitor_events WHERE processed_at IS NULL) AS unapplied,
+                 (EXISTS (SELECT 1 FROM monitor_events WHERE notified_at IS NULL AND processed_at IS NOT NULL)
+                  OR EXISTS (SELECT 1 FROM incident_events WHERE processed_at IS NULL)) AS unrouted,
+                 (SELECT min(heartbeat_deadline_at) FROM monitors
+                  WHERE type = 'heartbeat' AND NOT paused AND deleted_at IS NULL) AS next_deadline`;
+        if (found?.unapplied) targets.unapplied();
+        if (found?.unrouted) targets.unrouted();
+        if (found?.next_deadline) targets.deadline(found.next_deadline);
+      },
+      { everyMs, onError: (error) => logger.error({ err: error }, "work probe failed; retrying") },
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { IncidentOpener } from "@upfleet/alerting";
+import type { Prisma } from "@upfleet/db";
+import { newId } from "@upfleet/ids";
+import { createLogger } from "@upfleet/logger";
+import { TYPE_DEFAULTS } from "@upfleet/monitors";
+import { waitFor } from "@upfleet/testing";
+import { Registry } from "prom-client";
+import { describe, expect } from "vitest";
+import { DeadlineWatcher } from "../src/heartbeat-deadlines.ts";
+import { type ProbeTargets, WorkProbe } from "../src/work-probe.ts";
+import { it as base } from "./support.ts";
+
+/**
+ * The work probe wakes the consumers of work other processes write (the API's pings and incident
+ * changes, other alerters): every consumer here polls far beyond the waits, so only the probe's
+ * wake-up can make these tests pass.
+ */
+
+const logger = createLogger("test", "silent");
+const NEVER_MS = 600_000;
+/** One probe a second, plus a pass and some margin for a busy machine. */
+const PROMPTLY_MS = 3_000;
+
+const it = base.extend<{ startProbe: (targets: Partial<ProbeTargets>) => void }>({
+  startProbe: async ({ db }, use) => {
+    const probes: WorkProbe[] = [];
+    await use((targets) => {
+      const noop = () => {};
+      const probe = new WorkProbe(db, logger, { unapplied: noop, unrouted: noop, deadline: noop, ...targets });
+      probe.start();
+      probes.push(probe);
+    });
+    await Promise.all(probes.map((p) => p.stop()));
+  },
+});
+
+const downEvent = (
+  monitor: { id: string; organizationId: string },
+  fields: Partial<Prisma.MonitorEventUncheckedCreateInput> = {},
+) =>
+  ({
+    id: newId("event"),
+    organizationId: monitor.organizationId,
+    monitorId: monitor.id,
+    type: "monitor.down",
+    fromStatus: "up",
+    toStatus: "down",
+    tick: new Date(),
+    cause: { error: "timeout" },
+    ...fields,
+  }) satisfies Prisma.MonitorEventUncheckedCreateInput;
+
+describe("the work probe", () => {
+  it("wakes the incident opener for a state change another process wrote", async ({ db, httpMonitor, startProbe }) => {
+    const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    opener.start();
+    try {
+      startProbe({ unapplied: () => opener.wake() });
+      // Past the opener's start pass: from here on, nothing but a wake-up runs it.
+      await opener.run();
+      const monitor = await httpMonitor("https://example.net/probe");
+      await db.monitorEvent.create({ data: downEvent(monitor) });
+      await waitFor(async () => (await db.incident.count({ where: { monitorId: monitor.id } })) === 1, {
+        timeoutMs: PROMPTLY_MS,
+        what: "an incident, opened on the probe's wake-up",
+      });
+    } finally {
+      await opener.stop();
+    }
+  });
+
+  it("asks for routing while an applied event waits for the fan-out", async ({ db, httpMonitor, startProbe }) => {
+    const monitor = await httpMonitor("https://example.net/routing");
+    const event = await db.monitorEvent.create({ data: downEvent(monitor, { processedAt: new Date() }) });
+    let asked = 0;
+    startProbe({ unrouted: () => asked++ });
+    await waitFor(() => asked > 0, { timeoutMs: PROMPTLY_MS, what: "a routing wake-up" });
+    await db.monitorEvent.update({ where: { id: event.id }, data: { notifiedAt: new Date() } });
+  });
+
+  it("arms the deadline watcher for a deadline a ping moved earlier", async ({ db, httpMonitor, startProbe }) => {
+    const watcher = new DeadlineWatcher({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    watcher.start();
+    try {
+      // Past the watcher's start pass, which found no deadline: from here on, only armAt sets a timer.
+      await watcher.run();
+      startProbe({ deadline: (at) => watcher.armAt(at) });
+      const deadline = new Date(Date.now() + 1_500);
+      // Written as the API's ping batch writes it, after the watcher's start pass looked.
+      const monitor = await httpMonitor("cron", {
+        type: "heartbeat",
+        settings: { ...TYPE_DEFAULTS.heartbeat } as Prisma.InputJsonValue,
+        intervalSeconds: 3_600,
+        heartbeatToken: newId("monitor"),
+        status: "up",
+        heartbeatLastPingAt: new Date(),
+        heartbeatDeadlineAt: deadline,
+      });
+      const down = await waitFor(
+        () => db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type: "monitor.down" } }),
+        { timeoutMs: 1_500 + PROMPTLY_MS, what: "the missed deadline applied" },
+      );
+      expect(down.tick).toEqual(deadline);
+    } finally {
+      await watcher.stop();
+    }
+  });
+});
