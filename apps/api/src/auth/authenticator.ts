@@ -104,12 +104,10 @@ export class Authenticator {
       this.listening = false;
       this.forget();
     });
-    this.flushTimer = setInterval(() => void this.flushUsage(), USAGE_FLUSH_MS);
-    this.flushTimer.unref();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.flushTimer);
+    clearTimeout(this.flushTimer);
     await this.flushUsage();
   }
 
@@ -191,6 +189,7 @@ export class Authenticator {
       key = verified;
     }
     this.usage.set(key.keyId, new Date());
+    this.flushSoon();
     return {
       organizationId: key.organizationId,
       userId: key.userId,
@@ -224,6 +223,14 @@ export class Authenticator {
     };
   }
 
+  /** Writes the usage within USAGE_FLUSH_MS; no timer runs while no key is used (an idle API wakes for nothing). */
+  private flushSoon(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushUsage();
+    }, USAGE_FLUSH_MS).unref();
+  }
+
   private async flushUsage(): Promise<void> {
     if (this.usage.size === 0) return;
     const batch = new Map(this.usage);
@@ -233,6 +240,7 @@ export class Authenticator {
     } catch (error) {
       this.deps.logger.warn({ err: error, keys: batch.size }, "could not record key usage; will retry");
       for (const [id, at] of batch) if (!this.usage.has(id)) this.usage.set(id, at);
+      this.flushSoon();
     }
   }
 }
