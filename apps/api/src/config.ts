@@ -31,6 +31,8 @@ export const ApiEnv = z
     ...secretsEnv,
     REGIONS: regionList("local"),
     OPEN_SIGNUP: booleanFlag(false),
+    /** Off in the images: a deployment migrates once, with the migrate job (`node dist/migrate.js`), not in every replica. */
+    MIGRATE_ON_START: booleanFlag(true),
     MIN_INTERVAL_SECONDS: z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.coerce.number().int().min(1).max(86_400).default(10),

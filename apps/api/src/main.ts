@@ -13,8 +13,10 @@ const logger = createLogger("api", config.LOG_LEVEL);
 
 try {
   // API.md: the database is created and migrated at start; a no-op when it already is.
-  const applied = await applyMigrations(config.DATABASE_URL);
-  if (applied.length) logger.info({ applied }, "applied migrations");
+  if (config.MIGRATE_ON_START) {
+    const applied = await applyMigrations(config.DATABASE_URL);
+    if (applied.length) logger.info({ applied }, "applied migrations");
+  }
   const { deps, close } = await createApiDeps(config, logger);
   const server = createServer(deps).listen(config.PORT);
   await once(server, "listening");

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,7 +6,13 @@ import type { MigrationList } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { openSchemaEngine } from "./schema-engine.ts";
 
-const PRISMA_DIR = fileURLToPath(new URL("../../../../prisma/", import.meta.url));
+/** From source, the repository's prisma/; in a production bundle (ADR 0010), the copy the build puts beside it. */
+const BUNDLED_PRISMA_DIR = new URL("./prisma/", import.meta.url);
+const PRISMA_DIR = fileURLToPath(
+  existsSync(new URL("schema.prisma", BUNDLED_PRISMA_DIR))
+    ? BUNDLED_PRISMA_DIR
+    : new URL("../../../../prisma/", import.meta.url),
+);
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
 const LOCKFILE = "migration_lock.toml";
