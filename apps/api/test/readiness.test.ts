@@ -35,36 +35,25 @@ describe("service endpoints", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("/readyz is 503 when Redis is unreachable", async ({ api }) => {
-    await withInstance(api, { REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` }, async (instance) => {
-      const res = await instance.request("GET", "/readyz");
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        status: "unavailable",
-        ready: false,
-        checks: { postgres: "ok", redis: "unreachable" },
-      });
-      // Alive all the same: an orchestrator must not restart a process whose dependency is down.
-      expect((await instance.request("GET", "/healthz")).status).toBe(200);
-    });
-  });
-
-  it("/readyz is 503 when PostgreSQL is unreachable", async ({ api }) => {
-    await withInstance(
-      api,
+  it.for([
+    ["Redis", { REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` }, { postgres: "ok", redis: "unreachable" }],
+    [
+      "PostgreSQL",
       { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/upfleet`, ENCRYPTION_KEY: CONFIGURED_KEY },
-      async (instance) => {
+      { postgres: "unreachable", redis: "ok" },
+    ],
+  ] as [string, Record<string, string>, object][])(
+    "/readyz is 503 when %s is unreachable",
+    async ([, env, checks], { api }) => {
+      await withInstance(api, env, async (instance) => {
         const res = await instance.request("GET", "/readyz");
         expect(res.status).toBe(503);
-        expect(res.body).toEqual({
-          status: "unavailable",
-          ready: false,
-          checks: { postgres: "unreachable", redis: "ok" },
-        });
+        expect(res.body).toEqual({ status: "unavailable", ready: false, checks });
+        // Alive all the same: an orchestrator must not restart a process whose dependency is down.
         expect((await instance.request("GET", "/healthz")).status).toBe(200);
-      },
-    );
-  });
+      });
+    },
+  );
 
   // METRICS_TOKEN is not set here: metrics.test.ts covers the public port with it.
   it("is not served on the public port", async ({ api }) => {
