@@ -23,8 +23,12 @@ const INTERVAL_MS = 10_000;
 interface Harness {
   store: ScheduleStore;
   fleet: FleetRegistry;
+  /** Closes a region as soon as it is seen without workers. */
   dispatcher: Dispatcher;
-  metrics: Registry;
+  /** Checks kept back from `region` by `dispatcher`, as the metric counts them. */
+  keptBack(region: string): Promise<number>;
+  /** A dispatcher that closes a region only once it has been seen without workers for `emptyForMs`. */
+  withGrace(emptyForMs: number): { dispatcher: Dispatcher; keptBack(region: string): Promise<number> };
   queue(region: string): JobQueue<"check">;
   /** Schedules a monitor checked in `regions`, due at `dueMs`. */
   schedule(regions: string[], dueMs: number): Promise<ScheduleEntry>;
@@ -32,8 +36,6 @@ interface Harness {
   workerIn(region: string): Promise<void>;
   /** Ids of the jobs waiting in `region`'s queue. */
   waiting(region: string): Promise<string[]>;
-  /** Checks kept back from `region`, as the metric counts them. */
-  keptBack(region: string): Promise<number>;
 }
 
 /** A dispatcher (never started: each test runs its passes) on the file's Redis space. */
@@ -50,14 +52,30 @@ const it = test.extend<{ d: Harness }>({
     };
     const store = new ScheduleStore(client, redis.prefix);
     const fleet = new FleetRegistry(client, redis.prefix);
-    const metrics = new Registry();
-    const dispatcher = new Dispatcher({ store, queueFor: queue, logger, metrics, isLeader: () => true, fleet });
+    const withGrace = (emptyForMs: number) => {
+      const metrics = new Registry();
+      return {
+        dispatcher: new Dispatcher({
+          store,
+          queueFor: queue,
+          logger,
+          metrics,
+          isLeader: () => true,
+          fleet,
+          emptyForMs,
+        }),
+        async keptBack(region: string) {
+          const metric = await metrics.getSingleMetric("upfleet_checks_withheld_total")?.get();
+          return metric?.values.find((v) => v.labels.region === region)?.value ?? 0;
+        },
+      };
+    };
     let workers = 0;
     await use({
       store,
       fleet,
-      dispatcher,
-      metrics,
+      ...withGrace(0),
+      withGrace,
       queue,
       async schedule(regions, dueMs) {
         const entry: ScheduleEntry = {
@@ -86,10 +104,6 @@ const it = test.extend<{ d: Harness }>({
         });
       },
       waiting: async (region) => (await queue(region).bull.getWaiting()).map((job) => String(job.id)),
-      async keptBack(region) {
-        const metric = await metrics.getSingleMetric("upfleet_checks_withheld_total")?.get();
-        return metric?.values.find((v) => v.labels.region === region)?.value ?? 0;
-      },
     });
     await Promise.all([...queues.values()].map((q) => q.close()));
     client.disconnect();
@@ -205,6 +219,26 @@ describe.sequential("Dispatcher", () => {
         return (await d.waiting("slow4")).length === 1;
       },
       { timeoutMs: 5_000, what: "a check sent once the stale job was gone" },
+    );
+  });
+
+  it("still sends checks to a region seen without workers for less than the grace (FLUSHALL empties the registry too)", async ({
+    expect,
+    d,
+  }) => {
+    const { dispatcher, keptBack } = d.withGrace(1_500);
+    await d.schedule(["gone5"], tickAgo(500));
+    await dispatcher.dispatchDue();
+    expect(await d.waiting("gone5")).toHaveLength(1);
+    expect(await keptBack("gone5")).toBe(0);
+    // Still no worker after the grace: the region is closed.
+    await waitFor(
+      async () => {
+        await d.schedule(["gone5"], tickAgo(500));
+        await dispatcher.dispatchDue();
+        return (await keptBack("gone5")) > 0;
+      },
+      { timeoutMs: 5_000, what: "the region closed once the grace ran out" },
     );
   });
 });

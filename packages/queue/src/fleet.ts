@@ -77,8 +77,8 @@ export interface WaitingCheck {
  * is already stale. Either way its queue only collects jobs that no worker will run, and at 10,000
  * monitors that is millions a day, enough to fill Redis and stop the whole control plane with it.
  */
-export function regionDispatching(liveWorkers: number, oldest: WaitingCheck | undefined, now = Date.now()): boolean {
-  return liveWorkers > 0 && (oldest === undefined || now < staleAt(oldest.tick, oldest.intervalMs));
+export function regionDispatching(staffed: boolean, oldest: WaitingCheck | undefined, now = Date.now()): boolean {
+  return staffed && (oldest === undefined || now < staleAt(oldest.tick, oldest.intervalMs));
 }
 
 /** The tick and interval of a job's payload, when it has them (a check job always does). */
@@ -127,7 +127,7 @@ export async function regionOverview(
         queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
         oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
         checks_per_minute: completedLastMinute(metrics, now),
-        dispatching: regionDispatching(live, waitingCheck(oldest), now),
+        dispatching: regionDispatching(live > 0, waitingCheck(oldest), now),
       };
     }),
   );

@@ -17,6 +17,8 @@ export interface DispatcherDeps {
   isLeader(): boolean;
   /** The live workers: a region with none gets no checks (see RegionGate). */
   fleet: Pick<FleetRegistry, "list">;
+  /** How long a region may be seen without workers before it gets no checks (tests shorten it). */
+  emptyForMs?: number;
 }
 
 /** The tick after the one just dispatched; when far behind (an outage), skip to the next tick ahead. */

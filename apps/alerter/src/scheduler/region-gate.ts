@@ -4,12 +4,20 @@ import { Counter, Gauge, type Registry } from "prom-client";
 
 /** How long a region's state is trusted before it is read again: a returning worker gets checks within it. */
 const REFRESH_MS = 1_000;
+/**
+ * How long a region must be seen without workers before it gets no checks. Workers report every 5 s,
+ * and FLUSHALL empties the registry with everything else: closing at once would drop the late ticks
+ * the reconciler puts back (and, at start, the ticks before the workers' first report).
+ */
+const EMPTY_FOR_MS = 10_000;
 
 export interface RegionGateDeps {
   fleet: Pick<FleetRegistry, "list">;
   queueFor(region: string): JobQueue<"check">;
   logger: Logger;
   metrics: Registry;
+  /** Overrides EMPTY_FOR_MS (tests). */
+  emptyForMs?: number;
 }
 
 /**
@@ -19,6 +27,8 @@ export interface RegionGateDeps {
  */
 export class RegionGate {
   private readonly open = new Map<string, boolean>();
+  /** Since when each region has been seen without a live worker. */
+  private readonly emptySince = new Map<string, number>();
   private readAt = 0;
   private readonly withheld: Counter<"region">;
   private readonly dispatching: Gauge<"region">;
@@ -48,7 +58,7 @@ export class RegionGate {
       [...known].map(async (name) => {
         const [oldest] = await this.deps.queueFor(name).bull.getJobs(["wait"], 0, 0, true);
         const live = workers.filter((w) => w.region === name).length;
-        return { name, live, open: regionDispatching(live, waitingCheck(oldest), now) };
+        return { name, live, open: regionDispatching(this.staffed(name, live, now), waitingCheck(oldest), now) };
       }),
     );
     for (const { name, live, open } of states) {
@@ -64,6 +74,17 @@ export class RegionGate {
       this.dispatching.set({ region: name }, open ? 1 : 0);
     }
     this.readAt = now;
+  }
+
+  /** Whether the region has a live worker, or has been without one for less than EMPTY_FOR_MS. */
+  private staffed(region: string, live: number, now: number): boolean {
+    if (live > 0) {
+      this.emptySince.delete(region);
+      return true;
+    }
+    const since = this.emptySince.get(region) ?? now;
+    this.emptySince.set(region, since);
+    return now - since < (this.deps.emptyForMs ?? EMPTY_FOR_MS);
   }
 
   /** Whether `region` takes checks, as last read; an unread region does. */

@@ -1,0 +1,50 @@
+import { waitFor } from "@upfleet/testing";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+import { createTestRedisDb, missingTicks, startSandbox, storedChecks } from "./support.ts";
+
+const INTERVAL_MS = 10_000;
+/** Reserved for this file's FLUSHDB: nothing else may keep keys in this logical database. */
+const FLUSHED_DB = 8;
+
+describe("a schedule lost to FLUSHALL", { timeout: 180_000 }, () => {
+  it("is rebuilt with the ticks that fell due meanwhile sent late: no tick of any monitor is lost", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const s = await startSandbox(createTestRedisDb(FLUSHED_DB));
+    onTestFinished(() => s.stop());
+    const redis = new Redis(s.redis.url);
+    onTestFinished(() => void redis.disconnect());
+    // Ten monitors spread over the interval: a few fall due in the seconds the schedule is gone.
+    const monitors = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => s.seed.httpMonitor(`${s.target.url}/m/${i}`)),
+    );
+    await s.worker();
+    await s.alerter();
+    await waitFor(
+      async () => (await Promise.all(monitors.map((m) => storedChecks(s.db, m.id)))).every((c) => c.length >= 1),
+      { timeoutMs: 60_000, what: "every monitor checked before the flush" },
+    );
+
+    // Only test files' keys (prefix `t` + 10 hex digits) may be in the database we are about to empty.
+    expect((await redis.keys("*")).filter((key) => !/^t[0-9a-f]{10}:/.test(key))).toEqual([]);
+    await redis.flushdb();
+    const flushedAt = Date.now();
+
+    const checks = await waitFor(
+      async () => {
+        const all = await Promise.all(monitors.map((m) => storedChecks(s.db, m.id)));
+        return all.every((c) => c.some((check) => check.tick > flushedAt + 2 * INTERVAL_MS)) ? all : null;
+      },
+      { timeoutMs: 90_000, what: "checks two intervals past the flush" },
+    );
+    const lost = checks.flatMap((c, i) =>
+      missingTicks(
+        c.map((check) => check.tick),
+        INTERVAL_MS,
+      ).map((tick) => `${monitors[i]!.id} ${tick - flushedAt} ms after the flush`),
+    );
+    expect(lost).toEqual([]);
+  });
+});
