@@ -1,8 +1,8 @@
 import { newId } from "@upfleet/ids";
 import { describe, expect } from "vitest";
 import type { TestUser } from "./support/accounts.ts";
-import { apiTest } from "./support/fixtures.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
+import { tenantsTest } from "./support/tenants.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const RULES = "/api/v1/notifications/rules";
@@ -25,7 +25,7 @@ async function newMonitor(api: TestApi, user: TestUser, fields: Record<string, u
   });
 }
 
-/** Two of the owner's channels, one of the other tenant's, and a monitor of each. */
+/** Two of the owner's channels, one of the other tenant's, and a monitor of each (the tenants' monA and foreignMonitor). */
 interface Seed {
   chA: string;
   chB: string;
@@ -44,20 +44,15 @@ const policyBody = (seed: Seed, first = [seed.chA], second = [seed.chB]) => ({
 const foreignPolicyBody = (seed: Seed) => policyBody(seed, [seed.foreignChannel], [seed.foreignChannel]);
 
 /** The file's `seed`; `req` sends as `user`, the owner by default. */
-const it = apiTest({ OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" }).extend<{
+const it = tenantsTest().extend<{
   seed: Seed;
   req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
 }>({
   seed: [
-    async ({ api, owner, other }, use) => {
-      const [chA, chB, foreignChannel] = await Promise.all([
-        channel(api, owner),
-        channel(api, owner),
-        channel(api, other),
-      ]);
-      const monitor = (await newMonitor(api, owner)).body.id;
-      const foreignMonitor = (await newMonitor(api, other)).body.id;
-      await use({ chA, chB, foreignChannel, monitor, foreignMonitor });
+    async ({ api, owner, other, monA, foreignMonitor }, use) => {
+      const chA = await channel(api, owner);
+      const [chB, foreignChannel] = [await channel(api, owner), await channel(api, other)];
+      await use({ chA, chB, foreignChannel, monitor: monA, foreignMonitor });
     },
     { scope: "file" },
   ],
