@@ -32,7 +32,7 @@ export function createApp(deps: ApiDeps): Express {
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.locals.openApiDocument = buildOpenApiDocument([...routes, ...pingRoutes], {
     version: deps.version,
-    serverUrl: deps.config.PUBLIC_URL,
+    publicUrl: deps.config.PUBLIC_URL,
   });
   app.use(requestId);
   app.use(requestLogger(deps.logger));

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { ERROR_CODES } from "@upfleet/errors";
 import { z } from "zod";
+import { moveRequestDefaults } from "./request-defaults.ts";
 import { type AnyRoute, fullPath } from "./route.ts";
 
 export const ErrorBody = z
@@ -12,10 +13,24 @@ export const ErrorBody = z
   })
   .meta({ id: "Error" });
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ErrorBody } },
-});
+/** The document's tags, in the explorer's order: a route's `tag` must be one of these. */
+const TAGS = {
+  Accounts: "Sign-up, login and sessions, the calling account, and the organization's users",
+  "API keys": "Keys for scripts and services, scoped and revocable; the raw key is shown once",
+  Monitors: "HTTP, TCP, DNS, ping, TLS certificate, multi-step API and heartbeat monitors, their checks and uptime",
+  Heartbeats: "Pings from cron jobs and scheduled tasks; the token in the path is the credential",
+  "Maintenance windows": "Planned work: checks run but no incident opens and uptime leaves the time out",
+  Incidents: "Opened and resolved by monitor state, or by hand; acknowledged to stop escalation",
+  Notifications:
+    "Channels (webhook, Slack, Discord, email), the rules that route events to them, escalation policies and the delivery log",
+  Reports: "SLA figures per monitor over a period",
+  Exports: "Check history, incidents and SLA as CSV, JSON or NDJSON files behind signed links",
+  "Status pages": "Public pages and badges of chosen monitors, on our domain or yours",
+  Fleet: "The deployment's regions and workers, for its operators",
+  Service: "Health, readiness, metrics and this documentation",
+} as const;
+
+export type Tag = keyof typeof TAGS;
 
 const RATE_LIMIT_HEADERS = {
   "X-RateLimit-Limit": { description: "Requests allowed per minute", schema: { type: "integer" as const } },
@@ -25,28 +40,36 @@ const RATE_LIMIT_HEADERS = {
 
 /**
  * What the document reads of a route: all of it but the handler, as heartbeat pings are described
- * here but served by their fast path, not by a route handler.
+ * here but served by their fast path, not by a route handler (and HEAD is documented for them).
  */
-export type DocumentedRoute = Omit<AnyRoute, "handle">;
+export type DocumentedRoute = Omit<AnyRoute, "handle" | "method"> & { method: AnyRoute["method"] | "head" };
 
 /** Express `/keys/:id` → OpenAPI `/keys/{id}`. */
 function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
 }
 
+const errorContent = { "application/json": { schema: ErrorBody } };
+
+/**
+ * A route's own responses, then the errors every route of its kind can return, derived from its
+ * access, params and body so that no route can forget one: a route names only what is its own.
+ */
 function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
   const responses: RouteConfig["responses"] = {};
   for (const [status, spec] of Object.entries(route.responses)) {
+    const schema = spec.schema ?? (Number(status) >= 400 ? ErrorBody : undefined);
     responses[status] = {
       description: spec.description,
-      ...(spec.schema ? { content: { "application/json": { schema: spec.schema } } } : {}),
+      ...(schema && route.method !== "head" ? { content: { "application/json": { schema } } } : {}),
       ...(route.access !== "public" ? { headers: RATE_LIMIT_HEADERS } : {}),
     };
   }
   const add = (status: number, description: string) => {
-    responses[status] ??= errorResponse(description);
+    responses[status] ??= { description, ...(route.method === "head" ? {} : { content: errorContent }) };
   };
-  add(400, "Invalid body or query; `details` lists every problem");
+  // Every route refuses query parameters (and body fields) it does not know, so any may answer 400.
+  add(400, "Invalid path, body or query; `details` lists every problem");
   if (route.body) {
     add(413, "Body over 1 MiB");
     add(415, "Body is not JSON");
@@ -57,14 +80,26 @@ function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
     add(429, "Rate limited; see Retry-After");
   }
   if (route.limitPerIp) add(429, "Too many attempts from this address (or failures for this email); see Retry-After");
-  if (route.params) add(404, "No such resource in your organization");
+  if (route.params || route.visibleTo) add(404, "No such resource in your organization");
   add(500, "Unexpected error (never a stack trace)");
   add(503, "PostgreSQL or Redis unavailable; safe to retry");
   return responses;
 }
 
+/**
+ * Where clients send requests: PUBLIC_URL, unless it names this machine (the development default),
+ * which would send a downloaded document's users to their own machine: then this document's origin.
+ */
+function serverFor(publicUrl: string): { url: string; description: string } {
+  const host = new URL(publicUrl).hostname;
+  const local = host === "localhost" || host.endsWith(".localhost") || /^127\.|^\[::1\]$/.test(host);
+  return local
+    ? { url: "/", description: "The origin serving this document" }
+    : { url: publicUrl.replace(/\/$/, ""), description: "This deployment" };
+}
+
 /** The OpenAPI 3.1 document, generated from the very schemas that validate requests. */
-export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version: string; serverUrl: string }) {
+export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version: string; publicUrl: string }) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "apiKey",
@@ -79,9 +114,16 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version:
   });
   for (const route of routes) {
     const scope = route.access === "public" ? undefined : route.access.scope;
+    const body = route.body && {
+      required: true,
+      content: {
+        "application/json": { schema: route.body, ...(route.example === undefined ? {} : { example: route.example }) },
+      },
+    };
     registry.registerPath({
       method: route.method,
       path: toOpenApiPath(fullPath(route)),
+      operationId: route.operationId,
       summary: route.summary,
       description: [route.description, scope ? `Requires scope \`${scope}\`.` : undefined].filter(Boolean).join("\n\n"),
       tags: [route.tag],
@@ -89,18 +131,22 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version:
       request: {
         ...(route.params ? { params: route.params as z.ZodObject } : {}),
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
-        ...(route.body ? { body: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+        ...(body ? { body } : {}),
       },
       responses: responsesFor(route),
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "Upfleet API",
       version: info.version,
       description: "Uptime and cron-job monitoring. Errors share one shape; lists are `{data, next_cursor}`.",
+      contact: { name: "Upfleet" },
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: info.serverUrl }],
+    servers: [serverFor(info.publicUrl)],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
   });
+  return moveRequestDefaults(document);
 }

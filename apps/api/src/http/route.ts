@@ -7,6 +7,7 @@ import { clientIpBucket } from "../auth/client-ip.ts";
 import type { Principal } from "../auth/principal.ts";
 import { rateLimitHeaders } from "../auth/rate-limiter.ts";
 import type { ApiDeps } from "../deps.ts";
+import type { Tag } from "./openapi.ts";
 import { parseInput, parseParams } from "./validate.ts";
 
 /** `public`: no credential. Otherwise a credential, and the scope when one is named. */
@@ -35,6 +36,7 @@ interface RouteContext<B, Q, P, A extends Access> {
 
 interface ResponseSpec {
   description: string;
+  /** JSON; a 4xx or 5xx without one is documented with the error shape, which is what every error is. */
   schema?: z.ZodType;
 }
 
@@ -43,9 +45,15 @@ export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access =
   /** Express syntax (`/keys/:id`), relative to /api/v1 unless `absolute`. */
   path: string;
   absolute?: boolean;
+  /**
+   * The operation's name in the OpenAPI document, `<resource>.<action>` (`monitors.create`). Written
+   * by hand rather than derived from the path: generated clients name their methods after it, so it
+   * must survive a path's rename, and a reviewer sees it change.
+   */
+  operationId: string;
   summary: string;
   description?: string;
-  tag: string;
+  tag: Tag;
   access: A;
   /** Public routes that cost the server (Argon2 on sign-up and login) are limited per client IP. */
   limitPerIp?: boolean;
@@ -55,6 +63,11 @@ export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access =
    */
   visibleTo?(principal: Principal, deps: ApiDeps): boolean;
   body?: B;
+  /**
+   * A body the route accepts, shown in the document. Typed by the body schema, with other keys let
+   * through for the schemas built field by field (monitors); the lint test validates it whole.
+   */
+  example?: B extends z.ZodType ? z.input<B> & Record<string, unknown> : never;
   query?: Q;
   /** Entity named in the 404 when the path's ids do not parse. */
   params?: P;

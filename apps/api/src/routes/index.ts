@@ -5,6 +5,7 @@ import { logoutRoute } from "./auth/logout.ts";
 import { signupRoute } from "./auth/signup.ts";
 import { explorerInitRoute, explorerRoute } from "./docs/explorer.ts";
 import { openApiRoute } from "./docs/openapi.ts";
+import { rootRoute } from "./docs/root.ts";
 import { createPolicyRoute } from "./escalation-policies/create.ts";
 import { deletePolicyRoute } from "./escalation-policies/delete.ts";
 import { getPolicyRoute } from "./escalation-policies/get.ts";
@@ -139,6 +140,7 @@ export const routes: AnyRoute[] = [
   badgeRoute,
   regionsRoute,
   workersRoute,
+  rootRoute,
   openApiRoute,
   explorerRoute,
   explorerInitRoute,

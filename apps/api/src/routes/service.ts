@@ -16,8 +16,10 @@ const Readiness = z
 export const healthzRoute = defineRoute({
   method: "get",
   path: "/healthz",
+  operationId: "service.healthz",
   absolute: true,
   summary: "Liveness: the process answers",
+  description: "Touches neither PostgreSQL nor Redis: a failing probe means the process should be restarted.",
   tag: "Service",
   access: "public",
   responses: { 200: { description: "Alive", schema: Health } },
@@ -27,8 +29,11 @@ export const healthzRoute = defineRoute({
 export const readyzRoute = defineRoute({
   method: "get",
   path: "/readyz",
+  operationId: "service.readyz",
   absolute: true,
   summary: "Readiness: PostgreSQL and Redis reachable",
+  description:
+    "503 while either is unreachable, so a load balancer sends no traffic to this instance until it recovers.",
   tag: "Service",
   access: "public",
   responses: {
@@ -56,6 +61,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 export const metricsRoute = defineRoute({
   method: "get",
   path: "/metrics",
+  operationId: "service.metrics",
   absolute: true,
   summary: "Prometheus metrics",
   description:

@@ -4,6 +4,7 @@ import { AccountBody } from "./schema.ts";
 export const getAccountRoute = defineRoute({
   method: "get",
   path: "/account",
+  operationId: "account.get",
   summary: "Who am I: organization, user, the key in use and its rate limit",
   tag: "Accounts",
   access: { scope: "account:read" },

@@ -7,6 +7,7 @@ import { LoginBody, SessionBody } from "./schema.ts";
 export const loginRoute = defineRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "auth.login",
   summary: "Exchange email and password for a 12-hour session token",
   description:
     "Failed logins are limited per client IP (IPv6: per /64) and per email (lock-outs that double after " +
@@ -15,7 +16,11 @@ export const loginRoute = defineRoute({
   access: "public",
   limitPerIp: true,
   body: LoginBody,
-  responses: { 200: { description: "A session JWT", schema: SessionBody } },
+  example: { email: "ada@example.com", password: "correct horse battery staple" },
+  responses: {
+    200: { description: "A session JWT", schema: SessionBody },
+    401: { description: "Wrong email or password (one answer for both)" },
+  },
   handle: async ({ body, deps, req }) => {
     const { failedAuth } = deps;
     const subjects = [failedAuth.ip(clientIpBucket(req)), failedAuth.email(body.email)];

@@ -4,6 +4,7 @@ import { defineRoute } from "../../http/route.ts";
 export const logoutRoute = defineRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "auth.logout",
   summary: "End this session: its token is refused everywhere from now on",
   description:
     "Authenticated with the session token to revoke (Authorization: Bearer <jwt>); every API instance " +

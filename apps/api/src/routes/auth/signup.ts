@@ -7,6 +7,7 @@ import { SignupBody, SignupResult } from "./schema.ts";
 export const signupRoute = defineRoute({
   method: "post",
   path: "/auth/signup",
+  operationId: "auth.signup",
   summary: "Create an organization and its owner",
   description:
     "Open to the first user of a deployment; afterwards only when OPEN_SIGNUP=true (403 otherwise). " +
@@ -16,7 +17,12 @@ export const signupRoute = defineRoute({
   access: "public",
   limitPerIp: true,
   body: SignupBody,
-  responses: { 201: { description: "Created; the session token is ready to use", schema: SignupResult } },
+  example: { email: "ada@example.com", password: "correct horse battery staple", organization_name: "Acme" },
+  responses: {
+    201: { description: "Created; the session token is ready to use", schema: SignupResult },
+    403: { description: "Sign-up is closed: users exist and OPEN_SIGNUP is not true" },
+    409: { description: "This email cannot be used (the same answer whoever holds it)" },
+  },
   handle: async ({ body, deps, req }) => {
     const { failedAuth } = deps;
     // Probing which emails have accounts costs the same budget as guessing passwords. Per address

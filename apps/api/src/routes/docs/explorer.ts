@@ -64,8 +64,12 @@ const INIT = `window.ui = SwaggerUIBundle({
 export const explorerRoute = defineRoute({
   method: "get",
   path: "/api/docs",
+  operationId: "service.explorer",
   absolute: true,
   summary: "Interactive API explorer",
+  description:
+    "Swagger UI over this document, served from the installed package (no CDN). A credential pasted into it " +
+    "stays in the tab's memory.",
   tag: "Service",
   access: "public",
   responses: { 200: { description: "HTML" } },
@@ -75,8 +79,10 @@ export const explorerRoute = defineRoute({
 export const explorerInitRoute = defineRoute({
   method: "get",
   path: "/api/docs/init.js",
+  operationId: "service.explorerScript",
   absolute: true,
   summary: "The explorer's start-up script",
+  description: "Points Swagger UI at this document; a file of its own, as the page's policy allows no inline script.",
   tag: "Service",
   access: "public",
   responses: { 200: { description: "JavaScript" } },

@@ -6,6 +6,7 @@ import { PolicyParams } from "./schema.ts";
 export const deletePolicyRoute = defineRoute({
   method: "delete",
   path: "/escalation-policies/:id",
+  operationId: "escalationPolicies.delete",
   summary: "Delete an escalation policy",
   description:
     "A policy that rules or monitors still escalate to is not deleted: the 409 names them, to be changed " +

@@ -5,6 +5,7 @@ import { PolicyBody, PolicyParams } from "./schema.ts";
 export const getPolicyRoute = defineRoute({
   method: "get",
   path: "/escalation-policies/:id",
+  operationId: "escalationPolicies.get",
   summary: "Get an escalation policy",
   tag: "Notifications",
   access: { scope: "notifications:read" },

@@ -6,6 +6,7 @@ import { PolicyList } from "./schema.ts";
 export const listPoliciesRoute = defineRoute({
   method: "get",
   path: "/escalation-policies",
+  operationId: "escalationPolicies.list",
   summary: "List escalation policies, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },

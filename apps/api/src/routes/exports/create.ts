@@ -8,6 +8,7 @@ import { CreateExportBody, EXPORT_DESCRIPTION, READ_SCOPE } from "./schema.ts";
 export const createExportRoute = defineRoute({
   method: "post",
   path: "/exports",
+  operationId: "exports.create",
   summary: "Start an export of check results or incidents",
   description:
     `${EXPORT_DESCRIPTION}\n\nChecks are taken by their tick (scheduled time) in [from, to), monitor by ` +
@@ -18,6 +19,7 @@ export const createExportRoute = defineRoute({
   tag: "Exports",
   access: { scope: "exports:write" },
   body: CreateExportBody,
+  example: { type: "checks", format: "csv", from: "2030-01-01T00:00:00.000Z", to: "2030-01-31T00:00:00.000Z" },
   responses: {
     202: {
       description: "Accepted; poll GET /exports/:id",

@@ -23,6 +23,7 @@ const DownloadQuery = z.strictObject({
 export const downloadExportRoute = defineRoute({
   method: "get",
   path: "/exports/:id/download",
+  operationId: "exports.download",
   summary: "Download an export's file (the signed link of download_url)",
   description:
     "No credential but the link's `token`, valid for an hour and for this export only, and only while " +

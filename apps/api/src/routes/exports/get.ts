@@ -5,6 +5,7 @@ import { EXPORT_DESCRIPTION, ExportBody, ExportParams, linkMaker } from "./schem
 export const getExportRoute = defineRoute({
   method: "get",
   path: "/exports/:id",
+  operationId: "exports.get",
   summary: "Get an export (a fresh download link once completed)",
   description: EXPORT_DESCRIPTION,
   tag: "Exports",

@@ -6,6 +6,7 @@ import { EXPORT_DESCRIPTION, ExportList, linkMaker } from "./schema.ts";
 export const listExportsRoute = defineRoute({
   method: "get",
   path: "/exports",
+  operationId: "exports.list",
   summary: "List exports, newest first",
   description: EXPORT_DESCRIPTION,
   tag: "Exports",

@@ -19,6 +19,7 @@ const Region = z
 export const regionsRoute = defineRoute({
   method: "get",
   path: "/regions",
+  operationId: "fleet.regions",
   summary: "Regions: live workers, queue depth, oldest waiting job, checks per minute, whether checks are sent",
   description:
     "A queue that grows, or an old oldest job, means the region needs more workers. " +

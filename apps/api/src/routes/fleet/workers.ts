@@ -19,6 +19,7 @@ const WorkerBody = z
 export const workersRoute = defineRoute({
   method: "get",
   path: "/workers",
+  operationId: "fleet.workers",
   summary: "Live check workers (seen in the last 20 s)",
   description: "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",
   tag: "Fleet",

@@ -90,6 +90,8 @@ export function parseExitCode(raw: string): number {
 interface PingRouteSpec<P extends z.ZodType> {
   /** After /api/heartbeat/:token. */
   suffix: string;
+  /** The operations' base name: `.get`, `.post` and `.head` are appended. */
+  operationId: string;
   params?: P;
   summary: string;
   signal(params: z.output<P>): Signal;
@@ -107,7 +109,13 @@ interface PingEndpoint {
  */
 export type PingRoute = DocumentedRoute & { absolute: true; ping: PingEndpoint };
 
-/** One path, served for GET (HEAD with it) and POST, as cron lines use either. */
+const PING_RESPONSES = {
+  200: { description: "Recorded", schema: PingReply },
+  405: { description: "A method other than GET, POST or HEAD (the Allow header lists them)" },
+  429: { description: "Too many pings for this token or from this address; see Retry-After" },
+};
+
+/** One path, served for GET, HEAD and POST, as cron lines use any of them. */
 export function definePingRoutes<P extends z.ZodType = typeof TokenParams>(spec: PingRouteSpec<P>): PingRoute[] {
   const schema = (spec.params ?? TokenParams) as P;
   const ping: PingEndpoint = {
@@ -116,10 +124,11 @@ export function definePingRoutes<P extends z.ZodType = typeof TokenParams>(spec:
       return { token: (params as { token: string }).token, signal: () => spec.signal(params) };
     },
   };
-  return (["get", "post"] as const).map((method) => ({
+  return (["get", "head", "post"] as const).map((method) => ({
     ping,
     method,
     path: `${HEARTBEAT_BASE}/:token${spec.suffix}`,
+    operationId: `${spec.operationId}.${method}`,
     absolute: true,
     summary: spec.summary,
     description: PING_DESCRIPTION,
@@ -127,6 +136,6 @@ export function definePingRoutes<P extends z.ZodType = typeof TokenParams>(spec:
     access: "public",
     params: schema,
     query: PingQuery,
-    responses: { 200: { description: "Recorded", schema: PingReply } },
+    responses: method === "head" ? { ...PING_RESPONSES, 200: { description: "Recorded (no body)" } } : PING_RESPONSES,
   }));
 }

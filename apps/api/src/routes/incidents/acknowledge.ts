@@ -6,6 +6,7 @@ import { IncidentBody, IncidentParams } from "./schema.ts";
 export const acknowledgeIncidentRoute = defineRoute({
   method: "post",
   path: "/incidents/:id/acknowledge",
+  operationId: "incidents.acknowledge",
   summary: "Acknowledge an incident (stops its escalation)",
   description: "Records who and when; acknowledging again keeps the first acknowledgement.",
   tag: "Incidents",

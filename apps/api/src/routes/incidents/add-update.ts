@@ -6,6 +6,7 @@ import { AddIncidentUpdateBody, IncidentBody, IncidentParams } from "./schema.ts
 export const addIncidentUpdateRoute = defineRoute({
   method: "post",
   path: "/incidents/:id/updates",
+  operationId: "incidents.addUpdate",
   summary: "Add an entry to an incident's timeline, optionally changing its status",
   description:
     "Returns the incident, the new entry last in `updates`. Status `resolved` resolves it. " +
@@ -15,6 +16,7 @@ export const addIncidentUpdateRoute = defineRoute({
   params: IncidentParams,
   entity: "Incident",
   body: AddIncidentUpdateBody,
+  example: { status: "monitoring", message: "Rolled back; watching error rates." },
   responses: {
     201: { description: "The incident with its new entry", schema: IncidentBody },
     409: { description: "The incident is resolved", schema: ErrorBody },

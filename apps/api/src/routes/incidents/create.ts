@@ -6,6 +6,7 @@ import { CreateIncidentBody, IncidentBody } from "./schema.ts";
 export const createIncidentRoute = defineRoute({
   method: "post",
   path: "/incidents",
+  operationId: "incidents.create",
   summary: "Open an incident by hand",
   description:
     "A monitor has at most one open incident: opening another for it is a 409. " +
@@ -13,6 +14,11 @@ export const createIncidentRoute = defineRoute({
   tag: "Incidents",
   access: { scope: "incidents:write" },
   body: CreateIncidentBody,
+  example: {
+    title: "Checkout errors",
+    monitor_id: "mon_m9s346q3d25vt4f5v37e3s3e28",
+    message: "Payments fail for some customers.",
+  },
   responses: {
     201: { description: "The new incident", schema: IncidentBody },
     404: { description: "No such monitor in your organization", schema: ErrorBody },

@@ -5,6 +5,7 @@ import { IncidentBody, IncidentParams } from "./schema.ts";
 export const getIncidentRoute = defineRoute({
   method: "get",
   path: "/incidents/:id",
+  operationId: "incidents.get",
   summary: "Get an incident with its timeline",
   tag: "Incidents",
   access: { scope: "incidents:read" },

@@ -5,6 +5,7 @@ import { IncidentList, IncidentListQuery } from "./schema.ts";
 export const listIncidentsRoute = defineRoute({
   method: "get",
   path: "/incidents",
+  operationId: "incidents.list",
   summary: "List incidents, newest first (filter by monitor, open or resolved, status)",
   tag: "Incidents",
   access: { scope: "incidents:read" },

@@ -6,6 +6,7 @@ import { IncidentBody, IncidentParams, ResolveIncidentBody } from "./schema.ts";
 export const resolveIncidentRoute = defineRoute({
   method: "post",
   path: "/incidents/:id/resolve",
+  operationId: "incidents.resolve",
   summary: "Resolve an incident",
   description:
     "Adds a `resolved` entry (with the message, if any) and acknowledges it if nobody had. " +
@@ -15,6 +16,7 @@ export const resolveIncidentRoute = defineRoute({
   params: IncidentParams,
   entity: "Incident",
   body: ResolveIncidentBody,
+  example: { message: "Error rates are back to normal." },
   responses: {
     200: { description: "The resolved incident", schema: IncidentBody },
     409: { description: "The incident is already resolved", schema: ErrorBody },

@@ -6,6 +6,7 @@ import { IncidentBody, IncidentParams, PatchIncidentBody } from "./schema.ts";
 export const patchIncidentRoute = defineRoute({
   method: "patch",
   path: "/incidents/:id",
+  operationId: "incidents.update",
   summary: "Change an incident's title, status or both, with an optional message",
   description:
     "A status change or a message adds an entry to the timeline; status `resolved` resolves it. " +
@@ -15,6 +16,7 @@ export const patchIncidentRoute = defineRoute({
   params: IncidentParams,
   entity: "Incident",
   body: PatchIncidentBody,
+  example: { status: "identified", message: "A bad deploy; rolling back." },
   responses: {
     200: { description: "The incident", schema: IncidentBody },
     409: { description: "The incident is resolved", schema: ErrorBody },

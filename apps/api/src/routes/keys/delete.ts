@@ -5,6 +5,7 @@ import { KeyParams } from "./schema.ts";
 export const deleteKeyRoute = defineRoute({
   method: "delete",
   path: "/keys/:id",
+  operationId: "keys.delete",
   summary: "Revoke an API key on every API instance",
   tag: "API keys",
   access: { scope: "keys:write" },

@@ -6,6 +6,7 @@ import { KeyList } from "./schema.ts";
 export const listKeysRoute = defineRoute({
   method: "get",
   path: "/keys",
+  operationId: "keys.list",
   summary: "List active API keys (owners and admins see the whole organization's)",
   tag: "API keys",
   access: { scope: "keys:read" },

@@ -6,6 +6,7 @@ import { WindowParams } from "./schema.ts";
 export const deleteWindowRoute = defineRoute({
   method: "delete",
   path: "/maintenance-windows/:id",
+  operationId: "maintenanceWindows.delete",
   summary: "Delete a maintenance window",
   description:
     "The window is gone: its past occurrences count towards uptime again, and a monitor it held that is " +

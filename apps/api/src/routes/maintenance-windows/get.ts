@@ -5,6 +5,7 @@ import { WindowBody, WindowParams } from "./schema.ts";
 export const getWindowRoute = defineRoute({
   method: "get",
   path: "/maintenance-windows/:id",
+  operationId: "maintenanceWindows.get",
   summary: "Get a maintenance window",
   tag: "Maintenance windows",
   access: { scope: "monitors:read" },

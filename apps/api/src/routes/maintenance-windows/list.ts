@@ -5,6 +5,7 @@ import { WindowList, WindowListQuery } from "./schema.ts";
 export const listWindowsRoute = defineRoute({
   method: "get",
   path: "/maintenance-windows",
+  operationId: "maintenanceWindows.list",
   summary: "List maintenance windows, newest first (filter by monitor, on now or not)",
   tag: "Maintenance windows",
   access: { scope: "monitors:read" },

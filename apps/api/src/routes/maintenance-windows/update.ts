@@ -7,6 +7,7 @@ import { PatchWindowBody, WINDOW_DESCRIPTION, WindowBody, WindowParams } from ".
 export const updateWindowRoute = defineRoute({
   method: "patch",
   path: "/maintenance-windows/:id",
+  operationId: "maintenanceWindows.update",
   summary: "Change a maintenance window",
   description: `The fields given replace the window's, and the result is checked as a whole (a new \`ends_at\` must still follow the stored \`starts_at\`). A monitor the change takes out of maintenance while it is down gets its incident now. ${WINDOW_DESCRIPTION}`,
   tag: "Maintenance windows",
@@ -14,6 +15,7 @@ export const updateWindowRoute = defineRoute({
   params: WindowParams,
   entity: "Maintenance window",
   body: PatchWindowBody,
+  example: { ends_at: "2030-01-15T23:30:00.000Z" },
   responses: {
     200: { description: "The window", schema: WindowBody },
     404: { description: "No such window, or a monitor named is not in your organization", schema: ErrorBody },

@@ -35,6 +35,7 @@ const ChecksQuery = PageQuery.extend({
 export const listChecksRoute = defineRoute({
   method: "get",
   path: "/monitors/:id/checks",
+  operationId: "monitors.listChecks",
   summary: "A monitor's check history, newest first",
   tag: "Monitors",
   access: { scope: "monitors:read" },

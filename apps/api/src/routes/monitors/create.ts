@@ -7,6 +7,7 @@ import { CreateMonitorBody, MonitorBody } from "./schema.ts";
 export const createMonitorRoute = defineRoute({
   method: "post",
   path: "/monitors",
+  operationId: "monitors.create",
   summary: "Create a monitor; its checks start at its next tick",
   description:
     "Write the fields of its `type` only: fields of another type are rejected. An `escalation_policy_id` " +
@@ -14,6 +15,7 @@ export const createMonitorRoute = defineRoute({
   tag: "Monitors",
   access: { scope: "monitors:write" },
   body: CreateMonitorBody,
+  example: { type: "http", name: "Home page", url: "https://example.com/", interval_seconds: 60 },
   responses: {
     201: { description: "The new monitor", schema: MonitorBody },
     404: { description: "No such escalation policy in your organization", schema: ErrorBody },

@@ -5,6 +5,7 @@ import { MonitorParams } from "./schema.ts";
 export const deleteMonitorRoute = defineRoute({
   method: "delete",
   path: "/monitors/:id",
+  operationId: "monitors.delete",
   summary: "Delete a monitor (soft: checks stop, history is kept)",
   tag: "Monitors",
   access: { scope: "monitors:write" },

@@ -5,6 +5,7 @@ import { MonitorBody, MonitorParams } from "./schema.ts";
 export const getMonitorRoute = defineRoute({
   method: "get",
   path: "/monitors/:id",
+  operationId: "monitors.get",
   summary: "Get a monitor with its current state",
   tag: "Monitors",
   access: { scope: "monitors:read" },

@@ -5,6 +5,7 @@ import { MonitorList, MonitorListQuery } from "./schema.ts";
 export const listMonitorsRoute = defineRoute({
   method: "get",
   path: "/monitors",
+  operationId: "monitors.list",
   summary: "List monitors (filter by type, status, tag)",
   tag: "Monitors",
   access: { scope: "monitors:read" },

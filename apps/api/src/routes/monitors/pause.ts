@@ -10,6 +10,7 @@ function toggleRoute(
   return defineRoute({
     method: "post",
     path: `/monitors/:id/${action}`,
+    operationId: `monitors.${action}`,
     summary,
     tag: "Monitors",
     access: { scope: "monitors:write" },

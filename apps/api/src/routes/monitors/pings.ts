@@ -22,6 +22,7 @@ const PingItem = z
 export const listPingsRoute = defineRoute({
   method: "get",
   path: "/monitors/:id/pings",
+  operationId: "monitors.listPings",
   summary: "A heartbeat monitor's ping log, newest first",
   tag: "Monitors",
   access: { scope: "monitors:read" },

@@ -1,4 +1,4 @@
-import { MONITOR_TYPES } from "@upfleet/monitors";
+import { CreateMonitorBody, MONITOR_TYPES } from "@upfleet/monitors";
 import { z } from "zod";
 import { idParam, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
 
@@ -6,36 +6,74 @@ export { CreateMonitorBody, PatchMonitorBody } from "@upfleet/monitors";
 
 export const MonitorParams = idParam("mon");
 
+const MonitorStatus = z.enum(["pending", "up", "degraded", "down", "paused"]);
+
 export const MonitorListQuery = PageQuery.extend({
   type: z.enum(MONITOR_TYPES).optional(),
-  status: z.enum(["pending", "up", "degraded", "down", "paused"]).optional(),
+  status: MonitorStatus.optional(),
   tag: z.string().min(1).max(50).optional(),
 });
 
-/** The monitor object (API.md "Monitors"); type fields appear for the monitor's type only. */
+/** What every monitor has, whatever its type (API.md "Monitors"). */
+const commonFields = {
+  id: z.string(),
+  name: z.string(),
+  interval_seconds: z.number().int().nullable(),
+  timeout_ms: z.number().int(),
+  regions: z.array(z.string()),
+  confirmations: z.number().int(),
+  recovery_confirmations: z.number().int(),
+  tags: z.array(z.string()),
+  escalation_policy_id: z.string().nullable(),
+  paused: z.boolean(),
+  status: MonitorStatus,
+  last_checked_at: Timestamp.nullable(),
+  last_status: z.number().int().nullable(),
+  last_response_ms: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  uptime_24h: z.number().nullable(),
+  avg_response_ms: z.number().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+};
+
+const heartbeatFields = {
+  heartbeat_token: z.string().meta({ description: "The credential in this monitor's ping URLs" }),
+  heartbeat_url: z.url().meta({ description: "Where the job pings: append /start, /fail or /<exit code>" }),
+  heartbeat_last_ping_at: Timestamp.nullable(),
+  heartbeat_next_expected_at: Timestamp.nullable(),
+};
+
+/**
+ * A type's own fields as a monitor of that type reads back: the fields it was created with, the
+ * defaulted ones optional (a row written before a field existed lacks it), credentials masked.
+ */
+function typeFieldsOf(input: (typeof CreateMonitorBody.options)[number]): Record<string, z.ZodType> {
+  const own = Object.entries(input.shape).filter(([key]) => key !== "type" && !(key in commonFields));
+  return Object.fromEntries(
+    own.map(([key, schema]) => [
+      key,
+      schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType).optional() : schema,
+    ]),
+  );
+}
+
+/** The monitor object, one schema per type: the common fields, the type's own, and a heartbeat's ping URL. */
 export const MonitorBody = z
-  .looseObject({
-    id: z.string(),
-    name: z.string(),
-    type: z.enum(MONITOR_TYPES),
-    interval_seconds: z.number().int().nullable(),
-    timeout_ms: z.number().int(),
-    regions: z.array(z.string()),
-    confirmations: z.number().int(),
-    recovery_confirmations: z.number().int(),
-    tags: z.array(z.string()),
-    escalation_policy_id: z.string().nullable(),
-    paused: z.boolean(),
-    status: z.enum(["pending", "up", "degraded", "down", "paused"]),
-    last_checked_at: Timestamp.nullable(),
-    last_status: z.number().int().nullable(),
-    last_response_ms: z.number().int().nullable(),
-    last_error: z.string().nullable(),
-    uptime_24h: z.number().nullable(),
-    avg_response_ms: z.number().nullable(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  })
+  .discriminatedUnion(
+    "type",
+    CreateMonitorBody.options.map((input) => {
+      const type = input.shape.type.value;
+      return z
+        .object({
+          type: z.literal(type),
+          ...commonFields,
+          ...typeFieldsOf(input),
+          ...(type === "heartbeat" ? heartbeatFields : {}),
+        })
+        .meta({ id: `${type[0]!.toUpperCase()}${type.slice(1)}Monitor` });
+    }) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
   .meta({ id: "Monitor" });
 
 export const MonitorList = listOf(MonitorBody, "MonitorList");

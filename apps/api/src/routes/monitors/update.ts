@@ -6,6 +6,7 @@ import { MonitorBody, MonitorParams, PatchMonitorBody } from "./schema.ts";
 export const updateMonitorRoute = defineRoute({
   method: "patch",
   path: "/monitors/:id",
+  operationId: "monitors.update",
   summary: "Change a monitor; the new settings apply from its next tick",
   description:
     "The type cannot change. The merged monitor is validated as a whole for its type. A new " +
@@ -15,6 +16,7 @@ export const updateMonitorRoute = defineRoute({
   params: MonitorParams,
   entity: "Monitor",
   body: PatchMonitorBody,
+  example: { interval_seconds: 30, tags: ["production"] },
   responses: { 200: { description: "The updated monitor", schema: MonitorBody } },
   handle: async ({ params, body, principal, deps }) => {
     assertNoInternalTargets(deps, body);

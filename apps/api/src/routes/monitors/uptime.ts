@@ -27,6 +27,7 @@ const Uptime = z
 export const uptimeRoute = defineRoute({
   method: "get",
   path: "/monitors/:id/uptime",
+  operationId: "monitors.uptime",
   summary: "Uptime, response times and incidents over 24h, 7d, 30d or 90d",
   description:
     "Hourly buckets for 24h and 7d, daily for 30d and 90d; empty buckets are listed with 0 checks. Checks made " +

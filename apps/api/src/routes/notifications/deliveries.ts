@@ -5,6 +5,7 @@ import { DeliveryList, DeliveryListQuery } from "./schema.ts";
 export const listDeliveriesRoute = defineRoute({
   method: "get",
   path: "/notifications/deliveries",
+  operationId: "deliveries.list",
   summary: "List notification delivery attempts, newest first (filter by channel or incident)",
   description:
     "Every attempt of every notification, retries included, and test sends. A filter naming an id " +

@@ -7,6 +7,7 @@ import { BADGE_CACHE_CONTROL, publicPages } from "./site.ts";
 export const badgeRoute = defineRoute({
   method: "get",
   path: "/status/:slug/badge/:monitor_id.svg",
+  operationId: "public.badge",
   absolute: true,
   summary: "An uptime badge of a monitor a published status page shows",
   description: `No credential. "uptime | 99.95%" over ${BADGE_DAYS} days (image/svg+xml), coloured by the value; 404 for a monitor the page does not show. Cacheable for 5 minutes.`,
@@ -14,7 +15,10 @@ export const badgeRoute = defineRoute({
   access: "public",
   params: z.strictObject({ slug: z.string().max(200), monitor_id: z.string().max(64) }),
   entity: "Status page",
-  responses: { 200: { description: "The badge (image/svg+xml)" } },
+  responses: {
+    200: { description: "The badge (image/svg+xml)" },
+    429: { description: "Too many public requests from this address; see Retry-After" },
+  },
   handle: async ({ params, deps }) => {
     const svg = await publicPages(deps).badge(params.slug, params.monitor_id);
     if (svg === null) throw new NotFoundError("Status page or monitor", `${params.slug}/${params.monitor_id}`);

@@ -5,6 +5,7 @@ import { htmlReply, publicPages } from "./site.ts";
 export const statusHtmlRoute = defineRoute({
   method: "get",
   path: "/status/:slug",
+  operationId: "public.statusPageHtml",
   absolute: true,
   summary: "A published status page, as HTML",
   description: `${PUBLIC_DESCRIPTION} A small HTML page answers 404.`,
@@ -12,6 +13,10 @@ export const statusHtmlRoute = defineRoute({
   access: "public",
   params: SlugParams,
   entity: "Status page",
-  responses: { 200: { description: "The page (text/html, no script)" }, 404: { description: "No such page" } },
+  responses: {
+    200: { description: "The page (text/html, no script)" },
+    404: { description: "No such page" },
+    429: { description: "Too many public requests from this address; see Retry-After" },
+  },
   handle: async ({ params, deps }) => htmlReply(await publicPages(deps).view(params.slug)),
 });

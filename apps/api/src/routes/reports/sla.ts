@@ -32,6 +32,7 @@ const SlaReport = z
 export const slaReportRoute = defineRoute({
   method: "get",
   path: "/reports/sla",
+  operationId: "reports.sla",
   summary: "SLA per monitor over the last 7, 30 or 90 days: uptime, downtime, incidents, MTTR, response times",
   description:
     "Availability is time-based, from the monitors' state changes (heartbeat monitors included): downtime is the " +

@@ -6,6 +6,7 @@ import { PageParams } from "./schema.ts";
 export const deletePageRoute = defineRoute({
   method: "delete",
   path: "/status-pages/:id",
+  operationId: "statusPages.delete",
   summary: "Delete a status page",
   description: "The page is gone at once, and its slug and custom domain are free again.",
   tag: "Status pages",

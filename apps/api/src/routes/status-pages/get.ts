@@ -5,6 +5,7 @@ import { PageParams, StatusPageBody } from "./schema.ts";
 export const getPageRoute = defineRoute({
   method: "get",
   path: "/status-pages/:id",
+  operationId: "statusPages.get",
   summary: "Get a status page",
   tag: "Status pages",
   access: { scope: "status-pages:read" },

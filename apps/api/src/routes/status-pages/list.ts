@@ -5,6 +5,7 @@ import { PageListQuery, StatusPageList } from "./schema.ts";
 export const listPagesRoute = defineRoute({
   method: "get",
   path: "/status-pages",
+  operationId: "statusPages.list",
   summary: "List status pages, newest first",
   tag: "Status pages",
   access: { scope: "status-pages:read" },

@@ -7,6 +7,7 @@ import { PAGE_DESCRIPTION, PageParams, PatchPageBody, StatusPageBody } from "./s
 export const updatePageRoute = defineRoute({
   method: "patch",
   path: "/status-pages/:id",
+  operationId: "statusPages.update",
   summary: "Change a status page",
   description: `The fields given replace the page's (\`sections\` as a whole) and the result is checked as a new page would be. ${PAGE_DESCRIPTION}`,
   tag: "Status pages",
@@ -14,6 +15,7 @@ export const updatePageRoute = defineRoute({
   params: PageParams,
   entity: "Status page",
   body: PatchPageBody,
+  example: { description: "Live status of Acme services" },
   responses: {
     200: { description: "The status page", schema: StatusPageBody },
     404: { description: "No such page, or a monitor named is not in your organization", schema: ErrorBody },

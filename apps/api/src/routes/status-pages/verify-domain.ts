@@ -7,6 +7,7 @@ import { PageParams, StatusPageBody } from "./schema.ts";
 export const verifyDomainRoute = defineRoute({
   method: "post",
   path: "/status-pages/:id/verify-domain",
+  operationId: "statusPages.verifyDomain",
   summary: "Check the custom domain's TXT record now",
   description:
     "Looks up the TXT record `_upfleet.<custom_domain>` now and answers the page: `custom_domain_verified` " +

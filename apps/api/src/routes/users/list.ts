@@ -6,6 +6,7 @@ import { UserList } from "./schema.ts";
 export const listUsersRoute = defineRoute({
   method: "get",
   path: "/users",
+  operationId: "users.list",
   summary: "List the organization's users",
   tag: "Accounts",
   access: { scope: "account:read" },

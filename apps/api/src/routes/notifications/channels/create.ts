@@ -6,6 +6,7 @@ import { channelUrlCheck } from "./url-check.ts";
 export const createChannelRoute = defineRoute({
   method: "post",
   path: "/notifications/channels",
+  operationId: "channels.create",
   summary: "Create a notification channel (webhook, slack, discord or email)",
   description:
     "`config` takes exactly the fields of the `type`. URLs are http(s) and may not point at a loopback, " +
@@ -15,6 +16,7 @@ export const createChannelRoute = defineRoute({
   tag: "Notifications",
   access: { scope: "notifications:write" },
   body: CreateChannelBody,
+  example: { name: "On-call webhook", type: "webhook", config: { url: "https://hooks.example.com/upfleet" } },
   responses: { 201: { description: "The new channel", schema: ChannelBody } },
   handle: async ({ body, principal, deps }) => ({
     status: 201,

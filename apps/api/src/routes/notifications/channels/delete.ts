@@ -6,6 +6,7 @@ import { ChannelParams } from "./schema.ts";
 export const deleteChannelRoute = defineRoute({
   method: "delete",
   path: "/notifications/channels/:id",
+  operationId: "channels.delete",
   summary: "Delete a notification channel",
   description:
     "A channel that rules or escalation policies still send to is not deleted: the 409 names them, to " +

@@ -5,6 +5,7 @@ import { ChannelBody, ChannelParams } from "./schema.ts";
 export const getChannelRoute = defineRoute({
   method: "get",
   path: "/notifications/channels/:id",
+  operationId: "channels.get",
   summary: "Get a notification channel (secrets and URLs masked)",
   tag: "Notifications",
   access: { scope: "notifications:read" },

@@ -6,6 +6,7 @@ import { ChannelList } from "./schema.ts";
 export const listChannelsRoute = defineRoute({
   method: "get",
   path: "/notifications/channels",
+  operationId: "channels.list",
   summary: "List notification channels, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },

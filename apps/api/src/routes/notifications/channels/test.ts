@@ -6,6 +6,7 @@ import { ChannelParams } from "./schema.ts";
 export const testChannelRoute = defineRoute({
   method: "post",
   path: "/notifications/channels/:id/test",
+  operationId: "channels.test",
   summary: "Send a test event to a channel now and return how the delivery went",
   description:
     'Sends event "test" (X-Upfleet-Event: test; the body has the shape of a monitor.down payload with ' +

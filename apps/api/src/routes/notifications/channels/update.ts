@@ -6,6 +6,7 @@ import { channelUrlCheck } from "./url-check.ts";
 export const updateChannelRoute = defineRoute({
   method: "patch",
   path: "/notifications/channels/:id",
+  operationId: "channels.update",
   summary: "Rename, enable or disable a channel, or change its config",
   description:
     "`config` is merged onto the stored config and must stay valid for the channel's type (the type " +
@@ -16,6 +17,7 @@ export const updateChannelRoute = defineRoute({
   params: ChannelParams,
   entity: "Notification channel",
   body: PatchChannelBody,
+  example: { enabled: false },
   responses: { 200: { description: "The channel", schema: ChannelBody } },
   handle: async ({ params, body, principal, deps }) => ({
     status: 200,

@@ -12,11 +12,18 @@ export const RULE_DESCRIPTION =
 export const createRuleRoute = defineRoute({
   method: "post",
   path: "/notifications/rules",
+  operationId: "rules.create",
   summary: "Create a notification rule",
   description: RULE_DESCRIPTION,
   tag: "Notifications",
   access: { scope: "notifications:write" },
   body: CreateRuleBody,
+  example: {
+    name: "Production down",
+    events: ["monitor.down", "monitor.up"],
+    tags: ["production"],
+    channel_ids: ["chn_jt97kb6cq643dzvmxxqkfbf5kz"],
+  },
   responses: {
     201: { description: "The new rule", schema: RuleBody },
     404: { description: "A channel, monitor or policy named is not in your organization", schema: ErrorBody },

@@ -5,6 +5,7 @@ import { RuleParams } from "./schema.ts";
 export const deleteRuleRoute = defineRoute({
   method: "delete",
   path: "/notifications/rules/:id",
+  operationId: "rules.delete",
   summary: "Delete a notification rule",
   tag: "Notifications",
   access: { scope: "notifications:write" },

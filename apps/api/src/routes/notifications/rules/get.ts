@@ -5,6 +5,7 @@ import { RuleBody, RuleParams } from "./schema.ts";
 export const getRuleRoute = defineRoute({
   method: "get",
   path: "/notifications/rules/:id",
+  operationId: "rules.get",
   summary: "Get a notification rule",
   tag: "Notifications",
   access: { scope: "notifications:read" },

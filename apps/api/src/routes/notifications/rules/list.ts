@@ -6,6 +6,7 @@ import { RuleList } from "./schema.ts";
 export const listRulesRoute = defineRoute({
   method: "get",
   path: "/notifications/rules",
+  operationId: "rules.list",
   summary: "List notification rules, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },

@@ -6,6 +6,7 @@ import { PatchRuleBody, RuleBody, RuleParams } from "./schema.ts";
 export const updateRuleRoute = defineRoute({
   method: "patch",
   path: "/notifications/rules/:id",
+  operationId: "rules.update",
   summary: "Change a notification rule",
   description: `The fields given replace the rule's; the result must still send somewhere. ${RULE_DESCRIPTION}`,
   tag: "Notifications",
@@ -13,6 +14,7 @@ export const updateRuleRoute = defineRoute({
   params: RuleParams,
   entity: "Notification rule",
   body: PatchRuleBody,
+  example: { escalation_policy_id: "esc_nwj47tan9zt24mnpzx45hy43kw" },
   responses: { 200: { description: "The rule", schema: RuleBody } },
   handle: async ({ params, body, principal, deps }) => ({
     status: 200,
