@@ -1,7 +1,6 @@
 import { describe, expect } from "vitest";
 import { routes } from "../src/routes/index.ts";
 import { addUser, createKey, signupOwner } from "./support/accounts.ts";
-import { apiTest } from "./support/fixtures.ts";
 import {
   describeRouteSecurity,
   expectError,
@@ -10,18 +9,16 @@ import {
   type SecurityContext,
   type TenantFixture,
 } from "./support/security.ts";
+import { tenantsTest } from "./support/tenants.ts";
 
 /**
- * `security`: the victim's organization (owner and viewer) and the attacker's, on the file's API. Open
- * sign-up gives a second tenant; generous limits keep the many requests below 429. Both owners operate
+ * `security`: the victim's organization (owner and viewer) and the attacker's, on the file's API (open
+ * sign-up gives a second tenant; generous limits keep the many requests below 429). Both owners operate
  * the fleet, so the fleet routes answer them (others get 404: fleet-access.test.ts).
  */
-const it = apiTest({
-  OPEN_SIGNUP: "true",
-  RATE_LIMIT_PER_MINUTE: "100000",
-  RATE_LIMIT_PER_HOUR: "100000",
-  FLEET_ADMIN_EMAILS: "victim-fleet@example.com,attacker-fleet@example.com",
-}).extend<{ security: SecurityContext }>({
+const it = tenantsTest({ FLEET_ADMIN_EMAILS: "victim-fleet@example.com,attacker-fleet@example.com" }).extend<{
+  security: SecurityContext;
+}>({
   security: [
     async ({ api }, use) => {
       const victim = await signupOwner(api, "victim", "victim-fleet@example.com");
