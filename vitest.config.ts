@@ -7,6 +7,7 @@ export default defineConfig({
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
       "bench/**/*.test.ts",
+      "deploy/test/**/*.test.ts",
     ],
     pool: "forks",
     setupFiles: ["packages/testing/src/vitest-setup.ts"],

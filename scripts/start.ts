@@ -18,8 +18,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const API_METRICS_PORT = 3099;
 const ALERTER_HEALTH_PORT = 3100;
 const FIRST_WORKER_HEALTH_PORT = 3101;
-// Each app gives itself 30 s to finish in-flight work after SIGTERM; this is only the backstop.
-const STOP_DEADLINE_MS = 35_000;
+// Each app gives itself SHUTDOWN_DEADLINE_MS (70 s, packages/runtime) to finish in-flight work after
+// SIGTERM; this is only the backstop.
+const STOP_DEADLINE_MS = 75_000;
 
 const env = loadEnvOrExit(z.object({ ...databaseEnv, REGIONS: regionList("local"), PORT: port(3000) }));
 

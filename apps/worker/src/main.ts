@@ -33,13 +33,9 @@ logger.info({ port: (health.address() as AddressInfo).port }, "health server lis
 
 const worker = startWorker(config, { redis, logger, metrics });
 
-// Checks in flight may take up to their timeout (≤ 60 s) to finish before we exit.
-onShutdown(
-  logger,
-  async () => {
-    await worker.stop();
-    await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
-    await closeRedis(redis);
-  },
-  70_000,
-);
+// Checks in flight may take up to their timeout (≤ 60 s) to finish: SHUTDOWN_DEADLINE_MS allows for that.
+onShutdown(logger, async () => {
+  await worker.stop();
+  await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
+  await closeRedis(redis);
+});

@@ -4,4 +4,4 @@ export { Loop } from "./loop.ts";
 export { createMetricsRegistry } from "./metrics.ts";
 export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe, withTimeout } from "./readiness.ts";
 export { closeRedis, logRedisOutages } from "./redis-status.ts";
-export { onShutdown } from "./shutdown.ts";
+export { onShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.ts";
