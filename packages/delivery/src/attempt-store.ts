@@ -31,7 +31,7 @@ interface AttemptRecord {
 }
 
 /** The attempt row a send is recorded in, and the attempt it counts as. */
-export interface ClaimedAttempt {
+interface ClaimedAttempt {
   deliveryId: string;
   attempt: number;
 }
