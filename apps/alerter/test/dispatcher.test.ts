@@ -6,6 +6,7 @@ import {
   FleetRegistry,
   type JobQueue,
   openQueue,
+  type RegionInfo,
   regionOverview,
   type ScheduleEntry,
   ScheduleStore,
@@ -19,6 +20,9 @@ import { Dispatcher } from "../src/scheduler/dispatcher.ts";
 
 const logger = createLogger("test", "silent");
 const INTERVAL_MS = 10_000;
+
+/** A due time `ago` ms in the past, on a whole second. */
+const tickAgo = (ago: number) => Math.floor((Date.now() - ago) / 1_000) * 1_000;
 
 interface Harness {
   store: ScheduleStore;
@@ -36,6 +40,10 @@ interface Harness {
   workerIn(region: string): Promise<void>;
   /** Ids of the jobs waiting in `region`'s queue. */
   waiting(region: string): Promise<string[]>;
+  /** GET /regions' rows for `regions`, counting only their own workers. */
+  overview(regions: string[]): Promise<RegionInfo[]>;
+  /** Runs passes, each over a new monitor due now in `region`, until `done` (the gate reads the fleet once a second). */
+  passesUntil(dispatcher: Dispatcher, region: string, done: () => Promise<boolean>, what: string): Promise<void>;
 }
 
 /** A dispatcher (never started: each test runs its passes) on the file's Redis space. */
@@ -70,6 +78,18 @@ const it = test.extend<{ d: Harness }>({
         },
       };
     };
+    const schedule = async (regions: string[], dueMs: number) => {
+      const entry: ScheduleEntry = {
+        monitorId: newId("monitor"),
+        organizationId: "org_test",
+        intervalMs: INTERVAL_MS,
+        regions,
+        spec: { type: "unrunnable", reason: "a test's monitor", timeoutMs: 1_000 },
+        version: new Date().toISOString(),
+      };
+      await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
+      return entry;
+    };
     let workers = 0;
     await use({
       store,
@@ -77,18 +97,7 @@ const it = test.extend<{ d: Harness }>({
       ...withGrace(0),
       withGrace,
       queue,
-      async schedule(regions, dueMs) {
-        const entry: ScheduleEntry = {
-          monitorId: newId("monitor"),
-          organizationId: "org_test",
-          intervalMs: INTERVAL_MS,
-          regions,
-          spec: { type: "unrunnable", reason: "a test's monitor", timeoutMs: 1_000 },
-          version: new Date().toISOString(),
-        };
-        await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
-        return entry;
-      },
+      schedule,
       async workerIn(region) {
         const now = new Date().toISOString();
         const id = `wrk_${region}_${++workers}`;
@@ -104,15 +113,26 @@ const it = test.extend<{ d: Harness }>({
         });
       },
       waiting: async (region) => (await queue(region).bull.getWaiting()).map((job) => String(job.id)),
+      async overview(regions) {
+        const live = (await fleet.list()).filter((w) => regions.includes(w.region));
+        return regionOverview(regions, live, (region) => queue(region).bull);
+      },
+      async passesUntil(dispatcher, region, done, what) {
+        await waitFor(
+          async () => {
+            await schedule([region], tickAgo(500));
+            await dispatcher.dispatchDue();
+            return done();
+          },
+          { timeoutMs: 5_000, what },
+        );
+      },
     });
     await Promise.all([...queues.values()].map((q) => q.close()));
     client.disconnect();
     connection.disconnect();
   },
 });
-
-/** A due time `ago` ms in the past, on a whole second. */
-const tickAgo = (ago: number) => Math.floor((Date.now() - ago) / 1_000) * 1_000;
 
 describe.sequential("Dispatcher", () => {
   it("enqueues one job per region under the round's id, moves the monitor to its next tick, and absorbs a repeat", async ({
@@ -171,23 +191,11 @@ describe.sequential("Dispatcher", () => {
     expect(await d.keptBack("up3")).toBe(0);
     // The schedule moved on: the region's missed tick is not owed to it later.
     expect(await d.store.nextDue(first.monitorId)).toBeGreaterThan(Date.now() - 500);
-    const overview = () => regionOverview(["up3", "empty3"], [], (region) => d.queue(region).bull);
-    expect((await overview()).map((r) => r.dispatching)).toEqual([false, false]);
-    const live = (await d.fleet.list()).filter((w) => w.region === "up3");
-    expect(
-      (await regionOverview(["up3", "empty3"], live, (region) => d.queue(region).bull)).map((r) => r.dispatching),
-    ).toEqual([true, false]);
+    expect((await d.overview(["up3", "empty3"])).map((r) => r.dispatching)).toEqual([true, false]);
 
-    // The gate reads the fleet again within a second: a monitor due then gets its check in the region.
     await d.workerIn("empty3");
-    await waitFor(
-      async () => {
-        await d.schedule(["empty3"], tickAgo(500));
-        await d.dispatcher.dispatchDue();
-        return (await d.waiting("empty3")).length === 1;
-      },
-      { timeoutMs: 5_000, what: "a check sent to the region once its worker reported" },
-    );
+    const sent = async () => (await d.waiting("empty3")).length === 1;
+    await d.passesUntil(d.dispatcher, "empty3", sent, "a check sent to the region once its worker reported");
   });
 
   it("keeps checks back from a region whose oldest waiting job is stale, until its worker has drained it", async ({
@@ -206,20 +214,14 @@ describe.sequential("Dispatcher", () => {
     expect(await d.dispatcher.dispatchDue()).toBe(1);
     expect(await d.waiting("slow4")).toHaveLength(1);
     expect(await d.keptBack("slow4")).toBe(1);
-    const live = (await d.fleet.list()).filter((w) => w.region === "slow4");
-    const [row] = await regionOverview(["slow4"], live, (region) => d.queue(region).bull);
-    expect(row).toMatchObject({ workers: 1, queue_depth: 1, dispatching: false });
+    expect(await d.overview(["slow4"])).toEqual([
+      expect.objectContaining({ workers: 1, queue_depth: 1, dispatching: false }),
+    ]);
 
     // The worker takes the stale job (and skips it): the region gets checks again.
     await d.queue("slow4").bull.drain();
-    await waitFor(
-      async () => {
-        await d.schedule(["slow4"], tickAgo(500));
-        await d.dispatcher.dispatchDue();
-        return (await d.waiting("slow4")).length === 1;
-      },
-      { timeoutMs: 5_000, what: "a check sent once the stale job was gone" },
-    );
+    const sent = async () => (await d.waiting("slow4")).length === 1;
+    await d.passesUntil(d.dispatcher, "slow4", sent, "a check sent once the stale job was gone");
   });
 
   it("still sends checks to a region seen without workers for less than the grace (FLUSHALL empties the registry too)", async ({
@@ -232,13 +234,7 @@ describe.sequential("Dispatcher", () => {
     expect(await d.waiting("gone5")).toHaveLength(1);
     expect(await keptBack("gone5")).toBe(0);
     // Still no worker after the grace: the region is closed.
-    await waitFor(
-      async () => {
-        await d.schedule(["gone5"], tickAgo(500));
-        await dispatcher.dispatchDue();
-        return (await keptBack("gone5")) > 0;
-      },
-      { timeoutMs: 5_000, what: "the region closed once the grace ran out" },
-    );
+    const closed = async () => (await keptBack("gone5")) > 0;
+    await d.passesUntil(dispatcher, "gone5", closed, "the region closed once the grace ran out");
   });
 });
