@@ -121,7 +121,10 @@ describe.for(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
       const pod = container.owner.spec.template.spec;
       const name = container.owner.metadata.name;
       if (container.owner.kind === "Deployment") {
-        expect(pod.terminationGracePeriodSeconds * 1000, name).toBeGreaterThan(SHUTDOWN_DEADLINE_MS);
+        // The grace period counts from the start of the preStop hook, before SIGTERM is sent.
+        const [, preStopSeconds] = container.spec.lifecycle?.preStop?.exec?.command ?? [];
+        const drainMs = SHUTDOWN_DEADLINE_MS + Number(preStopSeconds ?? 0) * 1000;
+        expect(pod.terminationGracePeriodSeconds * 1000, name).toBeGreaterThan(drainMs);
       }
       expect(pod.securityContext.runAsNonRoot, name).toBe(true);
       expect(container.spec.securityContext, name).toMatchObject({
