@@ -38,6 +38,8 @@ const LEASE_MS = 10_000;
 const RENEW_EVERY_MS = 3_000;
 const RESULTS_CONCURRENCY = 1_000;
 const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
+/** An idle results consumer looks again this seldom (s; BullMQ's default is 5): a result added wakes it at once (issue #15). */
+const RESULTS_IDLE_WAIT_S = 60;
 
 /**
  * The alerter: consumes `results` and turns the state changes they cause into incidents (every
@@ -77,17 +79,22 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       .catch((error: unknown) =>
         logger.error({ err: error }, "schedule reconciliation failed; next attempt in a minute"),
       );
+  let leaseTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
   const holdLease = async () => {
+    const outcome = await lease.hold();
+    // The next attempt is timed before any rebuild, so a long one never delays a renewal; a standby
+    // tries again as the leader's lease runs out.
+    if (!stopping) leaseTimer = setTimeout(() => void holdLease(), lease.nextAttemptIn(RENEW_EVERY_MS));
     // Taking the lease (at start, after another alerter died, after Redis lost it) means the
     // schedule may be missing: rebuild it before dispatching.
-    if ((await lease.hold()) === "taken") {
+    if (outcome === "taken") {
       logger.info("scheduler lease taken");
       await reconcile();
       alerting.sweep();
     }
   };
   void holdLease();
-  const leaseTimer = setInterval(() => void holdLease(), RENEW_EVERY_MS);
   const minutely = cron.schedule("* * * * *", async () => {
     if (!lease.isHeld) return;
     await reconcile();
@@ -109,7 +116,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     deadline: (at) => deadlines.armAt(at),
   });
   probe.start();
-  const consumer = work("result", ingest.handle, { connection, prefix, concurrency: RESULTS_CONCURRENCY });
+  const consumer = work("result", ingest.handle, {
+    connection,
+    prefix,
+    concurrency: RESULTS_CONCURRENCY,
+    drainDelay: RESULTS_IDLE_WAIT_S,
+  });
   consumer.bull.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
   consumer.bull.on("failed", (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"),
@@ -150,7 +162,8 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
 
   return {
     async stop() {
-      clearInterval(leaseTimer);
+      stopping = true;
+      clearTimeout(leaseTimer);
       await minutely.stop();
       await dispatcher.stop();
       await consumer.close();

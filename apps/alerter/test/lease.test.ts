@@ -139,4 +139,25 @@ describe("LeaderLock", { timeout: 60_000 }, () => {
       await contender.release();
     }
   });
+
+  it("tells a standby to try again the moment the holder's lease runs out, so it takes over within the lease time", async () => {
+    const redis = connect();
+    const key = "lease:standby";
+    const leader = new LeaderLock(redis, key, TTL_MS);
+    const standby = new LeaderLock(redis, key, TTL_MS);
+    expect(await leader.hold()).toBe("taken");
+    const renewedAt = Date.now();
+    expect(await standby.hold()).toBe("lost");
+    const wait = standby.nextAttemptIn(60_000);
+    expect(wait).toBeGreaterThan(TTL_MS - 1_000);
+    expect(wait).toBeLessThanOrEqual(TTL_MS + 10);
+    // The holder renews on its own rhythm.
+    expect(leader.nextAttemptIn(RENEW_EVERY_MS)).toBe(RENEW_EVERY_MS);
+    // The leader dies (it never renews): the standby's next attempt, when told, takes the lease.
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    expect(await standby.hold()).toBe("taken");
+    expect(Date.now() - renewedAt).toBeLessThan(TTL_MS + 500);
+    await standby.release();
+    await leader.release();
+  });
 });

@@ -58,8 +58,9 @@ describe("two alerters", { timeout: 240_000 }, () => {
     await standby.waitForLog((e) => e.msg === "scheduler lease taken", LEASE_MS + RENEW_EVERY_MS + 10_000);
     const takeoverMs = Date.now() - killedAt;
     console.info(`two alerters: the standby took the scheduler lease ${takeoverMs} ms after the leader was SIGKILLed`);
-    // The lease runs out at most LEASE_MS after the leader's last renewal; the standby asks every RENEW_EVERY_MS.
-    expect(takeoverMs).toBeLessThan(LEASE_MS + RENEW_EVERY_MS + 1_000);
+    // The lease runs out at most LEASE_MS after the leader's last renewal, and the standby asks again
+    // as it does (a second of slack for a loaded machine).
+    expect(takeoverMs).toBeLessThan(LEASE_MS + 1_000);
 
     // The recovery is seen by the survivor alone.
     s.target.behaveAt("/flap", undefined);

@@ -3,15 +3,18 @@ import { once } from "node:events";
 import type { Redis } from "ioredis";
 
 /**
- * Renews the lease if it carries our token, takes it if it is free: 1 renewed, 2 taken, 0 held by
- * another. Recognising our own token is what makes a late or repeated call harmless: a plain SET NX
- * replayed after an outage failed against our own token and locked us out until the lease expired.
+ * Renews the lease if it carries our token, takes it if it is free: 1 renewed, 2 taken; held by
+ * another, -1 - the ms it has left (so a standby can try again the moment it expires). Recognising
+ * our own token is what makes a late or repeated call harmless: a plain SET NX replayed after an
+ * outage failed against our own token and locked us out until the lease expired.
  */
 const HOLD = `
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
-return 0
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then left = 0 end
+return -1 - left
 `;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -34,6 +37,8 @@ export class LeaderLock {
   private readonly connection: Redis;
   /** Until when the lease is ours for sure: the send time of the last successful call plus the TTL. */
   private heldUntil = 0;
+  /** When another holder's lease runs out, as its last answer said (0: unknown). */
+  private freeAt = 0;
   private inFlight: Promise<LeaseOutcome> | undefined;
 
   constructor(
@@ -54,6 +59,15 @@ export class LeaderLock {
   /** Whether the lease is ours now: a renewal that could not be made keeps it only until it would have expired. */
   get isHeld(): boolean {
     return Date.now() < this.heldUntil;
+  }
+
+  /**
+   * How long to wait before the next `hold`: `everyMs` to renew or to look again, but no later than
+   * just after another holder's lease runs out, so a standby takes over within the lease time.
+   */
+  nextAttemptIn(everyMs: number): number {
+    if (this.isHeld || this.freeAt === 0) return everyMs;
+    return Math.max(0, Math.min(everyMs, this.freeAt + 5 - Date.now()));
   }
 
   /** Takes or renews the lease. A "taken" term may follow a gap in which another process led: rebuild what it may have changed. */
@@ -80,9 +94,10 @@ export class LeaderLock {
     if (!(await this.connected())) return this.isHeld ? "held" : "lost";
     const sentAt = Date.now();
     try {
-      const answer = await this.connection.eval(HOLD, 1, this.key, this.token, this.ttlMs);
-      if (answer === 0) {
+      const answer = Number(await this.connection.eval(HOLD, 1, this.key, this.token, this.ttlMs));
+      if (answer < 0) {
         this.heldUntil = 0;
+        this.freeAt = sentAt + (-answer - 1);
         return "lost";
       }
       this.heldUntil = sentAt + this.ttlMs;
