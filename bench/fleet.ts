@@ -16,6 +16,7 @@ import { tickOffsetMs } from "@upfleet/monitoring";
 import { waitFor } from "@upfleet/testing";
 import { IDLE_TARGET, renderIdle } from "./fleet/idle-report.ts";
 import { commandRates, redisCommandCalls, startOwnRedis } from "./fleet/own-redis.ts";
+import { type StatementRates, sampleStatements } from "./fleet/pg-sampler.ts";
 import { type ProcSample, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
@@ -190,6 +191,8 @@ interface Figures {
   allInMsPerCheck: number;
   /** Commands per second in the window, in all and by command (INFO commandstats). */
   redisCommands: { total: number; byCommand: [string, number][] };
+  /** Idle runs: statements per second by text, sampled from pg_stat_activity. */
+  pgStatements: StatementRates | undefined;
   machineBusyCoreS: number;
   machineCores: number;
   childWarnings: Record<string, string[]>;
@@ -351,6 +354,8 @@ async function main(): Promise<void> {
   if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const windowStart = Date.now();
   const procBefore = await snapshot(startPids);
+  // Idle only: under load the sampler would miss most statements and cost the harness CPU.
+  const statements = idleRun ? sampleStatements(database.url, database.name) : undefined;
   const machineBefore = await sampleMachine();
   console.log(`window: ${config.durationS} s from ${new Date(windowStart).toISOString()}`);
 
@@ -379,6 +384,7 @@ async function main(): Promise<void> {
   // Window end.
   const windowEndActual = Date.now();
   const procAfter = await snapshot(startPids);
+  const pgStatements = await statements?.stop((Date.now() - windowStart) / 1000);
   if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
@@ -546,6 +552,7 @@ async function main(): Promise<void> {
     allInCpuSeconds,
     allInMsPerCheck: (allInCpuSeconds * 1000) / Math.max(1, stored),
     redisCommands: redisRates,
+    pgStatements,
     machineBusyCoreS,
     machineCores: os.availableParallelism(),
     childWarnings: Object.fromEntries(apps.map((a) => [a.role, a.process.lines.slice(-20)])),
