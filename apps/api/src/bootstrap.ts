@@ -14,7 +14,7 @@ import { createTxtLookup } from "@upfleet/status-pages";
 import { Redis } from "ioredis";
 import { Authenticator } from "./auth/authenticator.ts";
 import { FailedAuthLimiter } from "./auth/failed-auth.ts";
-import { RateLimiter } from "./auth/rate-limiter.ts";
+import { LIMIT_COMMAND_TIMEOUT_MS, RateLimiter } from "./auth/rate-limiter.ts";
 import { SessionRevocations } from "./auth/session-revocations.ts";
 import type { ApiConfig } from "./config.ts";
 import type { ApiDeps } from "./deps.ts";
@@ -53,12 +53,14 @@ export async function createApiDeps(
   });
   const subscriber = new Redis(config.REDIS_URL, { ...redisOptions(config), maxRetriesPerRequest: null });
   // Rate-limit counts, one EVAL per request: the commands of one tick go out in one write (a
-  // syscall per command is what costs most at thousands of heartbeat pings per second).
+  // syscall per command is what costs most at thousands of heartbeat pings per second). A Redis that
+  // stops answering on an open connection (a partition) times them out, and the limiter counts in-process.
   const limits = new Redis(config.REDIS_URL, {
     ...redisOptions(config),
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     enableAutoPipelining: true,
+    commandTimeout: LIMIT_COMMAND_TIMEOUT_MS,
   });
   let lastRedisWarning = 0;
   const warnRedis = (error: Error) => {

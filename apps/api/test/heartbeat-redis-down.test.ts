@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../alerter/test/redis-server.ts";
+import { LIMIT_COMMAND_TIMEOUT_MS } from "../src/auth/rate-limiter.ts";
 import { signupOwner } from "./support/accounts.ts";
 import { expectError } from "./support/security.ts";
 import { startTestApi, type TestApi } from "./support/test-api.ts";
@@ -62,5 +63,25 @@ describe("heartbeat pings while Redis is down", { timeout: 60_000 }, () => {
     expectError(await api.request("GET", "/api/heartbeat/no-such-token"), 404, "not_found");
 
     expect((await api.request("GET", `/status/${page.body.slug}`)).status).toBe(200);
+  });
+
+  it("are answered within a couple of seconds when Redis stops answering on open connections", async () => {
+    await using s = await apiOnOwnRedis();
+    const { api } = s;
+    const owner = await signupOwner(api);
+    const created = await api.request("POST", "/api/v1/monitors", {
+      auth: owner.token,
+      body: { type: "heartbeat", name: "hourly", interval_seconds: 3600 },
+    });
+    expect(created.status, created.text).toBe(201);
+
+    // SIGSTOP: the connections stay open and nothing answers, as across a partition.
+    s.redis.pause();
+    const started = Date.now();
+    const res = await api.request("POST", `/api/heartbeat/${created.body.heartbeat_token}`);
+    expect(res.status, res.text).toBe(200);
+    expect(Date.now() - started).toBeLessThan(LIMIT_COMMAND_TIMEOUT_MS + 1_500);
+    expect(await api.deps.db.heartbeatPing.count({ where: { monitorId: created.body.id } })).toBe(1);
+    s.redis.resume();
   });
 });

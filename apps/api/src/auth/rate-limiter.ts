@@ -56,6 +56,14 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
+/** How long a count may wait for Redis before it is made in-process (set on the limiter's connection). */
+export const LIMIT_COMMAND_TIMEOUT_MS = 1_000;
+
+/** Whether Redis is out of reach, rather than answering with an error. */
+function unreachable(redis: Redis, error: unknown): boolean {
+  return redis.status !== "ready" || (error instanceof Error && error.message === "Command timed out");
+}
+
 /**
  * Counts in Redis, shared by every API instance. While Redis is unreachable the counts are this
  * process's own (LocalCounts): a heartbeat ping or a public page must not fail because the shared
@@ -77,12 +85,12 @@ export class RateLimiter {
     return this.redis as unknown as Scripts;
   }
 
-  /** Counts `keys` in Redis, or in this process when the connection is down. */
+  /** Counts `keys` in Redis, or in this process while Redis is out of reach. */
   private async count(keys: string[], ttlMs: number[], script: () => Promise<number[]>): Promise<number[]> {
     try {
       return await script();
     } catch (error) {
-      if (this.redis.status === "ready") throw new UnavailableError("Redis", error);
+      if (!unreachable(this.redis, error)) throw new UnavailableError("Redis", error);
       return keys.map((key, i) => this.local.increment(key, ttlMs[i]!));
     }
   }
