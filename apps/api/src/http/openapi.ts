@@ -58,10 +58,13 @@ const errorContent = { "application/json": { schema: ErrorBody } };
 function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
   const responses: RouteConfig["responses"] = {};
   for (const [status, spec] of Object.entries(route.responses)) {
-    const schema = spec.schema ?? (Number(status) >= 400 ? ErrorBody : undefined);
+    const schema = spec.schema ?? (Number(status) >= 400 && !spec.contentType ? ErrorBody : undefined);
+    const content = spec.contentType
+      ? Object.fromEntries([spec.contentType].flat().map((type) => [type, { schema: z.string() }]))
+      : schema && { "application/json": { schema } };
     responses[status] = {
       description: spec.description,
-      ...(schema && route.method !== "head" ? { content: { "application/json": { schema } } } : {}),
+      ...(content && route.method !== "head" ? { content } : {}),
       ...(route.access !== "public" ? { headers: RATE_LIMIT_HEADERS } : {}),
     };
   }

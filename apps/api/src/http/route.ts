@@ -36,8 +36,10 @@ interface RouteContext<B, Q, P, A extends Access> {
 
 interface ResponseSpec {
   description: string;
-  /** JSON; a 4xx or 5xx without one is documented with the error shape, which is what every error is. */
+  /** JSON; a 4xx or 5xx with neither this nor `contentType` is documented with the error shape. */
   schema?: z.ZodType;
+  /** The media type (or types) of a body sent as is (`raw`): HTML, SVG, Prometheus text, export files. */
+  contentType?: string | string[];
 }
 
 export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access = Access> {

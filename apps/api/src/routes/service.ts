@@ -70,7 +70,7 @@ export const metricsRoute = defineRoute({
   tag: "Service",
   access: "public",
   responses: {
-    200: { description: "Prometheus text exposition" },
+    200: { description: "Prometheus text exposition", contentType: "text/plain" },
     401: { description: "METRICS_TOKEN is set and the request does not carry it" },
     404: { description: "METRICS_TOKEN is not set: not served on this port" },
   },

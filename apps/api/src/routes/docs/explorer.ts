@@ -72,7 +72,7 @@ export const explorerRoute = defineRoute({
     "stays in the tab's memory.",
   tag: "Service",
   access: "public",
-  responses: { 200: { description: "HTML" } },
+  responses: { 200: { description: "The explorer page", contentType: "text/html" } },
   handle: async ({ deps }) => ({ status: 200, headers: headersOf(deps), raw: { contentType: "html", content: PAGE } }),
 });
 
@@ -85,7 +85,7 @@ export const explorerInitRoute = defineRoute({
   description: "Points Swagger UI at this document; a file of its own, as the page's policy allows no inline script.",
   tag: "Service",
   access: "public",
-  responses: { 200: { description: "JavaScript" } },
+  responses: { 200: { description: "The script", contentType: "text/javascript" } },
   handle: async ({ deps }) => ({
     status: 200,
     headers: headersOf(deps),

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
 
 export const openApiRoute = defineRoute({
@@ -10,6 +11,8 @@ export const openApiRoute = defineRoute({
     "openapi-typescript, openapi-generator or any OpenAPI 3.1 tool.",
   tag: "Service",
   access: "public",
-  responses: { 200: { description: "OpenAPI 3.1" } },
+  responses: {
+    200: { description: "OpenAPI 3.1", schema: z.record(z.string(), z.unknown()).meta({ id: "OpenApiDocument" }) },
+  },
   handle: async ({ req }) => ({ status: 200, body: req.app.locals.openApiDocument }),
 });

@@ -37,7 +37,10 @@ export const downloadExportRoute = defineRoute({
   entity: "Export",
   query: DownloadQuery,
   responses: {
-    200: { description: "The file: text/csv, application/json or application/x-ndjson, as an attachment" },
+    200: {
+      description: "The file, as an attachment",
+      contentType: ["text/csv", "application/json", "application/x-ndjson"],
+    },
     401: { description: "Invalid or expired download link, or its user or key is gone", schema: ErrorBody },
     404: { description: "No such export, or its file has expired", schema: ErrorBody },
     429: { description: "Downloaded less than a minute ago; see Retry-After", schema: ErrorBody },

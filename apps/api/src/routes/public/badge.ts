@@ -16,7 +16,7 @@ export const badgeRoute = defineRoute({
   params: z.strictObject({ slug: z.string().max(200), monitor_id: z.string().max(64) }),
   entity: "Status page",
   responses: {
-    200: { description: "The badge (image/svg+xml)" },
+    200: { description: "The badge", contentType: "image/svg+xml" },
     429: { description: "Too many public requests from this address; see Retry-After" },
   },
   handle: async ({ params, deps }) => {

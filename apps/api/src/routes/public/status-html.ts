@@ -14,8 +14,8 @@ export const statusHtmlRoute = defineRoute({
   params: SlugParams,
   entity: "Status page",
   responses: {
-    200: { description: "The page (text/html, no script)" },
-    404: { description: "No such page" },
+    200: { description: "The page (no script)", contentType: "text/html" },
+    404: { description: "No such page", contentType: "text/html" },
     429: { description: "Too many public requests from this address; see Retry-After" },
   },
   handle: async ({ params, deps }) => htmlReply(await publicPages(deps).view(params.slug)),
