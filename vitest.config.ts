@@ -10,7 +10,6 @@ export default defineConfig({
       "deploy/test/**/*.test.ts",
     ],
     pool: "forks",
-    setupFiles: ["packages/testing/src/vitest-setup.ts"],
     // Files share a fork's loaded modules (Prisma's client, Express, the packages) instead of each
     // loading them again, which was most of the suite's collection time. Files stay independent: each
     // has its own database and Redis prefix, and no test mocks modules or edits process.env.

@@ -96,7 +96,7 @@ const httpMonitors =
     });
 
 /** A database with one organization, and a way to add monitors straight into it. */
-export async function seedDatabase(): Promise<{ database: TestDatabase; db: Db; httpMonitor: HttpMonitor }> {
+async function seedDatabase(): Promise<{ database: TestDatabase; db: Db; httpMonitor: HttpMonitor }> {
   const database = await createTestDatabase();
   const db = createDb(database.url);
   const organizationId = newId("organization");

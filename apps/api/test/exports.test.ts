@@ -6,7 +6,7 @@ import { startApp } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { addUser, createKey, type TestUser } from "./support/accounts.ts";
 import { detailPaths, expectError, tableCounts } from "./support/security.ts";
-import { newMonitor, TENANTS_ENV, test } from "./support/tenants.ts";
+import { newMonitor, tenantsTest } from "./support/tenants.ts";
 import type { TestApi, TestResponse } from "./support/test-api.ts";
 
 const EXPORTS = "/api/v1/exports";
@@ -61,7 +61,7 @@ const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
  * `completedExport` builds one (in this process: the alerter's test runs the real one), `linkAs` is a
  * completed export's link as `auth` (a session or a raw key) reads it, and `download` fetches a link.
  */
-const it = test.extend<{
+const it = tenantsTest({ PUBLIC_URL: "https://status.example.com/" }).extend<{
   seeded: true;
   req: (method: string, path: string, body?: unknown, user?: TestUser) => Promise<TestResponse>;
   createExport: (fields?: Fields, user?: TestUser) => Promise<string>;
@@ -112,7 +112,6 @@ const it = test.extend<{
     }),
   download: async ({ api }, use) => use((url) => api.request("GET", pathOf(url))),
 });
-it.scoped({ apiEnv: { ...TENANTS_ENV, PUBLIC_URL: "https://status.example.com/" } });
 
 describe("POST /exports refuses bad input with a 400 naming each field, storing nothing", () => {
   const cases: [string, Record<string, unknown>, string[]][] = [

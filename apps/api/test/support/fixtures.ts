@@ -6,12 +6,6 @@ import { startTestApi, type TestApi, type TestResponse } from "./test-api.ts";
 type Env = Record<string, string>;
 
 interface ApiFixtures {
-  /**
-   * Settings on top of `apiTest(env)`'s, for the files not yet on `apiTest`: they set them with a
-   * top-level `test.scoped({ apiEnv })`, which vitest 3.2 keeps for the next file of a fork (ADR 0009).
-   * @deprecated Pass the settings to `apiTest(env)`.
-   */
-  apiEnv: Env;
   /** The real API on the file's database and Redis prefix, started for its first test that needs it. */
   api: TestApi;
   /** A second instance of `api`, as a second replica would be: same settings, database and Redis prefix. */
@@ -36,18 +30,17 @@ interface ApiFixtures {
 export function apiTest(env: Env = {}) {
   return base.extend<TestFixtures & FileFixtures & ApiFixtures>({
     ...sharedFixtures,
-    apiEnv: {},
     api: [
-      async ({ apiEnv, database, redis }, use) => {
-        const api = await startTestApi({ ...env, ...apiEnv }, { database, redis });
+      async ({ database, redis }, use) => {
+        const api = await startTestApi(env, { database, redis });
         await use(api);
         await api.close();
       },
       { scope: "file" },
     ],
     replica: [
-      async ({ apiEnv, api }, use) => {
-        const replica = await startTestApi({ ...env, ...apiEnv }, { database: api.database, redis: api.redis });
+      async ({ api }, use) => {
+        const replica = await startTestApi(env, { database: api.database, redis: api.redis });
         await use(replica);
         await replica.close();
       },

@@ -28,7 +28,7 @@ export async function newHeartbeat(
 }
 
 /** What a file of tenancy checks starts its API with: sign-up open, rate limits out of the way. */
-export const TENANTS_ENV = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
+const TENANTS_ENV = { OPEN_SIGNUP: "true", RATE_LIMIT_PER_MINUTE: "100000", RATE_LIMIT_PER_HOUR: "100000" };
 
 /**
  * `apiTest` with `TENANTS_ENV` and `env` on top, plus the two tenants' monitors, created together on a
