@@ -44,6 +44,9 @@ const heartbeatFields = {
   heartbeat_next_expected_at: Timestamp.nullable(),
 };
 
+/** A URL as it reads back: its user info masked (`••••`), which no longer makes it a valid URI. */
+const ShownUrl = z.string().meta({ description: "The URL, any user info in it masked as ••••" });
+
 /**
  * A type's own fields as a monitor of that type reads back: the fields it was created with, the
  * defaulted ones optional (a row written before a field existed lacks it), credentials masked.
@@ -51,10 +54,10 @@ const heartbeatFields = {
 function typeFieldsOf(input: (typeof CreateMonitorBody.options)[number]): Record<string, z.ZodType> {
   const own = Object.entries(input.shape).filter(([key]) => key !== "type" && !(key in commonFields));
   return Object.fromEntries(
-    own.map(([key, schema]) => [
-      key,
-      schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType).optional() : schema,
-    ]),
+    own.map(([key, schema]) => {
+      const shown = key === "url" ? (schema instanceof z.ZodOptional ? ShownUrl.optional() : ShownUrl) : schema;
+      return [key, shown instanceof z.ZodDefault ? (shown.unwrap() as z.ZodType).optional() : shown];
+    }),
   );
 }
 
