@@ -15,11 +15,9 @@ export interface SqlPool extends SqlClient {
 }
 
 /**
- * node-postgres without Prisma, for the rare hot path where Prisma's own cost dominates: a Prisma
- * interactive transaction costs about 5 ms of CPU before any statement, and a raw query about three
- * times what it costs here (measured on our 2-core machines), which capped heartbeat ping batches
- * at ~600 pings/s. Each statement autocommits on whichever connection is free: the hot paths write
- * a batch in one statement, atomic without a transaction. Everything else goes through Prisma.
+ * node-postgres without Prisma, for the rare hot path where Prisma's own cost per statement dominates
+ * (ADR 0008 has the figures). Each statement autocommits on whichever connection is free: the hot
+ * paths write a batch in one statement, atomic without a transaction. Everything else goes through Prisma.
  */
 export function createSqlPool(connectionString: string, options: { max?: number } = {}): SqlPool {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 4, connectionTimeoutMillis: 5_000 });
