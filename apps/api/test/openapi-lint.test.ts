@@ -140,6 +140,18 @@ describe("the served OpenAPI document", () => {
     expect(withoutExample).toEqual([]);
   });
 
+  it("shows examples the API accepts, its rules across fields included", async ({ api, owner, served }) => {
+    // The examples that name no existing resource; the others' ids are placeholders.
+    for (const [route, status] of [
+      ["/api/v1/monitors", 201],
+      ["/api/v1/keys", 201],
+    ] as const) {
+      const example = served.doc.paths[route]?.post?.requestBody?.content["application/json"]?.example;
+      const res = await api.request("POST", route, { auth: owner.token, body: example });
+      expect(res.status, `${route}: ${res.text}`).toBe(status);
+    }
+  });
+
   it("documents the answers that are not the happy path", ({ served }) => {
     const { doc } = served;
     expect(statusesOf(doc, "/api/v1/auth/login", "post")).toEqual(expect.arrayContaining(["401", "429"]));
