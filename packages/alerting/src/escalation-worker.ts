@@ -5,6 +5,13 @@ import { type ConnectionOptions, DelayedError } from "bullmq";
 import { runEscalationStep } from "./escalations.ts";
 import { queueNotifications } from "./fan-out.ts";
 
+/**
+ * Seconds an idle worker blocks on Redis before looking again (BullMQ's default is 5). A job added,
+ * or a delayed one coming due, wakes it at once either way, so this only sets how often an idle
+ * alerter sends Redis a BZPOPMIN and a script (issue #15).
+ */
+const IDLE_WAIT_S = 60;
+
 export interface EscalationWorkerDeps {
   db: Db;
   logger: Logger;
@@ -33,7 +40,7 @@ export function startEscalationWorker(deps: EscalationWorkerDeps): JobWorker {
       throw new DelayedError();
     }
   };
-  const worker = work("escalation", handle, { connection, prefix, concurrency: 10 });
+  const worker = work("escalation", handle, { connection, prefix, concurrency: 10, drainDelay: IDLE_WAIT_S });
   worker.bull.on("error", (error) => logger.warn({ err: error }, "escalation worker error"));
   worker.bull.on("failed", (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, "escalation step failed; will retry"),
