@@ -1,11 +1,11 @@
 import { startAlerting } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
-import { ResultIngest } from "@upfleet/ingest";
+import { ResultGate, ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
-import type { Keyring } from "@upfleet/secrets";
+import { type Keyring, keyedMac } from "@upfleet/secrets";
 import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
@@ -62,7 +62,10 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
   const fleet = new FleetRegistry(redis, config.REDIS_PREFIX);
-  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld, fleet });
+  // Derived from ENCRYPTION_KEY, which every alerter holds and no worker does: whichever alerter
+  // ingests a result can check the proof another one signed, and a Redis flush loses nothing (ADR 0011).
+  const proofs = keyedMac(deps.keyring, "dispatch-proof");
+  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld, fleet, proofs });
   const alerting = startAlerting({
     db,
     logger,
@@ -116,7 +119,8 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     deadline: (at) => deadlines.armAt(at),
   });
   probe.start();
-  const consumer = work("result", ingest.handle, {
+  const gate = new ResultGate({ proofs, logger, metrics }, ingest.handle);
+  const consumer = work("result", gate.handle, {
     connection,
     prefix,
     concurrency: RESULTS_CONCURRENCY,

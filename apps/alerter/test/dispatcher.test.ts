@@ -11,6 +11,7 @@ import {
   type ScheduleEntry,
   ScheduleStore,
 } from "@upfleet/queue";
+import { generateKeyringText, keyedMac, parseKeyring } from "@upfleet/secrets";
 import { waitFor } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
@@ -70,6 +71,7 @@ const it = test.extend<{ d: Harness }>({
           metrics,
           isLeader: () => true,
           fleet,
+          proofs: keyedMac(parseKeyring(generateKeyringText("test")), "dispatch-proof"),
           emptyForMs,
         }),
         async keptBack(region: string) {

@@ -111,6 +111,8 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
       startedAt: started,
       finishedAt: Date.now(),
       result,
+      // Copied unchanged: the alerter stores only results whose proof names the round it dispatched.
+      proof: check.proof,
     });
   };
 

@@ -58,7 +58,7 @@ export class ResultIngest {
     );
   }
 
-  /** Handler for the results queue: resolves once the result's batch is committed. */
+  /** Stores a result, resolving once its batch is committed; the results queue reaches it through ResultGate. */
   handle = async (result: ResultJob): Promise<void> => {
     await this.batcher.add(result);
   };

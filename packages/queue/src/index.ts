@@ -7,6 +7,7 @@ export {
   openQueue,
   work,
 } from "./catalog.ts";
+export { type ProofMac, proveDispatch, REJECTIONS, type Rejection, rejectionOf } from "./dispatch-proof.ts";
 export {
   FleetRegistry,
   type QueueStats,

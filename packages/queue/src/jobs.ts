@@ -3,6 +3,15 @@ import type { JobsOptions } from "bullmq";
 import { z } from "zod";
 import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE, RESULTS_QUEUE } from "./names.ts";
 
+/**
+ * The alerter's proof that it dispatched a round: the check job's id and a MAC (packages/queue
+ * dispatch-proof.ts) made with a key no worker holds. The worker copies it into its result unchanged,
+ * and the alerter stores only results whose proof holds (docs/adr/0011). Optional in the schemas so a
+ * job queued before proofs existed still parses: its result is refused as unsigned.
+ */
+export const DispatchProof = z.object({ jobId: z.string().max(200), mac: z.string().max(100) });
+export type DispatchProof = z.output<typeof DispatchProof>;
+
 /** A check to run in one region for one tick. Everything the worker needs is here: it has no database. */
 export const CheckJob = z.object({
   monitorId: z.string(),
@@ -12,6 +21,7 @@ export const CheckJob = z.object({
   tick: z.number().int(),
   intervalMs: z.number().int().positive(),
   spec: checkSpecSchema,
+  proof: DispatchProof.optional(),
 });
 export type CheckJob = z.output<typeof CheckJob>;
 
@@ -26,6 +36,8 @@ export const ResultJob = z.object({
   startedAt: z.number().int(),
   finishedAt: z.number().int(),
   result: checkResultSchema,
+  /** The check job's proof, as the worker received it. */
+  proof: DispatchProof.optional(),
 });
 export type ResultJob = z.output<typeof ResultJob>;
 

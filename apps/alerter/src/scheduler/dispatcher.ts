@@ -1,6 +1,14 @@
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
-import type { DueEntry, FleetRegistry, JobInput, JobQueue, ScheduleStore } from "@upfleet/queue";
+import {
+  type DueEntry,
+  type FleetRegistry,
+  type JobInput,
+  type JobQueue,
+  type ProofMac,
+  proveDispatch,
+  type ScheduleStore,
+} from "@upfleet/queue";
 import { Counter, type Registry } from "prom-client";
 import { RegionGate } from "./region-gate.ts";
 
@@ -17,6 +25,8 @@ export interface DispatcherDeps {
   isLeader(): boolean;
   /** The live workers: a region with none gets no checks (see RegionGate). */
   fleet: Pick<FleetRegistry, "list">;
+  /** Signs each job's dispatch proof, which its result must carry back (docs/adr/0011). */
+  proofs: ProofMac;
   /** How long a region may be seen without workers before it gets no checks (tests shorten it). */
   emptyForMs?: number;
 }
@@ -66,14 +76,14 @@ export class Dispatcher {
     const byRegion = new Map<string, JobInput<"check">[]>();
     for (const { entry, dueMs } of due) {
       for (const region of entry.regions) {
-        const payload = {
+        const round = {
           monitorId: entry.monitorId,
           organizationId: entry.organizationId,
           region,
           tick: dueMs,
           intervalMs: entry.intervalMs,
-          spec: entry.spec,
         };
+        const payload = { ...round, spec: entry.spec, proof: proveDispatch(this.deps.proofs, round) };
         const jobs = byRegion.get(region) ?? [];
         jobs.push({ payload });
         byRegion.set(region, jobs);

@@ -1,0 +1,106 @@
+import { bullPrefix, type CheckJob, checksQueueName, JOBS, RESULTS_QUEUE, type ResultJob } from "@upfleet/queue";
+import { waitFor } from "@upfleet/testing";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { describe, it } from "vitest";
+import { startSandbox, storedChecks } from "./support.ts";
+
+const INTERVAL_MS = 10_000;
+
+/** The alerter's rejected results by reason (its /metrics). */
+async function rejected(alerterUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${alerterUrl}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const [, reason, value] of text.matchAll(/^upfleet_results_rejected_total\{reason="(\w+)"[^}]*\} (\d+)$/gm)) {
+    counts[reason as string] = Number(value);
+  }
+  return counts;
+}
+
+describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
+  it("are dropped and counted by reason, changing nothing, while real results flow", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const s = await startSandbox();
+    onTestFinished(() => s.stop());
+    const connection = new Redis(s.redis.url, { maxRetriesPerRequest: null });
+    const prefix = bullPrefix(s.redis.prefix);
+    const checks = new Queue<CheckJob>(checksQueueName("local"), { connection, prefix });
+    const results = new Queue<ResultJob>(RESULTS_QUEUE, { connection, prefix });
+    onTestFinished(async () => {
+      await Promise.all([checks.close(), results.close()]);
+      connection.disconnect();
+    });
+    const a = await s.seed.httpMonitor(`${s.target.url}/a`);
+    const b = await s.seed.httpMonitor(`${s.target.url}/b`);
+    await s.worker();
+    const alerter = await s.alerter();
+    const up = (id: string) => async () => (await s.db.monitor.findUniqueOrThrow({ where: { id } })).status === "up";
+    await waitFor(async () => (await up(a.id)()) && (await up(b.id)()), {
+      timeoutMs: 60_000,
+      what: "both monitors up",
+    });
+
+    // What a compromised worker of region "local" holds: a job it was dispatched, proof included.
+    const job = await waitFor(
+      async () => (await checks.getJobs(["completed"])).find((j) => j.data.monitorId === a.id && j.data.proof),
+      { timeoutMs: 30_000, what: "a check job of monitor a" },
+    );
+    const { spec: _, ...round } = job.data;
+    const later = round.tick + 100 * INTERVAL_MS;
+    const down = { status: "down", responseMs: null, httpStatus: 503, error: "status", message: null };
+    const forge = (fields: Partial<ResultJob>, jobId?: string) => {
+      const result: ResultJob = {
+        ...round,
+        workerId: "wrk_forger",
+        startedAt: Date.now(),
+        finishedAt: Date.now(),
+        result: { ...down, timings: {}, details: {} },
+        ...fields,
+      } as ResultJob;
+      return results.add("result", result, { jobId: jobId ?? JOBS.result.jobId(result) });
+    };
+    const forged = [
+      await forge({ monitorId: b.id }),
+      await forge({ region: "us" }),
+      await forge({ tick: later }),
+      await forge({ monitorId: b.id, tick: later, proof: { jobId: `${b.id}@local@${later}`, mac: "dev.forged" } }),
+      await forge({ monitorId: b.id, tick: later + INTERVAL_MS, proof: undefined }),
+      await forge({}, `${JOBS.result.jobId(round)}-again`),
+    ];
+    const forgedAt = Date.now();
+
+    const expected = { monitor: 1, region: 1, tick: 1, signature: 1, unsigned: 1, job_id: 1, unknown_key: 0 };
+    await waitFor(async () => expect(await rejected(alerter.url)).toEqual(expected), {
+      timeoutMs: 30_000,
+      what: "every forged result rejected",
+    });
+    // A result's job completes only once it is dropped or its batch is committed: then there is nothing left to wait for.
+    await waitFor(async () => (await Promise.all(forged.map((j) => j.getState()))).every((st) => st === "completed"), {
+      timeoutMs: 30_000,
+      what: "every forged result's job settled",
+    });
+
+    // No row, no failed check in the rollups, no state change, no event: every stored check is a real "up".
+    for (const monitor of [a, b]) {
+      expect((await storedChecks(s.db, monitor.id)).filter((c) => c.status !== "up")).toEqual([]);
+      const rollups = await s.db.checkRollup.findMany({ where: { monitorId: monitor.id } });
+      expect(rollups.reduce((n, r) => n + r.failed, 0)).toBe(0);
+      const row = await s.db.monitor.findUniqueOrThrow({ where: { id: monitor.id } });
+      expect(row).toMatchObject({ status: "up", failStreak: 0 });
+    }
+    expect(await s.db.checkResult.count({ where: { region: "us" } })).toBe(0);
+    expect(await s.db.checkResult.count({ where: { tick: { gte: new Date(later) } } })).toBe(0);
+    expect(await s.db.monitorEvent.count()).toBe(0);
+    expect(await results.getFailedCount()).toBe(0);
+
+    // Real results go on being stored for both monitors.
+    for (const monitor of [a, b]) {
+      await waitFor(async () => (await storedChecks(s.db, monitor.id)).some((c) => c.checkedAt > forgedAt), {
+        timeoutMs: 30_000,
+        what: "a real result stored after the forgeries",
+      });
+    }
+  });
+});
