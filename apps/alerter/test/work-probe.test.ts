@@ -3,7 +3,7 @@ import type { Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { waitFor } from "@upfleet/testing";
+import { stateChangeRow, waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { DeadlineWatcher } from "../src/heartbeat-deadlines.ts";
@@ -34,22 +34,6 @@ const it = base.extend<{ startProbe: (targets: Partial<ProbeTargets>) => void }>
   },
 });
 
-const downEvent = (
-  monitor: { id: string; organizationId: string },
-  fields: Partial<Prisma.MonitorEventUncheckedCreateInput> = {},
-) =>
-  ({
-    id: newId("event"),
-    organizationId: monitor.organizationId,
-    monitorId: monitor.id,
-    type: "monitor.down",
-    fromStatus: "up",
-    toStatus: "down",
-    tick: new Date(),
-    cause: { error: "timeout" },
-    ...fields,
-  }) satisfies Prisma.MonitorEventUncheckedCreateInput;
-
 describe("the work probe", () => {
   it("wakes the incident opener for a state change another process wrote", async ({ db, httpMonitor, startProbe }) => {
     const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
@@ -59,7 +43,9 @@ describe("the work probe", () => {
       // Past the opener's start pass: from here on, nothing but a wake-up runs it.
       await opener.run();
       const monitor = await httpMonitor("https://example.net/probe");
-      await db.monitorEvent.create({ data: downEvent(monitor) });
+      await db.monitorEvent.create({
+        data: stateChangeRow(monitor.organizationId, monitor.id, "monitor.down", new Date()),
+      });
       await waitFor(async () => (await db.incident.count({ where: { monitorId: monitor.id } })) === 1, {
         timeoutMs: PROMPTLY_MS,
         what: "an incident, opened on the probe's wake-up",
@@ -71,7 +57,12 @@ describe("the work probe", () => {
 
   it("asks for routing while an applied event waits for the fan-out", async ({ db, httpMonitor, startProbe }) => {
     const monitor = await httpMonitor("https://example.net/routing");
-    const event = await db.monitorEvent.create({ data: downEvent(monitor, { processedAt: new Date() }) });
+    const event = await db.monitorEvent.create({
+      data: {
+        ...stateChangeRow(monitor.organizationId, monitor.id, "monitor.down", new Date()),
+        processedAt: new Date(),
+      },
+    });
     let asked = 0;
     startProbe({ unrouted: () => asked++ });
     await waitFor(() => asked > 0, { timeoutMs: PROMPTLY_MS, what: "a routing wake-up" });
