@@ -8,7 +8,7 @@ import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { DeadlineWatcher } from "../src/heartbeat-deadlines.ts";
 import { type ProbeTargets, WorkProbe } from "../src/work-probe.ts";
-import { it as base } from "./support.ts";
+import { alerterApp, apiApp, it as base } from "./support.ts";
 
 /**
  * The work probe wakes the consumers of work other processes write (the API's pings and incident
@@ -95,5 +95,51 @@ describe("the work probe", () => {
     } finally {
       await watcher.stop();
     }
+  });
+});
+
+describe("the work probe on real processes", () => {
+  it("an API's failure ping opens its incident, and the API's acknowledgement is routed, within seconds", async ({
+    db,
+    services,
+    apps,
+  }) => {
+    const api = await apps.start(apiApp(services));
+    await apps.start(alerterApp(services));
+    const call = async (method: string, path: string, token?: string, body?: unknown) => {
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
+      const json: any = await res.json().catch(() => null);
+      expect(res.ok, JSON.stringify(json)).toBe(true);
+      return json;
+    };
+    const { token } = await call("POST", "/api/v1/auth/signup", undefined, {
+      email: "probe@example.com",
+      password: "correct horse battery",
+      organization_name: "Probe",
+    });
+    const monitor = await call("POST", "/api/v1/monitors", token, {
+      type: "heartbeat",
+      name: "nightly",
+      interval_seconds: 3_600,
+    });
+    // The incident consumers poll every 30 s: only the probe brings them the API's writes this soon.
+    await fetch(`${api.url}/api/heartbeat/${monitor.heartbeat_token}/fail`).then((r) => r.text());
+    const incident = await waitFor(() => db.incident.findFirst({ where: { monitorId: monitor.id } }), {
+      timeoutMs: PROMPTLY_MS,
+      what: "the incident of the failure ping",
+    });
+    await call("POST", `/api/v1/incidents/${incident.id}/acknowledge`, token);
+    await waitFor(
+      async () =>
+        (await db.incidentEvent.count({
+          where: { incidentId: incident.id, type: "incident.acknowledged", processedAt: { not: null } },
+        })) === 1,
+      { timeoutMs: PROMPTLY_MS, what: "the acknowledgement routed" },
+    );
   });
 });
