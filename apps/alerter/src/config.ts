@@ -4,6 +4,7 @@ import { exportsEnv } from "@upfleet/exports";
 import { retentionEnv } from "@upfleet/lifecycle";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
+import { checkRedisTopology, redisTopologyEnv } from "@upfleet/queue/redis";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import cron from "node-cron";
@@ -16,6 +17,7 @@ export const AlerterEnv = z
   .object({
     ...baseEnv,
     ...redisTlsEnv,
+    ...redisTopologyEnv,
     ...databaseEnv,
     HEALTH_PORT: port(ALERTER_HEALTH_PORT),
     /** The deployment's regions: the alerter reports each region's queue depth. */
@@ -42,6 +44,7 @@ export const AlerterEnv = z
     ...secretsEnv,
   })
   .superRefine(requireEncryptionKey)
-  .superRefine(checkRedisTls);
+  .superRefine(checkRedisTls)
+  .superRefine(checkRedisTopology);
 
 export type AlerterConfig = z.output<typeof AlerterEnv>;

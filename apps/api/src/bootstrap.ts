@@ -7,11 +7,11 @@ import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { internalNamesOf } from "@upfleet/outbound";
-import { bullPrefix, FleetRegistry, type JobQueue, openQueue, redisOptions, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, FleetRegistry, type JobQueue, openQueue, ScheduleStore } from "@upfleet/queue";
+import { connectRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
 import { createTxtLookup } from "@upfleet/status-pages";
-import { Redis } from "ioredis";
 import { Authenticator } from "./auth/authenticator.ts";
 import { FailedAuthLimiter } from "./auth/failed-auth.ts";
 import { LIMIT_COMMAND_TIMEOUT_MS, RateLimiter } from "./auth/rate-limiter.ts";
@@ -27,7 +27,7 @@ const API_VERSION = "0.1.0";
  * (or /readyz) in the first milliseconds would get a 503 from a healthy Redis. Waits for that first
  * attempt to settle either way: with Redis down the API still starts, and /readyz says why.
  */
-function firstConnection(redis: Redis): Promise<void> {
+function firstConnection(redis: RedisConnection): Promise<void> {
   return new Promise((resolve) => {
     const settle = () => {
       redis.off("ready", settle);
@@ -46,17 +46,15 @@ export async function createApiDeps(
 ): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
   const db = createDb(config.DATABASE_URL);
   // Fail fast while Redis is down (a 503 now beats a request hanging in an offline queue).
-  const redis = new Redis(config.REDIS_URL, {
-    ...redisOptions(config),
+  const redis = connectRedis(config, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   });
-  const subscriber = new Redis(config.REDIS_URL, { ...redisOptions(config), maxRetriesPerRequest: null });
+  const subscriber = connectRedis(config, { maxRetriesPerRequest: null });
   // Rate-limit counts, one EVAL per request: the commands of one tick go out in one write (a
   // syscall per command is what costs most at thousands of heartbeat pings per second). A Redis that
   // stops answering on an open connection (a partition) times them out, and the limiter counts in-process.
-  const limits = new Redis(config.REDIS_URL, {
-    ...redisOptions(config),
+  const limits = connectRedis(config, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     enableAutoPipelining: true,

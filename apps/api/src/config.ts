@@ -13,6 +13,7 @@ import { deliveryEnv } from "@upfleet/delivery";
 import { retentionEnv } from "@upfleet/lifecycle";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
+import { checkRedisTopology, redisTopologyEnv } from "@upfleet/queue/redis";
 import { requireEncryptionKey, secretsEnv } from "@upfleet/secrets";
 import { parseDnsServers } from "@upfleet/status-pages";
 import { z } from "zod";
@@ -23,6 +24,7 @@ export const ApiEnv = z
   .object({
     ...baseEnv,
     ...redisTlsEnv,
+    ...redisTopologyEnv,
     ...databaseEnv,
     PORT: port(3000),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })),
@@ -94,6 +96,7 @@ export const ApiEnv = z
     requireEncryptionKey(env, ctx);
   })
   .superRefine(checkRedisTls)
+  .superRefine(checkRedisTopology)
   .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` }));
 
 export type ApiConfig = z.output<typeof ApiEnv>;

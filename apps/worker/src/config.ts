@@ -2,6 +2,7 @@ import { parseResolverList } from "@upfleet/checks/contracts";
 import { baseEnv, optional, parsedWith, port, positiveInt, regionName } from "@upfleet/config";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
+import { checkRedisTopology, redisTopologyEnv } from "@upfleet/queue/redis";
 import { z } from "zod";
 
 /** Predictable so operators can scrape it; `pnpm start` gives each worker the next port up. */
@@ -17,6 +18,7 @@ export const WorkerEnv = z
     REDIS_URL: baseEnv.REDIS_URL,
     REDIS_PREFIX: baseEnv.REDIS_PREFIX,
     ...redisTlsEnv,
+    ...redisTopologyEnv,
     LOG_LEVEL: baseEnv.LOG_LEVEL,
     HEALTH_PORT: port(WORKER_HEALTH_PORT),
     REGION: optional(regionName).transform((region) => region ?? "local"),
@@ -25,6 +27,7 @@ export const WorkerEnv = z
     /** `ip[:port]` resolvers every check resolves names through instead of the system's; empty: the system's. */
     CHECK_DNS_RESOLVERS: parsedWith(parseResolverList, ""),
   })
-  .superRefine(checkRedisTls);
+  .superRefine(checkRedisTls)
+  .superRefine(checkRedisTopology);
 
 export type WorkerConfig = z.output<typeof WorkerEnv>;

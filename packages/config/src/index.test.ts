@@ -31,4 +31,17 @@ describe("parseEnv", () => {
     const message = (error as ConfigError).message;
     for (const name of ["DATABASE_URL", "REDIS_URL", "REGIONS", "OPEN"]) expect(message).toContain(name);
   });
+
+  it.for([
+    ["upf", true],
+    ["{upf}", true],
+    ["eu.{upf-1}_x", true],
+    ["{a}{b}", false],
+    ["{}", false],
+    ["up{f", false],
+    ["up:f", false],
+    ["x".repeat(65), false],
+  ] as const)("accepts REDIS_PREFIX %s: %s (a hash tag, once, for Redis Cluster)", ([prefix, ok]) => {
+    expect(schema.safeParse({ REDIS_PREFIX: prefix }).success).toBe(ok);
+  });
 });

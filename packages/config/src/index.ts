@@ -132,16 +132,22 @@ export const logLevel = z.preprocess(
   z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 );
 
+const REDIS_PREFIX = /^(?=.{1,64}$)[A-Za-z0-9_.-]*(?:\{[A-Za-z0-9_.-]+\}[A-Za-z0-9_.-]*)?$/;
+
 /** Variables every process shares. */
 export const baseEnv = {
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://127.0.0.1:6379"),
-  /** Namespaces every Redis key (BullMQ included) so deployments and test files can share one server. */
+  /**
+   * Namespaces every Redis key (BullMQ included) so deployments and test files can share one server.
+   * It may carry one hash tag (`{upf}`): on a Redis Cluster every key then shares one slot, which is
+   * what our multi-key scripts and BullMQ's need.
+   */
   REDIS_PREFIX: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .regex(REDIS_PREFIX, "must be 1–64 letters, digits, '_', '.', '-', with at most one hash tag such as {upf}")
       .default("upf"),
   ),
   LOG_LEVEL: logLevel,

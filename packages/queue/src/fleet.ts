@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redis-connection.ts";
 import { staleAt } from "./staleness.ts";
 import { type CompletedMetrics, completedLastMinute } from "./throughput.ts";
 
@@ -24,7 +24,7 @@ export class FleetRegistry {
   private readonly indexKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {
     this.indexKey = `${prefix}:fleet:workers`;

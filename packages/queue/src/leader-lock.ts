@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import type { Redis } from "ioredis";
+import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
 
 /**
  * Renews the lease if it carries our token, takes it if it is free: 1 renewed, 2 taken; held by
@@ -34,7 +34,7 @@ export type LeaseOutcome = "taken" | "held" | "lost";
  */
 export class LeaderLock {
   private readonly token = randomUUID();
-  private readonly connection: Redis;
+  private readonly connection: RedisConnection;
   /** Until when the lease is ours for sure: the send time of the last successful call plus the TTL. */
   private heldUntil = 0;
   /** When another holder's lease runs out, as its last answer said (0: unknown). */
@@ -42,11 +42,11 @@ export class LeaderLock {
   private inFlight: Promise<LeaseOutcome> | undefined;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     private readonly key: string,
     private readonly ttlMs = 10_000,
   ) {
-    this.connection = redis.duplicate({
+    this.connection = duplicateRedis(redis, {
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,

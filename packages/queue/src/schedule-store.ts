@@ -1,5 +1,5 @@
 import type { CheckSpec } from "@upfleet/checks/contracts";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./redis-connection.ts";
 
 /** What the dispatcher needs to enqueue a monitor's checks without touching the database. */
 export interface ScheduleEntry {
@@ -100,7 +100,7 @@ export class ScheduleStore {
   readonly versionsKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
   ) {
     this.dueKey = `${prefix}:sched:due`;

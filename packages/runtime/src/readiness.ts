@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
 /** A named dependency check: resolves when reachable, rejects (or times out) otherwise. */
 export interface Probe {
@@ -32,7 +32,7 @@ export async function checkReadiness(probes: Probe[]): Promise<Readiness> {
   return { ready: Object.values(checks).every((c) => c === "ok"), checks };
 }
 
-export function redisProbe(redis: Redis): Probe {
+export function redisProbe(redis: Redis | Cluster): Probe {
   return { name: "redis", check: () => redis.ping() };
 }
 

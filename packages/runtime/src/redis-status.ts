@@ -1,11 +1,11 @@
 import type { Logger } from "@upfleet/logger";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
 /**
  * ioredis retries forever and emits an error per attempt: log an outage once when it starts and
  * once when it ends, not every retry.
  */
-export function logRedisOutages(redis: Redis, logger: Logger): void {
+export function logRedisOutages(redis: Redis | Cluster, logger: Logger): void {
   let down = false;
   redis.on("error", (error: Error) => {
     if (!down) logger.warn({ err: error }, "redis unreachable; retrying");
@@ -18,7 +18,7 @@ export function logRedisOutages(redis: Redis, logger: Logger): void {
 }
 
 /** QUIT would wait in the offline queue while Redis is away; then there is nothing to flush anyway. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: Redis | Cluster): Promise<void> {
   if (redis.status === "ready") await redis.quit();
   else redis.disconnect();
 }

@@ -13,7 +13,7 @@ import {
 import type { Db } from "@upfleet/db";
 import { UnauthorizedError } from "@upfleet/errors";
 import type { Logger } from "@upfleet/logger";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@upfleet/queue/redis";
 import type { FailedAuthLimiter } from "./failed-auth.ts";
 import { KeyCache } from "./key-cache.ts";
 import type { Principal } from "./principal.ts";
@@ -63,8 +63,8 @@ export class Authenticator {
     private readonly deps: {
       db: Db;
       tokens: SessionTokens;
-      publisher: Redis;
-      subscriber: Redis;
+      publisher: RedisConnection;
+      subscriber: RedisConnection;
       redisPrefix: string;
       logger: Logger;
       revocations: SessionRevocations;

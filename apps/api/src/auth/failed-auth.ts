@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { RateLimitedError, UnavailableError } from "@upfleet/errors";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@upfleet/queue/redis";
 
 /**
  * How many failures a subject may have: `limit` within `windowMs`, then it is locked out for the
@@ -78,7 +78,7 @@ type Scripts = {
  */
 export class FailedAuthLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     private readonly limits: FailureLimits,
   ) {

@@ -1,5 +1,5 @@
 import { RateLimitedError, UnavailableError } from "@upfleet/errors";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@upfleet/queue/redis";
 import { LocalCounts } from "./local-counts.ts";
 
 export interface RateLimits {
@@ -60,7 +60,7 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 export const LIMIT_COMMAND_TIMEOUT_MS = 1_000;
 
 /** Whether Redis is out of reach, rather than answering with an error. */
-function unreachable(redis: Redis, error: unknown): boolean {
+function unreachable(redis: RedisConnection, error: unknown): boolean {
   return redis.status !== "ready" || (error instanceof Error && error.message === "Command timed out");
 }
 
@@ -74,7 +74,7 @@ export class RateLimiter {
   private readonly local = new LocalCounts();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {
     redis.defineCommand("upfleetRateLimit", { numberOfKeys: 2, lua: CONSUME });

@@ -1,6 +1,6 @@
 import type { VerifiedSession } from "@upfleet/accounts";
 import { SESSION_TTL_SECONDS } from "@upfleet/accounts";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@upfleet/queue/redis";
 
 /** A revocation is kept a little past the longest token's life, then Redis forgets it. */
 const KEEP_MS = (SESSION_TTL_SECONDS + 120) * 1000;
@@ -12,7 +12,7 @@ const KEEP_MS = (SESSION_TTL_SECONDS + 120) * 1000;
  */
 export class SessionRevocations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

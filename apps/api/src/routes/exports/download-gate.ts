@@ -1,5 +1,5 @@
 import { RateLimitedError, UnavailableError } from "@upfleet/errors";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@upfleet/queue/redis";
 
 /** One download per export per minute, whoever holds a link to it. */
 export const DOWNLOAD_INTERVAL_MS = 60_000;
@@ -9,7 +9,7 @@ export const DOWNLOAD_INTERVAL_MS = 60_000;
  * link (a proxy log, a pasted URL) cannot be replayed in a loop, and the owner's own retry waits.
  * Throws RateLimitedError with the seconds left while the slot is taken.
  */
-export async function takeDownloadSlot(redis: Redis, prefix: string, exportId: string): Promise<void> {
+export async function takeDownloadSlot(redis: RedisConnection, prefix: string, exportId: string): Promise<void> {
   const key = `${prefix}:export-download:${exportId}`;
   let taken: string | null;
   let leftMs: number;
