@@ -4,9 +4,9 @@ import { ResultGate, ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
+import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { type Keyring, keyedMac } from "@upfleet/secrets";
-import type { Redis } from "ioredis";
 import cron from "node-cron";
 import { Gauge, type Registry } from "prom-client";
 import type { AlerterConfig } from "./config.ts";
@@ -22,7 +22,7 @@ import { WorkProbe } from "./work-probe.ts";
 
 export interface AlerterDeps {
   db: Db;
-  redis: Redis;
+  redis: RedisConnection;
   logger: Logger;
   metrics: Registry;
   /** ENCRYPTION_KEY: opens the credentials the workers' specs and the deliveries need. */
@@ -49,7 +49,7 @@ const RESULTS_IDLE_WAIT_S = 60;
 export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningAlerter {
   const { db, redis, logger, metrics } = deps;
   const prefix = bullPrefix(config.REDIS_PREFIX);
-  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const connection = duplicateRedis(redis, { maxRetriesPerRequest: null });
   const queues = new Map<string, JobQueue<"check">>();
   const queueFor = (region: string) => {
     let queue = queues.get(region);

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "@upfleet/config";
 import { createDb } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
-import { redisOptions } from "@upfleet/queue";
+import { connectRedis } from "@upfleet/queue/redis";
 import {
   closeRedis,
   createMetricsRegistry,
@@ -13,7 +13,6 @@ import {
   startHealthServer,
 } from "@upfleet/runtime";
 import { resolveKeyring } from "@upfleet/secrets";
-import { Redis } from "ioredis";
 import { startAlerter } from "./alerter.ts";
 import { AlerterEnv } from "./config.ts";
 
@@ -21,7 +20,7 @@ const config = loadEnvOrExit(AlerterEnv);
 const logger = createLogger("alerter", config.LOG_LEVEL);
 
 const db = createDb(config.DATABASE_URL);
-const redis = new Redis(config.REDIS_URL, redisOptions(config));
+const redis = connectRedis(config);
 logRedisOutages(redis, logger);
 
 const metrics = createMetricsRegistry("alerter");

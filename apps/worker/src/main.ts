@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { loadEnvOrExit } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
-import { redisOptions } from "@upfleet/queue";
+import { connectRedis } from "@upfleet/queue/redis";
 import {
   closeRedis,
   createMetricsRegistry,
@@ -10,14 +10,13 @@ import {
   redisProbe,
   startHealthServer,
 } from "@upfleet/runtime";
-import { Redis } from "ioredis";
 import { WorkerEnv } from "./config.ts";
 import { startWorker } from "./worker.ts";
 
 const config = loadEnvOrExit(WorkerEnv);
 const logger = createLogger("worker", config.LOG_LEVEL).child({ region: config.REGION });
 
-const redis = new Redis(config.REDIS_URL, redisOptions(config));
+const redis = connectRedis(config);
 logRedisOutages(redis, logger);
 
 const metrics = createMetricsRegistry("worker");

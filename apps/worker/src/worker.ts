@@ -13,8 +13,8 @@ import {
   openQueue,
   work,
 } from "@upfleet/queue";
+import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis } from "@upfleet/runtime";
-import type { Redis } from "ioredis";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
 import type { WorkerConfig } from "./config.ts";
@@ -24,7 +24,7 @@ const WORKER_VERSION = "0.1.0";
 const REPORT_EVERY_MS = 5_000;
 
 export interface WorkerDeps {
-  redis: Redis;
+  redis: RedisConnection;
   logger: Logger;
   metrics: Registry;
 }
@@ -60,7 +60,7 @@ function unrunnable(error: z.ZodError | undefined): CheckResult {
 export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
   const id = newId("worker");
   const prefix = bullPrefix(config.REDIS_PREFIX);
-  const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const connection = duplicateRedis(deps.redis, { maxRetriesPerRequest: null });
   const guard = createOutboundGuard({
     allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
     internalNames: internalNamesOf(config),
