@@ -18,7 +18,7 @@ async function rejected(alerterUrl: string): Promise<Record<string, number>> {
 }
 
 describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
-  it("are dropped and counted by reason, changing nothing, while real results flow", async ({
+  it("are dropped and counted by reason, changing nothing, while real results flow, one dispatched before a flush too", async ({
     expect,
     onTestFinished,
   }) => {
@@ -34,7 +34,7 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
     });
     const a = await s.seed.httpMonitor(`${s.target.url}/a`);
     const b = await s.seed.httpMonitor(`${s.target.url}/b`);
-    await s.worker();
+    const worker = await s.worker();
     const alerter = await s.alerter();
     const up = (id: string) => async () => (await s.db.monitor.findUniqueOrThrow({ where: { id } })).status === "up";
     await waitFor(async () => (await up(a.id)()) && (await up(b.id)()), {
@@ -102,5 +102,31 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
         what: "a real result stored after the forgeries",
       });
     }
+
+    // A check in flight when Redis loses its jobs (a flush) still counts: its proof travels with it.
+    await worker.stop("SIGKILL");
+    const waiting = await waitFor(async () => (await checks.getJobs(["wait"])).find((j) => j.data.monitorId === a.id), {
+      timeoutMs: 30_000,
+      what: "a check of monitor a waiting",
+    });
+    await checks.obliterate({ force: true });
+    const { spec: __, ...inFlight } = waiting.data;
+    const upResult = { status: "up", responseMs: 12, httpStatus: 200, error: null, message: null } as const;
+    const now = Date.now();
+    await results.add(
+      "result",
+      {
+        ...inFlight,
+        workerId: worker.id,
+        startedAt: now,
+        finishedAt: now,
+        result: { ...upResult, timings: {}, details: {} },
+      },
+      { jobId: waiting.id },
+    );
+    await waitFor(async () => (await storedChecks(s.db, a.id)).some((c) => c.tick === inFlight.tick), {
+      timeoutMs: 30_000,
+      what: "the result of the check dispatched before the flush stored",
+    });
   });
 });
