@@ -226,7 +226,7 @@ function render(f: Figures): string {
     `| missed ticks (expected − stored) | ${fmt(f.missedTicks)} of ${fmt(f.expectedTicks)} (${fmt(f.monitorsMissing)} monitors short; ${fmt(skipped)} skipped as stale by workers) | ${TARGET.missed} | ${verdict(f.missedTicks <= TARGET.missed)} |`,
     `| CPU per check, all our processes | ${fmt(f.cpuMsPerCheck, 2)} ms | ≤ ${TARGET.cpuMsPerCheck} ms | ${verdict(f.cpuMsPerCheck <= TARGET.cpuMsPerCheck)} |`,
     `| CPU per check, all-in (ours + Redis + the database's PostgreSQL backends) | ${fmt(f.allInMsPerCheck, 2)} ms (${fmt((f.allInCpuSeconds / f.windowS) * 100, 1)} % of one core) | | |`,
-    `| Redis commands per check (per second) | ${fmt((f.redisCommands.total * f.windowS) / Math.max(1, f.stored), 1)} (${fmt(f.redisCommands.total, 0)}/s; busiest: ${f.redisCommands.byCommand
+    `| Redis commands per check (per second; INFO commandstats, so commands run inside scripts count too) | ${fmt((f.redisCommands.total * f.windowS) / Math.max(1, f.stored), 1)} (${fmt(f.redisCommands.total, 0)}/s; busiest: ${f.redisCommands.byCommand
       .slice(0, 4)
       .map(([name, rate]) => `${name} ${fmt(rate, 0)}/s`)
       .join(", ")}) | | |`,
