@@ -52,12 +52,12 @@ async function call(method: string, path: string, body?: unknown) {
 
 /**
  * Checks straight into the database, with text that needs CSV quoting and JSON escaping; `first`
- * numbers their ids (and seconds after FROM), so two monitors' checks need different ones.
+ * numbers their ticks (seconds after FROM), so two monitors' checks need different ones.
  */
 async function seedChecks(monitorId: string, first: number, count: number): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO check_results (id, monitor_id, region, tick, checked_at, status, response_ms, http_status, error, message, details)
-    SELECT 'chk_' || lpad(to_hex(g), 26, '0'), ${monitorId}, CASE WHEN g % 2 = 0 THEN 'eu-west' ELSE 'local' END,
+    INSERT INTO check_results (monitor_seq, region, tick, checked_at, status, response_ms, http_status, error, message, details)
+    SELECT (SELECT seq FROM monitors WHERE id = ${monitorId}), CASE WHEN g % 2 = 0 THEN 'eu-west' ELSE 'local' END,
       ${FROM}::timestamptz + g * interval '1 second', ${FROM}::timestamptz + g * interval '1 second' + interval '120 ms',
       (CASE WHEN g % 9 = 0 THEN 'down' ELSE 'up' END)::"CheckOutcome", 100 + g % 400, 200,
       CASE WHEN g % 9 = 0 THEN 'said "no",' || chr(10) || 'closed' END, CASE WHEN g % 4 = 0 THEN 'ünï, ✓' END,
