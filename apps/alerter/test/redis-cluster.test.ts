@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { CheckSpec } from "@upfleet/checks/contracts";
-import { LeaderLock, ScheduleStore } from "@upfleet/queue";
+import { aclSetUser, LeaderLock, type RedisRole, redisUserName, ScheduleStore } from "@upfleet/queue";
 import { connectRedis } from "@upfleet/queue/redis";
 import { closeRedis } from "@upfleet/runtime";
 import { startApp, waitFor } from "@upfleet/testing";
@@ -104,16 +104,27 @@ describe("Redis Cluster", { timeout: 180_000 }, () => {
     await closeRedis(redis);
   });
 
-  it("runs the whole flow: schedule, dispatch, check, ingest, rate limits, failed logins, sessions and heartbeats", async ({
+  it("runs the whole flow, each process on its own Redis user: schedule, dispatch, check, ingest, rate limits, failed logins, sessions and heartbeats", async ({
     onTestFinished,
   }) => {
     const prefix = taggedPrefix();
     const s = await startSandbox({ url: clusterEnv.REDIS_URL!, prefix, cleanup: async () => undefined });
     onTestFinished(() => s.stop());
-    await s.alerter(clusterEnv);
-    await s.worker(clusterEnv);
+    // Redis keeps users per node: `pnpm fleet:acl`'s lines go to every node of a cluster.
+    const password = randomBytes(18).toString("hex");
+    const env = (who: RedisRole) => {
+      const user = encodeURIComponent(redisUserName(prefix, who));
+      return { ...clusterEnv, REDIS_URL: `redis://${user}:${password}@127.0.0.1:1` };
+    };
+    const roles: RedisRole[] = [{ role: "api" }, { role: "alerter" }, { role: "worker", region: "local" }];
+    for (const node of cluster.nodes("all")) {
+      await node.call("ACL", "LOG", "RESET");
+      for (const who of roles) await node.call("ACL", ...aclSetUser(prefix, who, password).split(" ").slice(1));
+    }
+    await s.alerter(env(roles[1]!));
+    await s.worker(env(roles[2]!));
     const launch = apiApp(s.services, 90_000);
-    const api = await startApp({ ...launch, env: { ...launch.env, ...clusterEnv } });
+    const api = await startApp({ ...launch, env: { ...launch.env, ...env(roles[0]!) } });
     onTestFinished(async () => void (await api.stop("SIGKILL")));
     const call = (path: string, init: RequestInit & { token?: string } = {}) =>
       fetch(`${api.url}${path}`, {
@@ -177,5 +188,6 @@ describe("Redis Cluster", { timeout: 180_000 }, () => {
     expect((await keysPerMaster(prefix)).filter((n) => n > 0)).toHaveLength(1);
     const ready = await fetch(`${api.url}/readyz`);
     expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: "ok" } });
+    for (const node of cluster.nodes("all")) expect(await node.call("ACL", "LOG")).toEqual([]);
   });
 });

@@ -19,12 +19,15 @@ export const BULLMQ_SCRIPT_COMMANDS = [
  * What a regional worker runs outside scripts: EVALSHA (EVAL when a script is not loaded yet), BZPOPMIN
  * to wait for jobs, HSET of a queue's meta; ioredis's ready check (INFO) and connection names (CLIENT
  * SETNAME, BullMQ names its connections), the readiness probe (PING), SELECT for a URL with a
- * database, QUIT; and the fleet registry's MULTI/EXEC around SET, ZADD, DEL and ZREM (among the above).
+ * database, QUIT; the fleet registry's MULTI/EXEC around SET, ZADD, DEL and ZREM (among the above); and
+ * on a Redis Cluster, CLUSTER SLOTS and CLUSTER INFO, which ioredis reads to learn which node holds which
+ * keys and whether the cluster is up (its ready check there).
  */
 // biome-ignore format: one list, read as a list.
 const WORKER_COMMANDS = [
   ...BULLMQ_SCRIPT_COMMANDS,
   "evalsha", "eval", "bzpopmin", "info", "client|setname", "ping", "select", "quit", "multi", "exec",
+  "cluster|slots", "cluster|info",
 ] as const;
 
 export type RedisRole = { role: "api" } | { role: "alerter" } | { role: "worker"; region: string };
