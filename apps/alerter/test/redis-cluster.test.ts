@@ -113,8 +113,7 @@ describe("Redis Cluster", { timeout: 180_000 }, () => {
     // Redis keeps users per node: `pnpm fleet:acl`'s lines go to every node of a cluster.
     const password = randomBytes(18).toString("hex");
     const env = (who: RedisRole) => {
-      const user = encodeURIComponent(redisUserName(prefix, who));
-      return { ...clusterEnv, REDIS_URL: `redis://${user}:${password}@127.0.0.1:1` };
+      return { ...clusterEnv, REDIS_URL: `redis://${redisUserName(prefix, who)}:${password}@127.0.0.1:1` };
     };
     const roles: RedisRole[] = [{ role: "api" }, { role: "alerter" }, { role: "worker", region: "local" }];
     for (const node of cluster.nodes("all")) {

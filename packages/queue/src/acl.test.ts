@@ -44,6 +44,12 @@ describe("Redis ACL rules", () => {
     expect(rules.some((r) => r.startsWith("+@"))).toBe(false);
   });
 
+  it("keep a hash-tagged prefix in the key patterns and out of the user names", () => {
+    expect(aclSetUser("{upf}", { role: "worker", region: "eu" }, "s3cret-password-123")).toMatch(
+      /^ACL SETUSER upf-worker-eu reset on #[0-9a-f]{64} ~\{upf\}:bull:checks-eu:\* /,
+    );
+  });
+
   it("keep the scheduler lease from the API and the alerter's channels empty", () => {
     expect(aclRules("upf", { role: "api" })).not.toMatch(/~upf:\*|~upf:lock/);
     expect(aclRules("upf", { role: "alerter" })).toContain("resetchannels");

@@ -32,9 +32,13 @@ const WORKER_COMMANDS = [
 
 export type RedisRole = { role: "api" } | { role: "alerter" } | { role: "worker"; region: string };
 
-/** The Redis user name of a role in a deployment: the prefix keeps deployments sharing a server apart. */
+/**
+ * The Redis user name of a role in a deployment: the prefix keeps deployments sharing a server apart.
+ * A hash tag's braces are left out (`{upf}` gives `upf-api`), so the name goes into a URL as it is.
+ */
 export function redisUserName(redisPrefix: string, who: RedisRole): string {
-  return who.role === "worker" ? `${redisPrefix}-worker-${who.region}` : `${redisPrefix}-${who.role}`;
+  const deployment = redisPrefix.replace(/[{}]/g, "");
+  return who.role === "worker" ? `${deployment}-worker-${who.region}` : `${deployment}-${who.role}`;
 }
 
 /**
