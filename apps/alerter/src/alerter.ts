@@ -1,4 +1,4 @@
-import { startAlerting } from "@upfleet/alerting";
+import { MaintenanceEndWatcher, startAlerting } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
 import { ResultGate, ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
@@ -15,7 +15,6 @@ import { startDelivery } from "./delivery-service.ts";
 import { startDomainClaims } from "./domain-claims.ts";
 import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
-import { MaintenanceEndWatcher } from "./maintenance-ends.ts";
 import { Dispatcher } from "./scheduler/dispatcher.ts";
 import { Reconciler } from "./scheduler/reconciler.ts";
 import { WorkProbe } from "./work-probe.ts";
@@ -117,6 +116,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     unapplied: () => alerting.stateChanged(),
     unrouted: () => alerting.eventsWaiting(),
     deadline: (at) => deadlines.armAt(at),
+    windowsChanged: () => maintenanceEnds.windowsChanged(),
   });
   probe.start();
   const gate = new ResultGate({ proofs, logger, metrics }, ingest.handle);

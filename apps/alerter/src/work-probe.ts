@@ -12,12 +12,15 @@ export interface ProbeTargets {
   unrouted(): void;
   /** The earliest heartbeat deadline, passed or not: a ping in the API may have moved it. */
   deadline(at: Date): void;
+  /** A maintenance window was created or edited since the last look: its end may be due sooner. */
+  windowsChanged(): void;
 }
 
 interface Findings {
   unapplied: boolean;
   unrouted: boolean;
   next_deadline: Date | null;
+  windows_at: Date | null;
 }
 
 /**
@@ -29,6 +32,8 @@ interface Findings {
  */
 export class WorkProbe extends Loop {
   constructor(db: Db, logger: Logger, targets: ProbeTargets, everyMs = PROBE_EVERY_MS) {
+    /** The newest maintenance window write seen (the first look wakes the watcher once, whatever it finds). */
+    let windowsAt: number | undefined;
     super(
       async () => {
         const [found] = await db.$queryRaw<Findings[]>`
@@ -36,10 +41,14 @@ export class WorkProbe extends Loop {
                  (EXISTS (SELECT 1 FROM monitor_events WHERE notified_at IS NULL AND processed_at IS NOT NULL)
                   OR EXISTS (SELECT 1 FROM incident_events WHERE processed_at IS NULL)) AS unrouted,
                  (SELECT min(heartbeat_deadline_at) FROM monitors
-                  WHERE type = 'heartbeat' AND NOT paused AND deleted_at IS NULL) AS next_deadline`;
+                  WHERE type = 'heartbeat' AND NOT paused AND deleted_at IS NULL) AS next_deadline,
+                 (SELECT max(updated_at) FROM maintenance_windows) AS windows_at`;
         if (found?.unapplied) targets.unapplied();
         if (found?.unrouted) targets.unrouted();
         if (found?.next_deadline) targets.deadline(found.next_deadline);
+        const at = found?.windows_at?.getTime() ?? 0;
+        if (at !== windowsAt) targets.windowsChanged();
+        windowsAt = at;
       },
       { everyMs, onError: (error) => logger.error({ err: error }, "work probe failed; retrying") },
     );

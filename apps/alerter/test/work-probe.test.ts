@@ -1,6 +1,7 @@
-import { IncidentOpener } from "@upfleet/alerting";
+import { IncidentOpener, MaintenanceEndWatcher } from "@upfleet/alerting";
 import type { Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { STILL_DOWN_ERROR } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
 import { stateChangeRow, waitFor } from "@upfleet/testing";
@@ -26,7 +27,13 @@ const it = base.extend<{ startProbe: (targets: Partial<ProbeTargets>) => void }>
     const probes: WorkProbe[] = [];
     await use((targets) => {
       const noop = () => {};
-      const probe = new WorkProbe(db, logger, { unapplied: noop, unrouted: noop, deadline: noop, ...targets });
+      const probe = new WorkProbe(db, logger, {
+        unapplied: noop,
+        unrouted: noop,
+        deadline: noop,
+        windowsChanged: noop,
+        ...targets,
+      });
       probe.start();
       probes.push(probe);
     });
@@ -92,6 +99,40 @@ describe("the work probe", () => {
         { timeoutMs: 1_500 + PROMPTLY_MS, what: "the missed deadline applied" },
       );
       expect(down.tick).toEqual(deadline);
+    } finally {
+      await watcher.stop();
+    }
+  });
+});
+
+describe("the maintenance end watcher", () => {
+  it("applies the end of a window written after its last look, woken by the probe", async ({
+    db,
+    httpMonitor,
+    startProbe,
+  }) => {
+    const watcher = new MaintenanceEndWatcher({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    watcher.start();
+    try {
+      await watcher.run();
+      const monitor = await httpMonitor("https://example.net/maintained", { status: "down" });
+      startProbe({ windowsChanged: () => watcher.windowsChanged() });
+      const end = new Date(Date.now() + 1_500);
+      await db.maintenanceWindow.create({
+        data: {
+          id: newId("maintenanceWindow"),
+          organizationId: monitor.organizationId,
+          name: "upgrade",
+          monitorIds: [monitor.id],
+          startsAt: new Date(Date.now() - 1_000),
+          endsAt: end,
+        },
+      });
+      const down = await waitFor(
+        () => db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type: "monitor.down" } }),
+        { timeoutMs: 1_500 + PROMPTLY_MS, what: "the monitor still down at the window's end" },
+      );
+      expect(down).toMatchObject({ tick: end, cause: expect.objectContaining({ error: STILL_DOWN_ERROR }) });
     } finally {
       await watcher.stop();
     }

@@ -1,10 +1,12 @@
 import type { Db } from "@upfleet/db";
 import { downAfterMaintenance } from "@upfleet/incidents";
 import type { Logger } from "@upfleet/logger";
+import { occurrencesEndedBetween } from "@upfleet/maintenance";
 import { Loop } from "@upfleet/runtime";
 import { Counter, type Registry } from "prom-client";
 
 export interface MaintenanceEndsOptions {
+  /** The net: how often to look without a window's end being due (it also looks ahead this far). */
   pollMs?: number;
   /** Called after a pass wrote state changes (the incident opener takes them from there). */
   onStateChange?: () => void;
@@ -17,14 +19,21 @@ const FIRST_LOOK_MS = 24 * 3_600_000;
  * missing), so a monitor may turn out down at a window's end a while after the end was first seen.
  */
 const SETTLE_MS = 15 * 60_000;
+const NET_MS = 30_000;
 
 /**
- * Opens the incidents maintenance held back: every few seconds, for the windows that ended since
- * the last look, a monitor still down gets a monitor.down at the end (downAfterMaintenance). Every
- * alerter runs it; the events are unique per instant, so they are written once.
+ * Opens the incidents maintenance held back: for the windows that ended since the last look, a
+ * monitor still down gets a monitor.down at the end (downAfterMaintenance). Each pass looks ahead
+ * for the next end and sets a timer for it, so an end is applied within milliseconds and nothing is
+ * queried until one is due; `windowsChanged` (the work probe saw a window written) looks ahead
+ * again, and the slow poll is the net. Every alerter runs it; the events are unique per instant, so
+ * they are written once.
  */
 export class MaintenanceEndWatcher extends Loop {
   private since = Date.now() - FIRST_LOOK_MS;
+  private readonly netMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly opened: Counter;
 
   constructor(
@@ -32,14 +41,26 @@ export class MaintenanceEndWatcher extends Loop {
     private readonly options: MaintenanceEndsOptions = {},
   ) {
     super(() => this.batch(), {
-      everyMs: options.pollMs ?? 5_000,
+      everyMs: options.pollMs ?? NET_MS,
       onError: (error) => deps.logger.error({ err: error }, "maintenance window ends not applied; retrying"),
     });
+    this.netMs = options.pollMs ?? NET_MS;
     this.opened = new Counter({
       name: "upfleet_maintenance_still_down_total",
       help: "Monitors still down when a maintenance window ended (a monitor.down written then)",
       registers: [deps.metrics],
     });
+  }
+
+  /** A window was created or edited: its end may come before the timer set. */
+  windowsChanged(): void {
+    this.wake();
+  }
+
+  override async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await super.stop();
   }
 
   private async batch(): Promise<boolean> {
@@ -51,6 +72,16 @@ export class MaintenanceEndWatcher extends Loop {
       this.deps.logger.info({ events: written }, "monitors still down after maintenance");
       this.options.onStateChange?.();
     }
+    await this.armForNextEnd(now);
     return false;
+  }
+
+  private async armForNextEnd(now: number): Promise<void> {
+    const ahead = await occurrencesEndedBetween(this.deps.db, new Date(now), new Date(now + this.netMs));
+    const next = Math.min(...ahead.map((o) => o.end.getTime()));
+    clearTimeout(this.timer);
+    if (this.stopped || !Number.isFinite(next)) return;
+    // +1: a timer may fire within its last millisecond, before the end is due.
+    this.timer = setTimeout(() => this.wake(), Math.max(0, next - Date.now()) + 1);
   }
 }
