@@ -27,11 +27,6 @@ const NET_MS = 60_000;
  * milliseconds and nothing is queried while none is due; the slow poll is the net.
  */
 export class DeadlineWatcher extends Loop {
-  private readonly pollMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  /** The instant the timer is set for. */
-  private armedFor: number | undefined;
-  private stopped = false;
   private readonly downs: Counter;
   private readonly lateness: Histogram;
 
@@ -43,7 +38,6 @@ export class DeadlineWatcher extends Loop {
       everyMs: options.pollMs ?? NET_MS,
       onError: (error) => deps.logger.error({ err: error }, "heartbeat deadlines not applied; retrying"),
     });
-    this.pollMs = options.pollMs ?? NET_MS;
     this.downs = new Counter({
       name: "upfleet_heartbeat_deadlines_expired_total",
       help: "Heartbeat deadlines that passed without a ping",
@@ -59,14 +53,7 @@ export class DeadlineWatcher extends Loop {
 
   /** A deadline at `at` exists (perhaps moved earlier by a ping): wake for it, unless already set to wake sooner. */
   armAt(at: Date): void {
-    if (this.armedFor !== undefined && this.armedFor <= at.getTime()) return;
-    this.arm(at.getTime());
-  }
-
-  override async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await super.stop();
+    this.wakeAt(dueAt(at.getTime()));
   }
 
   private async batch(): Promise<boolean> {
@@ -85,24 +72,13 @@ export class DeadlineWatcher extends Loop {
 
   private async armForNext(): Promise<void> {
     const next = await nextDeadline(this.deps.db);
-    clearTimeout(this.timer);
-    this.armedFor = undefined;
-    if (next) this.arm(next.getTime());
+    this.forgetWake();
+    if (next) this.wakeAt(dueAt(next.getTime()));
   }
+}
 
-  private arm(at: number): void {
-    const wait = at - Date.now();
-    // Past the net's next pass, the net sets it (and a timer cannot wait past 24.8 days).
-    if (this.stopped || wait >= this.pollMs) return;
-    clearTimeout(this.timer);
-    this.armedFor = at;
-    // +1: a timer may fire within its last millisecond, before the deadline is due.
-    this.timer = setTimeout(
-      () => {
-        this.armedFor = undefined;
-        this.wake();
-      },
-      wait >= 0 ? wait + 1 : BUSY_RETRY_MS,
-    );
-  }
+/** A deadline still there after it passed is held by a ping batch's write: look again shortly, not at once. */
+function dueAt(deadline: number): number {
+  const now = Date.now();
+  return deadline > now ? deadline : now + BUSY_RETRY_MS;
 }

@@ -32,8 +32,6 @@ const NET_MS = 30_000;
 export class MaintenanceEndWatcher extends Loop {
   private since = Date.now() - FIRST_LOOK_MS;
   private readonly netMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
   private readonly opened: Counter;
 
   constructor(
@@ -57,12 +55,6 @@ export class MaintenanceEndWatcher extends Loop {
     this.wake();
   }
 
-  override async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await super.stop();
-  }
-
   private async batch(): Promise<boolean> {
     const now = Date.now();
     const written = await downAfterMaintenance(this.deps.db, new Date(this.since), new Date(now));
@@ -79,9 +71,7 @@ export class MaintenanceEndWatcher extends Loop {
   private async armForNextEnd(now: number): Promise<void> {
     const ahead = await occurrencesEndedBetween(this.deps.db, new Date(now), new Date(now + this.netMs));
     const next = Math.min(...ahead.map((o) => o.end.getTime()));
-    clearTimeout(this.timer);
-    if (this.stopped || !Number.isFinite(next)) return;
-    // +1: a timer may fire within its last millisecond, before the end is due.
-    this.timer = setTimeout(() => this.wake(), Math.max(0, next - Date.now()) + 1);
+    this.forgetWake();
+    if (Number.isFinite(next)) this.wakeAt(next);
   }
 }

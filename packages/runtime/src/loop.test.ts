@@ -103,4 +103,32 @@ describe("Loop", () => {
     expect(passes).toBe(after);
     expect(most).toBe(1);
   });
+
+  it("wakeAt runs a pass when work comes due, the soonest instant winning; forgetWake drops it", async () => {
+    const passes: number[] = [];
+    const loop = new Loop(
+      async () => {
+        passes.push(Date.now());
+      },
+      { everyMs: 600_000, onError: ignore },
+    );
+    loop.start();
+    await loop.run();
+    const start = Date.now();
+    loop.wakeAt(start + 1_000);
+    loop.wakeAt(start + 100);
+    loop.wakeAt(start + 500);
+    await waitFor(() => passes.length === 2, { what: "the pass at the soonest instant" });
+    expect(passes[1]! - start).toBeGreaterThanOrEqual(100);
+    expect(passes[1]! - start).toBeLessThan(1_000);
+
+    const forgotten = Date.now();
+    loop.wakeAt(forgotten + 100);
+    loop.forgetWake();
+    // Kept only because the one before it was forgotten.
+    loop.wakeAt(forgotten + 300);
+    await waitFor(() => passes.length === 3, { what: "the pass at the instant set after forgetting" });
+    expect(passes[2]! - forgotten).toBeGreaterThanOrEqual(300);
+    await loop.stop();
+  });
 });

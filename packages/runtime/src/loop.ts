@@ -15,13 +15,17 @@ export interface LoopOptions {
  * Runs `pass` at start, every `everyMs` and when woken, never two at once. A pass that returns true
  * found work and runs again straight away, so a queue is drained until empty. A timer tick during a
  * pass joins it; a wake-up during one runs another right after, because the pass under way may have
- * missed the newest work. Use it by composition or by extending it with `super(() => this.batch(), …)`.
+ * missed the newest work. `wakeAt` runs one when work comes due, so `everyMs` can be a slow net.
+ * Use it by composition or by extending it with `super(() => this.batch(), …)`.
  */
 export class Loop {
   // ES private fields, so classes extending the loop can name their own fields freely.
   readonly #pass: Pass;
   readonly #options: LoopOptions;
   #timer: NodeJS.Timeout | undefined;
+  #dueTimer: NodeJS.Timeout | undefined;
+  /** The instant `#dueTimer` is set for. */
+  #dueAt: number | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
@@ -43,6 +47,29 @@ export class Loop {
     else void this.run();
   }
 
+  /**
+   * Runs a pass at `at` (ms since the epoch), when something is due then: unless one is already set
+   * for sooner, or `at` is past the next periodic pass (which will look again).
+   */
+  wakeAt(at: number): void {
+    if (this.#stopped || (this.#dueAt !== undefined && this.#dueAt <= at)) return;
+    const wait = Math.max(0, at - Date.now());
+    if (wait >= this.#options.everyMs) return;
+    clearTimeout(this.#dueTimer);
+    this.#dueAt = at;
+    // +1: a timer may fire within its last millisecond, before the instant is due.
+    this.#dueTimer = setTimeout(() => {
+      this.#dueAt = undefined;
+      this.wake();
+    }, wait + 1);
+  }
+
+  /** Forgets the instant given to `wakeAt`: a pass found that what was due then has moved. */
+  forgetWake(): void {
+    clearTimeout(this.#dueTimer);
+    this.#dueAt = undefined;
+  }
+
   /** Runs a pass now, or joins the one under way; resolves when it is over. */
   run(): Promise<void> {
     if (this.#stopped) return Promise.resolve();
@@ -60,6 +87,7 @@ export class Loop {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#dueTimer);
     await this.#running;
   }
 
