@@ -24,14 +24,15 @@ interface Findings {
 }
 
 /**
- * Looks once a second, in one indexed statement outside any transaction, for the work other processes
- * leave in PostgreSQL for the alerter (the API's pings and incident changes, other alerters' events),
- * and wakes only the consumer that has some. It replaces the incident opener's, the fan-out's and the
- * deadline watcher's own polls (each a transaction every 500 ms), which are now slow safety nets; work
- * this process makes itself wakes its consumer directly.
+ * Looks once a second, in one statement outside any transaction (index probes, and the newest write
+ * of the small maintenance_windows table), for the work other processes leave in PostgreSQL for the
+ * alerter (the API's pings, incident changes and windows, other alerters' events), and wakes only the
+ * consumer that has some. It replaces the incident opener's, the fan-out's, the deadline watcher's
+ * (each a transaction every 500 ms) and the maintenance watcher's (5 s) own polls, which are now slow
+ * safety nets; work this process makes itself wakes its consumer directly.
  */
 export class WorkProbe extends Loop {
-  constructor(db: Db, logger: Logger, targets: ProbeTargets, everyMs = PROBE_EVERY_MS) {
+  constructor(db: Db, logger: Logger, targets: ProbeTargets) {
     /** The newest maintenance window write seen (the first look wakes the watcher once, whatever it finds). */
     let windowsAt: number | undefined;
     super(
@@ -50,7 +51,7 @@ export class WorkProbe extends Loop {
         if (at !== windowsAt) targets.windowsChanged();
         windowsAt = at;
       },
-      { everyMs, onError: (error) => logger.error({ err: error }, "work probe failed; retrying") },
+      { everyMs: PROBE_EVERY_MS, onError: (error) => logger.error({ err: error }, "work probe failed; retrying") },
     );
   }
 }
