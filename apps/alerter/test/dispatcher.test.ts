@@ -239,4 +239,51 @@ describe.sequential("Dispatcher", () => {
     const closed = async () => (await keptBack("gone5")) > 0;
     await d.passesUntil(dispatcher, "gone5", closed, "the region closed once the grace ran out");
   });
+
+  it("waits for the next tick rather than polling: an idle schedule costs one pass a second, and a due tick goes on time", async ({
+    d,
+    redis,
+    expect,
+  }) => {
+    // A schedule of its own, so the other tests' monitors falling due do not wake it.
+    const client = new Redis(redis.url);
+    const store = new ScheduleStore(client, `${redis.prefix}:idle`);
+    let passes = 0;
+    const counted = Object.assign(Object.create(store) as ScheduleStore, {
+      takeDue: (nowMs: number, limit: number) => {
+        passes++;
+        return store.takeDue(nowMs, limit);
+      },
+    });
+    const dispatcher = new Dispatcher({
+      store: counted,
+      queueFor: d.queue,
+      logger,
+      metrics: new Registry(),
+      isLeader: () => true,
+      fleet: d.fleet,
+      proofs: keyedMac(parseKeyring(generateKeyringText("test")), "dispatch-proof"),
+    });
+    await d.workerIn("idle");
+    dispatcher.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Nothing scheduled: a pass a second (it was ten with a 100 ms poll).
+      expect(passes).toBeLessThanOrEqual(4);
+      const dueMs = Date.now() + 1_500;
+      const entry = { ...(await d.schedule(["other"], dueMs)), regions: ["idle"] };
+      await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
+      const jobId = await waitFor(async () => (await d.waiting("idle")).find((id) => id.startsWith(entry.monitorId)), {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+        what: "the tick dispatched",
+      });
+      expect(jobId).toBe(`${entry.monitorId}@idle@${dueMs}`);
+      // At most a pass late: the wait before it was bounded by the next due tick it saw.
+      expect(Date.now() - dueMs).toBeLessThan(1_200);
+    } finally {
+      await dispatcher.stop();
+      client.disconnect();
+    }
+  });
 });

@@ -19,12 +19,14 @@ export interface DueEntry {
 }
 
 /**
- * Returns up to ARGV[2] members due at or before ARGV[1], with their entries. Members whose entry
- * is missing are dropped (a half-deleted monitor must not be dispatched forever).
+ * Returns the time of the first member due after ARGV[1] ('' when none), then up to ARGV[2] members
+ * due at or before it, with their entries. Members whose entry is missing are dropped (a
+ * half-deleted monitor must not be dispatched forever).
  */
 const PEEK_DUE = `
 local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]), 'WITHSCORES')
-local out = {}
+local after = redis.call('ZRANGE', KEYS[1], '(' .. ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, 1, 'WITHSCORES')
+local out = { after[2] or '' }
 for i = 1, #due, 2 do
   local spec = redis.call('HGET', KEYS[2], due[i])
   if spec then
@@ -142,12 +144,17 @@ export class ScheduleStore {
   }
 
   async peekDue(nowMs: number, limit: number): Promise<DueEntry[]> {
-    const flat = await this.commands.upfleetPeekDue(this.dueKey, this.entriesKey, nowMs, limit);
+    return (await this.takeDue(nowMs, limit)).due;
+  }
+
+  /** What is due at `nowMs` (up to `limit`), and when the next monitor falls due after it (null: none). */
+  async takeDue(nowMs: number, limit: number): Promise<{ due: DueEntry[]; nextDueMs: number | null }> {
+    const [after, ...flat] = await this.commands.upfleetPeekDue(this.dueKey, this.entriesKey, nowMs, limit);
     const due: DueEntry[] = [];
     for (let i = 0; i < flat.length; i += 3) {
       due.push({ dueMs: Number(flat[i + 1]), entry: JSON.parse(flat[i + 2]!) as ScheduleEntry });
     }
-    return due;
+    return { due, nextDueMs: after ? Number(after) : null };
   }
 
   async advance(moves: { monitorId: string; fromMs: number; toMs: number }[]): Promise<number> {

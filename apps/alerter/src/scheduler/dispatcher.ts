@@ -13,7 +13,13 @@ import { Counter, type Registry } from "prom-client";
 import { RegionGate } from "./region-gate.ts";
 
 const BATCH = 2_000;
-const IDLE_POLL_MS = 100;
+/** The least wait between passes that were not full: at scale, what is due gathers into batches. */
+const MIN_WAIT_MS = 100;
+/**
+ * The longest: with nothing due sooner, a pass this often still finds a monitor just created (its
+ * first tick up to this late) and, in a standby, the lease it may have taken.
+ */
+const MAX_WAIT_MS = 1_000;
 
 export interface DispatcherDeps {
   store: ScheduleStore;
@@ -48,6 +54,8 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private readonly dispatched: Counter<"region">;
   private readonly gate: RegionGate;
+  /** When the next monitor falls due, as the last pass saw it (null: nothing scheduled). */
+  private nextDueMs: number | null = null;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.dispatched = new Counter({
@@ -71,7 +79,8 @@ export class Dispatcher {
 
   /** One pass: dispatches what is due at `nowMs`; returns how many monitors it handled. */
   async dispatchDue(nowMs = Date.now()): Promise<number> {
-    const due = await this.deps.store.peekDue(nowMs, BATCH);
+    const { due, nextDueMs } = await this.deps.store.takeDue(nowMs, BATCH);
+    this.nextDueMs = nextDueMs;
     if (due.length === 0) return 0;
     const byRegion = new Map<string, JobInput<"check">[]>();
     for (const { entry, dueMs } of due) {
@@ -103,6 +112,11 @@ export class Dispatcher {
     return due.length;
   }
 
+  private waitMs(): number {
+    if (!this.deps.isLeader() || this.nextDueMs === null) return MAX_WAIT_MS;
+    return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, this.nextDueMs - Date.now()));
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let handled = 0;
@@ -113,8 +127,8 @@ export class Dispatcher {
           this.deps.logger.error({ err: error }, "dispatch failed; retrying");
         }
       }
-      // A full batch means more is due right now; otherwise poll again shortly.
-      if (handled < BATCH) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+      // A full batch means more is due right now; otherwise wait for the next due tick, within bounds.
+      if (handled < BATCH) await new Promise((resolve) => setTimeout(resolve, this.waitMs()));
     }
   }
 }
