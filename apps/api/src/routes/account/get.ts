@@ -7,7 +7,10 @@ export const getAccountRoute = defineRoute({
   operationId: "account.get",
   summary: "Who am I: organization, user, the key in use and its rate limit",
   tag: "Accounts",
-  access: { scope: "account:read" },
+  description:
+    "Any valid credential, whatever its scopes, may read who it is: `api_key.scopes` is how a client " +
+    "learns what it may do.",
+  access: { scope: null },
   responses: { 200: { description: "The caller's account", schema: AccountBody } },
   // Served from the principal: read with the session each request, or cached with the key (≤ 30 s).
   handle: async ({ principal, deps }) => {

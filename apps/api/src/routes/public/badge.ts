@@ -2,6 +2,7 @@ import { NotFoundError } from "@upfleet/errors";
 import { BADGE_DAYS } from "@upfleet/status-pages";
 import { z } from "zod";
 import { defineRoute } from "../../http/route.ts";
+import { IgnoredQuery } from "./schema.ts";
 import { BADGE_CACHE_CONTROL, publicPages } from "./site.ts";
 
 export const badgeRoute = defineRoute({
@@ -14,6 +15,7 @@ export const badgeRoute = defineRoute({
   tag: "Status pages",
   access: "public",
   params: z.strictObject({ slug: z.string().max(200), monitor_id: z.string().max(64) }),
+  query: IgnoredQuery,
   entity: "Status page",
   responses: {
     200: { description: "The badge", contentType: "image/svg+xml" },

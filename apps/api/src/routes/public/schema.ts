@@ -2,6 +2,12 @@ import { COMPONENT_STATES, OVERALL_STATES } from "@upfleet/status-pages";
 import { z } from "zod";
 import { Timestamp } from "../../http/schemas.ts";
 
+/**
+ * Public links travel through newsletters, chats and READMEs, which add tracking tags (`utm_source`,
+ * `fbclid`) and cache-busters (a badge's `?v=2`): the public routes know no query field and drop them all.
+ */
+export const IgnoredQuery = z.object({});
+
 /** Any text: a slug that cannot exist is simply not found, like one that is not published. */
 export const SlugParams = z.strictObject({ slug: z.string().max(200) });
 

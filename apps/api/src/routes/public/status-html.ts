@@ -1,5 +1,5 @@
 import { defineRoute } from "../../http/route.ts";
-import { PUBLIC_DESCRIPTION, SlugParams } from "./schema.ts";
+import { IgnoredQuery, PUBLIC_DESCRIPTION, SlugParams } from "./schema.ts";
 import { htmlReply, publicPages } from "./site.ts";
 
 export const statusHtmlRoute = defineRoute({
@@ -12,6 +12,7 @@ export const statusHtmlRoute = defineRoute({
   tag: "Status pages",
   access: "public",
   params: SlugParams,
+  query: IgnoredQuery,
   entity: "Status page",
   responses: {
     200: { description: "The page (no script)", contentType: "text/html" },

@@ -1,6 +1,6 @@
 import { NotFoundError } from "@upfleet/errors";
 import { defineRoute } from "../../http/route.ts";
-import { PUBLIC_DESCRIPTION, PublicStatusPage, SlugParams } from "./schema.ts";
+import { IgnoredQuery, PUBLIC_DESCRIPTION, PublicStatusPage, SlugParams } from "./schema.ts";
 import { PAGE_CACHE_CONTROL, publicPages } from "./site.ts";
 
 export const publicStatusPageRoute = defineRoute({
@@ -12,6 +12,7 @@ export const publicStatusPageRoute = defineRoute({
   tag: "Status pages",
   access: "public",
   params: SlugParams,
+  query: IgnoredQuery,
   entity: "Status page",
   responses: {
     200: { description: "What the page shows", schema: PublicStatusPage },
