@@ -155,6 +155,9 @@ export const typeFields = {
 } as const;
 
 export type MonitorTypeName = keyof typeof typeFields;
+
+/** The port an ssl monitor's `url` connects to: the one it names, else https's. */
+export const urlPort = (url: string): number => Number(new URL(url).port || 443);
 export const MONITOR_TYPES = Object.keys(typeFields) as MonitorTypeName[];
 
 /** Defaults a client may leave out, per type; `settings` holds the type's fields with these filled in. */
@@ -182,6 +185,12 @@ export const TYPE_DEFAULTS: Record<MonitorTypeName, Record<string, unknown>> = {
 export function typeRules(type: MonitorTypeName, monitor: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (type === "ssl" && !monitor.url === !monitor.host) issue("url", "give either url or host");
+  // With a url, the check connects to the url's port; a different `port` (443 is its default) is a contradiction.
+  if (type === "ssl" && typeof monitor.url === "string" && URL.canParse(monitor.url)) {
+    const port = urlPort(monitor.url);
+    if (monitor.port !== 443 && monitor.port !== port)
+      issue("port", `must be the url's port (${port}), or be left out`);
+  }
   if (type === "heartbeat") {
     const zone = monitor.heartbeat_timezone as string;
     if (!isValidTimeZone(zone)) issue("heartbeat_timezone", `unknown IANA time zone "${zone}"`);
@@ -203,5 +212,10 @@ export function typeRules(type: MonitorTypeName, monitor: Record<string, unknown
   }
   const interval = monitor.interval_seconds as number;
   const timeout = monitor.timeout_ms as number;
-  if (type !== "heartbeat" && timeout > interval * 1000) issue("timeout_ms", "must not exceed interval_seconds");
+  // Compared only when both are valid: an interval refused already needs no second problem about it.
+  const comparable =
+    commonFields.interval_seconds.safeParse(interval).success && commonFields.timeout_ms.safeParse(timeout).success;
+  if (type !== "heartbeat" && comparable && timeout > interval * 1000) {
+    issue("timeout_ms", "must not exceed interval_seconds");
+  }
 }

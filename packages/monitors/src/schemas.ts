@@ -11,6 +11,41 @@ const COMMON_DEFAULTS = {
   paused: false,
 };
 
+/**
+ * Fields a monitor reads back but no client writes: named as read-only when sent, rather than as
+ * unknown (API.md "Conventions"). Heartbeat monitors also read back their ping token and URL.
+ */
+const READ_ONLY = [
+  "id",
+  "status",
+  "last_checked_at",
+  "last_status",
+  "last_response_ms",
+  "last_error",
+  "uptime_24h",
+  "avg_response_ms",
+  "created_at",
+  "updated_at",
+];
+const HEARTBEAT_READ_ONLY = [
+  "heartbeat_token",
+  "heartbeat_url",
+  "heartbeat_last_ping_at",
+  "heartbeat_next_expected_at",
+];
+
+const readOnlyFields = (names: string[]) =>
+  Object.fromEntries(
+    names.map((name) => [
+      name,
+      z
+        .unknown()
+        .refine(() => false, "is read-only")
+        .optional()
+        .meta({ description: "Read-only: returned, never written (sending it is a 400)" }),
+    ]),
+  );
+
 /** The complete monitor of one type, with defaults filled in; also re-checks a PATCH merged onto it. */
 function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
   const fields: Record<string, z.ZodType> = {};
@@ -32,24 +67,43 @@ function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
       escalation_policy_id: commonFields.escalation_policy_id.default(null),
       paused: commonFields.paused.default(false),
       ...fields,
+      ...readOnlyFields(type === "heartbeat" ? [...READ_ONLY, ...HEARTBEAT_READ_ONLY] : READ_ONLY),
     })
     .superRefine((monitor, ctx) => {
-      if (
-        type === "heartbeat" &&
-        monitor.interval_seconds === undefined &&
-        !("heartbeat_schedule" in monitor && monitor.heartbeat_schedule)
-      ) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["interval_seconds"],
-          message: "give interval_seconds or heartbeat_schedule",
-        });
+      if (type === "heartbeat") {
+        const scheduled = "heartbeat_schedule" in monitor && Boolean(monitor.heartbeat_schedule);
+        if (monitor.interval_seconds === undefined && !scheduled) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["interval_seconds"],
+            message: "give interval_seconds or heartbeat_schedule",
+          });
+        }
+        if (monitor.interval_seconds !== undefined && scheduled) {
+          for (const path of ["interval_seconds", "heartbeat_schedule"]) {
+            ctx.addIssue({
+              code: "custom",
+              path: [path],
+              message: "give interval_seconds or heartbeat_schedule, not both",
+            });
+          }
+        }
       }
       typeRules(type, { ...monitor, interval_seconds: monitor.interval_seconds ?? 86_400 }, ctx);
       hostRules(type, monitor, ctx);
     })
     .meta({ id: `${type[0]!.toUpperCase()}${type.slice(1)}MonitorInput` });
 }
+
+/** What a monitor of any type needs, judged when its type is not one we know. */
+const CommonFieldsOnly = z.object({
+  name: commonFields.name,
+  ...Object.fromEntries(
+    Object.entries(commonFields)
+      .filter(([key]) => key !== "name")
+      .map(([key, schema]) => [key, schema.optional()]),
+  ),
+});
 
 const schemas = {
   http: monitorSchemaFor("http"),
@@ -75,6 +129,21 @@ export const CreateMonitorBody = z
     schemas.heartbeat,
     schemas.api,
   ])
+  .superRefine(
+    (value, ctx) => {
+      const sent = value as unknown;
+      if (
+        typeof sent !== "object" ||
+        sent === null ||
+        (MONITOR_TYPES as readonly unknown[]).includes((sent as { type?: unknown }).type)
+      )
+        return;
+      // An unknown type stops the union at its discriminator: the common fields' problems are listed too.
+      const common = CommonFieldsOnly.safeParse(sent);
+      for (const issue of common.success ? [] : common.error.issues) ctx.addIssue({ ...issue, code: "custom" });
+    },
+    { when: () => true },
+  )
   .meta({ id: "CreateMonitorRequest" });
 
 export type MonitorInput = z.output<(typeof schemas)[MonitorTypeName]>;
@@ -92,6 +161,7 @@ export const PatchMonitorBody = z
     type: z.enum(MONITOR_TYPES).optional(),
     ...Object.fromEntries(Object.entries(commonFields).map(([key, schema]) => [key, schema.optional()])),
     ...allTypeFields,
+    ...readOnlyFields([...READ_ONLY, ...HEARTBEAT_READ_ONLY]),
   })
   .meta({ id: "UpdateMonitorRequest" });
 

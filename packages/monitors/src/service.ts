@@ -6,7 +6,7 @@ import type { Keyring } from "@upfleet/secrets";
 import { assertRunnable } from "./check-spec.ts";
 import { sealSettings, shownSettings } from "./credentials.ts";
 import { settleHeartbeatDeadline } from "./heartbeat-upkeep.ts";
-import type { MonitorTypeName } from "./input.ts";
+import { type MonitorTypeName, urlPort } from "./input.ts";
 import { presentMonitor } from "./present.ts";
 import type { ScheduleSync } from "./schedule-sync.ts";
 import { allowedKeys, type MonitorInput, type MonitorPatch, schemaOf } from "./schemas.ts";
@@ -68,6 +68,8 @@ function checkPolicy(deps: MonitorDeps, input: MonitorInput): string[] {
 /** `previous`: the stored settings being replaced (credentials sent back masked keep their values). */
 function columnsFrom(deps: MonitorDeps, input: MonitorInput, regions: string[], previous?: unknown) {
   const settings = Object.fromEntries(Object.entries(input).filter(([key]) => !COMMON_COLUMNS.has(key)));
+  // The check connects to the url's port: stored and read back as what it is (443 was the default).
+  if (input.type === "ssl" && typeof settings.url === "string") settings.port = urlPort(settings.url);
   assertRunnable(parseSettings(input.type, settings), input.timeout_ms);
   return {
     name: input.name,
@@ -119,6 +121,28 @@ async function findOwned(deps: MonitorDeps, tenant: Tenant, id: string): Promise
   });
   if (!monitor) throw new NotFoundError("Monitor", id);
   return monitor;
+}
+
+/**
+ * Fields that go in pairs, one or the other: a PATCH that sets one replaces the stored other, so a
+ * heartbeat moves from an interval to a schedule (or an ssl monitor to a url on another port) in
+ * one field, while a body that sends both is still refused.
+ */
+const REPLACES: Record<string, string> = {
+  heartbeat_schedule: "interval_seconds",
+  interval_seconds: "heartbeat_schedule",
+  url: "port",
+};
+
+function withoutReplaced(stored: Record<string, unknown>, patch: MonitorPatch): Record<string, unknown> {
+  const kept = { ...stored };
+  for (const [field, other] of Object.entries(REPLACES)) {
+    if (patch[field] === undefined || patch[field] === null || other in patch || !(other in kept)) continue;
+    // A schedule is cleared with null; an interval or a port left out takes its default.
+    if (other === "heartbeat_schedule") kept[other] = null;
+    else delete kept[other];
+  }
+  return kept;
 }
 
 export async function createMonitor(deps: MonitorDeps, tenant: Tenant, input: MonitorInput) {
@@ -192,7 +216,7 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
     escalation_policy_id: current.escalationPolicyId,
     paused: current.paused,
   };
-  const parsed = schemaOf(type).safeParse({ ...stored, ...patch });
+  const parsed = schemaOf(type).safeParse({ ...withoutReplaced(stored, patch), ...patch });
   if (!parsed.success) throw new ValidationError(zodIssuesToDetails(parsed.error.issues));
   const input: MonitorInput = parsed.data;
   const regions = checkPolicy(deps, input);
