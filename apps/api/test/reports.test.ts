@@ -132,7 +132,8 @@ describe("GET /reports/sla", () => {
     expect(site).toEqual({
       monitor_id: seeded.website,
       name: "Website",
-      uptime_percent: Math.round((1 - (2 * H) / measured) * 1_000_000) / 10_000,
+      // Two decimals, rounded down (issue #16): 98.7988 reads 98.79.
+      uptime_percent: Math.floor((1 - (2 * H) / measured) * 10_000) / 100,
       downtime_seconds: 7_200,
       incidents: 2,
       mttr_seconds: 2 * 3600 + 600,
@@ -142,11 +143,11 @@ describe("GET /reports/sla", () => {
         0.95,
       ),
     });
-    // Created 3 days ago and never down: observed since, all up; no checks, no response times.
+    // Created 3 days ago and never pinged: no data, not 100 % (API.md, issue #16); no response times.
     expect(heartbeat).toEqual({
       monitor_id: seeded.cron,
       name: "Cron",
-      uptime_percent: 100,
+      uptime_percent: null,
       downtime_seconds: 0,
       incidents: 0,
       mttr_seconds: null,

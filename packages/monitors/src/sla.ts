@@ -26,6 +26,28 @@ export interface SlaRow {
 
 const DAY_MS = 86_400_000;
 
+/** Two decimals as every other uptime figure, rounded down: any downtime at all never reads 100. */
+const twoDecimals = (percent: number) => Math.floor(percent * 100 + 1e-6) / 100;
+
+/**
+ * When a monitor's figures start: at its first result (its first change away from `pending`), as
+ * time before any check is no data, neither up nor down. Null: never checked, no figures. A monitor
+ * that was checked but whose early events retention dropped counts from its creation.
+ */
+function firstObserved(
+  monitor: { createdAt: Date; lastCheckedAt: Date | null; heartbeatLastPingAt: Date | null },
+  before: MonitorStatus | null,
+  changes: readonly StatusChange[],
+): number | null {
+  if (before !== null && before !== "pending") return monitor.createdAt.getTime();
+  const first = changes.find((change) => change.to !== "pending");
+  if (first) return first.at;
+  if (before === null && (monitor.lastCheckedAt ?? monitor.heartbeatLastPingAt) !== null) {
+    return monitor.createdAt.getTime();
+  }
+  return null;
+}
+
 function byMonitor<T extends { monitorId: string | null }>(rows: T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
@@ -96,7 +118,7 @@ export async function slaReport(
       deletedAt: null,
       ...(options.monitorId ? { id: options.monitorId } : {}),
     },
-    select: { id: true, name: true, createdAt: true },
+    select: { id: true, name: true, createdAt: true, lastCheckedAt: true, heartbeatLastPingAt: true },
   });
   if (options.monitorId && listed.length === 0) throw new NotFoundError("Monitor", options.monitorId);
   // One page of monitors at a time: the figures below are read for these only (toPage drops the extra one).
@@ -123,13 +145,18 @@ export async function slaReport(
   const incidents = byMonitor(incidentRows);
   const rollups = byMonitor(rollupRows);
   const present = (monitor: (typeof monitors)[number]): SlaRow => {
-    const observed = { start: Math.max(from.getTime(), monitor.createdAt.getTime()), end: to.getTime() };
-    const figures = slaFigures(
-      initial.get(monitor.id) ?? null,
-      changes.get(monitor.id) ?? [],
-      observed,
-      maintenance.get(monitor.id) ?? [],
-    );
+    const before = initial.get(monitor.id) ?? null;
+    const moves = changes.get(monitor.id) ?? [];
+    const start = firstObserved(monitor, before, moves);
+    const figures =
+      start === null
+        ? { uptimePercent: null, downtimeMs: 0 }
+        : slaFigures(
+            before,
+            moves,
+            { start: Math.max(from.getTime(), start), end: to.getTime() },
+            maintenance.get(monitor.id) ?? [],
+          );
     const own = incidents.get(monitor.id) ?? [];
     const repairs = own.flatMap((i) => (i.resolvedAt ? [i.resolvedAt.getTime() - i.startedAt.getTime()] : []));
     const buckets = rollups.get(monitor.id) ?? [];
@@ -137,7 +164,7 @@ export async function slaReport(
     return {
       monitor_id: monitor.id,
       name: monitor.name,
-      uptime_percent: figures.uptimePercent,
+      uptime_percent: figures.uptimePercent === null ? null : twoDecimals(figures.uptimePercent),
       downtime_seconds: Math.round(figures.downtimeMs / 1000),
       incidents: own.length,
       mttr_seconds: repairs.length ? Math.round(repairs.reduce((a, b) => a + b, 0) / repairs.length / 1000) : null,
