@@ -92,9 +92,14 @@ export async function sendTestDelivery(db: Db, senders: Senders, tenant: Tenant,
     payload: testPayload(row.createdAt),
   });
   const decision = classifyAttempt(result, { attempt: 1, delays: [], now: Date.now() });
+  // A notification answered so would disable the channel; a test leaves it as it is, and says so.
+  const error =
+    decision.disableReason !== null
+      ? `HTTP 410 Gone: the channel was not disabled by this test; a notification answered so would disable it`
+      : decision.error;
   const updated = await db.notificationDelivery.update({
     where: { id: row.id },
-    data: { status: decision.status, responseStatus: decision.responseStatus, error: decision.error, durationMs },
+    data: { status: decision.status, responseStatus: decision.responseStatus, error, durationMs },
   });
   return presentDelivery(updated);
 }
