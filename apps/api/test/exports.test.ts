@@ -336,7 +336,13 @@ describe("a completed export", () => {
     const past = new Date(Date.now() - 1_000);
     await api.deps.db.export.update({ where: { id: exp.id }, data: { expiresAt: past } });
     const res = await req("GET", `${EXPORTS}/${exp.id}`);
-    expect(res.body).toEqual({ ...exp, download_url: null, expires_at: past.toISOString() });
+    expect(res.body).toEqual({
+      ...exp,
+      download_url: null,
+      download_url_expires_at: null,
+      file_expires_at: past.toISOString(),
+      expires_at: past.toISOString(),
+    });
     expectError(await api.request("GET", `${EXPORTS}/${exp.id}/download?token=${token}`), 404, "not_found");
   });
 

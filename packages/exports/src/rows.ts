@@ -6,11 +6,12 @@ import type { Row } from "./format.ts";
 export const EXPORT_TYPES = ["checks", "incidents"] as const;
 export type ExportTypeName = (typeof EXPORT_TYPES)[number];
 
-/** The API's fields (GET /monitors/:id/checks, GET /incidents/:id), plus the check's monitor. */
+/** The API's fields (GET /monitors/:id/checks, GET /incidents/:id), plus the check's monitor and its name. */
 export const COLUMNS: Record<ExportTypeName, readonly string[]> = {
   checks: [
     "id",
     "monitor_id",
+    "monitor_name",
     "timestamp",
     "tick",
     "region",
@@ -48,20 +49,20 @@ export interface ExportScope {
 /** Rows per query: pages are read one at a time, so memory stays flat whatever the range. */
 const PAGE = 1_000;
 
-/** A check as GET /monitors/:id/checks shows it, with its monitor second (the order of COLUMNS.checks). */
-export function presentCheck(r: CheckResult, monitorId: string): Row {
+/** A check as GET /monitors/:id/checks shows it, with its monitor next (the order of COLUMNS.checks). */
+export function presentCheck(r: CheckResult, monitor: { id: string; name: string }): Row {
   const { id, ...fields } = presentApiCheck(r);
-  return { id, monitor_id: monitorId, ...fields };
+  return { id, monitor_id: monitor.id, monitor_name: monitor.name, ...fields };
 }
 
-async function monitorsOf(db: Db, scope: ExportScope): Promise<{ id: string; seq: number }[]> {
+async function monitorsOf(db: Db, scope: ExportScope): Promise<{ id: string; name: string; seq: number }[]> {
   // Ids given were checked live when the export was created; keep them even if deleted since.
   return db.monitor.findMany({
     where: {
       organizationId: scope.organizationId,
       ...(scope.monitorIds.length ? { id: { in: [...scope.monitorIds] } } : { deletedAt: null }),
     },
-    select: { id: true, seq: true },
+    select: { id: true, name: true, seq: true },
     orderBy: { id: "asc" },
   });
 }
@@ -81,7 +82,7 @@ async function* checkRows(db: Db, scope: ExportScope): AsyncGenerator<Row> {
         ...(after ? { OR: [{ tick: { gt: after.tick } }, { tick: after.tick, region: { gt: after.region } }] } : {}),
       };
       const page = await db.checkResult.findMany({ where, orderBy: [{ tick: "asc" }, { region: "asc" }], take: PAGE });
-      for (const check of page) yield presentCheck(check, monitor.id);
+      for (const check of page) yield presentCheck(check, monitor);
       if (page.length < PAGE) break;
       const last = page.at(-1)!;
       after = { tick: last.tick, region: last.region };

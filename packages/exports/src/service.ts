@@ -47,10 +47,13 @@ const downloadable = (row: ExportRow, now: number) =>
  */
 async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now()) {
   let downloadUrl: string | null = null;
+  let linkExpiresAt: string | null = null;
   if (downloadable(row, now) && maker.mayRead(row.type)) {
-    const { token } = await maker.links.sign(row.id, maker.holder, new Date(now));
+    const { token, expiresAt } = await maker.links.sign(row.id, maker.holder, new Date(now));
     downloadUrl = `${maker.publicUrl.replace(/\/$/, "")}/api/v1/exports/${row.id}/download?token=${token}`;
+    linkExpiresAt = expiresAt.toISOString();
   }
+  const fileExpiresAt = row.expiresAt?.toISOString() ?? null;
   return {
     id: row.id,
     type: row.type,
@@ -59,7 +62,11 @@ async function presentExport(row: ExportRow, maker: LinkMaker, now = Date.now())
     row_count: row.rowCount,
     size_bytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     download_url: downloadUrl,
-    expires_at: row.expiresAt?.toISOString() ?? null,
+    // Two lifetimes a reader confuses (issue #16): the link's hour and the file's day, each named;
+    // `expires_at` stays as it was, the file's, for clients written against it.
+    download_url_expires_at: linkExpiresAt,
+    file_expires_at: fileExpiresAt,
+    expires_at: fileExpiresAt,
     error: row.status === "failed" ? row.error : null,
     created_at: row.createdAt.toISOString(),
   };

@@ -61,10 +61,10 @@ export async function expectedRows(db: Db, scope: ExportScope): Promise<Row[]> {
         },
         tick: { gte: scope.from, lt: scope.to },
       },
-      include: { monitor: { select: { id: true } } },
+      include: { monitor: { select: { id: true, name: true } } },
       orderBy: [{ monitor: { id: "asc" } }, { tick: "asc" }, { region: "asc" }],
     });
-    return checks.map(({ monitor, ...check }) => presentCheck(check, monitor.id));
+    return checks.map(({ monitor, ...check }) => presentCheck(check, monitor));
   }
   const incidents = await db.incident.findMany({
     where: {

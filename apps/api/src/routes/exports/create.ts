@@ -22,7 +22,7 @@ export const createExportRoute = defineRoute({
   example: { type: "checks", format: "csv", from: "2030-01-01T00:00:00.000Z", to: "2030-01-31T00:00:00.000Z" },
   responses: {
     202: {
-      description: "Accepted; poll GET /exports/:id",
+      description: "Accepted; poll GET /exports/:id (the `Location` header)",
       schema: z.object({ id: z.string(), status: z.literal("pending") }).meta({ id: "ExportAccepted" }),
     },
     404: { description: "A monitor named is not in your organization", schema: ErrorBody },
@@ -40,6 +40,6 @@ export const createExportRoute = defineRoute({
       .catch((error: unknown) =>
         deps.logger.warn({ err: error, exportId: created.id }, "export not queued; the sweeper will queue it"),
       );
-    return { status: 202, body: created };
+    return { status: 202, headers: { Location: `/api/v1/exports/${created.id}` }, body: created };
   },
 });

@@ -11,7 +11,7 @@ export const ExportParams = idParam("exp");
 export const EXPORT_DESCRIPTION =
   "An export is built in the background: `pending`, then `processing`, then `completed` (or `failed`, " +
   "with `error`). A completed export's `download_url` is a fresh signed link, valid for an hour, that " +
-  "needs no other credential (null for a caller without `monitors:read` for checks or `incidents:read` for incidents). The file is kept until `expires_at` (24 h after completion); after it the " +
+  "needs no other credential (null for a caller without `monitors:read` for checks or `incidents:read` for incidents). The file is kept until `file_expires_at` (24 h after completion; also `expires_at`), the link until `download_url_expires_at`; once the file is gone the " +
   "export stays `completed` with its counts, `download_url` null and `expires_at` in the past. " +
   `An organization has at most ${MAX_UNFINISHED_EXPORTS} exports pending or processing at once (409 beyond).`;
 
@@ -25,7 +25,9 @@ export const ExportBody = z
     row_count: z.number().int().nullable().meta({ description: "Records in the file, once completed" }),
     size_bytes: z.number().int().nullable().meta({ description: "Bytes of the file, once completed" }),
     download_url: z.string().nullable().meta({ description: "Signed link (1 h) while the file is kept" }),
-    expires_at: Timestamp.nullable().meta({ description: "When the file is (or was) deleted" }),
+    download_url_expires_at: Timestamp.nullable().meta({ description: "When this download_url stops working" }),
+    file_expires_at: Timestamp.nullable().meta({ description: "When the file is (or was) deleted" }),
+    expires_at: Timestamp.nullable().meta({ description: "The same as file_expires_at (kept for existing clients)" }),
     error: z.string().nullable().meta({ description: "Why a failed export failed" }),
     created_at: Timestamp,
   })
