@@ -1,19 +1,13 @@
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { type Receiver, startReceiver } from "@upfleet/delivery/testing";
 import { COLUMNS } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
-import {
-  type AppProcess,
-  createTestDatabase,
-  createTestRedis,
-  monitorRow,
-  type TestDatabase,
-  waitFor,
-} from "@upfleet/testing";
+import { type AppProcess, monitorRow, waitFor } from "@upfleet/testing";
+import type { TestFixtures } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { NOTIFY_ENV, payloadOf, routing } from "./notifications-support.ts";
-import { type Services, startAlerter, startApi } from "./support.ts";
+import { alerterApp, it as base, type Services, startApi } from "./support.ts";
 
 /**
  * Exports end to end: the API takes them, the real alerter builds them, the signed link downloads
@@ -28,22 +22,26 @@ const ALERTER_ENV = { ...NOTIFY_ENV, EXPORT_SWEEP_INTERVAL_MS: "1000", EXPORT_CH
 /** Enough checks that a build is still writing when the test kills its process. */
 const BIG = 60_000;
 
-const redis = createTestRedis();
-let database: TestDatabase;
-let db: Db;
-let services: Services;
-let api: AppProcess & { url: string };
-let alerter: (AppProcess & { url: string }) | undefined;
-let session: string;
-let organizationId: string;
-let small: string;
-let big: string;
-let receiver: Receiver;
+type App = AppProcess & { url: string };
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}/api/v1${path}`, {
+/**
+ * The file's API process with an owner signed up on it, two paused monitors with a history to export
+ * (`small`, `big`) and an incident, and a webhook `receiver` routed export.completed.
+ */
+interface Exporting {
+  db: Db;
+  api: App;
+  session: string;
+  organizationId: string;
+  receiver: Receiver;
+  small: string;
+  big: string;
+}
+
+async function call(ex: Exporting, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${ex.api.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${session}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${ex.session}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON came back
@@ -54,7 +52,7 @@ async function call(method: string, path: string, body?: unknown) {
  * Checks straight into the database, with text that needs CSV quoting and JSON escaping; `first`
  * numbers their ticks (seconds after FROM), so two monitors' checks need different ones.
  */
-async function seedChecks(monitorId: string, first: number, count: number): Promise<void> {
+async function seedChecks(db: Db, monitorId: string, first: number, count: number): Promise<void> {
   await db.$executeRaw`
     INSERT INTO check_results (monitor_seq, region, tick, checked_at, status, response_ms, http_status, error, message, details)
     SELECT (SELECT seq FROM monitors WHERE id = ${monitorId}), CASE WHEN g % 2 = 0 THEN 'eu-west' ELSE 'local' END,
@@ -65,14 +63,59 @@ async function seedChecks(monitorId: string, first: number, count: number): Prom
     FROM generate_series(${first}::int, ${first + count - 1}::int) g`;
 }
 
-async function createExport(body: Record<string, unknown>): Promise<string> {
-  const res = await call("POST", "/exports", { from: FROM.toISOString(), to: TO.toISOString(), ...body });
+/** Signs up the owner on `api` and seeds what `Exporting` describes. */
+async function seedExporting(db: Db, api: App, receiver: Receiver): Promise<Exporting> {
+  const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery", organization_name: "Ops" }),
+  });
+  const account = (await signup.json()) as { token: string; organization: { id: string } };
+  const organizationId = account.organization.id;
+  // Paused: the alerter dispatches no checks for them; their history is what is exported.
+  const pausedMonitor = async () =>
+    (await db.monitor.create({ data: monitorRow(organizationId, { paused: true }) })).id;
+  const small = await pausedMonitor();
+  const big = await pausedMonitor();
+  await Promise.all([seedChecks(db, small, 1, 700), seedChecks(db, big, 1_000, BIG)]);
+  const ex = { db, api, session: account.token, organizationId, receiver, small, big };
+  const incident = await call(ex, "POST", "/incidents", { title: 'DB "primary", down', monitor_id: small });
+  expect(incident.status).toBe(201);
+  const hooks = routing(db, organizationId);
+  const hook = await hooks.webhook(`${receiver.url}/exports`);
+  await hooks.rule({ events: ["export.completed"], channelIds: [hook.id] });
+  return ex;
+}
+
+/** `ex`, set up for the file; the alerters are each test's own, in its `apps` group. */
+const it = base.extend<{ ex: Exporting }>({
+  ex: [
+    async ({ db, services }, use) => {
+      const api = await startApi(services, 30_000);
+      let receiver: Receiver | undefined;
+      try {
+        receiver = await startReceiver();
+        await use(await seedExporting(db, api, receiver));
+      } finally {
+        await receiver?.close();
+        await api.stop("SIGKILL");
+      }
+    },
+    { scope: "file" },
+  ],
+});
+
+const startAlerter = (apps: TestFixtures["apps"], services: Services) =>
+  apps.start(alerterApp(services, ALERTER_ENV, 30_000));
+
+async function createExport(ex: Exporting, body: Record<string, unknown>): Promise<string> {
+  const res = await call(ex, "POST", "/exports", { from: FROM.toISOString(), to: TO.toISOString(), ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.id;
 }
 
 /** The export.completed bodies the webhook received, by export id. */
-const notified = () => {
+const notified = (receiver: Receiver) => {
   const byId = new Map<string, Record<string, unknown>[]>();
   for (const request of receiver.at("/exports")) {
     const payload = payloadOf(request) as unknown as { event: string; export: { id: string } };
@@ -83,18 +126,21 @@ const notified = () => {
 };
 
 /** Waits for `ids`' export.completed, then checks that every export was notified once, linkless. */
-async function expectNotifiedOnce(ids: readonly string[]) {
-  await waitFor(() => ids.every((id) => notified().has(id)), { timeoutMs: 30_000, what: "export.completed webhooks" });
-  for (const [id, bodies] of notified()) {
+async function expectNotifiedOnce({ receiver }: Exporting, ids: readonly string[]) {
+  await waitFor(() => ids.every((id) => notified(receiver).has(id)), {
+    timeoutMs: 30_000,
+    what: "export.completed webhooks",
+  });
+  for (const [id, bodies] of notified(receiver)) {
     expect(bodies, id).toHaveLength(1);
     expect(bodies[0]).toMatchObject({ id, download_url: null });
   }
 }
 
-const completed = (id: string, timeoutMs = 30_000) =>
+const completed = (ex: Exporting, id: string, timeoutMs = 30_000) =>
   waitFor(
     async () => {
-      const res = await call("GET", `/exports/${id}`);
+      const res = await call(ex, "GET", `/exports/${id}`);
       if (res.body.status === "failed") throw new Error(`export failed: ${res.body.error}`);
       return res.body.status === "completed" ? res.body : null;
     },
@@ -103,15 +149,16 @@ const completed = (id: string, timeoutMs = 30_000) =>
 
 /** Downloads through the signed link, with no credential, and compares with the stored rows. */
 async function expectFileMatches(
+  ex: Exporting,
   exp: Record<string, unknown>,
   scope: { type: "checks" | "incidents"; monitorIds: string[] },
 ) {
   const link = new URL(exp.download_url as string);
-  const res = await fetch(`${api.url}${link.pathname}${link.search}`);
+  const res = await fetch(`${ex.api.url}${link.pathname}${link.search}`);
   expect(res.status).toBe(200);
   const bytes = Buffer.from(await res.arrayBuffer());
   expect(bytes.length).toBe(exp.size_bytes);
-  const rows = await expectedRows(db, { organizationId, from: FROM, to: TO, ...scope });
+  const rows = await expectedRows(ex.db, { organizationId: ex.organizationId, from: FROM, to: TO, ...scope });
   expect(exp.row_count).toBe(rows.length);
   const format = exp.format as "csv" | "json" | "ndjson";
   const columns = COLUMNS[scope.type];
@@ -120,94 +167,82 @@ async function expectFileMatches(
   expect(read).toEqual(asRead(rows, format, columns));
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  services = { databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix };
-  api = await startApi(services, 30_000);
-  const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery", organization_name: "Ops" }),
-  });
-  const account = (await signup.json()) as { token: string; organization: { id: string } };
-  session = account.token;
-  organizationId = account.organization.id;
-  // Paused: the alerter dispatches no checks for them; their history is what is exported.
-  const pausedMonitor = async () =>
-    (await db.monitor.create({ data: monitorRow(organizationId, { paused: true }) })).id;
-  small = await pausedMonitor();
-  big = await pausedMonitor();
-  await Promise.all([seedChecks(small, 1, 700), seedChecks(big, 1_000, BIG)]);
-  const incident = await call("POST", "/incidents", { title: 'DB "primary", down', monitor_id: small });
-  expect(incident.status).toBe(201);
-  receiver = await startReceiver();
-  const hooks = routing(db, organizationId);
-  const hook = await hooks.webhook(`${receiver.url}/exports`);
-  await hooks.rule({ events: ["export.completed"], channelIds: [hook.id] });
-});
-afterAll(async () => {
-  await receiver?.close();
-  await alerter?.stop("SIGKILL");
-  await api?.stop("SIGKILL");
-  await db?.$disconnect();
-  await database?.drop();
-  await redis.cleanup();
-});
+/** A test of an extended `it` does not inherit its describe's timeout (vitest 3.2), so each names it. */
+const TIMEOUT_MS = 180_000;
 
-describe("exports, built by the alerter", { timeout: 180_000 }, () => {
-  it("completes each format and type; the link alone downloads exactly the stored rows", async () => {
-    alerter = await startAlerter(services, 30_000, ALERTER_ENV);
-    const made = [
-      { type: "checks", format: "csv", monitor_ids: [small] },
-      { type: "checks", format: "json", monitor_ids: [small] },
-      { type: "checks", format: "ndjson", monitor_ids: [small] },
-      { type: "incidents", format: "csv" },
-      { type: "incidents", format: "ndjson" },
-    ] as const;
-    const ids = await Promise.all(made.map((body) => createExport(body)));
-    for (const [i, body] of made.entries()) {
-      const exp = await completed(ids[i]!);
-      await expectFileMatches(exp, { type: body.type, monitorIds: "monitor_ids" in body ? [...body.monitor_ids] : [] });
-    }
-    await expectNotifiedOnce(ids);
-    await alerter.stop();
-    alerter = undefined;
-  });
+describe("exports, built by the alerter", () => {
+  it(
+    "completes each format and type; the link alone downloads exactly the stored rows",
+    async ({ ex, services, apps }) => {
+      const alerter = await startAlerter(apps, services);
+      const made = [
+        { type: "checks", format: "csv", monitor_ids: [ex.small] },
+        { type: "checks", format: "json", monitor_ids: [ex.small] },
+        { type: "checks", format: "ndjson", monitor_ids: [ex.small] },
+        { type: "incidents", format: "csv" },
+        { type: "incidents", format: "ndjson" },
+      ] as const;
+      const ids = await Promise.all(made.map((body) => createExport(ex, body)));
+      for (const [i, body] of made.entries()) {
+        const exp = await completed(ex, ids[i]!);
+        await expectFileMatches(ex, exp, {
+          type: body.type,
+          monitorIds: "monitor_ids" in body ? [...body.monitor_ids] : [],
+        });
+      }
+      await expectNotifiedOnce(ex, ids);
+      await alerter.stop();
+    },
+    TIMEOUT_MS,
+  );
 
-  it("completes once an export whose job Redis lost before any alerter took it (the sweeper)", async () => {
-    const id = await createExport({ type: "checks", format: "csv", monitor_ids: [small] });
-    const client = new Redis(redis.url);
-    try {
-      const keys = await client.keys(`${redis.prefix}:*`);
-      expect(keys.some((key) => key.includes(":exports:"))).toBe(true);
-      await client.del(...keys);
-    } finally {
-      client.disconnect();
-    }
-    alerter = await startAlerter(services, 30_000, ALERTER_ENV);
-    const exp = await completed(id);
-    await expectFileMatches(exp, { type: "checks", monitorIds: [small] });
-    expect(await db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 1, status: "completed" });
-  });
+  it(
+    "completes once an export whose job Redis lost before any alerter took it (the sweeper)",
+    async ({ ex, redis, services, apps }) => {
+      const id = await createExport(ex, { type: "checks", format: "csv", monitor_ids: [ex.small] });
+      const client = new Redis(redis.url);
+      try {
+        const keys = await client.keys(`${redis.prefix}:*`);
+        expect(keys.some((key) => key.includes(":exports:"))).toBe(true);
+        await client.del(...keys);
+      } finally {
+        client.disconnect();
+      }
+      const alerter = await startAlerter(apps, services);
+      const exp = await completed(ex, id);
+      await expectFileMatches(ex, exp, { type: "checks", monitorIds: [ex.small] });
+      expect(await ex.db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        attempts: 1,
+        status: "completed",
+      });
+      // Stopped as the first test stops its alerter: what it still sends is recorded, so none arrives twice later.
+      await alerter.stop();
+    },
+    TIMEOUT_MS,
+  );
 
-  it("completes after its alerter is SIGKILLed mid-file, without a duplicate row", async () => {
-    const id = await createExport({ type: "checks", format: "ndjson", monitor_ids: [big] });
-    await waitFor(async () => (await db.exportChunk.count({ where: { exportId: id } })) >= 3, {
-      timeoutMs: 20_000,
-      intervalMs: 20,
-      what: "the build writing its first chunks",
-    });
-    await alerter!.stop("SIGKILL");
-    const partial = await db.export.findUniqueOrThrow({ where: { id } });
-    expect(partial).toMatchObject({ status: "processing", attempts: 1 });
-    alerter = await startAlerter(services, 30_000, ALERTER_ENV);
-    // The job comes back ~15 s after the kill (lock, then a stalled-job pass), then the 60,000 rows are
-    // built again from scratch: generous, as the other test files load the machine too.
-    const exp = await completed(id, 90_000);
-    await expectFileMatches(exp, { type: "checks", monitorIds: [big] });
-    expect(exp.row_count).toBe(BIG);
-    expect(await db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 2 });
-    await expectNotifiedOnce([id]);
-  });
+  it(
+    "completes after its alerter is SIGKILLed mid-file, without a duplicate row",
+    async ({ ex, services, apps }) => {
+      const alerter = await startAlerter(apps, services);
+      const id = await createExport(ex, { type: "checks", format: "ndjson", monitor_ids: [ex.big] });
+      await waitFor(async () => (await ex.db.exportChunk.count({ where: { exportId: id } })) >= 3, {
+        timeoutMs: 20_000,
+        intervalMs: 20,
+        what: "the build writing its first chunks",
+      });
+      await alerter.stop("SIGKILL");
+      const partial = await ex.db.export.findUniqueOrThrow({ where: { id } });
+      expect(partial).toMatchObject({ status: "processing", attempts: 1 });
+      await startAlerter(apps, services);
+      // The job comes back ~15 s after the kill (lock, then a stalled-job pass), then the 60,000 rows are
+      // built again from scratch: generous, as the other test files load the machine too.
+      const exp = await completed(ex, id, 90_000);
+      await expectFileMatches(ex, exp, { type: "checks", monitorIds: [ex.big] });
+      expect(exp.row_count).toBe(BIG);
+      expect(await ex.db.export.findUniqueOrThrow({ where: { id } })).toMatchObject({ attempts: 2 });
+      await expectNotifiedOnce(ex, [id]);
+    },
+    TIMEOUT_MS,
+  );
 });

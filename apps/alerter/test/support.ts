@@ -160,7 +160,7 @@ export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & 
 }
 
 /** How to launch a worker on `s`, as `alerterApp` does for the alerter. */
-function workerApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
+export function workerApp(s: Services, env: Record<string, string> = {}, timeoutMs = 60_000): LaunchOptions {
   return {
     cwd: WORKER_DIR,
     env: {
