@@ -13,7 +13,14 @@ import { parseEnv } from "@upfleet/config";
 import type { Db } from "@upfleet/db";
 import { storeBatch } from "@upfleet/ingest";
 import { resultJob } from "@upfleet/ingest/testing";
-import { ensureCheckPartitions, retentionEnv, retentionPolicy, runRetention } from "@upfleet/lifecycle";
+import {
+  compactClosedPartitions,
+  dropCheckPartitionsBefore,
+  ensureCheckPartitions,
+  retentionEnv,
+  retentionPolicy,
+  runRetention,
+} from "@upfleet/lifecycle";
 import { createLogger } from "@upfleet/logger";
 import { HISTOGRAM_SIZE } from "@upfleet/monitoring";
 import { monitorRow } from "@upfleet/testing";
@@ -63,7 +70,8 @@ const TODAY = startOfDay(Date.now());
 
 /**
  * One day of results for monitors [first, first + count): every 30 s, 1 % down with the details a
- * failure keeps, the rest up with none (as detailsToStore stores them); one statement.
+ * failure keeps, the rest up with none (as detailsToStore stores them); one statement, in the order
+ * ingest writes them (a tick at a time across every monitor), which is what loosens the index.
  */
 async function seedDay(db: Db, day: number, firstSeq: number, count: number): Promise<void> {
   await db.$executeRaw`
@@ -72,8 +80,9 @@ async function seedDay(db: Db, day: number, firstSeq: number, count: number): Pr
            CASE WHEN down THEN NULL ELSE 80 + (s * 7 + n) % 300 END, CASE WHEN down THEN 503 ELSE 200 END,
            'eu-west', CASE WHEN down THEN 'status' END, CASE WHEN down THEN 'Expected status 200-299, got 503' END,
            CASE WHEN down THEN '{"ip": "203.0.113.7", "url": "https://example.com/health", "redirects": 0, "bodyBytes": 154, "reusedConnection": true, "timings": {"dns": 1, "connect": 12, "tls": 30, "firstByte": 95, "total": 97}, "worker": "wrk_01jf8zq3v5k6m7n8p9q0r1s2t3"}'::jsonb END
-    FROM generate_series(${firstSeq}::int, ${firstSeq + count - 1}::int) AS s,
-         generate_series(0, ${CHECKS_PER_DAY - 1}::int) AS n,
+    FROM generate_series(0, ${CHECKS_PER_DAY - 1}::int) AS n
+         -- "+ 0 * n" makes the monitors the inner loop.
+         CROSS JOIN LATERAL generate_series(${firstSeq}::int + 0 * n, ${firstSeq + count - 1}::int) AS s,
          LATERAL (SELECT ${new Date(day)}::timestamptz + n * interval '30 s' + (s % 30) * interval '1 s' AS t,
                          (s * 31 + n) % 100 = 0 AS down) AS x`;
 }
@@ -196,6 +205,7 @@ run(async () => {
     });
     seeding += ms;
     await runRetention(db, policy, { now: new Date(day + DAY_MS - 1) });
+    await compactClosedPartitions(db, new Date(day + DAY_MS - 1));
     await db.$executeRawUnsafe("VACUUM ANALYZE check_rollups");
     sizes.push(await databaseBytes(db));
     process.stdout.write(`day ${days - d}/${days}: ${fmt(sizes.at(-1)! / 2 ** 20)} MiB\r`);
@@ -232,10 +242,9 @@ run(async () => {
   const oldDay = TODAY - (retention + 5) * DAY_MS;
   await ensureCheckPartitions(db, new Date(oldDay), 0);
   await seedDay(db, oldDay, firstSeq, dayMonitors);
-  const fullDay = await bytesPerCheck(
-    db,
-    `check_results_${new Date(oldDay).toISOString().slice(0, 10).replaceAll("-", "")}`,
-  );
+  const looseDay = await bytesPerCheck(db, partitionName(oldDay));
+  const [, compactMs] = await timed(() => compactClosedPartitions(db));
+  const fullDay = await bytesPerCheck(db, partitionName(oldDay));
   let storing = true;
   const waits: number[] = [];
   const ids = seqs.map((m) => m.id);
@@ -259,7 +268,10 @@ run(async () => {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const baseline = [...waits].sort((a, b) => a - b);
   waits.length = 0;
-  const [report, retentionMs] = await timed(() => runRetention(db, policy));
+  const [, dropMs] = await timed(() =>
+    dropCheckPartitionsBefore(db, new Date(startOfDay(Date.now() - retention * DAY_MS))),
+  );
+  const [report, restMs] = await timed(() => runRetention(db, policy));
   await new Promise((resolve) => setTimeout(resolve, 500));
   storing = false;
   await ingestLoop;
@@ -276,11 +288,13 @@ run(async () => {
       perCheck.bytes <= TARGETS.bytesPerCheck,
     ],
     [
-      "… on a full day of 10,000 monitors",
-      `${fmt(fullDay.bytes, 1)} (${fmt(fullDay.rows)} rows)`,
+      `… a full day of ${fmt(dayMonitors)} monitors (${fmt(fullDay.rows)} rows), compacted once closed`,
+      fmt(fullDay.bytes, 1),
       `≤ ${TARGETS.bytesPerCheck}`,
       fullDay.bytes <= TARGETS.bytesPerCheck,
     ],
+    ["… the same day as ingest leaves it (today's partition, until compacted)", fmt(looseDay.bytes, 1), "", null],
+    ["compacting that closed day (REINDEX CONCURRENTLY, once)", `${fmt(compactMs / 1000, 1)} s`, "", null],
     ["projected raw results per day, 10,000 monitors @ 30 s", `${fmt(bytesPerDay / 2 ** 30, 2)} GiB`, "", null],
     [`projected raw results at steady state (${retention} + 1 days)`, `${fmt(steady / 2 ** 30, 1)} GiB`, "", null],
     [
@@ -296,13 +310,19 @@ run(async () => {
       rowsPerS >= TARGETS.rowsPerS,
     ],
     [
-      `retention run with a ${fmt(fullDay.rows)}-row day to drop`,
-      `${fmt(retentionMs)} ms`,
+      `retention: dropping that ${fmt(fullDay.rows)}-row day`,
+      `${fmt(dropMs)} ms`,
       `< ${fmt(TARGETS.retentionMs)} ms`,
-      retentionMs < TARGETS.retentionMs,
+      dropMs < TARGETS.retentionMs,
     ],
     [
-      "longest ingest batch during it, beyond its usual p99",
+      `retention: the rest of the run (rollups, pings, deliveries, events of ${fmt(dayMonitors)} monitors)`,
+      `${fmt(restMs)} ms`,
+      "",
+      null,
+    ],
+    [
+      "longest ingest batch during the drop and the run, beyond its usual p99",
       `${fmt(extraWait)} ms (${fmt(during.at(-1)!)} vs ${fmt(quantile(baseline, 0.99))})`,
       `< ${TARGETS.ingestWaitMs} ms`,
       extraWait < TARGETS.ingestWaitMs,

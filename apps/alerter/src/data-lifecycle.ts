@@ -1,5 +1,5 @@
 import type { Db } from "@upfleet/db";
-import { ensureCheckPartitions, type RetentionPolicy, runRetention } from "@upfleet/lifecycle";
+import { compactClosedPartitions, ensureCheckPartitions, type RetentionPolicy, runRetention } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { freezeHeldChecks } from "@upfleet/monitors";
 import cron from "node-cron";
@@ -10,8 +10,9 @@ export interface DataLifecycle {
 }
 
 /**
- * Partitions ahead and retention: every alerter makes sure of the partitions at start (so a result
- * never waits for a lease), and the scheduler lease holder does both on RETENTION_SCHEDULE.
+ * Partitions ahead, retention and the compaction of closed days: every alerter makes sure of the
+ * partitions at start (so a result never waits for a lease), and the scheduler lease holder does
+ * all three on RETENTION_SCHEDULE.
  */
 export function startDataLifecycle(deps: {
   /** RETENTION_SCHEDULE. */
@@ -59,6 +60,8 @@ export function startDataLifecycle(deps: {
       },
       "retention run",
     );
+    const compacted = await compactClosedPartitions(db);
+    if (compacted.length) logger.info({ compacted }, "check_results partitions of closed days compacted");
   };
   const failed = (what: string) => (error: unknown) =>
     logger.error({ err: error }, `${what} failed; next attempt on schedule`);

@@ -1,4 +1,9 @@
-export { dropCheckPartitionsBefore, ensureCheckPartitions, listCheckPartitions } from "./partitions.ts";
+export {
+  compactClosedPartitions,
+  dropCheckPartitionsBefore,
+  ensureCheckPartitions,
+  listCheckPartitions,
+} from "./partitions.ts";
 export {
   checksRetainedFrom,
   type Retention,

@@ -2,7 +2,12 @@ import type { Db } from "@upfleet/db";
 import { monitorRow } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
-import { dropCheckPartitionsBefore, ensureCheckPartitions, listCheckPartitions } from "./partitions.ts";
+import {
+  compactClosedPartitions,
+  dropCheckPartitionsBefore,
+  ensureCheckPartitions,
+  listCheckPartitions,
+} from "./partitions.ts";
 
 const DAY = 86_400_000;
 /** Far from the days the migration made partitions for, so every test starts with none around it. */
@@ -93,5 +98,43 @@ describe("check_results partitions", () => {
     const names = (await listCheckPartitions(db)).map((p) => p.name);
     expect(names).toContain("check_results_20330503");
     expect(names).not.toContain("check_results_20330502");
+  });
+
+  it("of closed days get their index rebuilt once, packed, and nothing else changes", async ({
+    db,
+    organizationId,
+  }) => {
+    const monitors = await Promise.all(
+      Array.from({ length: 200 }, () => db.monitor.create({ data: monitorRow(organizationId) })),
+    );
+    const day = at("2034-02-01T00:00:00Z");
+    await ensureCheckPartitions(db, day, 0);
+    // A day as ingest writes it: a tick at a time, across every monitor.
+    await db.$executeRaw`
+      INSERT INTO check_results (tick, checked_at, monitor_seq, status, region)
+      SELECT ${day}::timestamptz + n * interval '30 s', ${day}::timestamptz + n * interval '30 s', s, 'up', 'eu-west'
+      FROM generate_series(0, 199) AS n, unnest(${monitors.map((m) => m.seq)}::int[]) AS s
+      ORDER BY n, s`;
+    const indexBytes = async () =>
+      Number(
+        (
+          await db.$queryRaw<{ bytes: bigint }[]>`
+            SELECT pg_relation_size('check_partitions.check_results_20340201_pkey') AS bytes`
+        )[0]!.bytes,
+      );
+    const before = await indexBytes();
+    const rows = await db.checkResult.count({ where: { tick: { gte: day, lt: new Date(day.getTime() + DAY) } } });
+
+    // Still open (and for two hours after its end, for late results): left alone.
+    expect(await compactClosedPartitions(db, new Date(day.getTime() + DAY + 3_600_000))).not.toContain(
+      "check_results_20340201",
+    );
+    const compacted = await compactClosedPartitions(db, new Date(day.getTime() + 2 * DAY));
+    expect(compacted).toContain("check_results_20340201");
+    expect(await indexBytes()).toBeLessThan(before * 0.9);
+    expect(await db.checkResult.count({ where: { tick: { gte: day, lt: new Date(day.getTime() + DAY) } } })).toBe(rows);
+    expect(await compactClosedPartitions(db, new Date(day.getTime() + 3 * DAY))).not.toContain(
+      "check_results_20340201",
+    );
   });
 });
