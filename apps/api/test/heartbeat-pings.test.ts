@@ -89,7 +89,12 @@ describe("heartbeat schedules", () => {
     ] as const) {
       const res = await api.request("POST", "/api/v1/monitors", {
         auth: owner.token,
-        body: { type: "heartbeat", name: "bad", interval_seconds: 60, ...fields },
+        body: {
+          type: "heartbeat",
+          name: "bad",
+          ...("heartbeat_schedule" in fields ? {} : { interval_seconds: 60 }),
+          ...fields,
+        },
       });
       expectError(res, 400, "validation_error");
       expect(detailPaths(res), JSON.stringify(fields)).toEqual([path]);
