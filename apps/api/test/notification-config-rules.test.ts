@@ -160,11 +160,14 @@ describe("rules", () => {
     expect((await req("GET", `${RULES}/${id}`)).body).toMatchObject({ channel_ids: [seed.chA], monitor_ids: null });
   });
 
-  it("a rule naming a since-deleted monitor can still be renamed", async ({ api, owner, seed, req }) => {
-    const doomed = (await newMonitor(api, owner)).body.id;
-    const id = (await req("POST", RULES, { name: "r", channel_ids: [seed.chA], monitor_ids: [doomed] })).body.id;
+  it("a rule loses a deleted monitor and can still be renamed", async ({ api, owner, seed, req }) => {
+    const [doomed, kept] = [(await newMonitor(api, owner)).body.id, (await newMonitor(api, owner)).body.id];
+    const body = { name: "r", channel_ids: [seed.chA], monitor_ids: [doomed, kept] };
+    const id = (await req("POST", RULES, body)).body.id;
     expect((await req("DELETE", `/api/v1/monitors/${doomed}`)).status).toBe(204);
-    expect((await req("PATCH", `${RULES}/${id}`, { name: "renamed" })).status).toBe(200);
+    const renamed = await req("PATCH", `${RULES}/${id}`, { name: "renamed" });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body.monitor_ids).toEqual([kept]);
   });
 });
 

@@ -4,7 +4,7 @@ export { NOTIFICATION_EVENTS, type NotificationEvent } from "./events.ts";
 export { channelCredentials, MASK } from "./mask.ts";
 export { createPolicy, deletePolicy, getPolicy, listPolicies, updatePolicy } from "./policies-service.ts";
 export type { RoutingRule } from "./present.ts";
-export { createRule, deleteRule, getRule, listRules, updateRule } from "./rules-service.ts";
+export { createRule, deleteRule, forgetMonitorInRules, getRule, listRules, updateRule } from "./rules-service.ts";
 export {
   CreateChannelBody,
   CreatePolicyBody,

@@ -79,3 +79,17 @@ export async function deleteRule(db: Db, tenant: Tenant, id: string): Promise<vo
   const { count } = await db.notificationRule.deleteMany({ where: { id, organizationId: tenant.organizationId } });
   if (count === 0) throw new NotFoundError("Notification rule", id);
 }
+
+/**
+ * Takes a deleted monitor out of the rules that name it, in the transaction that deletes it. A rule
+ * left naming none is deleted: an empty list is stored for "every monitor", so keeping it would
+ * widen a rule for one monitor to all of them.
+ */
+export async function forgetMonitorInRules(tx: Prisma.TransactionClient, tenant: Tenant, monitorId: string) {
+  await tx.$executeRaw`
+    DELETE FROM notification_rules
+    WHERE organization_id = ${tenant.organizationId} AND monitor_ids = ARRAY[${monitorId}]::text[]`;
+  await tx.$executeRaw`
+    UPDATE notification_rules SET monitor_ids = array_remove(monitor_ids, ${monitorId}), updated_at = now()
+    WHERE organization_id = ${tenant.organizationId} AND ${monitorId} = ANY (monitor_ids)`;
+}

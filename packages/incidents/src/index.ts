@@ -23,6 +23,8 @@ export {
   acknowledgeIncident,
   addIncidentUpdate,
   type IncidentPatch,
+  MONITOR_DELETED_MESSAGE,
   patchIncident,
+  resolveForDeletedMonitor,
   resolveIncident,
 } from "./transitions.ts";

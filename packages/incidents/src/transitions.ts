@@ -117,3 +117,25 @@ export function resolveIncident(db: Db, actor: Actor, id: string, input: { messa
     }),
   );
 }
+
+/** The timeline entry of an incident closed because its monitor was deleted. */
+export const MONITOR_DELETED_MESSAGE = "Resolved: its monitor was deleted, so nothing will recover it";
+
+/**
+ * Resolves the open incidents of a monitor being deleted, in the transaction that deletes it: no
+ * check will ever recover them, and an incident left `investigating` forever would page on.
+ */
+export async function resolveForDeletedMonitor(tx: Tx, actor: Actor, monitorId: string): Promise<void> {
+  const open = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM incidents
+    WHERE organization_id = ${actor.organizationId} AND monitor_id = ${monitorId} AND resolved_at IS NULL
+    ORDER BY id FOR UPDATE`;
+  const now = new Date();
+  for (const { id } of open) {
+    const incident = await tx.incident.findUniqueOrThrow({ where: { id }, include: WITH_UPDATES });
+    await save(tx, incident, actor.userId, "incident.resolved", resolution(incident, actor.userId, now), {
+      status: "resolved",
+      message: MONITOR_DELETED_MESSAGE,
+    });
+  }
+}

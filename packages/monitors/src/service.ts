@@ -244,10 +244,26 @@ async function setPaused(deps: MonitorDeps, tenant: Tenant, id: string, paused: 
 export const pauseMonitor = (deps: MonitorDeps, tenant: Tenant, id: string) => setPaused(deps, tenant, id, true);
 export const resumeMonitor = (deps: MonitorDeps, tenant: Tenant, id: string) => setPaused(deps, tenant, id, false);
 
-/** Soft delete: hidden and unscheduled at once; its checks and events stay for history and reports. */
-export async function deleteMonitor(deps: MonitorDeps, tenant: Tenant, id: string): Promise<void> {
+/**
+ * Soft delete: hidden and unscheduled at once; its checks and events stay for history and reports.
+ * `alongside` runs in the same transaction, for what other packages keep about the monitor (its open
+ * incidents, the rules and pages naming it), so none of it outlives the monitor by a failed step.
+ */
+export async function deleteMonitor(
+  deps: MonitorDeps,
+  tenant: Tenant,
+  id: string,
+  alongside: (tx: Prisma.TransactionClient) => Promise<void> = async () => {},
+): Promise<void> {
   const current = await findOwned(deps, tenant, id);
-  const monitor = await deps.db.monitor.update({ where: { id }, data: { deletedAt: new Date() } });
+  const monitor = await deps.db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM monitors WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
+    if (!locked) throw new NotFoundError("Monitor", id);
+    const deleted = await tx.monitor.update({ where: { id }, data: { deletedAt: new Date() } });
+    await alongside(tx);
+    return deleted;
+  });
   await deps.schedule.sync(monitor, false);
   await settleHeartbeatDeadline(deps.db, current, monitor);
 }

@@ -7,6 +7,7 @@ export {
   type TxtLookup,
   verifyPageDomain,
 } from "./domain-verification.ts";
+export { forgetMonitorInPages } from "./forget-monitor.ts";
 export { CONTENT_SECURITY_POLICY, escapeHtml, renderNotFound, renderPage } from "./html.ts";
 export { CreatePageBody, hostnameProblem, PatchPageBody } from "./schemas.ts";
 export { createPage, deletePage, getPage, listPages, type Tenant, updatePage } from "./service.ts";
