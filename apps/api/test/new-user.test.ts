@@ -92,6 +92,11 @@ describe("monitor input", () => {
       url: "https://example.com:41443/",
     });
     expect(monitor).toMatchObject({ port: 41443 });
+    // A row stored before the fix, with the default port, reads back the port its check uses.
+    const row = await api.deps.db.monitor.findUniqueOrThrow({ where: { id: monitor.id } });
+    const settings = { ...(row.settings as Record<string, unknown>), port: 443 };
+    await api.deps.db.monitor.update({ where: { id: monitor.id }, data: { settings } });
+    expect((await send(api, owner, "GET", `/monitors/${monitor.id}`)).body).toMatchObject({ port: 41443 });
     const plain = await created(api, owner, "/monitors", { type: "ssl", name: "tls", url: "https://example.com/" });
     expect(plain).toMatchObject({ port: 443 });
     const res = await send(api, owner, "POST", "/monitors", {

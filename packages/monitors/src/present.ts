@@ -1,6 +1,7 @@
 import type { Monitor } from "@upfleet/db";
 import { nextExpectedAt, scheduleOf } from "@upfleet/heartbeats";
 import { shownSettings } from "./credentials.ts";
+import { urlPort } from "./input.ts";
 
 export interface RecentStats {
   uptime24h: number | null;
@@ -21,6 +22,10 @@ function nextExpected(monitor: Monitor): string | null {
  */
 export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBaseUrl: string) {
   const settings = shownSettings(monitor.settings);
+  // Rows written before the port followed the url read 443 while the check used the url's port.
+  if (monitor.type === "ssl" && typeof settings.url === "string" && URL.canParse(settings.url)) {
+    settings.port = urlPort(settings.url);
+  }
   const heartbeat =
     monitor.type === "heartbeat" && monitor.heartbeatToken
       ? {
