@@ -187,6 +187,46 @@ describe("incidents from monitor state changes", () => {
     expect(await db.monitorEvent.count({ where: { id: { in: events }, processedAt: null } })).toBe(0);
   });
 
+  it("opens nothing for a monitor deleted while its down event is applied", async ({ t }) => {
+    const { db, monitor, event, drain } = t;
+    const monitorId = await monitor();
+    await event(monitorId, "monitor.down", T0);
+    // A delete in progress: the monitor row locked and marked, not committed until `release`.
+    let release = () => {};
+    let marked = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isMarked = new Promise<void>((resolve) => {
+      marked = resolve;
+    });
+    const deleting = db.$transaction(
+      async (tx) => {
+        await tx.monitor.update({ where: { id: monitorId }, data: { deletedAt: new Date() } });
+        marked();
+        await held;
+      },
+      { timeout: 30_000 },
+    );
+    await isMarked;
+    const draining = drain();
+    const waitsOnLock = async () => {
+      for (;;) {
+        const [row] = await db.$queryRaw<{ n: bigint }[]>`
+          SELECT count(*) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        if (Number(row?.n) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    // Without the share lock the consumer would not wait at all, and open an incident.
+    await Promise.race([waitsOnLock(), draining]);
+    release();
+    await deleting;
+    expect(await draining).toMatchObject({ processed: 1, opened: 0 });
+    expect(await db.incident.count({ where: { monitorId } })).toBe(0);
+  });
+
   it("leaves an incident opened by hand to people: the outage opens none, recovery closes none", async ({ t }) => {
     const { db, monitor, event, drain, incidentsOf, actor } = t;
     const monitorId = await monitor();

@@ -52,7 +52,16 @@ async function claim(tx: Tx, limit: number): Promise<Event[]> {
  * when the window ends, the alerter writes a monitor.down then (downAfterMaintenance).
  */
 async function open(tx: Tx, events: Event[]): Promise<number> {
-  const candidates = events.filter((e) => e.type === "monitor.down" && !e.monitor.paused && !e.monitor.deletedAt);
+  const read = events.filter((e) => e.type === "monitor.down" && !e.monitor.paused && !e.monitor.deletedAt);
+  if (read.length === 0) return 0;
+  // Read again, share-locked: a monitor deleted meanwhile (whose delete resolves its open incidents
+  // while it holds the row) gets none opened after it, and a delete waits for an incident opened first.
+  const live = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM monitors
+    WHERE id = ANY (${[...new Set(read.map((e) => e.monitorId))]}::text[]) AND deleted_at IS NULL AND NOT paused
+    ORDER BY id FOR SHARE`;
+  const liveIds = new Set(live.map((m) => m.id));
+  const candidates = read.filter((e) => liveIds.has(e.monitorId));
   if (candidates.length === 0) return 0;
   const held = await inMaintenance(
     tx,
