@@ -3,8 +3,8 @@ import { acknowledgeIncident, createIncident } from "@upfleet/incidents";
 import { bullPrefix, ESCALATIONS_QUEUE, JOBS } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
-import { describe, expect, it } from "vitest";
-import { NOTIFY_ENV, routing, withSandbox } from "./notifications-support.ts";
+import { describe, expect } from "vitest";
+import { it as base, NOTIFY_ENV, routing } from "./notifications-support.ts";
 import type { Sandbox } from "./support.ts";
 
 const MINUTE = 60_000;
@@ -99,54 +99,49 @@ async function jobRan(box: Sandbox, incidentId: string, policyId: string, step: 
   }
 }
 
+/** `paging`: a test's sandbox and receiver with an alerter started on them. */
+const it = base.extend<{
+  paging: { box: Sandbox; receiver: Receiver; alerter: Awaited<ReturnType<Sandbox["alerter"]>> };
+}>({
+  paging: async ({ sandbox }, use) => use({ ...sandbox, alerter: await sandbox.box.alerter(NOTIFY_ENV) }),
+});
+
 describe("escalation on real processes, in real time", () => {
-  it.concurrent(
-    "step 2 fires once a minute after opening unless the incident was acknowledged",
-    () =>
-      withSandbox(async (box, receiver) => {
-        await box.alerter(NOTIFY_ENV);
-        const ignored = await escalatingIncident(box, receiver, "ignored");
-        const acked = await escalatingIncident(box, receiver, "acked");
-        await Promise.all([ignored.firstStep(), acked.firstStep()]);
-        await acked.acknowledge();
+  it.concurrent("step 2 fires once a minute after opening unless the incident was acknowledged", async ({
+    paging: { box, receiver },
+  }) => {
+    const ignored = await escalatingIncident(box, receiver, "ignored");
+    const acked = await escalatingIncident(box, receiver, "acked");
+    await Promise.all([ignored.firstStep(), acked.firstStep()]);
+    await acked.acknowledge();
 
-        await ignored.secondStepOnce();
-        // Its step 2 job ran at its time and found the incident acknowledged.
-        await jobRan(box, acked.incident.id, acked.policyId, 1);
-        expect(Date.now()).toBeGreaterThanOrEqual(acked.startedAt + MINUTE);
-        expect(acked.step(2)).toEqual([]);
-        expect(await acked.settled()).toMatchObject({ nextStep: 1 });
-        expect(await acked.stepNotifications()).toHaveLength(1);
-      }),
-    180_000,
-  );
+    await ignored.secondStepOnce();
+    // Its step 2 job ran at its time and found the incident acknowledged.
+    await jobRan(box, acked.incident.id, acked.policyId, 1);
+    expect(Date.now()).toBeGreaterThanOrEqual(acked.startedAt + MINUTE);
+    expect(acked.step(2)).toEqual([]);
+    expect(await acked.settled()).toMatchObject({ nextStep: 1 });
+    expect(await acked.stepNotifications()).toHaveLength(1);
+  }, 180_000);
 
-  it.concurrent(
-    "step 2 fires once after the alerter is SIGKILLed and restarted between the steps",
-    () =>
-      withSandbox(async (box, receiver) => {
-        const alerter = await box.alerter(NOTIFY_ENV);
-        const e = await escalatingIncident(box, receiver, "killed");
-        await e.firstStep();
-        await alerter.stop("SIGKILL");
-        await box.alerter(NOTIFY_ENV);
-        await e.secondStepOnce();
-      }),
-    180_000,
-  );
+  it.concurrent("step 2 fires once after the alerter is SIGKILLed and restarted between the steps", async ({
+    paging: { box, receiver, alerter },
+  }) => {
+    const e = await escalatingIncident(box, receiver, "killed");
+    await e.firstStep();
+    await alerter.stop("SIGKILL");
+    await box.alerter(NOTIFY_ENV);
+    await e.secondStepOnce();
+  }, 180_000);
 
-  it.concurrent(
-    "step 2 fires once after Redis lost every key of the alerter between the steps",
-    () =>
-      withSandbox(async (box, receiver) => {
-        await box.alerter(NOTIFY_ENV);
-        const e = await escalatingIncident(box, receiver, "flushed");
-        await e.firstStep();
-        // The delayed job exists, then is gone with the rest of the prefix (as FLUSHDB would do).
-        await waitFor(() => box.db.incidentEscalation.count({ where: { nextStep: 1 } }), { what: "step 1 recorded" });
-        await box.redis.cleanup();
-        await e.secondStepOnce();
-      }),
-    180_000,
-  );
+  it.concurrent("step 2 fires once after Redis lost every key of the alerter between the steps", async ({
+    paging: { box, receiver },
+  }) => {
+    const e = await escalatingIncident(box, receiver, "flushed");
+    await e.firstStep();
+    // The delayed job exists, then is gone with the rest of the prefix (as FLUSHDB would do).
+    await waitFor(() => box.db.incidentEscalation.count({ where: { nextStep: 1 } }), { what: "step 1 recorded" });
+    await box.redis.cleanup();
+    await e.secondStepOnce();
+  }, 180_000);
 });

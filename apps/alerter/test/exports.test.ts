@@ -2,7 +2,7 @@ import type { Db } from "@upfleet/db";
 import { type Receiver, startReceiver } from "@upfleet/delivery/testing";
 import { COLUMNS } from "@upfleet/exports";
 import { asRead, expectedRows, readExportFile } from "@upfleet/exports/testing";
-import { type AppProcess, monitorRow, waitFor } from "@upfleet/testing";
+import { monitorRow, waitFor } from "@upfleet/testing";
 import type { TestFixtures } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
@@ -22,15 +22,14 @@ const ALERTER_ENV = { ...NOTIFY_ENV, EXPORT_SWEEP_INTERVAL_MS: "1000", EXPORT_CH
 /** Enough checks that a build is still writing when the test kills its process. */
 const BIG = 60_000;
 
-type App = AppProcess & { url: string };
-
 /**
  * The file's API process with an owner signed up on it, two paused monitors with a history to export
  * (`small`, `big`) and an incident, and a webhook `receiver` routed export.completed.
  */
 interface Exporting {
   db: Db;
-  api: App;
+  /** The API's base URL, and the owner's session on it. */
+  apiUrl: string;
   session: string;
   organizationId: string;
   receiver: Receiver;
@@ -39,7 +38,7 @@ interface Exporting {
 }
 
 async function call(ex: Exporting, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ex.api.url}/api/v1${path}`, {
+  const res = await fetch(`${ex.apiUrl}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${ex.session}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -63,9 +62,9 @@ async function seedChecks(db: Db, monitorId: string, first: number, count: numbe
     FROM generate_series(${first}::int, ${first + count - 1}::int) g`;
 }
 
-/** Signs up the owner on `api` and seeds what `Exporting` describes. */
-async function seedExporting(db: Db, api: App, receiver: Receiver): Promise<Exporting> {
-  const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
+/** Signs up the owner on the API at `apiUrl` and seeds what `Exporting` describes. */
+async function seedExporting(db: Db, apiUrl: string, receiver: Receiver): Promise<Exporting> {
+  const signup = await fetch(`${apiUrl}/api/v1/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: "ops@example.com", password: "correct horse battery", organization_name: "Ops" }),
@@ -78,7 +77,7 @@ async function seedExporting(db: Db, api: App, receiver: Receiver): Promise<Expo
   const small = await pausedMonitor();
   const big = await pausedMonitor();
   await Promise.all([seedChecks(db, small, 1, 700), seedChecks(db, big, 1_000, BIG)]);
-  const ex = { db, api, session: account.token, organizationId, receiver, small, big };
+  const ex = { db, apiUrl, session: account.token, organizationId, receiver, small, big };
   const incident = await call(ex, "POST", "/incidents", { title: 'DB "primary", down', monitor_id: small });
   expect(incident.status).toBe(201);
   const hooks = routing(db, organizationId);
@@ -95,7 +94,7 @@ const it = base.extend<{ ex: Exporting }>({
       let receiver: Receiver | undefined;
       try {
         receiver = await startReceiver();
-        await use(await seedExporting(db, api, receiver));
+        await use(await seedExporting(db, api.url, receiver));
       } finally {
         await receiver?.close();
         await api.stop("SIGKILL");
@@ -154,7 +153,7 @@ async function expectFileMatches(
   scope: { type: "checks" | "incidents"; monitorIds: string[] },
 ) {
   const link = new URL(exp.download_url as string);
-  const res = await fetch(`${ex.api.url}${link.pathname}${link.search}`);
+  const res = await fetch(`${ex.apiUrl}${link.pathname}${link.search}`);
   expect(res.status).toBe(200);
   const bytes = Buffer.from(await res.arrayBuffer());
   expect(bytes.length).toBe(exp.size_bytes);

@@ -3,7 +3,7 @@ import type { Db } from "@upfleet/db";
 import { type ReceivedRequest, type Receiver, startReceiver } from "@upfleet/delivery/testing";
 import { newId } from "@upfleet/ids";
 import { waitFor } from "@upfleet/testing";
-import { type Sandbox, startSandbox } from "./support.ts";
+import { it as base, type Sandbox, startSandbox } from "./support.ts";
 
 /** Receivers on loopback pass the SSRF guard only because the alerters are told to allow it. */
 export const NOTIFY_ENV = { OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", NOTIFICATION_RETRY_DELAYS: "1s,1s,2s" };
@@ -70,3 +70,9 @@ export async function withSandbox(run: (box: Sandbox, receiver: Receiver) => Pro
     await box.stop();
   }
 }
+
+/** `it` with `sandbox`: a sandbox and a webhook receiver of the test's own (as `withSandbox` gives them). */
+export const it = base.extend<{ sandbox: { box: Sandbox; receiver: Receiver } }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
+  sandbox: async ({}, use) => withSandbox((box, receiver) => use({ box, receiver })),
+});

@@ -1,14 +1,14 @@
 import type { Db } from "@upfleet/db";
 import { type Receiver, verifyWebhook } from "@upfleet/delivery/testing";
 import { waitFor } from "@upfleet/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
+  it as base,
   NOTIFY_ENV,
   notificationsByEventAndChannel,
   payloadOf,
   receivedAll,
   routing,
-  withSandbox,
 } from "./notifications-support.ts";
 import type { Sandbox } from "./support.ts";
 
@@ -20,8 +20,8 @@ const EVENTS = ["monitor.down", "incident.created", "monitor.up", "incident.reso
 const statusIs = async (db: Db, monitorId: string, wanted: string) =>
   (await db.monitor.findUniqueOrThrow({ where: { id: monitorId } })).status === wanted;
 
-/** One outage of a sandbox's target watched by one monitor routed to the given webhook paths. */
-async function outage(box: Sandbox, receiver: Receiver) {
+/** A monitor of the sandbox's target, routed to the webhook paths /a and /b (but not /staging). */
+async function routedMonitor(box: Sandbox, receiver: Receiver) {
   const monitor = await box.seed.httpMonitor(`${box.target.url}/site`, { tags: ["prod"] });
   const r = routing(box.db, monitor.organizationId);
   const a = await r.webhook(`${receiver.url}/a`);
@@ -33,9 +33,26 @@ async function outage(box: Sandbox, receiver: Receiver) {
   return { monitor, channels: { a, b, staging } };
 }
 
+interface Outage extends Awaited<ReturnType<typeof routedMonitor>> {
+  box: Sandbox;
+  receiver: Receiver;
+  alerter: Awaited<ReturnType<Sandbox["alerter"]>>;
+}
+
+/** `outage`: a test's sandbox with its routed monitor up, checked by an alerter and a worker. */
+const it = base.extend<{ outage: Outage }>({
+  outage: async ({ sandbox }, use) => {
+    const { box, receiver } = sandbox;
+    const routed = await routedMonitor(box, receiver);
+    const alerter = await box.alerter(NOTIFY_ENV);
+    await box.worker();
+    await waitFor(() => statusIs(box.db, routed.monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
+    await use({ ...sandbox, ...routed, alerter });
+  },
+});
+
 /** Exactly one notification per event × channel; every one received, signed, and none under two ids. */
-async function expectEachOnce(box: Sandbox, receiver: Receiver, setup: Awaited<ReturnType<typeof outage>>) {
-  const { monitor, channels } = setup;
+async function expectEachOnce({ box, receiver, monitor, channels }: Outage) {
   const expected = Object.fromEntries(
     EVENTS.flatMap((event) => [channels.a.id, channels.b.id].map((id) => [`${event} ${id}`, 1])),
   );
@@ -54,76 +71,60 @@ async function expectEachOnce(box: Sandbox, receiver: Receiver, setup: Awaited<R
 }
 
 describe("notifications on real processes", () => {
-  it.concurrent(
-    "a target failing and recovering notifies each event to each matching channel once",
-    () =>
-      withSandbox(async (box, receiver) => {
-        const setup = await outage(box, receiver);
-        const { monitor } = setup;
-        await box.alerter(NOTIFY_ENV);
-        await box.worker();
-        await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
+  it.concurrent("a target failing and recovering notifies each event to each matching channel once", async ({
+    outage,
+  }) => {
+    const { box, receiver, monitor } = outage;
+    box.target.behave({ status: 500 });
+    const opened = await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
+    const incident = await box.db.incident.findFirstOrThrow({ where: { monitorId: monitor.id } });
+    const down = opened.find((r) => payloadOf(r).event === "monitor.down")!;
+    expect(down.headers).toMatchObject({ "x-upfleet-event": "monitor.down", "user-agent": "Upfleet-Webhooks/1" });
+    expect(payloadOf(down)).toMatchObject({
+      monitor: { id: monitor.id, name: monitor.name, url: `${box.target.url}/site`, type: "http" },
+      status: { http_status: 500, region: "local" },
+      incident: { id: incident.id, status: "investigating" },
+    });
+    expect(opened.map(payloadOf).find((p) => p.event === "incident.created")!.incident).toMatchObject({
+      id: incident.id,
+      title: `${monitor.name} is down`,
+    });
 
-        box.target.behave({ status: 500 });
-        const opened = await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
-        const incident = await box.db.incident.findFirstOrThrow({ where: { monitorId: monitor.id } });
-        const down = opened.find((r) => payloadOf(r).event === "monitor.down")!;
-        expect(down.headers).toMatchObject({ "x-upfleet-event": "monitor.down", "user-agent": "Upfleet-Webhooks/1" });
-        expect(payloadOf(down)).toMatchObject({
-          monitor: { id: monitor.id, name: monitor.name, url: `${box.target.url}/site`, type: "http" },
-          status: { http_status: 500, region: "local" },
-          incident: { id: incident.id, status: "investigating" },
-        });
-        expect(opened.map(payloadOf).find((p) => p.event === "incident.created")!.incident).toMatchObject({
-          id: incident.id,
-          title: `${monitor.name} is down`,
-        });
+    box.target.behave({ status: 200 });
+    await receivedAll(receiver, "/b", EVENTS, "the recovery's webhooks");
+    await receivedAll(receiver, "/a", EVENTS, "the recovery's webhooks");
+    expect(await box.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({
+      status: "resolved",
+      acknowledgedBy: "system",
+    });
+    await expectEachOnce(outage);
+  }, 180_000);
 
-        box.target.behave({ status: 200 });
-        await receivedAll(receiver, "/b", EVENTS, "the recovery's webhooks");
-        await receivedAll(receiver, "/a", EVENTS, "the recovery's webhooks");
-        expect(await box.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({
-          status: "resolved",
-          acknowledgedBy: "system",
-        });
-        await expectEachOnce(box, receiver, setup);
-      }),
-    180_000,
-  );
+  it.concurrent("SIGKILLed alerters between a result and its notifications duplicate nothing", async ({ outage }) => {
+    const { box, receiver, monitor } = outage;
+    let { alerter } = outage;
 
-  it.concurrent(
-    "SIGKILLed alerters between a result and its notifications duplicate nothing",
-    () =>
-      withSandbox(async (box, receiver) => {
-        const setup = await outage(box, receiver);
-        const { monitor } = setup;
-        let alerter = await box.alerter(NOTIFY_ENV);
-        await box.worker();
-        await waitFor(() => statusIs(box.db, monitor.id, "up"), { timeoutMs: STEP_MS, what: "monitor up" });
+    /** Kills the alerter as soon as `written` shows in the database, and starts another. */
+    const killWhen = async (written: () => Promise<unknown>, what: string) => {
+      await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
+      await alerter.stop("SIGKILL");
+      alerter = await box.alerter(NOTIFY_ENV);
+    };
+    const eventWritten = (type: string) => () =>
+      box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });
+    const notificationWritten = (event: string) => () =>
+      box.db.notification.findFirst({ where: { monitorId: monitor.id, event } });
 
-        /** Kills the alerter as soon as `written` shows in the database, and starts another. */
-        const killWhen = async (written: () => Promise<unknown>, what: string) => {
-          await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
-          await alerter.stop("SIGKILL");
-          alerter = await box.alerter(NOTIFY_ENV);
-        };
-        const eventWritten = (type: string) => () =>
-          box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });
-        const notificationWritten = (event: string) => () =>
-          box.db.notification.findFirst({ where: { monitorId: monitor.id, event } });
+    box.target.behave({ status: 500 });
+    await killWhen(eventWritten("monitor.down"), "the monitor.down event");
+    await killWhen(notificationWritten("monitor.down"), "the monitor.down notifications");
+    await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
 
-        box.target.behave({ status: 500 });
-        await killWhen(eventWritten("monitor.down"), "the monitor.down event");
-        await killWhen(notificationWritten("monitor.down"), "the monitor.down notifications");
-        await receivedAll(receiver, "/a", ["monitor.down", "incident.created"], "the outage's webhooks");
-
-        box.target.behave({ status: 200 });
-        await killWhen(eventWritten("monitor.up"), "the monitor.up event");
-        await killWhen(notificationWritten("incident.resolved"), "the incident.resolved notifications");
-        await receivedAll(receiver, "/b", EVENTS, "every webhook after the kills");
-        await receivedAll(receiver, "/a", EVENTS, "every webhook after the kills");
-        await expectEachOnce(box, receiver, setup);
-      }),
-    360_000,
-  );
+    box.target.behave({ status: 200 });
+    await killWhen(eventWritten("monitor.up"), "the monitor.up event");
+    await killWhen(notificationWritten("incident.resolved"), "the incident.resolved notifications");
+    await receivedAll(receiver, "/b", EVENTS, "every webhook after the kills");
+    await receivedAll(receiver, "/a", EVENTS, "every webhook after the kills");
+    await expectEachOnce(outage);
+  }, 360_000);
 });
