@@ -104,6 +104,7 @@ const it = base.extend<{ ex: Exporting }>({
   ],
 });
 
+/** An alerter with the file's settings, in the test's `apps` group (killed with its process group at the end). */
 const startAlerter = (apps: TestFixtures["apps"], services: Services) =>
   apps.start(alerterApp(services, ALERTER_ENV, 30_000));
 
