@@ -79,13 +79,26 @@ export const sharedFixtures: Parameters<typeof base.extend<TestFixtures & FileFi
   },
 };
 
+type AnyTest = { extend(fixtures: object): AnyTest };
+
 /**
- * `test` with the shared fixtures. A file may `extend` it; a helper that makes tests with settings of
- * their own extends vitest's `test` with `sharedFixtures` instead, each time: vitest 3.2's `extend` adds
- * the new fixtures to the context it shares with the test it extends, so a second `extend` of one test
- * would hand one file's definitions to the files that extend it later in the fork.
+ * vitest's `test` extended with each set of fixtures in `chain`, built anew from vitest's own `test`,
+ * whose own `extend` does the same with one more set. vitest 3.2's `extend` adds the new fixtures to
+ * the context it shares with the test it extends, so two files extending one module-level test in a
+ * fork saw each other's definitions, and a fixture name both define resolved to the first file's
+ * (a worker test got the alerter tests' HTTP `target`; ADR 0009). Built anew, no chain shares a context.
  */
-export const test = base.extend<TestFixtures & FileFixtures>(sharedFixtures);
+function isolated(chain: object[]): AnyTest {
+  let made = base as unknown as AnyTest;
+  for (const fixtures of chain) made = made.extend(fixtures);
+  made.extend = (fixtures) => isolated([...chain, fixtures]);
+  return made;
+}
+
+/** `test` with the shared fixtures; every `extend` of it (and of what that returns) is a chain of its own. */
+export const test = isolated([sharedFixtures]) as unknown as ReturnType<
+  typeof base.extend<TestFixtures & FileFixtures>
+>;
 
 type FileFixture<T> = [(context: object, use: (value: T) => Promise<void>) => Promise<void>, { scope: "file" }];
 

@@ -1,5 +1,4 @@
-import { type FileFixtures, sharedFixtures, type TestFixtures } from "@upfleet/testing/fixtures";
-import { test as base } from "vitest";
+import { test as shared } from "@upfleet/testing/fixtures";
 import { addUser, signupOwner, type TestUser } from "./accounts.ts";
 import { startTestApi, type TestApi, type TestResponse } from "./test-api.ts";
 
@@ -24,12 +23,11 @@ interface ApiFixtures {
 /**
  * The shared fixtures plus the file's API, started with `env` on top of `startTestApi`'s settings, and
  * its accounts, each set up on a file's first test that needs it. A file that needs settings makes its
- * own `test` with them: `env` lives in this closure, and each call starts from vitest's `test` (see
- * `sharedFixtures`), so nothing a file does reaches another file's API.
+ * own `test` with them: `env` lives in this closure, and every `extend` of the shared `test` is a chain
+ * of its own (packages/testing `isolated`), so nothing a file does reaches another file's API.
  */
 export function apiTest(env: Env = {}) {
-  return base.extend<TestFixtures & FileFixtures & ApiFixtures>({
-    ...sharedFixtures,
+  return shared.extend<ApiFixtures>({
     api: [
       async ({ database, redis }, use) => {
         const api = await startTestApi(env, { database, redis });
