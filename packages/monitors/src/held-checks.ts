@@ -26,25 +26,22 @@ export async function heldChecks(
 ): Promise<Held> {
   const spans = [...intervals].flatMap(([monitorId, list]) => list.map((interval) => ({ monitorId, ...interval })));
   const held: Held = new Map();
-  if (spans.length === 0) return held;
-  const rows = await db.$queryRaw<{ monitor_id: string; bucket: Date; checks: number; failed: number }[]>`
-    SELECT w.monitor_id, to_timestamp(floor(extract(epoch FROM r.tick) / ${span}) * ${span}) AS bucket,
-           count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'down'))::int AS failed
-    FROM unnest(${spans.map((s) => s.monitorId)}::text[],
-                ${spans.map((s) => new Date(s.start))}::timestamptz[],
-                ${spans.map((s) => new Date(s.end))}::timestamptz[]) AS w(monitor_id, starts, ends)
-    JOIN monitors m ON m.id = w.monitor_id
-    JOIN check_results r ON r.monitor_seq = m.seq AND r.tick >= w.starts AND r.tick < w.ends
-    GROUP BY 1, 2`;
-  for (const row of rows) put(held, row.monitor_id, row.bucket, { checks: row.checks, failed: row.failed });
-  if (span !== DAY_SECONDS) return held;
+  if (spans.length > 0) {
+    const rows = await db.$queryRaw<{ monitor_id: string; bucket: Date; checks: number; failed: number }[]>`
+      SELECT w.monitor_id, to_timestamp(floor(extract(epoch FROM r.tick) / ${span}) * ${span}) AS bucket,
+             count(*)::int AS checks, (count(*) FILTER (WHERE r.status = 'down'))::int AS failed
+      FROM unnest(${spans.map((s) => s.monitorId)}::text[],
+                  ${spans.map((s) => new Date(s.start))}::timestamptz[],
+                  ${spans.map((s) => new Date(s.end))}::timestamptz[]) AS w(monitor_id, starts, ends)
+      JOIN monitors m ON m.id = w.monitor_id
+      JOIN check_results r ON r.monitor_seq = m.seq AND r.tick >= w.starts AND r.tick < w.ends
+      GROUP BY 1, 2`;
+    for (const row of rows) put(held, row.monitor_id, row.bucket, { checks: row.checks, failed: row.failed });
+  }
+  // Frozen days count whatever the windows are now: one deleted since still held those checks.
+  if (span !== DAY_SECONDS || intervals.size === 0) return held;
   const frozen = await db.checkRollup.findMany({
-    where: {
-      monitorId: { in: [...intervals.keys()] },
-      span,
-      bucket: { gte: new Date(Math.min(...spans.map((s) => s.start)) - DAY_SECONDS * 1000) },
-      heldChecks: { not: null },
-    },
+    where: { monitorId: { in: [...intervals.keys()] }, span, heldChecks: { not: null } },
     select: { monitorId: true, bucket: true, heldChecks: true, heldFailed: true },
   });
   for (const r of frozen) put(held, r.monitorId, r.bucket, { checks: r.heldChecks ?? 0, failed: r.heldFailed ?? 0 });
