@@ -91,10 +91,14 @@ export async function ensureCheckPartitions(db: Db, now = new Date(), daysAhead 
   );
   for (const { day } of stray) days.set(day.getTime(), day);
   const created: string[] = [];
-  for (const day of [...days.values()].sort((a, b) => a.getTime() - b.getTime())) {
+  // Today and ahead first: moving a long backlog out of the default holds its lock, and today's
+  // results should already be going to their own partition by then.
+  const first = (d: Date) => (d.getTime() >= today.getTime() ? 0 : 1);
+  const order = [...days.values()].sort((a, b) => first(a) - first(b) || a.getTime() - b.getTime());
+  for (const day of order) {
     if (await createPartition(db, day)) created.push(nameOf(day));
   }
-  return created;
+  return created.sort();
 }
 
 /**
