@@ -3,6 +3,7 @@ import { createApiExecutor } from "./api.ts";
 import { createDnsExecutor } from "./dns.ts";
 import type { Executor, ExecutorFactory } from "./executor.ts";
 import { createHttpExecutor } from "./http.ts";
+import { createPingExecutor } from "./ping.ts";
 import type { CheckResult } from "./result.ts";
 import type { CheckSpec, CheckType } from "./spec.ts";
 import { createSslExecutor } from "./ssl.ts";
@@ -20,6 +21,7 @@ const registry: { [T in CheckType]: ExecutorFactory<T> } = {
   dns: createDnsExecutor,
   ssl: createSslExecutor,
   api: createApiExecutor,
+  ping: createPingExecutor,
   unrunnable: createUnrunnableExecutor,
 };
 

@@ -9,6 +9,8 @@ export const ERROR_CLASSES = [
   "dns_no_records",
   "dns_value_mismatch",
   "connection_refused",
+  /** A router or the target answered a ping with an ICMP error (destination unreachable, and the like). */
+  "host_unreachable",
   "connection_reset",
   "tls",
   "ssl_expired",

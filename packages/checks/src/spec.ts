@@ -81,6 +81,15 @@ export const tcpCheckSpecSchema = z.object({
   responseTimeThresholdMs: thresholdMs,
 });
 
+export const pingCheckSpecSchema = z.object({
+  type: z.literal("ping"),
+  /** A name or an IP literal; IPv6 may come bracketed ("[::1]"). */
+  host: hostField({}),
+  timeoutMs,
+  /** Compared with the average round trip. */
+  responseTimeThresholdMs: thresholdMs,
+});
+
 export const DNS_RECORD_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
 
 export const dnsCheckSpecSchema = z.object({
@@ -158,6 +167,7 @@ export const checkSpecSchema = z.discriminatedUnion("type", [
   dnsCheckSpecSchema,
   sslCheckSpecSchema,
   apiCheckSpecSchema,
+  pingCheckSpecSchema,
   unrunnableCheckSpecSchema,
 ]);
 
@@ -166,6 +176,7 @@ export type TcpCheckSpec = z.output<typeof tcpCheckSpecSchema>;
 export type DnsCheckSpec = z.output<typeof dnsCheckSpecSchema>;
 export type SslCheckSpec = z.output<typeof sslCheckSpecSchema>;
 export type ApiCheckSpec = z.output<typeof apiCheckSpecSchema>;
+export type PingCheckSpec = z.output<typeof pingCheckSpecSchema>;
 export type UnrunnableCheckSpec = z.output<typeof unrunnableCheckSpecSchema>;
 export type ApiStep = z.output<typeof apiStepSchema>;
 export type ApiAssertion = ApiStep["assertions"][number];

@@ -44,7 +44,7 @@ describe("toCheckSpec", () => {
       port: 443,
       timeoutMs: 10_000,
     });
-    expect([...SCHEDULED_TYPES].sort()).toEqual(["api", "dns", "http", "ssl", "tcp"]);
+    expect([...SCHEDULED_TYPES].sort()).toEqual(["api", "dns", "http", "ping", "ssl", "tcp"]);
   });
 
   it("carries a dns monitor's record type, expected value and resolver", () => {
@@ -154,8 +154,15 @@ describe("toCheckSpec", () => {
     expect(accepted.length).toBe(candidates.length - 4); // the long resolver, both port 0s, the 254-character host
   });
 
-  it("has no spec for a type the workers do not run", () => {
-    expect(toCheckSpec({ type: "ping", settings: { host: "example.com" }, timeoutMs: 1_000 }, ring)).toBeNull();
+  it("gives a ping monitor's host and threshold to the worker, and no spec for a type the workers do not run", () => {
+    const settings = { host: "example.com", response_time_threshold_ms: 200 };
+    expect(toCheckSpec({ type: "ping", settings, timeoutMs: 1_000 }, ring)).toEqual({
+      type: "ping",
+      host: "example.com",
+      timeoutMs: 1_000,
+      responseTimeThresholdMs: 200,
+    });
+    expect(toCheckSpec({ type: "heartbeat", settings: {}, timeoutMs: 1_000 }, ring)).toBeNull();
   });
 
   it("gives the worker the real credentials that are stored sealed", () => {
@@ -194,6 +201,7 @@ describe("toCheckSpec", () => {
     expect(problems("api", { api_check_steps: [{ name: "s", url: "https://example.com/" }] }, 400_000)).toEqual([
       "timeout_ms",
     ]);
-    expect(problems("ping", { host: "a..b" })).toEqual([]);
+    expect(problems("ping", { host: "a..b" })).toEqual(["host"]);
+    expect(problems("heartbeat", {})).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { openSettings } from "./credentials.ts";
 import { type MonitorSettings, parseSettings } from "./settings.ts";
 
 /** Types whose checks the regional workers can run today; the others are stored, not scheduled. */
-export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl", "api"]);
+export const SCHEDULED_TYPES = new Set(["http", "tcp", "dns", "ssl", "api", "ping"]);
 
 /** The spec's fields as the API names them, for a 400 about the monitor the client wrote. */
 const FIELD_OF: Record<string, string> = {
@@ -81,6 +81,13 @@ function specInput(settings: MonitorSettings, timeoutMs: number): CheckSpecInput
     }
     case "api":
       return { type: "api", steps: settings.api_check_steps, timeoutMs };
+    case "ping":
+      return {
+        type: "ping",
+        host: settings.host,
+        timeoutMs,
+        responseTimeThresholdMs: settings.response_time_threshold_ms,
+      };
     default:
       return null;
   }
