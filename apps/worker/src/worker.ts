@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { type CheckResult, createCheckRunner } from "@upfleet/checks";
+import { type CheckResult, createCheckRunner, icmpProblem } from "@upfleet/checks";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { createOutboundGuard, internalNamesOf } from "@upfleet/outbound";
@@ -157,6 +157,11 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
   void report();
   const reporter = setInterval(report, REPORT_EVERY_MS);
   deps.logger.info({ id, queue: checksQueueName(config.REGION), concurrency: config.CONCURRENCY }, "worker started");
+  // Ping checks still come to this worker (its region's queue is shared) and are reported down with
+  // the same reason; said once here so an operator sees it before the first one does.
+  void icmpProblem().then((problem) => {
+    if (problem) deps.logger.warn({ problem }, "this machine cannot send ICMP: ping checks run here will fail");
+  });
 
   return {
     id,

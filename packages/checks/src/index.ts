@@ -13,6 +13,7 @@ import { createUnrunnableExecutor } from "./unrunnable.ts";
 export * from "./contracts.ts";
 export type { Executor, ExecutorDeps, ExecutorFactory, RunContext } from "./executor.ts";
 export { BODY_LIMIT_BYTES, MAX_REDIRECTS } from "./http.ts";
+export { icmpProblem } from "./ping.ts";
 
 /** One executor per check type. A new type is one file exporting its factory and one line here. */
 const registry: { [T in CheckType]: ExecutorFactory<T> } = {

@@ -1,6 +1,6 @@
 import { createInternalNames, createOutboundGuard } from "@upfleet/outbound";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner } from "./index.ts";
+import { type CheckResult, checkResultSchema, checkSpecSchema, createCheckRunner, icmpProblem } from "./index.ts";
 import { parsePingOutput } from "./ping-output.ts";
 
 // These tests run the system's iputils ping: the worker's image has it, as must the machine running them.
@@ -74,5 +74,25 @@ describe("ping output", () => {
     );
     expect(unreachable).toMatchObject({ received: 0, rtt: null, icmpError: "Destination Host Unreachable" });
     expect(parsePingOutput("ping: socket: Operation not permitted\n")).toBeNull();
+  });
+});
+
+describe("icmpProblem", () => {
+  it("finds none where ping answers on loopback", async () => {
+    expect(await icmpProblem()).toBeNull();
+  });
+
+  it("says so on a machine without ping, as do its ping checks", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      expect(await icmpProblem()).toMatch(/no ping command/);
+      expect(await check(loopback, "127.0.0.1")).toMatchObject({
+        status: "down",
+        message: expect.stringMatching(/no ping command/),
+      });
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -112,3 +112,14 @@ function failedToRun(run: PingRun, context: RunContext, timeoutMs: number): Chec
     details: {},
   };
 }
+
+/**
+ * Why this machine cannot run ping checks (no ping command, no ICMP socket permitted), or null when it
+ * can: one echo to loopback, for the worker to say at start rather than on every ping check it takes.
+ */
+export async function icmpProblem(): Promise<string | null> {
+  const run = await ping({ address: "127.0.0.1", family: 4 }, 2_000, AbortSignal.timeout(2_000));
+  if (!run.error) return null;
+  if (run.error.code === "ENOENT") return NO_PING;
+  return run.stderr.trim().split("\n").at(-1) || run.error.message;
+}
