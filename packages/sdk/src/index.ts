@@ -1,0 +1,4 @@
+export { type ClientOptions, createClient, type UpfleetClient } from "./client.ts";
+export { UpfleetError } from "./errors.ts";
+export type { RetryOptions } from "./retry.ts";
+export type { components, operations, paths } from "./schema.d.ts";
