@@ -22,6 +22,30 @@ const start = workers.start;
 afterEach(() => workers.stopAll());
 afterAll(() => redis.cleanup());
 
+/** Queues one check for eu-west and returns the result a worker published for it. */
+async function runJob(spec: Record<string, unknown>) {
+  const connection = { url: redis.url };
+  const prefix = bullPrefix(redis.prefix);
+  const checks = new Queue(checksQueueName("eu-west"), { connection, prefix });
+  const results = new Queue(RESULTS_QUEUE, { connection, prefix });
+  try {
+    const data = {
+      monitorId: "mon_x",
+      organizationId: "org_x",
+      region: "eu-west",
+      tick: Date.now(),
+      intervalMs: 60_000,
+    };
+    const id = JOBS.check.jobId(data);
+    await checks.add("check", { ...data, spec }, { jobId: id });
+    const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
+    expect(published).toMatchObject(data);
+    return published;
+  } finally {
+    await Promise.all([checks.close(), results.close()]);
+  }
+}
+
 describe("worker process", () => {
   it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
     const app = await start();
@@ -69,28 +93,27 @@ describe("worker process", () => {
 
   it("answers a check it cannot run (settings over today's limits) with a down result that says so", async () => {
     await start();
-    const connection = { url: redis.url };
-    const prefix = bullPrefix(redis.prefix);
-    const checks = new Queue(checksQueueName("eu-west"), { connection, prefix });
-    const results = new Queue(RESULTS_QUEUE, { connection, prefix });
-    try {
-      const tick = Date.now();
-      const steps = Array.from({ length: 21 }, (_, i) => ({
-        name: `s${i}`,
-        method: "GET",
-        url: "https://example.com",
-      }));
-      const data = { monitorId: "mon_x", organizationId: "org_x", region: "eu-west", tick, intervalMs: 60_000 };
-      const id = JOBS.check.jobId(data);
-      await checks.add("check", { ...data, spec: { type: "api", steps, timeoutMs: 5_000 } }, { jobId: id });
-      const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
-      expect(published).toMatchObject({
-        ...data,
-        result: { status: "down", error: "invalid_settings", message: expect.stringContaining("settings") },
-      });
-    } finally {
-      await Promise.all([checks.close(), results.close()]);
-    }
+    const steps = Array.from({ length: 21 }, (_, i) => ({
+      name: `s${i}`,
+      method: "GET",
+      url: "https://example.com",
+    }));
+    expect(await runJob({ type: "api", steps, timeoutMs: 5_000 })).toMatchObject({
+      result: { status: "down", error: "invalid_settings", message: expect.stringContaining("settings") },
+    });
+  });
+
+  it("pings a ping monitor's host, with round-trip times in its result", async () => {
+    await start({ OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" });
+    const published = await runJob({ type: "ping", host: "127.0.0.1", timeoutMs: 2_000 });
+    expect(published).toMatchObject({
+      result: { status: "up", details: { ip: "127.0.0.1", packetsReceived: 3, rttAvgMs: expect.any(Number) } },
+    });
+  });
+
+  it("says at start when its machine cannot send ICMP", async () => {
+    const app = await start({ PATH: "/nonexistent" });
+    await app.waitForLog((e) => e.msg?.includes("cannot send ICMP") && /no ping command/.test(e.problem));
   });
 
   it("exits 1 naming HEALTH_PORT when the port is taken", async () => {
