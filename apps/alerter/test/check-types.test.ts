@@ -7,7 +7,7 @@ import { describe, expect } from "vitest";
 import { NOTIFY_ENV, payloadOf, routing } from "./notifications-support.ts";
 import { alerterApp, it as base, type Services, type Target, workerApp } from "./support.ts";
 
-// The check types beyond http and tcp, through the real worker and alerter: scheduled from the
+// The check types beyond http and tcp (ping through the system's ping, as the worker's image has it), through the real worker and alerter: scheduled from the
 // database, run by the worker, stored and turned into state changes and notifications by the alerter.
 // The monitors exist before the alerter starts, so its first reconciliation schedules them all.
 
@@ -17,13 +17,13 @@ interface CheckTypes {
   /** What `dns` answers from now on. */
   answer(reply: DnsReply): void;
   receiver: Receiver;
-  monitors: Record<"dns" | "soon" | "gone" | "api", Monitor>;
+  monitors: Record<"dns" | "soon" | "gone" | "api" | "ping", Monitor>;
 }
 
 type Servers = Pick<CheckTypes, "dns" | "receiver"> & { soonPort: number; gonePort: number; target: Target };
 
 async function addMonitors(db: Db, organizationId: string, s: Servers): Promise<CheckTypes["monitors"]> {
-  const addMonitor = (type: "dns" | "ssl" | "api", settings: Record<string, unknown>) =>
+  const addMonitor = (type: "dns" | "ssl" | "api" | "ping", settings: Record<string, unknown>) =>
     db.monitor.create({
       data: monitorRow(organizationId, {
         type,
@@ -50,6 +50,7 @@ async function addMonitors(db: Db, organizationId: string, s: Servers): Promise<
         },
       ],
     }),
+    ping: await addMonitor("ping", { host: "127.0.0.1" }),
   };
   const route = routing(db, organizationId);
   const hook = await route.webhook(`${s.receiver.url}/ssl`);
@@ -196,6 +197,18 @@ describe("check types on real processes", () => {
       );
       expect(event.cause).toMatchObject({ error: "assertion", http_status: 500 });
       expect((event.cause as { message: string }).message).toBe('Step "health": expected status 200-299, got 500');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "runs a ping monitor: up, with the round-trip times stored",
+    async ({ db, ct }) => {
+      const monitor = ct.monitors.ping;
+      await waitFor(() => monitorStatus(db, monitor.id, "up"), { timeoutMs: 25_000, what: "ping monitor up" });
+      const first = await db.checkResult.findFirstOrThrow({ where: { monitor: { id: monitor.id } } });
+      expect(first).toMatchObject({ status: "up", error: null, httpStatus: null });
+      expect(first.details).toMatchObject({ packetsReceived: 3, lossPercent: 0, rttAvgMs: expect.any(Number) });
     },
     TIMEOUT_MS,
   );
