@@ -3,7 +3,7 @@ import { waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
-import { createTestRedisDb, startSandbox, storedChecks } from "./support.ts";
+import { flushableSandbox, startSandbox, storedChecks } from "./support.ts";
 
 /**
  * Faults of the control plane's state in Redis: Redis losing everything, and the alerter dying while
@@ -18,10 +18,7 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     expect,
     onTestFinished,
   }) => {
-    const s = await startSandbox(createTestRedisDb(FLUSHED_DB));
-    onTestFinished(() => s.stop());
-    const redis = new Redis(s.redis.url);
-    onTestFinished(() => void redis.disconnect());
+    const { s, redis, flush } = await flushableSandbox(FLUSHED_DB, onTestFinished);
     const store = new ScheduleStore(redis, s.redis.prefix);
     const monitor = await s.seed.httpMonitor(`${s.target.url}/flush`);
     const paused = await s.seed.httpMonitor(`${s.target.url}/paused`, { paused: true });
@@ -47,11 +44,7 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     const monitorsBefore = await definitions();
     const byKey = [{ monitorSeq: "asc" }, { tick: "asc" }, { region: "asc" }] as const;
     const resultsBefore = await s.db.checkResult.findMany({ orderBy: [...byKey] });
-    // Only test files' keys (prefix `t` + 10 hex digits) may be in the database we are about to empty.
-    const foreign = (await redis.keys("*")).filter((key) => !/^t[0-9a-f]{10}:/.test(key));
-    expect(foreign).toEqual([]);
-    await redis.flushdb();
-    const flushedAt = Date.now();
+    const flushedAt = await flush();
 
     // The alerter's scheduler lease went with the rest: re-taking it rebuilds the schedule at once,
     // without waiting for the next minute's reconciliation.

@@ -1,7 +1,6 @@
 import { waitFor } from "@upfleet/testing";
-import { Redis } from "ioredis";
 import { describe, it } from "vitest";
-import { createTestRedisDb, missingTicks, startSandbox, storedChecks } from "./support.ts";
+import { flushableSandbox, missingTicks, storedChecks } from "./support.ts";
 
 const INTERVAL_MS = 10_000;
 /** Reserved for this file's FLUSHDB: nothing else may keep keys in this logical database. */
@@ -12,10 +11,7 @@ describe("a schedule lost to FLUSHALL", { timeout: 180_000 }, () => {
     expect,
     onTestFinished,
   }) => {
-    const s = await startSandbox(createTestRedisDb(FLUSHED_DB));
-    onTestFinished(() => s.stop());
-    const redis = new Redis(s.redis.url);
-    onTestFinished(() => void redis.disconnect());
+    const { s, flush } = await flushableSandbox(FLUSHED_DB, onTestFinished);
     // Ten monitors spread over the interval: a few fall due in the seconds the schedule is gone.
     const monitors = await Promise.all(
       Array.from({ length: 10 }, (_, i) => s.seed.httpMonitor(`${s.target.url}/m/${i}`)),
@@ -27,10 +23,7 @@ describe("a schedule lost to FLUSHALL", { timeout: 180_000 }, () => {
       { timeoutMs: 60_000, what: "every monitor checked before the flush" },
     );
 
-    // Only test files' keys (prefix `t` + 10 hex digits) may be in the database we are about to empty.
-    expect((await redis.keys("*")).filter((key) => !/^t[0-9a-f]{10}:/.test(key))).toEqual([]);
-    await redis.flushdb();
-    const flushedAt = Date.now();
+    const flushedAt = await flush();
 
     const checks = await waitFor(
       async () => {

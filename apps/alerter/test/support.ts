@@ -14,6 +14,8 @@ import {
   type TestRedis,
 } from "@upfleet/testing";
 import { closedAfterFile, test } from "@upfleet/testing/fixtures";
+import { Redis } from "ioredis";
+import type { OnTestFinishedHandler } from "vitest";
 
 const ALERTER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const WORKER_DIR = fileURLToPath(new URL("../../worker", import.meta.url));
@@ -243,8 +245,32 @@ export function monitorIdAtPhase(intervalSeconds: number, phaseMs: number, toler
   }
 }
 
-/** A key prefix on a Redis logical database of its own, for a test that must FLUSHDB. */
-export const createTestRedisDb = (index: number): TestRedis => createTestRedis(index);
+/**
+ * A sandbox on Redis logical database `database` (reserved for one test, which may empty it), stopped
+ * when the test finishes. `flush` empties that database, after checking that only test files' keys
+ * (prefix `t` + 10 hex digits) are in it, and returns when it did.
+ */
+export async function flushableSandbox(
+  database: number,
+  onTestFinished: (fn: OnTestFinishedHandler) => void,
+): Promise<{ s: Sandbox; redis: Redis; flush(): Promise<number> }> {
+  const s = await startSandbox(createTestRedis(database));
+  onTestFinished(() => s.stop());
+  const redis = new Redis(s.redis.url);
+  onTestFinished(() => {
+    redis.disconnect();
+  });
+  return {
+    s,
+    redis,
+    async flush() {
+      const foreign = (await redis.keys("*")).filter((key) => !/^t[0-9a-f]{10}:/.test(key));
+      if (foreign.length) throw new Error(`not only test keys in Redis database ${database}: ${foreign.slice(0, 5)}`);
+      await redis.flushdb();
+      return Date.now();
+    },
+  };
+}
 
 type StartedApp = AppProcess & { url: string };
 
