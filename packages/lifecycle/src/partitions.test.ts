@@ -1,6 +1,7 @@
 import type { Db } from "@upfleet/db";
 import { monitorRow } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
+import pg from "pg";
 import { describe, expect } from "vitest";
 import {
   compactClosedPartitions,
@@ -136,5 +137,26 @@ describe("check_results partitions", () => {
     expect(await compactClosedPartitions(db, new Date(day.getTime() + 3 * DAY))).not.toContain(
       "check_results_20340201",
     );
+  });
+
+  it("give up a drop whose lock is not had within 100 ms, so ingest never waits longer, and drop it next run", async ({
+    db,
+    database,
+  }) => {
+    await ensureCheckPartitions(db, at("2035-03-01T00:00:00Z"), 0);
+    // An ingest statement in flight: it holds check_results, which a DROP of a partition must wait for.
+    const ingest = new pg.Client({ connectionString: database.url });
+    await ingest.connect();
+    try {
+      await ingest.query("BEGIN");
+      await ingest.query("LOCK TABLE check_results IN ROW EXCLUSIVE MODE");
+      const started = Date.now();
+      expect(await dropCheckPartitionsBefore(db, at("2035-03-05T00:00:00Z"))).not.toContain("check_results_20350301");
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await ingest.query("COMMIT");
+    } finally {
+      await ingest.end();
+    }
+    expect(await dropCheckPartitionsBefore(db, at("2035-03-05T00:00:00Z"))).toContain("check_results_20350301");
   });
 });
