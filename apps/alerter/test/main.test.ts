@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { type AppProcess, type RunningApp, serviceEndpoints } from "@upfleet/testing";
+import { type AppProcess, promtoolProblems, type RunningApp, serviceEndpoints } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
 import { describe, expect } from "vitest";
 
@@ -46,6 +46,7 @@ describe("alerter process", () => {
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain("# TYPE process_cpu_user_seconds_total counter");
     expect(metrics.text).toContain('service="alerter"');
+    expect((await promtoolProblems(metrics.text)) ?? []).toEqual([]);
 
     expect(await app.stop("SIGTERM"), app.output()).toEqual({ code: 0, signal: null });
     expect(app.output()).toContain('"msg":"stopped"');

@@ -1,3 +1,4 @@
+import { promtoolProblems } from "@upfleet/testing";
 import { describe, expect } from "vitest";
 import { apiTest } from "./support/fixtures.ts";
 
@@ -23,6 +24,7 @@ describe("/metrics on the public port with METRICS_TOKEN", () => {
     expect(res.text).toMatch(/^process_cpu_user_seconds_total\{service="api"\} /m);
     expect(res.text).toMatch(/^process_resident_memory_bytes\{service="api"\} /m);
     expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds\{service="api"\} /m);
+    expect((await promtoolProblems(res.text)) ?? []).toEqual([]);
   });
 
   it("labels latency by route template, never by raw path", async ({ api }) => {

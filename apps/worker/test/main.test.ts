@@ -1,9 +1,8 @@
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { bullPrefix, checksQueueName, JOBS, RESULTS_QUEUE } from "@upfleet/queue";
-import { appLauncher, createTestRedis, serviceEndpoints, waitFor } from "@upfleet/testing";
-import { Queue } from "bullmq";
+import { appLauncher, createTestRedis, promtoolProblems, serviceEndpoints } from "@upfleet/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { runCheckJob } from "./run-check.ts";
 
 const cwd = fileURLToPath(new URL("..", import.meta.url));
 const redis = createTestRedis();
@@ -24,26 +23,16 @@ afterAll(() => redis.cleanup());
 
 /** Queues one check for eu-west and returns the result a worker published for it. */
 async function runJob(spec: Record<string, unknown>) {
-  const connection = { url: redis.url };
-  const prefix = bullPrefix(redis.prefix);
-  const checks = new Queue(checksQueueName("eu-west"), { connection, prefix });
-  const results = new Queue(RESULTS_QUEUE, { connection, prefix });
-  try {
-    const data = {
-      monitorId: "mon_x",
-      organizationId: "org_x",
-      region: "eu-west",
-      tick: Date.now(),
-      intervalMs: 60_000,
-    };
-    const id = JOBS.check.jobId(data);
-    await checks.add("check", { ...data, spec }, { jobId: id });
-    const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
-    expect(published).toMatchObject(data);
-    return published;
-  } finally {
-    await Promise.all([checks.close(), results.close()]);
-  }
+  const round = {
+    monitorId: "mon_x",
+    organizationId: "org_x",
+    region: "eu-west",
+    tick: Date.now(),
+    intervalMs: 60_000,
+  };
+  const published = await runCheckJob(redis, round, spec);
+  expect(published).toMatchObject(round);
+  return published;
 }
 
 describe("worker process", () => {
@@ -58,6 +47,7 @@ describe("worker process", () => {
     expect(metrics.contentType).toContain("text/plain");
     expect(metrics.text).toContain("# TYPE process_cpu_user_seconds_total counter");
     expect(metrics.text).toContain('service="worker"');
+    expect((await promtoolProblems(metrics.text)) ?? []).toEqual([]);
 
     expect(await app.stop("SIGTERM")).toEqual({ code: 0, signal: null });
     expect(app.output()).toContain('"msg":"stopped"');

@@ -8,5 +8,9 @@ export function createMetricsRegistry(service: string): Registry {
   // otherwise idle process ~0.25 % of a core (BENCHMARKS.md, idle), and percentiles over a scrape
   // interval need no finer samples.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1_000 });
+  // Gauges named like counters (promtool refuses them); the per-type gauges beside them sum to the same.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(name);
+  }
   return registry;
 }

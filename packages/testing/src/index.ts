@@ -2,6 +2,7 @@ export { type AppLauncher, appLauncher, type ServiceEndpoints, serviceEndpoints 
 export { createTestOrganization, type TestOrganization } from "./organization.ts";
 export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export { type AppProcess, type Exit, type LogEntry, type RunningApp, spawnApp, startApp } from "./process.ts";
+export { promtoolProblems } from "./promtool.ts";
 export { createTestRedis, type TestRedis } from "./redis.ts";
 export { monitorRow, type StateChange, stateChangeRow } from "./rows.ts";
 export { waitFor } from "./wait-for.ts";
