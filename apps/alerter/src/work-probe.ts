@@ -1,9 +1,12 @@
 import type { Db } from "@upfleet/db";
+import { type Listening, listen } from "@upfleet/db/listen";
 import type { Logger } from "@upfleet/logger";
 import { Loop } from "@upfleet/runtime";
 
-/** Often enough that an event the API wrote is applied within a second, once a second at most (issue #15). */
-const PROBE_EVERY_MS = 1_000;
+/** What the database's triggers notify when they write work for the alerter (migration 20261206090000_work_notify). */
+const WORK_CHANNEL = "upfleet_work";
+/** The safety net for a notification lost (sent while the LISTEN connection was down, or by a trigger-less write). */
+const SWEEP_EVERY_MS = 30_000;
 
 export interface ProbeTargets {
   /** monitor_events no incident opener has applied (a ping's failure, another alerter's write). */
@@ -24,15 +27,21 @@ interface Findings {
 }
 
 /**
- * Looks once a second, in one statement outside any transaction (index probes, and the newest write
- * of the small maintenance_windows table), for the work other processes leave in PostgreSQL for the
- * alerter (the API's pings, incident changes and windows, other alerters' events), and wakes only the
- * consumer that has some. It replaces the incident opener's, the fan-out's, the deadline watcher's
- * (each a transaction every 500 ms) and the maintenance watcher's (5 s) own polls, which are now slow
- * safety nets; work this process makes itself wakes its consumer directly.
+ * Looks, in one statement outside any transaction (index probes, and the newest write of the small
+ * maintenance_windows table), for the work other processes leave in PostgreSQL for the alerter (the
+ * API's pings, incident changes and windows, other alerters' events), and wakes only the consumer that
+ * has some. It looks when the database notifies `WORK_CHANNEL` (its triggers do on every such write),
+ * when the LISTEN connection is made again, and every 30 s as the net: nothing is queried while nothing
+ * is written (issue #15). Work this process makes itself wakes its consumer directly.
  */
 export class WorkProbe extends Loop {
-  constructor(db: Db, logger: Logger, targets: ProbeTargets) {
+  readonly #databaseUrl: string;
+  readonly #logger: Logger;
+  #listening: Listening | undefined;
+  /** Whether the LISTEN connection is up: a database outage is logged once, not every second. */
+  #heard = true;
+
+  constructor(db: Db, databaseUrl: string, logger: Logger, targets: ProbeTargets, options: { sweepMs?: number } = {}) {
     /** The newest maintenance window write seen (the first look wakes the watcher once, whatever it finds). */
     let windowsAt: number | undefined;
     super(
@@ -51,7 +60,33 @@ export class WorkProbe extends Loop {
         if (at !== windowsAt) targets.windowsChanged();
         windowsAt = at;
       },
-      { everyMs: PROBE_EVERY_MS, onError: (error) => logger.error({ err: error }, "work probe failed; retrying") },
+      {
+        everyMs: options.sweepMs ?? SWEEP_EVERY_MS,
+        onError: (error) => logger.error({ err: error }, "work probe failed; retrying"),
+      },
     );
+    this.#databaseUrl = databaseUrl;
+    this.#logger = logger;
+  }
+
+  override start(): void {
+    super.start();
+    this.#listening = listen(this.#databaseUrl, WORK_CHANNEL, {
+      notified: () => this.wake(),
+      listening: () => {
+        if (!this.#heard) this.#logger.info("listening for work notifications again");
+        this.#heard = true;
+        this.wake();
+      },
+      failed: (error) => {
+        if (this.#heard) this.#logger.warn({ err: error }, "work notifications not heard; listening again");
+        this.#heard = false;
+      },
+    });
+  }
+
+  override async stop(): Promise<void> {
+    await this.#listening?.close();
+    await super.stop();
   }
 }

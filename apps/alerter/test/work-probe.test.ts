@@ -1,5 +1,5 @@
 import { IncidentOpener, MaintenanceEndWatcher } from "@upfleet/alerting";
-import type { Prisma } from "@upfleet/db";
+import type { Db, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { STILL_DOWN_ERROR } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
@@ -13,33 +13,59 @@ import { alerterApp, apiApp, it as base } from "./support.ts";
 
 /**
  * The work probe wakes the consumers of work other processes write (the API's pings and incident
- * changes, other alerters): every consumer here polls far beyond the waits, so only the probe's
- * wake-up can make these tests pass.
+ * changes, other alerters): every consumer here polls far beyond the waits, and the probe itself
+ * sweeps only every 10 minutes unless a test says otherwise, so only the database's notifications
+ * (or, where a test says so, the probe's sweep or its catch-up after a dropped LISTEN) can make these
+ * tests pass.
  */
 
 const logger = createLogger("test", "silent");
 const NEVER_MS = 600_000;
-/** One probe a second, plus a pass and some margin for a busy machine. */
+/** A notification and a pass, plus a margin for a busy machine. */
 const PROMPTLY_MS = 3_000;
 
-const it = base.extend<{ startProbe: (targets: Partial<ProbeTargets>) => void }>({
-  startProbe: async ({ db }, use) => {
+type StartProbe = (targets: Partial<ProbeTargets>, options?: { sweepMs?: number }) => WorkProbe;
+
+const it = base.extend<{ startProbe: StartProbe }>({
+  startProbe: async ({ db, database }, use) => {
     const probes: WorkProbe[] = [];
-    await use((targets) => {
+    await use((targets, options = {}) => {
       const noop = () => {};
-      const probe = new WorkProbe(db, logger, {
-        unapplied: noop,
-        unrouted: noop,
-        deadline: noop,
-        windowsChanged: noop,
-        ...targets,
-      });
+      const probe = new WorkProbe(
+        db,
+        database.url,
+        logger,
+        { unapplied: noop, unrouted: noop, deadline: noop, windowsChanged: noop, ...targets },
+        { sweepMs: options.sweepMs ?? NEVER_MS },
+      );
       probe.start();
       probes.push(probe);
+      return probe;
     });
     await Promise.all(probes.map((p) => p.stop()));
   },
 });
+
+/** The probe's LISTEN backend, once it listens. */
+async function listenerPid(db: Db): Promise<number> {
+  return waitFor(
+    async () =>
+      (
+        await db.$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity
+          WHERE datname = current_database() AND query LIKE 'LISTEN %' AND state = 'idle'`
+      )[0]?.pid,
+    { timeoutMs: PROMPTLY_MS, what: "the probe listening" },
+  );
+}
+
+/** Writes a monitor.down as another process would, but with the triggers off: its notification is never sent. */
+async function writeUnannounced(db: Db, organizationId: string, monitorId: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL session_replication_role = replica`;
+    await tx.monitorEvent.create({ data: stateChangeRow(organizationId, monitorId, "monitor.down", new Date()) });
+  });
+}
 
 describe("the work probe", () => {
   it("wakes the incident opener for a state change another process wrote", async ({ db, httpMonitor, startProbe }) => {
@@ -57,6 +83,47 @@ describe("the work probe", () => {
         timeoutMs: PROMPTLY_MS,
         what: "an incident, opened on the probe's wake-up",
       });
+    } finally {
+      await opener.stop();
+    }
+  });
+
+  it("finds a state change whose notification was lost on its next sweep", async ({ db, httpMonitor, startProbe }) => {
+    const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    opener.start();
+    try {
+      const probe = startProbe({ unapplied: () => opener.wake() }, { sweepMs: 1_000 });
+      await listenerPid(db);
+      await Promise.all([probe.run(), opener.run()]);
+      const monitor = await httpMonitor("https://example.net/lost");
+      await writeUnannounced(db, monitor.organizationId, monitor.id);
+      await waitFor(async () => (await db.incident.count({ where: { monitorId: monitor.id } })) === 1, {
+        timeoutMs: 1_000 + PROMPTLY_MS,
+        what: "an incident, opened on the sweep's wake-up",
+      });
+    } finally {
+      await opener.stop();
+    }
+  });
+
+  it("looks at once when its LISTEN connection is made again after a drop", async ({ db, httpMonitor, startProbe }) => {
+    const opener = new IncidentOpener({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    opener.start();
+    try {
+      const probe = startProbe({ unapplied: () => opener.wake() });
+      const pid = await listenerPid(db);
+      await Promise.all([probe.run(), opener.run()]);
+      const monitor = await httpMonitor("https://example.net/dropped");
+      await writeUnannounced(db, monitor.organizationId, monitor.id);
+      // Unannounced and no sweep due: nothing finds it until the connection is dropped and made again.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await db.incident.count({ where: { monitorId: monitor.id } })).toBe(0);
+      await db.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`;
+      await waitFor(async () => (await db.incident.count({ where: { monitorId: monitor.id } })) === 1, {
+        timeoutMs: 1_000 + PROMPTLY_MS,
+        what: "an incident, opened on the catch-up after listening again",
+      });
+      expect(await listenerPid(db)).not.toBe(pid);
     } finally {
       await opener.stop();
     }
@@ -168,6 +235,8 @@ describe("the work probe on real processes", () => {
       name: "nightly",
       interval_seconds: 3_600,
     });
+    // The alerter answers its readiness probe before its consumers start: wait until it listens.
+    await listenerPid(db);
     // The incident consumers poll every 30 s: only the probe brings them the API's writes this soon.
     await fetch(`${api.url}/api/heartbeat/${monitor.heartbeat_token}/fail`).then((r) => r.text());
     const incident = await waitFor(() => db.incident.findFirst({ where: { monitorId: monitor.id } }), {
