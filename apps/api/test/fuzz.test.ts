@@ -139,7 +139,6 @@ async function send(api: TestApi, owner: TestUser, request: FuzzRequest): Promis
   else if (res.status >= 400 && !(isHtml(res) && request.path.startsWith("/status/"))) {
     problem = errorShapeProblem(text, res.headers.get("x-request-id"));
   }
-  if (ms > SLOW_MS) problem = `took ${Math.round(ms)} ms`;
   return { request, status: res.status, ms, problem };
 }
 
@@ -167,6 +166,14 @@ async function run(api: TestApi, owner: TestUser, requests: FuzzRequest[]): Prom
       while (next < requests.length) outcomes.push(await send(api, owner, requests[next++]!));
     }),
   );
+  // A slow request is timed again alone: on a loaded machine the four in flight can stall together for
+  // a second, while an input that makes the API slow is slow twice.
+  for (const outcome of outcomes) {
+    if (outcome.problem || outcome.ms <= SLOW_MS) continue;
+    const again = await send(api, owner, outcome.request);
+    if (again.ms > SLOW_MS)
+      outcome.problem = `took ${Math.round(outcome.ms)} ms, then ${Math.round(again.ms)} ms alone`;
+  }
   return outcomes;
 }
 
