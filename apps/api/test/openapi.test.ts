@@ -132,6 +132,13 @@ describe("the OpenAPI document", () => {
     expect(signup?.additionalProperties).toBe(false);
     expect(signup?.required).toEqual(expect.arrayContaining(["email", "password", "organization_name"]));
   });
+
+  it("documents the headers a response carries beyond the rate limit's (an export's Location)", ({ doc }) => {
+    const accepted = doc.paths["/api/v1/exports"]?.post?.responses["202"] as { headers?: Record<string, unknown> };
+    expect(Object.keys(accepted.headers ?? {})).toEqual(expect.arrayContaining(["Location", "X-RateLimit-Limit"]));
+    const login = doc.paths["/api/v1/auth/login"]?.post?.responses["200"] as { headers?: unknown };
+    expect(login.headers).toBeUndefined();
+  });
 });
 
 describe("the explorer", () => {

@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteaso
 import { ERROR_CODES } from "@upfleet/errors";
 import { z } from "zod";
 import { moveRequestDefaults } from "./request-defaults.ts";
-import { type AnyRoute, fullPath } from "./route.ts";
+import { type AnyRoute, fullPath, type ResponseSpec } from "./route.ts";
 
 export const ErrorBody = z
   .object({
@@ -38,6 +38,16 @@ const RATE_LIMIT_HEADERS = {
   "X-RateLimit-Reset": { description: "Unix seconds when the minute resets", schema: { type: "integer" as const } },
 };
 
+/** A response's headers: the rate limit's on authenticated routes, and those the route names. */
+function headersOf(route: DocumentedRoute, spec: ResponseSpec) {
+  const named = Object.entries(spec.headers ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: { type: "string" as const } },
+  ]);
+  const headers = { ...(route.access !== "public" ? RATE_LIMIT_HEADERS : {}), ...Object.fromEntries(named) };
+  return Object.keys(headers).length > 0 ? { headers } : {};
+}
+
 /**
  * What the document reads of a route: all of it but the handler, as heartbeat pings are described
  * here but served by their fast path, not by a route handler (and HEAD is documented for them).
@@ -65,7 +75,7 @@ function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
     responses[status] = {
       description: spec.description,
       ...(content && route.method !== "head" ? { content } : {}),
-      ...(route.access !== "public" ? { headers: RATE_LIMIT_HEADERS } : {}),
+      ...headersOf(route, spec),
     };
   }
   const add = (status: number, description: string) => {
@@ -146,7 +156,7 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version:
       version: info.version,
       description: "Uptime and cron-job monitoring. Errors share one shape; lists are `{data, next_cursor}`.",
       contact: { name: "Upfleet" },
-      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [serverFor(info.publicUrl)],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),

@@ -34,12 +34,14 @@ interface RouteContext<B, Q, P, A extends Access> {
   res: Response;
 }
 
-interface ResponseSpec {
+export interface ResponseSpec {
   description: string;
   /** JSON; a 4xx or 5xx with neither this nor `contentType` is documented with the error shape. */
   schema?: z.ZodType;
   /** The media type (or types) of a body sent as is (`raw`): HTML, SVG, Prometheus text, export files. */
   contentType?: string | string[];
+  /** Headers the response carries beyond the rate-limit ones, by name: what each says. */
+  headers?: Record<string, string>;
 }
 
 export interface Route<B = unknown, Q = unknown, P = unknown, A extends Access = Access> {

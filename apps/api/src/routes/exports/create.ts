@@ -23,6 +23,7 @@ export const createExportRoute = defineRoute({
   responses: {
     202: {
       description: "Accepted; poll GET /exports/:id (the `Location` header)",
+      headers: { Location: "The export's URL, to poll until its status is `completed` or `failed`" },
       schema: z.object({ id: z.string(), status: z.literal("pending") }).meta({ id: "ExportAccepted" }),
     },
     404: { description: "A monitor named is not in your organization", schema: ErrorBody },
