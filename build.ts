@@ -41,6 +41,7 @@ const APPS: Record<string, App> = {
   },
   alerter: { entries: { main: "apps/alerter/src/main.ts" } },
   worker: { entries: { main: "apps/worker/src/main.ts" } },
+  cli: { entries: { upfleet: "apps/cli/src/main.ts" } },
 };
 
 // Bundled CommonJS modules call require() for Node's built-ins; ESM output has no require of its own.

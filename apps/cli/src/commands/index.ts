@@ -1,0 +1,12 @@
+import type { Command } from "commander";
+import type { Context } from "../context.ts";
+import * as auth from "./auth.ts";
+import * as keys from "./keys.ts";
+
+/** A command group: one file under commands/ that adds its commands to the program. */
+export interface CommandGroup {
+  register(program: Command, ctx: Context): void;
+}
+
+/** Every group, in the order `upfleet --help` lists them. A new group is a file here and a line in this list. */
+export const GROUPS: CommandGroup[] = [auth, keys];
