@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,10 +62,20 @@ describe("deploy/observability", () => {
       "UpfleetNotReady",
       "UpfleetQueueDepthGrowing",
       "UpfleetRegionWithoutWorkers",
+      "UpfleetResultsRejected",
       "UpfleetScheduleLagHigh",
     ]);
     const lag = rules.find((r: { alert: string }) => r.alert === "UpfleetScheduleLagHigh");
     expect(lag).toMatchObject({ for: "5m", expr: expect.stringMatching(/histogram_quantile\(0\.99,.*> 5$/) });
+  });
+
+  it("are rules Prometheus loads (promtool check rules, where Debian's prometheus package is installed)", () => {
+    const check = spawnSync("promtool", ["check", "rules", path.join(DEPLOY, "observability/alerts.yaml")], {
+      encoding: "utf8",
+    });
+    if ((check.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return;
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/SUCCESS: 6 rules found/);
   });
 
   it("charts only metrics the apps register", () => {
