@@ -240,7 +240,7 @@ describe.sequential("Dispatcher", () => {
     await d.passesUntil(dispatcher, "gone5", closed, "the region closed once the grace ran out");
   });
 
-  it("waits for the next tick rather than polling: an idle schedule costs one pass a second, and a due tick goes on time", async ({
+  it("waits for the next tick rather than polling: an idle schedule costs no pass until a monitor is scheduled, which wakes it, and a due tick goes on time", async ({
     d,
     redis,
     expect,
@@ -268,21 +268,49 @@ describe.sequential("Dispatcher", () => {
     dispatcher.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      // Nothing scheduled: a pass a second (it was ten with a 100 ms poll).
-      expect(passes).toBeLessThanOrEqual(4);
+      // Nothing scheduled: the start pass, then a wait for a change (it was a pass every 100 ms, then every second).
+      expect(passes).toBe(1);
+      // Due well before the 30 s net: only the upsert's wake-up can get it dispatched on time.
       const dueMs = Date.now() + 1_500;
-      const entry = { ...(await d.schedule(["other"], dueMs)), regions: ["idle"] };
+      const entry = { ...(await d.schedule(["other"], dueMs)), regions: ["idle"], intervalMs: 2_000 };
       await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
-      const jobId = await waitFor(async () => (await d.waiting("idle")).find((id) => id.startsWith(entry.monitorId)), {
-        timeoutMs: 5_000,
-        intervalMs: 20,
-        what: "the tick dispatched",
-      });
-      expect(jobId).toBe(`${entry.monitorId}@idle@${dueMs}`);
-      // At most a pass late: the wait before it was bounded by the next due tick it saw.
-      expect(Date.now() - dueMs).toBeLessThan(1_200);
+      const dispatched = (tick: number) =>
+        waitFor(async () => (await d.waiting("idle")).includes(`${entry.monitorId}@idle@${tick}`), {
+          timeoutMs: 5_000,
+          intervalMs: 20,
+          what: `the tick at ${tick} dispatched`,
+        });
+      await dispatched(dueMs);
+      // On time: woken by the upsert, it waited exactly until the tick it then saw.
+      expect(Date.now() - dueMs).toBeLessThan(500);
+      // And the monitor's next tick, which the pass that sent the first one moved it to, on time too.
+      await dispatched(dueMs + 2_000);
+      expect(Date.now() - (dueMs + 2_000)).toBeLessThan(500);
     } finally {
       await dispatcher.stop();
+      client.disconnect();
+    }
+  });
+
+  it("stops at once while it waits for a change", async ({ d, redis, expect }) => {
+    const client = new Redis(redis.url);
+    const store = new ScheduleStore(client, `${redis.prefix}:stopping`);
+    const dispatcher = new Dispatcher({
+      store,
+      queueFor: d.queue,
+      logger,
+      metrics: new Registry(),
+      isLeader: () => true,
+      fleet: d.fleet,
+      proofs: keyedMac(parseKeyring(generateKeyringText("test")), "dispatch-proof"),
+    });
+    dispatcher.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const stopping = Date.now();
+      await dispatcher.stop();
+      expect(Date.now() - stopping).toBeLessThan(500);
+    } finally {
       client.disconnect();
     }
   });

@@ -113,6 +113,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): JobWorker {
     // the lock (renewed while a send runs) outlasts the 10 s send timeout, and stalls are looked for often.
     lockDuration: DELIVERY_LOCK_MS,
     stalledInterval: 5_000,
+    // Idle, block a minute on Redis rather than BullMQ's 5 s: a job added (or a retry coming due)
+    // wakes the worker at once either way (issue #15).
+    drainDelay: 60,
   });
   worker.bull.on("error", (error) => logger.warn({ err: error }, "delivery worker error"));
   worker.bull.on("failed", (job, error) =>

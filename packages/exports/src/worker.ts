@@ -41,6 +41,8 @@ export function startExportWorker(options: ExportWorkerOptions): JobWorker {
     concurrency: CONCURRENCY,
     lockDuration: LOCK_MS,
     stalledInterval: STALLED_CHECK_MS,
+    // Idle, block a minute on Redis rather than BullMQ's 5 s: a job added wakes the worker at once (issue #15).
+    drainDelay: 60,
   });
   worker.bull.on("error", (error) => logger.warn({ err: error }, "export worker error"));
   return worker;

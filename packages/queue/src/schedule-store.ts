@@ -1,5 +1,10 @@
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { CheckSpec } from "@upfleet/checks/contracts";
-import type { RedisConnection } from "./redis-connection.ts";
+import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
+
+/** How long `waitForChange` waits for its connection, and then idles when Redis cannot be reached. */
+const UNREACHABLE_WAIT_MS = 1_000;
 
 /** What the dispatcher needs to enqueue a monitor's checks without touching the database. */
 export interface ScheduleEntry {
@@ -95,11 +100,17 @@ export interface ScheduleSnapshot {
  * The schedule in Redis: a sorted set of monitor → next due time, a hash of monitor → entry, and a hash
  * of monitor → entry version, so the reconciler's minutely comparison reads ~50 bytes a monitor instead
  * of its whole spec. Rebuildable: the reconciler rewrites it from PostgreSQL, the source of truth.
+ * Every upsert also pushes to a one-element wake-up list, which an idle dispatcher blocks on
+ * (`waitForChange`) instead of polling: a list, not pub/sub, because the API's and the alerter's Redis
+ * users may reach the schedule's keys but no channel (acl.ts).
  */
 export class ScheduleStore {
   readonly dueKey: string;
   readonly entriesKey: string;
   readonly versionsKey: string;
+  private readonly wakeKey: string;
+  /** The connection a `waitForChange` blocks (BLPOP holds its connection until it answers). */
+  private waiter: RedisConnection | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -108,6 +119,7 @@ export class ScheduleStore {
     this.dueKey = `${prefix}:sched:due`;
     this.entriesKey = `${prefix}:sched:entries`;
     this.versionsKey = `${prefix}:sched:versions`;
+    this.wakeKey = `${prefix}:sched:wake`;
     redis.defineCommand("upfleetPeekDue", { numberOfKeys: 2, lua: PEEK_DUE });
     redis.defineCommand("upfleetAdvance", { numberOfKeys: 1, lua: ADVANCE });
     redis.defineCommand("upfleetScheduleSnapshot", { numberOfKeys: 2, lua: SNAPSHOT });
@@ -130,7 +142,44 @@ export class ScheduleStore {
       if (reschedule) multi.zadd(this.dueKey, nextDueMs, entry.monitorId);
       else multi.zadd(this.dueKey, "NX", nextDueMs, entry.monitorId);
     }
-    await multi.exec();
+    await multi.lpush(this.wakeKey, "1").ltrim(this.wakeKey, 0, 0).exec();
+  }
+
+  /**
+   * Waits until an upsert announces a change (true) or `timeoutMs` passes (false). A change made while
+   * nobody waited is kept for the next wait, which then returns at once. While Redis cannot be reached
+   * it idles up to a second and returns false: nothing is queued to be replayed later.
+   */
+  async waitForChange(timeoutMs: number): Promise<boolean> {
+    this.waiter ??= this.openWaiter();
+    const waiter = this.waiter;
+    try {
+      if (waiter.status !== "ready") {
+        await once(waiter, "ready", { signal: AbortSignal.timeout(Math.min(timeoutMs, UNREACHABLE_WAIT_MS)) });
+      }
+      return (await waiter.blpop(this.wakeKey, Math.max(0.01, timeoutMs / 1000))) !== null;
+    } catch {
+      // Not after stopWaiting: the caller is stopping.
+      if (this.waiter === waiter) await sleep(Math.min(timeoutMs, UNREACHABLE_WAIT_MS));
+      return false;
+    }
+  }
+
+  /** Ends a `waitForChange` under way (it returns false) and closes its connection. */
+  stopWaiting(): void {
+    this.waiter?.disconnect();
+    this.waiter = undefined;
+  }
+
+  private openWaiter(): RedisConnection {
+    const waiter = duplicateRedis(this.redis, {
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+    });
+    // A failed wait idles and returns; the process's main connection already logs outages.
+    waiter.on("error", () => undefined);
+    return waiter;
   }
 
   async remove(monitorIds: string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
 import {
@@ -16,10 +17,17 @@ const BATCH = 2_000;
 /** The least wait between passes that were not full: at scale, what is due gathers into batches. */
 const MIN_WAIT_MS = 100;
 /**
- * The longest: with nothing due sooner, a pass this often still finds a monitor just created (its
- * first tick up to this late) and, in a standby, the lease it may have taken.
+ * Waits up to this long are a plain timer. Longer ones block on the schedule's change announcements
+ * (ScheduleStore.waitForChange), so a monitor created or rescheduled meanwhile is seen at once; a
+ * shorter one may see it up to this late.
  */
-const MAX_WAIT_MS = 1_000;
+const TIMER_ONLY_MS = 1_000;
+/** The longest wait, with nothing scheduled: the net for a lost announcement (issue #15). */
+const MAX_WAIT_MS = 30_000;
+/** After a failed pass, the next one is this soon (what was due is still due). */
+const RETRY_MS = 1_000;
+/** How often a standby looks whether it holds the lease now: a timer, no Redis command (the lease is renewed elsewhere). */
+const STANDBY_WAIT_MS = 1_000;
 
 export interface DispatcherDeps {
   store: ScheduleStore;
@@ -74,6 +82,7 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.deps.store.stopWaiting();
     await this.loop;
   }
 
@@ -106,15 +115,20 @@ export class Dispatcher {
         this.dispatched.inc({ region }, jobs.length);
       }),
     );
-    await this.deps.store.advance(
-      due.map((d) => ({ monitorId: d.entry.monitorId, fromMs: d.dueMs, toMs: followingTick(d, nowMs) })),
-    );
+    const moves = due.map((d) => ({ monitorId: d.entry.monitorId, fromMs: d.dueMs, toMs: followingTick(d, nowMs) }));
+    await this.deps.store.advance(moves);
+    // The peek saw only what was due after `nowMs` before these moved: their next ticks count too.
+    this.nextDueMs = Math.min(this.nextDueMs ?? Number.POSITIVE_INFINITY, ...moves.map((m) => m.toMs));
     return due.length;
   }
 
-  private waitMs(): number {
-    if (!this.deps.isLeader() || this.nextDueMs === null) return MAX_WAIT_MS;
-    return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, this.nextDueMs - Date.now()));
+  /** Waits until the next due tick seen, or a change of the schedule, within bounds. */
+  private async idle(): Promise<void> {
+    if (!this.deps.isLeader()) return sleep(STANDBY_WAIT_MS);
+    const untilDue = this.nextDueMs === null ? MAX_WAIT_MS : this.nextDueMs - Date.now();
+    const wait = Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, untilDue));
+    if (wait <= TIMER_ONLY_MS) return sleep(wait);
+    await this.deps.store.waitForChange(wait);
   }
 
   private async run(): Promise<void> {
@@ -125,10 +139,11 @@ export class Dispatcher {
           handled = await this.dispatchDue();
         } catch (error) {
           this.deps.logger.error({ err: error }, "dispatch failed; retrying");
+          this.nextDueMs = Date.now() + RETRY_MS;
         }
       }
       // A full batch means more is due right now; otherwise wait for the next due tick, within bounds.
-      if (handled < BATCH) await new Promise((resolve) => setTimeout(resolve, this.waitMs()));
+      if (handled < BATCH && this.running) await this.idle();
     }
   }
 }
