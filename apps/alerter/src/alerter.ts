@@ -1,9 +1,9 @@
 import { MaintenanceEndWatcher, startAlerting } from "@upfleet/alerting";
 import type { Db } from "@upfleet/db";
-import { ResultGate, ResultIngest } from "@upfleet/ingest";
+import { ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore, work } from "@upfleet/queue";
+import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { type Keyring, keyedMac } from "@upfleet/secrets";
@@ -15,6 +15,7 @@ import { startDelivery } from "./delivery-service.ts";
 import { startDomainClaims } from "./domain-claims.ts";
 import { startExports } from "./export-service.ts";
 import { DeadlineWatcher } from "./heartbeat-deadlines.ts";
+import { startResultsConsumer } from "./results-consumer.ts";
 import { Dispatcher } from "./scheduler/dispatcher.ts";
 import { Reconciler } from "./scheduler/reconciler.ts";
 import { WorkProbe } from "./work-probe.ts";
@@ -35,15 +36,13 @@ export interface RunningAlerter {
 
 const LEASE_MS = 10_000;
 const RENEW_EVERY_MS = 3_000;
-const RESULTS_CONCURRENCY = 1_000;
 const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
-/** An idle results consumer looks again this seldom (s; BullMQ's default is 5): a result added wakes it at once (issue #15). */
-const RESULTS_IDLE_WAIT_S = 60;
 
 /**
- * The alerter: consumes `results` and turns the state changes they cause into incidents (every
- * instance), and, in the one instance holding the scheduler lease, dispatches due checks and
- * reconciles Redis's schedule with PostgreSQL at start, whenever it takes the lease, and every minute.
+ * The alerter: consumes the regions' results streams and turns the state changes they cause into
+ * incidents (every instance), and, in the one instance holding the scheduler lease, dispatches due
+ * checks and reconciles Redis's schedule with PostgreSQL at start, whenever it takes the lease, and
+ * every minute.
  */
 export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningAlerter {
   const { db, redis, logger, metrics } = deps;
@@ -119,17 +118,16 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     windowsChanged: () => maintenanceEnds.windowsChanged(),
   });
   probe.start();
-  const gate = new ResultGate({ proofs, logger, metrics }, ingest.handle);
-  const consumer = work("result", gate.handle, {
-    connection,
-    prefix,
-    concurrency: RESULTS_CONCURRENCY,
-    drainDelay: RESULTS_IDLE_WAIT_S,
+  const consumer = startResultsConsumer({
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+    regions: config.REGIONS,
+    fleet,
+    proofs,
+    ingest,
+    logger,
+    metrics,
   });
-  consumer.bull.on("error", (error) => logger.warn({ err: error }, "results consumer error"));
-  consumer.bull.on("failed", (job, error) =>
-    logger.warn({ err: error, jobId: job?.id }, "result not stored; will retry"),
-  );
   const delivery = startDelivery(config, { db, logger, metrics, connection, prefix, keyring: deps.keyring });
   const exports = startExports(config, { db, logger, connection, prefix });
   const domainClaims = startDomainClaims(config, { db, logger, isLeader: () => lease.isHeld });
@@ -170,7 +168,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       clearTimeout(leaseTimer);
       await minutely.stop();
       await dispatcher.stop();
-      await consumer.close();
+      await consumer.stop();
       await ingest.close();
       await probe.stop();
       await deadlines.stop();

@@ -1,9 +1,8 @@
-import { bullPrefix, RESULTS_QUEUE, type ResultJob, ScheduleStore } from "@upfleet/queue";
+import { RESULTS_GROUP, resultsStreamKey, ScheduleStore } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
-import { flushableSandbox, startSandbox, storedChecks } from "./support.ts";
+import { flushableSandbox, startSandbox, storedChecks, streamedResults } from "./support.ts";
 
 /**
  * Faults of the control plane's state in Redis: Redis losing everything, and the alerter dying while
@@ -73,18 +72,14 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     expect(new Set(ticks).size).toBe(ticks.length);
   });
 
-  it("keeps results published while the alerter is down in the queue, and stores them once after it restarts", async ({
+  it("keeps results published while the alerter is down in the stream, and stores them once after it restarts", async ({
     expect,
     onTestFinished,
   }) => {
     const s = await startSandbox();
     onTestFinished(() => s.stop());
-    const connection = new Redis(s.redis.url, { maxRetriesPerRequest: null });
-    const results = new Queue<ResultJob>(RESULTS_QUEUE, { connection, prefix: bullPrefix(s.redis.prefix) });
-    onTestFinished(async () => {
-      await results.close();
-      connection.disconnect();
-    });
+    const redis = new Redis(s.redis.url);
+    onTestFinished(() => redis.disconnect());
     // Answers take 3 s, so a check can be in flight when the alerter dies and finish while it is down.
     s.target.behaveAt("/slow", { status: 200, delayMs: 3_000 });
     const monitor = await s.seed.httpMonitor(`${s.target.url}/slow`, { timeoutMs: 8_000 });
@@ -98,12 +93,12 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     const inFlight = await waitFor(() => s.target.requests[seen], { timeoutMs: 30_000, what: "the next check" });
     await alerter.stop("SIGKILL");
 
-    // The worker finishes the check and publishes its result; with no alerter, it waits in the queue.
+    // The worker finishes the check and publishes its result; with no alerter, it waits in the stream.
     const waiting = await waitFor(
-      async () => (await results.getWaiting()).find((job) => job.data.monitorId === monitor.id),
-      { timeoutMs: 20_000, what: "the result waiting in the results queue" },
+      async () => (await streamedResults(redis, s.redis.prefix)).find((r) => r.result.monitorId === monitor.id),
+      { timeoutMs: 20_000, what: "the result waiting in the results stream" },
     );
-    const { tick } = waiting.data;
+    const { tick } = waiting.result;
     expect(tick <= inFlight.at && inFlight.at < tick + INTERVAL_MS).toBe(true);
     expect(waiting.id).toBe(`${monitor.id}@local@${tick}`);
     expect(await s.db.checkResult.count({ where: { monitor: { id: monitor.id }, tick: new Date(tick) } })).toBe(0);
@@ -125,6 +120,9 @@ describe.concurrent("Redis and alerter faults", { timeout: 180_000 }, () => {
     );
     const ticks = stored.map((c) => c.tick);
     expect(new Set(ticks).size).toBe(ticks.length);
-    expect(await results.getWaitingCount()).toBe(0);
+    // Stored entries are acknowledged and deleted: the stream does not keep what was stored.
+    const key = resultsStreamKey(s.redis.prefix, "local");
+    await waitFor(async () => (await redis.xlen(key)) === 0, { timeoutMs: 45_000, what: "the stream emptied" });
+    expect((await redis.xpending(key, RESULTS_GROUP))[0]).toBe(0);
   });
 });

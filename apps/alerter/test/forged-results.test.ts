@@ -1,9 +1,9 @@
-import { bullPrefix, type CheckJob, checksQueueName, JOBS, RESULTS_QUEUE, type ResultJob } from "@upfleet/queue";
+import { bullPrefix, type CheckJob, checksQueueName, JOBS, type ResultJob, resultsStreamKey } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
-import { startSandbox, storedChecks } from "./support.ts";
+import { startSandbox, storedChecks, streamedResults } from "./support.ts";
 
 const INTERVAL_MS = 10_000;
 
@@ -27,11 +27,17 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
     const connection = new Redis(s.redis.url, { maxRetriesPerRequest: null });
     const prefix = bullPrefix(s.redis.prefix);
     const checks = new Queue<CheckJob>(checksQueueName("local"), { connection, prefix });
-    const results = new Queue<ResultJob>(RESULTS_QUEUE, { connection, prefix });
     onTestFinished(async () => {
-      await Promise.all([checks.close(), results.close()]);
+      await checks.close();
       connection.disconnect();
     });
+    /** What a worker of region "local" can do with the results: add entries to its region's stream. */
+    const publish = (...results: [id: string, result: unknown][]) =>
+      connection.xadd(
+        resultsStreamKey(s.redis.prefix, "local"),
+        "*",
+        ...results.flatMap(([id, result]) => [id, typeof result === "string" ? result : JSON.stringify(result)]),
+      );
     const a = await s.seed.httpMonitor(`${s.target.url}/a`);
     const b = await s.seed.httpMonitor(`${s.target.url}/b`);
     const worker = await s.worker();
@@ -59,27 +65,36 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
         result: { ...down, timings: {}, details: {} },
         ...fields,
       } as ResultJob;
-      return results.add("result", result, { jobId: jobId ?? JOBS.result.jobId(result) });
+      return [jobId ?? JOBS.check.jobId(result), result] as [string, ResultJob];
     };
-    const forged = [
-      await forge({ monitorId: b.id }),
-      await forge({ region: "us" }),
-      await forge({ tick: later }),
-      await forge({ monitorId: b.id, tick: later, proof: { jobId: `${b.id}@local@${later}`, mac: "dev.forged" } }),
-      await forge({ monitorId: b.id, tick: later + INTERVAL_MS, proof: undefined }),
-      await forge({}, `${JOBS.result.jobId(round)}-again`),
-    ];
+    // One entry holding several forgeries, as a worker's batch would, and entries of one each.
+    await publish(forge({ monitorId: b.id }), forge({ region: "us" }), forge({ tick: later }));
+    await publish(
+      forge({ monitorId: b.id, tick: later, proof: { jobId: `${b.id}@local@${later}`, mac: "dev.forged" } }),
+    );
+    await publish(forge({ monitorId: b.id, tick: later + INTERVAL_MS, proof: undefined }));
+    await publish(forge({}, `${JOBS.check.jobId(round)}-again`));
+    await publish(["not-a-round", "{not json"], ["mon_x@local@1", { monitorId: "mon_x" }]);
     const forgedAt = Date.now();
 
-    const expected = { monitor: 1, region: 1, tick: 1, signature: 1, unsigned: 1, job_id: 1, unknown_key: 0 };
+    const expected = {
+      monitor: 1,
+      region: 1,
+      tick: 1,
+      signature: 1,
+      unsigned: 1,
+      job_id: 1,
+      unknown_key: 0,
+      malformed: 2,
+    };
     await waitFor(async () => expect(await rejected(alerter.url)).toEqual(expected), {
       timeoutMs: 30_000,
       what: "every forged result rejected",
     });
-    // A result's job completes only once it is dropped or its batch is committed: then there is nothing left to wait for.
-    await waitFor(async () => (await Promise.all(forged.map((j) => j.getState()))).every((st) => st === "completed"), {
+    // Entries are acknowledged and deleted once dropped or stored: then there is nothing left to wait for.
+    await waitFor(async () => (await streamedResults(connection, s.redis.prefix)).length === 0, {
       timeoutMs: 30_000,
-      what: "every forged result's job settled",
+      what: "every forged entry settled",
     });
 
     // No row, no failed check in the rollups, no state change, no event: every stored check is a real "up".
@@ -93,7 +108,6 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
     expect(await s.db.checkResult.count({ where: { region: "us" } })).toBe(0);
     expect(await s.db.checkResult.count({ where: { tick: { gte: new Date(later) } } })).toBe(0);
     expect(await s.db.monitorEvent.count()).toBe(0);
-    expect(await results.getFailedCount()).toBe(0);
 
     // Real results go on being stored for both monitors.
     for (const monitor of [a, b]) {
@@ -113,8 +127,8 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
     const { spec: __, ...inFlight } = waiting.data;
     const upResult = { status: "up", responseMs: 12, httpStatus: 200, error: null, message: null } as const;
     const now = Date.now();
-    await results.add(
-      "result",
+    await publish([
+      waiting.id!,
       {
         ...inFlight,
         workerId: worker.id,
@@ -122,8 +136,7 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
         finishedAt: now,
         result: { ...upResult, timings: {}, details: {} },
       },
-      { jobId: waiting.id },
-    );
+    ]);
     await waitFor(async () => (await storedChecks(s.db, a.id)).some((c) => c.tick === inFlight.tick), {
       timeoutMs: 30_000,
       what: "the result of the check dispatched before the flush stored",

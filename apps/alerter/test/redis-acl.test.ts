@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { aclSetUser, bullPrefix, openQueue, type RedisRole, redisUserName } from "@upfleet/queue";
+import { aclSetUser, bullPrefix, openQueue, type RedisRole, redisUserName, resultsStreamKey } from "@upfleet/queue";
 import { startApp, waitFor } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
@@ -63,13 +63,14 @@ const refused = /NOPERM|can't access/;
 const local: RedisRole = { role: "worker", region: "local" };
 
 describe("Redis identities per role", { timeout: 180_000 }, () => {
-  it("refuses a region's worker every key but its own queue's, the results' and the fleet's", async ({
+  it("refuses a region's worker every key but its own queue's and the fleet's, and all but XADD on its results stream", async ({
     expect,
     onTestFinished,
   }) => {
     const s = await startSandbox();
     onTestFinished(() => s.stop());
-    const ids = await createIdentities(s, [local], onTestFinished);
+    const euWorker: RedisRole = { role: "worker", region: "eu" };
+    const ids = await createIdentities(s, [local, euWorker], onTestFinished);
     const p = s.redis.prefix;
     const bull = bullPrefix(p);
 
@@ -113,10 +114,36 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     for (const [what, attempt] of attempts) await expect(attempt(), what).rejects.toThrow(refused);
     expect(await ids.refusals()).toContain(`${redisUserName(p, local)}: key ${p}:lock:scheduler`);
 
-    // Its own queue, the results and the fleet registry are open to it.
+    // Its own queue and the fleet registry are open to it.
     expect(await worker.lrange(`${bull}:checks-local:wait`, 0, -1)).toEqual([]);
-    expect(await worker.hgetall(`${bull}:results:meta`)).toEqual({});
     expect(await worker.zrange(`${p}:fleet:workers`, 0, -1)).toEqual([]);
+
+    // Results: eu's workers add to eu's stream and nothing else. Another worker's entry there (and the
+    // us stream's) can be neither read nor changed nor deleted; the old shared results queue is closed.
+    const euWorkerRedis = ids.connect(euWorker);
+    const euStream = resultsStreamKey(p, "eu");
+    const usStream = resultsStreamKey(p, "us");
+    const published = await euWorkerRedis.xadd(euStream, "*", "mon_x@eu@1", "{}");
+    await admin.xadd(usStream, "*", "mon_y@us@1", "{}");
+    const euAttempts: [string, () => Promise<unknown>][] = [
+      ["adding to another region's stream", () => euWorkerRedis.xadd(usStream, "*", "mon_y@us@2", "{}")],
+      ["reading another region's stream", () => euWorkerRedis.xrange(usStream, "-", "+")],
+      ["reading its own stream", () => euWorkerRedis.xrange(euStream, "-", "+")],
+      ["reading its own stream with XREAD", () => euWorkerRedis.xread("STREAMS", euStream, "0")],
+      ["reading its own stream's length", () => euWorkerRedis.xlen(euStream)],
+      ["deleting an entry of its own stream", () => euWorkerRedis.xdel(euStream, published!)],
+      ["trimming its own stream", () => euWorkerRedis.xtrim(euStream, "MAXLEN", 0)],
+      ["consuming its own stream", () => euWorkerRedis.xreadgroup("GROUP", "alerters", "x", "STREAMS", euStream, ">")],
+      ["acknowledging in its own stream", () => euWorkerRedis.xack(euStream, "alerters", published!)],
+      [
+        "its own stream through a script",
+        () => euWorkerRedis.eval("return redis.call('XRANGE', KEYS[1], '-', '+')", 1, euStream),
+      ],
+      ["the old results queue", () => euWorkerRedis.hgetall(`${bull}:results:meta`)],
+    ];
+    for (const [what, attempt] of euAttempts) await expect(attempt(), what).rejects.toThrow(refused);
+    expect((await admin.xrange(euStream, "-", "+")).map(([id]) => id)).toEqual([published]);
+    expect(await admin.xlen(usStream)).toBe(1);
   });
 
   it("runs the whole flow with each process on its own identity, and Redis refuses none of them anything", async ({

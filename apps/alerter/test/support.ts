@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, type Db, type Monitor, type Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { firstDue, TYPE_DEFAULTS } from "@upfleet/monitors";
+import { type ResultJob, resultsStreamKey } from "@upfleet/queue";
 import {
   type AppProcess,
   createTestDatabase,
@@ -347,3 +348,14 @@ export const it = test.extend<{
       await apps.start(workerApp(services));
     }),
 });
+
+/**
+ * The results in a region's stream, by the round id each was published under: what workers published
+ * and no alerter has stored yet (an alerter deletes the entries it stored).
+ */
+export async function streamedResults(redis: Redis, prefix: string, region = "local") {
+  const entries = await redis.xrange(resultsStreamKey(prefix, region), "-", "+");
+  return entries.flatMap(([, fields]) =>
+    fields.flatMap((field, i) => (i % 2 === 0 ? [{ id: field, result: JSON.parse(fields[i + 1]!) as ResultJob }] : [])),
+  );
+}

@@ -10,7 +10,7 @@ import {
   checksQueueName,
   FleetRegistry,
   JOBS,
-  openQueue,
+  ResultPublisher,
   work,
 } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
@@ -35,11 +35,6 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/**
- * Consumes `checks-<region>`: runs each check and publishes its result under the job's own
- * deterministic id. A worker killed mid-check loses nothing: BullMQ hands its job to another worker
- * once the lock expires, and a second result for the same tick is absorbed by its id.
- */
 /** A check job's own fields, without its spec. */
 const CHECK_ENVELOPE = JOBS.check.schema.omit({ spec: true });
 
@@ -57,6 +52,12 @@ function unrunnable(error: z.ZodError | undefined): CheckResult {
   };
 }
 
+/**
+ * Consumes `checks-<region>`: runs each check and publishes its result, under the job's own
+ * deterministic id, to the region's results stream; the job completes only once the result is there.
+ * A worker killed mid-check (or before its result was written) loses nothing: BullMQ hands its job to
+ * another worker once the lock expires, and a second result for the same tick is stored once.
+ */
 export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
   const id = newId("worker");
   const prefix = bullPrefix(config.REDIS_PREFIX);
@@ -67,7 +68,9 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     dnsServers: config.CHECK_DNS_RESOLVERS,
   });
   const runner = createCheckRunner({ guard });
-  const results = openQueue("result", { connection, prefix });
+  // Results are batched into one stream entry per few milliseconds (docs/adr/0012), on the connection
+  // that waits out a Redis outage: a result written late is still stored, one given up is a lost check.
+  const results = new ResultPublisher(connection, config.REDIS_PREFIX, config.REGION);
   const registry = new FleetRegistry(deps.redis, config.REDIS_PREFIX);
   const startedAt = new Date().toISOString();
   const outcomes = new Counter({
@@ -101,7 +104,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     lag.observe({ region: check.region }, Math.max(0, started - check.tick) / 1000);
     const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
     outcomes.inc({ region: check.region, outcome: result.status });
-    await results.enqueue({
+    await results.publish({
       monitorId: check.monitorId,
       organizationId: check.organizationId,
       region: check.region,

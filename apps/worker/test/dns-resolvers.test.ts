@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { startDns, startTcp, type TestDnsServer, type TestServer } from "@upfleet/checks/testing";
-import { bullPrefix, checksQueueName, JOBS, RESULTS_QUEUE } from "@upfleet/queue";
-import { type RunningApp, startApp, waitFor } from "@upfleet/testing";
+import { type RunningApp, startApp } from "@upfleet/testing";
 import { closedAfterFile, test } from "@upfleet/testing/fixtures";
-import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
+import { runCheckJob } from "./run-check.ts";
 
 // The worker process with CHECK_DNS_RESOLVERS and INTERNAL_DNS_SUFFIXES set: names resolve only through
 // the test's DNS server (app.example exists nowhere else), and internal names never leave the worker.
@@ -54,21 +53,18 @@ const it = test.extend<{
   ],
   runCheck: [
     async ({ redis, worker: _ }, use) => {
-      const connection = { url: redis.url };
-      const prefix = bullPrefix(redis.prefix);
-      const checks = new Queue(checksQueueName("eu-west"), { connection, prefix });
-      const results = new Queue(RESULTS_QUEUE, { connection, prefix });
       let n = 0;
       await use(async (spec) => {
-        const monitorId = `mon_${++n}`;
-        const tick = Date.now();
-        const id = JOBS.check.jobId({ monitorId, region: "eu-west", tick });
-        const data = { monitorId, organizationId: "org_x", region: "eu-west", tick, intervalMs: 60_000 };
-        await checks.add("check", { ...data, spec: { timeoutMs: 3_000, ...spec } }, { jobId: id });
-        const published = await waitFor(async () => (await results.getJob(id))?.data, { what: "the result" });
+        const round = {
+          monitorId: `mon_${++n}`,
+          organizationId: "org_x",
+          region: "eu-west",
+          tick: Date.now(),
+          intervalMs: 60_000,
+        };
+        const published = await runCheckJob(redis, round, { timeoutMs: 3_000, ...spec });
         return published.result as CheckResult;
       });
-      await Promise.all([checks.close(), results.close()]);
     },
     { scope: "file" },
   ],

@@ -19,9 +19,9 @@ const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The results consumer's work: each job joins a batch; a batch is stored with one insert, folded
- * into rollups, and its rounds applied to monitor state. A job completes only once its batch is
- * committed, so a crash before that leaves it in the queue to be delivered again (and the insert,
+ * The results consumer's work: each result joins a batch; a batch is stored with one insert, folded
+ * into rollups, and its rounds applied to monitor state. A result's stream entry is acknowledged only
+ * once its batch is committed, so a crash before that leaves it to be delivered again (and the insert,
  * idempotent on (monitor, region, tick), stores it once).
  */
 export class ResultIngest {
@@ -58,9 +58,14 @@ export class ResultIngest {
     );
   }
 
-  /** Stores a result, resolving once its batch is committed; the results queue reaches it through ResultGate. */
+  /** Stores a result, resolving once its batch is committed. */
   handle = async (result: ResultJob): Promise<void> => {
     await this.batcher.add(result);
+  };
+
+  /** Stores results (those ResultGate admitted from the streams), resolving once all are committed. */
+  handleAll = async (results: ResultJob[]): Promise<void> => {
+    await Promise.all(results.map(this.handle));
   };
 
   async close(): Promise<void> {

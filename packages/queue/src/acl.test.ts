@@ -33,15 +33,18 @@ describe("Redis ACL rules", () => {
     expect(needed.filter((command) => !(BULLMQ_SCRIPT_COMMANDS as readonly string[]).includes(command))).toEqual([]);
   });
 
-  it("give a worker its region's queue, the results and the fleet registry, and nothing else", () => {
-    const rules = aclRules("upf", { role: "worker", region: "eu" }).split(" ");
-    expect(rules.filter((r) => r.startsWith("~") || r.startsWith("&"))).toEqual([
+  it("give a worker its region's queue, the fleet registry and XADD to its region's results stream, and nothing else", () => {
+    const rules = aclRules("upf", { role: "worker", region: "eu" });
+    const [root, selector] = rules.split(/ (?=\()/);
+    expect(root!.split(" ").filter((r) => r.startsWith("~") || r.startsWith("&") || r.startsWith("%"))).toEqual([
       "~upf:bull:checks-eu:*",
-      "~upf:bull:results:*",
       "~upf:fleet:*",
     ]);
-    expect(rules).toContain("resetchannels");
-    expect(rules.some((r) => r.startsWith("+@"))).toBe(false);
+    expect(root).toContain("resetchannels");
+    expect(rules).not.toContain("results:*");
+    expect(rules.split(" ").some((r) => r.startsWith("+@"))).toBe(false);
+    // Write-only, one key, one command: no XREAD/XRANGE/XDEL/XTRIM on it, no other region's stream.
+    expect(selector).toBe("(%W~upf:results:eu +xadd)");
   });
 
   it("keep a hash-tagged prefix in the key patterns and out of the user names", () => {

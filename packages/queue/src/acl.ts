@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { bullPrefix, checksQueueName, EXPORTS_QUEUE, RESULTS_QUEUE } from "./names.ts";
+import { bullPrefix, checksQueueName, EXPORTS_QUEUE, resultsStreamKey } from "./names.ts";
 
 /**
  * Every command BullMQ's Lua scripts call (`commands/*.lua` of bullmq 5.81, literal and computed:
@@ -45,9 +45,11 @@ export function redisUserName(redisPrefix: string, who: RedisRole): string {
  * The ACL rules of a role (keys, channels, commands), without its password. REDIS_PREFIX and region
  * names cannot hold glob characters (their schemas), so each pattern matches exactly what it names.
  *
- * - A worker reaches its region's check queue, the results queue (to add its results) and the fleet
- *   registry, with the commands BullMQ needs and no others: no other region's queue, schedule store,
- *   lease, rate limits, sessions or API keys' failure counts, no pub/sub.
+ * - A worker reaches its region's check queue and the fleet registry, with the commands BullMQ needs
+ *   and no others: no other region's queue, schedule store, lease, rate limits, sessions or API keys'
+ *   failure counts, no pub/sub. A selector of its own lets it XADD to its region's results stream and
+ *   do nothing else there (write-only, `%W~`): it cannot read, change or delete results already
+ *   published, and no other region's stream is open to it (docs/adr/0012).
  * - The API reaches what it writes (schedule store, rate limits, failed authentications, session
  *   revocations, download slots, exports queue) and reads (check queues and the fleet for /regions),
  *   and its revocation channel; never the scheduler lease.
@@ -58,9 +60,10 @@ export function redisUserName(redisPrefix: string, who: RedisRole): string {
 export function aclRules(redisPrefix: string, who: RedisRole): string {
   const bull = bullPrefix(redisPrefix);
   if (who.role === "worker") {
-    const keys = [`${bull}:${checksQueueName(who.region)}:*`, `${bull}:${RESULTS_QUEUE}:*`, `${redisPrefix}:fleet:*`];
+    const keys = [`${bull}:${checksQueueName(who.region)}:*`, `${redisPrefix}:fleet:*`];
     const commands = WORKER_COMMANDS.map((command) => `+${command}`);
-    return [...keys.map((k) => `~${k}`), "resetchannels", ...commands].join(" ");
+    const results = `(%W~${resultsStreamKey(redisPrefix, who.region)} +xadd)`;
+    return [...keys.map((k) => `~${k}`), "resetchannels", ...commands, results].join(" ");
   }
   const everyCommand = ["+@all", "-@dangerous", "+info"];
   if (who.role === "alerter") return [`~${redisPrefix}:*`, "resetchannels", ...everyCommand].join(" ");

@@ -22,7 +22,7 @@ const result = (fields: Partial<ResultJob> = {}): ResultJob => ({
   proof: proveDispatch(mac, round),
   ...fields,
 });
-const jobId = JOBS.result.jobId(round);
+const jobId = JOBS.check.jobId(round);
 
 describe("dispatch proofs", () => {
   it("accept the result of the round dispatched, under its own job id", () => {

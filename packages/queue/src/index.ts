@@ -30,9 +30,12 @@ export {
   bullPrefix,
   checksQueueName,
   ESCALATIONS_QUEUE,
-  RESULTS_QUEUE,
+  RESULTS_GROUP,
+  resultsStreamKey,
 } from "./names.ts";
 export { OutboxSweeper, sweepOutbox } from "./outbox-sweeper.ts";
 export { checkRedisTls, redisOptions, redisTlsEnv } from "./redis-tls.ts";
+export { type ResultConsumerOptions, ResultStreamConsumer, type StreamedResult } from "./result-consumer.ts";
+export { ResultPublisher } from "./result-publisher.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";
 export { STALE_AFTER_INTERVALS, staleAt } from "./staleness.ts";

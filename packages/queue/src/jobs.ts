@@ -1,7 +1,7 @@
 import { checkResultSchema, checkSpecSchema } from "@upfleet/checks/contracts";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE, RESULTS_QUEUE } from "./names.ts";
+import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE } from "./names.ts";
 
 /**
  * The alerter's proof that it dispatched a round: the check job's id and a MAC (packages/queue
@@ -25,7 +25,10 @@ export const CheckJob = z.object({
 });
 export type CheckJob = z.output<typeof CheckJob>;
 
-/** A check's outcome, published by the worker with the same deterministic id as its check job. */
+/**
+ * A check's outcome, published by the worker to its region's results stream under the same deterministic
+ * id as its check job (ResultPublisher).
+ */
 export const ResultJob = z.object({
   monitorId: z.string(),
   organizationId: z.string(),
@@ -71,8 +74,6 @@ export type ExportJob = z.output<typeof ExportJob>;
 const RETRY = {
   /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
   check: { attempts: 1 },
-  /** A result must reach PostgreSQL: retried with backoff through a database blip (~4 min in all). */
-  result: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
   /** Only a crash or a database error fails these jobs (a receiver's error is an attempt, recorded). */
   internal: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
   /** An export gives up after 3 attempts in all (counted in its row, which says why it failed). */
@@ -97,13 +98,6 @@ export const JOBS = {
     queue: ({ region }: { region: string }) => checksQueueName(region),
     schema: CheckJob,
     options: { ...RETRY.check, ...KEEP },
-    jobId: roundId,
-  },
-  result: {
-    name: "result",
-    queue: () => RESULTS_QUEUE,
-    schema: ResultJob,
-    options: { ...RETRY.result, ...KEEP },
     jobId: roundId,
   },
   delivery: {

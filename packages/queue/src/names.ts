@@ -3,10 +3,19 @@
  * queue the architecture calls `checks:<region>` is `checks-<region>` here.
  */
 export const checksQueueName = (region: string) => `checks-${region}`;
-export const RESULTS_QUEUE = "results";
 export const NOTIFICATIONS_QUEUE = "notifications";
 export const ESCALATIONS_QUEUE = "escalations";
 export const EXPORTS_QUEUE = "exports";
 
 /** Every BullMQ key lives under `<REDIS_PREFIX>:bull:`, next to our own `<REDIS_PREFIX>:…` keys. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
+
+/**
+ * Each region's workers publish their results to a Redis Stream of the region's own (docs/adr/0012),
+ * under the deployment prefix so a hash-tagged prefix keeps every stream in one Redis Cluster slot.
+ */
+export const resultsStreamKey = (redisPrefix: string, region: string) => `${redisPrefix}:results:${region}`;
+/** The alerters' consumer group on every results stream. */
+export const RESULTS_GROUP = "alerters";
+/** The regions whose results streams the alerters read (written by alerters only, read at start). */
+export const resultsRegionsKey = (redisPrefix: string) => `${redisPrefix}:results-regions`;

@@ -1,0 +1,281 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "@upfleet/logger";
+import { ResultJob } from "./jobs.ts";
+import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
+import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
+
+/** One result as read from a region's stream: `id` is the round it was published under; null `result`: not a result. */
+export interface StreamedResult {
+  region: string;
+  id: string;
+  result: ResultJob | null;
+}
+
+/** Entries per read (each a worker's batch of results). */
+const READ_COUNT = 200;
+
+/** How the consumer paces itself (tests shorten these). */
+export interface ConsumerTimings {
+  /** An idle read waits this long; new regions are looked for between reads, so this is also how late one is seen. */
+  blockMs: number;
+  regionsEveryMs: number;
+  /** Entries another consumer was handed this long ago and never acknowledged are taken over (its process died). */
+  reclaimIdleMs: number;
+  reclaimEveryMs: number;
+}
+
+const TIMINGS: ConsumerTimings = {
+  blockMs: 5_000,
+  regionsEveryMs: 5_000,
+  reclaimIdleMs: 30_000,
+  reclaimEveryMs: 10_000,
+};
+/** Reads being stored at once: past that the consumer stops reading, so a slow database holds results in Redis. */
+const MAX_BATCHES = 8;
+/** A batch whose store failed is tried again after 1 s, 2 s, 4 s… up to this, for as long as it takes. */
+const MAX_RETRY_MS = 30_000;
+
+export interface ResultConsumerOptions {
+  redis: RedisConnection;
+  redisPrefix: string;
+  /** This process's name in the consumer group: unique per alerter process. */
+  consumer: string;
+  /** The regions whose streams to read besides those read already (asked every few seconds). */
+  regions(): Promise<Iterable<string>>;
+  /** Which of a batch's results may be stored (asked once per batch; the rest are acknowledged unstored). */
+  admit(batch: StreamedResult[]): ResultJob[];
+  /** Stores results; resolves once they are committed, then their entries are acknowledged and deleted. */
+  store(results: ResultJob[]): Promise<void>;
+  logger: Logger;
+  timings?: Partial<ConsumerTimings>;
+}
+
+interface Entry {
+  region: string;
+  id: string;
+  fields: string[];
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+const isNoGroup = (error: unknown) => error instanceof Error && /NOGROUP|no longer exists/.test(error.message);
+
+/**
+ * The alerters' side of the results streams (docs/adr/0012): one blocking XREADGROUP over every
+ * region's stream, in batches; each batch is stored, then XACKed and XDELed. At-least-once: a batch
+ * whose store fails stays pending and is retried with backoff; entries a dead alerter was handed are
+ * claimed (XAUTOCLAIM) by a live one; ingest is idempotent on (monitor, region, tick), so a second
+ * delivery changes nothing. A flushed Redis (NOGROUP) gets its groups back on the next read.
+ */
+export class ResultStreamConsumer {
+  /** Blocking reads have a connection of their own, so they hold up no other command. */
+  private readonly reader: RedisConnection;
+  private readonly regions = new Set<string>();
+  /** Regions whose group this process has created (or found): cleared when Redis says one is gone. */
+  private readonly grouped = new Set<string>();
+  /** Entries being stored here (`<region> <id>`), so a reclaim pass does not take them from ourselves. */
+  private readonly inHand = new Set<string>();
+  private readonly batches = new Set<Promise<void>>();
+  private regionsReadAt = 0;
+  private reclaimedAt = Date.now();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly stopped = new AbortController();
+  private readonly timings: ConsumerTimings;
+
+  constructor(private readonly options: ResultConsumerOptions) {
+    this.timings = { ...TIMINGS, ...options.timings };
+    this.reader = duplicateRedis(options.redis, { maxRetriesPerRequest: null });
+    // Outages are logged by the process's main connection; reads fail and are retried below.
+    this.reader.on("error", () => undefined);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops reading and waits for the batches in hand to be stored (a batch being retried is left pending). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped.abort();
+    // Ends a blocked read at once; its entries, if any came, are pending and will be read again.
+    this.reader.disconnect();
+    await this.loop;
+    while (this.batches.size > 0) await Promise.all(this.batches);
+  }
+
+  /** Per region read: entries in its stream (stored ones are deleted) and those handed out but not acknowledged. */
+  async depths(): Promise<{ region: string; entries: number; pending: number }[]> {
+    const regions = [...this.regions];
+    const pipeline = this.options.redis.pipeline();
+    for (const region of regions) {
+      const key = this.key(region);
+      pipeline.xlen(key).xpending(key, RESULTS_GROUP);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return regions.map((region, i) => {
+      const [, entries] = replies[2 * i] ?? [];
+      const [, pending] = replies[2 * i + 1] ?? [];
+      return { region, entries: Number(entries ?? 0), pending: Number((pending as unknown[] | null)?.[0] ?? 0) };
+    });
+  }
+
+  private key(region: string): string {
+    return resultsStreamKey(this.options.redisPrefix, region);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        await this.refreshRegions();
+        await this.reclaim();
+        if (this.batches.size >= MAX_BATCHES) await Promise.race(this.batches);
+        else this.settle(await this.read());
+        failures = 0;
+      } catch (error) {
+        if (!this.running) break;
+        failures++;
+        if (isNoGroup(error)) this.grouped.clear();
+        // A lost group is made again at once; anything else (Redis unreachable) waits, growing to 5 s.
+        if (isNoGroup(error) && failures < 3) continue;
+        this.options.logger.warn({ err: error }, "results streams unreadable; trying again");
+        await sleep(Math.min(5_000, 250 * 2 ** failures), undefined, { signal: this.stopped.signal }).catch(
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  /** Adds the regions given and those other alerters recorded; creates their groups where missing. */
+  private async refreshRegions(now = Date.now()): Promise<void> {
+    if (now - this.regionsReadAt >= this.timings.regionsEveryMs || this.regions.size === 0) {
+      const { redis, redisPrefix } = this.options;
+      const [given, recorded] = await Promise.all([
+        this.options.regions(),
+        redis.smembers(resultsRegionsKey(redisPrefix)),
+      ]);
+      const added = [...given].filter((region) => !recorded.includes(region));
+      // Recorded so an alerter started later reads a region whose workers are gone but left results.
+      if (added.length > 0) await redis.sadd(resultsRegionsKey(redisPrefix), ...added);
+      for (const region of [...given, ...recorded]) this.regions.add(region);
+      this.regionsReadAt = now;
+    }
+    for (const region of this.regions) {
+      if (this.grouped.has(region)) continue;
+      // From the stream's start: results a worker published before the group existed (after a flush) are read too.
+      await this.options.redis
+        .xgroup("CREATE", this.key(region), RESULTS_GROUP, "0", "MKSTREAM")
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.message.startsWith("BUSYGROUP"))) throw error;
+        });
+      this.grouped.add(region);
+    }
+  }
+
+  private async read(): Promise<Entry[]> {
+    const regions = [...this.regions];
+    if (regions.length === 0) {
+      await sleep(this.timings.blockMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+      return [];
+    }
+    const reply = (await this.reader.xreadgroup(
+      "GROUP",
+      RESULTS_GROUP,
+      this.options.consumer,
+      "COUNT",
+      READ_COUNT,
+      "BLOCK",
+      this.timings.blockMs,
+      "STREAMS",
+      ...regions.map((region) => this.key(region)),
+      ...regions.map(() => ">"),
+    )) as StreamReply;
+    return (reply ?? []).flatMap(([key, entries]) => {
+      const region = regions.find((r) => this.key(r) === key)!;
+      return entries.map(([id, fields]) => ({ region, id, fields }));
+    });
+  }
+
+  /** Takes over entries other consumers were handed long ago and never acknowledged. */
+  private async reclaim(now = Date.now()): Promise<void> {
+    if (now - this.reclaimedAt < this.timings.reclaimEveryMs) return;
+    this.reclaimedAt = now;
+    for (const region of this.regions) {
+      const [, claimed] = (await this.options.redis.xautoclaim(
+        this.key(region),
+        RESULTS_GROUP,
+        this.options.consumer,
+        this.timings.reclaimIdleMs,
+        "0-0",
+        "COUNT",
+        READ_COUNT,
+      )) as [string, [string, string[] | null][]];
+      const entries = claimed
+        .filter(([id, fields]) => fields !== null && !this.inHand.has(`${region} ${id}`))
+        .map(([id, fields]) => ({ region, id, fields: fields! }));
+      if (entries.length > 0) this.options.logger.info({ region, entries: entries.length }, "results reclaimed");
+      this.settle(entries);
+    }
+  }
+
+  /** Stores the entries (retrying until it holds), then acknowledges and deletes them. */
+  private settle(entries: Entry[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) this.inHand.add(`${e.region} ${e.id}`);
+    const batch: Promise<void> = this.store(entries)
+      .then((stored) => (stored ? this.acknowledge(entries) : undefined))
+      .catch((error: unknown) =>
+        // Still pending: read again by a reclaim pass, and stored once (ingest is idempotent).
+        this.options.logger.warn({ err: error }, "results stored but not acknowledged; they will be read again"),
+      )
+      .finally(() => {
+        for (const e of entries) this.inHand.delete(`${e.region} ${e.id}`);
+        this.batches.delete(batch);
+      });
+    this.batches.add(batch);
+  }
+
+  /** True once stored; false when the consumer stopped before a retry held. */
+  private async store(entries: Entry[]): Promise<boolean> {
+    const results = this.options.admit(entries.flatMap(({ region, fields }) => parseEntry(region, fields)));
+    if (results.length === 0) return true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.store(results);
+        return true;
+      } catch (error) {
+        if (!this.running) return false;
+        const retryInMs = Math.min(MAX_RETRY_MS, 1_000 * 2 ** attempt);
+        this.options.logger.warn({ err: error, results: results.length, retryInMs }, "results not stored; will retry");
+        await sleep(retryInMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async acknowledge(entries: Entry[]): Promise<void> {
+    const transaction = this.options.redis.multi();
+    for (const region of new Set(entries.map((e) => e.region))) {
+      const ids = entries.filter((e) => e.region === region).map((e) => e.id);
+      // Together, so an entry is never acknowledged yet left in the stream where nothing would delete it.
+      transaction.xack(this.key(region), RESULTS_GROUP, ...ids).xdel(this.key(region), ...ids);
+    }
+    await transaction.exec();
+  }
+}
+
+/** A stream entry's field pairs: the round's id, then its result as JSON (anything else is a null result). */
+function parseEntry(region: string, fields: string[]): StreamedResult[] {
+  const results: StreamedResult[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    let parsed: ResultJob | null = null;
+    try {
+      parsed = ResultJob.safeParse(JSON.parse(fields[i + 1]!)).data ?? null;
+    } catch {
+      // Not JSON: refused below with everything else that is not a result.
+    }
+    results.push({ region, id: fields[i]!, result: parsed });
+  }
+  return results;
+}
