@@ -85,6 +85,7 @@ describe("maintenance windows", () => {
     expect(created.status, created.text).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^mnt_[0-9a-z]{26}$/),
+      key: null,
       name: "DB upgrade",
       monitor_ids: [monA],
       starts_at: iso(start),

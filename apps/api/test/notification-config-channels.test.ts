@@ -60,6 +60,7 @@ describe("channels", () => {
     expect(Buffer.from(secret.slice(6), "base64")).toHaveLength(32);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^chn_[0-9a-z]{26}$/),
+      key: null,
       name: "Receiver",
       type: "webhook",
       config: { url: "https://receiver.example.com/••••", secret },

@@ -65,6 +65,7 @@ describe("rules", () => {
     expect(created.status, created.text).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^rul_[0-9a-z]{26}$/),
+      key: null,
       name: "Everything",
       events: null,
       monitor_ids: null,
@@ -179,6 +180,7 @@ describe("escalation policies", () => {
     expect(created.status, created.text).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^esc_[0-9a-z]{26}$/),
+      key: null,
       name: "Night",
       steps: policyBody(seed).steps,
       created_at: expect.any(String),

@@ -70,6 +70,7 @@ describe("status pages CRUD", () => {
     });
     expect(created).toEqual({
       id: expect.stringMatching(/^stp_[0-9a-z]{26}$/),
+      key: null,
       name: "Acme",
       slug: "round-trip",
       custom_domain: "status.example.com",

@@ -1,4 +1,13 @@
-import { type Db, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import {
+  byKey,
+  type Db,
+  type KeyFilter,
+  type PageRequest,
+  type Prisma,
+  pageQuery,
+  toPage,
+  uniqueKey,
+} from "@upfleet/db";
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Keyring } from "@upfleet/secrets";
@@ -32,23 +41,29 @@ export async function createChannel(db: Db, check: UrlCheck, ring: Keyring, tena
     generated ? { type: input.type, config: { ...input.config, secret: generated } } : input
   ) as ChannelConfig;
   await assertUrlsAllowed(check, channel);
-  const row = await db.notificationChannel.create({
-    data: {
-      id: newId("channel"),
-      organizationId: tenant.organizationId,
-      name: input.name,
-      type: channel.type,
-      config: sealChannelConfig(channel, ring, { generatedSecret: generated !== null }) as Prisma.InputJsonValue,
-      enabled: input.enabled,
-    },
-  });
+  const row = await uniqueKey("channel", input.key, () =>
+    db.notificationChannel.create({
+      data: {
+        id: newId("channel"),
+        organizationId: tenant.organizationId,
+        key: input.key,
+        name: input.name,
+        type: channel.type,
+        config: sealChannelConfig(channel, ring, { generatedSecret: generated !== null }) as Prisma.InputJsonValue,
+        enabled: input.enabled,
+      },
+    }),
+  );
   const presented = presentChannel(row);
   return generated ? { ...presented, config: { ...presented.config, secret: generated } } : presented;
 }
 
-export async function listChannels(db: Db, tenant: Tenant, page: PageRequest) {
+export async function listChannels(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
   const query = pageQuery(page);
-  const rows = await db.notificationChannel.findMany({ ...query, where: { ...query.where, ...live(tenant) } });
+  const rows = await db.notificationChannel.findMany({
+    ...query,
+    where: { ...query.where, ...live(tenant), ...byKey(filter) },
+  });
   return toPage(rows, page, presentChannel);
 }
 
@@ -88,15 +103,18 @@ export async function updateChannel(
     await assertUrlsAllowed(check, merged, (field) => field in given);
     config = sealChannelConfig(merged, ring, { previous: current.config });
   }
-  const row = await db.notificationChannel.update({
-    where: { id: current.id },
-    data: {
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(config ? { config: config as Prisma.InputJsonValue } : {}),
-      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-      ...(patch.enabled ? { disabledReason: null } : {}),
-    },
-  });
+  const row = await uniqueKey("channel", patch.key, () =>
+    db.notificationChannel.update({
+      where: { id: current.id },
+      data: {
+        ...(patch.key !== undefined ? { key: patch.key } : {}),
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(config ? { config: config as Prisma.InputJsonValue } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        ...(patch.enabled ? { disabledReason: null } : {}),
+      },
+    }),
+  );
   return presentChannel(row);
 }
 

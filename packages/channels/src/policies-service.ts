@@ -1,4 +1,13 @@
-import { type Db, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import {
+  byKey,
+  type Db,
+  type KeyFilter,
+  type PageRequest,
+  type Prisma,
+  pageQuery,
+  toPage,
+  uniqueKey,
+} from "@upfleet/db";
 import { ConflictError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Tenant } from "./channels-service.ts";
@@ -15,23 +24,29 @@ async function requireStepChannels(tx: Prisma.TransactionClient, tenant: Tenant,
 }
 
 export async function createPolicy(db: Db, tenant: Tenant, input: NewPolicy) {
-  return db.$transaction(async (tx) => {
-    await requireStepChannels(tx, tenant, input.steps);
-    const row = await tx.escalationPolicy.create({
-      data: {
-        id: newId("escalationPolicy"),
-        organizationId: tenant.organizationId,
-        name: input.name,
-        steps: input.steps,
-      },
-    });
-    return presentPolicy(row);
-  });
+  return uniqueKey("escalation policy", input.key, () =>
+    db.$transaction(async (tx) => {
+      await requireStepChannels(tx, tenant, input.steps);
+      const row = await tx.escalationPolicy.create({
+        data: {
+          id: newId("escalationPolicy"),
+          organizationId: tenant.organizationId,
+          key: input.key,
+          name: input.name,
+          steps: input.steps,
+        },
+      });
+      return presentPolicy(row);
+    }),
+  );
 }
 
-export async function listPolicies(db: Db, tenant: Tenant, page: PageRequest) {
+export async function listPolicies(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
   const query = pageQuery(page);
-  const rows = await db.escalationPolicy.findMany({ ...query, where: { ...query.where, ...live(tenant) } });
+  const rows = await db.escalationPolicy.findMany({
+    ...query,
+    where: { ...query.where, ...live(tenant), ...byKey(filter) },
+  });
   return toPage(rows, page, presentPolicy);
 }
 
@@ -46,13 +61,16 @@ export async function updatePolicy(db: Db, tenant: Tenant, id: string, patch: Po
   return db.$transaction(async (tx) => {
     if (!(await lockOwned(tx, "policy", tenant.organizationId, id))) throw new NotFoundError("Escalation policy", id);
     if (patch.steps) await requireStepChannels(tx, tenant, patch.steps);
-    const row = await tx.escalationPolicy.update({
-      where: { id },
-      data: {
-        ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(patch.steps ? { steps: patch.steps } : {}),
-      },
-    });
+    const row = await uniqueKey("escalation policy", patch.key, () =>
+      tx.escalationPolicy.update({
+        where: { id },
+        data: {
+          ...(patch.key !== undefined ? { key: patch.key } : {}),
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.steps ? { steps: patch.steps } : {}),
+        },
+      }),
+    );
     return presentPolicy(row);
   });
 }

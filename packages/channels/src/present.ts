@@ -22,6 +22,7 @@ function channelConfigOf(row: Pick<ChannelRow, "type" | "config">): ChannelConfi
 export function presentChannel(row: ChannelRow) {
   return {
     id: row.id,
+    key: row.key,
     name: row.name,
     type: row.type,
     config: maskConfig(channelConfigOf(row)),
@@ -62,6 +63,7 @@ export function presentRule(row: RuleRow) {
   const rule = toRoutingRule(row);
   return {
     id: rule.id,
+    key: row.key,
     name: rule.name,
     events: rule.events,
     monitor_ids: rule.monitorIds,
@@ -76,6 +78,7 @@ export function presentRule(row: RuleRow) {
 export function presentPolicy(row: PolicyRow) {
   return {
     id: row.id,
+    key: row.key,
     name: row.name,
     steps: storedSteps(row.steps),
     created_at: iso(row.createdAt),

@@ -23,6 +23,7 @@ const it = test.extend<{
       async () =>
         (
           await createChannel(db, check, ring, org, {
+            key: null,
             name: "mail",
             type: "email",
             config: { to: ["a@example.com"] },
@@ -33,6 +34,7 @@ const it = test.extend<{
   rule: async ({ db, org }, use) =>
     use((fields) =>
       createRule(db, org, {
+        key: null,
         name: "r",
         events: null,
         monitor_ids: null,
@@ -75,7 +77,11 @@ describe("references under concurrent deletes", () => {
   }) => {
     const channel = await newChannel();
     for (let round = 0; round < 15; round++) {
-      const policy = await createPolicy(db, org, { name: "p", steps: [{ delay_minutes: 0, channel_ids: [channel] }] });
+      const policy = await createPolicy(db, org, {
+        key: null,
+        name: "p",
+        steps: [{ delay_minutes: 0, channel_ids: [channel] }],
+      });
       const outcomes = await Promise.allSettled([
         rule({ escalation_policy_id: policy.id }),
         deletePolicy(db, org, policy.id),

@@ -1,4 +1,13 @@
-import { type Db, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import {
+  byKey,
+  type Db,
+  type KeyFilter,
+  type PageRequest,
+  type Prisma,
+  pageQuery,
+  toPage,
+  uniqueKey,
+} from "@upfleet/db";
 import { NotFoundError, ValidationError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Tenant } from "./channels-service.ts";
@@ -18,6 +27,7 @@ async function requireTargets(tx: Prisma.TransactionClient, tenant: Tenant, fiel
 /** "All" (the API's null) is stored as an empty array. */
 function columnsFrom(fields: Partial<NewRule>) {
   return {
+    ...(fields.key !== undefined ? { key: fields.key } : {}),
     ...(fields.name !== undefined ? { name: fields.name } : {}),
     ...(fields.events !== undefined ? { events: fields.events ?? [] } : {}),
     ...(fields.monitor_ids !== undefined ? { monitorIds: fields.monitor_ids ?? [] } : {}),
@@ -28,20 +38,22 @@ function columnsFrom(fields: Partial<NewRule>) {
 }
 
 export async function createRule(db: Db, tenant: Tenant, input: NewRule) {
-  return db.$transaction(async (tx) => {
-    await requireTargets(tx, tenant, input);
-    const row = await tx.notificationRule.create({
-      data: { id: newId("rule"), organizationId: tenant.organizationId, name: input.name, ...columnsFrom(input) },
-    });
-    return presentRule(row);
-  });
+  return uniqueKey("rule", input.key, () =>
+    db.$transaction(async (tx) => {
+      await requireTargets(tx, tenant, input);
+      const row = await tx.notificationRule.create({
+        data: { id: newId("rule"), organizationId: tenant.organizationId, name: input.name, ...columnsFrom(input) },
+      });
+      return presentRule(row);
+    }),
+  );
 }
 
-export async function listRules(db: Db, tenant: Tenant, page: PageRequest) {
+export async function listRules(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
   const query = pageQuery(page);
   const rows = await db.notificationRule.findMany({
     ...query,
-    where: { ...query.where, organizationId: tenant.organizationId },
+    where: { ...query.where, organizationId: tenant.organizationId, ...byKey(filter) },
   });
   return toPage(rows, page, presentRule);
 }
@@ -70,7 +82,9 @@ export async function updateRule(db: Db, tenant: Tenant, id: string, patch: Rule
     });
     if (problems.length) throw new ValidationError(problems);
     await requireTargets(tx, tenant, patch);
-    const row = await tx.notificationRule.update({ where: { id }, data: columnsFrom(patch) });
+    const row = await uniqueKey("rule", patch.key, () =>
+      tx.notificationRule.update({ where: { id }, data: columnsFrom(patch) }),
+    );
     return presentRule(row);
   });
 }

@@ -41,6 +41,7 @@ describe("CreateChannelBody", () => {
       config: { to: ["a@example.com", "b@example.com", "a@example.com"] },
     });
     expect(parsed).toEqual({
+      key: null,
       name: "x",
       type: "email",
       config: { to: ["a@example.com", "b@example.com"] },
@@ -60,6 +61,7 @@ describe("rules", () => {
 
   it("default every filter to null (all) and refuse an empty list, pointing at null", () => {
     expect(CreateRuleBody.parse({ name: "r", channel_ids: ["chn_a"] })).toEqual({
+      key: null,
       name: "r",
       events: null,
       monitor_ids: null,

@@ -1,3 +1,4 @@
+import { ResourceKey } from "@upfleet/db";
 import { type ErrorDetail, parseStored } from "@upfleet/errors";
 import { z } from "zod";
 import { CHANNEL_CONFIGS, CHANNEL_TYPES, type ChannelTypeName } from "./config.ts";
@@ -7,6 +8,8 @@ import { MAX_DELAY_MINUTES, MAX_STEPS, type PolicyStep, stepOrderProblems } from
 /** Request bodies of the channels, rules and escalation policies routes. Strict: typos are a 400. */
 
 const Name = z.string().trim().min(1).max(200);
+/** Set on create (or not: null), then changed or cleared (null) by a PATCH. */
+const Key = ResourceKey.nullable();
 /** Ids of other resources: anything that is not one of the caller's is a 404 naming it. */
 const RefId = z.string().min(1).max(64);
 const Tag = z.string().trim().min(1).max(50);
@@ -16,6 +19,7 @@ const unique = <T>(list: T[]) => [...new Set(list)];
 
 function createChannelVariant<T extends ChannelTypeName>(type: T) {
   return z.strictObject({
+    key: Key.default(null),
     name: Name,
     type: z.literal(type),
     config: CHANNEL_CONFIGS[type],
@@ -42,6 +46,7 @@ export type NewChannel = z.output<typeof CreateChannelBody>;
 
 export const PatchChannelBody = z
   .strictObject({
+    key: Key.optional(),
     name: Name.optional(),
     type: z
       .enum(CHANNEL_TYPES)
@@ -62,6 +67,7 @@ export const PatchChannelBody = z
 export type ChannelPatch = z.output<typeof PatchChannelBody>;
 
 const ruleFields = {
+  key: Key,
   name: Name,
   events: z
     .array(z.enum(NOTIFICATION_EVENTS))
@@ -92,6 +98,7 @@ export function ruleTargetProblems(rule: RuleTargets): ErrorDetail[] {
 
 export const CreateRuleBody = z
   .strictObject({
+    key: ruleFields.key.default(null),
     name: ruleFields.name,
     events: ruleFields.events.default(null).meta({ description: "null: every event" }),
     monitor_ids: ruleFields.monitor_ids.default(null).meta({ description: "null: every monitor" }),
@@ -108,6 +115,7 @@ export type NewRule = z.output<typeof CreateRuleBody>;
 
 export const PatchRuleBody = z
   .strictObject({
+    key: ruleFields.key.optional(),
     name: ruleFields.name.optional(),
     events: ruleFields.events.optional(),
     monitor_ids: ruleFields.monitor_ids.optional(),
@@ -145,11 +153,15 @@ export function storedSteps(column: unknown): PolicyStep[] {
 }
 
 export const CreatePolicyBody = z
-  .strictObject({ name: Name, steps: Steps })
+  .strictObject({ key: Key.default(null), name: Name, steps: Steps })
   .meta({ id: "CreateEscalationPolicyRequest" });
 export type NewPolicy = z.output<typeof CreatePolicyBody>;
 
 export const PatchPolicyBody = z
-  .strictObject({ name: Name.optional(), steps: Steps.optional().meta({ description: "Replaces every step" }) })
+  .strictObject({
+    key: Key.optional(),
+    name: Name.optional(),
+    steps: Steps.optional().meta({ description: "Replaces every step" }),
+  })
   .meta({ id: "UpdateEscalationPolicyRequest" });
 export type PolicyPatch = z.output<typeof PatchPolicyBody>;

@@ -18,4 +18,5 @@ export { EARLIEST_INSTANT_MS, Instant, InstantDate, isStorableInstant, LATEST_IN
 export { applyMigrations, ensureDatabase } from "./migrations/migrator.ts";
 export { lockOwned, type ReferenceKind, requireOwned } from "./owned.ts";
 export { decodeCursor, encodeCursor, type Page, type PageRequest, pageQuery, toPage } from "./pagination.ts";
+export { byKey, type KeyFilter, ResourceKey, uniqueKey } from "./resource-key.ts";
 export { createSqlPool, prismaSql, type SqlClient, type SqlPool } from "./sql.ts";

@@ -9,6 +9,7 @@ function row(fields: Partial<WindowRow>): WindowRow {
   return {
     id: "mnt_01",
     organizationId: "org_01",
+    key: null,
     name: "Nightly backup",
     monitorIds: ["mon_a"],
     startsAt: new Date("2026-03-01T01:00:00Z"),
@@ -35,6 +36,7 @@ describe("presentWindow", () => {
   it("is the API's shape, timestamps in UTC with milliseconds", () => {
     expect(presentWindow(row({ repeat: "weekly" }), at("2026-03-02T00:00:00Z"))).toEqual({
       id: "mnt_01",
+      key: null,
       name: "Nightly backup",
       monitor_ids: ["mon_a"],
       starts_at: "2026-03-01T01:00:00.000Z",

@@ -19,6 +19,7 @@ export function presentWindow(row: WindowRow, now: number) {
   const next = currentOrNext(row, now);
   return {
     id: row.id,
+    key: row.key,
     name: row.name,
     monitor_ids: row.monitorIds,
     starts_at: row.startsAt.toISOString(),

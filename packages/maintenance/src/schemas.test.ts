@@ -17,7 +17,7 @@ describe("CreateWindowBody", () => {
   it("trims the name, drops repeated monitors and defaults to a one-off window in UTC", () => {
     expect(
       CreateWindowBody.parse({ ...base, name: "  DB upgrade ", monitor_ids: ["mon_a", "mon_b", "mon_a"] }),
-    ).toEqual({ ...base, monitor_ids: ["mon_a", "mon_b"], repeat: null, timezone: "UTC" });
+    ).toEqual({ ...base, key: null, monitor_ids: ["mon_a", "mon_b"], repeat: null, timezone: "UTC" });
   });
 
   it("needs an offset on both instants", () => {

@@ -1,4 +1,4 @@
-import { Instant } from "@upfleet/db";
+import { Instant, ResourceKey } from "@upfleet/db";
 import type { ErrorDetail } from "@upfleet/errors";
 import { IANAZone } from "luxon";
 import { z } from "zod";
@@ -18,6 +18,7 @@ export const MonitorId = noNul(z.string().min(1).max(64));
 const unique = <T>(list: T[]) => [...new Set(list)];
 
 const fields = {
+  key: ResourceKey.nullable(),
   name: noNul(z.string().trim().min(1).max(200)),
   monitor_ids: z
     .array(MonitorId)
@@ -64,6 +65,7 @@ export function windowProblems(window: WindowSpan): ErrorDetail[] {
 
 export const CreateWindowBody = z
   .strictObject({
+    key: fields.key.default(null),
     name: fields.name,
     monitor_ids: fields.monitor_ids,
     starts_at: fields.starts_at,
@@ -80,6 +82,7 @@ export type NewWindow = z.output<typeof CreateWindowBody>;
 
 export const PatchWindowBody = z
   .strictObject({
+    key: fields.key.optional(),
     name: fields.name.optional(),
     monitor_ids: fields.monitor_ids.optional().meta({ description: "Replaces the list" }),
     starts_at: fields.starts_at.optional(),

@@ -1,4 +1,14 @@
-import { type Db, decodeCursor, type PageRequest, pageQuery, requireOwned, toPage } from "@upfleet/db";
+import {
+  byKey,
+  type Db,
+  decodeCursor,
+  type KeyFilter,
+  type PageRequest,
+  pageQuery,
+  requireOwned,
+  toPage,
+  uniqueKey,
+} from "@upfleet/db";
 import { NotFoundError, ValidationError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Repeat } from "./occurrences.ts";
@@ -9,7 +19,7 @@ export interface Tenant {
   organizationId: string;
 }
 
-export interface WindowFilters {
+export interface WindowFilters extends KeyFilter {
   /** Windows naming this monitor. */
   monitor_id?: string | undefined;
   /** Windows with an occurrence on now (true) or not (false). */
@@ -20,6 +30,7 @@ const ENTITY = "Maintenance window";
 
 function columnsFrom(fields: Partial<NewWindow>) {
   return {
+    ...(fields.key !== undefined ? { key: fields.key } : {}),
     ...(fields.name !== undefined ? { name: fields.name } : {}),
     ...(fields.monitor_ids !== undefined ? { monitorIds: fields.monitor_ids } : {}),
     ...(fields.starts_at !== undefined ? { startsAt: new Date(fields.starts_at) } : {}),
@@ -30,20 +41,22 @@ function columnsFrom(fields: Partial<NewWindow>) {
 }
 
 export async function createWindow(db: Db, tenant: Tenant, input: NewWindow) {
-  return db.$transaction(async (tx) => {
-    await requireOwned(tx, "monitor", tenant.organizationId, input.monitor_ids);
-    const row = await tx.maintenanceWindow.create({
-      data: {
-        id: newId("maintenanceWindow"),
-        organizationId: tenant.organizationId,
-        name: input.name,
-        startsAt: new Date(input.starts_at),
-        endsAt: new Date(input.ends_at),
-        ...columnsFrom(input),
-      },
-    });
-    return presentWindow(row, Date.now());
-  });
+  return uniqueKey("maintenance window", input.key, () =>
+    db.$transaction(async (tx) => {
+      await requireOwned(tx, "monitor", tenant.organizationId, input.monitor_ids);
+      const row = await tx.maintenanceWindow.create({
+        data: {
+          id: newId("maintenanceWindow"),
+          organizationId: tenant.organizationId,
+          name: input.name,
+          startsAt: new Date(input.starts_at),
+          endsAt: new Date(input.ends_at),
+          ...columnsFrom(input),
+        },
+      });
+      return presentWindow(row, Date.now());
+    }),
+  );
 }
 
 /** Rows read per round while filtering on `active`, which only the occurrences can tell. */
@@ -59,6 +72,7 @@ export async function listWindows(db: Db, tenant: Tenant, filters: WindowFilters
   const where = {
     organizationId: tenant.organizationId,
     ...(filters.monitor_id !== undefined ? { monitorIds: { has: filters.monitor_id } } : {}),
+    ...byKey(filters),
   };
   const present = (row: WindowRow) => presentWindow(row, now);
   if (filters.active === undefined) {
@@ -110,7 +124,9 @@ export async function updateWindow(db: Db, tenant: Tenant, id: string, patch: Wi
     });
     if (problems.length) throw new ValidationError(problems);
     await requireOwned(tx, "monitor", tenant.organizationId, patch.monitor_ids ?? []);
-    const row = await tx.maintenanceWindow.update({ where: { id }, data: columnsFrom(patch) });
+    const row = await uniqueKey("maintenance window", patch.key, () =>
+      tx.maintenanceWindow.update({ where: { id }, data: columnsFrom(patch) }),
+    );
     return presentWindow(row, Date.now());
   });
 }

@@ -4,6 +4,7 @@ import {
   parseResolverAddress,
   RESOLVER_MAX_LENGTH,
 } from "@upfleet/checks/contracts";
+import { ResourceKey } from "@upfleet/db";
 import { HEARTBEAT_DEFAULTS, heartbeatSettingsFields, isValidTimeZone } from "@upfleet/heartbeats";
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
@@ -52,6 +53,7 @@ const ThresholdMs = z.number().int().min(1).max(300_000);
 const ExpectedStatus = expectedStatusSchema.max(200);
 
 export const commonFields = {
+  key: ResourceKey.nullable(),
   name: z.string().trim().min(1).max(200),
   interval_seconds: z.number().int().min(10, "must be at least 10").max(86_400, "must be at most 86400"),
   timeout_ms: z.number().int().min(100).max(60_000),

@@ -37,6 +37,7 @@ export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBa
       : {};
   return {
     id: monitor.id,
+    key: monitor.key,
     name: monitor.name,
     type: monitor.type,
     ...settings,

@@ -14,6 +14,7 @@ function monitor(type: Monitor["type"], settings: Monitor["settings"]): Monitor 
     id: "mon_1",
     seq: 1,
     organizationId: "org_1",
+    key: null,
     name: "m",
     type,
     settings,

@@ -56,6 +56,7 @@ function monitorSchemaFor<T extends MonitorTypeName>(type: T) {
   return z
     .strictObject({
       type: z.literal(type),
+      key: commonFields.key.default(null),
       name: commonFields.name,
       interval_seconds:
         type === "heartbeat" ? commonFields.interval_seconds.optional() : commonFields.interval_seconds.default(60),

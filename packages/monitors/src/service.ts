@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage } from "@upfleet/db";
+import { type Db, type Monitor, type PageRequest, type Prisma, pageQuery, toPage, uniqueKey } from "@upfleet/db";
 import { type ErrorDetail, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Keyring } from "@upfleet/secrets";
@@ -31,10 +31,12 @@ export interface MonitorFilters {
   type?: MonitorTypeName | undefined;
   status?: "pending" | "up" | "degraded" | "down" | "paused" | undefined;
   tag?: string | undefined;
+  key?: string | undefined;
 }
 
 const COMMON_COLUMNS = new Set([
   "type",
+  "key",
   "name",
   "interval_seconds",
   "timeout_ms",
@@ -72,6 +74,7 @@ function columnsFrom(deps: MonitorDeps, input: MonitorInput, regions: string[], 
   if (input.type === "ssl" && typeof settings.url === "string") settings.port = urlPort(settings.url);
   assertRunnable(parseSettings(input.type, settings), input.timeout_ms);
   return {
+    key: input.key,
     name: input.name,
     type: input.type,
     settings: sealSettings(settings, deps.keyring, previous) as Prisma.InputJsonValue,
@@ -148,15 +151,17 @@ function withoutReplaced(stored: Record<string, unknown>, patch: MonitorPatch): 
 export async function createMonitor(deps: MonitorDeps, tenant: Tenant, input: MonitorInput) {
   const regions = checkPolicy(deps, input);
   const columns = columnsFrom(deps, input, regions);
-  const monitor = await withPolicy(deps, tenant, input.escalation_policy_id, (client) =>
-    client.monitor.create({
-      data: {
-        id: newId("monitor"),
-        organizationId: tenant.organizationId,
-        ...columns,
-        heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
-      },
-    }),
+  const monitor = await uniqueKey("monitor", input.key, () =>
+    withPolicy(deps, tenant, input.escalation_policy_id, (client) =>
+      client.monitor.create({
+        data: {
+          id: newId("monitor"),
+          organizationId: tenant.organizationId,
+          ...columns,
+          heartbeatToken: input.type === "heartbeat" ? randomBytes(24).toString("base64url") : null,
+        },
+      }),
+    ),
   );
   await deps.schedule.sync(monitor, true);
   return presentMonitor(monitor, NO_STATS, deps.publicUrl);
@@ -178,6 +183,7 @@ export async function listMonitors(deps: MonitorDeps, tenant: Tenant, filters: M
       deletedAt: null,
       ...(filters.type ? { type: filters.type } : {}),
       ...(filters.tag ? { tags: { has: filters.tag } } : {}),
+      ...(filters.key ? { key: filters.key } : {}),
       ...status,
     },
   });
@@ -206,6 +212,7 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   const stored = {
     ...shownSettings(current.settings),
     type,
+    key: current.key,
     name: current.name,
     ...(current.intervalSeconds ? { interval_seconds: current.intervalSeconds } : {}),
     timeout_ms: current.timeoutMs,
@@ -223,8 +230,8 @@ export async function updateMonitor(deps: MonitorDeps, tenant: Tenant, id: strin
   const columns = columnsFrom(deps, input, regions, current.settings);
   // A policy the monitor already had was checked when it was set (policies in use cannot be deleted).
   const newPolicy = input.escalation_policy_id === current.escalationPolicyId ? null : input.escalation_policy_id;
-  const monitor = await withPolicy(deps, tenant, newPolicy, (client) =>
-    client.monitor.update({ where: { id }, data: columns }),
+  const monitor = await uniqueKey("monitor", input.key, () =>
+    withPolicy(deps, tenant, newPolicy, (client) => client.monitor.update({ where: { id }, data: columns })),
   );
   const gridChanged = monitor.intervalSeconds !== current.intervalSeconds || monitor.paused !== current.paused;
   await deps.schedule.sync(monitor, gridChanged);

@@ -183,7 +183,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List monitors (filter by type, status, tag)
+     * List monitors (filter by type, status, tag, key)
      * @description Requires scope `monitors:read`.
      */
     get: operations["monitors.list"];
@@ -1474,6 +1474,7 @@ export interface components {
        */
       type: "http";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1527,6 +1528,7 @@ export interface components {
        */
       type: "tcp";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1569,6 +1571,7 @@ export interface components {
        */
       type: "dns";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1613,6 +1616,7 @@ export interface components {
        */
       type: "ping";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1654,6 +1658,7 @@ export interface components {
        */
       type: "ssl";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1698,6 +1703,7 @@ export interface components {
        */
       type: "heartbeat";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1759,6 +1765,7 @@ export interface components {
        */
       type: "api";
       id: string;
+      key: string | null;
       name: string;
       interval_seconds: number | null;
       timeout_ms: number;
@@ -1848,6 +1855,11 @@ export interface components {
        * @enum {string}
        */
       type: "http";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -1916,6 +1928,11 @@ export interface components {
        * @enum {string}
        */
       type: "tcp";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -1963,6 +1980,11 @@ export interface components {
        * @enum {string}
        */
       type: "dns";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -2016,6 +2038,11 @@ export interface components {
        * @enum {string}
        */
       type: "ping";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -2062,6 +2089,11 @@ export interface components {
        * @enum {string}
        */
       type: "ssl";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -2112,6 +2144,11 @@ export interface components {
        * @enum {string}
        */
       type: "heartbeat";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       interval_seconds?: number;
       /** @description Default: `10000`. */
@@ -2172,6 +2209,11 @@ export interface components {
        * @enum {string}
        */
       type: "api";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Default: `60`. */
       interval_seconds?: number;
@@ -2255,6 +2297,11 @@ export interface components {
     UpdateMonitorRequest: {
       /** @enum {string} */
       type?: "http" | "tcp" | "dns" | "ping" | "ssl" | "heartbeat" | "api";
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       interval_seconds?: number;
       timeout_ms?: number;
@@ -2435,6 +2482,7 @@ export interface components {
     };
     MaintenanceWindow: {
       id: string;
+      key: string | null;
       name: string;
       monitor_ids: string[];
       /**
@@ -2477,6 +2525,11 @@ export interface components {
       updated_at: string;
     };
     CreateMaintenanceWindowRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description Monitors of your organization; during an occurrence none of them alerts */
       monitor_ids: string[];
@@ -2499,6 +2552,11 @@ export interface components {
       timezone?: string;
     };
     UpdateMaintenanceWindowRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       /** @description Replaces the list */
       monitor_ids?: string[];
@@ -2595,6 +2653,7 @@ export interface components {
     };
     NotificationChannel: {
       id: string;
+      key: string | null;
       name: string;
       /** @enum {string} */
       type: "webhook" | "slack" | "discord" | "email";
@@ -2628,6 +2687,11 @@ export interface components {
     };
     CreateChannelRequest:
       | {
+          /**
+           * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+           * @example checkout-api
+           */
+          key?: string | null;
           name: string;
           /** @enum {string} */
           type: "webhook";
@@ -2641,6 +2705,11 @@ export interface components {
           enabled?: boolean;
         }
       | {
+          /**
+           * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+           * @example checkout-api
+           */
+          key?: string | null;
           name: string;
           /** @enum {string} */
           type: "slack";
@@ -2655,6 +2724,11 @@ export interface components {
           enabled?: boolean;
         }
       | {
+          /**
+           * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+           * @example checkout-api
+           */
+          key?: string | null;
           name: string;
           /** @enum {string} */
           type: "discord";
@@ -2669,6 +2743,11 @@ export interface components {
           enabled?: boolean;
         }
       | {
+          /**
+           * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+           * @example checkout-api
+           */
+          key?: string | null;
           name: string;
           /** @enum {string} */
           type: "email";
@@ -2679,6 +2758,11 @@ export interface components {
           enabled?: boolean;
         };
     UpdateChannelRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       /**
        * @description A channel's type cannot change; if given it must be the current one
@@ -2724,6 +2808,7 @@ export interface components {
     };
     NotificationRule: {
       id: string;
+      key: string | null;
       name: string;
       /** @description null: every event */
       events:
@@ -2757,6 +2842,11 @@ export interface components {
       updated_at: string;
     };
     CreateRuleRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description null: every event. Default: `null`. */
       events?:
@@ -2782,6 +2872,11 @@ export interface components {
       escalation_policy_id?: string | null;
     };
     UpdateRuleRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       events?:
         | (
@@ -2807,6 +2902,7 @@ export interface components {
     };
     EscalationPolicy: {
       id: string;
+      key: string | null;
       name: string;
       steps: {
         delay_minutes: number;
@@ -2824,6 +2920,11 @@ export interface components {
       updated_at: string;
     };
     CreateEscalationPolicyRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       steps: {
         /** @description Minutes after the incident opened; 0 for the first step, then strictly increasing */
@@ -2832,6 +2933,11 @@ export interface components {
       }[];
     };
     UpdateEscalationPolicyRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       /** @description Replaces every step */
       steps?: {
@@ -2938,6 +3044,7 @@ export interface components {
     };
     StatusPage: {
       id: string;
+      key: string | null;
       name: string;
       slug: string;
       custom_domain: string | null;
@@ -2970,6 +3077,11 @@ export interface components {
       updated_at: string;
     };
     CreateStatusPageRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409). Default: `null`.
+       * @example checkout-api
+       */
+      key?: string | null;
       name: string;
       /** @description The page's address, /status/<slug>: a-z, 0-9 and -, 3–60; unique (409) */
       slug: string;
@@ -2986,6 +3098,11 @@ export interface components {
       }[];
     };
     UpdateStatusPageRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
       name?: string;
       /** @description The page's address, /status/<slug>: a-z, 0-9 and -, 3–60; unique (409) */
       slug?: string;
@@ -4099,6 +4216,8 @@ export interface operations {
         type?: "http" | "tcp" | "dns" | "ping" | "ssl" | "heartbeat" | "api";
         status?: "pending" | "up" | "degraded" | "down" | "paused";
         tag?: string;
+        /** @description Only the resource with this key */
+        key?: string;
       };
       header?: never;
       path?: never;
@@ -5083,6 +5202,8 @@ export interface operations {
       query?: {
         cursor?: string;
         limit?: number;
+        /** @description Only the resource with this key */
+        key?: string;
         /** @description Only windows naming this monitor */
         monitor_id?: string;
         /** @description true: windows on now only; false: the others */
@@ -6425,6 +6546,8 @@ export interface operations {
       query?: {
         cursor?: string;
         limit?: number;
+        /** @description Only the resource with this key */
+        key?: string;
       };
       header?: never;
       path?: never;
@@ -7110,6 +7233,8 @@ export interface operations {
       query?: {
         cursor?: string;
         limit?: number;
+        /** @description Only the resource with this key */
+        key?: string;
       };
       header?: never;
       path?: never;
@@ -7623,6 +7748,8 @@ export interface operations {
       query?: {
         cursor?: string;
         limit?: number;
+        /** @description Only the resource with this key */
+        key?: string;
       };
       header?: never;
       path?: never;
@@ -8349,6 +8476,8 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description The export's URL, to poll until its status is `completed` or `failed` */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8636,6 +8765,8 @@ export interface operations {
       query?: {
         cursor?: string;
         limit?: number;
+        /** @description Only the resource with this key */
+        key?: string;
       };
       header?: never;
       path?: never;

@@ -12,7 +12,7 @@ describe("CreatePageBody", () => {
   it("defaults to an unpublished page without domain or description, and drops repeated monitors", () => {
     expect(
       CreatePageBody.parse({ ...base, name: " Acme ", sections: [{ name: "API", monitor_ids: ["mon_a", "mon_a"] }] }),
-    ).toEqual({ ...base, custom_domain: null, description: null, published: false });
+    ).toEqual({ ...base, key: null, custom_domain: null, description: null, published: false });
   });
 
   it("takes slugs of a-z, 0-9 and - from 3 to 60 characters, and says why others are refused", () => {

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { ResourceKey } from "@upfleet/db";
 import { parseStored } from "@upfleet/errors";
 import { z } from "zod";
 
@@ -72,6 +73,7 @@ export function storedSections(column: unknown): SectionInput[] {
 }
 
 const fields = {
+  key: ResourceKey.nullable(),
   name: noNul(z.string().trim().min(1).max(200)),
   slug: Slug.meta({ description: "The page's address, /status/<slug>: a-z, 0-9 and -, 3–60; unique (409)" }),
   custom_domain: CustomDomain,
@@ -85,6 +87,7 @@ const fields = {
 
 export const CreatePageBody = z
   .strictObject({
+    key: fields.key.default(null),
     name: fields.name,
     slug: fields.slug,
     custom_domain: fields.custom_domain.default(null),
@@ -98,6 +101,7 @@ export type NewPage = z.output<typeof CreatePageBody>;
 
 export const PatchPageBody = z
   .strictObject({
+    key: fields.key.optional(),
     name: fields.name.optional(),
     slug: fields.slug.optional(),
     custom_domain: fields.custom_domain.optional(),

@@ -1,11 +1,14 @@
 import {
+  byKey,
   type Db,
   isUniqueViolation,
+  type KeyFilter,
   type PageRequest,
   type Prisma,
   pageQuery,
   requireOwned,
   toPage,
+  uniqueKey,
 } from "@upfleet/db";
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
@@ -31,6 +34,7 @@ type PageRow = Prisma.StatusPageGetPayload<object>;
 function presentPage(row: PageRow) {
   return {
     id: row.id,
+    key: row.key,
     name: row.name,
     slug: row.slug,
     custom_domain: row.customDomain,
@@ -64,10 +68,10 @@ function checkDomain(domain: string | null, rules: PageRules) {
   }
 }
 
-/** A taken slug or domain is a 409 naming it; the unique indexes decide, so two writers cannot both win. */
-async function uniquely<T>(page: Pick<NewPage, "slug" | "custom_domain">, write: () => Promise<T>): Promise<T> {
+/** A taken slug, domain or key is a 409 naming it; the unique indexes decide, so two writers cannot both win. */
+async function uniquely<T>(page: Pick<NewPage, "slug" | "key">, write: () => Promise<T>): Promise<T> {
   try {
-    return await write();
+    return await uniqueKey("status page", page.key, write);
   } catch (error) {
     if (isUniqueViolation(error, "slug")) throw new ConflictError(`The slug "${page.slug}" is taken`);
     throw error;
@@ -87,6 +91,7 @@ function domainColumns(domain: string | null, current: string | null | undefined
 
 function columnsFrom(page: NewPage, currentDomain?: string | null) {
   return {
+    key: page.key,
     name: page.name,
     slug: page.slug,
     ...domainColumns(page.custom_domain, currentDomain),
@@ -110,11 +115,11 @@ export async function createPage(db: Db, tenant: Tenant, input: NewPage, rules: 
 }
 
 /** Newest first. */
-export async function listPages(db: Db, tenant: Tenant, page: PageRequest) {
+export async function listPages(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
   const query = pageQuery(page);
   const rows = await db.statusPage.findMany({
     ...query,
-    where: { ...query.where, organizationId: tenant.organizationId },
+    where: { ...query.where, organizationId: tenant.organizationId, ...byKey(filter) },
   });
   return toPage(rows, page, presentPage);
 }
@@ -137,6 +142,7 @@ export async function updatePage(db: Db, tenant: Tenant, id: string, patch: Page
     if (!locked) throw new NotFoundError(ENTITY, id);
     const current = presentPage(await tx.statusPage.findUniqueOrThrow({ where: { id } }));
     const merged = CreatePageBody.safeParse({
+      key: patch.key === undefined ? current.key : patch.key,
       name: patch.name ?? current.name,
       slug: patch.slug ?? current.slug,
       custom_domain: patch.custom_domain === undefined ? current.custom_domain : patch.custom_domain,

@@ -1,4 +1,4 @@
-import { decodeCursor } from "@upfleet/db";
+import { decodeCursor, ResourceKey } from "@upfleet/db";
 import { z } from "zod";
 
 /** Shared pieces of request and response schemas. */
@@ -12,6 +12,12 @@ export const PageQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** `?key=`: the one resource of the list's type carrying that key (an empty list if none does). */
+export const KeyFilter = ResourceKey.optional().meta({ description: "Only the resource with this key" });
+
+/** A list whose only filter is `?key=`. */
+export const KeyedPageQuery = PageQuery.extend({ key: KeyFilter });
 
 export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).meta({ id });

@@ -1,6 +1,6 @@
 import { listPolicies } from "@upfleet/channels";
 import { defineRoute } from "../../http/route.ts";
-import { PageQuery } from "../../http/schemas.ts";
+import { KeyedPageQuery } from "../../http/schemas.ts";
 import { PolicyList } from "./schema.ts";
 
 export const listPoliciesRoute = defineRoute({
@@ -10,7 +10,10 @@ export const listPoliciesRoute = defineRoute({
   summary: "List escalation policies, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },
-  query: PageQuery,
+  query: KeyedPageQuery,
   responses: { 200: { description: "Policies, newest first", schema: PolicyList } },
-  handle: async ({ query, principal, deps }) => ({ status: 200, body: await listPolicies(deps.db, principal, query) }),
+  handle: async ({ query: { key, ...page }, principal, deps }) => ({
+    status: 200,
+    body: await listPolicies(deps.db, principal, { key }, page),
+  }),
 });

@@ -9,6 +9,7 @@ export const PolicyParams = idParam("esc");
 export const PolicyBody = z
   .object({
     id: z.string(),
+    key: z.string().nullable(),
     name: z.string(),
     steps: z.array(z.object({ delay_minutes: z.number().int(), channel_ids: z.array(z.string()) })),
     created_at: Timestamp,

@@ -1,6 +1,6 @@
 import { MonitorId, REPEATS } from "@upfleet/maintenance";
 import { z } from "zod";
-import { idParam, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
+import { idParam, KeyFilter, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
 
 export { CreateWindowBody, PatchWindowBody } from "@upfleet/maintenance";
 
@@ -12,6 +12,7 @@ const Occurrence = z.object({ starts_at: Timestamp, ends_at: Timestamp }).meta({
 export const WindowBody = z
   .object({
     id: z.string(),
+    key: z.string().nullable(),
     name: z.string(),
     monitor_ids: z.array(z.string()),
     starts_at: Timestamp.meta({ description: "Start of the first occurrence" }),
@@ -30,6 +31,7 @@ export const WindowBody = z
 export const WindowList = listOf(WindowBody, "MaintenanceWindowList");
 
 export const WindowListQuery = PageQuery.extend({
+  key: KeyFilter,
   monitor_id: MonitorId.optional().meta({ description: "Only windows naming this monitor" }),
   active: z
     .enum(["true", "false"])

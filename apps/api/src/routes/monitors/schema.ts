@@ -1,6 +1,6 @@
 import { CreateMonitorBody, MONITOR_TYPES } from "@upfleet/monitors";
 import { z } from "zod";
-import { idParam, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
+import { idParam, KeyFilter, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
 
 export { CreateMonitorBody, PatchMonitorBody } from "@upfleet/monitors";
 
@@ -12,11 +12,13 @@ export const MonitorListQuery = PageQuery.extend({
   type: z.enum(MONITOR_TYPES).optional(),
   status: MonitorStatus.optional(),
   tag: z.string().min(1).max(50).optional(),
+  key: KeyFilter,
 });
 
 /** What every monitor has, whatever its type (API.md "Monitors"). */
 const commonFields = {
   id: z.string(),
+  key: z.string().nullable(),
   name: z.string(),
   interval_seconds: z.number().int().nullable(),
   timeout_ms: z.number().int(),

@@ -11,5 +11,8 @@ export const listPagesRoute = defineRoute({
   access: { scope: "status-pages:read" },
   query: PageListQuery,
   responses: { 200: { description: "Status pages, newest first", schema: StatusPageList } },
-  handle: async ({ query, principal, deps }) => ({ status: 200, body: await listPages(deps.db, principal, query) }),
+  handle: async ({ query: { key, ...page }, principal, deps }) => ({
+    status: 200,
+    body: await listPages(deps.db, principal, { key }, page),
+  }),
 });

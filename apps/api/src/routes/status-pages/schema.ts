@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idParam, listOf, PageQuery, Timestamp } from "../../http/schemas.ts";
+import { idParam, KeyedPageQuery, listOf, Timestamp } from "../../http/schemas.ts";
 
 export { CreatePageBody, PatchPageBody } from "@upfleet/status-pages";
 
@@ -9,6 +9,7 @@ export const PageParams = idParam("stp");
 export const StatusPageBody = z
   .object({
     id: z.string(),
+    key: z.string().nullable(),
     name: z.string(),
     slug: z.string(),
     custom_domain: z.string().nullable(),
@@ -33,7 +34,7 @@ export const StatusPageBody = z
 
 export const StatusPageList = listOf(StatusPageBody, "StatusPageList");
 
-export const PageListQuery = PageQuery;
+export const PageListQuery = KeyedPageQuery;
 
 export const PAGE_DESCRIPTION =
   "A published page is public at `/status/<slug>` (HTML), `/api/v1/public/status-pages/<slug>` (JSON) " +

@@ -1,6 +1,6 @@
 import { listChannels } from "@upfleet/channels";
 import { defineRoute } from "../../../http/route.ts";
-import { PageQuery } from "../../../http/schemas.ts";
+import { KeyedPageQuery } from "../../../http/schemas.ts";
 import { ChannelList } from "./schema.ts";
 
 export const listChannelsRoute = defineRoute({
@@ -10,10 +10,10 @@ export const listChannelsRoute = defineRoute({
   summary: "List notification channels, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },
-  query: PageQuery,
+  query: KeyedPageQuery,
   responses: { 200: { description: "Channels, secrets and URLs masked", schema: ChannelList } },
-  handle: async ({ query, principal, deps }) => ({
+  handle: async ({ query: { key, ...page }, principal, deps }) => ({
     status: 200,
-    body: await listChannels(deps.db, principal, query),
+    body: await listChannels(deps.db, principal, { key }, page),
   }),
 });

@@ -12,6 +12,7 @@ const MaskedUrl = z.string().meta({ description: `Scheme and host only: https://
 export const ChannelBody = z
   .object({
     id: z.string(),
+    key: z.string().nullable(),
     name: z.string(),
     type: z.enum(CHANNEL_TYPES),
     config: z.union([

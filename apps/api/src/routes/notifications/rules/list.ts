@@ -1,6 +1,6 @@
 import { listRules } from "@upfleet/channels";
 import { defineRoute } from "../../../http/route.ts";
-import { PageQuery } from "../../../http/schemas.ts";
+import { KeyedPageQuery } from "../../../http/schemas.ts";
 import { RuleList } from "./schema.ts";
 
 export const listRulesRoute = defineRoute({
@@ -10,7 +10,10 @@ export const listRulesRoute = defineRoute({
   summary: "List notification rules, newest first",
   tag: "Notifications",
   access: { scope: "notifications:read" },
-  query: PageQuery,
+  query: KeyedPageQuery,
   responses: { 200: { description: "Rules, newest first", schema: RuleList } },
-  handle: async ({ query, principal, deps }) => ({ status: 200, body: await listRules(deps.db, principal, query) }),
+  handle: async ({ query: { key, ...page }, principal, deps }) => ({
+    status: 200,
+    body: await listRules(deps.db, principal, { key }, page),
+  }),
 });

@@ -10,6 +10,7 @@ export const RuleParams = idParam("rul");
 export const RuleBody = z
   .object({
     id: z.string(),
+    key: z.string().nullable(),
     name: z.string(),
     events: z.array(z.enum(NOTIFICATION_EVENTS)).nullable().meta({ description: "null: every event" }),
     monitor_ids: z.array(z.string()).nullable().meta({ description: "null: every monitor" }),
