@@ -56,8 +56,8 @@ export async function run(main: () => Promise<void>): Promise<never> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–";
+// In report.ts, which pure table code (and its unit tests) import without the signal handlers above.
+export { fmt } from "./report.ts";
 
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -5,6 +5,9 @@ export interface RunInfo {
   command: string;
 }
 
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "–";
+
 /** A figure's pass/fail cell. */
 export const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
 
