@@ -48,7 +48,14 @@ const it = test.extend<{
         admit: (batch: StreamedResult[]) => batch.flatMap((item) => (item.result ? [item.result] : [])),
         store: store ?? (async (results) => void stored.push(...results)),
         logger: createLogger("test", "silent"),
-        timings: { blockMs: 500, regionsEveryMs: 200, reclaimIdleMs: 1_000, reclaimEveryMs: 300 },
+        timings: {
+          blockMs: 500,
+          regionsEveryMs: 200,
+          reclaimIdleMs: 1_000,
+          reclaimEveryMs: 300,
+          forgetEveryMs: 300,
+          forgottenAfterMs: 1_500,
+        },
       });
       consumer.start();
       consumers.push(consumer);
@@ -134,6 +141,10 @@ describe("results streams", { timeout: 60_000 }, () => {
     await waitFor(() => stored.length === 1, { what: "the dead alerter's entry reclaimed and stored" });
     expect(stored).toEqual([result]);
     await waitFor(async () => (await connection.xlen(key)) === 0, { what: "then deleted" });
+    // Holding nothing any more, the dead alerter's consumer is removed from the group; the live one stays.
+    const consumers = async () =>
+      ((await connection.xinfo("CONSUMERS", key, RESULTS_GROUP)) as string[][]).map((fields) => fields[1]);
+    await waitFor(async () => (await consumers()).join() === "alerter-live", { what: "the dead consumer forgotten" });
   });
 
   it("share the entries between two alerters of the group, each stored once", async ({

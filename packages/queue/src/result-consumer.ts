@@ -22,6 +22,9 @@ export interface ConsumerTimings {
   /** Entries another consumer was handed this long ago and never acknowledged are taken over (its process died). */
   reclaimIdleMs: number;
   reclaimEveryMs: number;
+  /** How often, and after how long idle, the consumers of alerters gone are removed from the group. */
+  forgetEveryMs: number;
+  forgottenAfterMs: number;
 }
 
 const TIMINGS: ConsumerTimings = {
@@ -29,6 +32,8 @@ const TIMINGS: ConsumerTimings = {
   regionsEveryMs: 5_000,
   reclaimIdleMs: 30_000,
   reclaimEveryMs: 10_000,
+  forgetEveryMs: 10 * 60_000,
+  forgottenAfterMs: 60 * 60_000,
 };
 /** Reads being stored at once: past that the consumer stops reading, so a slow database holds results in Redis. */
 const MAX_BATCHES = 8;
@@ -78,6 +83,7 @@ export class ResultStreamConsumer {
   private readonly batches = new Set<Promise<void>>();
   private regionsReadAt = 0;
   private reclaimedAt = Date.now();
+  private forgottenAt = Date.now();
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly stopped = new AbortController();
@@ -217,6 +223,25 @@ export class ResultStreamConsumer {
         .map(([id, fields]) => ({ region, id, fields: fields! }));
       if (entries.length > 0) this.options.logger.info({ region, entries: entries.length }, "results reclaimed");
       this.settle(entries);
+    }
+    if (now - this.forgottenAt >= this.timings.forgetEveryMs) {
+      this.forgottenAt = now;
+      for (const region of this.regions) await this.forgetGone(region);
+    }
+  }
+
+  /**
+   * Removes from the group the consumers of alerter processes long gone (each restart adds one) once
+   * they hold nothing: idle that long, with no pending entry (a live alerter reads every few seconds).
+   */
+  private async forgetGone(region: string): Promise<void> {
+    const { redis, consumer } = this.options;
+    const consumers = (await redis.xinfo("CONSUMERS", this.key(region), RESULTS_GROUP)) as unknown[][];
+    for (const fields of consumers) {
+      const info = Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1]]] : [])));
+      if (info.name === consumer || Number(info.pending) > 0 || Number(info.idle) < this.timings.forgottenAfterMs)
+        continue;
+      await redis.xgroup("DELCONSUMER", this.key(region), RESULTS_GROUP, String(info.name));
     }
   }
 
