@@ -14,11 +14,20 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Db } from "@upfleet/db";
 import { tickOffsetMs } from "@upfleet/monitoring";
 import { waitFor } from "@upfleet/testing";
+import { createAclUsers } from "./fleet/acl-users.ts";
 import { IDLE_TARGET, renderIdle } from "./fleet/idle-report.ts";
 import { commandRates, redisCommandCalls, startOwnRedis } from "./fleet/own-redis.ts";
 import { type StatementRates, sampleStatements } from "./fleet/pg-sampler.ts";
 import { type ProcSample, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
 import { diffHistogram, histogram, histogramQuantile, type Sample, shareAtOrBelow, total } from "./fleet/prometheus.ts";
+import {
+  childResultFile,
+  RESULT_FILE_ENV,
+  type RunFigures,
+  renderSweep,
+  runChild,
+  sweepWindow,
+} from "./fleet/sweep.ts";
 import { configurationKey, writeBlock } from "./lib/benchmarks-md.ts";
 import { benchArgs } from "./lib/cli.ts";
 import { fmt, machine, run, sleep } from "./lib/harness.ts";
@@ -36,7 +45,7 @@ const TIMEOUT_MS = 5_000;
 const REGION = "local";
 
 const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup S] [--duration S]
-                 [--workers K] [--concurrency C] [--profile] [--no-write]
+                 [--workers K] [--concurrency C] [--acl] [--sweep N,N,…] [--profile] [--no-write]
 
   --quick          1,000 monitors, 20 s warm-up, 60 s window (unless given)
   --monitors N     http monitors to seed (default 10,000); 0 measures the idle system (window 60 s)
@@ -45,17 +54,23 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
   --duration S     the measured window in seconds (default 300)
   --workers K      worker processes in region "local" (default 1)
   --concurrency C  CONCURRENCY of each worker (default 300)
-  --profile        CPU-profiles the alerter and workers over the window; prints where the time went
+  --acl            each process connects as its own Redis user, made by \`pnpm fleet:acl\`'s lines (issue #14)
+  --sweep N,N,…    one run per number of monitors (0: idle), one after the other, and one table of them
+                   all; each size's warm-up and window are shorter than a single run's unless given
+  --profile        CPU-profiles the API, the alerter and the workers over the window; prints where the time went
                    (figures are then not written: the profiler costs CPU too)
   --no-write       leave BENCHMARKS.md alone (results still go to bench/results/)`;
 
 const args = benchArgs(
   HELP,
   ["monitors", "interval", "warmup", "duration", "workers", "concurrency"],
-  ["quick", "profile"],
+  ["quick", "profile", "acl"],
+  ["sweep"],
 );
 const quick = args.flag("quick");
 const profile = args.flag("profile");
+const acl = args.flag("acl");
+const sweepSizes = args.ints("sweep", 0);
 const idleRun = args.given("monitors") && args.int("monitors", 0, 0) === 0;
 const config = {
   monitors: args.int("monitors", quick ? 1_000 : 10_000, 0),
@@ -64,6 +79,7 @@ const config = {
   durationS: args.int("duration", quick || idleRun ? 60 : 300, 10),
   workers: args.int("workers", 1, 1),
   concurrency: args.int("concurrency", 300, 1),
+  acl,
 };
 const intervalMs = config.intervalS * 1000;
 const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
@@ -216,7 +232,7 @@ function render(f: Figures): string {
     `- Date: ${f.date}`,
     `- Machine: ${f.machine}`,
     `- Command: \`${f.command}\``,
-    `- Setup: ${fmt(c.monitors)} http monitors (GET ${f.targetUrl}/m/<i>, interval ${c.intervalS} s, timeout ${TIMEOUT_MS / 1000} s, region \`${REGION}\`) seeded in PostgreSQL; 1 alerter, ${c.workers} worker${c.workers > 1 ? "s" : ""} × CONCURRENCY ${c.concurrency}; warm-up ${c.warmupS} s, window ${c.durationS} s; ticks in the window counted ${TIMEOUT_MS / 1000 + 5} s after it closed`,
+    `- Setup: ${fmt(c.monitors)} http monitors (GET ${f.targetUrl}/m/<i>, interval ${c.intervalS} s, timeout ${TIMEOUT_MS / 1000} s, region \`${REGION}\`) seeded in PostgreSQL; 1 alerter, ${c.workers} worker${c.workers > 1 ? "s" : ""} × CONCURRENCY ${c.concurrency}${c.acl ? "; each process connects as its own Redis user (`pnpm fleet:acl`)" : ""}; warm-up ${c.warmupS} s, window ${c.durationS} s; ticks in the window counted ${TIMEOUT_MS / 1000 + 5} s after it closed`,
     "",
     "| figure | measured | target | |",
     "|---|---:|---:|---|",
@@ -275,6 +291,7 @@ async function main(): Promise<void> {
 
   const { database, redis, db } = await freshServices(1);
   const ownRedis = await startOwnRedis();
+  const roleUrls = acl ? await createAclUsers(ownRedis.url, redis.prefix, REGION) : undefined;
 
   const target = await startHelper(path.join(HERE, "fleet/target.ts"), "target");
   const seeding = Date.now();
@@ -294,14 +311,22 @@ async function main(): Promise<void> {
           BENCH_CPU_PROFILE: profileFile(role),
         }
       : {};
-  const services = { REDIS_URL: ownRedis.url, REDIS_PREFIX: redis.prefix };
+  const services = (role: "api" | "alerter" | "worker") => ({
+    REDIS_URL: roleUrls?.[role] ?? ownRedis.url,
+    REDIS_PREFIX: redis.prefix,
+  });
   // The API is part of "the system up" (issue #15): it polls nothing for checks, but its timers count.
-  const api = await startProcess("api", "api", { ...services, DATABASE_URL: database.url, REGIONS: REGION });
+  const api = await startProcess("api", "api", {
+    ...services("api"),
+    ...profiling("api"),
+    DATABASE_URL: database.url,
+    REGIONS: REGION,
+  });
   const workers: App[] = [];
   for (let i = 1; i <= config.workers; i++) {
     workers.push(
       await startProcess(`worker ${i}`, "worker", {
-        ...services,
+        ...services("worker"),
         ...profiling(`worker ${i}`),
         REGION,
         CONCURRENCY: String(config.concurrency),
@@ -311,7 +336,7 @@ async function main(): Promise<void> {
     );
   }
   const alerter = await startProcess("alerter", "alerter", {
-    ...services,
+    ...services("alerter"),
     ...profiling("alerter"),
     DATABASE_URL: database.url,
     REGIONS: REGION,
@@ -351,7 +376,7 @@ async function main(): Promise<void> {
   ];
   const servedBefore = (await target.ask<{ served: number }>("count")).served;
   const [metricsBefore, ...workerMetricsBefore] = await Promise.all(apps.map(scrape));
-  if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
+  if (profile) for (const app of ourApps) process.kill(pidOf(app), "SIGUSR2");
   const windowStart = Date.now();
   const procBefore = await snapshot(startPids);
   // Idle only: under load the sampler would miss most statements and cost the harness CPU.
@@ -385,7 +410,7 @@ async function main(): Promise<void> {
   const windowEndActual = Date.now();
   const procAfter = await snapshot(startPids);
   const pgStatements = await statements?.stop((Date.now() - windowStart) / 1000);
-  if (profile) for (const app of apps) process.kill(pidOf(app), "SIGUSR2");
+  if (profile) for (const app of ourApps) process.kill(pidOf(app), "SIGUSR2");
   const machineAfter = await sampleMachine();
   const [metricsAfter, ...workerMetricsAfter] = await Promise.all(apps.map(scrape));
   const servedAfter = (await target.ask<{ served: number }>("count")).served;
@@ -574,7 +599,7 @@ async function main(): Promise<void> {
       console.log(app.process.lines.slice(-5).join("\n"));
     }
   }
-  const resultFile = path.join(RESULTS, `fleet-${runKey}-${Date.now()}.json`);
+  const resultFile = process.env[RESULT_FILE_ENV] ?? path.join(RESULTS, `fleet-${runKey}-${Date.now()}.json`);
   await writeFile(resultFile, JSON.stringify(figures, null, 2));
   console.log(`results: ${path.relative(ROOT, resultFile)}`);
   if (args.write && !profile) {
@@ -583,7 +608,7 @@ async function main(): Promise<void> {
   }
 
   if (profile) {
-    for (const app of apps) {
+    for (const app of ourApps) {
       const file = profileFile(app.role);
       const written = await waitFor(() => stat(file).then(() => true), { timeoutMs: 60_000, what: file }).catch(
         () => false,
@@ -600,4 +625,35 @@ async function main(): Promise<void> {
   }
 }
 
-await run(main);
+/** `--sweep`: each size is a single run in a child process (see fleet/sweep.ts); one table of them all. */
+async function sweep(sizes: number[]): Promise<void> {
+  await mkdir(RESULTS, { recursive: true });
+  const about = await machine();
+  const date = new Date().toISOString();
+  const runs: RunFigures[] = [];
+  const files: string[] = [];
+  for (const monitors of sizes) {
+    const window = sweepWindow(monitors, config.intervalS);
+    const childArgs = [
+      ["--monitors", monitors],
+      ["--interval", config.intervalS],
+      ["--warmup", args.given("warmup") ? config.warmupS : window.warmupS],
+      ["--duration", args.given("duration") ? config.durationS : window.durationS],
+      ["--workers", config.workers],
+      ["--concurrency", config.concurrency],
+    ].flatMap(([name, value]) => [String(name), String(value)]);
+    if (acl) childArgs.push("--acl");
+    console.log(`\n=== sweep: ${fmt(monitors)} monitors (bench:fleet ${childArgs.join(" ")}) ===`);
+    const file = childResultFile(RESULTS, monitors);
+    runs.push(await runChild(childArgs, file));
+    files.push(path.relative(ROOT, file));
+  }
+  const text = renderSweep(runs, { date, machine: about, command, results: files });
+  console.log(`\n${text}\n`);
+  if (args.write) {
+    await writeBlock({ bench: "fleet", key: runKey, section: SECTION, intro: INTRO, body: text });
+    console.log(`BENCHMARKS.md: block "${runKey}" of "${SECTION.slice(3)}" updated`);
+  }
+}
+
+await run(sweepSizes ? () => sweep(sweepSizes) : main);

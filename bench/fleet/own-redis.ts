@@ -46,7 +46,8 @@ export async function redisCommandCalls(url: string): Promise<Map<string, number
   return calls;
 }
 
-async function redisCli(url: string, ...command: string[]): Promise<string> {
+/** One command through `redis-cli` (as the server's default user unless `url` names another); its output. */
+export async function redisCli(url: string, ...command: string[]): Promise<string> {
   return (await run("redis-cli", ["-u", url, ...command])).stdout;
 }
 
