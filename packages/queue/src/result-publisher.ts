@@ -11,7 +11,7 @@ const FLUSH_WAIT_MS = 20;
  * the stream must not fill Redis (and, under `noeviction`, stop the control plane with it). At 10,000
  * monitors an entry holds ~10 results, so this is hours of results; alerters delete what they stored.
  */
-export const RESULTS_STREAM_MAX_ENTRIES = 200_000;
+const RESULTS_STREAM_MAX_ENTRIES = 200_000;
 
 /**
  * A worker's side of its region's results stream: results are gathered for a few milliseconds and
