@@ -36,7 +36,8 @@ const APPS: Record<string, App> = {
   api: {
     // The migration command ships with the API's build; the migrate image takes only its files.
     entries: { main: "apps/api/src/main.ts", migrate: "packages/db/src/cli/migrate.ts" },
-    assets: { prisma: "prisma" },
+    // The dashboard's build, served under /app (apps/api/src/http/web.ts); turbo builds it first.
+    assets: { prisma: "prisma", web: "apps/web/dist" },
     resolved: ["swagger-ui-dist"],
   },
   alerter: { entries: { main: "apps/alerter/src/main.ts" } },

@@ -1,7 +1,8 @@
 /**
  * `pnpm start`: the whole system on one machine. Generates the Prisma client, creates and migrates
- * the database, then runs the api, one worker per region in REGIONS and the alerter as child
- * processes with their output prefixed, and stops them all together.
+ * the database (and builds the dashboard if it has no build yet), then runs the api, one worker per
+ * region in REGIONS and the alerter as child processes with their output prefixed, and stops them
+ * all together.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -121,18 +122,28 @@ function start(service: Service, index: number): void {
   );
 }
 
-/** The generated client is not committed and must match the schema, so it is rebuilt every start (~3 s). */
-function generateClient(): Promise<void> {
+/** Runs a pnpm command quietly; its output is shown only if it fails. */
+function pnpm(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("pnpm", ["--silent", "db:generate"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("pnpm", args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("error", reject);
     child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`pnpm db:generate failed (${code}):\n${output}`)),
+      code === 0 ? resolve() : reject(new Error(`pnpm ${args.join(" ")} failed (${code}):\n${output}`)),
     );
   });
+}
+
+/** The generated client is not committed and must match the schema, so it is rebuilt every start (~3 s). */
+const generateClient = () => pnpm(["--silent", "db:generate"]);
+
+/** The API serves the dashboard's build under /app; a checkout without one gets it built once (~30 s). */
+async function buildWebIfMissing(): Promise<void> {
+  if (existsSync(path.join(ROOT, "apps/web/dist/index.html"))) return;
+  say("building the dashboard (apps/web) once");
+  await pnpm(["--filter", "@upfleet/web", "build"]);
 }
 
 async function migrate(): Promise<void> {
@@ -144,7 +155,7 @@ async function migrate(): Promise<void> {
 }
 
 try {
-  await Promise.all([generateClient(), migrate()]);
+  await Promise.all([generateClient(), migrate(), buildWebIfMissing()]);
 } catch (error) {
   say(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -158,7 +169,9 @@ if (!stopping) {
   say(
     toStart
       .map((s) => {
-        if (s.app === "api") return `api on http://localhost:${env.PORT} (metrics :${s.env.METRICS_PORT})`;
+        if (s.app === "api") {
+          return `api on http://localhost:${env.PORT}, dashboard at /app (metrics :${s.env.METRICS_PORT})`;
+        }
         return `${s.name} (health :${s.env.HEALTH_PORT})`;
       })
       .join(", "),

@@ -9,6 +9,7 @@ import { requestLogger, requestMetrics } from "./http/observe.ts";
 import { buildOpenApiDocument } from "./http/openapi.ts";
 import { requestId } from "./http/request-id.ts";
 import { mountRoutes } from "./http/route.ts";
+import { browserToWebApp, webApp } from "./http/web.ts";
 import { DOCS_ASSETS_PATH } from "./routes/docs/explorer.ts";
 import { pingFastPath } from "./routes/heartbeats/fast-path.ts";
 import { pingRoutes, routes } from "./routes/index.ts";
@@ -40,6 +41,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(publicRateLimit(deps));
   app.use(customDomainPages(deps));
   app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: "1h" }));
+  app.use(browserToWebApp);
+  app.use(webApp());
   app.use(jsonBody);
   mountRoutes(app, routes, deps);
   app.use(notFound);

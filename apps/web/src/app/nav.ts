@@ -1,0 +1,2 @@
+/** The sections in the header, in order; a page of its own folder under pages/ adds its entry here. */
+export const NAV: { to: string; label: string }[] = [{ to: "/monitors", label: "Monitors" }];

@@ -1,0 +1,31 @@
+import { createBrowserRouter } from "react-router";
+import { SignIn } from "../pages/auth/SignIn.tsx";
+import { SignUp } from "../pages/auth/SignUp.tsx";
+import { monitorRoutes } from "../pages/monitors/routes.tsx";
+import { NotFound } from "../pages/NotFound.tsx";
+import { RequireSession } from "./guards.tsx";
+import { Layout } from "./Layout.tsx";
+
+/**
+ * Every page is a URL under /app (the API serves index.html for each). A section's routes live in
+ * its folder (pages/<section>/routes.tsx) and are listed here; heavy pages load lazily there.
+ */
+export const router = createBrowserRouter(
+  [
+    { path: "/sign-in", element: <SignIn /> },
+    { path: "/sign-up", element: <SignUp /> },
+    {
+      element: (
+        <RequireSession>
+          <Layout />
+        </RequireSession>
+      ),
+      children: [
+        { index: true, element: <NotFound redirect="/monitors" /> },
+        ...monitorRoutes,
+        { path: "*", element: <NotFound /> },
+      ],
+    },
+  ],
+  { basename: "/app" },
+);

@@ -1,0 +1,136 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { api, type components } from "../../api/client.ts";
+import { LIVE_MS } from "../../api/live.ts";
+import { ago, millis, percent } from "../../components/format.ts";
+import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
+import { type MonitorFilters, readFilters, STATUSES, TYPES, writeFilters } from "./filters.ts";
+
+type Monitor = components["schemas"]["Monitor"];
+
+/** The API's largest page: 10,000 monitors are 50 requests, made as the list is scrolled. */
+const PAGE = 200;
+/** Past this many pages loaded, live refreshes slow down: each refresh asks for every loaded page. */
+const LIVE_PAGES = 5;
+
+const COLUMNS: Column<Monitor>[] = [
+  { header: "Status", width: "6.5rem", cell: (m) => <StatusBadge status={m.paused ? "paused" : m.status} /> },
+  {
+    header: "Name",
+    width: "minmax(10rem, 2fr)",
+    cell: (m) => (
+      <Link to={`/monitors/${m.id}`} className="cell-link">
+        {m.name}
+      </Link>
+    ),
+  },
+  { header: "Type", width: "5rem", cell: (m) => m.type, wide: true },
+  { header: "Last check", width: "8rem", cell: (m) => ago(m.last_checked_at), wide: true },
+  { header: "Uptime 24 h", width: "7rem", cell: (m) => percent(m.uptime_24h) },
+  {
+    header: "Response",
+    width: "10rem",
+    wide: true,
+    cell: (m) => millis(m.last_response_ms),
+  },
+];
+
+export function MonitorsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const list = useInfiniteQuery({
+    queryKey: ["monitors", filters],
+    queryFn: async ({ pageParam }) => {
+      const { data } = await api().api.GET("/api/v1/monitors", {
+        params: { query: { ...filters, limit: PAGE, cursor: pageParam } },
+      });
+      return data!;
+    },
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= LIVE_PAGES ? LIVE_MS : LIVE_MS * 10),
+  });
+  const rows = list.data?.pages.flatMap((page) => page.data) ?? [];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const more = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Monitors</h1>
+        <Link to="/monitors/new" className="button">
+          New monitor
+        </Link>
+      </div>
+      <Filters filters={filters} onChange={(next) => setParams(writeFilters(next), { replace: true })} />
+      {list.isError ? (
+        <div role="alert" className="alert">
+          {list.error.message}
+        </div>
+      ) : (
+        <VirtualTable
+          label="Monitors"
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(m) => m.id}
+          onNearEnd={more}
+          empty={list.isPending ? "Loading…" : "No monitors match."}
+        />
+      )}
+      <p className="muted" aria-live="polite">
+        {rows.length} {hasNextPage ? "loaded, more as you scroll" : rows.length === 1 ? "monitor" : "monitors"}
+      </p>
+    </section>
+  );
+}
+
+/** The filter bar; the name search waits for a pause in typing before it asks the API. */
+function Filters({ filters, onChange }: { filters: MonitorFilters; onChange: (next: MonitorFilters) => void }) {
+  const [q, setQ] = useState(filters.q ?? "");
+  const [tag, setTag] = useState(filters.tag ?? "");
+  useEffect(() => {
+    if (q.trim() === (filters.q ?? "") && tag.trim() === (filters.tag ?? "")) return;
+    const timer = setTimeout(() => onChange({ ...filters, q, tag }), 250);
+    return () => clearTimeout(timer);
+  }, [q, tag, filters, onChange]);
+  return (
+    <form className="filters" aria-label="Filter monitors" onSubmit={(event) => event.preventDefault()}>
+      <label>
+        Search
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name" />
+      </label>
+      <label>
+        Status
+        <select
+          value={filters.status ?? ""}
+          onChange={(e) => onChange({ ...filters, status: (e.target.value || undefined) as MonitorFilters["status"] })}
+        >
+          <option value="">Any</option>
+          {STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Type
+        <select
+          value={filters.type ?? ""}
+          onChange={(e) => onChange({ ...filters, type: (e.target.value || undefined) as MonitorFilters["type"] })}
+        >
+          <option value="">Any</option>
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Tag
+        <input value={tag} onChange={(e) => setTag(e.target.value)} />
+      </label>
+    </form>
+  );
+}
