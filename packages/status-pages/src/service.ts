@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } fro
 import { newId } from "@upfleet/ids";
 import { newDomainToken, verificationRecord } from "./domain-verification.ts";
 import { CreatePageBody, type NewPage, type PagePatch, type SectionInput, storedSections } from "./schemas.ts";
+import { buildView, type PublicView } from "./view.ts";
 
 export interface Tenant {
   organizationId: string;
@@ -128,6 +129,16 @@ export async function getPage(db: Db, tenant: Tenant, id: string) {
   const row = await db.statusPage.findFirst({ where: { id, organizationId: tenant.organizationId } });
   if (!row) throw new NotFoundError(ENTITY, id);
   return presentPage(row);
+}
+
+/**
+ * The page as the public would see it once published, published or not: the dashboard's preview.
+ * Built fresh each time (no cache), so an edit shows at once.
+ */
+export async function previewPage(db: Db, tenant: Tenant, id: string): Promise<PublicView> {
+  const page = await db.statusPage.findFirst({ where: { id, organizationId: tenant.organizationId } });
+  if (!page) throw new NotFoundError(ENTITY, id);
+  return buildView(db, page);
 }
 
 /**

@@ -67,6 +67,7 @@ import { createPageRoute } from "./status-pages/create.ts";
 import { deletePageRoute } from "./status-pages/delete.ts";
 import { getPageRoute } from "./status-pages/get.ts";
 import { listPagesRoute } from "./status-pages/list.ts";
+import { previewPageRoute } from "./status-pages/preview.ts";
 import { updatePageRoute } from "./status-pages/update.ts";
 import { verifyDomainRoute } from "./status-pages/verify-domain.ts";
 import { createUserRoute } from "./users/create.ts";
@@ -132,6 +133,7 @@ export const routes: AnyRoute[] = [
   listPagesRoute,
   createPageRoute,
   getPageRoute,
+  previewPageRoute,
   updatePageRoute,
   verifyDomainRoute,
   deletePageRoute,
