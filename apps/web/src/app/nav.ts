@@ -1,2 +1,5 @@
 /** The sections in the header, in order; a page of its own folder under pages/ adds its entry here. */
-export const NAV: { to: string; label: string }[] = [{ to: "/monitors", label: "Monitors" }];
+export const NAV: { to: string; label: string }[] = [
+  { to: "/monitors", label: "Monitors" },
+  { to: "/incidents", label: "Incidents" },
+];

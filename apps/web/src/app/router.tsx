@@ -1,6 +1,7 @@
 import { createBrowserRouter } from "react-router";
 import { SignIn } from "../pages/auth/SignIn.tsx";
 import { SignUp } from "../pages/auth/SignUp.tsx";
+import { incidentRoutes } from "../pages/incidents/routes.tsx";
 import { monitorRoutes } from "../pages/monitors/routes.tsx";
 import { NotFound } from "../pages/NotFound.tsx";
 import { RequireSession } from "./guards.tsx";
@@ -23,6 +24,7 @@ export const router = createBrowserRouter(
       children: [
         { index: true, element: <NotFound redirect="/monitors" /> },
         ...monitorRoutes,
+        ...incidentRoutes,
         { path: "*", element: <NotFound /> },
       ],
     },

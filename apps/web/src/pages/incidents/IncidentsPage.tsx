@@ -1,0 +1,111 @@
+import { Link, useSearchParams } from "react-router";
+import { api, type components } from "../../api/client.ts";
+import { LIVE_MS } from "../../api/live.ts";
+import { usePagedList } from "../../api/paged.ts";
+import { ago, duration } from "../../components/format.ts";
+import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
+import {
+  INCIDENT_STATUSES,
+  type IncidentFilters,
+  type IncidentStatus,
+  incidentQuery,
+  readIncidentFilters,
+  writeIncidentFilters,
+} from "./incident-view.ts";
+
+type Incident = components["schemas"]["Incident"];
+
+const COLUMNS: Column<Incident>[] = [
+  { header: "Status", width: "7.5rem", cell: (i) => <StatusBadge status={i.status} /> },
+  {
+    header: "Incident",
+    width: "minmax(10rem, 2fr)",
+    cell: (i) => (
+      <Link to={`/incidents/${i.id}`} className="cell-link">
+        {i.title}
+      </Link>
+    ),
+  },
+  { header: "Started", width: "8rem", cell: (i) => ago(i.started_at) },
+  {
+    header: "Acknowledged",
+    width: "8rem",
+    wide: true,
+    cell: (i) => (i.acknowledged_at ? ago(i.acknowledged_at) : "no"),
+  },
+  {
+    header: "Lasted",
+    width: "7rem",
+    wide: true,
+    cell: (i) => (i.resolved_at ? duration(Date.parse(i.resolved_at) - Date.parse(i.started_at)) : "ongoing"),
+  },
+];
+
+/** /incidents: open ones first (or all), live: a monitor going down shows here within seconds. */
+export function IncidentsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = readIncidentFilters(params);
+  const { query, rows, more, hasMore } = usePagedList(
+    ["incidents", filters],
+    async (cursor) => {
+      const { data } = await api().api.GET("/api/v1/incidents", {
+        params: { query: { ...incidentQuery(filters), limit: 100, cursor } },
+      });
+      return data!;
+    },
+    LIVE_MS,
+  );
+  const change = (next: IncidentFilters) => setParams(writeIncidentFilters(next), { replace: true });
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Incidents</h1>
+      </div>
+      <form className="filters" aria-label="Filter incidents" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Show
+          <select
+            value={filters.open ? "open" : "all"}
+            onChange={(e) => change({ ...filters, open: e.target.value === "open" })}
+          >
+            <option value="open">Open</option>
+            <option value="all">All</option>
+          </select>
+        </label>
+        <label>
+          Status
+          <select
+            value={filters.status ?? ""}
+            onChange={(e) => {
+              const { status: _, ...rest } = filters;
+              change(e.target.value ? { ...rest, status: e.target.value as IncidentStatus } : rest);
+            }}
+          >
+            <option value="">Any</option>
+            {INCIDENT_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {query.isError ? (
+        <div role="alert" className="alert">
+          {query.error.message}
+        </div>
+      ) : (
+        <VirtualTable
+          label="Incidents"
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(i) => i.id}
+          onNearEnd={more}
+          empty={query.isPending ? "Loading…" : filters.open ? "No open incidents." : "No incidents."}
+        />
+      )}
+      <p className="muted" aria-live="polite">
+        {rows.length} {hasMore ? "loaded, more as you scroll" : rows.length === 1 ? "incident" : "incidents"}
+      </p>
+    </section>
+  );
+}
