@@ -50,3 +50,9 @@ export function exitCodeFor(error: unknown): number {
   // fetch rejects with a TypeError when the API cannot be reached (refused, DNS, TLS, timeout).
   return EXIT.unavailable;
 }
+
+/** An error's message with its cause's, which is where fetch says why it failed ("fetch failed: connect ECONNREFUSED …"). */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}

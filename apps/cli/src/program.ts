@@ -2,7 +2,7 @@ import { UpfleetError } from "@upfleet/sdk";
 import { Command, CommanderError } from "commander";
 import { GROUPS } from "./commands/index.ts";
 import { Context, type Io } from "./context.ts";
-import { EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
+import { describeError, EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
 
 /** The whole command tree, writing through `ctx`; commander's exits become thrown CommanderErrors. */
 function buildProgram(ctx: Context): Command {
@@ -39,8 +39,7 @@ function report(ctx: Context, error: unknown, json: boolean): void {
     if (requestId) ctx.note(`request_id: ${requestId}`);
     return;
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  ctx.note(`error: ${error instanceof Error ? error.message : String(error)}${cause}`);
+  ctx.note(`error: ${describeError(error)}`);
 }
 
 /** Runs `upfleet <argv>` and resolves to its exit code; never exits the process itself. */

@@ -1,6 +1,7 @@
 import type { components } from "@upfleet/sdk";
 import type { Command } from "commander";
 import { all, type Context } from "../context.ts";
+import { repeatable } from "../options.ts";
 import { fields, table } from "../output.ts";
 
 type ApiKey = components["schemas"]["ApiKey"];
@@ -11,8 +12,6 @@ interface CreateOptions {
   scope?: Scope[];
   expiresAt?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function register(program: Command, ctx: Context): void {
   const keys = program.command("keys").description("API keys for scripts and CI");
@@ -37,7 +36,7 @@ export function register(program: Command, ctx: Context): void {
     .command("create")
     .description("make an API key; its secret is printed this once")
     .requiredOption("--name <name>", "what the key is for")
-    .option("--scope <scope>", "a scope it gets (repeat; default: every scope)", collect)
+    .option("--scope <scope>", "a scope it gets (repeat; default: every scope)", repeatable)
     .option("--expires-at <instant>", "ISO-8601 instant, at most a year ahead (default: a year)")
     .action(async (options: CreateOptions, command: Command) => {
       const client = await ctx.client(command);

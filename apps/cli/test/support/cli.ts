@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { PASSWORD, type TestUser } from "@upfleet/api/test/support/accounts.ts";
-import { test as apiTest } from "@upfleet/api/test/support/fixtures.ts";
+import { apiTest } from "@upfleet/api/test/support/fixtures.ts";
 import { main } from "../../src/program.ts";
 
 export interface CliResult {
@@ -43,7 +43,11 @@ export interface Cli {
 }
 
 /** The API's fixtures plus `cli`: the CLI pointed at the file's API, with a config folder of the test's own. */
-export const test = apiTest.extend<{ cli: Cli }>({
+export const test = apiTest({
+  // A file's tests run as one owner, well past a person's 60 requests a minute; rate-limit.test.ts checks the limit.
+  RATE_LIMIT_PER_MINUTE: "100000",
+  RATE_LIMIT_PER_HOUR: "1000000",
+}).extend<{ cli: Cli }>({
   cli: async ({ api }, use) => {
     const dir = await mkdtemp(path.join(tmpdir(), "upfleet-cli-"));
     const env = { XDG_CONFIG_HOME: dir, UPFLEET_API_URL: api.url };
