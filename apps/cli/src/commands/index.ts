@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Context } from "../context.ts";
+import * as asCode from "./as-code.ts";
 import * as auth from "./auth.ts";
 import * as checks from "./checks.ts";
 import * as heartbeat from "./heartbeat.ts";
@@ -14,4 +15,4 @@ export interface CommandGroup {
 }
 
 /** Every group, in the order `upfleet --help` lists them. A new group is a file here and a line in this list. */
-export const GROUPS: CommandGroup[] = [auth, keys, monitors, checks, incidents, heartbeat, run];
+export const GROUPS: CommandGroup[] = [auth, keys, monitors, checks, incidents, heartbeat, run, asCode];
