@@ -6,6 +6,8 @@ import { urlPort } from "./input.ts";
 export interface RecentStats {
   uptime24h: number | null;
   avgResponseMs: number | null;
+  /** Average response time of each of the last 24 hours, oldest first; null for an hour without one. */
+  responseMs24h: (number | null)[];
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -57,6 +59,7 @@ export function presentMonitor(monitor: Monitor, stats: RecentStats, heartbeatBa
     last_error: monitor.lastError,
     uptime_24h: stats.uptime24h,
     avg_response_ms: stats.avgResponseMs,
+    response_ms_24h: stats.responseMs24h,
     created_at: monitor.createdAt.toISOString(),
     updated_at: monitor.updatedAt.toISOString(),
   };

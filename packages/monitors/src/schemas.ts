@@ -24,6 +24,7 @@ const READ_ONLY = [
   "last_error",
   "uptime_24h",
   "avg_response_ms",
+  "response_ms_24h",
   "created_at",
   "updated_at",
 ];

@@ -32,6 +32,8 @@ export interface MonitorFilters {
   status?: "pending" | "up" | "degraded" | "down" | "paused" | undefined;
   tag?: string | undefined;
   key?: string | undefined;
+  /** Part of the name, any case. */
+  q?: string | undefined;
 }
 
 const COMMON_COLUMNS = new Set([
@@ -183,6 +185,8 @@ export async function listMonitors(deps: MonitorDeps, tenant: Tenant, filters: M
       deletedAt: null,
       ...(filters.type ? { type: filters.type } : {}),
       ...(filters.tag ? { tags: { has: filters.tag } } : {}),
+      // Prisma passes `contains` to ILIKE as is: % and _ in a search are meant literally.
+      ...(filters.q ? { name: { contains: filters.q.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const } } : {}),
       ...(filters.key ? { key: filters.key } : {}),
       ...status,
     },

@@ -183,7 +183,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List monitors (filter by type, status, tag, key)
+     * List monitors (filter by type, status, tag, key, part of the name)
      * @description Requires scope `monitors:read`.
      */
     get: operations["monitors.list"];
@@ -991,7 +991,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Regions: live workers, queue depth, oldest waiting job, checks per minute, whether checks are sent
+     * Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks are sent
      * @description A queue that grows, or an old oldest job, means the region needs more workers. For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.
      *
      *     Requires scope `fleet:read`.
@@ -1518,6 +1518,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1572,6 +1574,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1615,6 +1619,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1660,6 +1666,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1702,6 +1710,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1747,6 +1757,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1809,6 +1821,8 @@ export interface components {
       last_error: string | null;
       uptime_24h: number | null;
       avg_response_ms: number | null;
+      /** @description Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks */
+      response_ms_24h: (number | null)[];
       /**
        * Format: date-time
        * @description ISO-8601 UTC with milliseconds
@@ -1940,6 +1954,8 @@ export interface components {
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       updated_at?: unknown;
@@ -1991,6 +2007,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -2050,6 +2068,8 @@ export interface components {
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       updated_at?: unknown;
@@ -2100,6 +2120,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -2155,6 +2177,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -2212,6 +2236,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -2311,6 +2337,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -2419,6 +2447,8 @@ export interface components {
       uptime_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       avg_response_ms?: unknown;
+      /** @description Read-only: returned, never written (sending it is a 400) */
+      response_ms_24h?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
       created_at?: unknown;
       /** @description Read-only: returned, never written (sending it is a 400) */
@@ -3119,27 +3149,6 @@ export interface components {
         monitor_ids: string[];
       }[];
     };
-    UpdateStatusPageRequest: {
-      /**
-       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
-       * @example checkout-api
-       */
-      key?: string | null;
-      name?: string;
-      /** @description The page's address, /status/<slug>: a-z, 0-9 and -, 3–60; unique (409) */
-      slug?: string;
-      /** @description A hostname of yours (CNAME it to the API) that serves this page at `/`; lower-cased. Not an IP address, not the API's own host and not an internal name. Served only once verified (`_upfleet.<domain>` TXT record, see custom_domain_verification). */
-      custom_domain?: string | null;
-      description?: string | null;
-      /** @description Only a published page is served publicly */
-      published?: boolean;
-      /** @description Replaces the sections */
-      sections?: {
-        name: string;
-        /** @description Monitors of your organization, in display order; any other id is a 404 naming it */
-        monitor_ids: string[];
-      }[];
-    };
     PublicStatusPage: {
       name: string;
       slug: string;
@@ -3197,12 +3206,37 @@ export interface components {
         created_at: string;
       }[];
     };
+    UpdateStatusPageRequest: {
+      /**
+       * @description Your stable name for it (`upfleet apply` matches on it): unique per organization and type (409)
+       * @example checkout-api
+       */
+      key?: string | null;
+      name?: string;
+      /** @description The page's address, /status/<slug>: a-z, 0-9 and -, 3–60; unique (409) */
+      slug?: string;
+      /** @description A hostname of yours (CNAME it to the API) that serves this page at `/`; lower-cased. Not an IP address, not the API's own host and not an internal name. Served only once verified (`_upfleet.<domain>` TXT record, see custom_domain_verification). */
+      custom_domain?: string | null;
+      description?: string | null;
+      /** @description Only a published page is served publicly */
+      published?: boolean;
+      /** @description Replaces the sections */
+      sections?: {
+        name: string;
+        /** @description Monitors of your organization, in display order; any other id is a 404 naming it */
+        monitor_ids: string[];
+      }[];
+    };
     Region: {
       name: string;
       workers: number;
       queue_depth: number;
       oldest_job_age_ms: number | null;
       checks_per_minute: number;
+      /** @description Check start behind its tick over the last minute, p50 of the region's slowest worker; null: no check ran */
+      schedule_lag_p50_ms: number | null;
+      /** @description The same at p99 */
+      schedule_lag_p99_ms: number | null;
       /** @description false while the region has no live worker or its oldest waiting job is stale: no checks are sent */
       dispatching: boolean;
     };
@@ -3223,6 +3257,11 @@ export interface components {
        * @description ISO-8601 UTC with milliseconds
        */
       last_seen_at: string;
+      /** @description Its checks' start behind their ticks over the last minute; null when it ran none */
+      schedule_lag_ms: {
+        p50: number;
+        p99: number;
+      } | null;
     };
     ApiIndex: {
       /** @enum {string} */
@@ -4238,6 +4277,8 @@ export interface operations {
         type?: "http" | "tcp" | "dns" | "ping" | "ssl" | "heartbeat" | "api";
         status?: "pending" | "up" | "degraded" | "down" | "paused";
         tag?: string;
+        /** @description Monitors whose name contains this, ignoring case */
+        q?: string;
         /** @description Only the resource with this key */
         key?: string;
       };

@@ -6,7 +6,7 @@ export const listMonitorsRoute = defineRoute({
   method: "get",
   path: "/monitors",
   operationId: "monitors.list",
-  summary: "List monitors (filter by type, status, tag, key)",
+  summary: "List monitors (filter by type, status, tag, key, part of the name)",
   tag: "Monitors",
   access: { scope: "monitors:read" },
   query: MonitorListQuery,

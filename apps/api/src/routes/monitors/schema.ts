@@ -12,6 +12,13 @@ export const MonitorListQuery = PageQuery.extend({
   type: z.enum(MONITOR_TYPES).optional(),
   status: MonitorStatus.optional(),
   tag: z.string().min(1).max(50).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: "Monitors whose name contains this, ignoring case" }),
   key: KeyFilter,
 });
 
@@ -35,6 +42,10 @@ const commonFields = {
   last_error: z.string().nullable(),
   uptime_24h: z.number().nullable(),
   avg_response_ms: z.number().nullable(),
+  response_ms_24h: z.array(z.number().int().nullable()).meta({
+    description:
+      "Average response time of each of the last 24 hours (UTC hours, the current one last); null: no checks",
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 };

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
 import { ago, millis, percent } from "../../components/format.ts";
+import { Sparkline } from "../../components/Sparkline.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
 import { type MonitorFilters, readFilters, STATUSES, TYPES, writeFilters } from "./filters.ts";
@@ -33,7 +34,12 @@ const COLUMNS: Column<Monitor>[] = [
     header: "Response",
     width: "10rem",
     wide: true,
-    cell: (m) => millis(m.last_response_ms),
+    cell: (m) => (
+      <span className="spark-cell">
+        <Sparkline values={m.response_ms_24h} label={`Response times of ${m.name}, last 24 hours`} />
+        <span>{millis(m.last_response_ms)}</span>
+      </span>
+    ),
   },
 ];
 
