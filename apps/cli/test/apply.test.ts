@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect } from "vitest";
 import { stringify } from "yaml";
 import { fileJsonSchema } from "../src/as-code/file.ts";
@@ -282,6 +283,15 @@ describe("a file apply refuses", () => {
     expect(result.stderr).toContain(`monitors[0] (${p}-m)`);
     expect(result.stderr).toContain(`monitors[0] (${p}-m).url:`);
   });
+});
+
+it("the example file next to the schema applies as it is, and a second diff shows nothing", async ({ cli, owner }) => {
+  await cli.login(owner);
+  const example = fileURLToPath(new URL("../schema/example.yaml", import.meta.url));
+  const applied = await cli.run(["apply", "-f", example]);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect(applied.stdout).toContain("8 to create, 0 to change, 0 to delete");
+  expect((await cli.run(["diff", "-f", example])).code).toBe(0);
 });
 
 it("the published JSON Schema is what the file's zod schema gives today", async () => {
