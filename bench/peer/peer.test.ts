@@ -92,6 +92,8 @@ describe("bench:peer table", () => {
     expect(line).toContain("0.31 ×");
     expect(line).toContain("≤ 1.63 ms (⅓ of Kuma's): **pass**");
     expect(text).toContain("**headless**");
+    expect(text).toContain("### Uptime Kuma 2.5.3 and Upfleet, 1,000 monitors × 30 s");
+    expect(text).toContain("busy over Kuma's windows (all processes, `/proc/stat`): 0.50 cores");
   });
 
   it("fails the 1,000-monitor target above a third of Kuma and leaves other sizes without one", () => {

@@ -81,11 +81,15 @@ function tableRow(row: PeerRow): string {
 
 export function renderPeer(run: PeerRun): string {
   const [first] = run.rows;
+  const sizes = run.rows.map((row) => fmt(row.kuma.monitors)).join(" and ");
+  const busy = run.rows.map((row) => fmt(row.kuma.machineBusyCores, 2)).join(" / ");
   return [
+    `### Uptime Kuma ${run.kumaVersion} and Upfleet, ${sizes} monitors × ${first?.kuma.intervalS ?? "–"} s`,
+    "",
     `- Date: ${run.date}`,
-    `- Machine: ${run.machine}`,
+    `- Machine: ${run.machine}; busy over Kuma's windows (all processes, \`/proc/stat\`): ${busy} cores`,
     `- Command: \`${run.command}\``,
-    `- Uptime Kuma ${run.kumaVersion}, **headless** (no browser connected: the socket.io client that added the monitors disconnects before the warm-up), one process, SQLite; window ${first ? fmt(first.kuma.windowS) : "–"} s after a warm-up. Upfleet: \`${first?.upfleet.command ?? "pnpm bench:fleet"}\` (alerter + API + 1 worker; all-in adds Redis and the database's PostgreSQL backends).`,
+    `- Uptime Kuma ${run.kumaVersion}, **headless** (no browser connected: the socket.io client that added the monitors disconnects before the warm-up), one process, SQLite; window ${first ? fmt(first.kuma.windowS) : "–"} s after a warm-up. Upfleet: \`pnpm bench:fleet\` at each size with the same interval, warm-up and window (API + alerter + 1 worker; all-in adds Redis and the database's PostgreSQL backends).`,
     "",
     "| monitors | Kuma ms per check | Kuma % of a core | Kuma checks/s (expected) | Kuma VmHWM MB | Upfleet ms per check all-in | Upfleet ms per check ours | Upfleet all-in % of a core | Upfleet checks/s (expected) | Upfleet ÷ Kuma (all-in) | target |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
