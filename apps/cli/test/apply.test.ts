@@ -217,6 +217,15 @@ describe("upfleet apply / diff", () => {
       { action: "delete", type: "rules", key: `${p}-down` },
     ]);
     expect(diff.json.every((step: { action: string }) => step.action === "delete")).toBe(true);
+    // A kind the file leaves out is not the file's to prune.
+    const onlyMonitors = await cli.run([
+      "diff",
+      "-f",
+      await write({ monitors: content.monitors }),
+      "--prune",
+      "--json",
+    ]);
+    expect(onlyMonitors.json.every((step: { type: string }) => step.type === "monitors")).toBe(true);
 
     expect((await cli.run(["apply", "-f", smaller, "--prune"])).code).toBe(0);
     expect(await find("rules", `${p}-down`)).toBeUndefined();
@@ -262,6 +271,10 @@ describe("a file apply refuses", () => {
     expect(bad.stderr).toContain("monitors[0].type:");
     expect(bad.stderr).toContain("monitors[1].key:");
     expect((await cli.run(["apply", "-f", await write("monitors: [")])).code).toBe(2);
+    const twice = { key: `${p}-same`, type: "email", name: "x", config: { to: ["x@example.com"] } };
+    expect((await cli.run(["apply", "-f", await write({ channels: [twice, twice] })])).stderr).toContain(
+      "channels[1].key: is used twice",
+    );
     expect((await cli.run(["apply", "-f", await write({ monitor: [] })])).stderr).toContain('"monitor"');
 
     const dangling = sampleFile(p);

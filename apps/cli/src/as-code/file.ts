@@ -84,18 +84,21 @@ const Page = item(
   "A status page",
 );
 
-/** Items of one kind, each key once. */
+/**
+ * Items of one kind, each key once. A kind the file leaves out is not managed by it (even --prune leaves
+ * it alone); an empty list is "none of this kind", which --prune makes so.
+ */
 const listOf = <T extends z.ZodType<{ key: string }>>(schema: T) =>
   z
     .array(schema)
-    .default([])
     .superRefine((items, ctx) => {
       const seen = new Set<string>();
       items.forEach((entry, i) => {
         if (seen.has(entry.key)) ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
         seen.add(entry.key);
       });
-    });
+    })
+    .optional();
 
 export const UpfleetFile = z
   .strictObject({

@@ -111,21 +111,23 @@ function changesOf(item: FileItem, current: FileItem): Change[] {
 
 /**
  * What makes the organization's keyed resources what the file says: creates and updates in dependency
- * order, then (with `prune`) deletes of keyed resources the file no longer has, in reverse. Resources
- * without a key are never touched. Every reference in the file is resolved here, so a dangling one
+ * order, then (with `prune`) deletes of keyed resources the file no longer has, in reverse: only of the
+ * kinds the file has a list of. Resources without a key are never touched. Every reference in the file is resolved here, so a dangling one
  * fails before anything is written.
  */
 export function plan(file: UpfleetFile, state: State, prune: boolean): Step[] {
   const steps: Step[] = [];
   const deletes: Step[] = [];
   for (const kind of KINDS) {
+    const items = file[kind.section] as FileItem[] | undefined;
+    if (items === undefined) continue;
     const existing = new Map(
       (state.items.get(kind.section) ?? []).filter((obj) => obj.key !== null).map((obj) => [obj.key as string, obj]),
     );
-    for (const item of file[kind.section] as FileItem[]) {
+    for (const item of items) {
       if (!existing.has(item.key)) state.refs.set(kind.section, item.key, `new:${item.key}`);
     }
-    (file[kind.section] as FileItem[]).forEach((item, index) => {
+    items.forEach((item, index) => {
       toApi(kind, item, index, state.refs);
       const current = existing.get(item.key);
       if (!current) {
@@ -137,7 +139,7 @@ export function plan(file: UpfleetFile, state: State, prune: boolean): Step[] {
       if (changes.length) steps.push({ action: "update", kind, key: item.key, item, index, id, changes });
     });
     if (!prune) continue;
-    const kept = new Set((file[kind.section] as FileItem[]).map((item) => item.key));
+    const kept = new Set(items.map((item) => item.key));
     for (const [key, obj] of existing) {
       if (!kept.has(key)) deletes.unshift({ action: "delete", kind, key, id: obj.id as string });
     }
