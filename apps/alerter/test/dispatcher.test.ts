@@ -112,6 +112,7 @@ const it = test.extend<{ d: Harness }>({
           in_flight: 0,
           started_at: now,
           last_seen_at: now,
+          schedule_lag_ms: null,
         });
       },
       waiting: async (region) => (await queue(region).bull.getWaiting()).map((job) => String(job.id)),

@@ -235,6 +235,7 @@ describe("fleet", () => {
       in_flight: 3,
       started_at: now,
       last_seen_at: now,
+      schedule_lag_ms: { p50: 12, p99: 340 },
     });
     const queue = new Queue(checksQueueName("us-east"), { connection: redis, prefix: bullPrefix(api.redis.prefix) });
     await queue.add("check", { waiting: true });
@@ -244,8 +245,14 @@ describe("fleet", () => {
       const regions = await get("/api/v1/regions");
       expect(regions.status).toBe(200);
       const byName = Object.fromEntries(regions.body.map((r: { name: string }) => [r.name, r]));
-      expect(byName["eu-west"]).toMatchObject({ workers: 1, queue_depth: 0, oldest_job_age_ms: null });
-      expect(byName["us-east"]).toMatchObject({ workers: 0, queue_depth: 1 });
+      expect(byName["eu-west"]).toMatchObject({
+        workers: 1,
+        queue_depth: 0,
+        oldest_job_age_ms: null,
+        schedule_lag_p50_ms: 12,
+        schedule_lag_p99_ms: 340,
+      });
+      expect(byName["us-east"]).toMatchObject({ workers: 0, queue_depth: 1, schedule_lag_p99_ms: null });
       expect(byName["us-east"].oldest_job_age_ms).toBeGreaterThanOrEqual(0);
     } finally {
       await queue.obliterate({ force: true });

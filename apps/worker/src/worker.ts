@@ -10,6 +10,7 @@ import {
   checksQueueName,
   FleetRegistry,
   JOBS,
+  LagWindow,
   ResultPublisher,
   work,
 } from "@upfleet/queue";
@@ -86,6 +87,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [deps.metrics],
   });
+  const recentLag = new LagWindow();
 
   /**
    * Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down.
@@ -101,7 +103,9 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
       outcomes.inc({ region: check.region, outcome: "skipped" });
       return;
     }
-    lag.observe({ region: check.region }, Math.max(0, started - check.tick) / 1000);
+    const lagMs = Math.max(0, started - check.tick);
+    lag.observe({ region: check.region }, lagMs / 1000);
+    recentLag.observe(lagMs, started);
     const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
     outcomes.inc({ region: check.region, outcome: result.status });
     await results.publish({
@@ -155,6 +159,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
         in_flight: Math.max(0, inFlight),
         started_at: startedAt,
         last_seen_at: new Date().toISOString(),
+        schedule_lag_ms: recentLag.percentiles(),
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, "could not report to the fleet registry"));
   void report();

@@ -1,4 +1,5 @@
 import type { RedisConnection } from "./redis-connection.ts";
+import { type LagPercentiles, regionLag } from "./schedule-lag.ts";
 import { staleAt } from "./staleness.ts";
 import { type CompletedMetrics, completedLastMinute } from "./throughput.ts";
 
@@ -11,6 +12,8 @@ export interface WorkerInfo {
   in_flight: number;
   started_at: string;
   last_seen_at: string;
+  /** Its checks' start behind their ticks over the last minute (LagWindow); null when it ran none. */
+  schedule_lag_ms: LagPercentiles | null;
 }
 
 /** A worker is alive while it has been seen within this window (it reports every 5 s). */
@@ -52,7 +55,13 @@ export class FleetRegistry {
     const ids = await this.redis.zrange(this.indexKey, 0, -1);
     if (ids.length === 0) return [];
     const records = await this.redis.mget(ids.map((id) => this.recordKey(id)));
-    return records.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as WorkerInfo);
+    return records
+      .filter((r): r is string => r !== null)
+      .map((r) => {
+        const worker = JSON.parse(r) as WorkerInfo;
+        // A worker of a version before schedule_lag_ms reads as one that ran nothing in the last minute.
+        return { ...worker, schedule_lag_ms: worker.schedule_lag_ms ?? null };
+      });
   }
 }
 
@@ -62,6 +71,9 @@ export interface RegionInfo {
   queue_depth: number;
   oldest_job_age_ms: number | null;
   checks_per_minute: number;
+  /** The slowest worker's schedule lag over the last minute (regionLag); null when none ran a check. */
+  schedule_lag_p50_ms: number | null;
+  schedule_lag_p99_ms: number | null;
   /** Whether the scheduler sends the region checks (see `regionDispatching`). */
   dispatching: boolean;
 }
@@ -120,14 +132,17 @@ export async function regionOverview(
         queue.getJobs(["wait"], 0, 0, true),
         queue.getMetrics("completed", 0, 0),
       ]);
-      const live = workers.filter((w) => w.region === name).length;
+      const staff = workers.filter((w) => w.region === name);
+      const lag = regionLag(staff);
       return {
         name,
-        workers: live,
+        workers: staff.length,
         queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
         oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
         checks_per_minute: completedLastMinute(metrics, now),
-        dispatching: regionDispatching(live > 0, waitingCheck(oldest), now),
+        schedule_lag_p50_ms: lag.p50,
+        schedule_lag_p99_ms: lag.p99,
+        dispatching: regionDispatching(staff.length > 0, waitingCheck(oldest), now),
       };
     }),
   );

@@ -37,5 +37,6 @@ export { OutboxSweeper, sweepOutbox } from "./outbox-sweeper.ts";
 export { checkRedisTls, redisOptions, redisTlsEnv } from "./redis-tls.ts";
 export { type ResultConsumerOptions, ResultStreamConsumer, type StreamedResult } from "./result-consumer.ts";
 export { ResultPublisher } from "./result-publisher.ts";
+export { type LagPercentiles, LagWindow } from "./schedule-lag.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";
 export { STALE_AFTER_INTERVALS, staleAt } from "./staleness.ts";

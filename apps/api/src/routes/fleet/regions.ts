@@ -10,6 +10,14 @@ const Region = z
     queue_depth: z.number().int(),
     oldest_job_age_ms: z.number().int().nullable(),
     checks_per_minute: z.number().int(),
+    schedule_lag_p50_ms: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "Check start behind its tick over the last minute, p50 of the region's slowest worker; null: no check ran",
+      ),
+    schedule_lag_p99_ms: z.number().int().nullable().describe("The same at p99"),
     dispatching: z
       .boolean()
       .describe("false while the region has no live worker or its oldest waiting job is stale: no checks are sent"),
@@ -20,7 +28,8 @@ export const regionsRoute = defineRoute({
   method: "get",
   path: "/regions",
   operationId: "fleet.regions",
-  summary: "Regions: live workers, queue depth, oldest waiting job, checks per minute, whether checks are sent",
+  summary:
+    "Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks are sent",
   description:
     "A queue that grows, or an old oldest job, means the region needs more workers. " +
     "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",

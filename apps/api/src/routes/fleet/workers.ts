@@ -13,6 +13,10 @@ const WorkerBody = z
     in_flight: z.number().int(),
     started_at: Timestamp,
     last_seen_at: Timestamp,
+    schedule_lag_ms: z
+      .object({ p50: z.number().int(), p99: z.number().int() })
+      .nullable()
+      .describe("Its checks' start behind their ticks over the last minute; null when it ran none"),
   })
   .meta({ id: "Worker" });
 
