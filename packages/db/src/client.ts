@@ -8,12 +8,20 @@ export interface DbOptions {
   poolSize?: number;
 }
 
+/**
+ * How long a pooled connection may sit idle before it is closed. node-postgres closes them after 10 s,
+ * so an idle alerter, whose sweeps run every 30–60 s, opened a new connection (a backend forked,
+ * authenticated and warmed up) for nearly every one of them (issue #15, found by profiling).
+ */
+export const IDLE_CONNECTION_MS = 5 * 60_000;
+
 /** The Prisma client over node-postgres: no engine binary, one pool per process. */
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
   const adapter = new PrismaPg({
     connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: IDLE_CONNECTION_MS,
   });
   return new PrismaClient({ adapter });
 }
