@@ -54,6 +54,7 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
   --duration S     the measured window in seconds (default 300)
   --workers K      worker processes in region "local" (default 1)
   --concurrency C  CONCURRENCY of each worker (default 300)
+  --redis-hz N     the run's redis-server's hz (default 10, Redis's own default; idle, Redis's CPU is mostly this)
   --acl            each process connects as its own Redis user, made by \`pnpm fleet:acl\`'s lines (issue #14)
   --sweep N,N,…    one run per number of monitors (0: idle), one after the other, and one table of them
                    all; each size's warm-up and window are shorter than a single run's unless given
@@ -63,7 +64,7 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
 
 const args = benchArgs(
   HELP,
-  ["monitors", "interval", "warmup", "duration", "workers", "concurrency"],
+  ["monitors", "interval", "warmup", "duration", "workers", "concurrency", "redis-hz"],
   ["quick", "profile", "acl"],
   ["sweep"],
 );
@@ -80,6 +81,7 @@ const config = {
   workers: args.int("workers", 1, 1),
   concurrency: args.int("concurrency", 300, 1),
   acl,
+  redisHz: args.int("redis-hz", 10, 1),
 };
 const intervalMs = config.intervalS * 1000;
 const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
   );
 
   const { database, redis, db } = await freshServices(1);
-  const ownRedis = await startOwnRedis();
+  const ownRedis = await startOwnRedis(config.redisHz);
   const roleUrls = acl ? await createAclUsers(ownRedis.url, redis.prefix, REGION) : undefined;
 
   const target = await startHelper(path.join(HERE, "fleet/target.ts"), "target");
@@ -518,7 +520,7 @@ async function main(): Promise<void> {
       ours: false,
       cpuSeconds: cpuBetween(procBefore, procAfter, serverPids),
     },
-    { name: "Redis (the run's own server)", ours: false, cpuSeconds: redisCpuSeconds },
+    { name: `Redis (the run's own server, hz ${config.redisHz})`, ours: false, cpuSeconds: redisCpuSeconds },
     { name: "bench harness", ours: false, cpuSeconds: cpuBetween(procBefore, procAfter, [process.pid]) },
   );
   const measuredCpu = rows.reduce((n, r) => n + r.cpuSeconds, 0);
@@ -642,6 +644,7 @@ async function sweep(sizes: number[]): Promise<void> {
       ["--workers", config.workers],
       ["--concurrency", config.concurrency],
     ].flatMap(([name, value]) => [String(name), String(value)]);
+    if (args.given("redis-hz")) childArgs.push("--redis-hz", String(config.redisHz));
     if (acl) childArgs.push("--acl");
     console.log(`\n=== sweep: ${fmt(monitors)} monitors (bench:fleet ${childArgs.join(" ")}) ===`);
     const file = childResultFile(RESULTS, monitors);

@@ -11,7 +11,7 @@ interface IdleFigures {
   date: string;
   machine: string;
   command: string;
-  config: { warmupS: number; durationS: number; workers: number; acl: boolean };
+  config: { warmupS: number; durationS: number; workers: number; acl: boolean; redisHz: number };
   windowS: number;
   rows: { name: string; ours: boolean; cpuSeconds: number; rssMb?: number }[];
   oursCpuSeconds: number;
@@ -40,7 +40,7 @@ export function renderIdle(f: IdleFigures, target: typeof IDLE_TARGET): string {
     `- Date: ${f.date}`,
     `- Machine: ${f.machine}`,
     `- Command: \`${f.command}\``,
-    `- Setup: an empty fresh database, a redis-server of the run's own${f.config.acl ? " with each process connecting as its own Redis user (`pnpm fleet:acl`)" : ""}; warm-up ${f.config.warmupS} s, window ${f.config.durationS} s, nothing scraped in the window. The machine is shared: "everything else" is other work on it, and CPU figures this small move with its load.`,
+    `- Setup: an empty fresh database, a redis-server of the run's own (hz ${f.config.redisHz})${f.config.acl ? " with each process connecting as its own Redis user (`pnpm fleet:acl`)" : ""}; warm-up ${f.config.warmupS} s, window ${f.config.durationS} s, nothing scraped in the window. The machine is shared: "everything else" is other work on it, and CPU figures this small move with its load.`,
     "",
     "| figure | measured | target | |",
     "|---|---:|---:|---|",
