@@ -46,15 +46,21 @@ export class Context {
     return createClient({ baseUrl: await this.apiUrl(command), apiKey, token: config.token });
   }
 
-  /** A client without credentials, for heartbeat pings (their token is the credential) and logging in. */
-  async anonymousClient(command: Command, retry: { retries?: number; maxDelayMs?: number } = {}) {
-    return createClient({ baseUrl: await this.apiUrl(command), ...retry });
+  /** A client without credentials, for logging in. */
+  async anonymousClient(command: Command) {
+    return createClient({ baseUrl: await this.apiUrl(command) });
   }
 
   /** `value` as JSON with `--json` (the API's objects as they are), else as `human` renders it for people. */
   print<T>(command: Command, value: T, human: (value: T) => string): void {
     const text = command.optsWithGlobals<GlobalOptions>().json ? JSON.stringify(value, null, 2) : human(value);
     if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** One page of a list: its items as `print` does, and where the next page starts on stderr. */
+  printPage<T>(command: Command, page: { data: T[]; next_cursor: string | null }, human: (items: T[]) => string): void {
+    this.print(command, page.data, human);
+    if (page.next_cursor) this.note(`more: --cursor ${page.next_cursor}`);
   }
 
   /** A note for people (never part of the output scripts read), on stderr. */

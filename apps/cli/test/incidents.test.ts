@@ -32,6 +32,14 @@ test("incidents list, ack and resolve; resolving twice is a conflict (exit 1); c
   expect((await cli.run(["incidents", "list", "--resolved", "--json"])).json).toMatchObject([{ id }]);
   expect((await cli.run(["incidents", "list", "--active", "--resolved"])).code).toBe(2);
 
+  await api.request("POST", "/api/v1/incidents", { auth: owner.token, body: { title: "Planned work" } });
+  const first = await cli.run(["incidents", "list", "--limit", "1", "--json"]);
+  expect(first.json).toMatchObject([{ title: "Planned work" }]);
+  const cursor = /^more: --cursor (\S+)$/m.exec(first.stderr)?.[1];
+  expect((await cli.run(["incidents", "list", "--limit", "1", "--cursor", cursor!, "--json"])).json).toMatchObject([
+    { id },
+  ]);
+
   expect((await cli.run(["checks", monitor.body.id, "--json"])).json).toEqual([]);
   expect((await cli.run(["checks", "mon_nope"])).code).toBe(3);
 });

@@ -30,7 +30,7 @@ export function register(program: Command, ctx: Context): void {
       const page = await data(
         client.api.GET("/api/v1/monitors/{id}/checks", { params: { path: { id: monitor }, query: options } }),
       );
-      ctx.print(command, page.data, (checks) =>
+      ctx.printPage(command, page, (checks) =>
         table(checks, [
           ["time", (c) => c.timestamp],
           ["region", (c) => c.region],
@@ -40,6 +40,5 @@ export function register(program: Command, ctx: Context): void {
           ["error", (c) => (c.error ? `${c.error}: ${c.message ?? ""}`.trim() : null)],
         ]),
       );
-      if (page.next_cursor) ctx.note(`more: --cursor ${page.next_cursor}`);
     });
 }

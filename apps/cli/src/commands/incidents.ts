@@ -57,7 +57,7 @@ export function register(program: Command, ctx: Context): void {
         cursor: options.cursor,
       };
       const page = await data(client.api.GET("/api/v1/incidents", { params: { query } }));
-      ctx.print(command, page.data, (list) =>
+      ctx.printPage(command, page, (list) =>
         table(list, [
           ["id", (i) => i.id],
           ["status", (i) => i.status],
@@ -68,7 +68,6 @@ export function register(program: Command, ctx: Context): void {
           ["title", (i) => i.title],
         ]),
       );
-      if (page.next_cursor) ctx.note(`more: --cursor ${page.next_cursor}`);
     });
   incidents
     .command("ack <id>")

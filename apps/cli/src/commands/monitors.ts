@@ -101,13 +101,12 @@ async function createBody(ctx: Context, options: CreateOptions): Promise<CreateB
   return body as CreateBody;
 }
 
-/** `monitors <verb> <id>` for the verbs that act on one monitor and answer with it. */
-function action(ctx: Context, verb: "get" | "pause" | "resume", done: string) {
-  return async (id: string, _options: unknown, command: Command) => {
-    const monitor = await (await ctx.client(command)).monitors[verb](id);
-    ctx.print(command, monitor, (m) => (done ? `${done} ${m.id} (${m.name}): ${m.status}` : monitorFields(m)));
-  };
-}
+/** The commands that act on one monitor and answer with it; `done` is what people read after a change. */
+const ONE_MONITOR = [
+  ["get", "one monitor, every field", null],
+  ["pause", "stop checking (heartbeats: stop alerting)", "Paused"],
+  ["resume", "check again", "Resumed"],
+] as const;
 
 export function register(program: Command, ctx: Context): void {
   const monitors = program.command("monitors").description("HTTP, TCP, DNS, ping, TLS, heartbeat and API monitors");
@@ -121,10 +120,15 @@ export function register(program: Command, ctx: Context): void {
       const list = await all((await ctx.client(command)).monitors.list({ limit: 200, ...options }));
       ctx.print(command, list, listTable);
     });
-  monitors
-    .command("get <id>")
-    .description("one monitor, every field")
-    .action(action(ctx, "get", ""));
+  for (const [verb, description, done] of ONE_MONITOR) {
+    monitors
+      .command(`${verb} <id>`)
+      .description(description)
+      .action(async (id: string, _options, command: Command) => {
+        const monitor = await (await ctx.client(command)).monitors[verb](id);
+        ctx.print(command, monitor, (m) => (done ? `${done} ${m.id} (${m.name}): ${m.status}` : monitorFields(m)));
+      });
+  }
   monitors
     .command("create")
     .description("create a monitor from flags for the common types, or any body from --file (flags override it)")
@@ -151,14 +155,6 @@ export function register(program: Command, ctx: Context): void {
       const monitor = await client.monitors.create(await createBody(ctx, options));
       ctx.print(command, monitor, monitorFields);
     });
-  monitors
-    .command("pause <id>")
-    .description("stop checking (heartbeats: stop alerting)")
-    .action(action(ctx, "pause", "Paused"));
-  monitors
-    .command("resume <id>")
-    .description("check again")
-    .action(action(ctx, "resume", "Resumed"));
   monitors
     .command("delete <id>")
     .description("delete a monitor: its checks stop, its history is kept")
