@@ -2,4 +2,7 @@
 export const NAV: { to: string; label: string }[] = [
   { to: "/monitors", label: "Monitors" },
   { to: "/incidents", label: "Incidents" },
+  { to: "/alerting", label: "Alerting" },
+  { to: "/status-pages", label: "Status pages" },
+  { to: "/maintenance", label: "Maintenance" },
 ];

@@ -1,9 +1,12 @@
 import { createBrowserRouter } from "react-router";
+import { alertingRoutes } from "../pages/alerting/routes.tsx";
 import { SignIn } from "../pages/auth/SignIn.tsx";
 import { SignUp } from "../pages/auth/SignUp.tsx";
 import { incidentRoutes } from "../pages/incidents/routes.tsx";
+import { maintenanceRoutes } from "../pages/maintenance/routes.tsx";
 import { monitorRoutes } from "../pages/monitors/routes.tsx";
 import { NotFound } from "../pages/NotFound.tsx";
+import { statusPageRoutes } from "../pages/status-pages/routes.tsx";
 import { RequireSession } from "./guards.tsx";
 import { Layout } from "./Layout.tsx";
 
@@ -25,6 +28,9 @@ export const router = createBrowserRouter(
         { index: true, element: <NotFound redirect="/monitors" /> },
         ...monitorRoutes,
         ...incidentRoutes,
+        ...alertingRoutes,
+        ...statusPageRoutes,
+        ...maintenanceRoutes,
         { path: "*", element: <NotFound /> },
       ],
     },

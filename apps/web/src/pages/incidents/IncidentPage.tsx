@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
-import { type FormErrors, formErrors } from "../../api/field-errors.ts";
 import { LIVE_MS } from "../../api/live.ts";
+import { useSubmit } from "../../api/use-submit.ts";
 import { Field, FormAlert } from "../../components/Field.tsx";
 import { dateTime } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
@@ -110,26 +110,19 @@ function IncidentDetail({ incident }: { incident: Incident }) {
 
 /** Posts an update (a message, optionally moving the status): the timeline shows it at once. */
 function PostUpdate({ incident, onSaved }: { incident: Incident; onSaved: (updated: Incident) => Promise<void> }) {
-  const [errors, setErrors] = useState<FormErrors>({ fields: {}, general: [] });
-  const [busy, setBusy] = useState(false);
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const { errors, busy, run } = useSubmit(["status", "message"]);
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const values = new FormData(form);
-    setBusy(true);
-    try {
+    void run(async () => {
       const { data } = await api().api.POST("/api/v1/incidents/{id}/updates", {
         params: { path: { id: incident.id } },
         body: { status: values.get("status") as IncidentStatus, message: String(values.get("message") ?? "") },
       });
       await onSaved(data!);
       form.reset();
-      setErrors({ fields: {}, general: [] });
-    } catch (error) {
-      setErrors(formErrors(error, ["status", "message"]));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <>

@@ -1,5 +1,6 @@
 import { lazy } from "react";
 import type { RouteObject } from "react-router";
+import "../../components/sections.css";
 
 // Loaded when first visited: the monitors list stays the only page in the main bundle.
 const IncidentsPage = lazy(() => import("./IncidentsPage.tsx").then((m) => ({ default: m.IncidentsPage })));

@@ -1,0 +1,102 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { api, type components } from "../../api/client.ts";
+import { usePagedList } from "../../api/paged.ts";
+import { LoadMore } from "../../components/LoadMore.tsx";
+import { QueryState } from "../../components/QueryState.tsx";
+import { AlertingNav } from "./AlertingNav.tsx";
+import { channelTarget, deliveryOutcome } from "./alerting-forms.ts";
+
+type Channel = components["schemas"]["NotificationChannel"];
+
+/** /alerting/channels: where notifications go, each with a "Send test" that shows how the delivery went. */
+export function ChannelsPage() {
+  const { query, rows, more, hasMore } = usePagedList(["channels", "list"], async (cursor) => {
+    const { data } = await api().api.GET("/api/v1/notifications/channels", { params: { query: { cursor } } });
+    return data!;
+  });
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Alerting</h1>
+        <Link to="/alerting/channels/new" className="button">
+          New channel
+        </Link>
+      </div>
+      <AlertingNav />
+      <h2>Channels</h2>
+      <QueryState query={query}>
+        {() => (
+          <div className="scroll-x">
+            <table aria-label="Channels">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Sends to</th>
+                  <th scope="col">Enabled</th>
+                  <th scope="col">Test</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.length === 0 && (
+                  <tr>
+                    <td colSpan={5} className="muted">
+                      No channels yet.
+                    </td>
+                  </tr>
+                )}
+                {rows.map((channel) => (
+                  <ChannelRow key={channel.id} channel={channel} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="channels" />
+    </section>
+  );
+}
+
+function ChannelRow({ channel }: { channel: Channel }) {
+  const queries = useQueryClient();
+  const test = useMutation({
+    mutationFn: async () => {
+      const { data } = await api().api.POST("/api/v1/notifications/channels/{id}/test", {
+        params: { path: { id: channel.id } },
+      });
+      return data!;
+    },
+    onSettled: () => queries.invalidateQueries({ queryKey: ["deliveries"] }),
+  });
+  return (
+    <tr>
+      <td>
+        <Link to={`/alerting/channels/${channel.id}/edit`}>{channel.name}</Link>
+      </td>
+      <td>{channel.type}</td>
+      <td className="clip">{channelTarget(channel)}</td>
+      <td>{channel.enabled ? "yes" : `no${channel.disabled_reason ? `: ${channel.disabled_reason}` : ""}`}</td>
+      <td>
+        <div className="actions">
+          <button
+            type="button"
+            className="ghost small"
+            disabled={test.isPending}
+            onClick={() => test.mutate()}
+            aria-label={`Send test to ${channel.name}`}
+          >
+            {test.isPending ? "Sending…" : "Send test"}
+          </button>
+          <output
+            aria-live="polite"
+            className={test.data?.status === "failed" || test.isError ? "error-text" : undefined}
+          >
+            {test.data ? deliveryOutcome(test.data) : test.isError ? test.error.message : ""}
+          </output>
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,86 @@
+import { Link, useSearchParams } from "react-router";
+import { api, type components } from "../../api/client.ts";
+import { LIVE_MS } from "../../api/live.ts";
+import { usePagedList } from "../../api/paged.ts";
+import { dateTime } from "../../components/format.ts";
+import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
+import { AlertingNav } from "./AlertingNav.tsx";
+import { deliveryOutcome } from "./alerting-forms.ts";
+import { useChannelChoices } from "./queries.ts";
+
+type Delivery = components["schemas"]["NotificationDelivery"];
+
+/** /alerting/deliveries: every attempt to notify, newest first, live; `?channel=` narrows it to one channel. */
+export function DeliveriesPage() {
+  const [params, setParams] = useSearchParams();
+  const channelId = params.get("channel") || undefined;
+  const channels = useChannelChoices();
+  const names = new Map(channels.data?.map((c) => [c.id, c.name]));
+  const { query, rows, more, hasMore } = usePagedList(
+    ["deliveries", channelId],
+    async (cursor) => {
+      const { data } = await api().api.GET("/api/v1/notifications/deliveries", {
+        params: { query: { limit: 100, cursor, ...(channelId ? { channel_id: channelId } : {}) } },
+      });
+      return data!;
+    },
+    LIVE_MS,
+  );
+  const columns: Column<Delivery>[] = [
+    { header: "Time", width: "11rem", cell: (d) => dateTime(d.created_at) },
+    { header: "Channel", width: "minmax(8rem, 1fr)", cell: (d) => names.get(d.channel_id) ?? d.channel_id },
+    { header: "Event", width: "10rem", wide: true, cell: (d) => d.event },
+    {
+      header: "Incident",
+      width: "6rem",
+      wide: true,
+      cell: (d) => (d.incident_id ? <Link to={`/incidents/${d.incident_id}`}>Open</Link> : "—"),
+    },
+    { header: "Attempt", width: "4.5rem", wide: true, cell: (d) => d.attempt },
+    { header: "Status", width: "6.5rem", cell: (d) => <StatusBadge status={d.status} /> },
+    { header: "Outcome", width: "minmax(10rem, 2fr)", cell: (d) => deliveryOutcome(d) },
+  ];
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Alerting</h1>
+      </div>
+      <AlertingNav />
+      <h2>Deliveries</h2>
+      <form className="filters" aria-label="Filter deliveries" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Channel
+          <select
+            value={channelId ?? ""}
+            onChange={(e) => setParams(e.target.value ? { channel: e.target.value } : {}, { replace: true })}
+          >
+            <option value="">Any</option>
+            {channels.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {query.isError ? (
+        <div role="alert" className="alert">
+          {query.error.message}
+        </div>
+      ) : (
+        <VirtualTable
+          label="Deliveries"
+          rows={rows}
+          columns={columns}
+          rowKey={(d) => d.id}
+          onNearEnd={more}
+          empty={query.isPending ? "Loading…" : "No deliveries yet."}
+        />
+      )}
+      <p className="muted" aria-live="polite">
+        {rows.length} {hasMore ? "loaded, more as you scroll" : rows.length === 1 ? "delivery" : "deliveries"}
+      </p>
+    </section>
+  );
+}
