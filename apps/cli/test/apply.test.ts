@@ -246,6 +246,26 @@ describe("upfleet apply / diff", () => {
     const json = await cli.run(["export", "--format", "json"]);
     expect(json.json.monitors.map((m: { key: string }) => m.key)).toContain(`${p}-backup`);
   });
+
+  it("export --all first keys what has no key, from its name", async ({ cli, api, owner, p }) => {
+    await cli.login(owner);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await api.request("POST", PATHS.monitors!, {
+        auth: owner.token,
+        body: { type: "http", name: `Billing API ${p}`, url: "https://example.org/" },
+      });
+      ids.push(res.body.id);
+    }
+    const exported = await cli.run(["export", "--all", "--format", "json"]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).not.toContain("left out");
+    const keys = await Promise.all(
+      ids.map(async (id) => (await api.request("GET", `${PATHS.monitors}/${id}`, { auth: owner.token })).body.key),
+    );
+    expect(keys).toEqual([`billing-api-${p}`, `billing-api-${p}-2`]);
+    expect(exported.json.monitors.map((m: { key: string }) => m.key)).toEqual(expect.arrayContaining(keys));
+  });
 });
 
 describe("a file apply refuses", () => {

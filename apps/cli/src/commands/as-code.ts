@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { stringify } from "yaml";
 import { execute, planJson, renderPlan } from "../as-code/execute.ts";
 import { type FileItem, readUpfleetFile } from "../as-code/file.ts";
+import { giveKeys } from "../as-code/give-keys.ts";
 import { KINDS, toFile } from "../as-code/kinds.ts";
 import { plan, readState, rest, type Step } from "../as-code/plan.ts";
 import type { Context } from "../context.ts";
@@ -60,9 +61,14 @@ export function register(program: Command, ctx: Context): void {
     .command("export")
     .description("print the organization's keyed resources as a file `apply` accepts")
     .addOption(new Option("--format <format>", "yaml or json").choices(["yaml", "json"]).default("yaml"))
-    .action(async (options: { format: "yaml" | "json" }, command: Command) => {
+    .option(
+      "--all",
+      "first give each resource without a key one made from its name (this writes them), so all are in the file",
+    )
+    .action(async (options: { format: "yaml" | "json"; all?: boolean }, command: Command) => {
       const api = rest(await ctx.client(command));
       const state = await readState(api);
+      if (options.all) ctx.note(`Gave a key to ${await giveKeys(api, state)} resource(s).`);
       let unkeyed = 0;
       const file: Record<string, FileItem[]> = {};
       for (const kind of KINDS) {
@@ -73,7 +79,9 @@ export function register(program: Command, ctx: Context): void {
       }
       ctx.io.stdout.write(options.format === "json" ? `${JSON.stringify(file, null, 2)}\n` : stringify(file));
       if (unkeyed) {
-        ctx.note(`${unkeyed} resource(s) without a key left out: give them a key (PATCH key) to manage them here.`);
+        ctx.note(
+          `${unkeyed} resource(s) without a key left out: give them one (export --all, or PATCH key) to manage them here.`,
+        );
       }
     });
 }
