@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
@@ -72,7 +72,7 @@ export function MonitorsPage() {
           New monitor
         </Link>
       </div>
-      <Filters filters={filters} onChange={(next) => setParams(writeFilters(next), { replace: true })} />
+      <Filters filters={filters} onChange={(next, how) => setParams(writeFilters(next), how)} />
       {list.isError ? (
         <div role="alert" className="alert">
           {list.error.message}
@@ -94,13 +94,29 @@ export function MonitorsPage() {
   );
 }
 
-/** The filter bar; the name search waits for a pause in typing before it asks the API. */
-function Filters({ filters, onChange }: { filters: MonitorFilters; onChange: (next: MonitorFilters) => void }) {
+type OnFilters = (next: MonitorFilters, how: { replace: boolean }) => void;
+
+/**
+ * The filter bar. A choice in a menu is a step in history (back undoes it); the typed fields wait
+ * for a pause in typing and replace the current entry, so back does not replay every keystroke.
+ */
+function Filters({ filters, onChange }: { filters: MonitorFilters; onChange: OnFilters }) {
   const [q, setQ] = useState(filters.q ?? "");
   const [tag, setTag] = useState(filters.tag ?? "");
+  // What this bar last wrote to the URL: a different value there came from back/forward or a link.
+  const sent = useRef({ q: filters.q ?? "", tag: filters.tag ?? "" });
   useEffect(() => {
-    if (q.trim() === (filters.q ?? "") && tag.trim() === (filters.tag ?? "")) return;
-    const timer = setTimeout(() => onChange({ ...filters, q, tag }), 250);
+    if ((filters.q ?? "") === sent.current.q && (filters.tag ?? "") === sent.current.tag) return;
+    sent.current = { q: filters.q ?? "", tag: filters.tag ?? "" };
+    setQ(sent.current.q);
+    setTag(sent.current.tag);
+  }, [filters.q, filters.tag]);
+  useEffect(() => {
+    if (q.trim() === sent.current.q && tag.trim() === sent.current.tag) return;
+    const timer = setTimeout(() => {
+      sent.current = { q: q.trim(), tag: tag.trim() };
+      onChange({ ...filters, q, tag }, { replace: true });
+    }, 250);
     return () => clearTimeout(timer);
   }, [q, tag, filters, onChange]);
   return (
@@ -113,7 +129,12 @@ function Filters({ filters, onChange }: { filters: MonitorFilters; onChange: (ne
         Status
         <select
           value={filters.status ?? ""}
-          onChange={(e) => onChange({ ...filters, status: (e.target.value || undefined) as MonitorFilters["status"] })}
+          onChange={(e) =>
+            onChange(
+              { ...filters, status: (e.target.value || undefined) as MonitorFilters["status"] },
+              { replace: false },
+            )
+          }
         >
           <option value="">Any</option>
           {STATUSES.map((s) => (
@@ -125,7 +146,9 @@ function Filters({ filters, onChange }: { filters: MonitorFilters; onChange: (ne
         Type
         <select
           value={filters.type ?? ""}
-          onChange={(e) => onChange({ ...filters, type: (e.target.value || undefined) as MonitorFilters["type"] })}
+          onChange={(e) =>
+            onChange({ ...filters, type: (e.target.value || undefined) as MonitorFilters["type"] }, { replace: false })
+          }
         >
           <option value="">Any</option>
           {TYPES.map((t) => (
