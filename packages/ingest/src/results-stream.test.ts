@@ -187,8 +187,14 @@ describe("results streams", { timeout: 60_000 }, () => {
     await us.publish(second);
     await waitFor(() => stored.length === 2, { timeoutMs: 10_000, what: "a result published after the flush stored" });
     expect(stored).toEqual([first, second]);
-    await waitFor(async () => (await connection.smembers(`${redis.prefix}:results-regions`)).length === 2, {
-      what: "the regions recorded again",
-    });
+    await waitFor(
+      async () => {
+        const recorded = await connection.smembers(`${redis.prefix}:results-regions`);
+        return recorded.includes("me") && recorded.includes("us");
+      },
+      {
+        what: "the regions recorded again",
+      },
+    );
   });
 });

@@ -82,6 +82,8 @@ export class ResultStreamConsumer {
   private readonly inHand = new Set<string>();
   private readonly batches = new Set<Promise<void>>();
   private regionsReadAt = 0;
+  /** Whether the regions read are in `<prefix>:results-regions` as far as this process knows. */
+  private recorded = false;
   private reclaimedAt = Date.now();
   private forgottenAt = Date.now();
   private running = false;
@@ -143,7 +145,11 @@ export class ResultStreamConsumer {
       } catch (error) {
         if (!this.running) break;
         failures++;
-        if (isNoGroup(error)) this.grouped.clear();
+        // The stream is gone, so most likely the whole of Redis (a flush): the record of regions too.
+        if (isNoGroup(error)) {
+          this.grouped.clear();
+          this.recorded = false;
+        }
         // A lost group is made again at once; anything else (Redis unreachable) waits, growing to 5 s.
         if (isNoGroup(error) && failures < 3) continue;
         this.options.logger.warn({ err: error }, "results streams unreadable; trying again");
@@ -154,18 +160,23 @@ export class ResultStreamConsumer {
     }
   }
 
-  /** Adds the regions given and those other alerters recorded; creates their groups where missing. */
+  /**
+   * Adds the regions given (and, at start, those alerters recorded before); creates their groups
+   * where missing. The record is read once and written when a region is new to it, so an idle
+   * alerter only asks for the regions given.
+   */
   private async refreshRegions(now = Date.now()): Promise<void> {
     if (now - this.regionsReadAt >= this.timings.regionsEveryMs || this.regions.size === 0) {
-      const { redis, redisPrefix } = this.options;
+      const key = resultsRegionsKey(this.options.redisPrefix);
       const [given, recorded] = await Promise.all([
         this.options.regions(),
-        redis.smembers(resultsRegionsKey(redisPrefix)),
+        this.recorded ? [] : this.options.redis.smembers(key),
       ]);
-      const added = [...given].filter((region) => !recorded.includes(region));
-      // Recorded so an alerter started later reads a region whose workers are gone but left results.
-      if (added.length > 0) await redis.sadd(resultsRegionsKey(redisPrefix), ...added);
+      const known = this.regions.size;
       for (const region of [...given, ...recorded]) this.regions.add(region);
+      // Recorded so an alerter started later reads a region whose workers are gone but left results.
+      if (!this.recorded || this.regions.size > known) await this.options.redis.sadd(key, ...this.regions);
+      this.recorded = true;
       this.regionsReadAt = now;
     }
     for (const region of this.regions) {
