@@ -54,7 +54,7 @@ export function ChannelsPage() {
           </div>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="channels" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="channels" one="channel" />
     </section>
   );
 }

@@ -47,7 +47,13 @@ export function PoliciesPage() {
           )
         }
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="policies" />
+      <LoadMore
+        count={rows.length}
+        hasMore={hasMore}
+        onMore={more}
+        noun="escalation policies"
+        one="escalation policy"
+      />
     </section>
   );
 }

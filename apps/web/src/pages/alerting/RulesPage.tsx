@@ -70,7 +70,7 @@ export function RulesPage() {
           </div>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="rules" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="rules" one="rule" />
     </section>
   );
 }

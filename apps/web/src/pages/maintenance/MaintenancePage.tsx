@@ -60,7 +60,7 @@ export function MaintenancePage() {
           </div>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="windows" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="windows" one="window" />
     </section>
   );
 }

@@ -63,7 +63,7 @@ export function StatusPagesPage() {
           </div>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="status pages" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="status pages" one="status page" />
     </section>
   );
 }
