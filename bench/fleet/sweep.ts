@@ -26,6 +26,9 @@ export interface RunFigures {
   oursCpuSeconds: number;
   allInCpuSeconds: number;
   redisCommands: { total: number };
+  /** The whole machine's busy CPU in the window (core-seconds), of `machineCores`. */
+  machineBusyCoreS: number;
+  machineCores: number;
 }
 
 /** Runs `args` (a single run's options) in a child `bench/fleet.ts` and returns its figures. */
@@ -90,6 +93,7 @@ export function renderSweep(
       f.stored > 0 && f.lagDb.p99 !== null ? fmt(f.lagDb.p99) : "–",
       f.stored > 0 ? `${fmt(f.missedTicks)} of ${fmt(f.expectedTicks)}` : "–",
       fmt(rssMb(f)),
+      `${fmt(f.machineBusyCoreS / f.windowS, 2)} of ${f.machineCores}`,
       goal ? `${goal.text}: ${verdict(goal.met)}` : "",
     ];
   });
@@ -102,8 +106,8 @@ export function renderSweep(
     `- Command: \`${about.command}\` (each size a run of its own, one after the other; figures in ${about.results.map((r) => `\`${r}\``).join(", ")})`,
     "- All-in: our processes (API, alerter, workers) + the run's own Redis + the bench database's PostgreSQL backends. Idle (0 monitors): per-check figures do not apply; Redis is commands per second.",
     "",
-    "| monitors | warm-up + window | checks/s | CPU ms per check, all-in | CPU ms per check, ours | % of one core, all-in | Redis commands per check | lag p99 ms | missed | RSS alerter + workers MB | target (issue #15) |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| monitors | warm-up + window | checks/s | CPU ms per check, all-in | CPU ms per check, ours | % of one core, all-in | Redis commands per check | lag p99 ms | missed | RSS alerter + workers MB | machine busy (cores) | target (issue #15) |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...rows.map((cells) => `| ${cells.join(" | ")} |`),
   ].join("\n");
 }
