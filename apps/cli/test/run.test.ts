@@ -1,4 +1,5 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
@@ -108,4 +109,26 @@ test("the upfleet process exits with its command's code", async ({ cli, heartbea
   );
   await expect(run).rejects.toMatchObject({ code: 42, stdout: "line 0\n", stderr: "to stderr\n" });
   expect((await heartbeat.pings()).at(-1)).toMatchObject({ kind: "fail", exit_code: 42 });
+});
+
+test("SIGTERM to upfleet reaches the command, whose exit code is then pinged and passed on", async ({
+  cli,
+  heartbeat,
+}) => {
+  const script = `process.on("SIGTERM", () => { console.log("cleaning up"); process.exitCode = 7; clearInterval(timer); });
+    const timer = setInterval(() => {}, 1000); console.log("ready");`;
+  const upfleet = spawn(
+    process.execPath,
+    ["--import", "tsx", MAIN, "run", "--heartbeat", heartbeat.token, "--", process.execPath, "-e", script],
+    { env: { ...process.env, ...cli.env }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let stdout = "";
+  upfleet.stdout.on("data", (chunk: Buffer) => {
+    if (stdout === "") upfleet.kill("SIGTERM"); // the command's first line: its handler is in place
+    stdout += chunk;
+  });
+  const [code] = await once(upfleet, "exit");
+  expect(code).toBe(7);
+  expect(stdout).toBe("ready\ncleaning up\n");
+  expect((await heartbeat.pings()).at(-1)).toMatchObject({ kind: "fail", exit_code: 7, body: "ready\ncleaning up\n" });
 });

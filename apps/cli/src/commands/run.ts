@@ -16,6 +16,8 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 interface Outcome {
   code: number;
   tail: string;
+  /** Stops passing signals on (to a command that has exited). */
+  release(): void;
 }
 
 /** Runs the command with its output passed through (and its tail kept); resolves to its exit code. */
@@ -35,8 +37,8 @@ function runCommand(ctx: Context, argv: string[]): Promise<Outcome> {
   for (const signal of FORWARDED) process.on(signal, forward);
   return new Promise((resolve) => {
     const finish = (code: number) => {
-      for (const signal of FORWARDED) process.off(signal, forward);
-      resolve({ code, tail: tail.text() });
+      // Still ours until the command's exit is reported: a second SIGTERM then cannot cut the ping short.
+      resolve({ code, tail: tail.text(), release: () => FORWARDED.forEach((signal) => process.off(signal, forward)) });
     };
     child.on("error", (error) => {
       // The command could not start (not found, not executable): the shell's 127, told to the job's log too.
@@ -70,8 +72,9 @@ export function register(program: Command, ctx: Context): void {
           ctx.note(`upfleet: warning: heartbeat ping ${what} failed: ${describeError(error)}${id}`);
         });
       await ping("start", { rid });
-      const { code, tail } = await runCommand(ctx, argv);
+      const { code, tail, release } = await runCommand(ctx, argv);
       await ping(code === 0 ? "success" : code, { rid, body: tail });
+      release();
       ctx.exitCode = code;
     });
 }
