@@ -76,6 +76,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The deployment's operator (FLEET_ADMIN_EMAILS): only this user sees the fleet page's data. */
+export const OPERATOR_EMAIL = "ops@example.com";
+
 export interface Dashboard {
   /** The API's origin; the dashboard is at `${url}/app`. */
   url: string;
@@ -92,7 +95,10 @@ export const it = base.extend<{ dashboard: Dashboard }>({
     async ({ services }: { services: Services }, use: (value: Dashboard) => Promise<void>) => {
       await ensureWebBuild();
       const options = apiApp(services, 90_000);
-      const api = await startApp({ ...options, env: { ...options.env, OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8" } });
+      const api = await startApp({
+        ...options,
+        env: { ...options.env, OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8", FLEET_ADMIN_EMAILS: OPERATOR_EMAIL },
+      });
       const browser = await launchBrowser();
       try {
         await use({ url: api.url, browser });

@@ -5,4 +5,6 @@ export const NAV: { to: string; label: string }[] = [
   { to: "/alerting", label: "Alerting" },
   { to: "/status-pages", label: "Status pages" },
   { to: "/maintenance", label: "Maintenance" },
+  { to: "/fleet", label: "Fleet" },
+  { to: "/settings", label: "Settings" },
 ];

@@ -2,10 +2,12 @@ import { createBrowserRouter } from "react-router";
 import { alertingRoutes } from "../pages/alerting/routes.tsx";
 import { SignIn } from "../pages/auth/SignIn.tsx";
 import { SignUp } from "../pages/auth/SignUp.tsx";
+import { fleetRoutes } from "../pages/fleet/routes.tsx";
 import { incidentRoutes } from "../pages/incidents/routes.tsx";
 import { maintenanceRoutes } from "../pages/maintenance/routes.tsx";
 import { monitorRoutes } from "../pages/monitors/routes.tsx";
 import { NotFound } from "../pages/NotFound.tsx";
+import { settingsRoutes } from "../pages/settings/routes.tsx";
 import { statusPageRoutes } from "../pages/status-pages/routes.tsx";
 import { RequireSession } from "./guards.tsx";
 import { Layout } from "./Layout.tsx";
@@ -31,6 +33,8 @@ export const router = createBrowserRouter(
         ...alertingRoutes,
         ...statusPageRoutes,
         ...maintenanceRoutes,
+        ...fleetRoutes,
+        ...settingsRoutes,
         { path: "*", element: <NotFound /> },
       ],
     },
