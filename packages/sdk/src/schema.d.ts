@@ -4437,6 +4437,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Body over 1 MiB */
       413: {
         headers: {
@@ -4731,6 +4740,15 @@ export interface operations {
       };
       /** @description No such resource in your organization */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5429,6 +5447,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Body over 1 MiB */
       413: {
         headers: {
@@ -5727,6 +5754,15 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -6753,6 +6789,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Body over 1 MiB */
       413: {
         headers: {
@@ -7059,6 +7104,15 @@ export interface operations {
       };
       /** @description No such resource in your organization */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -7461,6 +7515,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Body over 1 MiB */
       413: {
         headers: {
@@ -7759,6 +7822,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Body over 1 MiB */
       413: {
         headers: {
@@ -7974,6 +8046,15 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -8286,6 +8367,15 @@ export interface operations {
       };
       /** @description No such resource in your organization */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The key is taken by another resource of this type in your organization */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -61,6 +61,13 @@ function toOpenApiPath(path: string): string {
 
 const errorContent = { "application/json": { schema: ErrorBody } };
 
+/** A body that writes a resource's `key` (an object with it, or a union of such): a taken key is a 409. */
+function writesKey(body: unknown): boolean {
+  if (body instanceof z.ZodObject) return "key" in body.shape;
+  if (body instanceof z.ZodUnion) return body.options.some(writesKey);
+  return false;
+}
+
 /**
  * A route's own responses, then the errors every route of its kind can return, derived from its
  * access, params and body so that no route can forget one: a route names only what is its own.
@@ -87,6 +94,7 @@ function responsesFor(route: DocumentedRoute): RouteConfig["responses"] {
     add(413, "Body over 1 MiB");
     add(415, "Body is not JSON");
   }
+  if (writesKey(route.body)) add(409, "The key is taken by another resource of this type in your organization");
   if (route.access !== "public") {
     add(401, "Missing, malformed, unknown, expired or revoked credential");
     add(403, "The credential lacks the scope or role");
