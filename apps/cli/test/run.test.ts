@@ -61,9 +61,8 @@ test("a failing command's exit code is pinged with its last ~10 KB of output and
   expect(finish).toMatchObject({ kind: "fail", exit_code: 3, rid: start!.rid });
   expect(Buffer.byteLength(finish!.body!)).toBeLessThanOrEqual(10_000);
   expect(Buffer.byteLength(finish!.body!)).toBeGreaterThan(9_900);
-  // The two streams' order is whichever pipe the command flushed last.
+  // Its stderr line may come before the last 10 KB of stdout: the two pipes are read as they flush.
   expect(finish!.body).toContain("line 2999\n");
-  expect(finish!.body).toContain("to stderr\n");
   expect(finish!.body).not.toContain("line 0\n");
 });
 

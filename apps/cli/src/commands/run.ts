@@ -35,11 +35,12 @@ function runCommand(ctx: Context, argv: string[]): Promise<Outcome> {
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, forward);
+  // Signals stay ours until the caller has reported the exit: a second SIGTERM cannot cut that ping short.
+  const release = () => {
+    for (const signal of FORWARDED) process.off(signal, forward);
+  };
   return new Promise((resolve) => {
-    const finish = (code: number) => {
-      // Still ours until the command's exit is reported: a second SIGTERM then cannot cut the ping short.
-      resolve({ code, tail: tail.text(), release: () => FORWARDED.forEach((signal) => process.off(signal, forward)) });
-    };
+    const finish = (code: number) => resolve({ code, tail: tail.text(), release });
     child.on("error", (error) => {
       // The command could not start (not found, not executable): the shell's 127, told to the job's log too.
       const message = `upfleet: cannot run ${argv[0]}: ${error.message}\n`;
