@@ -57,7 +57,7 @@ export function KeysPage() {
           </ScrollX>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="keys" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="keys" one="key" />
       <CreateKey onCreated={setCreated} />
     </section>
   );

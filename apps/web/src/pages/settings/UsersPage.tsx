@@ -51,7 +51,7 @@ export function UsersPage() {
           </ScrollX>
         )}
       </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="users" />
+      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="users" one="user" />
       <h2>Roles</h2>
       <dl className="facts">
         <div>
