@@ -1,4 +1,4 @@
-import { NavLink } from "react-router";
+import { SectionNav } from "../../components/SectionNav.tsx";
 
 const TABS = [
   { to: "/alerting/channels", label: "Channels" },
@@ -9,15 +9,5 @@ const TABS = [
 
 /** The alerting section's pages, each a URL of its own. */
 export function AlertingNav() {
-  return (
-    <nav aria-label="Alerting" className="subnav">
-      <ul>
-        {TABS.map((tab) => (
-          <li key={tab.to}>
-            <NavLink to={tab.to}>{tab.label}</NavLink>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SectionNav label="Alerting" tabs={TABS} />;
 }

@@ -4,6 +4,7 @@ import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { LoadMore } from "../../components/LoadMore.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
+import { Table, type TableColumn } from "../../components/Table.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { channelTarget, deliveryOutcome } from "./alerting-forms.ts";
 
@@ -26,40 +27,29 @@ export function ChannelsPage() {
       <AlertingNav />
       <h2>Channels</h2>
       <QueryState query={query}>
-        {() => (
-          <div className="scroll-x">
-            <table aria-label="Channels">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Sends to</th>
-                  <th scope="col">Enabled</th>
-                  <th scope="col">Test</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="muted">
-                      No channels yet.
-                    </td>
-                  </tr>
-                )}
-                {rows.map((channel) => (
-                  <ChannelRow key={channel.id} channel={channel} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {() => <Table label="Channels" rows={rows} columns={COLUMNS} rowKey={(c) => c.id} empty="No channels yet." />}
       </QueryState>
       <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="channels" one="channel" />
     </section>
   );
 }
 
-function ChannelRow({ channel }: { channel: Channel }) {
+const COLUMNS: TableColumn<Channel>[] = [
+  {
+    header: "Name",
+    cell: (channel) => <Link to={`/alerting/channels/${channel.id}/edit`}>{channel.name}</Link>,
+  },
+  { header: "Type", cell: (channel) => channel.type },
+  { header: "Sends to", wide: true, cell: (channel) => <span className="clip">{channelTarget(channel)}</span> },
+  {
+    header: "Enabled",
+    cell: (channel) => (channel.enabled ? "yes" : `no${channel.disabled_reason ? `: ${channel.disabled_reason}` : ""}`),
+  },
+  { header: "Test", cell: (channel) => <SendTest channel={channel} /> },
+];
+
+/** The "Send test" button and, beside it, how the delivery went. */
+function SendTest({ channel }: { channel: Channel }) {
   const queries = useQueryClient();
   const test = useMutation({
     mutationFn: async () => {
@@ -71,32 +61,19 @@ function ChannelRow({ channel }: { channel: Channel }) {
     onSettled: () => queries.invalidateQueries({ queryKey: ["deliveries"] }),
   });
   return (
-    <tr>
-      <td>
-        <Link to={`/alerting/channels/${channel.id}/edit`}>{channel.name}</Link>
-      </td>
-      <td>{channel.type}</td>
-      <td className="clip">{channelTarget(channel)}</td>
-      <td>{channel.enabled ? "yes" : `no${channel.disabled_reason ? `: ${channel.disabled_reason}` : ""}`}</td>
-      <td>
-        <div className="actions">
-          <button
-            type="button"
-            className="ghost small"
-            disabled={test.isPending}
-            onClick={() => test.mutate()}
-            aria-label={`Send test to ${channel.name}`}
-          >
-            {test.isPending ? "Sending…" : "Send test"}
-          </button>
-          <output
-            aria-live="polite"
-            className={test.data?.status === "failed" || test.isError ? "error-text" : undefined}
-          >
-            {test.data ? deliveryOutcome(test.data) : test.isError ? test.error.message : ""}
-          </output>
-        </div>
-      </td>
-    </tr>
+    <div className="actions">
+      <button
+        type="button"
+        className="ghost small"
+        disabled={test.isPending}
+        onClick={() => test.mutate()}
+        aria-label={`Send test to ${channel.name}`}
+      >
+        {test.isPending ? "Sending…" : "Send test"}
+      </button>
+      <output aria-live="polite" className={test.data?.status === "failed" || test.isError ? "error-text" : undefined}>
+        {test.data ? deliveryOutcome(test.data) : test.isError ? test.error.message : ""}
+      </output>
+    </div>
   );
 }

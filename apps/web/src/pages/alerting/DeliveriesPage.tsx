@@ -3,8 +3,9 @@ import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { dateTime } from "../../components/format.ts";
+import { PagedVirtualTable } from "../../components/PagedVirtualTable.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
-import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
+import type { Column } from "../../components/VirtualTable.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { deliveryOutcome } from "./alerting-forms.ts";
 import { useChannelChoices } from "./queries.ts";
@@ -17,7 +18,7 @@ export function DeliveriesPage() {
   const channelId = params.get("channel") || undefined;
   const channels = useChannelChoices();
   const names = new Map(channels.data?.map((c) => [c.id, c.name]));
-  const { query, rows, more, hasMore } = usePagedList(
+  const list = usePagedList(
     ["deliveries", channelId],
     async (cursor) => {
       const { data } = await api().api.GET("/api/v1/notifications/deliveries", {
@@ -64,23 +65,15 @@ export function DeliveriesPage() {
           </select>
         </label>
       </form>
-      {query.isError ? (
-        <div role="alert" className="alert">
-          {query.error.message}
-        </div>
-      ) : (
-        <VirtualTable
-          label="Deliveries"
-          rows={rows}
-          columns={columns}
-          rowKey={(d) => d.id}
-          onNearEnd={more}
-          empty={query.isPending ? "Loading…" : "No deliveries yet."}
-        />
-      )}
-      <p className="muted" aria-live="polite">
-        {rows.length} {hasMore ? "loaded, more as you scroll" : rows.length === 1 ? "delivery" : "deliveries"}
-      </p>
+      <PagedVirtualTable
+        label="Deliveries"
+        list={list}
+        columns={columns}
+        rowKey={(d) => d.id}
+        empty="No deliveries yet."
+        noun="deliveries"
+        one="delivery"
+      />
     </section>
   );
 }

@@ -1,10 +1,13 @@
 import { Link } from "react-router";
-import { api } from "../../api/client.ts";
+import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { LoadMore } from "../../components/LoadMore.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
+import { Table, type TableColumn } from "../../components/Table.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { useChannelChoices } from "./queries.ts";
+
+type Rule = components["schemas"]["NotificationRule"];
 
 const all = (items: string[] | null, noun: string) => (items === null ? `every ${noun}` : items.join(", "));
 
@@ -16,6 +19,20 @@ export function RulesPage() {
     const { data } = await api().api.GET("/api/v1/notifications/rules", { params: { query: { cursor } } });
     return data!;
   });
+  const columns: TableColumn<Rule>[] = [
+    { header: "Name", cell: (rule) => <Link to={`/alerting/rules/${rule.id}/edit`}>{rule.name}</Link> },
+    { header: "Events", cell: (rule) => all(rule.events, "event") },
+    {
+      header: "Monitors",
+      cell: (rule) =>
+        rule.monitor_ids === null && rule.tags === null
+          ? "every monitor"
+          : [rule.monitor_ids && `${rule.monitor_ids.length} chosen`, rule.tags && `tags ${rule.tags.join(", ")}`]
+              .filter(Boolean)
+              .join("; "),
+    },
+    { header: "Channels", cell: (rule) => rule.channel_ids.map((id) => names.get(id) ?? id).join(", ") || "—" },
+  ];
   return (
     <section className="page">
       <div className="page-head">
@@ -28,46 +45,13 @@ export function RulesPage() {
       <h2>Rules</h2>
       <QueryState query={query}>
         {() => (
-          <div className="scroll-x">
-            <table aria-label="Rules">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Monitors</th>
-                  <th scope="col">Channels</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={4} className="muted">
-                      No rules yet: no notification goes out.
-                    </td>
-                  </tr>
-                )}
-                {rows.map((rule) => (
-                  <tr key={rule.id}>
-                    <td>
-                      <Link to={`/alerting/rules/${rule.id}/edit`}>{rule.name}</Link>
-                    </td>
-                    <td>{all(rule.events, "event")}</td>
-                    <td>
-                      {rule.monitor_ids === null && rule.tags === null
-                        ? "every monitor"
-                        : [
-                            rule.monitor_ids && `${rule.monitor_ids.length} chosen`,
-                            rule.tags && `tags ${rule.tags.join(", ")}`,
-                          ]
-                            .filter(Boolean)
-                            .join("; ")}
-                    </td>
-                    <td>{rule.channel_ids.map((id) => names.get(id) ?? id).join(", ") || "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Rules"
+            rows={rows}
+            columns={columns}
+            rowKey={(r) => r.id}
+            empty="No rules yet: no notification goes out."
+          />
         )}
       </QueryState>
       <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="rules" one="rule" />

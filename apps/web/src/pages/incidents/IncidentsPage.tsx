@@ -3,8 +3,9 @@ import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { ago, duration } from "../../components/format.ts";
+import { PagedVirtualTable } from "../../components/PagedVirtualTable.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
-import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
+import type { Column } from "../../components/VirtualTable.tsx";
 import {
   INCIDENT_STATUSES,
   type IncidentFilters,
@@ -46,7 +47,7 @@ const COLUMNS: Column<Incident>[] = [
 export function IncidentsPage() {
   const [params, setParams] = useSearchParams();
   const filters = readIncidentFilters(params);
-  const { query, rows, more, hasMore } = usePagedList(
+  const list = usePagedList(
     ["incidents", filters],
     async (cursor) => {
       const { data } = await api().api.GET("/api/v1/incidents", {
@@ -89,23 +90,15 @@ export function IncidentsPage() {
           </select>
         </label>
       </form>
-      {query.isError ? (
-        <div role="alert" className="alert">
-          {query.error.message}
-        </div>
-      ) : (
-        <VirtualTable
-          label="Incidents"
-          rows={rows}
-          columns={COLUMNS}
-          rowKey={(i) => i.id}
-          onNearEnd={more}
-          empty={query.isPending ? "Loading…" : filters.open ? "No open incidents." : "No incidents."}
-        />
-      )}
-      <p className="muted" aria-live="polite">
-        {rows.length} {hasMore ? "loaded, more as you scroll" : rows.length === 1 ? "incident" : "incidents"}
-      </p>
+      <PagedVirtualTable
+        label="Incidents"
+        list={list}
+        columns={COLUMNS}
+        rowKey={(i) => i.id}
+        empty={filters.open ? "No open incidents." : "No incidents."}
+        noun="incidents"
+        one="incident"
+      />
     </section>
   );
 }

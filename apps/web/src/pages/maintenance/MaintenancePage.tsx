@@ -1,9 +1,24 @@
 import { Link } from "react-router";
-import { api } from "../../api/client.ts";
+import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { dateTime } from "../../components/format.ts";
 import { LoadMore } from "../../components/LoadMore.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
+import { Table, type TableColumn } from "../../components/Table.tsx";
+
+type Window = components["schemas"]["MaintenanceWindow"];
+
+const COLUMNS: TableColumn<Window>[] = [
+  { header: "Name", cell: (w) => <Link to={`/maintenance/${w.id}/edit`}>{w.name}</Link> },
+  { header: "Now", cell: (w) => (w.active ? "in maintenance" : "—") },
+  {
+    header: "Next",
+    cell: (w) =>
+      w.next_occurrence ? `${dateTime(w.next_occurrence.starts_at)} – ${dateTime(w.next_occurrence.ends_at)}` : "over",
+  },
+  { header: "Repeats", cell: (w) => (w.repeat ? `${w.repeat} (${w.timezone})` : "no") },
+  { header: "Monitors", wide: true, cell: (w) => w.monitor_ids.length },
+];
 
 /** /maintenance: windows when checks run but no incident opens and no one is notified. */
 export function MaintenancePage() {
@@ -21,43 +36,13 @@ export function MaintenancePage() {
       </div>
       <QueryState query={query}>
         {() => (
-          <div className="scroll-x">
-            <table aria-label="Maintenance windows">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Now</th>
-                  <th scope="col">Next</th>
-                  <th scope="col">Repeats</th>
-                  <th scope="col">Monitors</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="muted">
-                      No maintenance windows.
-                    </td>
-                  </tr>
-                )}
-                {rows.map((w) => (
-                  <tr key={w.id}>
-                    <td>
-                      <Link to={`/maintenance/${w.id}/edit`}>{w.name}</Link>
-                    </td>
-                    <td>{w.active ? "in maintenance" : "—"}</td>
-                    <td>
-                      {w.next_occurrence
-                        ? `${dateTime(w.next_occurrence.starts_at)} – ${dateTime(w.next_occurrence.ends_at)}`
-                        : "over"}
-                    </td>
-                    <td>{w.repeat ? `${w.repeat} (${w.timezone})` : "no"}</td>
-                    <td>{w.monitor_ids.length}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            label="Maintenance windows"
+            rows={rows}
+            columns={COLUMNS}
+            rowKey={(w) => w.id}
+            empty="No maintenance windows."
+          />
         )}
       </QueryState>
       <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="windows" one="window" />

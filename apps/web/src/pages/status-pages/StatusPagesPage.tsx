@@ -1,8 +1,29 @@
 import { Link } from "react-router";
-import { api } from "../../api/client.ts";
+import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { LoadMore } from "../../components/LoadMore.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
+import { Table, type TableColumn } from "../../components/Table.tsx";
+
+type StatusPage = components["schemas"]["StatusPage"];
+
+const COLUMNS: TableColumn<StatusPage>[] = [
+  { header: "Name", cell: (page) => <Link to={`/status-pages/${page.id}/edit`}>{page.name}</Link> },
+  {
+    header: "Address",
+    cell: (page) =>
+      page.published ? <a href={`/status/${page.slug}`}>/status/{page.slug}</a> : `/status/${page.slug}`,
+  },
+  { header: "Published", cell: (page) => (page.published ? "yes" : "no (draft)") },
+  {
+    header: "Preview",
+    cell: (page) => (
+      <Link to={`/status-pages/${page.id}/preview`} aria-label={`Preview ${page.name}`}>
+        Preview
+      </Link>
+    ),
+  },
+];
 
 /** /status-pages: the organization's public pages, published or still drafts. */
 export function StatusPagesPage() {
@@ -20,47 +41,7 @@ export function StatusPagesPage() {
       </div>
       <QueryState query={query}>
         {() => (
-          <div className="scroll-x">
-            <table aria-label="Status pages">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Published</th>
-                  <th scope="col">Preview</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={4} className="muted">
-                      No status pages yet.
-                    </td>
-                  </tr>
-                )}
-                {rows.map((page) => (
-                  <tr key={page.id}>
-                    <td>
-                      <Link to={`/status-pages/${page.id}/edit`}>{page.name}</Link>
-                    </td>
-                    <td>
-                      {page.published ? (
-                        <a href={`/status/${page.slug}`}>/status/{page.slug}</a>
-                      ) : (
-                        `/status/${page.slug}`
-                      )}
-                    </td>
-                    <td>{page.published ? "yes" : "no (draft)"}</td>
-                    <td>
-                      <Link to={`/status-pages/${page.id}/preview`} aria-label={`Preview ${page.name}`}>
-                        Preview
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Status pages" rows={rows} columns={COLUMNS} rowKey={(p) => p.id} empty="No status pages yet." />
         )}
       </QueryState>
       <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="status pages" one="status page" />
