@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
+import { Batcher } from "@upfleet/runtime";
 import { ResultJob } from "./jobs.ts";
 import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
@@ -90,6 +91,11 @@ export class ResultStreamConsumer {
   private loop: Promise<void> | undefined;
   private readonly stopped = new AbortController();
   private readonly timings: ConsumerTimings;
+  /**
+   * Acknowledgments of the batches stored in one turn of the event loop go as one transaction: the
+   * ingest commits several reads' results in one statement, and they complete together.
+   */
+  private readonly acks = new Batcher<Entry>((entries) => this.acknowledge(entries), { maxBatch: 10_000 });
 
   constructor(private readonly options: ResultConsumerOptions) {
     this.timings = { ...TIMINGS, ...options.timings };
@@ -261,7 +267,9 @@ export class ResultStreamConsumer {
     if (entries.length === 0) return;
     for (const e of entries) this.inHand.add(`${e.region} ${e.id}`);
     const batch: Promise<void> = this.store(entries)
-      .then((stored) => (stored ? this.acknowledge(entries) : undefined))
+      .then(async (stored) => {
+        if (stored) await Promise.all(entries.map((e) => this.acks.add(e)));
+      })
       .catch((error: unknown) =>
         // Still pending: read again by a reclaim pass, and stored once (ingest is idempotent).
         this.options.logger.warn({ err: error }, "results stored but not acknowledged; they will be read again"),
