@@ -124,9 +124,13 @@ export function filePath(path: readonly PropertyKey[]): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i ? "." : ""}${String(part)}`)).join("");
 }
 
+const cannotRead = (file: string) => (error: Error) => {
+  throw usageError(`cannot read ${file}: ${error.message}`);
+};
+
 /** Reads and checks a YAML or JSON file (`-`: stdin); any problem is a usage error naming its path in the file. */
 export async function readUpfleetFile(io: Io, file: string): Promise<UpfleetFile> {
-  const text = file === "-" ? await readStdin(io) : await readFile(file, "utf8");
+  const text = file === "-" ? await readStdin(io) : await readFile(file, "utf8").catch(cannotRead(file));
   let value: unknown;
   try {
     // YAML 1.2 is a superset of JSON: one parser reads both.
