@@ -1,4 +1,4 @@
-import { createClient, type UpfleetClient } from "@upfleet/sdk";
+import { createClient } from "@upfleet/sdk";
 import { usageError } from "./exit-codes.ts";
 
 /** What a ping reports: `/` (success), `/start`, `/fail` or `/<exit code>`. */
@@ -18,7 +18,7 @@ interface PingTarget {
 }
 
 /** A token (on `apiUrl`) or a monitor's whole `heartbeat_url`, as crontabs usually carry it. */
-export function pingTarget(tokenOrUrl: string, apiUrl: string): PingTarget {
+function pingTarget(tokenOrUrl: string, apiUrl: string): PingTarget {
   if (!/^https?:\/\//.test(tokenOrUrl)) return { baseUrl: apiUrl, token: tokenOrUrl };
   const url = new URL(tokenOrUrl);
   const match = /^(.*)\/api\/heartbeat\/([^/]+)\/?$/.exec(url.pathname);
@@ -29,37 +29,32 @@ export function pingTarget(tokenOrUrl: string, apiUrl: string): PingTarget {
 const PING_TIMEOUT_MS = 10_000;
 
 /**
- * A client for pings: no credential (the token is one), few short retries and a timeout on each
- * attempt, so a slow or unreachable API holds a cron job up by seconds, not minutes.
+ * Sends a heartbeat's pings. Its client has no credential (the token is one), few short retries and
+ * a timeout on each attempt, so a slow or unreachable API holds a cron job up by seconds, not minutes.
  */
-export function pingClient(target: PingTarget): UpfleetClient {
-  return createClient({
-    baseUrl: target.baseUrl,
+export function heartbeatPinger(tokenOrUrl: string, apiUrl: string) {
+  const { baseUrl, token } = pingTarget(tokenOrUrl, apiUrl);
+  const { api } = createClient({
+    baseUrl,
     retries: 2,
     maxDelayMs: 5_000,
     fetch: (request) => fetch(request, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) }),
   });
-}
-
-export async function sendPing(client: UpfleetClient, target: PingTarget, kind: PingKind, options: PingOptions = {}) {
-  const query = { rid: options.rid };
-  // The document declares no request body for pings (any bytes are taken), so the body goes through as text.
-  const body = {
-    body: options.body as never,
-    bodySerializer: (text: unknown) => text as string,
-    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  return async (kind: PingKind, options: PingOptions = {}) => {
+    const params = { path: { token }, query: { rid: options.rid } };
+    // The document declares no request body for pings (any bytes are taken), so the body goes through as text.
+    const init = {
+      params,
+      body: options.body as never,
+      bodySerializer: (text: unknown) => text as string,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    };
+    if (typeof kind === "number") {
+      const path = { token, exit_code: String(kind) };
+      return (await api.POST("/api/heartbeat/{token}/{exit_code}", { ...init, params: { ...params, path } })).data;
+    }
+    if (kind === "start") return (await api.POST("/api/heartbeat/{token}/start", init)).data;
+    if (kind === "fail") return (await api.POST("/api/heartbeat/{token}/fail", init)).data;
+    return (await api.POST("/api/heartbeat/{token}", init)).data;
   };
-  const { token } = target;
-  const call =
-    typeof kind === "number"
-      ? client.api.POST("/api/heartbeat/{token}/{exit_code}", {
-          params: { path: { token, exit_code: String(kind) }, query },
-          ...body,
-        })
-      : kind === "success"
-        ? client.api.POST("/api/heartbeat/{token}", { params: { path: { token }, query }, ...body })
-        : kind === "start"
-          ? client.api.POST("/api/heartbeat/{token}/start", { params: { path: { token }, query }, ...body })
-          : client.api.POST("/api/heartbeat/{token}/fail", { params: { path: { token }, query }, ...body });
-  return (await call).data;
 }

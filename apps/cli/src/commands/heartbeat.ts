@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import type { Context } from "../context.ts";
 import { integer } from "../options.ts";
-import { type PingKind, pingClient, pingTarget, sendPing } from "../ping.ts";
+import { heartbeatPinger, type PingKind } from "../ping.ts";
 import { readStdin } from "../prompt.ts";
 
 interface PingOptions {
@@ -27,10 +27,10 @@ export function register(program: Command, ctx: Context): void {
     .addOption(new Option("--body <text>", "text stored with the ping (e.g. the job's output)").conflicts("bodyStdin"))
     .option("--body-stdin", "read the text stored with the ping from stdin")
     .action(async (token: string, options: PingOptions, command: Command) => {
-      const target = pingTarget(token, await ctx.apiUrl(command));
+      const send = heartbeatPinger(token, await ctx.apiUrl(command));
       const kind: PingKind = options.start ? "start" : options.fail ? "fail" : (options.exitCode ?? "success");
       const body = options.bodyStdin ? await readStdin(ctx.io) : options.body;
-      const reply = await sendPing(pingClient(target), target, kind, { rid: options.rid, body });
+      const reply = await send(kind, { rid: options.rid, body });
       ctx.print(command, reply, () => "ok");
     });
 }

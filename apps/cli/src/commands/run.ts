@@ -5,7 +5,7 @@ import { UpfleetError } from "@upfleet/sdk";
 import type { Command } from "commander";
 import type { Context } from "../context.ts";
 import { describeError } from "../exit-codes.ts";
-import { type PingKind, type PingOptions, pingClient, pingTarget, sendPing } from "../ping.ts";
+import { heartbeatPinger, type PingKind, type PingOptions } from "../ping.ts";
 import { OutputTail } from "../tail.ts";
 
 /** Under the API's 10 KiB per ping body, counted in bytes. */
@@ -62,12 +62,11 @@ export function register(program: Command, ctx: Context): void {
     .requiredOption("--heartbeat <token>", "the heartbeat monitor's token or heartbeat_url")
     .usage("--heartbeat <token> -- <command> [args...]")
     .action(async (argv: string[], options: { heartbeat: string }, command: Command) => {
-      const target = pingTarget(options.heartbeat, await ctx.apiUrl(command));
-      const client = pingClient(target);
+      const send = heartbeatPinger(options.heartbeat, await ctx.apiUrl(command));
       const rid = randomUUID();
       // A ping that fails is told on stderr and changes nothing else: the job's own result comes first.
-      const ping = (kind: PingKind, ping: PingOptions) =>
-        sendPing(client, target, kind, ping).catch((error: unknown) => {
+      const ping = (kind: PingKind, details: PingOptions) =>
+        send(kind, details).catch((error: unknown) => {
           const id = error instanceof UpfleetError && error.requestId ? ` (request_id ${error.requestId})` : "";
           const what = kind === "start" ? "/start" : `/${kind === "success" ? "" : kind}`;
           ctx.note(`upfleet: warning: heartbeat ping ${what} failed: ${describeError(error)}${id}`);
