@@ -107,6 +107,13 @@ describe("incidents", () => {
       await timeline.getByText("Resolved", { exact: true }).waitFor();
       await expect(page.getByRole("button", { name: "Post update" }).count()).resolves.toBe(0);
 
+      // Its notifications: none, as no rule sends anywhere in this organization yet.
+      await page.getByRole("link", { name: "Who was told" }).click();
+      await page.waitForURL(/\/app\/alerting\/deliveries\?incident=inc_/);
+      await page.getByText("No one was notified of this incident.").waitFor();
+      await page.goBack();
+      await timeline.getByText("Resolved", { exact: true }).waitFor();
+
       // Resolved: gone from the open list, there with all of them; back and forward walk the URLs.
       await page.getByRole("link", { name: "Incidents", exact: true }).first().click();
       await page.getByText("No open incidents.").waitFor();

@@ -12,17 +12,28 @@ import { useChannelChoices } from "./queries.ts";
 
 type Delivery = components["schemas"]["NotificationDelivery"];
 
-/** /alerting/deliveries: every attempt to notify, newest first, live; `?channel=` narrows it to one channel. */
+/**
+ * /alerting/deliveries: every attempt to notify, newest first, live; `?channel=` narrows it to one
+ * channel, `?incident=` to one incident's notifications (the incident page links here).
+ */
 export function DeliveriesPage() {
   const [params, setParams] = useSearchParams();
   const channelId = params.get("channel") || undefined;
+  const incidentId = params.get("incident") || undefined;
   const channels = useChannelChoices();
   const names = new Map(channels.data?.map((c) => [c.id, c.name]));
   const list = usePagedList(
-    ["deliveries", channelId],
+    ["deliveries", channelId, incidentId],
     async (cursor) => {
       const { data } = await api().api.GET("/api/v1/notifications/deliveries", {
-        params: { query: { limit: 100, cursor, ...(channelId ? { channel_id: channelId } : {}) } },
+        params: {
+          query: {
+            limit: 100,
+            cursor,
+            ...(channelId ? { channel_id: channelId } : {}),
+            ...(incidentId ? { incident_id: incidentId } : {}),
+          },
+        },
       });
       return data!;
     },
@@ -54,7 +65,12 @@ export function DeliveriesPage() {
           Channel
           <select
             value={channelId ?? ""}
-            onChange={(e) => setParams(e.target.value ? { channel: e.target.value } : {}, { replace: true })}
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              if (e.target.value) next.set("channel", e.target.value);
+              else next.delete("channel");
+              setParams(next, { replace: true });
+            }}
           >
             <option value="">Any</option>
             {channels.data?.map((c) => (
@@ -70,7 +86,7 @@ export function DeliveriesPage() {
         list={list}
         columns={columns}
         rowKey={(d) => d.id}
-        empty="No deliveries yet."
+        empty={incidentId ? "No one was notified of this incident." : "No deliveries yet."}
         noun="deliveries"
         one="delivery"
       />

@@ -72,9 +72,7 @@ function IncidentDetail({ incident }: { incident: Incident }) {
       <dl className="facts">
         <div>
           <dt>Monitor</dt>
-          <dd>
-            {incident.monitor_id ? <Link to={`/monitors/${incident.monitor_id}`}>Open the monitor</Link> : "None"}
-          </dd>
+          <dd>{incident.monitor_id ? <MonitorLink id={incident.monitor_id} /> : "None"}</dd>
         </div>
         <div>
           <dt>Started</dt>
@@ -87,6 +85,12 @@ function IncidentDetail({ incident }: { incident: Incident }) {
         <div>
           <dt>Resolved</dt>
           <dd>{incident.resolved_at ? dateTime(incident.resolved_at) : "Not yet"}</dd>
+        </div>
+        <div>
+          <dt>Notifications</dt>
+          <dd>
+            <Link to={`/alerting/deliveries?incident=${id}`}>Who was told</Link>
+          </dd>
         </div>
       </dl>
 
@@ -106,6 +110,12 @@ function IncidentDetail({ incident }: { incident: Incident }) {
       {!resolved && <PostUpdate incident={incident} onSaved={saved} />}
     </section>
   );
+}
+
+/** The incident's monitor by name (the monitor pages' cached query), linking to its page. */
+function MonitorLink({ id }: { id: string }) {
+  const monitor = useQuery({ queryKey: ["monitor", id], queryFn: () => api().monitors.get(id) });
+  return <Link to={`/monitors/${id}`}>{monitor.data?.name ?? "Open the monitor"}</Link>;
 }
 
 /** Posts an update (a message, optionally moving the status): the timeline shows it at once. */
