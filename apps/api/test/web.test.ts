@@ -74,7 +74,7 @@ describe("the dashboard under /app", () => {
   it("never answers a missing asset with the page", async ({ web }) => {
     const res = await fetch(`${web.url}/app/assets/index-gone99.js`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toBe("not_found");
+    expect(((await res.json()) as { error: string }).error).toBe("not_found");
   });
 
   it("other files of the build get an hour's cache", async ({ web }) => {
@@ -88,7 +88,7 @@ describe("the dashboard under /app", () => {
     try {
       const res = await fetch(`${server.url}/app/monitors`);
       expect(res.status).toBe(404);
-      expect((await res.json()).message).toMatch(/pnpm build/);
+      expect(((await res.json()) as { message: string }).message).toMatch(/pnpm build/);
     } finally {
       server.close();
     }
@@ -109,7 +109,7 @@ describe("GET / of the API", () => {
     for (const accept of ["application/json", "*/*", undefined]) {
       const res = await fetch(`${api.url}/`, { headers: accept ? { accept } : {}, redirect: "manual" });
       expect(res.status, accept).toBe(200);
-      expect((await res.json()).name, accept).toBe("Upfleet API");
+      expect(((await res.json()) as { name: string }).name, accept).toBe("Upfleet API");
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect } from "vitest";
-import { accessibilityProblems, type Dashboard, it, screenshot } from "./support.ts";
+import { accessibilityProblems, type Dashboard, type InPage, it, screenshot } from "./support.ts";
 
 // The dashboard in a real browser (Debian's chromium through playwright-core) against the real API,
 // alerter and worker, and a loopback HTTP target the test makes fail: what a person coming from
@@ -151,7 +151,12 @@ describe("the dashboard", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Monitors" }).click();
       await page.getByRole("link", { name: "Shop front" }).waitFor();
-      await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
+      await expect(
+        page.evaluate(() => {
+          const { document, innerWidth } = globalThis as unknown as InPage;
+          return document.documentElement.scrollWidth <= innerWidth;
+        }),
+      ).resolves.toBe(true);
       await screenshot(page, "monitors-phone");
 
       // Delete, confirmed.
@@ -175,7 +180,7 @@ describe("the dashboard", () => {
     await page.waitForURL(/\/app\/monitors\/mon_[0-9a-z]{26}$/);
     await page.getByRole("button", { name: "Copy success URL" }).click();
     await page.getByRole("button", { name: "Copied" }).waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText());
     expect(copied).toMatch(/\/api\/heartbeat\/[A-Za-z0-9_-]+$/);
     await page.getByRole("list", { name: "Ping URLs" }).getByText(`${copied}/start`, { exact: true }).waitFor();
     await page.getByText("0 3 * * * curl").waitFor();

@@ -134,3 +134,22 @@ interface AxeViolation {
   help: string;
   nodes: { target: string[] }[];
 }
+
+/**
+ * What the tests' page.evaluate callbacks use of the browser, which this Node program has no types
+ * for: `const { document } = globalThis as unknown as InPage;` inside a callback (it runs in the page).
+ */
+export interface InPage {
+  document: {
+    documentElement: { scrollWidth: number };
+    querySelector(selector: string): { scrollTop: number; getAttribute(name: string): string | null } | null;
+  };
+  innerWidth: number;
+  navigator: { clipboard: { readText(): Promise<string> } };
+  sessionStorage: { setItem(key: string, value: string): void };
+  requestAnimationFrame(callback: () => void): number;
+  performance: {
+    now(): number;
+    getEntriesByType(type: string): { name: string; domContentLoadedEventEnd?: number; responseEnd?: number }[];
+  };
+}
