@@ -228,7 +228,7 @@ describe("alerting", () => {
 
 describe("status pages and maintenance windows", () => {
   it(
-    "creates a page, previews it unpublished, publishes it; creates and edits a window",
+    "creates a page, previews it unpublished, publishes it, shows a declared incident; creates and edits a window",
     PAGE_TEST,
     async ({ dashboard, target }) => {
       await call(dashboard, "POST", "/monitors", { name: "Website", type: "http", url: `${target.url}/` });
@@ -269,6 +269,27 @@ describe("status pages and maintenance windows", () => {
         .waitFor();
       await expectAccessible(page);
       await screenshot(page, "status-pages");
+
+      // A declared incident on a listed monitor shows in the page's preview (the API's error on its field first).
+      await page.getByRole("link", { name: "Incidents", exact: true }).click();
+      await page.getByRole("link", { name: "Declare an incident" }).click();
+      await page.getByRole("button", { name: "Declare incident" }).click();
+      await page.locator(".field.invalid input[name=title]").waitFor();
+      await page.getByLabel("Title").fill("Website is slow");
+      await page.getByLabel("Message").fill("Pages take seconds to load");
+      const monitor = page.getByRole("group", { name: "Monitor" });
+      await monitor.getByLabel("Find a monitor").fill("Website");
+      await monitor.getByRole("button", { name: "Add Website" }).click();
+      // One monitor at most: the search goes once it is chosen.
+      await expect(monitor.getByLabel("Find a monitor").count()).resolves.toBe(0);
+      await expectAccessible(page);
+      await screenshot(page, "declare-incident");
+      await page.getByRole("button", { name: "Declare incident" }).click();
+      await page.waitForURL(/\/app\/incidents\/inc_/);
+      await page.getByRole("link", { name: "Website" }).waitFor();
+      await page.getByRole("link", { name: "Status pages", exact: true }).click();
+      await page.getByRole("link", { name: "Preview Acme status" }).click();
+      await page.getByRole("article", { name: "Status page preview" }).getByText("Website is slow").waitFor();
 
       await page.getByRole("link", { name: "Maintenance" }).click();
       await page.getByText("No maintenance windows.").waitFor();

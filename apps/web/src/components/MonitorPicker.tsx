@@ -12,13 +12,15 @@ interface Props {
   /** The server's message for the field. */
   error?: string | undefined;
   hint?: string;
+  /** At most this many (an incident has one monitor): the search hides once they are chosen. */
+  max?: number;
 }
 
 /**
  * Chooses monitors by searching their names (the API's `q`), so it works the same with 10 monitors or
  * 10,000: the chosen ones are listed with a Remove button each, the matches with an Add button.
  */
-export function MonitorPicker({ legend, value, onChange, error, hint }: Props) {
+export function MonitorPicker({ legend, value, onChange, error, hint, max = Number.POSITIVE_INFINITY }: Props) {
   const id = useId();
   const [search, setSearch] = useState("");
   const q = search.trim();
@@ -46,29 +48,33 @@ export function MonitorPicker({ legend, value, onChange, error, hint }: Props) {
           ))}
         </ul>
       )}
-      <label htmlFor={`${id}-search`}>Find a monitor</label>
-      <input
-        id={`${id}-search`}
-        type="search"
-        value={search}
-        onChange={(e) => setSearch(e.target.value)}
-        placeholder="Name"
-      />
-      <ul className="list" aria-label={`${legend}: matches`}>
-        {choices.map((monitor) => (
-          <li key={monitor.id} className="actions">
-            <span>{monitor.name}</span>
-            <button
-              type="button"
-              className="ghost small"
-              onClick={() => onChange([...value, monitor.id])}
-              aria-label={`Add ${monitor.name}`}
-            >
-              Add
-            </button>
-          </li>
-        ))}
-      </ul>
+      {value.length < max && (
+        <>
+          <label htmlFor={`${id}-search`}>Find a monitor</label>
+          <input
+            id={`${id}-search`}
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name"
+          />
+          <ul className="list" aria-label={`${legend}: matches`}>
+            {choices.map((monitor) => (
+              <li key={monitor.id} className="actions">
+                <span>{monitor.name}</span>
+                <button
+                  type="button"
+                  className="ghost small"
+                  onClick={() => onChange([...value, monitor.id])}
+                  aria-label={`Add ${monitor.name}`}
+                >
+                  Add
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {error && (
         <small id={`${id}-error`} className="error-text">
           {error}

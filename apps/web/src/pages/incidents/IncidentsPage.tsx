@@ -62,6 +62,9 @@ export function IncidentsPage() {
     <section className="page">
       <div className="page-head">
         <h1>Incidents</h1>
+        <Link to="/incidents/new" className="button">
+          Declare an incident
+        </Link>
       </div>
       <form className="filters" aria-label="Filter incidents" onSubmit={(event) => event.preventDefault()}>
         <label>
