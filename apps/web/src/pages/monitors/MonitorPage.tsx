@@ -7,6 +7,7 @@ import { ago, dateTime, duration, millis, percent } from "../../components/forma
 import { QueryState } from "../../components/QueryState.tsx";
 import { ResponseChart, type Series } from "../../components/ResponseChart.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { Table, type TableColumn } from "../../components/Table.tsx";
 import { HeartbeatPanel } from "./HeartbeatPanel.tsx";
 import { latestPerRegion } from "./regions.ts";
 
@@ -166,6 +167,24 @@ function MonitorDetail({ monitor }: { monitor: Monitor }) {
   );
 }
 
+const statusCell = (check: Check) => <StatusBadge status={check.status} />;
+
+const REGION_COLUMNS: TableColumn<Check>[] = [
+  { header: "Region", cell: (c) => c.region },
+  { header: "Status", cell: statusCell },
+  { header: "Response", cell: (c) => millis(c.response_ms) },
+  { header: "Checked", cell: (c) => ago(c.timestamp) },
+];
+
+const CHECK_COLUMNS: TableColumn<Check>[] = [
+  { header: "Time", cell: (c) => dateTime(c.timestamp) },
+  { header: "Region", cell: (c) => c.region },
+  { header: "Status", cell: statusCell },
+  { header: "Response", cell: (c) => millis(c.response_ms) },
+  { header: "HTTP", cell: (c) => c.http_status ?? "—" },
+  { header: "Error", cell: (c) => (c.error ? `${c.error}${c.message ? `: ${c.message}` : ""}` : "—") },
+];
+
 function ChecksSection({ checks }: { checks: Check[] }) {
   const series = useMemo<Series[]>(() => {
     const byRegion = new Map<string, Series>();
@@ -185,57 +204,21 @@ function ChecksSection({ checks }: { checks: Check[] }) {
         <p className="muted">No checks yet.</p>
       )}
       <h2>Regions</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Region</th>
-            <th scope="col">Status</th>
-            <th scope="col">Response</th>
-            <th scope="col">Checked</th>
-          </tr>
-        </thead>
-        <tbody>
-          {latestPerRegion(checks).map((check) => (
-            <tr key={check.region}>
-              <td>{check.region}</td>
-              <td>
-                <StatusBadge status={check.status} />
-              </td>
-              <td>{millis(check.response_ms)}</td>
-              <td>{ago(check.timestamp)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        label="Regions"
+        rows={latestPerRegion(checks)}
+        columns={REGION_COLUMNS}
+        rowKey={(c) => c.region}
+        empty="—"
+      />
       <h2>Recent checks</h2>
-      <div className="scroll-x">
-        <table aria-label="Recent checks">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Region</th>
-              <th scope="col">Status</th>
-              <th scope="col">Response</th>
-              <th scope="col">HTTP</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {checks.slice(0, 50).map((check) => (
-              <tr key={check.id}>
-                <td>{dateTime(check.timestamp)}</td>
-                <td>{check.region}</td>
-                <td>
-                  <StatusBadge status={check.status} />
-                </td>
-                <td>{millis(check.response_ms)}</td>
-                <td>{check.http_status ?? "—"}</td>
-                <td>{check.error ? `${check.error}${check.message ? `: ${check.message}` : ""}` : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        label="Recent checks"
+        rows={checks.slice(0, 50)}
+        columns={CHECK_COLUMNS}
+        rowKey={(c) => c.id}
+        empty="No checks yet."
+      />
     </>
   );
 }
