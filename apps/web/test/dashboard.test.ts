@@ -79,7 +79,8 @@ describe("the dashboard", () => {
     "creates an http monitor, shows it up, then down live when its target fails",
     LIVE,
     async ({ dashboard, target, startPipeline }) => {
-      const pipeline = startPipeline();
+      // Awaited before anything can fail: apps still starting when the test ends would outlive it.
+      await startPipeline();
       const { context, page } = await newPage(dashboard);
       await signIn(page, dashboard);
       await page.getByRole("link", { name: "New monitor" }).click();
@@ -94,7 +95,6 @@ describe("the dashboard", () => {
       await page.getByLabel("URL").fill(`${target.url}/health`);
       await page.getByRole("button", { name: "Create monitor" }).click();
       await page.waitForURL(/\/app\/monitors\/mon_[0-9a-z]{26}$/);
-      await pipeline;
       const heading = page.getByRole("heading", { level: 1 });
       await heading.getByText("up", { exact: true }).waitFor({ timeout: 60_000 });
       await page.getByRole("table", { name: "Recent checks" }).getByText("up").first().waitFor();
