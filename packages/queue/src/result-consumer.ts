@@ -38,6 +38,8 @@ const TIMINGS: ConsumerTimings = {
 };
 /** Reads being stored at once: past that the consumer stops reading, so a slow database holds results in Redis. */
 const MAX_BATCHES = 8;
+/** How long a stop waits for the read loop's turn to end (a read ends at once). */
+const LOOP_GRACE_MS = 500;
 /** A batch whose store failed is tried again after 1 s, 2 s, 4 s… up to this, for as long as it takes. */
 const MAX_RETRY_MS = 30_000;
 
@@ -115,7 +117,9 @@ export class ResultStreamConsumer {
     this.stopped.abort();
     // Ends a blocked read at once; its entries, if any came, are pending and will be read again.
     this.reader.disconnect();
-    await this.loop;
+    // A housekeeping command (regions, reclaim) on an unreachable Redis holds the loop until it fails,
+    // seconds later, and holds no entry: the shutdown waits only a moment for it.
+    await Promise.race([this.loop, sleep(LOOP_GRACE_MS)]);
     while (this.batches.size > 0) await Promise.all(this.batches);
   }
 
@@ -264,7 +268,8 @@ export class ResultStreamConsumer {
 
   /** Stores the entries (retrying until it holds), then acknowledges and deletes them. */
   private settle(entries: Entry[]): void {
-    if (entries.length === 0) return;
+    // After a stop they stay pending, for this alerter's next start or another's reclaim.
+    if (entries.length === 0 || !this.running) return;
     for (const e of entries) this.inHand.add(`${e.region} ${e.id}`);
     const batch: Promise<void> = this.store(entries)
       .then(async (stored) => {
