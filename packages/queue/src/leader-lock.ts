@@ -97,7 +97,9 @@ export class LeaderLock {
       const answer = Number(await this.connection.eval(HOLD, 1, this.key, this.token, this.ttlMs));
       if (answer < 0) {
         this.heldUntil = 0;
-        this.freeAt = sentAt + (-answer - 1);
+        // From the answer, not the request: the remaining time was read somewhere in between, and a
+        // busy machine's delay counted from the request would send the next attempt before the expiry.
+        this.freeAt = Date.now() + (-answer - 1);
         return "lost";
       }
       this.heldUntil = sentAt + this.ttlMs;
