@@ -257,6 +257,7 @@ describe("status pages and maintenance windows", () => {
       await screenshot(page, "status-page-preview");
 
       await page.getByRole("link", { name: "Edit" }).click();
+      await expect.poll(() => page.getByLabel("Slug").inputValue(), { timeout: 30_000 }).toBe("acme-status");
       await page.getByLabel("Published").check();
       await page.getByRole("button", { name: "Save" }).click();
       await page.waitForURL(/\/preview$/);
@@ -303,6 +304,8 @@ describe("status pages and maintenance windows", () => {
       await page.getByRole("button", { name: "Create window" }).click();
       await page.waitForURL("**/app/maintenance");
       await page.getByRole("link", { name: "Database upgrade" }).click();
+      // The form fills itself once the window is read: an edit typed before that would be overwritten.
+      await expect.poll(() => page.getByLabel("Name").inputValue(), { timeout: 30_000 }).toBe("Database upgrade");
       await page.getByLabel("Name").fill("Database upgrade (v17)");
       await page.getByRole("button", { name: "Save" }).click();
       await page.waitForURL("**/app/maintenance");
