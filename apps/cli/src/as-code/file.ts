@@ -9,10 +9,11 @@ import { readStdin } from "../prompt.ts";
  * The monitors-as-code file: each item is the API's create body plus its `key`, with references to
  * other items by key (`channels`, `monitors`, `escalation_policy`) instead of ids. Items are loose
  * objects past the fields named here: the API checks the rest (a monitor type's own fields) and its
- * answer is reported at the item's path in the file.
+ * answer is reported at the item's path in the file. The JSON Schema published for editors is complete:
+ * json-schema.ts builds it from the API's OpenAPI document.
  */
 
-const Key = z
+export const Key = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "must be 1–63 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit")
   .meta({ description: "Your stable name for the resource: how apply finds it again (unique per type)" });
@@ -100,20 +101,15 @@ const listOf = <T extends z.ZodType<{ key: string }>>(schema: T) =>
     })
     .optional();
 
-export const UpfleetFile = z
-  .strictObject({
-    $schema: z.string().optional(),
-    channels: listOf(Channel),
-    escalation_policies: listOf(Policy),
-    monitors: listOf(Monitor),
-    rules: listOf(Rule),
-    maintenance_windows: listOf(Window),
-    status_pages: listOf(Page),
-  })
-  .meta({
-    title: "Upfleet monitors as code",
-    description: "`upfleet apply -f <file>` makes the organization's keyed resources what this file says",
-  });
+export const UpfleetFile = z.strictObject({
+  $schema: z.string().optional(),
+  channels: listOf(Channel),
+  escalation_policies: listOf(Policy),
+  monitors: listOf(Monitor),
+  rules: listOf(Rule),
+  maintenance_windows: listOf(Window),
+  status_pages: listOf(Page),
+});
 
 export type UpfleetFile = z.output<typeof UpfleetFile>;
 export type Section = Exclude<keyof UpfleetFile, "$schema">;
@@ -144,10 +140,4 @@ export async function readUpfleetFile(io: Io, file: string): Promise<UpfleetFile
     throw usageError(`${file} is not a valid Upfleet file:\n${lines.join("\n")}`);
   }
   return parsed.data;
-}
-
-/** The file's JSON Schema, for editors (draft-07: what yaml-language-server and VS Code read best). */
-export function fileJsonSchema(): string {
-  const schema = z.toJSONSchema(UpfleetFile, { io: "input", target: "draft-7" });
-  return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -4,7 +4,7 @@ import { type FileItem, filePath, type Section } from "./file.ts";
 type Obj = Record<string, unknown>;
 
 /** A field that names other resources: by key in the file, by id in the API. */
-interface RefField {
+export interface RefField {
   file: string;
   api: string;
   to: Section;
@@ -87,6 +87,7 @@ export const KINDS: Kind[] = [
       "last_error",
       "uptime_24h",
       "avg_response_ms",
+      "response_ms_24h",
       "heartbeat_token",
       "heartbeat_url",
       "heartbeat_last_ping_at",
