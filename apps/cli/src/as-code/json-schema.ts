@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Key } from "./file.ts";
 import { KINDS, type Kind, type RefField } from "./kinds.ts";
+import { MASK } from "./plan.ts";
 
 /**
  * The file's JSON Schema, for editors: each kind's items are the API's create body as its OpenAPI
@@ -29,7 +30,6 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema> };
 }
 
-const MASK = "••••";
 const MASKED: JsonSchema = {
   type: "string",
   pattern: MASK,
@@ -58,6 +58,7 @@ function plain(doc: OpenApiDocument, schema: unknown): unknown {
   for (const [keyword, value] of Object.entries(resolve(doc, schema as JsonSchema))) {
     if (keyword === "example") out.examples = [value];
     else if (keyword === "discriminator") out.discriminator = { propertyName: (value as JsonSchema).propertyName };
+    // Field names are not keywords: a field called `example` stays one.
     else if (keyword === "properties") {
       const fields = Object.entries(value as object).map(([name, field]) => [name, plain(doc, field) as JsonSchema]);
       out.properties = Object.fromEntries(fields);

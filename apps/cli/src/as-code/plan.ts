@@ -74,7 +74,7 @@ export async function readState(api: Rest): Promise<State> {
 }
 
 /** How the API shows a credential it keeps write-only: masked in place (`whsec_••••abcd`, `https://host/••••`). */
-const MASK = "••••";
+export const MASK = "••••";
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
