@@ -33,6 +33,11 @@ function account(target: TestApi, credential: string): Promise<TestResponse> {
   return target.request("GET", "/api/v1/account", { auth: credential });
 }
 
+/** GET /account sending back the ETag the client holds. */
+function revalidate(target: TestApi, credential: string, etag: string): Promise<TestResponse> {
+  return target.request("GET", "/api/v1/account", { auth: credential, headers: { "if-none-match": etag } });
+}
+
 function expectLimited(res: TestResponse, limit: number, resetsAt: number) {
   expect(res.status, res.text).toBe(429);
   expect(res.body).toEqual({ error: "rate_limited", message: expect.any(String), request_id: expect.any(String) });
@@ -107,6 +112,45 @@ describe("per-minute limits", () => {
     // Alternating instances: the 6th request overall is refused by whichever serves it.
     await exhaust([api, replica], key.raw, PER_MINUTE);
     await exhaust([replica, api], (await createKey(api, freshOwner)).raw, PER_MINUTE);
+  });
+});
+
+describe("conditional requests", () => {
+  it("answered 304 give their point back, so polling with ETags outlasts the limit; a plain GET still counts", async ({
+    api,
+    freshOwner,
+  }) => {
+    const key = await createKey(api, freshOwner);
+    const first = await account(api, key.raw);
+    const etag = first.headers.get("etag")!;
+    expect(etag).toBeTruthy();
+    expect(first.headers.get("x-ratelimit-remaining")).toBe(String(PER_MINUTE - 1));
+    for (let n = 1; n <= PER_MINUTE * 3; n++) {
+      const res = await revalidate(api, key.raw, etag);
+      expect(res.status, `conditional request ${n}: ${res.text}`).toBe(304);
+      expect(res.headers.get("x-ratelimit-remaining"), `conditional request ${n}`).toBe(String(PER_MINUTE - 1));
+      expect(res.headers.get("x-ratelimit-hour-remaining")).toBe(String(1000 - 1));
+    }
+    // An ETag that no longer matches is an ordinary request: a 200, counted.
+    const changed = await revalidate(api, key.raw, 'W/"something else"');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("x-ratelimit-remaining")).toBe(String(PER_MINUTE - 2));
+    expect(changed.headers.get("x-ratelimit-hour-remaining")).toBe(String(1000 - 2));
+    await exhaust(api, key.raw, PER_MINUTE, 2);
+    // At the limit a conditional request is refused like any other: it needs a point to be served.
+    expectLimited(await revalidate(api, key.raw, etag), PER_MINUTE, nextMinute());
+  });
+
+  it("are free only up to ten times the minute's limit a minute", async ({ api, freshOwner }) => {
+    const key = await createKey(api, freshOwner);
+    const etag = (await account(api, key.raw)).headers.get("etag")!;
+    for (let n = 1; n <= PER_MINUTE * 10; n++) {
+      const res = await revalidate(api, key.raw, etag);
+      expect(res.headers.get("x-ratelimit-remaining"), `conditional request ${n}`).toBe(String(PER_MINUTE - 1));
+    }
+    const past = await revalidate(api, key.raw, etag);
+    expect(past.status).toBe(304);
+    expect(past.headers.get("x-ratelimit-remaining")).toBe(String(PER_MINUTE - 2));
   });
 });
 

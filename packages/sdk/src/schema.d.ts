@@ -3520,6 +3520,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -3598,6 +3604,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3681,6 +3693,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3772,6 +3790,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3814,6 +3838,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3887,6 +3917,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -3936,6 +3972,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3992,6 +4034,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4085,6 +4133,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4127,6 +4181,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4200,6 +4260,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -4297,6 +4363,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4389,6 +4461,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4431,6 +4509,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4513,6 +4597,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4604,6 +4694,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -4705,6 +4801,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4823,6 +4925,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4914,6 +5022,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5012,6 +5126,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5113,6 +5233,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5207,6 +5333,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5305,6 +5437,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5399,6 +5537,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5441,6 +5585,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5523,6 +5673,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5614,6 +5770,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -5712,6 +5874,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5754,6 +5922,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5841,6 +6015,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5932,6 +6112,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5974,6 +6160,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -5989,6 +6181,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6062,6 +6260,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6163,6 +6367,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6214,6 +6424,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6297,6 +6513,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6348,6 +6570,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6421,6 +6649,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6472,6 +6706,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6536,6 +6776,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6587,6 +6833,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6663,6 +6915,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6756,6 +7014,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6865,6 +7129,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -6956,6 +7226,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -7005,6 +7281,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7069,6 +7351,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7187,6 +7475,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7283,6 +7577,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7368,6 +7668,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7467,6 +7773,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7509,6 +7821,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7591,6 +7909,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7682,6 +8006,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -7780,6 +8110,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -7901,6 +8237,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8004,6 +8346,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8046,6 +8394,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8128,6 +8482,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8219,6 +8579,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -8268,6 +8634,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8332,6 +8704,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8454,6 +8832,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8537,6 +8921,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8629,6 +9019,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           /** @description The export's URL, to poll until its status is `completed` or `failed` */
           Location?: string;
           [name: string]: unknown;
@@ -8673,6 +9069,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8688,6 +9090,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8761,6 +9169,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -8936,6 +9350,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9035,6 +9455,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9077,6 +9503,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9092,6 +9524,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9165,6 +9603,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9256,6 +9700,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content?: never;
@@ -9354,6 +9804,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9396,6 +9852,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9411,6 +9873,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9484,6 +9952,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9575,6 +10049,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9626,6 +10106,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9881,6 +10367,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {
@@ -9970,6 +10462,12 @@ export interface operations {
           "X-RateLimit-Remaining"?: number;
           /** @description Unix seconds when the minute resets */
           "X-RateLimit-Reset"?: number;
+          /** @description Requests allowed per hour */
+          "X-RateLimit-Hour-Limit"?: number;
+          /** @description Requests left in this hour */
+          "X-RateLimit-Hour-Remaining"?: number;
+          /** @description Unix seconds when the hour resets */
+          "X-RateLimit-Hour-Reset"?: number;
           [name: string]: unknown;
         };
         content: {

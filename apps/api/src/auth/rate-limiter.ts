@@ -12,6 +12,14 @@ export interface RateLimitState {
   remaining: number;
   /** Unix seconds when the minute window resets. */
   reset: number;
+  /** The hour window's figures (X-RateLimit-Hour-*), so a client that polls can pace itself for both. */
+  hour?: { limit: number; remaining: number; reset: number };
+}
+
+/** What `consume` counted, so that `refund` can take back the same windows' points. */
+export interface Spent extends RateLimitState {
+  keys: { minute: string; hour: string; refunds: string };
+  perMinute: number;
 }
 
 /**
@@ -38,6 +46,25 @@ end
 return counts
 `;
 
+/**
+ * Takes back one request's points (a 304: GET's answer the client already held, see route.ts) in
+ * the windows it was counted in. Free revalidations are themselves capped per minute (ARGV[1]),
+ * since a 304 still costs the server its query: past the cap they count as any request does.
+ * Returns 1 when refunded.
+ */
+const REFUND = `
+local refunds = redis.call('INCR', KEYS[3])
+if refunds == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+if refunds > tonumber(ARGV[1]) then return 0 end
+for i = 1, 2 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+`;
+
+/** How many times the minute limit a credential may revalidate for free (answered 304) in a minute. */
+const FREE_REVALIDATIONS_PER_LIMIT = 10;
+
 export interface MinuteLimit {
   subject: string;
   perMinute: number;
@@ -46,6 +73,7 @@ export interface MinuteLimit {
 type Scripts = {
   upfleetRateLimit(k1: string, k2: string, a1: number, a2: number): Promise<[number, number]>;
   upfleetRateLimitMinutes(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
+  upfleetRateLimitRefund(k1: string, k2: string, k3: string, cap: number, ttlMs: number): Promise<number>;
 };
 
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
@@ -53,6 +81,11 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
     "X-RateLimit-Limit": String(state.limit),
     "X-RateLimit-Remaining": String(state.remaining),
     "X-RateLimit-Reset": String(state.reset),
+    ...(state.hour && {
+      "X-RateLimit-Hour-Limit": String(state.hour.limit),
+      "X-RateLimit-Hour-Remaining": String(state.hour.remaining),
+      "X-RateLimit-Hour-Reset": String(state.hour.reset),
+    }),
   };
 }
 
@@ -79,6 +112,7 @@ export class RateLimiter {
   ) {
     redis.defineCommand("upfleetRateLimit", { numberOfKeys: 2, lua: CONSUME });
     redis.defineCommand("upfleetRateLimitMinutes", { lua: CONSUME_MINUTES });
+    redis.defineCommand("upfleetRateLimitRefund", { numberOfKeys: 3, lua: REFUND });
   }
 
   private get scripts(): Scripts {
@@ -96,25 +130,60 @@ export class RateLimiter {
   }
 
   /** Counts one request; throws RateLimitedError (with Retry-After) past either limit. */
-  async consume(subject: string, limits: RateLimits, now = Date.now()): Promise<RateLimitState> {
+  async consume(subject: string, limits: RateLimits, now = Date.now()): Promise<Spent> {
     const minuteWindow = Math.floor(now / 60_000);
     const hourWindow = Math.floor(now / 3_600_000);
-    const keys = [`${this.prefix}:rl:${subject}:m:${minuteWindow}`, `${this.prefix}:rl:${subject}:h:${hourWindow}`];
-    const [minute, hour] = (await this.count(keys, [61_000, 3_601_000], () =>
-      this.scripts.upfleetRateLimit(keys[0]!, keys[1]!, 61_000, 3_601_000),
+    const keys = {
+      minute: `${this.prefix}:rl:${subject}:m:${minuteWindow}`,
+      hour: `${this.prefix}:rl:${subject}:h:${hourWindow}`,
+      refunds: `${this.prefix}:rl:${subject}:r:${minuteWindow}`,
+    };
+    const [minute, hour] = (await this.count([keys.minute, keys.hour], [61_000, 3_601_000], () =>
+      this.scripts.upfleetRateLimit(keys.minute, keys.hour, 61_000, 3_601_000),
     )) as [number, number];
     const minuteReset = (minuteWindow + 1) * 60;
-    const state = { limit: limits.perMinute, remaining: Math.max(0, limits.perMinute - minute), reset: minuteReset };
+    const hourReset = (hourWindow + 1) * 3600;
+    const state = {
+      limit: limits.perMinute,
+      remaining: Math.max(0, limits.perMinute - minute),
+      reset: minuteReset,
+      hour: { limit: limits.perHour, remaining: Math.max(0, limits.perHour - hour), reset: hourReset },
+    };
     if (hour > limits.perHour) {
       throw new RateLimitedError(
-        Math.max(1, (hourWindow + 1) * 3600 - Math.floor(now / 1000)),
-        rateLimitHeaders({ ...state, limit: limits.perHour, remaining: 0, reset: (hourWindow + 1) * 3600 }),
+        Math.max(1, hourReset - Math.floor(now / 1000)),
+        rateLimitHeaders({ ...state, limit: limits.perHour, remaining: 0, reset: hourReset }),
       );
     }
     if (minute > limits.perMinute) {
       throw new RateLimitedError(Math.max(1, minuteReset - Math.floor(now / 1000)), rateLimitHeaders(state));
     }
-    return state;
+    return { ...state, keys, perMinute: limits.perMinute };
+  }
+
+  /**
+   * Takes back what `consume` counted (see REFUND), and returns the state to report, or null when
+   * the minute's free revalidations are used up. While Redis is out of reach nothing is taken back:
+   * the counts are then this process's own, and a refund is a courtesy, not a promise.
+   */
+  async refund(spent: Spent): Promise<RateLimitState | null> {
+    const { keys } = spent;
+    const refunded = await this.scripts
+      .upfleetRateLimitRefund(
+        keys.minute,
+        keys.hour,
+        keys.refunds,
+        spent.perMinute * FREE_REVALIDATIONS_PER_LIMIT,
+        61_000,
+      )
+      .catch(() => 0);
+    if (!refunded) return null;
+    const back = ({ limit, remaining, reset }: { limit: number; remaining: number; reset: number }) => ({
+      limit,
+      remaining: Math.min(limit, remaining + 1),
+      reset,
+    });
+    return { ...back(spent), hour: spent.hour && back(spent.hour) };
   }
 
   /**

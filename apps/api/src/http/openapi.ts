@@ -36,7 +36,24 @@ const RATE_LIMIT_HEADERS = {
   "X-RateLimit-Limit": { description: "Requests allowed per minute", schema: { type: "integer" as const } },
   "X-RateLimit-Remaining": { description: "Requests left in this minute", schema: { type: "integer" as const } },
   "X-RateLimit-Reset": { description: "Unix seconds when the minute resets", schema: { type: "integer" as const } },
+  "X-RateLimit-Hour-Limit": { description: "Requests allowed per hour", schema: { type: "integer" as const } },
+  "X-RateLimit-Hour-Remaining": { description: "Requests left in this hour", schema: { type: "integer" as const } },
+  "X-RateLimit-Hour-Reset": { description: "Unix seconds when the hour resets", schema: { type: "integer" as const } },
 };
+
+/** The document's description: what every operation shares, the rate limit's rules among it. */
+const DESCRIPTION = [
+  "Uptime and cron-job monitoring. Errors share one shape; lists are `{data, next_cursor}`.",
+  "## Rate limits",
+  "Each API key (each user, for session tokens) has a budget per minute and per hour, shared by every " +
+    "API instance; the `X-RateLimit-*` headers of every authenticated answer show what is left of both " +
+    "(`X-RateLimit-Hour-*` for the hour), and a `429` carries `Retry-After`. Every request counts, " +
+    "refused ones too, except a conditional GET answered `304 Not Modified`: a request that sends an " +
+    "`ETag` it holds back in `If-None-Match` and finds nothing changed gives its point back (as on " +
+    "GitHub), up to ten times the minute's limit of such answers a minute. So polling with ETags costs " +
+    "only what changed. A conditional request still needs a point to be served: past the limit it is " +
+    "refused like any other.",
+].join("\n\n");
 
 /** A response's headers: the rate limit's on authenticated routes, and those the route names. */
 function headersOf(route: DocumentedRoute, spec: ResponseSpec) {
@@ -162,7 +179,7 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], info: { version:
     info: {
       title: "Upfleet API",
       version: info.version,
-      description: "Uptime and cron-job monitoring. Errors share one shape; lists are `{data, next_cursor}`.",
+      description: DESCRIPTION,
       contact: { name: "Upfleet" },
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },

@@ -5,8 +5,9 @@ import { z } from "zod";
 import { readCredential } from "../auth/authenticator.ts";
 import { clientIpBucket } from "../auth/client-ip.ts";
 import type { Principal } from "../auth/principal.ts";
-import { rateLimitHeaders } from "../auth/rate-limiter.ts";
+import { type RateLimitState, rateLimitHeaders, type Spent } from "../auth/rate-limiter.ts";
 import type { ApiDeps } from "../deps.ts";
+import { notModified } from "./conditional.ts";
 import type { Tag } from "./openapi.ts";
 import { parseInput, parseParams } from "./validate.ts";
 
@@ -101,22 +102,31 @@ export function fullPath(route: Pick<AnyRoute, "path" | "absolute">): string {
   return route.absolute ? route.path : `${API_BASE}${route.path}`;
 }
 
-async function authorize(route: AnyRoute, req: Request, res: Response, deps: ApiDeps): Promise<Principal | undefined> {
+function setLimitHeaders(res: Response, state: RateLimitState): void {
+  for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+}
+
+/** The caller, and what its request cost it (a credential's points, which a 304 gives back). */
+interface Authorized {
+  principal: Principal | undefined;
+  spent?: Spent;
+}
+
+async function authorize(route: AnyRoute, req: Request, res: Response, deps: ApiDeps): Promise<Authorized> {
   if (route.access === "public") {
     if (route.limitPerIp) {
       const limits = {
         perMinute: deps.config.AUTH_RATE_LIMIT_PER_MINUTE,
         perHour: deps.config.AUTH_RATE_LIMIT_PER_HOUR,
       };
-      const state = await deps.rateLimiter.consume(`ip:${clientIpBucket(req)}`, limits);
-      for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+      setLimitHeaders(res, await deps.rateLimiter.consume(`ip:${clientIpBucket(req)}`, limits));
     }
-    return undefined;
+    return { principal: undefined };
   }
   const credential = readCredential({ apiKey: req.get("x-api-key"), authorization: req.get("authorization") });
   const principal = await deps.authenticator.authenticate(credential, clientIpBucket(req));
-  const state = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));
-  for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
+  const spent = await deps.rateLimiter.consume(principal.rateLimitSubject, deps.planLimits(principal.plan));
+  setLimitHeaders(res, spent);
   if (route.visibleTo && !route.visibleTo(principal, deps)) {
     throw new AppError("not_found", `No route ${req.method} ${req.path}`);
   }
@@ -124,14 +134,41 @@ async function authorize(route: AnyRoute, req: Request, res: Response, deps: Api
   if (scope && !principal.scopes.has(scope)) {
     throw new ForbiddenError(`This credential lacks the ${scope} scope (key scopes ∩ the ${principal.role} role)`);
   }
-  return principal;
+  return { principal, spent };
+}
+
+type EtagOf = (body: string, encoding: BufferEncoding) => string | undefined;
+
+/**
+ * Sends a JSON body as res.json would (with Express's ETag), but answers a conditional GET whose
+ * ETag still matches with 304 itself, after giving the request's rate-limit point back (GitHub's
+ * rule: revalidating what the client holds is free, so the dashboard's polls cost only what
+ * changed; see the rate-limit section of the OpenAPI description).
+ */
+async function sendJson(req: Request, res: Response, body: unknown, deps: ApiDeps, spent?: Spent): Promise<void> {
+  const text = JSON.stringify(body);
+  const etagOf = req.app.get("etag fn") as EtagOf | undefined;
+  if (!res.get("ETag")) {
+    const etag = etagOf?.(text, "utf8");
+    if (etag) res.setHeader("ETag", etag);
+  }
+  const etag = res.get("ETag");
+  const readOnly = req.method === "GET" || req.method === "HEAD";
+  if (readOnly && res.statusCode === 200 && etag && notModified(req.get("if-none-match"), etag)) {
+    const refunded = spent && (await deps.rateLimiter.refund(spent));
+    if (refunded) setLimitHeaders(res, refunded);
+    res.status(304).end();
+    return;
+  }
+  if (!res.get("Content-Type")) res.type("json");
+  res.send(text);
 }
 
 /** Registers each route with Express: authenticate, rate-limit, authorize, validate, handle, reply. */
 export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): void {
   for (const route of routes) {
     router[route.method](fullPath(route), async (req: Request, res: Response) => {
-      const principal = await authorize(route, req, res, deps);
+      const { principal, spent } = await authorize(route, req, res, deps);
       const params = route.params ? parseParams(route.params, req.params, route.entity ?? "Resource") : undefined;
       const query = parseInput(route.query ?? NO_FIELDS, { ...req.query }, route.query ? undefined : "(query)");
       const body = parseInput(route.body ?? NO_FIELDS, req.body ?? {}, route.body ? undefined : "(body)");
@@ -147,7 +184,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): 
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status);
       if (reply.raw) res.type(reply.raw.contentType).send(reply.raw.content);
-      else if (reply.body !== undefined) res.json(reply.body);
+      else if (reply.body !== undefined) await sendJson(req, res, reply.body, deps, spent);
       else res.end();
     });
   }
