@@ -58,7 +58,7 @@ export class Context {
   }
 
   /** One page of a list: its items as `print` does, and where the next page starts on stderr. */
-  printPage<T>(command: Command, page: { data: T[]; next_cursor: string | null }, human: (items: T[]) => string): void {
+  printPage<T>(command: Command, page: Page<T>, human: (items: T[]) => string): void {
     this.print(command, page.data, human);
     if (page.next_cursor) this.note(`more: --cursor ${page.next_cursor}`);
   }
@@ -72,6 +72,24 @@ export class Context {
 /** The data of a call through `client.api`: the SDK throws on anything but 2xx, so a 2xx with a body has it. */
 export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
   return (await call).data as T;
+}
+
+/** A page of one of the API's lists. */
+interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+/** Every item of a list the SDK has no iterator for, page after page (`page` reads the one at `cursor`). */
+export async function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    items.push(...next.data);
+    cursor = next.next_cursor ?? undefined;
+  } while (cursor);
+  return items;
 }
 
 /** Every item of one of the SDK's paginated lists (Node 20 has no Array.fromAsync). */

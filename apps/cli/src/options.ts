@@ -19,7 +19,7 @@ export function integer(min: number, max: number) {
 }
 
 /** A JSON object from a file, or from stdin for `-`. */
-export async function readJsonFile(io: Io, file: string): Promise<Record<string, unknown>> {
+async function readJsonFile(io: Io, file: string): Promise<Record<string, unknown>> {
   const text = file === "-" ? await readStdin(io) : await readFile(file, "utf8");
   let value: unknown;
   try {
@@ -31,4 +31,18 @@ export async function readJsonFile(io: Io, file: string): Promise<Record<string,
     throw usageError(`${file} must hold one JSON object`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A create body: the JSON object `file` holds (when given), with every flag that was set on top of it
+ * (flags win). The API validates the result and names every problem; the CLI does not repeat its rules.
+ */
+export async function bodyWithFlags(
+  io: Io,
+  file: string | undefined,
+  flags: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const body = file ? await readJsonFile(io, file) : {};
+  for (const [field, value] of Object.entries(flags)) if (value !== undefined) body[field] = value;
+  return body;
 }

@@ -1,5 +1,7 @@
 import { UpfleetError } from "@upfleet/sdk";
 import { Command, CommanderError } from "commander";
+// The bundle carries it (esbuild inlines JSON): `upfleet --version` needs no file beside it.
+import manifest from "../package.json" with { type: "json" };
 import { GROUPS } from "./commands/index.ts";
 import { Context, type Io } from "./context.ts";
 import { describeError, EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
@@ -7,7 +9,10 @@ import { describeError, EXIT_CODES_HELP, exitCodeFor } from "./exit-codes.ts";
 /** The whole command tree, writing through `ctx`; commander's exits become thrown CommanderErrors. */
 function buildProgram(ctx: Context): Command {
   const program = new Command("upfleet")
-    .description("Upfleet from the command line: monitors, checks, incidents, API keys and cron job heartbeats.")
+    .description(
+      "Upfleet from the command line: monitors, checks, incidents, alerting, API keys and cron job heartbeats.",
+    )
+    .version(manifest.version, "-V, --version", "print the CLI's version")
     .option("--json", "print the API's objects as JSON, for scripts")
     .option(
       "--api-url <url>",

@@ -1,4 +1,5 @@
 import type { UpfleetClient } from "@upfleet/sdk";
+import { allPages } from "../context.ts";
 import type { FileItem, Section, UpfleetFile } from "./file.ts";
 import { KINDS, type Kind, Refs, toApi, toFile } from "./kinds.ts";
 
@@ -22,17 +23,14 @@ export function rest(client: UpfleetClient): Rest {
   const api = client.api as unknown as Record<"GET" | "POST" | "PATCH" | "DELETE", Method>;
   const one = (kind: Kind, id: string) => ({ path: `${kind.path}/{id}`, params: { path: { id } } });
   return {
-    async list(kind) {
-      const items: Obj[] = [];
-      let cursor: string | undefined;
-      do {
-        const { data } = await api.GET(kind.path, { params: { query: { limit: 200, cursor } } });
-        const page = data as { data: Obj[]; next_cursor: string | null };
-        items.push(...page.data);
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
-      return items;
-    },
+    list: (kind) =>
+      allPages(
+        async (cursor) =>
+          (await api.GET(kind.path, { params: { query: { limit: 200, cursor } } })).data as {
+            data: Obj[];
+            next_cursor: string | null;
+          },
+      ),
     create: async (kind, body) => (await api.POST(kind.path, { body })).data as Obj,
     update: async (kind, id, body) => {
       const { path, params } = one(kind, id);

@@ -31,12 +31,49 @@ async function login(ctx: Context, options: LoginOptions, command: Command): Pro
   const session = await data(
     (await ctx.anonymousClient(command)).api.POST("/api/v1/auth/login", { body: { email, password } }),
   );
-  const file = await writeConfig(ctx.io.env, {
-    api_url: apiUrl,
-    token: session.token,
-    token_expires_at: session.expires_at,
-  });
+  const file = await saveSession(ctx, apiUrl, session);
   ctx.print(command, session, (s) => `Logged in to ${apiUrl} as ${email} until ${s.expires_at}; saved in ${file}`);
+}
+
+/** Stores a session token as `login` and `signup` get it; resolves to the config file's path. */
+const saveSession = (ctx: Context, apiUrl: string, session: { token: string; expires_at: string }) =>
+  writeConfig(ctx.io.env, { api_url: apiUrl, token: session.token, token_expires_at: session.expires_at });
+
+interface SignupOptions {
+  email?: string;
+  organization?: string;
+  passwordStdin?: boolean;
+}
+
+/** A new password, asked twice on a terminal: a typo in a hidden one would lock its owner out. */
+async function newPassword(ctx: Context, options: SignupOptions): Promise<string> {
+  if (options.passwordStdin) return readStdin(ctx.io);
+  const password = await askSecret(ctx.io, "Password (10 or more characters): ");
+  if ((await askSecret(ctx.io, "Password again: ")) !== password) throw usageError("the passwords differ");
+  return password;
+}
+
+/** A new organization and its owner, logged in as `login` would be. */
+async function signup(ctx: Context, options: SignupOptions, command: Command): Promise<void> {
+  if (options.passwordStdin && !(options.email && options.organization)) {
+    throw usageError("--password-stdin needs --email and --organization");
+  }
+  const apiUrl = await ctx.apiUrl(command);
+  const email = options.email ?? (await ask(ctx.io, "Email: "));
+  const organization_name = options.organization ?? (await ask(ctx.io, "Organization: "));
+  const password = await newPassword(ctx, options);
+  const result = await data(
+    (await ctx.anonymousClient(command)).api.POST("/api/v1/auth/signup", {
+      body: { email, password, organization_name },
+    }),
+  );
+  const file = await saveSession(ctx, apiUrl, result);
+  ctx.print(
+    command,
+    result,
+    (r) =>
+      `Signed up to ${apiUrl}: ${r.organization.name} (${r.organization.id}), owner ${r.user.email}; logged in until ${r.expires_at}; saved in ${file}`,
+  );
 }
 
 /** Revokes a stored session token (an API key stays valid: `keys revoke` ends it) and forgets the credential. */
@@ -72,6 +109,15 @@ export function register(program: Command, ctx: Context): void {
     .option("--password-stdin", "read the password from stdin instead of asking")
     .option("--api-key <key>", "store this API key (upf_…) instead of logging in")
     .action((options: LoginOptions, command: Command) => login(ctx, options, command));
+  program
+    .command("signup")
+    .description(
+      "create an organization and its owner, and log in as them (a deployment's first user may; later ones need OPEN_SIGNUP=true)",
+    )
+    .option("--email <email>", "your email (asked when omitted)")
+    .option("--organization <name>", "the organization's name (asked when omitted)")
+    .option("--password-stdin", "read the password from stdin instead of asking")
+    .action((options: SignupOptions, command: Command) => signup(ctx, options, command));
   program
     .command("logout")
     .description("revoke the stored session and forget the stored credential")

@@ -2,8 +2,9 @@ import type { components, UpfleetClient } from "@upfleet/sdk";
 import { type Command, Option } from "commander";
 import { all, type Context } from "../context.ts";
 import { usageError } from "../exit-codes.ts";
-import { integer, readJsonFile, repeatable } from "../options.ts";
+import { bodyWithFlags, integer, repeatable } from "../options.ts";
 import { fields, table } from "../output.ts";
+import { addDelete } from "./delete.ts";
 
 type Monitor = components["schemas"]["Monitor"];
 type CreateBody = Parameters<UpfleetClient["monitors"]["create"]>[0];
@@ -73,8 +74,7 @@ interface CreateOptions {
 
 /** The body `--file` holds, with the flags given on top of it (flags win). */
 async function createBody(ctx: Context, options: CreateOptions): Promise<CreateBody> {
-  const body: Record<string, unknown> = options.file ? await readJsonFile(ctx.io, options.file) : {};
-  const flags: Record<string, unknown> = {
+  const body = await bodyWithFlags(ctx.io, options.file, {
     type: options.type,
     name: options.name,
     url: options.url,
@@ -91,13 +91,11 @@ async function createBody(ctx: Context, options: CreateOptions): Promise<CreateB
     heartbeat_schedule: options.schedule,
     heartbeat_timezone: options.timezone,
     heartbeat_grace_minutes: options.grace,
-  };
-  for (const [field, value] of Object.entries(flags)) if (value !== undefined) body[field] = value;
+  });
   // One flag for both: a tcp monitor's port is `tcp_port`, an ssl monitor's is `port`.
   if (options.port !== undefined) body[body.type === "tcp" ? "tcp_port" : "port"] = options.port;
   if (body.type === undefined || body.name === undefined)
     throw usageError("a monitor needs --type and --name (or a --file with them)");
-  // The API validates the body and names every problem; the CLI does not repeat its rules.
   return body as CreateBody;
 }
 
@@ -155,11 +153,7 @@ export function register(program: Command, ctx: Context): void {
       const monitor = await client.monitors.create(await createBody(ctx, options));
       ctx.print(command, monitor, monitorFields);
     });
-  monitors
-    .command("delete <id>")
-    .description("delete a monitor: its checks stop, its history is kept")
-    .action(async (id: string, _options, command: Command) => {
-      await (await ctx.client(command)).monitors.delete(id);
-      ctx.print(command, { id, deleted: true }, () => `Deleted ${id}`);
-    });
+  addDelete(monitors, ctx, "delete a monitor: its checks stop, its history is kept", (client, id) =>
+    client.monitors.delete(id),
+  );
 }

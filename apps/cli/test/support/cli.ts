@@ -42,21 +42,29 @@ export interface Cli {
   login(user: TestUser): Promise<void>;
 }
 
-/** The API's fixtures plus `cli`: the CLI pointed at the file's API, with a config folder of the test's own. */
-export const test = apiTest({
-  // A file's tests run as one owner, well past a person's 60 requests a minute; rate-limit.test.ts checks the limit.
-  RATE_LIMIT_PER_MINUTE: "100000",
-  RATE_LIMIT_PER_HOUR: "1000000",
-}).extend<{ cli: Cli }>({
-  cli: async ({ api }, use) => {
-    const dir = await mkdtemp(path.join(tmpdir(), "upfleet-cli-"));
-    const env = { XDG_CONFIG_HOME: dir, UPFLEET_API_URL: api.url };
-    const run: Cli["run"] = (argv, options = {}) => runCli(argv, { ...env, ...options.env }, options.stdin);
-    const login = async (user: TestUser) => {
-      const result = await run(["login", "--email", user.email, "--password-stdin"], { stdin: PASSWORD });
-      if (result.code !== 0) throw new Error(`login failed (${result.code}): ${result.stderr}`);
-    };
-    await use({ env, run, login });
-    await rm(dir, { recursive: true, force: true });
-  },
-});
+/**
+ * The API's fixtures (its settings `apiEnv` on top) plus `cli`: the CLI pointed at the file's API, with a
+ * config folder of the test's own.
+ */
+export const cliTest = (apiEnv: Record<string, string> = {}) =>
+  apiTest({
+    // A file's tests run as one owner, well past a person's 60 requests a minute; rate-limit.test.ts checks the limit.
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_PER_HOUR: "1000000",
+    ...apiEnv,
+  }).extend<{ cli: Cli }>({
+    cli: async ({ api }, use) => {
+      const dir = await mkdtemp(path.join(tmpdir(), "upfleet-cli-"));
+      const env = { XDG_CONFIG_HOME: dir, UPFLEET_API_URL: api.url };
+      const run: Cli["run"] = (argv, options = {}) => runCli(argv, { ...env, ...options.env }, options.stdin);
+      const login = async (user: TestUser) => {
+        const result = await run(["login", "--email", user.email, "--password-stdin"], { stdin: PASSWORD });
+        if (result.code !== 0) throw new Error(`login failed (${result.code}): ${result.stderr}`);
+      };
+      await use({ env, run, login });
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+
+/** `cliTest()`: the API with the tests' settings only. */
+export const test = cliTest();
