@@ -91,7 +91,9 @@ function maskedPaths(schema: JsonSchema, prefix = ""): string[] {
 function byKey(field: JsonSchema, ref: RefField): JsonSchema {
   const noun = KINDS.find((kind) => kind.section === ref.to)!.noun;
   const what = ref.many ? `Keys of ${noun}s` : `Key of the ${noun}`;
-  const description = [`${what} (in this file or already keyed)`, field.description].filter(Boolean).join(". ");
+  const description = [`${what} (in this file or already keyed; or the id of one without a key)`, field.description]
+    .filter(Boolean)
+    .join(". ");
   const key = { type: "string", pattern: KEY.pattern };
   return ref.many ? { ...field, items: key, description } : { ...key, type: field.type, description };
 }
