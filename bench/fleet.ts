@@ -15,7 +15,7 @@ import type { Db } from "@upfleet/db";
 import { tickOffsetMs } from "@upfleet/monitoring";
 import { waitFor } from "@upfleet/testing";
 import { createAclUsers } from "./fleet/acl-users.ts";
-import { IDLE_TARGET, renderIdle } from "./fleet/idle-report.ts";
+import { IDLE_TARGET, IDLE_WARMUP_S, renderIdle } from "./fleet/idle-report.ts";
 import { commandRates, redisCommandCalls, startOwnRedis } from "./fleet/own-redis.ts";
 import { type StatementRates, sampleStatements } from "./fleet/pg-sampler.ts";
 import { type ProcSample, sampleMachine, sampleProcess } from "./fleet/procfs.ts";
@@ -48,7 +48,7 @@ const HELP = `pnpm bench:fleet [--quick] [--monitors N] [--interval S] [--warmup
                  [--workers K] [--concurrency C] [--acl] [--sweep N,N,…] [--profile] [--no-write]
 
   --quick          1,000 monitors, 20 s warm-up, 60 s window (unless given)
-  --monitors N     http monitors to seed (default 10,000); 0 measures the idle system (window 60 s)
+  --monitors N     http monitors to seed (default 10,000); 0 measures the idle system (warm-up 120 s, window 60 s)
   --interval S     their interval in seconds (default 30)
   --warmup S       seconds between the processes being up and the window (default 60)
   --duration S     the measured window in seconds (default 300)
@@ -76,7 +76,7 @@ const idleRun = args.given("monitors") && args.int("monitors", 0, 0) === 0;
 const config = {
   monitors: args.int("monitors", quick ? 1_000 : 10_000, 0),
   intervalS: args.int("interval", 30, 1),
-  warmupS: args.int("warmup", quick || idleRun ? 20 : 60, 5),
+  warmupS: args.int("warmup", idleRun ? IDLE_WARMUP_S : quick ? 20 : 60, 5),
   durationS: args.int("duration", quick || idleRun ? 60 : 300, 10),
   workers: args.int("workers", 1, 1),
   concurrency: args.int("concurrency", 300, 1),

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fmt } from "../lib/harness.ts";
 import { verdict } from "../lib/report.ts";
+import { IDLE_WARMUP_S } from "./idle-report.ts";
 
 /** Where a child run writes its figures (JSON), for the sweep to read back. */
 export const RESULT_FILE_ENV = "FLEET_RESULT_FILE";
@@ -44,7 +45,7 @@ export async function runChild(args: string[], resultFile: string): Promise<RunF
 
 /** The default warm-up and window of one size in a sweep (shorter than a single run's). */
 export function sweepWindow(monitors: number, intervalS: number): { warmupS: number; durationS: number } {
-  if (monitors === 0) return { warmupS: 20, durationS: 60 };
+  if (monitors === 0) return { warmupS: IDLE_WARMUP_S, durationS: 60 };
   // Every monitor gets its first tick within an interval; at 5,000 and more, seeding and the first
   // reconcile take longer too.
   return { warmupS: Math.max(monitors >= 5_000 ? 60 : 40, intervalS + 10), durationS: 60 };
