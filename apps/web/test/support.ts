@@ -101,10 +101,6 @@ export const it = base.extend<{ dashboard: Dashboard }>({
           ...options.env,
           OUTBOUND_ALLOW_CIDRS: "127.0.0.0/8",
           FLEET_ADMIN_EMAILS: OPERATOR_EMAIL,
-          // A test's user clicks faster than a person while its pages poll: at the default 60 requests a
-          // minute per credential, a late PATCH waited out a 429's Retry-After past the test's 30 s.
-          RATE_LIMIT_PER_MINUTE: "100000",
-          RATE_LIMIT_PER_HOUR: "100000",
         },
       });
       const browser = await launchBrowser();
