@@ -10,7 +10,7 @@
 import type { Server } from "node:http";
 import { parseArgs } from "node:util";
 import { parseEnv } from "@upfleet/config";
-import type { Db } from "@upfleet/db";
+import { createSqlPool, type Db, type SqlClient } from "@upfleet/db";
 import { storeBatch } from "@upfleet/ingest";
 import { resultJob } from "@upfleet/ingest/testing";
 import {
@@ -122,7 +122,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Batches of 500 results (the ingest's batch) stored back to back for `seconds`: rows per second. */
-async function ingestRate(db: Db, organizationId: string, ids: string[], seconds: number): Promise<number> {
+async function ingestRate(sql: SqlClient, organizationId: string, ids: string[], seconds: number): Promise<number> {
   let rows = 0;
   let round = 0;
   const until = performance.now() + seconds * 1000;
@@ -140,7 +140,7 @@ async function ingestRate(db: Db, organizationId: string, ids: string[], seconds
         status: k % 100 ? "up" : "down",
       });
     });
-    rows += (await storeBatch(db, jobs)).length;
+    rows += (await storeBatch(sql, jobs)).inserted;
     round++;
   }
   return rows / seconds;
@@ -182,6 +182,9 @@ async function startApi(databaseUrl: string, redis: { url: string; prefix: strin
 
 run(async () => {
   const { database, redis, db } = await freshServices(4);
+  // The ingest's statements go through node-postgres, as in the alerter.
+  const sql = createSqlPool(database.url);
+  onCleanup("close the ingest's pool", () => sql.end());
   const api = await startApi(database.url, redis);
   const policy = retentionPolicy(parseEnv(z.object(retentionEnv), { RETENTION_CHECK_DAYS: String(retention) }));
 
@@ -225,7 +228,7 @@ run(async () => {
 
   // Ingest: one process storing batches back to back.
   const rowsPerS = await ingestRate(
-    db,
+    sql,
     api.organizationId,
     seqs.map((m) => m.id),
     ingestSeconds,
@@ -261,7 +264,7 @@ run(async () => {
           status: "up",
         }),
       );
-      waits.push((await timed(() => storeBatch(db, jobs)))[1]);
+      waits.push((await timed(() => storeBatch(sql, jobs)))[1]);
       round++;
     }
   })();

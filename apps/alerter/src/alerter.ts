@@ -1,5 +1,5 @@
 import { MaintenanceEndWatcher, startAlerting } from "@upfleet/alerting";
-import type { Db } from "@upfleet/db";
+import { createSqlPool, type Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
@@ -102,7 +102,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   });
   dispatcher.start();
 
-  const ingest = new ResultIngest({ db, logger, metrics }, { onStateChange: () => alerting.stateChanged() });
+  // The ingest's own pool: one batch is written at a time, and a round decided at its deadline beside it.
+  const ingestSql = createSqlPool(config.DATABASE_URL, { max: 2 });
+  const ingest = new ResultIngest(
+    { db, sql: ingestSql, logger, metrics },
+    { onStateChange: () => alerting.stateChanged() },
+  );
   // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
   const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => alerting.stateChanged() });
   deadlines.start();
@@ -170,6 +175,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await dispatcher.stop();
       await consumer.stop();
       await ingest.close();
+      await ingestSql.end();
       await probe.stop();
       await deadlines.stop();
       await maintenanceEnds.stop();

@@ -33,9 +33,9 @@ const it = base.extend<{ opener: IncidentOpener; ingest: ResultIngest }>({
     await use(opener);
     await opener.stop();
   },
-  ingest: async ({ db, opener }, use) => {
+  ingest: async ({ db, sql, opener }, use) => {
     const ingest = new ResultIngest(
-      { db, logger, metrics: new Registry() },
+      { db, sql, logger, metrics: new Registry() },
       { maxWaitMs: 10, onStateChange: () => opener.wake() },
     );
     await use(ingest);

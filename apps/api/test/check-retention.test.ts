@@ -24,7 +24,7 @@ const test = apiTest({ RETENTION_PLANS: JSON.stringify({ brief: { check_days: 7 
  */
 const it = test.extend<{ history: { id: string; ticks: number[] } }>({
   history: [
-    async ({ api, owner }, use) => {
+    async ({ api, owner, sql }, use) => {
       const db = api.deps.db;
       const monitor = await db.monitor.create({ data: monitorRow(owner.organizationId) });
       const checks = [
@@ -34,7 +34,7 @@ const it = test.extend<{ history: { id: string; ticks: number[] } }>({
         [noonAgo(10), "up"],
         [noonAgo(1), "up"],
       ] as const;
-      const ingest = new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() });
+      const ingest = new ResultIngest({ db, sql, logger: createLogger("test", "silent"), metrics: new Registry() });
       for (const [tick, status] of checks) {
         await ingest.handle(
           resultJob({

@@ -55,7 +55,7 @@ const it = apiTest({
   FLEET_ADMIN_EMAILS: "fleet-owner@example.com",
 }).extend<{ h: History }>({
   h: [
-    async ({ api }, use) => {
+    async ({ api, sql }, use) => {
       const owner = await signupOwner(api, "owner", "fleet-owner@example.com");
       const created = await api.request("POST", "/api/v1/monitors", {
         auth: owner.token,
@@ -64,6 +64,7 @@ const it = apiTest({
       const at = { monitorId: created.body.id as string, organizationId: owner.organizationId };
       const ingest = new ResultIngest({
         db: api.deps.db,
+        sql,
         logger: createLogger("test", "silent"),
         metrics: new Registry(),
       });

@@ -22,8 +22,8 @@ const it = test.extend<{
   send: (jobs: ResultJob[]) => Promise<unknown>;
 }>({
   ingest: [
-    async ({ db }, use) => {
-      const ingest = new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() });
+    async ({ db, sql }, use) => {
+      const ingest = new ResultIngest({ db, sql, logger: createLogger("test", "silent"), metrics: new Registry() });
       await use(ingest);
       await ingest.close();
     },
@@ -99,5 +99,38 @@ describe("result ingest", () => {
     await send([result(id, "eu", T0 + 240_000, "up")]);
     const events = await db.monitorEvent.findMany({ where: { monitorId: id }, orderBy: { tick: "asc" } });
     expect(events.map((e) => e.type)).toEqual(["monitor.down", "monitor.up"]);
+  });
+
+  it("decides the rounds of a batch whose state write failed when it is delivered again", async ({
+    db,
+    monitor,
+    result,
+    send,
+  }) => {
+    const id = await monitor(["eu"]);
+    await send([result(id, "eu", T0, "up")]);
+    await db.$executeRawUnsafe(`CREATE FUNCTION fail_state() RETURNS trigger LANGUAGE plpgsql AS
+      'BEGIN RAISE EXCEPTION ''injected state failure''; END'`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_state BEFORE UPDATE ON monitors FOR EACH ROW WHEN (OLD.id = '${id}') EXECUTE FUNCTION fail_state()`,
+    );
+    const down = result(id, "eu", T0 + 60_000, "down");
+    await expect(send([down])).rejects.toThrow(/injected state failure/);
+    await db.$executeRawUnsafe("DROP TRIGGER fail_state ON monitors");
+    expect(await db.checkResult.count({ where: { monitor: { id } } })).toBe(2);
+    expect((await db.monitor.findUniqueOrThrow({ where: { id } })).status).toBe("up");
+
+    await send([down]);
+    const stored = await db.monitor.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ status: "down", lastStatus: 503, lastCheckedAt: new Date(down.finishedAt) });
+    expect(await db.monitorEvent.count({ where: { monitorId: id } })).toBe(1);
+  });
+
+  it("never moves the last check back for a late result", async ({ db, monitor, result, send }) => {
+    const id = await monitor(["eu"]);
+    await send([result(id, "eu", T0 + 60_000, "up")]);
+    await send([result(id, "eu", T0, "down")]);
+    const stored = await db.monitor.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ status: "up", lastStatus: 200, lastCheckedAt: new Date(T0 + 60_000 + 120) });
   });
 });

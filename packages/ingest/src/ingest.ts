@@ -1,9 +1,10 @@
-import type { Db } from "@upfleet/db";
+import type { Db, SqlClient } from "@upfleet/db";
 import type { Logger } from "@upfleet/logger";
 import type { ResultJob } from "@upfleet/queue";
 import { Batcher } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { applyRounds } from "./rounds.ts";
+import { type LatestCheck, latestOf, writeMonitors } from "./monitor-writes.ts";
+import { decideRounds, readUndecided, type Undecided } from "./rounds.ts";
 import { writeSslExpiryEvents } from "./ssl-expiry.ts";
 import { storeBatch } from "./store-results.ts";
 
@@ -19,10 +20,11 @@ const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The results consumer's work: each result joins a batch; a batch is stored with one insert, folded
- * into rollups, and its rounds applied to monitor state. A result's stream entry is acknowledged only
+ * The results consumer's work: each result joins a batch; a batch is stored and folded into rollups
+ * by one statement, which also reads back its monitors' open rounds; the rounds decided and the
+ * monitors' last checks are written by a second one. A result's stream entry is acknowledged only
  * once its batch is committed, so a crash before that leaves it to be delivered again (and the insert,
- * idempotent on (monitor, region, tick), stores it once).
+ * idempotent on (monitor, region, tick), stores it once; its rounds are still open, and decided then).
  */
 export class ResultIngest {
   private readonly batcher: Batcher<ResultJob>;
@@ -32,10 +34,16 @@ export class ResultIngest {
   private readonly duration: Histogram<"region">;
 
   constructor(
-    private readonly deps: { db: Db; logger: Logger; metrics: Registry },
+    private readonly deps: {
+      db: Db;
+      /** Plain node-postgres for the two statements per batch (Prisma's cost per statement is several times it). */
+      sql: SqlClient;
+      logger: Logger;
+      metrics: Registry;
+    },
     private readonly options: IngestOptions = {},
   ) {
-    // Each batch costs a fixed handful of statements whatever its size (the store, the rounds), so the
+    // Each batch costs two statements whatever its size (the store, the rounds), so the
     // wait sets the alerter's cost per result; a quarter second keeps state changes prompt next to
     // any check interval.
     this.batcher = new Batcher((jobs: ResultJob[]) => this.write(jobs), {
@@ -75,9 +83,9 @@ export class ResultIngest {
   }
 
   private async write(jobs: ResultJob[]): Promise<void> {
-    const { db } = this.deps;
-    const stored = await storeBatch(db, jobs);
-    if (stored.length > 0) await this.decide([...new Set(stored.map((r) => r.monitor_id))]);
+    const { db, sql } = this.deps;
+    const { undecided } = await storeBatch(sql, jobs);
+    await this.decide(undecided, latestOf(jobs));
     // After the rounds, so the event carries the status this batch left the monitor in; also for a
     // redelivered batch whose results were stored before a crash (the events are unique per tick).
     const expiring = await writeSslExpiryEvents(db, jobs);
@@ -92,9 +100,10 @@ export class ResultIngest {
     }
   }
 
-  /** Applies rounds; rounds still waiting for regions are decided at their deadline. */
-  private async decide(monitorIds: string[]): Promise<void> {
-    const { pending, events } = await applyRounds(this.deps.db, monitorIds);
+  /** Applies open rounds and writes last checks; rounds still waiting for regions are decided at their deadline. */
+  private async decide(undecided: Undecided, latest: LatestCheck[] = []): Promise<void> {
+    const { states, events: changes, pending } = decideRounds(undecided, Date.now());
+    const events = await writeMonitors(this.deps.sql, { states, latest, events: changes });
     if (events) {
       this.deps.logger.info({ events }, "monitor state changed");
       this.options.onStateChange?.();
@@ -104,9 +113,9 @@ export class ResultIngest {
       const timer = setTimeout(
         () => {
           this.pending.delete(monitorId);
-          this.decide([monitorId]).catch((error: unknown) =>
-            this.deps.logger.error({ err: error, monitorId }, "could not decide a round"),
-          );
+          readUndecided(this.deps.sql, [monitorId])
+            .then((undecided) => this.decide(undecided))
+            .catch((error: unknown) => this.deps.logger.error({ err: error, monitorId }, "could not decide a round"));
         },
         Math.max(0, deadline - Date.now()) + 50,
       );

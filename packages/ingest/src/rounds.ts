@@ -1,10 +1,31 @@
-import type { Db, Prisma } from "@upfleet/db";
+import type { SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
-import { applyRound, type CheckOutcome, type MonitorState, roundOutcome } from "@upfleet/monitoring";
+import {
+  applyRound,
+  type CheckOutcome,
+  type MonitorState,
+  type MonitorStatus,
+  roundOutcome,
+} from "@upfleet/monitoring";
 
-interface RoundRow {
+/** A monitor whose rounds may be decided, as the store read it (timestamps as PostgreSQL printed them). */
+interface RoundMonitor {
+  id: string;
+  organization_id: string;
+  status: MonitorStatus;
+  fail_streak: number;
+  pass_streak: number;
+  last_round_at: string | null;
+  regions: string[];
+  interval_seconds: number;
+  confirmations: number;
+  recovery_confirmations: number;
+}
+
+/** A stored result newer than its monitor's last round. */
+interface RoundResult {
   monitor_id: string;
-  tick: Date;
+  tick: string;
   region: string;
   status: CheckOutcome;
   http_status: number | null;
@@ -13,78 +34,143 @@ interface RoundRow {
   message: string | null;
 }
 
-export interface RoundsReport {
+/** What rounds are open: the monitors and every result of theirs not yet applied to their state. */
+export interface Undecided {
+  monitors: RoundMonitor[];
+  results: RoundResult[];
+}
+
+/** A monitor's state after its rounds, written only if its last round is still `previous`. */
+export interface StateWrite {
+  id: string;
+  previous: string | null;
+  state: MonitorState;
+  roundAt: Date;
+}
+
+export interface StateChange {
+  id: string;
+  organizationId: string;
+  monitorId: string;
+  type: string;
+  from: MonitorStatus;
+  to: MonitorStatus;
+  tick: Date;
+  cause: Record<string, unknown>;
+}
+
+export interface RoundsDecision {
+  states: StateWrite[];
+  events: StateChange[];
   /** Monitors with a round still waiting for regions, and when to decide without them. */
   pending: Map<string, number>;
-  events: number;
 }
 
 /**
- * Applies every round that can be decided, in tick order, to the monitors given. A round is decided
- * when all the monitor's regions reported, or once its interval has passed (the others are missing).
- * The update is conditional on the state it started from, so two alerters cannot both apply a round.
+ * The monitors (active ones among `ids`) and their results newer than their last round, as two JSON
+ * arrays. `also` is a CTE of results the statement inserts itself, which it cannot read back from
+ * the table (a statement sees only the rows committed before it).
  */
-export async function applyRounds(db: Db, monitorIds: string[], nowMs = Date.now()): Promise<RoundsReport> {
-  const report: RoundsReport = { pending: new Map(), events: 0 };
-  if (monitorIds.length === 0) return report;
-  const monitors = await db.monitor.findMany({
-    where: { id: { in: monitorIds }, paused: false, deletedAt: null },
-  });
-  if (monitors.length === 0) return report;
-  const rows = await db.$queryRaw<RoundRow[]>`
-    SELECT m.id AS monitor_id, r.tick, r.region, r.status::text AS status, r.http_status, r.response_ms, r.error, r.message
-    FROM monitors m JOIN check_results r ON r.monitor_seq = m.seq
-    WHERE m.id = ANY(${monitors.map((m) => m.id)}::text[])
-      AND r.tick > COALESCE(m.last_round_at, 'epoch'::timestamptz)
-      AND r.tick > now() - interval '1 day'
-    ORDER BY m.id, r.tick`;
-  const byMonitor = new Map<string, Map<number, RoundRow[]>>();
-  for (const row of rows) {
-    const ticks = byMonitor.get(row.monitor_id) ?? new Map<number, RoundRow[]>();
-    const results = ticks.get(row.tick.getTime()) ?? [];
-    results.push(row);
-    results.sort((a, b) => a.region.localeCompare(b.region));
-    ticks.set(row.tick.getTime(), results);
+export function undecidedSql(ids: string, also?: string): string {
+  const recent = (alias: string) =>
+    `${alias}.tick > COALESCE(d.last_round_at, 'epoch'::timestamptz) AND ${alias}.tick > now() - interval '1 day'`;
+  return `
+    deciding AS (
+      SELECT m.seq, m.id, m.organization_id, m.status::text AS status, m.fail_streak, m.pass_streak, m.last_round_at,
+             m.regions, m.interval_seconds, m.confirmations, m.recovery_confirmations
+      FROM monitors m WHERE m.id IN (${ids}) AND NOT m.paused AND m.deleted_at IS NULL
+    ),
+    undecided AS (
+      SELECT d.id AS monitor_id, r.tick, r.region, r.status::text AS status, r.http_status, r.response_ms, r.error, r.message
+      FROM deciding d JOIN check_results r ON r.monitor_seq = d.seq
+      WHERE ${recent("r")}
+      ${
+        also
+          ? `UNION ALL
+      SELECT d.id, i.tick, i.region, i.status, i.http_status, i.response_ms, i.error, i.message
+      FROM deciding d JOIN ${also} i ON i.monitor_seq = d.seq
+      WHERE ${recent("i")}`
+          : ""
+      }
+    ),
+    undecided_json AS (
+      SELECT coalesce((SELECT json_agg(d ORDER BY d.id) FROM deciding d WHERE d.id IN (SELECT monitor_id FROM undecided)), '[]') AS monitors,
+             coalesce((SELECT json_agg(u ORDER BY u.monitor_id, u.tick, u.region) FROM undecided u), '[]') AS results
+    )`;
+}
+
+const READ_UNDECIDED = `WITH ${undecidedSql("SELECT unnest($1::text[])")} SELECT monitors, results FROM undecided_json`;
+
+/** What is open for these monitors now (a round waiting for regions, at its deadline). */
+export async function readUndecided(sql: SqlClient, monitorIds: string[]): Promise<Undecided> {
+  const [row] = await sql.query<Undecided>(READ_UNDECIDED, [monitorIds], "ingest-read-undecided");
+  return row ?? { monitors: [], results: [] };
+}
+
+/** The results by monitor, then by tick in tick order, each tick's in region order. */
+function roundsOf(results: RoundResult[]): Map<string, [number, RoundResult[]][]> {
+  const byMonitor = new Map<string, Map<number, RoundResult[]>>();
+  for (const row of results) {
+    const ticks = byMonitor.get(row.monitor_id) ?? new Map<number, RoundResult[]>();
+    const tick = Date.parse(row.tick);
+    ticks.set(tick, [...(ticks.get(tick) ?? []), row]);
     byMonitor.set(row.monitor_id, ticks);
   }
+  const sorted = new Map<string, [number, RoundResult[]][]>();
+  for (const [monitorId, ticks] of byMonitor) {
+    for (const results of ticks.values()) results.sort((a, b) => a.region.localeCompare(b.region));
+    sorted.set(
+      monitorId,
+      [...ticks].sort((a, b) => a[0] - b[0]),
+    );
+  }
+  return sorted;
+}
 
-  const updates: { id: string; from: Date | null; state: MonitorState; lastRoundAt: Date }[] = [];
-  const events: Prisma.MonitorEventCreateManyInput[] = [];
-  for (const monitor of monitors) {
-    const ticks = byMonitor.get(monitor.id);
+/**
+ * Applies every round that can be decided, in tick order. A round is decided when all the monitor's
+ * regions reported, or once its interval has passed (the others are missing). Pure: the caller writes
+ * the states (conditional on the last round they started from, so two alerters cannot both apply a
+ * round) and the events.
+ */
+export function decideRounds(undecided: Undecided, nowMs: number): RoundsDecision {
+  const decision: RoundsDecision = { states: [], events: [], pending: new Map() };
+  const rounds = roundsOf(undecided.results);
+  for (const monitor of undecided.monitors) {
+    const ticks = rounds.get(monitor.id);
     if (!ticks) continue;
     let state: MonitorState = {
       status: monitor.status,
-      failStreak: monitor.failStreak,
-      passStreak: monitor.passStreak,
+      failStreak: monitor.fail_streak,
+      passStreak: monitor.pass_streak,
     };
-    let lastRoundAt: Date | null = null;
-    for (const [tick, results] of [...ticks].sort((a, b) => a[0] - b[0])) {
+    let roundAt: Date | null = null;
+    for (const [tick, results] of ticks) {
       const reported = new Set(results.filter((r) => monitor.regions.includes(r.region)).map((r) => r.region));
       const complete = reported.size >= monitor.regions.length;
-      const deadline = tick + monitor.intervalSeconds * 1000;
+      const deadline = tick + monitor.interval_seconds * 1000;
       if (!complete && deadline > nowMs) {
-        report.pending.set(monitor.id, deadline);
+        decision.pending.set(monitor.id, deadline);
         break;
       }
       const outcome = roundOutcome(results.map((r) => r.status));
-      lastRoundAt = new Date(tick);
+      roundAt = new Date(tick);
       if (!outcome) continue;
       const transition = applyRound(state, outcome, {
         confirmations: monitor.confirmations,
-        recoveryConfirmations: monitor.recoveryConfirmations,
+        recoveryConfirmations: monitor.recovery_confirmations,
       });
       state = transition.state;
       if (transition.change?.event) {
         const failing = results.filter((r) => r.status !== "up");
         const sample = failing[0] ?? results[0]!;
-        events.push({
+        decision.events.push({
           id: newId("event"),
-          organizationId: monitor.organizationId,
+          organizationId: monitor.organization_id,
           monitorId: monitor.id,
           type: transition.change.event,
-          fromStatus: transition.change.from,
-          toStatus: transition.change.to,
+          from: transition.change.from,
+          to: transition.change.to,
           tick: new Date(tick),
           cause: {
             error: sample.error,
@@ -99,24 +185,7 @@ export async function applyRounds(db: Db, monitorIds: string[], nowMs = Date.now
         });
       }
     }
-    if (lastRoundAt) updates.push({ id: monitor.id, from: monitor.lastRoundAt, state, lastRoundAt });
+    if (roundAt) decision.states.push({ id: monitor.id, previous: monitor.last_round_at, state, roundAt });
   }
-  if (updates.length === 0) return report;
-  updates.sort((a, b) => a.id.localeCompare(b.id));
-  const col = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
-  // One statement for the whole batch; events are unique per (monitor, tick, type), so a round
-  // applied twice (two alerters, a redelivery) still yields one event.
-  const [, inserted] = await db.$transaction([
-    db.$executeRaw`
-      UPDATE monitors AS m SET status = u.status::"MonitorStatus", fail_streak = u.fail_streak,
-        pass_streak = u.pass_streak, last_round_at = u.last_round_at
-      FROM unnest(${col((u) => u.id)}::text[], ${col((u) => u.from)}::timestamptz[], ${col((u) => u.state.status)}::text[],
-                  ${col((u) => u.state.failStreak)}::int[], ${col((u) => u.state.passStreak)}::int[],
-                  ${col((u) => u.lastRoundAt)}::timestamptz[])
-        AS u(id, previous, status, fail_streak, pass_streak, last_round_at)
-      WHERE m.id = u.id AND m.last_round_at IS NOT DISTINCT FROM u.previous`,
-    db.monitorEvent.createMany({ data: events, skipDuplicates: true }),
-  ]);
-  report.events = inserted.count;
-  return report;
+  return decision;
 }

@@ -45,9 +45,9 @@ const it = test.extend<{
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern.
   wakeUps: [async ({}, use) => use({ count: 0 }), { scope: "file" }],
   ingest: [
-    async ({ db, wakeUps }, use) => {
+    async ({ db, sql, wakeUps }, use) => {
       const ingest = new ResultIngest(
-        { db, logger: createLogger("test", "silent"), metrics: new Registry() },
+        { db, sql, logger: createLogger("test", "silent"), metrics: new Registry() },
         { maxWaitMs: 5, onStateChange: () => wakeUps.count++ },
       );
       await use(ingest);
@@ -158,12 +158,19 @@ describe("ssl.expiring", () => {
     expect((await causes(id, "fingerprint256")).sort()).toEqual(["EU", "US"]);
   });
 
-  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async ({ s }) => {
+  it("announces once when several alerters take consecutive ticks of a monitor at the same time", async ({
+    s,
+    sql,
+  }) => {
     const { db, ingest, sslMonitor, certificate, expiring } = s;
     const ids = await Promise.all(Array.from({ length: 6 }, () => sslMonitor()));
     const others = Array.from(
       { length: 3 },
-      () => new ResultIngest({ db, logger: createLogger("test", "silent"), metrics: new Registry() }, { maxWaitMs: 5 }),
+      () =>
+        new ResultIngest(
+          { db, sql, logger: createLogger("test", "silent"), metrics: new Registry() },
+          { maxWaitMs: 5 },
+        ),
     );
     const ingests = [ingest, ...others];
     // Each monitor's next four ticks, each handed to a different alerter at once.
