@@ -21,6 +21,14 @@ describe("tick grid", () => {
     expect(seconds.size).toBeGreaterThan(55);
   });
 
+  it("puts ticks on whole seconds, so the monitors due within a second go together", () => {
+    for (let i = 0; i < 100; i++) {
+      const id = `mon_${i.toString(36)}q`;
+      expect(tickOffsetMs(id, 30_000) % 1000).toBe(0);
+      expect(nextTickAfter(id, 30_000, 1_000_123) % 1000).toBe(0);
+    }
+  });
+
   it("is the same in every process", () => {
     expect(tickOffsetMs("mon_01abc", 30_000)).toBe(tickOffsetMs("mon_01abc", 30_000));
   });
