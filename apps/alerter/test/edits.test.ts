@@ -40,16 +40,24 @@ const ticksAfter = async (db: Db, monitorId: string, after: number) =>
 describe("edits through the API take effect by the next tick", () => {
   it("patch, pause, resume and delete", { timeout: 180_000 }, async ({ db, target, call, startPipeline }) => {
     await startPipeline();
-    const created = await call("POST", "/monitors", {
-      type: "http",
-      name: "edited",
-      url: `${target.url}/before`,
-      interval_seconds: 10,
-      timeout_ms: 2000,
+    const create = async (name: string, path: string) => {
+      const created = await call("POST", "/monitors", {
+        type: "http",
+        name,
+        url: `${target.url}${path}`,
+        interval_seconds: 10,
+        timeout_ms: 2000,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id as string;
+    };
+    // `deleted` is deleted while `id` is paused, so one wait of two intervals shows both stopped.
+    const id = await create("edited", "/before");
+    const deleted = await create("deleted", "/deleted");
+    await waitFor(() => (target.hits.get("/before") ?? 0) >= 1 && (target.hits.get("/deleted") ?? 0) >= 1, {
+      timeoutMs: 30_000,
+      what: "first checks",
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id: string = created.body.id;
-    await waitFor(() => (target.hits.get("/before") ?? 0) >= 1, { timeoutMs: 30_000, what: "first check" });
 
     // Patch: every tick after the change checks the new URL.
     const patchedAt = Date.now();
@@ -62,14 +70,19 @@ describe("edits through the API take effect by the next tick", () => {
     });
     expect(target.hits.get("/before")).toBe(beforeHits);
 
-    // Pause: no tick after the pause is dispatched.
+    // Pause one and delete the other: no tick after either is dispatched.
     const pausedAt = Date.now();
     expect((await call("POST", `/monitors/${id}/pause`)).body.status).toBe("paused");
     const afterPause = target.hits.get("/after") ?? 0;
-    // Wait out two intervals: the monitor would have been checked twice by now if it were still scheduled.
-    await waitFor(() => Date.now() > pausedAt + 21_000, { timeoutMs: 30_000, intervalMs: 500 });
+    const deletedAt = Date.now();
+    expect((await call("DELETE", `/monitors/${deleted}`)).status).toBe(204);
+    const afterDelete = target.hits.get("/deleted") ?? 0;
+    // Wait out two intervals: each monitor would have been checked twice by now if it were still scheduled.
+    await waitFor(() => Date.now() > deletedAt + 21_000, { timeoutMs: 30_000, intervalMs: 500 });
     expect(target.hits.get("/after") ?? 0).toBe(afterPause);
     expect(await ticksAfter(db, id, pausedAt)).toEqual([]);
+    expect(target.hits.get("/deleted") ?? 0).toBe(afterDelete);
+    expect(await ticksAfter(db, deleted, deletedAt)).toEqual([]);
 
     // Resume: checks come back at the next tick.
     const resumedAt = Date.now();
@@ -78,13 +91,5 @@ describe("edits through the API take effect by the next tick", () => {
       timeoutMs: 25_000,
       what: "resumed",
     });
-
-    // Delete: no tick after the deletion.
-    const deletedAt = Date.now();
-    expect((await call("DELETE", `/monitors/${id}`)).status).toBe(204);
-    const afterDelete = target.hits.get("/after") ?? 0;
-    await waitFor(() => Date.now() > deletedAt + 21_000, { timeoutMs: 30_000, intervalMs: 500 });
-    expect(target.hits.get("/after") ?? 0).toBe(afterDelete);
-    expect(await ticksAfter(db, id, deletedAt)).toEqual([]);
   });
 });
