@@ -206,8 +206,8 @@ describe("heartbeat deadlines on the real processes", () => {
     timeout: 150_000,
   }, async ({ cron }) => {
     const { api, session, createHeartbeat, ping, row, expectDownOnTime } = cron;
-    // A daily job at the Kathmandu minute that starts 1–2 minutes from now.
-    const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 + (Date.now() % 60_000 > 40_000 ? 120_000 : 60_000));
+    // A daily job at the next Kathmandu minute that leaves 10 s to create and ping it (the test waits for it).
+    const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 + (Date.now() % 60_000 > 50_000 ? 120_000 : 60_000));
     const local = new Date(due.getTime() + (5 * 60 + 45) * 60_000);
     const schedule = `${local.getUTCMinutes()} ${local.getUTCHours()} * * *`;
     const hb = await createHeartbeat({ heartbeat_schedule: schedule, heartbeat_timezone: "Asia/Kathmandu" });
