@@ -33,6 +33,8 @@ export const AlerterEnv = z
     /** How often unverified custom domain claims are looked up again (the lease holder only). */
     DOMAIN_VERIFY_INTERVAL_MS: positiveInt(300_000),
     ...deliveryEnv,
+    /** How often notifications whose job was lost (a crash between commit and enqueue) are queued again; tests shorten it. */
+    NOTIFICATION_SWEEP_INTERVAL_MS: positiveInt(30_000),
     ...exportsEnv,
     ...retentionEnv,
     /** When the lease holder runs retention and makes partitions ahead (cron, 5 or 6 fields): hourly at :17. */

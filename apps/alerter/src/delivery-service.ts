@@ -38,7 +38,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
     queue,
     delays: config.NOTIFICATION_RETRY_DELAYS,
   });
-  const sweeper = new DeliverySweeper({ db: deps.db, queue, logger });
+  const sweeper = new DeliverySweeper({ db: deps.db, queue, logger, everyMs: config.NOTIFICATION_SWEEP_INTERVAL_MS });
   sweeper.start();
   return {
     async stop() {

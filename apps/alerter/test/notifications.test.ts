@@ -16,6 +16,11 @@ import type { Sandbox } from "./support.ts";
 // a new alerter to start, on a machine running the other test files too.
 const STEP_MS = 90_000;
 const EVENTS = ["monitor.down", "incident.created", "monitor.up", "incident.resolved"] as const;
+/**
+ * The alerters started after a kill: a notification committed by the killed one before it queued the
+ * job is queued again by the next sweep, looked for every second here instead of every 30 s.
+ */
+const RESTARTED_ENV = { ...NOTIFY_ENV, NOTIFICATION_SWEEP_INTERVAL_MS: "1000" };
 
 const statusIs = async (db: Db, monitorId: string, wanted: string) =>
   (await db.monitor.findUniqueOrThrow({ where: { id: monitorId } })).status === wanted;
@@ -108,7 +113,7 @@ describe("notifications on real processes", () => {
     const killWhen = async (written: () => Promise<unknown>, what: string) => {
       await waitFor(written, { timeoutMs: STEP_MS, intervalMs: 5, what });
       await alerter.stop("SIGKILL");
-      alerter = await box.alerter(NOTIFY_ENV);
+      alerter = await box.alerter(RESTARTED_ENV);
     };
     const eventWritten = (type: string) => () =>
       box.db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type } });
