@@ -9,7 +9,7 @@ type Call = (method: string, path: string, body?: unknown) => Promise<{ status: 
 /** `call`: the API of a user signed up on an API process of the test's own. */
 const it = base.extend<{ call: Call }>({
   call: async ({ services, apps }, use) => {
-    const api = await apps.start(apiApp(services, 30_000));
+    const api = await apps.start(apiApp(services));
     const signup = await fetch(`${api.url}/api/v1/auth/signup`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -141,7 +141,7 @@ export function startAlerter(
 }
 
 /** How to launch the API on `s`, with open signup (the tests sign up their own users). */
-export function apiApp(s: Services, timeoutMs = 60_000): LaunchOptions {
+export function apiApp(s: Services, timeoutMs = 60_000, env: Record<string, string> = {}): LaunchOptions {
   return {
     cwd: API_DIR,
     env: {
@@ -153,13 +153,18 @@ export function apiApp(s: Services, timeoutMs = 60_000): LaunchOptions {
       OPEN_SIGNUP: "true",
       // info: startApp reads the port from the "api listening" line.
       LOG_LEVEL: "info",
+      ...env,
     },
     timeoutMs,
   };
 }
 
-export function startApi(s: Services, timeoutMs = 60_000): Promise<AppProcess & { url: string }> {
-  return startApp(apiApp(s, timeoutMs));
+export function startApi(
+  s: Services,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<AppProcess & { url: string }> {
+  return startApp(apiApp(s, timeoutMs, env));
 }
 
 /** How to launch a worker on `s`, as `alerterApp` does for the alerter. */
