@@ -24,11 +24,24 @@ async function heldSince(db: Db, monitorIds: string[], from: Date, now: Date): P
 /** Hourly averages in response_ms_24h: the last 24 hours' buckets, the current one last. */
 const SERIES_HOURS = 24;
 
+/** One monitor's hourly rollups of the last 24 hours, summed in PostgreSQL. */
+interface DaySums {
+  monitor_id: string;
+  checks: number;
+  failed: number;
+  response_sum_ms: number;
+  response_count: number;
+  /** The buckets with responses (epoch seconds), and their average response, in bucket order. */
+  buckets: number[] | null;
+  averages: number[] | null;
+}
+
 /**
  * uptime_24h, avg_response_ms and response_ms_24h for many monitors over the hourly rollups, in a
  * few queries whatever their number; checks made in maintenance count neither as up nor as down (as
  * in GET /monitors/:id/uptime). The hourly series is what a list draws its sparklines from, so a
- * page of monitors needs no request per monitor.
+ * page of monitors needs no request per monitor. The sums and averages are made by PostgreSQL: a
+ * row per monitor comes back rather than 24 (the list's first page at 10,000 monitors, BENCHMARKS.md).
  */
 export async function recentStats(db: Db, monitorIds: string[], now = new Date()): Promise<Map<string, RecentStats>> {
   const stats = new Map<string, RecentStats>();
@@ -36,35 +49,30 @@ export async function recentStats(db: Db, monitorIds: string[], now = new Date()
   const since = new Date(now.getTime() - 24 * HOUR * 1000);
   // The first hourly bucket counted: the rollups' rows from `since` on.
   const firstBucket = new Date(Math.ceil(since.getTime() / (HOUR * 1000)) * HOUR * 1000);
-  const currentHour = Math.floor(now.getTime() / (HOUR * 1000)) * HOUR * 1000;
+  const currentHour = Math.floor(now.getTime() / (HOUR * 1000)) * HOUR;
   const [rows, held] = await Promise.all([
-    db.checkRollup.findMany({
-      where: { monitorId: { in: monitorIds }, span: HOUR, bucket: { gte: since } },
-      select: { monitorId: true, bucket: true, checks: true, failed: true, responseSumMs: true, responseCount: true },
-    }),
+    db.$queryRaw<DaySums[]>`
+      SELECT monitor_id, sum(checks)::int AS checks, sum(failed)::int AS failed,
+             sum(response_sum_ms)::float8 AS response_sum_ms, sum(response_count)::int AS response_count,
+             array_agg(extract(epoch FROM bucket)::int ORDER BY bucket) FILTER (WHERE response_count > 0) AS buckets,
+             array_agg(round(response_sum_ms::numeric / response_count)::int ORDER BY bucket)
+               FILTER (WHERE response_count > 0) AS averages
+      FROM check_rollups
+      WHERE monitor_id = ANY(${monitorIds}::text[]) AND span = ${HOUR} AND bucket >= ${since}
+      GROUP BY monitor_id`,
     heldSince(db, monitorIds, firstBucket, now),
   ]);
-  const sums = new Map<string, { checks: number; failed: number; responseSumMs: number; responseCount: number }>();
-  const series = new Map<string, (number | null)[]>();
   for (const row of rows) {
-    const sum = sums.get(row.monitorId) ?? { checks: 0, failed: 0, responseSumMs: 0, responseCount: 0 };
-    sum.checks += row.checks;
-    sum.failed += row.failed;
-    sum.responseSumMs += Number(row.responseSumMs);
-    sum.responseCount += row.responseCount;
-    sums.set(row.monitorId, sum);
-    const slot = SERIES_HOURS - 1 - (currentHour - row.bucket.getTime()) / (HOUR * 1000);
-    if (slot < 0 || slot >= SERIES_HOURS || row.responseCount === 0) continue;
-    const values = series.get(row.monitorId) ?? new Array<number | null>(SERIES_HOURS).fill(null);
-    values[slot] = Math.round(Number(row.responseSumMs) / row.responseCount);
-    series.set(row.monitorId, values);
-  }
-  for (const [monitorId, sum] of sums) {
-    const counted = outsideMaintenance({ checks: sum.checks, failed: sum.failed }, held.get(monitorId));
-    stats.set(monitorId, {
+    const counted = outsideMaintenance({ checks: row.checks, failed: row.failed }, held.get(row.monitor_id));
+    const series = new Array<number | null>(SERIES_HOURS).fill(null);
+    row.buckets?.forEach((bucket, i) => {
+      const slot = SERIES_HOURS - 1 - (currentHour - bucket) / HOUR;
+      if (slot >= 0 && slot < SERIES_HOURS) series[slot] = row.averages![i]!;
+    });
+    stats.set(row.monitor_id, {
       uptime24h: counted.checks ? uptimePercent(counted.checks, counted.failed) : null,
-      avgResponseMs: sum.responseCount ? Math.round(sum.responseSumMs / sum.responseCount) : null,
-      responseMs24h: series.get(monitorId) ?? NO_STATS.responseMs24h,
+      avgResponseMs: row.response_count ? Math.round(row.response_sum_ms / row.response_count) : null,
+      responseMs24h: series,
     });
   }
   return stats;
