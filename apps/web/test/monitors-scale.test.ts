@@ -45,6 +45,9 @@ it("lists 10,000 monitors: first rows about a second after navigation, smooth sc
     INSERT INTO check_rollups (monitor_id, span, bucket, checks, failed, degraded, response_sum_ms, response_count, histogram)
     SELECT m.id, 3600, date_trunc('hour', now()) - g * interval '1 hour', 60, 0, 0, (60 * (80 + random() * 300))::bigint, 60, '{}'
     FROM monitors m CROSS JOIN generate_series(0, 23) g`;
+  // A running deployment's tables have statistics (autovacuum analyzes them); tables seeded a moment
+  // ago have none, and the planner then read all 10,000 monitors and sorted them for a page of 50.
+  await db.$executeRaw`ANALYZE monitors, check_rollups`;
 
   const context = await dashboard.browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Signed in as sessionStorage holds it, so the measured navigation is the page alone.
@@ -52,6 +55,15 @@ it("lists 10,000 monitors: first rows about a second after navigation, smooth sc
     (value: string) => (globalThis as unknown as InPage).sessionStorage.setItem("upfleet.session", value),
     JSON.stringify({ token: session.token, expiresAt: session.expires_at, email: "scale@example.com" }),
   );
+  // The frame in which the first row is in the page, noted by the page itself: timing it from here
+  // would add this process's round trips to the browser, which a loaded machine stretches.
+  await context.addInitScript({
+    content: `new MutationObserver((_, observer) => {
+      if (!document.querySelector(".vscroll tr")) return;
+      observer.disconnect();
+      requestAnimationFrame(() => { window.firstRowsAt = performance.now(); });
+    }).observe(document, { childList: true, subtree: true });`,
+  });
   const page = await context.newPage();
   const scripts: Promise<number>[] = [];
   page.on("response", (response) => {
@@ -66,12 +78,17 @@ it("lists 10,000 monitors: first rows about a second after navigation, smooth sc
   expect(warm.status).toBe(200);
   await page.goto(`${dashboard.url}/app/monitors`);
   await page.locator(".vscroll tr").first().waitFor();
-  const firstRowsMs = await page.evaluate(() => (globalThis as unknown as InPage).performance.now());
+  const firstRowsMs = await page.evaluate(() => (globalThis as unknown as InPage).firstRowsAt ?? -1);
   // Where that time went: the page and its scripts, then the first page of monitors from the API.
-  const [scriptsReadyMs, listAnsweredMs] = await page.evaluate(() => {
+  const [scriptsReadyMs, listSentMs, listFirstByteMs, listAnsweredMs] = await page.evaluate(() => {
     const { performance } = globalThis as unknown as InPage;
     const list = performance.getEntriesByType("resource").find((entry) => entry.name.includes("/api/v1/monitors?"));
-    return [performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? -1, list?.responseEnd ?? -1];
+    return [
+      performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? -1,
+      list?.requestStart ?? -1,
+      list?.responseStart ?? -1,
+      list?.responseEnd ?? -1,
+    ];
   });
   await page.waitForLoadState("networkidle");
   const jsBytes = (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0);
@@ -112,7 +129,8 @@ it("lists 10,000 monitors: first rows about a second after navigation, smooth sc
   const slack = Math.max(1, load);
   console.log(
     `monitors page at ${MONITORS} monitors: first rows ${Math.round(firstRowsMs)} ms after navigation ` +
-      `(scripts ready ${Math.round(scriptsReadyMs!)} ms, first page of monitors answered ${Math.round(listAnsweredMs!)} ms); ` +
+      `(scripts ready ${Math.round(scriptsReadyMs!)} ms, first page of monitors asked ${Math.round(listSentMs!)} ms, ` +
+      `its first byte ${Math.round(listFirstByteMs!)} ms, answered ${Math.round(listAnsweredMs!)} ms); ` +
       `JS loaded ${(jsBytes / 1024).toFixed(1)} KB gzipped; scrolling 400 frames: p95 ${p95.toFixed(1)} ms, ` +
       `${long} over 50 ms, ${loaded} rows loaded on the way; search to its row ${searchMs} ms (incl. 250 ms typing pause); load per core ${load.toFixed(1)}`,
   );

@@ -144,6 +144,8 @@ interface AxeViolation {
  * for: `const { document } = globalThis as unknown as InPage;` inside a callback (it runs in the page).
  */
 export interface InPage {
+  /** Set by the scale test's init script: when the monitors list's first row was in the page. */
+  firstRowsAt?: number;
   document: {
     documentElement: { scrollWidth: number };
     querySelector(selector: string): { scrollTop: number; getAttribute(name: string): string | null } | null;
@@ -154,6 +156,12 @@ export interface InPage {
   requestAnimationFrame(callback: () => void): number;
   performance: {
     now(): number;
-    getEntriesByType(type: string): { name: string; domContentLoadedEventEnd?: number; responseEnd?: number }[];
+    getEntriesByType(type: string): {
+      name: string;
+      domContentLoadedEventEnd?: number;
+      requestStart?: number;
+      responseStart?: number;
+      responseEnd?: number;
+    }[];
   };
 }

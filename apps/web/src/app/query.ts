@@ -20,7 +20,7 @@ function paced(interval: Interval): Interval {
  * The one query client: API errors other than 401 are shown by the page that asked; 4xx are not
  * retried. Every live query is paced by the budget here, in one place, whatever page declares it.
  */
-export function createQueryClient(): QueryClient {
+function createQueryClient(): QueryClient {
   const client = new QueryClient({
     queryCache: new QueryCache({ onError: endSessionOn }),
     defaultOptions: {
@@ -41,3 +41,6 @@ export function createQueryClient(): QueryClient {
   }) as typeof client.defaultQueryOptions;
   return client;
 }
+
+/** The app's one client: pages read it through QueryClientProvider, route loaders directly. */
+export const queryClient = createQueryClient();

@@ -1,20 +1,17 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { api, type components } from "../../api/client.ts";
+import type { components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
 import { ago, millis, percent } from "../../components/format.ts";
 import { Sparkline } from "../../components/Sparkline.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import { type Column, VirtualTable } from "../../components/VirtualTable.tsx";
 import { type MonitorFilters, readFilters, STATUSES, TYPES, writeFilters } from "./filters.ts";
+import { monitorsQuery } from "./list-query.ts";
 
 type Monitor = components["schemas"]["Monitor"];
 
-/** The API's largest page: 10,000 monitors are 50 requests, made as the list is scrolled. */
-const PAGE = 200;
-/** The first page is a screenful and a little more, so the first rows come as soon as they can. */
-const FIRST_PAGE = 50;
 /** Past this many pages loaded, live refreshes slow down: each refresh asks for every loaded page. */
 const LIVE_PAGES = 5;
 
@@ -49,15 +46,7 @@ export function MonitorsPage() {
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const list = useInfiniteQuery({
-    queryKey: ["monitors", filters],
-    queryFn: async ({ pageParam }) => {
-      const { data } = await api().api.GET("/api/v1/monitors", {
-        params: { query: { ...filters, limit: pageParam ? PAGE : FIRST_PAGE, cursor: pageParam } },
-      });
-      return data!;
-    },
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    ...monitorsQuery(filters),
     refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= LIVE_PAGES ? LIVE_MS : LIVE_MS * 10),
   });
   const rows = list.data?.pages.flatMap((page) => page.data) ?? [];
