@@ -127,8 +127,9 @@ const monitorStatus = async (db: Db, id: string, status: string) => {
   return monitor.status === status ? monitor : null;
 };
 
+// Concurrent: each test watches monitors of its own on the file's shared processes.
 describe("check types on real processes", () => {
-  it(
+  it.concurrent(
     "runs a dns monitor against its resolver: up on a matching record, down on NXDOMAIN",
     async ({ db, ct }) => {
       const monitor = ct.monitors.dns;
@@ -149,7 +150,7 @@ describe("check types on real processes", () => {
     TIMEOUT_MS,
   );
 
-  it(
+  it.concurrent(
     "runs ssl monitors: an expired certificate is down; one expiring soon is up and notifies ssl.expiring once",
     async ({ db, ct }) => {
       const { soon, gone } = ct.monitors;
@@ -185,7 +186,7 @@ describe("check types on real processes", () => {
     TIMEOUT_MS,
   );
 
-  it(
+  it.concurrent(
     "runs an api monitor's steps: up while they pass, down naming the failing step",
     async ({ db, target, ct }) => {
       const monitor = ct.monitors.api;
@@ -201,7 +202,7 @@ describe("check types on real processes", () => {
     TIMEOUT_MS,
   );
 
-  it(
+  it.concurrent(
     "runs a ping monitor: up, with the round-trip times stored",
     async ({ db, ct }) => {
       const monitor = ct.monitors.ping;
