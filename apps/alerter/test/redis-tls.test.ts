@@ -61,7 +61,8 @@ const tlsRedis = () => ({
   cleanup: async () => undefined,
 });
 
-describe("Redis over TLS", { timeout: 180_000 }, () => {
+// Concurrent: each test has a sandbox and a key prefix of its own on the file's server.
+describe("Redis over TLS", { timeout: 180_000, concurrent: true }, () => {
   it("carries the whole flow: the alerter dispatches, a worker checks, the alerter stores; the API is ready", async ({
     onTestFinished,
   }) => {
