@@ -19,8 +19,9 @@ const LOOK_MS = 5_000;
 const statusIs = async (db: Db, monitorId: string, wanted: string) =>
   (await db.monitor.findUniqueOrThrow({ where: { id: monitorId } })).status === wanted;
 
+// Concurrent: each test has a sandbox of its own (database, Redis prefix, processes).
 describe("maintenance windows on real processes", () => {
-  it(
+  it.concurrent(
     "a monitor down in a window opens and notifies nothing until the window ends, then once",
     () =>
       withSandbox(async (box, receiver) => {
