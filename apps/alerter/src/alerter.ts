@@ -37,6 +37,13 @@ export interface RunningAlerter {
 const LEASE_MS = 10_000;
 const RENEW_EVERY_MS = 3_000;
 const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
+/**
+ * How often the consumers the work probe wakes look on their own: the probe's 30 s sweep is the net
+ * for a lost notification and a lost job, this one only for the probe failing (issue #15: an idle
+ * alerter sends PostgreSQL one statement a sweep, not one per consumer). The delivery sweeper's is
+ * NOTIFICATION_SWEEP_INTERVAL_MS, of the same default.
+ */
+const CONSUMER_NET_MS = 300_000;
 
 /**
  * The alerter: consumes the regions' results streams and turns the state changes they cause into
@@ -71,6 +78,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     connection,
     prefix,
     isLeader: () => lease.isHeld,
+    netMs: CONSUMER_NET_MS,
   });
 
   const reconciler = new Reconciler({ db, store, logger, metrics, keyring: deps.keyring });
@@ -109,11 +117,14 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     { onStateChange: () => alerting.stateChanged() },
   );
   // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
-  const deadlines = new DeadlineWatcher({ db, logger, metrics }, { onStateChange: () => alerting.stateChanged() });
+  const deadlines = new DeadlineWatcher(
+    { db, logger, metrics },
+    { onStateChange: () => alerting.stateChanged(), pollMs: CONSUMER_NET_MS },
+  );
   deadlines.start();
   const maintenanceEnds = new MaintenanceEndWatcher(
     { db, logger, metrics },
-    { onStateChange: () => alerting.stateChanged() },
+    { onStateChange: () => alerting.stateChanged(), pollMs: CONSUMER_NET_MS },
   );
   maintenanceEnds.start();
   const probe = new WorkProbe(db, config.DATABASE_URL, logger, {
@@ -121,6 +132,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     unrouted: () => alerting.eventsWaiting(),
     deadline: (at) => deadlines.armAt(at),
     windowsChanged: () => maintenanceEnds.windowsChanged(),
+    // Called after a query, so once every consumer below exists.
+    outboxPending: (kinds) => {
+      if (kinds.delivery) delivery.sweep();
+      if (kinds.export) exports.sweep();
+      if (kinds.escalation) alerting.sweep();
+    },
   });
   probe.start();
   const consumer = startResultsConsumer({

@@ -33,8 +33,11 @@ export const AlerterEnv = z
     /** How often unverified custom domain claims are looked up again (the lease holder only). */
     DOMAIN_VERIFY_INTERVAL_MS: positiveInt(300_000),
     ...deliveryEnv,
-    /** How often notifications whose job was lost (a crash between commit and enqueue) are queued again; tests shorten it. */
-    NOTIFICATION_SWEEP_INTERVAL_MS: positiveInt(30_000),
+    /**
+     * How often notifications whose job was lost (a crash between commit and enqueue) are looked for
+     * unwoken; the work probe's 30 s sweep wakes the sweeper while any is pending. Tests shorten it.
+     */
+    NOTIFICATION_SWEEP_INTERVAL_MS: positiveInt(300_000),
     ...exportsEnv,
     ...retentionEnv,
     /** When the lease holder runs retention and makes partitions ahead (cron, 5 or 6 fields): hourly at :17. */

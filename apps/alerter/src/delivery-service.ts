@@ -18,11 +18,17 @@ export interface DeliveryServiceDeps {
   keyring: Keyring;
 }
 
+interface RunningDelivery {
+  /** Pending notifications exist: re-queue those whose job is overdue. */
+  sweep(): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Sends queued notifications (every alerter instance consumes the queue) and sweeps for pending ones
  * whose job was lost. The sweep is idempotent (job ids), so every instance may run it.
  */
-export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps): { stop(): Promise<void> } {
+export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps): RunningDelivery {
   const logger = deps.logger.child({ component: "delivery" });
   const senders = sendersFromEnv(config, deps.keyring);
   const queue = openQueue("delivery", { connection: deps.connection, prefix: deps.prefix });
@@ -41,6 +47,7 @@ export function startDelivery(config: AlerterConfig, deps: DeliveryServiceDeps):
   const sweeper = new DeliverySweeper({ db: deps.db, queue, logger, everyMs: config.NOTIFICATION_SWEEP_INTERVAL_MS });
   sweeper.start();
   return {
+    sweep: () => sweeper.wake(),
     async stop() {
       await sweeper.stop();
       await worker.close();

@@ -15,13 +15,19 @@ export interface ExportServiceDeps {
   prefix: string;
 }
 
+interface RunningExports {
+  /** Unfinished exports exist: re-queue those whose job is gone. */
+  sweep(): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Builds queued exports (every alerter instance consumes the queue) and sweeps: lost jobs re-queued,
  * expired files deleted. Both sweeps are idempotent, so every instance may run them. A completed
  * export notifies export.completed: the notifications commit with the completion and are queued
  * after it (if that fails, the delivery sweeper queues them).
  */
-export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { stop(): Promise<void> } {
+export function startExports(config: AlerterConfig, deps: ExportServiceDeps): RunningExports {
   const logger = deps.logger.child({ component: "exports" });
   const location = { connection: deps.connection, prefix: deps.prefix };
   const queue = openQueue("export", location);
@@ -48,6 +54,7 @@ export function startExports(config: AlerterConfig, deps: ExportServiceDeps): { 
   const sweeper = new ExportSweeper({ db: deps.db, queue, logger, everyMs: config.EXPORT_SWEEP_INTERVAL_MS });
   sweeper.start();
   return {
+    sweep: () => sweeper.wake(),
     async stop() {
       await sweeper.stop();
       await worker.close();

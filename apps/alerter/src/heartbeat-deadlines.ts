@@ -7,7 +7,7 @@ import { Counter, Histogram, type Registry } from "prom-client";
 export interface DeadlineWatcherOptions {
   /**
    * The safety net: how often to look for passed deadlines nobody announced with `armAt` (the work
-   * probe does every second) and no timer was set for.
+   * probe does when notified and every 30 s) and no timer was set for.
    */
   pollMs?: number;
   batchSize?: number;

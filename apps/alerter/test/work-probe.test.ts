@@ -35,7 +35,7 @@ const it = base.extend<{ startProbe: StartProbe }>({
         db,
         database.url,
         logger,
-        { unapplied: noop, unrouted: noop, deadline: noop, windowsChanged: noop, ...targets },
+        { unapplied: noop, unrouted: noop, deadline: noop, windowsChanged: noop, outboxPending: noop, ...targets },
         { sweepMs: options.sweepMs ?? NEVER_MS },
       );
       probe.start();
@@ -141,6 +141,43 @@ describe("the work probe", () => {
     startProbe({ unrouted: () => asked++ });
     await waitFor(() => asked > 0, { timeoutMs: PROMPTLY_MS, what: "a routing wake-up" });
     await db.monitorEvent.update({ where: { id: event.id }, data: { notifiedAt: new Date() } });
+  });
+
+  it("wakes the outbox sweepers on its sweeps, not on every notification, while rows wait for a job", async ({
+    db,
+    httpMonitor,
+    startProbe,
+  }) => {
+    const monitor = await httpMonitor("https://example.net/outbox");
+    const channelId = newId("channel");
+    const config = { url: "https://example.net/hook", secret: "whsec_probe" };
+    await db.notificationChannel.create({
+      data: { id: channelId, organizationId: monitor.organizationId, name: "hook", type: "webhook", config },
+    });
+    const id = newId("notification");
+    await db.notification.create({
+      data: {
+        id,
+        organizationId: monitor.organizationId,
+        channelId,
+        dedupeKey: id,
+        event: "monitor.down",
+        payload: {},
+      },
+    });
+    type Kinds = { delivery: boolean; export: boolean; escalation: boolean };
+    const woken: Kinds[] = [];
+    const probe = startProbe({ outboxPending: (kinds) => woken.push(kinds) });
+    await waitFor(() => woken.length > 0, { timeoutMs: PROMPTLY_MS, what: "the first look's wake-up" });
+    expect(woken).toEqual([{ delivery: true, export: false, escalation: false }]);
+    // Notified of other work, it looks again but leaves the sweepers to its next sweep (10 minutes here).
+    for (let i = 0; i < 3; i++) await probe.run();
+    expect(woken).toHaveLength(1);
+    // Swept every second, it wakes them on each sweep while the row waits.
+    const sweeps: Kinds[] = [];
+    startProbe({ outboxPending: (kinds) => sweeps.push(kinds) }, { sweepMs: 1_000 });
+    await waitFor(() => sweeps.length >= 2, { timeoutMs: 1_000 + PROMPTLY_MS, what: "two sweeps' wake-ups" });
+    await db.notification.update({ where: { id }, data: { status: "succeeded" } });
   });
 
   it("arms the deadline watcher for a deadline a ping moved earlier", async ({ db, httpMonitor, startProbe }) => {

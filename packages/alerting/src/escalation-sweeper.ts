@@ -17,6 +17,7 @@ export function escalationSweeper(
   queue: JobQueue<"escalation">,
   logger: Logger,
   isLeader: () => boolean,
+  everyMs = SWEEP_EVERY_MS,
 ): OutboxSweeper<"escalation"> {
   return new OutboxSweeper({
     name: "escalation step",
@@ -25,7 +26,7 @@ export function escalationSweeper(
       if (isLeader()) yield escalationStepJobs(await runningEscalations(db));
     },
     logger,
-    everyMs: SWEEP_EVERY_MS,
+    everyMs,
     level: "debug",
   });
 }

@@ -18,6 +18,11 @@ export interface AlertingDeps {
   prefix: string;
   /** Whether this process holds the scheduler lease: only its holder sweeps escalations. */
   isLeader(): boolean;
+  /**
+   * How often the opener, the fan-out and the escalation sweep look unwoken (their defaults otherwise):
+   * longer where something else wakes them for work written elsewhere (the alerter's work probe).
+   */
+  netMs?: number;
 }
 
 export interface RunningAlerting {
@@ -37,15 +42,18 @@ export interface RunningAlerting {
  * jobs with their sweep. Every alerter runs it; the database shares the work out.
  */
 export function startAlerting(deps: AlertingDeps): RunningAlerting {
-  const { db, logger, metrics, connection, prefix, isLeader } = deps;
+  const { db, logger, metrics, connection, prefix, isLeader, netMs } = deps;
   const deliveries = openQueue("delivery", { connection, prefix });
   const escalations = openQueue("escalation", { connection, prefix });
-  const fanOut = new NotificationFanOut({ db, logger, metrics, queues: { deliveries, escalations } });
+  const fanOut = new NotificationFanOut(
+    { db, logger, metrics, queues: { deliveries, escalations } },
+    { pollMs: netMs },
+  );
   fanOut.start();
   const worker = startEscalationWorker({ db, logger, connection, prefix, deliveries });
-  const sweeper = escalationSweeper(db, escalations, logger, isLeader);
+  const sweeper = escalationSweeper(db, escalations, logger, isLeader, netMs);
   sweeper.start();
-  const opener = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => fanOut.wake() });
+  const opener = new IncidentOpener({ db, logger, metrics }, { onProcessed: () => fanOut.wake(), pollMs: netMs });
   opener.start();
   return {
     stateChanged: () => opener.wake(),
