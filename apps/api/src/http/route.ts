@@ -147,12 +147,8 @@ type EtagOf = (body: string, encoding: BufferEncoding) => string | undefined;
  */
 async function sendJson(req: Request, res: Response, body: unknown, deps: ApiDeps, spent?: Spent): Promise<void> {
   const text = JSON.stringify(body);
-  const etagOf = req.app.get("etag fn") as EtagOf | undefined;
-  if (!res.get("ETag")) {
-    const etag = etagOf?.(text, "utf8");
-    if (etag) res.setHeader("ETag", etag);
-  }
-  const etag = res.get("ETag");
+  const etag = res.get("ETag") ?? (req.app.get("etag fn") as EtagOf | undefined)?.(text, "utf8");
+  if (etag) res.setHeader("ETag", etag);
   const readOnly = req.method === "GET" || req.method === "HEAD";
   if (readOnly && res.statusCode === 200 && etag && notModified(req.get("if-none-match"), etag)) {
     const refunded = spent && (await deps.rateLimiter.refund(spent));
