@@ -10,17 +10,19 @@ import { createClient, UpfleetError } from "./index.ts";
 const PACKAGE = path.join(import.meta.dirname, "..");
 
 plain(
-  "the committed schema.d.ts is what `generate` writes from the API's routes today",
+  "the committed schema.d.ts and enums.json are what `generate` writes from the API's routes today",
   async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "upfleet-sdk-"));
     try {
-      const fresh = path.join(dir, "schema.d.ts");
-      await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/generate.ts", fresh], { cwd: PACKAGE });
-      const committed = await readFile(path.join(PACKAGE, "src/schema.d.ts"), "utf8");
-      // Not toEqual on the whole text: a diff of 10,000 lines says less than the hint.
-      expect((await readFile(fresh, "utf8")) === committed, "stale: run `pnpm --filter @upfleet/sdk generate`").toBe(
-        true,
-      );
+      await promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/generate.ts", dir], { cwd: PACKAGE });
+      for (const file of ["schema.d.ts", "enums.json"]) {
+        const committed = await readFile(path.join(PACKAGE, "src", file), "utf8");
+        // Not toEqual on the whole text: a diff of 10,000 lines says less than the hint.
+        expect(
+          (await readFile(path.join(dir, file), "utf8")) === committed,
+          `${file} is stale: run \`pnpm --filter @upfleet/sdk generate\``,
+        ).toBe(true);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

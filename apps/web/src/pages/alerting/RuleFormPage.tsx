@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { NOTIFICATION_EVENTS } from "@upfleet/sdk";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
@@ -7,7 +8,7 @@ import { DeleteButton } from "../../components/DeleteButton.tsx";
 import { Field, FormAlert } from "../../components/Field.tsx";
 import { MonitorPicker } from "../../components/MonitorPicker.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
-import { EVENTS, type FormValues, type RuleEvent, ruleBody } from "./alerting-forms.ts";
+import { type FormValues, type RuleEvent, ruleBody } from "./alerting-forms.ts";
 import { ChannelChoices } from "./ChannelChoices.tsx";
 import { usePolicyChoices } from "./queries.ts";
 
@@ -70,7 +71,7 @@ function RuleForm({ existing }: { existing?: Rule }) {
         <fieldset className={errors.fields.events ? "field choices invalid" : "field choices"}>
           <legend>Events</legend>
           <small className="muted">None ticked: every event</small>
-          {EVENTS.map((name) => (
+          {NOTIFICATION_EVENTS.map((name) => (
             <label key={name} className="check">
               <input
                 type="checkbox"

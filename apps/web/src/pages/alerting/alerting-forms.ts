@@ -11,18 +11,6 @@ export type RuleEvent = NonNullable<components["schemas"]["NotificationRule"]["e
 
 export const CHANNEL_TYPES: readonly ChannelType[] = ["webhook", "slack", "discord", "email"];
 
-export const EVENTS: readonly RuleEvent[] = [
-  "monitor.down",
-  "monitor.up",
-  "monitor.degraded",
-  "ssl.expiring",
-  "incident.created",
-  "incident.updated",
-  "incident.acknowledged",
-  "incident.resolved",
-  "export.completed",
-];
-
 export interface ConfigField {
   /** The field's path in the API's body (`config.url`), which is where its errors point. */
   name: string;

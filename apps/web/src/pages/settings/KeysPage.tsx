@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { API_KEY_SCOPES } from "@upfleet/sdk";
 import { type FormEvent, useState } from "react";
 import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
@@ -10,7 +11,7 @@ import { LoadMore } from "../../components/LoadMore.tsx";
 import { QueryState } from "../../components/QueryState.tsx";
 import { ScrollX } from "../../components/ScrollX.tsx";
 import { SettingsHeader } from "./SettingsHeader.tsx";
-import { EXPIRY_DAYS, keyRequest, SCOPES, scopesLabel } from "./settings-forms.ts";
+import { EXPIRY_DAYS, keyRequest, scopesLabel } from "./settings-forms.ts";
 
 type ApiKey = components["schemas"]["ApiKey"];
 type Created = components["schemas"]["CreatedApiKey"];
@@ -141,7 +142,7 @@ function CreateKey({ onCreated }: { onCreated: (created: Created) => void }) {
         </Field>
         <fieldset className={errors.fields.scopes ? "field invalid" : "field"}>
           <legend>Scopes (none ticked: every scope you have)</legend>
-          {SCOPES.map((scope) => (
+          {API_KEY_SCOPES.map((scope) => (
             <label key={scope} className="check">
               <input type="checkbox" name="scopes" value={scope} /> {scope}
             </label>

@@ -1,5 +1,6 @@
+import { API_KEY_SCOPES } from "@upfleet/sdk";
 import { describe, expect, it } from "vitest";
-import { keyRequest, SCOPES, scopesLabel } from "./settings-forms.ts";
+import { keyRequest, scopesLabel } from "./settings-forms.ts";
 
 const form = (entries: [string, string][]) => {
   const data = new FormData();
@@ -32,7 +33,7 @@ describe("keyRequest", () => {
 
 describe("scopesLabel", () => {
   it("says all for a key with every scope, else lists them", () => {
-    expect(scopesLabel([...SCOPES].reverse())).toBe("all");
+    expect(scopesLabel([...API_KEY_SCOPES].reverse())).toBe("all");
     expect(scopesLabel(["monitors:read", "fleet:read"])).toBe("monitors:read, fleet:read");
   });
 });

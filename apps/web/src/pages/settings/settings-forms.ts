@@ -1,28 +1,8 @@
+import { API_KEY_SCOPES } from "@upfleet/sdk";
 import type { components } from "../../api/client.ts";
 
 type Scope = components["schemas"]["ApiKey"]["scopes"][number];
 type Role = components["schemas"]["User"]["role"];
-
-/** The API's scopes, as the key form offers them (the schema's enum, in its order). */
-export const SCOPES = [
-  "monitors:read",
-  "monitors:write",
-  "incidents:read",
-  "incidents:write",
-  "notifications:read",
-  "notifications:write",
-  "status-pages:read",
-  "status-pages:write",
-  "reports:read",
-  "exports:read",
-  "exports:write",
-  "keys:read",
-  "keys:write",
-  "account:read",
-  "fleet:read",
-] as const satisfies readonly Scope[];
-// The browser cannot load @upfleet/accounts' list: this line stops compiling when the API gains a scope.
-const _everyScope: [Exclude<Scope, (typeof SCOPES)[number]>] extends [never] ? true : false = true;
 
 /** The roles a user may be given (owner is the organization's founder only) and what each may do. */
 export const ROLES: { role: Exclude<Role, "owner">; can: string }[] = [
@@ -52,5 +32,5 @@ export function keyRequest(form: FormData, now = Date.now()): CreateKey {
 
 /** A key's scopes in a table cell: "all" when it has every one. */
 export function scopesLabel(scopes: readonly string[]): string {
-  return SCOPES.every((s) => scopes.includes(s)) ? "all" : scopes.join(", ");
+  return API_KEY_SCOPES.every((s) => scopes.includes(s)) ? "all" : scopes.join(", ");
 }
