@@ -1,13 +1,4 @@
-import {
-  byKey,
-  type Db,
-  type KeyFilter,
-  type PageRequest,
-  type Prisma,
-  pageQuery,
-  toPage,
-  uniqueKey,
-} from "@upfleet/db";
+import { type Db, type KeyFilter, type PageRequest, type Prisma, toPage, uniqueKey } from "@upfleet/db";
 import { ConflictError, NotFoundError, ValidationError, zodIssuesToDetails } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Keyring } from "@upfleet/secrets";
@@ -17,13 +8,8 @@ import { presentChannel } from "./present.ts";
 import { describeUsers, lockOwned } from "./references.ts";
 import type { ChannelPatch, NewChannel } from "./schemas.ts";
 import { generateWebhookSecret } from "./secret.ts";
+import { keyedPage, live, type Tenant } from "./tenancy.ts";
 import { assertUrlsAllowed, type UrlCheck } from "./url-policy.ts";
-
-export interface Tenant {
-  organizationId: string;
-}
-
-const live = (tenant: Tenant) => ({ organizationId: tenant.organizationId, deletedAt: null });
 
 async function findOwned(db: Db, tenant: Tenant, id: string) {
   const row = await db.notificationChannel.findFirst({ where: { id, ...live(tenant) } });
@@ -59,11 +45,7 @@ export async function createChannel(db: Db, check: UrlCheck, ring: Keyring, tena
 }
 
 export async function listChannels(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
-  const query = pageQuery(page);
-  const rows = await db.notificationChannel.findMany({
-    ...query,
-    where: { ...query.where, ...live(tenant), ...byKey(filter) },
-  });
+  const rows = await db.notificationChannel.findMany(keyedPage(live(tenant), filter, page));
   return toPage(rows, page, presentChannel);
 }
 

@@ -1,22 +1,11 @@
-import {
-  byKey,
-  type Db,
-  type KeyFilter,
-  type PageRequest,
-  type Prisma,
-  pageQuery,
-  toPage,
-  uniqueKey,
-} from "@upfleet/db";
+import { type Db, type KeyFilter, type PageRequest, type Prisma, toPage, uniqueKey } from "@upfleet/db";
 import { ConflictError, NotFoundError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
-import type { Tenant } from "./channels-service.ts";
 import { presentPolicy } from "./present.ts";
 import { describeUsers, lockOwned, requireOwned } from "./references.ts";
 import type { NewPolicy, PolicyPatch } from "./schemas.ts";
 import type { PolicyStep } from "./steps.ts";
-
-const live = (tenant: Tenant) => ({ organizationId: tenant.organizationId, deletedAt: null });
+import { keyedPage, live, type Tenant } from "./tenancy.ts";
 
 async function requireStepChannels(tx: Prisma.TransactionClient, tenant: Tenant, steps: PolicyStep[]) {
   const channelIds = [...new Set(steps.flatMap((step) => step.channel_ids))];
@@ -42,11 +31,7 @@ export async function createPolicy(db: Db, tenant: Tenant, input: NewPolicy) {
 }
 
 export async function listPolicies(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
-  const query = pageQuery(page);
-  const rows = await db.escalationPolicy.findMany({
-    ...query,
-    where: { ...query.where, ...live(tenant), ...byKey(filter) },
-  });
+  const rows = await db.escalationPolicy.findMany(keyedPage(live(tenant), filter, page));
   return toPage(rows, page, presentPolicy);
 }
 

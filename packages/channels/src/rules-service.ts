@@ -1,19 +1,10 @@
-import {
-  byKey,
-  type Db,
-  type KeyFilter,
-  type PageRequest,
-  type Prisma,
-  pageQuery,
-  toPage,
-  uniqueKey,
-} from "@upfleet/db";
+import { type Db, type KeyFilter, type PageRequest, type Prisma, toPage, uniqueKey } from "@upfleet/db";
 import { NotFoundError, ValidationError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
-import type { Tenant } from "./channels-service.ts";
 import { presentRule } from "./present.ts";
 import { requireOwned } from "./references.ts";
 import { type NewRule, type RulePatch, ruleTargetProblems } from "./schemas.ts";
+import { keyedPage, type Tenant } from "./tenancy.ts";
 
 /** What a rule points at, checked within the transaction that writes it (see requireOwned). */
 async function requireTargets(tx: Prisma.TransactionClient, tenant: Tenant, fields: Partial<NewRule>) {
@@ -50,11 +41,7 @@ export async function createRule(db: Db, tenant: Tenant, input: NewRule) {
 }
 
 export async function listRules(db: Db, tenant: Tenant, filter: KeyFilter, page: PageRequest) {
-  const query = pageQuery(page);
-  const rows = await db.notificationRule.findMany({
-    ...query,
-    where: { ...query.where, organizationId: tenant.organizationId, ...byKey(filter) },
-  });
+  const rows = await db.notificationRule.findMany(keyedPage({ organizationId: tenant.organizationId }, filter, page));
   return toPage(rows, page, presentRule);
 }
 
