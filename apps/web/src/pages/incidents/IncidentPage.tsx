@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
 import { useSubmit } from "../../api/use-submit.ts";
+import { ActionError } from "../../components/ActionError.tsx";
 import { Field, FormAlert } from "../../components/Field.tsx";
 import { dateTime } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
@@ -64,11 +65,7 @@ function IncidentDetail({ incident }: { incident: Incident }) {
           )}
         </div>
       </div>
-      {act.isError && (
-        <div role="alert" className="alert">
-          {act.error.message}
-        </div>
-      )}
+      <ActionError error={act.error} />
       <dl className="facts">
         <div>
           <dt>Monitor</dt>

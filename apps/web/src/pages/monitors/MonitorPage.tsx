@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { LIVE_MS } from "../../api/live.ts";
+import { ActionError } from "../../components/ActionError.tsx";
 import { ago, dateTime, duration, millis, percent } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
 import { ResponseChart, type Series } from "../../components/ResponseChart.tsx";
@@ -97,11 +98,7 @@ function MonitorDetail({ monitor }: { monitor: Monitor }) {
           </button>
         </div>
       </div>
-      {act.isError && (
-        <div role="alert" className="alert">
-          {act.error.message}
-        </div>
-      )}
+      <ActionError error={act.error} />
       <dl className="facts">
         <div>
           <dt>Type</dt>
