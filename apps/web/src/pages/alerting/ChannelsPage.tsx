@@ -2,9 +2,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
-import { Table, type TableColumn } from "../../components/Table.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
+import type { TableColumn } from "../../components/Table.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { channelTarget, deliveryOutcome } from "./alerting-forms.ts";
 
@@ -12,25 +11,22 @@ type Channel = components["schemas"]["NotificationChannel"];
 
 /** /alerting/channels: where notifications go, each with a "Send test" that shows how the delivery went. */
 export function ChannelsPage() {
-  const { query, rows, more, hasMore } = usePagedList(["channels", "list"], async (cursor) => {
+  const list = usePagedList(["channels", "list"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/notifications/channels", { params: { query: { cursor } } });
     return data!;
   });
   return (
-    <section className="page">
-      <div className="page-head">
-        <h1>Alerting</h1>
-        <Link to="/alerting/channels/new" className="button">
-          New channel
-        </Link>
-      </div>
-      <AlertingNav />
-      <h2>Channels</h2>
-      <QueryState query={query}>
-        {() => <Table label="Channels" rows={rows} columns={COLUMNS} rowKey={(c) => c.id} empty="No channels yet." />}
-      </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="channels" one="channel" />
-    </section>
+    <ListPage
+      title="Alerting"
+      create={{ to: "/alerting/channels/new", label: "New channel" }}
+      nav={<AlertingNav />}
+      heading="Channels"
+      list={list}
+      columns={COLUMNS}
+      empty="No channels yet."
+      noun="channels"
+      one="channel"
+    />
   );
 }
 

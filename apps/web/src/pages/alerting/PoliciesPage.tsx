@@ -1,8 +1,7 @@
 import { Link } from "react-router";
 import { api } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { useChannelChoices } from "./queries.ts";
 
@@ -10,50 +9,40 @@ import { useChannelChoices } from "./queries.ts";
 export function PoliciesPage() {
   const channels = useChannelChoices();
   const names = new Map(channels.data?.map((c) => [c.id, c.name]));
-  const { query, rows, more, hasMore } = usePagedList(["policies", "list"], async (cursor) => {
+  const list = usePagedList(["policies", "list"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/escalation-policies", { params: { query: { cursor } } });
     return data!;
   });
   return (
-    <section className="page">
-      <div className="page-head">
-        <h1>Alerting</h1>
-        <Link to="/alerting/policies/new" className="button">
-          New escalation policy
-        </Link>
-      </div>
-      <AlertingNav />
-      <h2>Escalation policies</h2>
-      <QueryState query={query}>
-        {() =>
-          rows.length === 0 ? (
-            <p className="muted">No escalation policies yet.</p>
-          ) : (
-            <ul className="list" aria-label="Escalation policies">
-              {rows.map((policy) => (
-                <li key={policy.id}>
-                  <Link to={`/alerting/policies/${policy.id}/edit`}>{policy.name}</Link>
-                  <ol>
-                    {policy.steps.map((step, i) => (
-                      <li key={i}>
-                        {step.delay_minutes === 0 ? "At once" : `After ${step.delay_minutes} min`}:{" "}
-                        {step.channel_ids.map((id) => names.get(id) ?? id).join(", ")}
-                      </li>
-                    ))}
-                  </ol>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </QueryState>
-      <LoadMore
-        count={rows.length}
-        hasMore={hasMore}
-        onMore={more}
-        noun="escalation policies"
-        one="escalation policy"
-      />
-    </section>
+    <ListPage
+      title="Alerting"
+      create={{ to: "/alerting/policies/new", label: "New escalation policy" }}
+      nav={<AlertingNav />}
+      heading="Escalation policies"
+      list={list}
+      show={(rows) =>
+        rows.length === 0 ? (
+          <p className="muted">No escalation policies yet.</p>
+        ) : (
+          <ul className="list" aria-label="Escalation policies">
+            {rows.map((policy) => (
+              <li key={policy.id}>
+                <Link to={`/alerting/policies/${policy.id}/edit`}>{policy.name}</Link>
+                <ol>
+                  {policy.steps.map((step, i) => (
+                    <li key={i}>
+                      {step.delay_minutes === 0 ? "At once" : `After ${step.delay_minutes} min`}:{" "}
+                      {step.channel_ids.map((id) => names.get(id) ?? id).join(", ")}
+                    </li>
+                  ))}
+                </ol>
+              </li>
+            ))}
+          </ul>
+        )
+      }
+      noun="escalation policies"
+      one="escalation policy"
+    />
   );
 }

@@ -1,9 +1,8 @@
 import { Link } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
-import { Table, type TableColumn } from "../../components/Table.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
+import type { TableColumn } from "../../components/Table.tsx";
 import { AlertingNav } from "./AlertingNav.tsx";
 import { useChannelChoices } from "./queries.ts";
 
@@ -15,7 +14,7 @@ const all = (items: string[] | null, noun: string) => (items === null ? `every $
 export function RulesPage() {
   const channels = useChannelChoices();
   const names = new Map(channels.data?.map((c) => [c.id, c.name]));
-  const { query, rows, more, hasMore } = usePagedList(["rules", "list"], async (cursor) => {
+  const list = usePagedList(["rules", "list"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/notifications/rules", { params: { query: { cursor } } });
     return data!;
   });
@@ -34,27 +33,16 @@ export function RulesPage() {
     { header: "Channels", cell: (rule) => rule.channel_ids.map((id) => names.get(id) ?? id).join(", ") || "—" },
   ];
   return (
-    <section className="page">
-      <div className="page-head">
-        <h1>Alerting</h1>
-        <Link to="/alerting/rules/new" className="button">
-          New rule
-        </Link>
-      </div>
-      <AlertingNav />
-      <h2>Rules</h2>
-      <QueryState query={query}>
-        {() => (
-          <Table
-            label="Rules"
-            rows={rows}
-            columns={columns}
-            rowKey={(r) => r.id}
-            empty="No rules yet: no notification goes out."
-          />
-        )}
-      </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="rules" one="rule" />
-    </section>
+    <ListPage
+      title="Alerting"
+      create={{ to: "/alerting/rules/new", label: "New rule" }}
+      nav={<AlertingNav />}
+      heading="Rules"
+      list={list}
+      columns={columns}
+      empty="No rules yet: no notification goes out."
+      noun="rules"
+      one="rule"
+    />
   );
 }

@@ -4,6 +4,7 @@ import { LIVE_MS } from "../../api/live.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { ago, duration } from "../../components/format.ts";
 import { PagedVirtualTable } from "../../components/PagedVirtualTable.tsx";
+import { PageHead } from "../../components/PageHead.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
 import type { Column } from "../../components/VirtualTable.tsx";
 import {
@@ -60,12 +61,7 @@ export function IncidentsPage() {
   const change = (next: IncidentFilters) => setParams(writeIncidentFilters(next), { replace: true });
   return (
     <section className="page">
-      <div className="page-head">
-        <h1>Incidents</h1>
-        <Link to="/incidents/new" className="button">
-          Declare an incident
-        </Link>
-      </div>
+      <PageHead title="Incidents" create={{ to: "/incidents/new", label: "Declare an incident" }} />
       <form className="filters" aria-label="Filter incidents" onSubmit={(event) => event.preventDefault()}>
         <label>
           Show

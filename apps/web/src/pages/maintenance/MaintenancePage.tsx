@@ -2,9 +2,8 @@ import { Link } from "react-router";
 import { api, type components } from "../../api/client.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { dateTime } from "../../components/format.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
-import { Table, type TableColumn } from "../../components/Table.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
+import type { TableColumn } from "../../components/Table.tsx";
 
 type Window = components["schemas"]["MaintenanceWindow"];
 
@@ -22,30 +21,19 @@ const COLUMNS: TableColumn<Window>[] = [
 
 /** /maintenance: windows when checks run but no incident opens and no one is notified. */
 export function MaintenancePage() {
-  const { query, rows, more, hasMore } = usePagedList(["maintenance", "list"], async (cursor) => {
+  const list = usePagedList(["maintenance", "list"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/maintenance-windows", { params: { query: { cursor } } });
     return data!;
   });
   return (
-    <section className="page">
-      <div className="page-head">
-        <h1>Maintenance windows</h1>
-        <Link to="/maintenance/new" className="button">
-          New window
-        </Link>
-      </div>
-      <QueryState query={query}>
-        {() => (
-          <Table
-            label="Maintenance windows"
-            rows={rows}
-            columns={COLUMNS}
-            rowKey={(w) => w.id}
-            empty="No maintenance windows."
-          />
-        )}
-      </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="windows" one="window" />
-    </section>
+    <ListPage
+      title="Maintenance windows"
+      create={{ to: "/maintenance/new", label: "New window" }}
+      list={list}
+      columns={COLUMNS}
+      empty="No maintenance windows."
+      noun="windows"
+      one="window"
+    />
   );
 }

@@ -7,10 +7,9 @@ import { useSubmit } from "../../api/use-submit.ts";
 import { CopyButton } from "../../components/CopyButton.tsx";
 import { Field, FormAlert } from "../../components/Field.tsx";
 import { ago, dateTime } from "../../components/format.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
-import { ScrollX } from "../../components/ScrollX.tsx";
-import { SettingsHeader } from "./SettingsHeader.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
+import type { TableColumn } from "../../components/Table.tsx";
+import { SettingsNav } from "./SettingsNav.tsx";
 import { EXPIRY_DAYS, keyRequest, scopesLabel } from "./settings-forms.ts";
 
 type ApiKey = components["schemas"]["ApiKey"];
@@ -18,86 +17,67 @@ type Created = components["schemas"]["CreatedApiKey"];
 
 /** /settings/keys: the API keys (owners and admins see the organization's), create (raw key shown once), revoke. */
 export function KeysPage() {
-  const { query, rows, more, hasMore } = usePagedList(["keys"], async (cursor) => {
+  const list = usePagedList(["keys"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/keys", { params: { query: { cursor } } });
     return data!;
   });
   const [created, setCreated] = useState<Created | null>(null);
   return (
-    <section className="page">
-      <SettingsHeader />
-      <h2>API keys</h2>
-      {created && <NewKey created={created} onDone={() => setCreated(null)} />}
-      <QueryState query={query}>
-        {() => (
-          <ScrollX label="API keys, scrolling sideways">
-            <table aria-label="API keys">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Revoke</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      No API keys yet.
-                    </td>
-                  </tr>
-                )}
-                {rows.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} />
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
-        )}
-      </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="keys" one="key" />
+    <ListPage
+      title="Settings"
+      nav={<SettingsNav />}
+      heading="API keys"
+      above={created && <NewKey created={created} onDone={() => setCreated(null)} />}
+      list={list}
+      columns={COLUMNS}
+      empty="No API keys yet."
+      noun="keys"
+      one="key"
+    >
       <CreateKey onCreated={setCreated} />
-    </section>
+    </ListPage>
   );
 }
 
-function KeyRow({ apiKey }: { apiKey: ApiKey }) {
+const COLUMNS: TableColumn<ApiKey>[] = [
+  { header: "Name", cell: (key) => key.name },
+  { header: "Prefix", cell: (key) => <code>{key.prefix}…</code> },
+  {
+    header: "Scopes",
+    cell: (key) => (
+      <span className="clip" title={key.scopes.join(", ")}>
+        {scopesLabel(key.scopes)}
+      </span>
+    ),
+  },
+  { header: "Last used", cell: (key) => (key.last_used_at ? ago(key.last_used_at) : "never") },
+  { header: "Expires", cell: (key) => dateTime(key.expires_at) },
+  { header: "Revoke", cell: (key) => <RevokeKey apiKey={key} /> },
+];
+
+function RevokeKey({ apiKey }: { apiKey: ApiKey }) {
   const queries = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => api().api.DELETE("/api/v1/keys/{id}", { params: { path: { id: apiKey.id } } }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["keys"] }),
   });
   return (
-    <tr>
-      <td>{apiKey.name}</td>
-      <td>
-        <code>{apiKey.prefix}…</code>
-      </td>
-      <td className="clip" title={apiKey.scopes.join(", ")}>
-        {scopesLabel(apiKey.scopes)}
-      </td>
-      <td>{apiKey.last_used_at ? ago(apiKey.last_used_at) : "never"}</td>
-      <td>{dateTime(apiKey.expires_at)}</td>
-      <td>
-        <button
-          type="button"
-          className="danger small"
-          disabled={revoke.isPending}
-          aria-label={`Revoke ${apiKey.name}`}
-          onClick={() => confirm(`Revoke ${apiKey.name}? Anything using it stops working.`) && revoke.mutate()}
-        >
-          Revoke
-        </button>
-        {revoke.isError && (
-          <span role="alert" className="error-text">
-            {revoke.error.message}
-          </span>
-        )}
-      </td>
-    </tr>
+    <>
+      <button
+        type="button"
+        className="danger small"
+        disabled={revoke.isPending}
+        aria-label={`Revoke ${apiKey.name}`}
+        onClick={() => confirm(`Revoke ${apiKey.name}? Anything using it stops working.`) && revoke.mutate()}
+      >
+        Revoke
+      </button>
+      {revoke.isError && (
+        <span role="alert" className="error-text">
+          {revoke.error.message}
+        </span>
+      )}
+    </>
   );
 }
 

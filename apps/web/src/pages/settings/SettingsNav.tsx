@@ -5,14 +5,7 @@ const TABS = [
   { to: "/settings/users", label: "Users and roles" },
 ];
 
-/** The settings pages' heading and tabs. */
-export function SettingsHeader() {
-  return (
-    <>
-      <div className="page-head">
-        <h1>Settings</h1>
-      </div>
-      <SectionNav label="Settings" tabs={TABS} />
-    </>
-  );
+/** The settings pages' tabs, under their "Settings" title. */
+export function SettingsNav() {
+  return <SectionNav label="Settings" tabs={TABS} />;
 }

@@ -5,10 +5,9 @@ import { usePagedList } from "../../api/paged.ts";
 import { useSubmit } from "../../api/use-submit.ts";
 import { Field, FormAlert } from "../../components/Field.tsx";
 import { dateTime } from "../../components/format.ts";
-import { LoadMore } from "../../components/LoadMore.tsx";
-import { QueryState } from "../../components/QueryState.tsx";
-import { ScrollX } from "../../components/ScrollX.tsx";
-import { SettingsHeader } from "./SettingsHeader.tsx";
+import { ListPage } from "../../components/ListPage.tsx";
+import type { TableColumn } from "../../components/Table.tsx";
+import { SettingsNav } from "./SettingsNav.tsx";
 import { ROLES } from "./settings-forms.ts";
 
 type User = components["schemas"]["User"];
@@ -20,38 +19,37 @@ export function UsersPage() {
     queryKey: ["account"],
     queryFn: async () => (await api().api.GET("/api/v1/account")).data!,
   });
-  const { query, rows, more, hasMore } = usePagedList(["users"], async (cursor) => {
+  const list = usePagedList(["users"], async (cursor) => {
     const { data } = await api().api.GET("/api/v1/users", { params: { query: { cursor } } });
     return data!;
   });
   const me = account.data?.user;
   const manages = me?.role === "owner" || me?.role === "admin";
+  const self = (user: User) => user.id === me?.id;
+  const columns: TableColumn<User>[] = [
+    {
+      header: "Email",
+      cell: (user) => (
+        <>
+          {user.email} {self(user) && <span className="muted">(you)</span>}
+        </>
+      ),
+    },
+    { header: "Role", cell: (user) => user.role },
+    { header: "Added", cell: (user) => dateTime(user.created_at) },
+    ...(manages ? [{ header: "Remove", cell: (user: User) => !self(user) && <RemoveUser user={user} /> }] : []),
+  ];
   return (
-    <section className="page">
-      <SettingsHeader />
-      <h2>Users</h2>
-      <QueryState query={query}>
-        {() => (
-          <ScrollX label="Users, scrolling sideways">
-            <table aria-label="Users">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Added</th>
-                  {manages && <th scope="col">Remove</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((user) => (
-                  <UserRow key={user.id} user={user} manages={manages} self={user.id === me?.id} />
-                ))}
-              </tbody>
-            </table>
-          </ScrollX>
-        )}
-      </QueryState>
-      <LoadMore count={rows.length} hasMore={hasMore} onMore={more} noun="users" one="user" />
+    <ListPage
+      title="Settings"
+      nav={<SettingsNav />}
+      heading="Users"
+      list={list}
+      columns={columns}
+      empty="No users."
+      noun="users"
+      one="user"
+    >
       <h2>Roles</h2>
       <dl className="facts">
         <div>
@@ -66,44 +64,33 @@ export function UsersPage() {
         ))}
       </dl>
       {manages && <AddUser />}
-    </section>
+    </ListPage>
   );
 }
 
-function UserRow({ user, manages, self }: { user: User; manages: boolean; self: boolean }) {
+function RemoveUser({ user }: { user: User }) {
   const queries = useQueryClient();
   const remove = useMutation({
     mutationFn: () => api().api.DELETE("/api/v1/users/{id}", { params: { path: { id: user.id } } }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ["users"] }),
   });
   return (
-    <tr>
-      <td>
-        {user.email} {self && <span className="muted">(you)</span>}
-      </td>
-      <td>{user.role}</td>
-      <td>{dateTime(user.created_at)}</td>
-      {manages && (
-        <td>
-          {!self && (
-            <button
-              type="button"
-              className="danger small"
-              disabled={remove.isPending}
-              aria-label={`Remove ${user.email}`}
-              onClick={() => confirm(`Remove ${user.email}? Their sessions and keys stop working.`) && remove.mutate()}
-            >
-              Remove
-            </button>
-          )}
-          {remove.isError && (
-            <span role="alert" className="error-text">
-              {remove.error.message}
-            </span>
-          )}
-        </td>
+    <>
+      <button
+        type="button"
+        className="danger small"
+        disabled={remove.isPending}
+        aria-label={`Remove ${user.email}`}
+        onClick={() => confirm(`Remove ${user.email}? Their sessions and keys stop working.`) && remove.mutate()}
+      >
+        Remove
+      </button>
+      {remove.isError && (
+        <span role="alert" className="error-text">
+          {remove.error.message}
+        </span>
       )}
-    </tr>
+    </>
   );
 }
 
