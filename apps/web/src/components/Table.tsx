@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { HeaderCells, RowCells } from "./Cells.tsx";
 import { ScrollX } from "./ScrollX.tsx";
 import type { Column } from "./VirtualTable.tsx";
 
@@ -15,17 +16,12 @@ interface Props<T> {
 
 /** A short list (channels, rules, pages) as a plain table, scrolled sideways on a phone (by keyboard too). */
 export function Table<T>({ label, rows, columns, rowKey, empty }: Props<T>) {
-  const wide = (column: TableColumn<T>) => (column.wide ? "wide" : undefined);
   return (
     <ScrollX label={label}>
       <table aria-label={label}>
         <thead>
           <tr>
-            {columns.map((column) => (
-              <th scope="col" key={column.header} className={wide(column)}>
-                {column.header}
-              </th>
-            ))}
+            <HeaderCells columns={columns} />
           </tr>
         </thead>
         <tbody>
@@ -38,11 +34,7 @@ export function Table<T>({ label, rows, columns, rowKey, empty }: Props<T>) {
           ) : (
             rows.map((row) => (
               <tr key={rowKey(row)}>
-                {columns.map((column) => (
-                  <td key={column.header} className={wide(column)}>
-                    {column.cell(row)}
-                  </td>
-                ))}
+                <RowCells columns={columns} row={row} />
               </tr>
             ))
           )}

@@ -1,5 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type CSSProperties, type ReactNode, useEffect, useRef } from "react";
+import { HeaderCells, RowCells } from "./Cells.tsx";
 
 export interface Column<T> {
   header: string;
@@ -41,16 +42,11 @@ export function VirtualTable<T>({ label, rows, columns, rowKey, onNearEnd, empty
   }, [last, rows.length, onNearEnd]);
 
   const template = { gridTemplateColumns: columns.map((c) => c.width).join(" ") };
-  const wide = (column: Column<T>) => (column.wide ? "wide" : undefined);
   return (
     <table className="vtable" aria-label={label} aria-rowcount={rows.length + 1}>
       <thead>
         <tr className="vrow vhead" style={template} aria-rowindex={1}>
-          {columns.map((column) => (
-            <th scope="col" key={column.header} className={wide(column)}>
-              {column.header}
-            </th>
-          ))}
+          <HeaderCells columns={columns} />
         </tr>
       </thead>
       {rows.length === 0 ? (
@@ -70,11 +66,7 @@ export function VirtualTable<T>({ label, rows, columns, rowKey, onNearEnd, empty
                 className="vrow"
                 style={{ ...template, height: item.size, transform: `translateY(${item.start}px)` }}
               >
-                {columns.map((column) => (
-                  <td key={column.header} className={wide(column)}>
-                    {column.cell(row)}
-                  </td>
-                ))}
+                <RowCells columns={columns} row={row} />
               </tr>
             );
           })}
