@@ -3,7 +3,7 @@ import { createSqlPool, type Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, FleetRegistry, type JobQueue, LeaderLock, openQueue, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, CheckStream, FleetRegistry, LeaderLock, ScheduleStore } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { type Keyring, keyedMac } from "@upfleet/secrets";
@@ -44,6 +44,8 @@ const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
  * NOTIFICATION_SWEEP_INTERVAL_MS, of the same default.
  */
 const CONSUMER_NET_MS = 300_000;
+/** Waiting entries whose checks a scrape counts (past them the depth is extrapolated). */
+const DEPTH_SAMPLE = 20;
 
 /**
  * The alerter: consumes the regions' results streams and turns the state changes they cause into
@@ -55,22 +57,15 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const { db, redis, logger, metrics } = deps;
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const connection = duplicateRedis(redis, { maxRetriesPerRequest: null });
-  const queues = new Map<string, JobQueue<"check">>();
-  const queueFor = (region: string) => {
-    let queue = queues.get(region);
-    if (!queue) {
-      queue = openQueue("check", { connection, prefix, region });
-      queues.set(region, queue);
-    }
-    return queue;
-  };
+  // On the connection that waits out a Redis outage: a pass blocked meanwhile adds its checks after it.
+  const checks = new CheckStream(connection, config.REDIS_PREFIX);
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);
   const fleet = new FleetRegistry(redis, config.REDIS_PREFIX);
   // Derived from ENCRYPTION_KEY, which every alerter holds and no worker does: whichever alerter
   // ingests a result can check the proof another one signed, and a Redis flush loses nothing (ADR 0011).
   const proofs = keyedMac(deps.keyring, "dispatch-proof");
-  const dispatcher = new Dispatcher({ store, queueFor, logger, metrics, isLeader: () => lease.isHeld, fleet, proofs });
+  const dispatcher = new Dispatcher({ store, checks, logger, metrics, isLeader: () => lease.isHeld, fleet, proofs });
   const alerting = startAlerting({
     db,
     logger,
@@ -164,20 +159,19 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
 
   new Gauge({
     name: "upfleet_queue_depth",
-    help: "Check jobs waiting, by region",
+    help: "Checks waiting in the region's stream, not yet handed to a worker, by region",
     labelNames: ["region"] as const,
     registers: [metrics],
-    // BullMQ's connection waits for Redis as long as it takes; a scrape must not (Prometheus would
+    // The streams' connection waits for Redis as long as it takes; a scrape must not (Prometheus would
     // time out and lose every other metric with it), so a depth not read within a second is left out.
     async collect() {
       this.reset();
       await Promise.all(
         config.REGIONS.map(async (region) => {
-          const counts = await withTimeout(
-            queueFor(region).bull.getJobCounts("wait", "prioritized"),
-            QUEUE_DEPTH_TIMEOUT_MS,
-          ).catch(() => null);
-          if (counts) this.set({ region }, (counts.wait ?? 0) + (counts.prioritized ?? 0));
+          const backlog = await withTimeout(checks.backlog(region, DEPTH_SAMPLE), QUEUE_DEPTH_TIMEOUT_MS).catch(
+            () => null,
+          );
+          if (backlog) this.set({ region }, backlog.waitingChecks);
         }),
       );
     },
@@ -202,7 +196,6 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       await domainClaims.stop();
       await lifecycle.stop();
       await lease.release();
-      await Promise.all([...queues.values()].map((q) => q.close()));
       // QUIT, not a disconnect: a queue's start-up commands still in flight on the shared connection
       // would fail after BullMQ has dropped its error listeners, and crash the process on its way out.
       await closeRedis(connection);

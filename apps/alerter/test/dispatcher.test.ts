@@ -2,10 +2,10 @@ import { newId } from "@upfleet/ids";
 import { createLogger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
 import {
-  bullPrefix,
+  CHECKS_GROUP,
+  CheckStream,
+  checksStreamKey,
   FleetRegistry,
-  type JobQueue,
-  openQueue,
   type RegionInfo,
   regionOverview,
   type ScheduleEntry,
@@ -34,13 +34,17 @@ interface Harness {
   keptBack(region: string): Promise<number>;
   /** A dispatcher that closes a region only once it has been seen without workers for `emptyForMs`. */
   withGrace(emptyForMs: number): { dispatcher: Dispatcher; keptBack(region: string): Promise<number> };
-  queue(region: string): JobQueue<"check">;
+  checks: CheckStream;
   /** Schedules a monitor checked in `regions`, due at `dueMs`. */
   schedule(regions: string[], dueMs: number): Promise<ScheduleEntry>;
   /** Registers a live worker in `region`, as a worker does every 5 s. */
-  workerIn(region: string): Promise<void>;
-  /** Ids of the jobs waiting in `region`'s queue. */
+  workerIn(region: string, concurrency?: number): Promise<void>;
+  /** The checks waiting in `region`'s stream (round id, check), entry by entry. */
+  entries(region: string): Promise<[string, Record<string, unknown>][][]>;
+  /** Round ids of the checks waiting in `region`'s stream. */
   waiting(region: string): Promise<string[]>;
+  /** Takes every waiting entry of `region` as a worker would, and acknowledges it. */
+  drain(region: string): Promise<void>;
   /** GET /regions' rows for `regions`, counting only their own workers. */
   overview(regions: string[]): Promise<RegionInfo[]>;
   /** Runs passes, each over a new monitor due now in `region`, until `done` (the gate reads the fleet once a second). */
@@ -51,14 +55,13 @@ interface Harness {
 const it = test.extend<{ d: Harness }>({
   d: async ({ redis }, use) => {
     const client = new Redis(redis.url);
-    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const queues = new Map<string, JobQueue<"check">>();
-    const queue = (region: string) => {
-      const existing =
-        queues.get(region) ?? openQueue("check", { connection, prefix: bullPrefix(redis.prefix), region });
-      queues.set(region, existing);
-      return existing;
-    };
+    const checks = new CheckStream(client, redis.prefix);
+    const entries = async (region: string) =>
+      (await client.xrange(checksStreamKey(redis.prefix, region), "-", "+")).map(([, fields]) =>
+        fields.flatMap((id, i) =>
+          i % 2 === 0 ? [[id, JSON.parse(fields[i + 1]!)] as [string, Record<string, unknown>]] : [],
+        ),
+      );
     const store = new ScheduleStore(client, redis.prefix);
     const fleet = new FleetRegistry(client, redis.prefix);
     const withGrace = (emptyForMs: number) => {
@@ -66,7 +69,7 @@ const it = test.extend<{ d: Harness }>({
       return {
         dispatcher: new Dispatcher({
           store,
-          queueFor: queue,
+          checks,
           logger,
           metrics,
           isLeader: () => true,
@@ -98,9 +101,9 @@ const it = test.extend<{ d: Harness }>({
       fleet,
       ...withGrace(0),
       withGrace,
-      queue,
+      checks,
       schedule,
-      async workerIn(region) {
+      async workerIn(region, concurrency = 50) {
         const now = new Date().toISOString();
         const id = `wrk_${region}_${++workers}`;
         await fleet.report({
@@ -108,17 +111,33 @@ const it = test.extend<{ d: Harness }>({
           region,
           hostname: "test",
           version: "0",
-          concurrency: 1,
+          concurrency,
           in_flight: 0,
           started_at: now,
           last_seen_at: now,
           schedule_lag_ms: null,
+          checks_per_minute: 0,
         });
       },
-      waiting: async (region) => (await queue(region).bull.getWaiting()).map((job) => String(job.id)),
+      entries,
+      waiting: async (region) => (await entries(region)).flat().map(([id]) => id),
+      async drain(region) {
+        const key = checksStreamKey(redis.prefix, region);
+        await client.xgroup("CREATE", key, CHECKS_GROUP, "0", "MKSTREAM");
+        const reply = (await client.xreadgroup("GROUP", CHECKS_GROUP, "test", "STREAMS", key, ">")) as
+          | [string, [string, string[]][]][]
+          | null;
+        const ids = (reply?.[0]?.[1] ?? []).map(([id]) => id);
+        if (ids.length > 0)
+          await client
+            .multi()
+            .xack(key, CHECKS_GROUP, ...ids)
+            .xdel(key, ...ids)
+            .exec();
+      },
       async overview(regions) {
         const live = (await fleet.list()).filter((w) => regions.includes(w.region));
-        return regionOverview(regions, live, (region) => queue(region).bull);
+        return regionOverview(regions, live, checks);
       },
       async passesUntil(dispatcher, region, done, what) {
         await waitFor(
@@ -131,14 +150,12 @@ const it = test.extend<{ d: Harness }>({
         );
       },
     });
-    await Promise.all([...queues.values()].map((q) => q.close()));
     client.disconnect();
-    connection.disconnect();
   },
 });
 
 describe.sequential("Dispatcher", () => {
-  it("enqueues one job per region under the round's id, moves the monitor to its next tick, and absorbs a repeat", async ({
+  it("adds one check per region under the round's id, moves the monitor to its next tick, and sends a repeat again", async ({
     expect,
     d,
   }) => {
@@ -148,15 +165,35 @@ describe.sequential("Dispatcher", () => {
     expect(await d.dispatcher.dispatchDue()).toBe(1);
     expect(await d.waiting("a1")).toEqual([`${entry.monitorId}@a1@${due}`]);
     expect(await d.waiting("b1")).toEqual([`${entry.monitorId}@b1@${due}`]);
-    const [job] = await d.queue("a1").bull.getWaiting();
-    expect(job?.data).toMatchObject({ monitorId: entry.monitorId, region: "a1", tick: due, intervalMs: INTERVAL_MS });
+    const [[[, check]]] = (await d.entries("a1")) as [[[string, unknown]]];
+    expect(check).toMatchObject({
+      monitorId: entry.monitorId,
+      region: "a1",
+      tick: due,
+      intervalMs: INTERVAL_MS,
+    });
     expect(await d.store.nextDue(entry.monitorId)).toBe(due + INTERVAL_MS);
     expect(await d.dispatcher.dispatchDue()).toBe(0);
 
-    // A crash between enqueue and advance sends the same round again: BullMQ keeps one job.
+    // A crash between add and advance sends the same round again (ingest stores a round once).
     await d.store.upsert([{ entry, nextDueMs: due, reschedule: true }]);
     expect(await d.dispatcher.dispatchDue()).toBe(1);
-    expect(await d.waiting("a1")).toHaveLength(1);
+    expect(await d.waiting("a1")).toEqual([`${entry.monitorId}@a1@${due}`, `${entry.monitorId}@a1@${due}`]);
+  });
+
+  it("puts a pass's checks of a region in as few entries as the region's smallest worker concurrency allows", async ({
+    expect,
+    d,
+  }) => {
+    await Promise.all([d.workerIn("many"), d.workerIn("many", 2)]);
+    const due = tickAgo(500);
+    const monitors = await Promise.all([0, 1, 2, 3, 4].map(() => d.schedule(["many"], due)));
+    expect(await d.dispatcher.dispatchDue()).toBe(5);
+    const entries = await d.entries("many");
+    expect(entries.map((e) => e.length)).toEqual([2, 2, 1]);
+    expect(entries.flatMap((e) => e.map(([id]) => id)).sort()).toEqual(
+      monitors.map((m) => `${m.monitorId}@many@${due}`).sort(),
+    );
   });
 
   it("sends a late tick that is still fresh and then the next one on its grid; far behind, it skips ahead", async ({
@@ -201,16 +238,14 @@ describe.sequential("Dispatcher", () => {
     await d.passesUntil(d.dispatcher, "empty3", sent, "a check sent to the region once its worker reported");
   });
 
-  it("keeps checks back from a region whose oldest waiting job is stale, until its worker has drained it", async ({
+  it("keeps checks back from a region whose oldest waiting check is stale, until its worker has drained it", async ({
     expect,
     d,
   }) => {
     await d.workerIn("slow4");
-    // A job sent 25 s ago (stale after 20 s) that no worker took.
+    // A check sent 25 s ago (stale after 20 s) that no worker took.
     const stale = await d.schedule(["slow4"], tickAgo(25_000));
-    await d
-      .queue("slow4")
-      .addBulk([{ payload: { ...stale, region: "slow4", tick: tickAgo(25_000), intervalMs: INTERVAL_MS } }]);
+    await d.checks.add("slow4", [{ ...stale, region: "slow4", tick: tickAgo(25_000), intervalMs: INTERVAL_MS }]);
     await d.store.remove([stale.monitorId]);
 
     await d.schedule(["slow4"], tickAgo(500));
@@ -221,10 +256,10 @@ describe.sequential("Dispatcher", () => {
       expect.objectContaining({ workers: 1, queue_depth: 1, dispatching: false }),
     ]);
 
-    // The worker takes the stale job (and skips it): the region gets checks again.
-    await d.queue("slow4").bull.drain();
+    // The worker takes the stale check (and skips it): the region gets checks again.
+    await d.drain("slow4");
     const sent = async () => (await d.waiting("slow4")).length === 1;
-    await d.passesUntil(d.dispatcher, "slow4", sent, "a check sent once the stale job was gone");
+    await d.passesUntil(d.dispatcher, "slow4", sent, "a check sent once the stale one was gone");
   });
 
   it("still sends checks to a region seen without workers for less than the grace (FLUSHALL empties the registry too)", async ({
@@ -258,7 +293,7 @@ describe.sequential("Dispatcher", () => {
     });
     const dispatcher = new Dispatcher({
       store: counted,
-      queueFor: d.queue,
+      checks: d.checks,
       logger,
       metrics: new Registry(),
       isLeader: () => true,
@@ -298,7 +333,7 @@ describe.sequential("Dispatcher", () => {
     const store = new ScheduleStore(client, `${redis.prefix}:stopping`);
     const dispatcher = new Dispatcher({
       store,
-      queueFor: d.queue,
+      checks: d.checks,
       logger,
       metrics: new Registry(),
       isLeader: () => true,

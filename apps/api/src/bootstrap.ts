@@ -7,7 +7,7 @@ import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import { ScheduleSync } from "@upfleet/monitors";
 import { internalNamesOf } from "@upfleet/outbound";
-import { bullPrefix, FleetRegistry, type JobQueue, openQueue, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, CheckStream, FleetRegistry, openQueue, ScheduleStore } from "@upfleet/queue";
 import { connectRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, createMetricsRegistry } from "@upfleet/runtime";
 import { resolveAppSecret, resolveKeyring } from "@upfleet/secrets";
@@ -91,16 +91,6 @@ export async function createApiDeps(
     failures: failedAuth,
   });
   authenticator.start();
-  const queues = new Map<string, JobQueue<"check">>();
-  const queueFor = (region: string) => {
-    let queue = queues.get(region);
-    if (!queue) {
-      queue = openQueue("check", { connection: redis, prefix: bullPrefix(config.REDIS_PREFIX), region });
-      queue.bull.on("error", warnRedis);
-      queues.set(region, queue);
-    }
-    return queue.bull;
-  };
   const metrics = createMetricsRegistry("api");
   // Ping batches bypass Prisma (packages/db sql.ts says why), on a small pool of their own.
   const pingSql = createSqlPool(config.DATABASE_URL, { max: 4 });
@@ -125,7 +115,10 @@ export async function createApiDeps(
       config.RATE_LIMIT_PLANS,
     ),
     retention: retentionPolicy(config),
-    fleet: { registry: new FleetRegistry(redis, config.REDIS_PREFIX), queueFor },
+    fleet: {
+      registry: new FleetRegistry(redis, config.REDIS_PREFIX),
+      checks: new CheckStream(redis, config.REDIS_PREFIX),
+    },
     monitors: {
       db,
       schedule: new ScheduleSync(new ScheduleStore(redis, config.REDIS_PREFIX), keyring, (error, monitorId) =>
@@ -152,7 +145,7 @@ export async function createApiDeps(
       // Pings already received are written before the database goes.
       await recorder.close();
       await pingSql.end();
-      await Promise.all([...queues.values(), exportQueue].map((queue) => queue.close()));
+      await exportQueue.close();
       deps.senders.close();
       await Promise.all([subscriber, limits, redis].map(closeRedis));
       await db.$disconnect();

@@ -7,7 +7,7 @@ import type { RetentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
 import type { MonitorDeps } from "@upfleet/monitors";
 import type { InternalNames } from "@upfleet/outbound";
-import type { FleetRegistry, JobQueue, QueueStats } from "@upfleet/queue";
+import type { CheckStream, FleetRegistry, JobQueue } from "@upfleet/queue";
 import type { RedisConnection } from "@upfleet/queue/redis";
 import type { Keyring } from "@upfleet/secrets";
 import type { DomainRules } from "@upfleet/status-pages";
@@ -34,8 +34,8 @@ export interface ApiDeps {
   planLimits(plan: string): RateLimits;
   /** RETENTION_*: how far back each plan's raw check history reaches. */
   retention: RetentionPolicy;
-  /** The fleet as workers report it in Redis, and the regional check queues. */
-  fleet: { registry: FleetRegistry; queueFor(region: string): QueueStats };
+  /** The fleet as workers report it in Redis, and the regions' checks streams. */
+  fleet: { registry: FleetRegistry; checks: Pick<CheckStream, "backlog"> };
   /** The monitors service's dependencies (database, schedule sync, deployment policy). */
   monitors: MonitorDeps;
   /** Notification senders, for test sends (guarded by OUTBOUND_ALLOW_CIDRS, email over SMTP_URL). */

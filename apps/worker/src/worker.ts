@@ -4,22 +4,21 @@ import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { createOutboundGuard, internalNamesOf } from "@upfleet/outbound";
 import {
-  bullPrefix,
-  CHECK_WORKER_LOCK_MS,
-  type CheckJob,
-  checksQueueName,
+  type CheckDelivery,
+  CheckJob,
+  CheckStreamConsumer,
+  checksStreamKey,
   FleetRegistry,
-  JOBS,
   LagWindow,
+  MinuteCounter,
   ResultPublisher,
-  work,
 } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis } from "@upfleet/runtime";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
 import type { WorkerConfig } from "./config.ts";
-import { isStale, STALLED_CHECK_EVERY_MS } from "./stale.ts";
+import { isStale } from "./stale.ts";
 
 const WORKER_VERSION = "0.1.0";
 const REPORT_EVERY_MS = 5_000;
@@ -32,12 +31,12 @@ export interface WorkerDeps {
 
 export interface RunningWorker {
   id: string;
-  /** Stops taking jobs and waits for those in flight. */
+  /** Stops taking checks and waits for those in flight. */
   stop(): Promise<void>;
 }
 
-/** A check job's own fields, without its spec. */
-const CHECK_ENVELOPE = JOBS.check.schema.omit({ spec: true });
+/** A check's own fields, without its spec. */
+const CHECK_ENVELOPE = CheckJob.omit({ spec: true });
 
 function unrunnable(error: z.ZodError | undefined): CheckResult {
   const issue = error?.issues[0];
@@ -54,14 +53,14 @@ function unrunnable(error: z.ZodError | undefined): CheckResult {
 }
 
 /**
- * Consumes `checks-<region>`: runs each check and publishes its result, under the job's own
- * deterministic id, to the region's results stream; the job completes only once the result is there.
- * A worker killed mid-check (or before its result was written) loses nothing: BullMQ hands its job to
- * another worker once the lock expires, and a second result for the same tick is stored once.
+ * Consumes the region's checks stream (`<prefix>:checks:<region>`, docs/adr/0014): runs each check and
+ * publishes its result, under its round's id, to the region's results stream; an entry is acknowledged
+ * only once every check of it has its result there. A worker killed mid-check (or before its result
+ * was written) loses nothing: another worker claims the entry once it has been held too long, and a
+ * second result for the same tick is stored once.
  */
 export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
   const id = newId("worker");
-  const prefix = bullPrefix(config.REDIS_PREFIX);
   const connection = duplicateRedis(deps.redis, { maxRetriesPerRequest: null });
   const guard = createOutboundGuard({
     allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
@@ -88,18 +87,19 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     registers: [deps.metrics],
   });
   const recentLag = new LagWindow();
+  const checksRun = new MinuteCounter();
 
   /**
    * Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down.
-   * `stalls`: how often BullMQ took the job back from a dead worker, which moves its stale cutoff.
+   * `delivery`: how often it was taken back from a dead worker, which moves its stale cutoff.
    */
   const runCheck = async (
     check: Omit<CheckJob, "spec"> & { spec: CheckJob["spec"] | null },
-    stalls: number,
+    delivery: CheckDelivery,
     invalid?: z.ZodError,
   ) => {
     const started = Date.now();
-    if (isStale({ ...check, timeoutMs: check.spec?.timeoutMs ?? 0, stalls }, started)) {
+    if (isStale({ ...check, ...delivery }, started)) {
       outcomes.inc({ region: check.region, outcome: "skipped" });
       return;
     }
@@ -108,6 +108,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     recentLag.observe(lagMs, started);
     const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
     outcomes.inc({ region: check.region, outcome: result.status });
+    checksRun.add();
     await results.publish({
       monitorId: check.monitorId,
       organizationId: check.organizationId,
@@ -123,31 +124,26 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     });
   };
 
-  const worker = work("check", (check, job) => runCheck(check, job.stalledCounter), {
-    connection,
-    prefix,
+  const checks = new CheckStreamConsumer({
+    redis: connection,
+    redisPrefix: config.REDIS_PREFIX,
     region: config.REGION,
+    consumer: id,
     concurrency: config.CONCURRENCY,
-    lockDuration: CHECK_WORKER_LOCK_MS,
-    // BullMQ takes a dead worker's job back at a stalled-job check that finds it marked by the check
-    // before and its lock gone. Every 30 s (the default) that is 30–60 s after the job started: past
-    // a 10 s monitor's stale limit, so the re-run was skipped and the tick lost. Checked every second,
-    // the job comes back about a second after its lock expires (stale.ts allows for that time).
-    stalledInterval: STALLED_CHECK_EVERY_MS,
-    maxStalledCount: 2,
-    // Per-minute completion counts, kept in Redis for a day: /regions reads checks per minute here.
-    metrics: { maxDataPoints: 24 * 60 },
-    // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
-    // says why, not a job failing unseen every tick.
-    onInvalid: (job, error) => runCheck({ ...CHECK_ENVELOPE.parse(job.data), spec: null }, job.stalledCounter, error),
+    logger: deps.logger,
+    run: (payload, delivery) => {
+      const parsed = CheckJob.safeParse(payload);
+      if (parsed.success) return runCheck(parsed.data, delivery);
+      // A spec this worker cannot run (settings stored before a limit existed, say) is a down check that
+      // says why, not a check failing unseen every tick; what is not a check at all is left unanswered.
+      const envelope = CHECK_ENVELOPE.safeParse(payload);
+      if (envelope.success) return runCheck({ ...envelope.data, spec: null }, delivery, parsed.error);
+      deps.logger.warn({ err: envelope.error }, "not a check; skipped");
+      return Promise.resolve();
+    },
   });
-  worker.bull.on("failed", (job, error) => deps.logger.warn({ err: error, jobId: job?.id }, "check job failed"));
-  worker.bull.on("error", (error) => deps.logger.warn({ err: error }, "check worker error"));
+  checks.start();
 
-  let inFlight = 0;
-  worker.bull.on("active", () => inFlight++);
-  worker.bull.on("completed", () => inFlight--);
-  worker.bull.on("failed", () => inFlight--);
   const report = () =>
     registry
       .report({
@@ -156,16 +152,20 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
         hostname: hostname(),
         version: WORKER_VERSION,
         concurrency: config.CONCURRENCY,
-        in_flight: Math.max(0, inFlight),
+        in_flight: checks.inFlight,
         started_at: startedAt,
         last_seen_at: new Date().toISOString(),
         schedule_lag_ms: recentLag.percentiles(),
+        checks_per_minute: checksRun.total(),
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, "could not report to the fleet registry"));
   void report();
   const reporter = setInterval(report, REPORT_EVERY_MS);
-  deps.logger.info({ id, queue: checksQueueName(config.REGION), concurrency: config.CONCURRENCY }, "worker started");
-  // Ping checks still come to this worker (its region's queue is shared) and are reported down with
+  deps.logger.info(
+    { id, stream: checksStreamKey(config.REDIS_PREFIX, config.REGION), concurrency: config.CONCURRENCY },
+    "worker started",
+  );
+  // Ping checks still come to this worker (its region's stream is shared) and are reported down with
   // the same reason; said once here so an operator sees it before the first one does.
   void icmpProblem().then((problem) => {
     if (problem) deps.logger.warn({ problem }, "this machine cannot send ICMP: ping checks run here will fail");
@@ -175,8 +175,8 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     id,
     async stop() {
       clearInterval(reporter);
-      // close() stops fetching and waits for the checks in flight (each bounded by its timeout).
-      await worker.close();
+      // Stops reading and waits for the checks in flight (each bounded by its timeout).
+      await checks.stop();
       await results.close();
       runner.close();
       await registry.remove(id).catch(() => undefined);

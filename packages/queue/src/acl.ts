@@ -1,34 +1,24 @@
 import { createHash } from "node:crypto";
-import { bullPrefix, checksQueueName, EXPORTS_QUEUE, resultsStreamKey } from "./names.ts";
+import { bullPrefix, checksStreamKey, EXPORTS_QUEUE, resultsStreamKey } from "./names.ts";
 
 /**
- * Every command BullMQ's Lua scripts call (`commands/*.lua` of bullmq 5.81, literal and computed:
- * acl.test.ts reads the installed scripts and fails if one is missing). Redis checks each command
- * and key a script touches against the caller's ACL, so a worker needs these as well as EVALSHA.
- */
-// biome-ignore format: one list, read as a list.
-export const BULLMQ_SCRIPT_COMMANDS = [
-  "del", "exists", "get", "hdel", "hexists", "hget", "hgetall", "hincrby", "hlen", "hmget", "hmset", "hscan",
-  "hset", "incr", "lindex", "llen", "lpop", "lpos", "lpush", "lrange", "lrem", "lset", "ltrim", "persist",
-  "pexpire", "pttl", "rename", "rpop", "rpoplpush", "rpush", "sadd", "scard", "sismember", "smembers", "srem",
-  "sscan", "set", "type", "xadd", "xtrim", "zadd", "zcard", "zcount", "zpopmin", "zrange", "zrangebyscore",
-  "zrem", "zremrangebyrank", "zremrangebyscore", "zrevrange", "zrevrangebyscore", "zscore",
-] as const;
-
-/**
- * What a regional worker runs outside scripts: EVALSHA (EVAL when a script is not loaded yet), BZPOPMIN
- * to wait for jobs, HSET of a queue's meta; ioredis's ready check (INFO) and connection names (CLIENT
- * SETNAME, BullMQ names its connections), the readiness probe (PING), SELECT for a URL with a
- * database, QUIT; the fleet registry's MULTI/EXEC around SET, ZADD, DEL and ZREM (among the above); and
- * on a Redis Cluster, CLUSTER SLOTS and CLUSTER INFO, which ioredis reads to learn which node holds which
- * keys and whether the cluster is up (its ready check there).
+ * What a regional worker runs on keys of the fleet registry (MULTI/EXEC around SET, ZADD, DEL and ZREM)
+ * and keyless: ioredis's ready check (INFO), connection names (CLIENT SETNAME), the readiness probe
+ * (PING), SELECT for a URL with a database, QUIT; and on a Redis Cluster, CLUSTER SLOTS and CLUSTER INFO,
+ * which ioredis reads to learn which node holds which keys and whether the cluster is up.
  */
 // biome-ignore format: one list, read as a list.
 const WORKER_COMMANDS = [
-  ...BULLMQ_SCRIPT_COMMANDS,
-  "evalsha", "eval", "bzpopmin", "info", "client|setname", "ping", "select", "quit", "multi", "exec",
-  "cluster|slots", "cluster|info",
+  "set", "zadd", "del", "zrem", "multi", "exec",
+  "info", "client|setname", "ping", "select", "quit", "cluster|slots", "cluster|info",
 ] as const;
+
+/**
+ * A worker's commands on its region's checks stream (docs/adr/0014): read as the group (creating it
+ * after a flush), acknowledge and delete what it ran, claim a dead worker's entries and read their
+ * delivery counts.
+ */
+const CHECKS_STREAM_COMMANDS = ["xreadgroup", "xack", "xdel", "xautoclaim", "xpending", "xgroup|create"] as const;
 
 export type RedisRole = { role: "api" } | { role: "alerter" } | { role: "worker"; region: string };
 
@@ -45,13 +35,13 @@ export function redisUserName(redisPrefix: string, who: RedisRole): string {
  * The ACL rules of a role (keys, channels, commands), without its password. REDIS_PREFIX and region
  * names cannot hold glob characters (their schemas), so each pattern matches exactly what it names.
  *
- * - A worker reaches its region's check queue and the fleet registry, with the commands BullMQ needs
- *   and no others: no other region's queue, schedule store, lease, rate limits, sessions or API keys'
- *   failure counts, no pub/sub. A selector of its own lets it XADD to its region's results stream and
- *   do nothing else there (write-only, `%W~`): it cannot read, change or delete results already
- *   published, and no other region's stream is open to it (docs/adr/0012).
+ * - A worker reaches the fleet registry, with the commands its report needs, and, in selectors of
+ *   their own, its region's checks stream with the consumer-group commands only (docs/adr/0014) and
+ *   its region's results stream with XADD only, write-only (`%W~`): it cannot read, change or delete
+ *   results already published (docs/adr/0012), nor add checks. No other region's streams, no
+ *   schedule store, lease, rate limits, sessions or API keys' failure counts, no BullMQ queue, no pub/sub.
  * - The API reaches what it writes (schedule store, rate limits, failed authentications, session
- *   revocations, download slots, exports queue) and reads (check queues and the fleet for /regions),
+ *   revocations, download slots, exports queue) and reads (checks streams and the fleet for /regions),
  *   and its revocation channel; never the scheduler lease.
  * - The alerter is the control plane: every key of the deployment, no channels.
  * API and alerter get every command but the dangerous ones (FLUSHALL, KEYS, CONFIG, ACL, DEBUG…) and
@@ -60,16 +50,18 @@ export function redisUserName(redisPrefix: string, who: RedisRole): string {
 export function aclRules(redisPrefix: string, who: RedisRole): string {
   const bull = bullPrefix(redisPrefix);
   if (who.role === "worker") {
-    const keys = [`${bull}:${checksQueueName(who.region)}:*`, `${redisPrefix}:fleet:*`];
     const commands = WORKER_COMMANDS.map((command) => `+${command}`);
+    const checkCommands = CHECKS_STREAM_COMMANDS.map((command) => `+${command}`).join(" ");
+    const checks = `(~${checksStreamKey(redisPrefix, who.region)} ${checkCommands})`;
     const results = `(%W~${resultsStreamKey(redisPrefix, who.region)} +xadd)`;
-    return [...keys.map((k) => `~${k}`), "resetchannels", ...commands, results].join(" ");
+    return [`~${redisPrefix}:fleet:*`, "resetchannels", ...commands, checks, results].join(" ");
   }
   const everyCommand = ["+@all", "-@dangerous", "+info"];
   if (who.role === "alerter") return [`~${redisPrefix}:*`, "resetchannels", ...everyCommand].join(" ");
   const keys = [
-    ...["sched", "fleet", "rl", "authfail", "session", "export-download"].map((space) => `${redisPrefix}:${space}:*`),
-    `${bull}:${checksQueueName("*")}:*`,
+    ...["sched", "fleet", "checks", "rl", "authfail", "session", "export-download"].map(
+      (space) => `${redisPrefix}:${space}:*`,
+    ),
     `${bull}:${EXPORTS_QUEUE}:*`,
   ];
   return [...keys.map((k) => `~${k}`), `&${redisPrefix}:auth:invalidate`, ...everyCommand].join(" ");

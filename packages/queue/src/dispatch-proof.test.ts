@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type ProofMac, proveDispatch, rejectionOf } from "./dispatch-proof.ts";
-import { JOBS, type ResultJob } from "./jobs.ts";
+import { type ResultJob, roundId } from "./jobs.ts";
 
 /** A stand-in for keyedMac (packages/secrets tests the real one): key id "k", a fixed key. */
 const mac: ProofMac = {
@@ -22,7 +22,7 @@ const result = (fields: Partial<ResultJob> = {}): ResultJob => ({
   proof: proveDispatch(mac, round),
   ...fields,
 });
-const jobId = JOBS.check.jobId(round);
+const jobId = roundId(round);
 
 describe("dispatch proofs", () => {
   it("accept the result of the round dispatched, under its own job id", () => {

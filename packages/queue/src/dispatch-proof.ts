@@ -1,4 +1,4 @@
-import { type CheckJob, type DispatchProof, JOBS, type ResultJob } from "./jobs.ts";
+import { type CheckJob, type DispatchProof, type ResultJob, roundId } from "./jobs.ts";
 
 /** Signs and verifies proofs: `keyedMac` from @upfleet/secrets, named by its shape so this package holds no key. */
 export interface ProofMac {
@@ -18,7 +18,7 @@ const signed = (jobId: string, round: Pick<Round, "organizationId" | "intervalMs
 
 /** The proof the dispatcher puts in a round's check job. */
 export function proveDispatch(mac: ProofMac, round: Round): DispatchProof {
-  const jobId = JOBS.check.jobId(round);
+  const jobId = roundId(round);
   return { jobId, mac: mac.sign(signed(jobId, round)) };
 }
 

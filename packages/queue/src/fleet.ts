@@ -1,7 +1,7 @@
+import type { CheckStream, WaitingCheck } from "./check-stream.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 import { type LagPercentiles, regionLag } from "./schedule-lag.ts";
 import { staleAt } from "./staleness.ts";
-import { type CompletedMetrics, completedLastMinute } from "./throughput.ts";
 
 export interface WorkerInfo {
   id: string;
@@ -14,6 +14,8 @@ export interface WorkerInfo {
   last_seen_at: string;
   /** Its checks' start behind their ticks over the last minute (LagWindow); null when it ran none. */
   schedule_lag_ms: LagPercentiles | null;
+  /** Checks it ran in the last minute (MinuteCounter). */
+  checks_per_minute: number;
 }
 
 /** A worker is alive while it has been seen within this window (it reports every 5 s). */
@@ -59,8 +61,12 @@ export class FleetRegistry {
       .filter((r): r is string => r !== null)
       .map((r) => {
         const worker = JSON.parse(r) as WorkerInfo;
-        // A worker of a version before schedule_lag_ms reads as one that ran nothing in the last minute.
-        return { ...worker, schedule_lag_ms: worker.schedule_lag_ms ?? null };
+        // A worker of a version before these fields reads as one that ran nothing in the last minute.
+        return {
+          ...worker,
+          schedule_lag_ms: worker.schedule_lag_ms ?? null,
+          checks_per_minute: worker.checks_per_minute ?? 0,
+        };
       });
   }
 }
@@ -78,71 +84,44 @@ export interface RegionInfo {
   dispatching: boolean;
 }
 
-/** The tick and interval of a waiting check job, as its payload carries them. */
-export interface WaitingCheck {
-  tick: number;
-  intervalMs: number;
-}
-
 /**
- * Whether to send a region checks: not while it has no live worker, nor while its oldest waiting job
- * is already stale. Either way its queue only collects jobs that no worker will run, and at 10,000
+ * Whether to send a region checks: not while it has no live worker, nor while its oldest waiting check
+ * is already stale. Either way its stream only collects checks that no worker will run, and at 10,000
  * monitors that is millions a day, enough to fill Redis and stop the whole control plane with it.
  */
 export function regionDispatching(staffed: boolean, oldest: WaitingCheck | undefined, now = Date.now()): boolean {
   return staffed && (oldest === undefined || now < staleAt(oldest.tick, oldest.intervalMs));
 }
 
-/** The tick and interval of a job's payload, when it has them (a check job always does). */
-export function waitingCheck(job: { data?: unknown } | undefined): WaitingCheck | undefined {
-  const data = job?.data as Partial<WaitingCheck> | undefined;
-  if (typeof data?.tick !== "number" || typeof data.intervalMs !== "number") return undefined;
-  return { tick: data.tick, intervalMs: data.intervalMs };
-}
-
-/** The minimal view of a BullMQ queue this needs (keeps the function easy to read and to feed). */
-export interface QueueStats {
-  getJobCounts(...types: ("wait" | "prioritized")[]): Promise<Record<string, number>>;
-  getJobs(
-    types: "wait"[],
-    start: number,
-    end: number,
-    asc: boolean,
-  ): Promise<({ timestamp: number; data?: unknown } | undefined)[]>;
-  getMetrics(type: "completed", start: number, end: number): Promise<CompletedMetrics>;
-}
+/** Waiting checks sampled for GET /regions' queue depth (past them it is extrapolated). */
+const DEPTH_SAMPLE = 20;
 
 /**
- * Per region: live workers, jobs waiting, how long the oldest has waited and checks done in the
- * last minute (from the workers' BullMQ metrics), and whether checks are sent there. A growing depth
+ * Per region: live workers, checks waiting in its stream, how long the oldest entry has waited, checks
+ * run in the last minute (its live workers' counts), and whether checks are sent there. A growing depth
  * or age says "add workers here".
  */
 export async function regionOverview(
   regions: string[],
   workers: WorkerInfo[],
-  queueFor: (region: string) => QueueStats,
+  checks: Pick<CheckStream, "backlog">,
   now = Date.now(),
 ): Promise<RegionInfo[]> {
   const names = [...new Set([...regions, ...workers.map((w) => w.region)])];
   return Promise.all(
     names.map(async (name) => {
-      const queue = queueFor(name);
-      const [counts, [oldest], metrics] = await Promise.all([
-        queue.getJobCounts("wait", "prioritized"),
-        queue.getJobs(["wait"], 0, 0, true),
-        queue.getMetrics("completed", 0, 0),
-      ]);
+      const backlog = await checks.backlog(name, DEPTH_SAMPLE);
       const staff = workers.filter((w) => w.region === name);
       const lag = regionLag(staff);
       return {
         name,
         workers: staff.length,
-        queue_depth: (counts.wait ?? 0) + (counts.prioritized ?? 0),
-        oldest_job_age_ms: oldest ? Math.max(0, now - oldest.timestamp) : null,
-        checks_per_minute: completedLastMinute(metrics, now),
+        queue_depth: backlog.waitingChecks,
+        oldest_job_age_ms: backlog.oldest ? Math.max(0, now - backlog.oldest.addedAt) : null,
+        checks_per_minute: staff.reduce((sum, w) => sum + w.checks_per_minute, 0),
         schedule_lag_p50_ms: lag.p50,
         schedule_lag_p99_ms: lag.p99,
-        dispatching: regionDispatching(staff.length > 0, waitingCheck(oldest), now),
+        dispatching: regionDispatching(staff.length > 0, backlog.oldest, now),
       };
     }),
   );

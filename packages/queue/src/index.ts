@@ -7,28 +7,23 @@ export {
   openQueue,
   work,
 } from "./catalog.ts";
+export { type CheckConsumerTimings, type CheckDelivery, CheckStreamConsumer, reclaimIdleMs } from "./check-consumer.ts";
+export { type CheckBacklog, CheckStream, MAX_CHECKS_PER_ENTRY } from "./check-stream.ts";
 export { type ProofMac, proveDispatch, REJECTIONS, type Rejection, rejectionOf } from "./dispatch-proof.ts";
 export {
   FleetRegistry,
-  type QueueStats,
   type RegionInfo,
   regionDispatching,
   regionOverview,
   WORKER_TTL_MS,
   type WorkerInfo,
-  waitingCheck,
 } from "./fleet.ts";
-export {
-  CHECK_WORKER_LOCK_MS,
-  CheckJob,
-  DeliveryJob,
-  JOBS,
-  ResultJob,
-} from "./jobs.ts";
+export { CheckJob, DeliveryJob, JOBS, ResultJob, roundId } from "./jobs.ts";
 export { LeaderLock } from "./leader-lock.ts";
 export {
   bullPrefix,
-  checksQueueName,
+  CHECKS_GROUP,
+  checksStreamKey,
   ESCALATIONS_QUEUE,
   RESULTS_GROUP,
   resultsStreamKey,
@@ -40,3 +35,4 @@ export { ResultPublisher } from "./result-publisher.ts";
 export { type LagPercentiles, LagWindow } from "./schedule-lag.ts";
 export { type DueEntry, type ScheduleEntry, ScheduleStore } from "./schedule-store.ts";
 export { STALE_AFTER_INTERVALS, staleAt } from "./staleness.ts";
+export { MinuteCounter } from "./throughput.ts";

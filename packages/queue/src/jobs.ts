@@ -1,7 +1,7 @@
 import { checkResultSchema, checkSpecSchema } from "@upfleet/checks/contracts";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE } from "./names.ts";
+import { ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE } from "./names.ts";
 
 /**
  * The alerter's proof that it dispatched a round: the check job's id and a MAC (packages/queue
@@ -12,7 +12,10 @@ import { checksQueueName, ESCALATIONS_QUEUE, EXPORTS_QUEUE, NOTIFICATIONS_QUEUE 
 export const DispatchProof = z.object({ jobId: z.string().max(200), mac: z.string().max(100) });
 export type DispatchProof = z.output<typeof DispatchProof>;
 
-/** A check to run in one region for one tick. Everything the worker needs is here: it has no database. */
+/**
+ * A check to run in one region for one tick, as it travels on the region's checks stream (under its
+ * round's id). Everything the worker needs is here: it has no database.
+ */
 export const CheckJob = z.object({
   monitorId: z.string(),
   organizationId: z.string(),
@@ -26,8 +29,8 @@ export const CheckJob = z.object({
 export type CheckJob = z.output<typeof CheckJob>;
 
 /**
- * A check's outcome, published by the worker to its region's results stream under the same deterministic
- * id as its check job (ResultPublisher).
+ * A check's outcome, published by the worker to its region's results stream under its round's id, the
+ * same as its check's (ResultPublisher).
  */
 export const ResultJob = z.object({
   monitorId: z.string(),
@@ -72,8 +75,6 @@ export type ExportJob = z.output<typeof ExportJob>;
 
 /** Retry policies, named once. */
 const RETRY = {
-  /** A check is not retried: the next tick is the retry. A crashed worker's job comes back as stalled. */
-  check: { attempts: 1 },
   /** Only a crash or a database error fails these jobs (a receiver's error is an attempt, recorded). */
   internal: { attempts: 8, backoff: { type: "exponential", delay: 1_000 } },
   /** An export gives up after 3 attempts in all (counted in its row, which says why it failed). */
@@ -83,9 +84,9 @@ const RETRY = {
 /** Completed jobs are kept a few minutes: long enough to absorb a re-enqueue of the same id. */
 const KEEP = { removeOnComplete: { age: 300, count: 100_000 }, removeOnFail: { age: 86_400 } } as const;
 
-/** A round's identity: one id per (monitor, region, tick), shared by the check job and its result. */
+/** A round's identity: one id per (monitor, region, tick), shared by the check and its result. */
 type Round = Pick<CheckJob, "monitorId" | "region" | "tick">;
-const roundId = (job: Round) => `${job.monitorId}@${job.region}@${job.tick}`;
+export const roundId = (job: Round) => `${job.monitorId}@${job.region}@${job.tick}`;
 
 /**
  * The queue catalog: per kind, the BullMQ job name, its queue, how its payload is checked, how it is
@@ -93,13 +94,6 @@ const roundId = (job: Round) => `${job.monitorId}@${job.region}@${job.tick}`;
  * sweeper) a no-op while the job is queued or recently done. Use it through `openQueue` and `work`.
  */
 export const JOBS = {
-  check: {
-    name: "check",
-    queue: ({ region }: { region: string }) => checksQueueName(region),
-    schema: CheckJob,
-    options: { ...RETRY.check, ...KEEP },
-    jobId: roundId,
-  },
   delivery: {
     name: "deliver",
     queue: () => NOTIFICATIONS_QUEUE,
@@ -126,8 +120,5 @@ export const JOBS = {
 
 export type JobKind = keyof typeof JOBS;
 export type JobPayload<K extends JobKind> = z.output<(typeof JOBS)[K]["schema"]>;
-/** What names a kind's queue: the region for checks, nothing for the others. */
+/** What names a kind's queue: nothing yet (checks, the one kind that had a queue per region, are streams). */
 export type QueueAt<K extends JobKind> = Parameters<(typeof JOBS)[K]["queue"]> extends [infer At] ? At : unknown;
-
-/** Worker settings for check queues: a killed worker's jobs are re-run after `lockDuration`. */
-export const CHECK_WORKER_LOCK_MS = 15_000;

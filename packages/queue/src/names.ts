@@ -1,14 +1,18 @@
-/**
- * Queue names. BullMQ forbids ':' in names and job ids (it is its key separator), so the regional
- * queue the architecture calls `checks:<region>` is `checks-<region>` here.
- */
-export const checksQueueName = (region: string) => `checks-${region}`;
+/** BullMQ queue names (BullMQ forbids ':' in names and job ids: it is its key separator). */
 export const NOTIFICATIONS_QUEUE = "notifications";
 export const ESCALATIONS_QUEUE = "escalations";
 export const EXPORTS_QUEUE = "exports";
 
 /** Every BullMQ key lives under `<REDIS_PREFIX>:bull:`, next to our own `<REDIS_PREFIX>:…` keys. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
+
+/**
+ * Each region's checks travel on a Redis Stream of the region's own (docs/adr/0014): the dispatcher
+ * adds, the region's workers read as one consumer group. Under the deployment prefix, like the results.
+ */
+export const checksStreamKey = (redisPrefix: string, region: string) => `${redisPrefix}:checks:${region}`;
+/** The workers' consumer group on their region's checks stream. */
+export const CHECKS_GROUP = "workers";
 
 /**
  * Each region's workers publish their results to a Redis Stream of the region's own (docs/adr/0012),

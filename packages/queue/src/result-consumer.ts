@@ -4,6 +4,7 @@ import { Batcher } from "@upfleet/runtime";
 import { ResultJob } from "./jobs.ts";
 import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
+import { ackAndDelete, claimIdle, createGroup, fieldPairs, isNoGroup, readGroup } from "./stream-group.ts";
 
 /** One result as read from a region's stream: `id` is the round it was published under; null `result`: not a result. */
 export interface StreamedResult {
@@ -63,10 +64,6 @@ interface Entry {
   id: string;
   fields: string[];
 }
-
-type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
-
-const isNoGroup = (error: unknown) => error instanceof Error && /NOGROUP|no longer exists/.test(error.message);
 
 /**
  * The alerters' side of the results streams (docs/adr/0012): one blocking XREADGROUP over every
@@ -191,12 +188,7 @@ export class ResultStreamConsumer {
     }
     for (const region of this.regions) {
       if (this.grouped.has(region)) continue;
-      // From the stream's start: results a worker published before the group existed (after a flush) are read too.
-      await this.options.redis
-        .xgroup("CREATE", this.key(region), RESULTS_GROUP, "0", "MKSTREAM")
-        .catch((error: unknown) => {
-          if (!(error instanceof Error && error.message.startsWith("BUSYGROUP"))) throw error;
-        });
+      await createGroup(this.options.redis, this.key(region), RESULTS_GROUP);
       this.grouped.add(region);
     }
   }
@@ -207,21 +199,17 @@ export class ResultStreamConsumer {
       await sleep(this.timings.blockMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
       return [];
     }
-    const reply = (await this.reader.xreadgroup(
-      "GROUP",
-      RESULTS_GROUP,
-      this.options.consumer,
-      "COUNT",
-      READ_COUNT,
-      "BLOCK",
-      this.timings.blockMs,
-      "STREAMS",
-      ...regions.map((region) => this.key(region)),
-      ...regions.map(() => ">"),
-    )) as StreamReply;
-    return (reply ?? []).flatMap(([key, entries]) => {
-      const region = regions.find((r) => this.key(r) === key)!;
-      return entries.map(([id, fields]) => ({ region, id, fields }));
+    const keys = regions.map((region) => this.key(region));
+    const reply = await readGroup(this.reader, {
+      group: RESULTS_GROUP,
+      consumer: this.options.consumer,
+      keys,
+      count: READ_COUNT,
+      blockMs: this.timings.blockMs,
+    });
+    return reply.flatMap(({ key, entries }) => {
+      const region = regions[keys.indexOf(key)]!;
+      return entries.map(({ id, fields }) => ({ region, id, fields }));
     });
   }
 
@@ -230,18 +218,16 @@ export class ResultStreamConsumer {
     if (now - this.reclaimedAt < this.timings.reclaimEveryMs) return;
     this.reclaimedAt = now;
     for (const region of this.regions) {
-      const [, claimed] = (await this.options.redis.xautoclaim(
-        this.key(region),
-        RESULTS_GROUP,
-        this.options.consumer,
-        this.timings.reclaimIdleMs,
-        "0-0",
-        "COUNT",
-        READ_COUNT,
-      )) as [string, [string, string[] | null][]];
+      const claimed = await claimIdle(this.options.redis, {
+        key: this.key(region),
+        group: RESULTS_GROUP,
+        consumer: this.options.consumer,
+        minIdleMs: this.timings.reclaimIdleMs,
+        count: READ_COUNT,
+      });
       const entries = claimed
-        .filter(([id, fields]) => fields !== null && !this.inHand.has(`${region} ${id}`))
-        .map(([id, fields]) => ({ region, id, fields: fields! }));
+        .filter(({ id }) => !this.inHand.has(`${region} ${id}`))
+        .map(({ id, fields }) => ({ region, id, fields }));
       if (entries.length > 0) this.options.logger.info({ region, entries: entries.length }, "results reclaimed");
       this.settle(entries);
     }
@@ -307,8 +293,7 @@ export class ResultStreamConsumer {
     const transaction = this.options.redis.multi();
     for (const region of new Set(entries.map((e) => e.region))) {
       const ids = entries.filter((e) => e.region === region).map((e) => e.id);
-      // Together, so an entry is never acknowledged yet left in the stream where nothing would delete it.
-      transaction.xack(this.key(region), RESULTS_GROUP, ...ids).xdel(this.key(region), ...ids);
+      ackAndDelete(transaction, this.key(region), RESULTS_GROUP, ids);
     }
     await transaction.exec();
   }
@@ -316,15 +301,13 @@ export class ResultStreamConsumer {
 
 /** A stream entry's field pairs: the round's id, then its result as JSON (anything else is a null result). */
 function parseEntry(region: string, fields: string[]): StreamedResult[] {
-  const results: StreamedResult[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
+  return fieldPairs(fields).map(([id, value]) => {
     let parsed: ResultJob | null = null;
     try {
-      parsed = ResultJob.safeParse(JSON.parse(fields[i + 1]!)).data ?? null;
+      parsed = ResultJob.safeParse(JSON.parse(value)).data ?? null;
     } catch {
       // Not JSON: refused below with everything else that is not a result.
     }
-    results.push({ region, id: fields[i]!, result: parsed });
-  }
-  return results;
+    return { region, id, result: parsed };
+  });
 }

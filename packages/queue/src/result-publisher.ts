@@ -1,5 +1,5 @@
 import { Batcher } from "@upfleet/runtime";
-import { JOBS, type ResultJob } from "./jobs.ts";
+import { type ResultJob, roundId } from "./jobs.ts";
 import { resultsStreamKey } from "./names.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 
@@ -16,8 +16,9 @@ const RESULTS_STREAM_MAX_ENTRIES = 200_000;
 /**
  * A worker's side of its region's results stream: results are gathered for a few milliseconds and
  * written as ONE stream entry (one XADD per batch: fields are the rounds' ids, values their results as
- * JSON). `publish` resolves once the entry is in Redis, so the check job it answers completes only
- * then: a worker killed before that leaves the job to BullMQ's stalled recovery, and no check is lost.
+ * JSON). `publish` resolves once the entry is in Redis, so the checks entry it answers is acknowledged
+ * only then: a worker killed before that leaves the entry pending for another worker to claim, and no
+ * check is lost.
  */
 export class ResultPublisher {
   private readonly batcher: Batcher<ResultJob>;
@@ -48,7 +49,7 @@ export class ResultPublisher {
   }
 
   private async write(results: ResultJob[]): Promise<void> {
-    const fields = results.flatMap((result) => [JOBS.check.jobId(result), JSON.stringify(result)]);
+    const fields = results.flatMap((result) => [roundId(result), JSON.stringify(result)]);
     await this.redis.xadd(this.key, "MAXLEN", "~", RESULTS_STREAM_MAX_ENTRIES, "*", ...fields);
   }
 }

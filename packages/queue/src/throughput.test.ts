@@ -1,20 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { completedLastMinute } from "./throughput.ts";
+import { MinuteCounter } from "./throughput.ts";
 
-const minute = (m: number, s = 0) => m * 60_000 + s * 1_000;
-const meta = (count: number, prevTS: number, prevCount: number) => ({ count, prevTS, prevCount });
-
-describe("jobs completed in the last whole minute", () => {
-  it("reads the newest point when it was written this minute", () => {
-    expect(completedLastMinute({ meta: meta(50, minute(10, 3), 40), data: [40, 7] }, minute(10, 30))).toBe(40);
-  });
-
-  it("counts the open minute when the newest point was written in the last one", () => {
-    expect(completedLastMinute({ meta: meta(70, minute(9, 3), 40), data: [40] }, minute(10, 30))).toBe(30);
-  });
-
-  it("says 0 once no job completed for a whole minute, whatever the newest point says", () => {
-    expect(completedLastMinute({ meta: meta(70, minute(8, 59), 40), data: [40] }, minute(10, 0))).toBe(0);
-    expect(completedLastMinute({ meta: meta(0, 0, 0), data: [] }, minute(10))).toBe(0);
+describe("MinuteCounter", () => {
+  it("counts what was added in the last minute and forgets older seconds", () => {
+    const counter = new MinuteCounter();
+    const start = 1_000_000_000;
+    counter.add(3, start);
+    counter.add(1, start + 30_000);
+    expect(counter.total(start + 30_500)).toBe(4);
+    expect(counter.total(start + 59_999)).toBe(4);
+    expect(counter.total(start + 60_000)).toBe(1);
+    expect(counter.total(start + 91_000)).toBe(0);
   });
 });

@@ -1,20 +1,25 @@
-/** BullMQ's completed-jobs metrics of a queue, as `Queue.getMetrics("completed", 0, 0)` returns them. */
-export interface CompletedMetrics {
-  meta: { count: number; prevTS: number; prevCount: number };
-  data: number[];
-}
-
-const MINUTE_MS = 60_000;
+const WINDOW_SECONDS = 60;
 
 /**
- * Jobs completed in the last whole minute. BullMQ writes a minute's count only when a job completes in
- * a later minute, so the newest point alone stays on show for good once the workers are gone (issue #14
- * point 8). `prevTS` says when the newest point was written: in this minute, it is the last minute's
- * count; in the last minute, that minute's count is still open (`count - prevCount`); before that, no
- * job completed in the last minute.
+ * Events of the last minute, counted per second: a worker's checks, which it reports to the fleet
+ * registry, so GET /regions sums its live workers' (a region whose workers are gone reads 0).
  */
-export function completedLastMinute({ meta, data }: CompletedMetrics, now = Date.now()): number {
-  const minutesSince = Math.floor(now / MINUTE_MS) - Math.floor(meta.prevTS / MINUTE_MS);
-  if (meta.prevTS === 0 || minutesSince > 1) return 0;
-  return minutesSince === 1 ? meta.count - meta.prevCount : (data[0] ?? 0);
+export class MinuteCounter {
+  private readonly perSecond = new Map<number, number>();
+
+  add(count = 1, now = Date.now()): void {
+    const second = Math.floor(now / 1000);
+    this.perSecond.set(second, (this.perSecond.get(second) ?? 0) + count);
+  }
+
+  /** Events in the last 60 s (this second included); older seconds are dropped on the way. */
+  total(now = Date.now()): number {
+    const from = Math.floor(now / 1000) - WINDOW_SECONDS + 1;
+    let sum = 0;
+    for (const [second, count] of this.perSecond) {
+      if (second < from) this.perSecond.delete(second);
+      else sum += count;
+    }
+    return sum;
+  }
 }

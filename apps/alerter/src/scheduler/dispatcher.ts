@@ -2,10 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
 import {
+  type CheckJob,
+  type CheckStream,
   type DueEntry,
   type FleetRegistry,
-  type JobInput,
-  type JobQueue,
   type ProofMac,
   proveDispatch,
   type ScheduleStore,
@@ -31,8 +31,8 @@ const STANDBY_WAIT_MS = 1_000;
 
 export interface DispatcherDeps {
   store: ScheduleStore;
-  /** The regional check queue (`checks-<region>`), created once per region. */
-  queueFor(region: string): JobQueue<"check">;
+  /** The regions' checks streams (`<prefix>:checks:<region>`). */
+  checks: CheckStream;
   logger: Logger;
   metrics: Registry;
   /** Whether this process may dispatch now (it holds the leader lock). */
@@ -52,10 +52,11 @@ function followingTick(due: DueEntry, nowMs: number): number {
 }
 
 /**
- * The one writer of check jobs: takes what is due from the schedule, enqueues one job per region
- * with a deterministic id, then moves each monitor to its next tick. Enqueue-then-advance makes it
- * at-least-once: after a crash in between, the same ids are enqueued again and BullMQ absorbs them.
- * A region that cannot take checks (no live worker, only stale jobs waiting) is skipped and counted.
+ * The one writer of checks: takes what is due from the schedule, adds one check per region to the
+ * region's stream (the pass's checks of a region go as few entries, docs/adr/0014), then moves each
+ * monitor to its next tick. Add-then-advance makes it at-least-once: after a crash in between, the same
+ * rounds are added again, and ingest stores each round once. A region that cannot take checks (no
+ * live worker, only stale checks waiting) is skipped and counted.
  */
 export class Dispatcher {
   private running = false;
@@ -68,7 +69,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     this.dispatched = new Counter({
       name: "upfleet_checks_dispatched_total",
-      help: "Check jobs enqueued, by region",
+      help: "Checks added to the regions' streams, by region",
       labelNames: ["region"] as const,
       registers: [deps.metrics],
     });
@@ -91,7 +92,7 @@ export class Dispatcher {
     const { due, nextDueMs } = await this.deps.store.takeDue(nowMs, BATCH);
     this.nextDueMs = nextDueMs;
     if (due.length === 0) return 0;
-    const byRegion = new Map<string, JobInput<"check">[]>();
+    const byRegion = new Map<string, CheckJob[]>();
     for (const { entry, dueMs } of due) {
       for (const region of entry.regions) {
         const round = {
@@ -101,18 +102,17 @@ export class Dispatcher {
           tick: dueMs,
           intervalMs: entry.intervalMs,
         };
-        const payload = { ...round, spec: entry.spec, proof: proveDispatch(this.deps.proofs, round) };
-        const jobs = byRegion.get(region) ?? [];
-        jobs.push({ payload });
-        byRegion.set(region, jobs);
+        const checks = byRegion.get(region) ?? [];
+        checks.push({ ...round, spec: entry.spec, proof: proveDispatch(this.deps.proofs, round) });
+        byRegion.set(region, checks);
       }
     }
     await this.gate.refresh(byRegion.keys());
     await Promise.all(
-      [...byRegion].map(async ([region, jobs]) => {
-        if (!this.gate.isOpen(region)) return this.gate.keptBack(region, jobs.length);
-        await this.deps.queueFor(region).addBulk(jobs);
-        this.dispatched.inc({ region }, jobs.length);
+      [...byRegion].map(async ([region, checks]) => {
+        if (!this.gate.isOpen(region)) return this.gate.keptBack(region, checks.length);
+        await this.deps.checks.add(region, checks, this.gate.checksPerEntry(region));
+        this.dispatched.inc({ region }, checks.length);
       }),
     );
     const moves = due.map((d) => ({ monitorId: d.entry.monitorId, fromMs: d.dueMs, toMs: followingTick(d, nowMs) }));

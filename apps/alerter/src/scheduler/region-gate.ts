@@ -1,5 +1,5 @@
 import type { Logger } from "@upfleet/logger";
-import { type FleetRegistry, type JobQueue, regionDispatching, waitingCheck } from "@upfleet/queue";
+import { type CheckStream, type FleetRegistry, MAX_CHECKS_PER_ENTRY, regionDispatching } from "@upfleet/queue";
 import { Counter, Gauge, type Registry } from "prom-client";
 
 /** How long a region's state is trusted before it is read again: a returning worker gets checks within it. */
@@ -13,7 +13,7 @@ const EMPTY_FOR_MS = 10_000;
 
 export interface RegionGateDeps {
   fleet: Pick<FleetRegistry, "list">;
-  queueFor(region: string): JobQueue<"check">;
+  checks: Pick<CheckStream, "backlog">;
   logger: Logger;
   metrics: Registry;
   /** Overrides EMPTY_FOR_MS (tests). */
@@ -22,11 +22,14 @@ export interface RegionGateDeps {
 
 /**
  * Which regions the dispatcher sends checks to: not one without a live worker or whose oldest waiting
- * job is already stale (issue #14: a region with no workers grew its queue without bound). Checks kept
- * back are counted; the region gets checks again once a worker reports and the stale jobs are drained.
+ * check is already stale (issue #14: a region with no workers grew its queue without bound). Checks kept
+ * back are counted; the region gets checks again once a worker reports and the stale checks are drained.
+ * Also how many checks go in one of a region's entries: no more than its smallest worker's concurrency,
+ * so a worker never holds more than that many checks waiting for a slot (check-consumer.ts).
  */
 export class RegionGate {
   private readonly open = new Map<string, boolean>();
+  private readonly entrySize = new Map<string, number>();
   /** Since when each region has been seen without a live worker. */
   private readonly emptySince = new Map<string, number>();
   private readAt = 0;
@@ -36,7 +39,7 @@ export class RegionGate {
   constructor(private readonly deps: RegionGateDeps) {
     this.withheld = new Counter({
       name: "upfleet_checks_withheld_total",
-      help: "Checks not dispatched because their region had no live worker or only stale jobs waiting, by region",
+      help: "Checks not dispatched because their region had no live worker or only stale checks waiting, by region",
       labelNames: ["region"] as const,
       registers: [deps.metrics],
     });
@@ -56,18 +59,21 @@ export class RegionGate {
     const known = new Set([...this.open.keys(), ...names]);
     const states = await Promise.all(
       [...known].map(async (name) => {
-        const [oldest] = await this.deps.queueFor(name).bull.getJobs(["wait"], 0, 0, true);
-        const live = workers.filter((w) => w.region === name).length;
-        return { name, live, open: regionDispatching(this.staffed(name, live, now), waitingCheck(oldest), now) };
+        const { oldest } = await this.deps.checks.backlog(name);
+        const staff = workers.filter((w) => w.region === name);
+        const live = staff.length;
+        const smallest = Math.min(MAX_CHECKS_PER_ENTRY, ...staff.map((w) => w.concurrency));
+        return { name, live, smallest, open: regionDispatching(this.staffed(name, live, now), oldest, now) };
       }),
     );
-    for (const { name, live, open } of states) {
+    for (const { name, live, smallest, open } of states) {
+      this.entrySize.set(name, smallest);
       if (this.open.get(name) !== open) {
         if (open) this.deps.logger.info({ region: name, workers: live }, "region: dispatching checks again");
         else
           this.deps.logger.warn(
             { region: name, workers: live },
-            "region: no live worker or only stale jobs; checks kept back",
+            "region: no live worker or only stale checks; checks kept back",
           );
       }
       this.open.set(name, open);
@@ -90,6 +96,11 @@ export class RegionGate {
   /** Whether `region` takes checks, as last read; an unread region does. */
   isOpen(region: string): boolean {
     return this.open.get(region) ?? true;
+  }
+
+  /** Checks in one of the region's entries, as last read. */
+  checksPerEntry(region: string): number {
+    return this.entrySize.get(region) ?? MAX_CHECKS_PER_ENTRY;
   }
 
   /** Counts `count` checks of `region` not dispatched. */

@@ -20,7 +20,7 @@ const Region = z
     schedule_lag_p99_ms: z.number().int().nullable().describe("The same at p99"),
     dispatching: z
       .boolean()
-      .describe("false while the region has no live worker or its oldest waiting job is stale: no checks are sent"),
+      .describe("false while the region has no live worker or its oldest waiting check is stale: no checks are sent"),
   })
   .meta({ id: "Region" });
 
@@ -39,6 +39,6 @@ export const regionsRoute = defineRoute({
   responses: { 200: { description: "One entry per region", schema: z.array(Region) } },
   handle: async ({ deps }) => {
     const workers = await deps.fleet.registry.list();
-    return { status: 200, body: await regionOverview(deps.config.REGIONS, workers, deps.fleet.queueFor) };
+    return { status: 200, body: await regionOverview(deps.config.REGIONS, workers, deps.fleet.checks) };
   },
 });

@@ -30,5 +30,9 @@ export const workersRoute = defineRoute({
   access: { scope: "fleet:read" },
   visibleTo: isFleetAdmin,
   responses: { 200: { description: "Workers", schema: z.array(WorkerBody) } },
-  handle: async ({ deps }) => ({ status: 200, body: await deps.fleet.registry.list() }),
+  // A worker's checks per minute is what GET /regions sums; this contract leaves it out.
+  handle: async ({ deps }) => ({
+    status: 200,
+    body: (await deps.fleet.registry.list()).map(({ checks_per_minute: _, ...worker }) => worker),
+  }),
 });

@@ -1,0 +1,273 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "@upfleet/logger";
+import { Batcher } from "@upfleet/runtime";
+import { MAX_CHECKS_PER_ENTRY } from "./check-stream.ts";
+import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
+import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
+import {
+  ackAndDelete,
+  claimIdle,
+  createGroup,
+  fieldPairs,
+  isNoGroup,
+  readGroup,
+  type StreamEntry,
+} from "./stream-group.ts";
+
+/** How a check reached this worker: `stalls` times taken back from a worker that died, each after up to `recoveryMs`. */
+export interface CheckDelivery {
+  stalls: number;
+  recoveryMs: number;
+}
+
+/** How the consumer paces itself (tests shorten these). */
+export interface CheckConsumerTimings {
+  /** An idle read blocks this long: the only command an idle worker sends on its stream, besides reclaims. */
+  blockMs: number;
+  /** How often entries a dead worker held are looked for. */
+  reclaimEveryMs: number;
+}
+
+const TIMINGS: CheckConsumerTimings = { blockMs: 30_000, reclaimEveryMs: 5_000 };
+/** Added to twice the longest timeout seen: a live worker's result is published well within it. */
+const RECLAIM_MARGIN_MS = 5_000;
+/** The longest check timeout there can be (the check schema's maximum), until a worker has seen one. */
+const LONGEST_TIMEOUT_MS = 300_000;
+/** How long a stop waits for the read loop's turn to end (a blocked read ends at once on disconnect). */
+const LOOP_GRACE_MS = 500;
+
+/**
+ * How long an entry must have been held without acknowledgment before another worker takes it. An
+ * entry holds at most its reader's concurrency of checks beyond those running (the dispatcher sizes
+ * entries to the smallest concurrency in the region), so each of its checks starts within one
+ * timeout of the read and ends within another; past that, and a margin, its worker is gone.
+ */
+export function reclaimIdleMs(longestTimeoutMs: number): number {
+  return 2 * longestTimeoutMs + RECLAIM_MARGIN_MS;
+}
+
+export interface CheckConsumerOptions {
+  redis: RedisConnection;
+  redisPrefix: string;
+  region: string;
+  /** This process's name in the region's group: unique per worker process. */
+  consumer: string;
+  /** Checks run at once at most. */
+  concurrency: number;
+  /**
+   * Runs one check as written in the stream (not parsed: the worker answers what it cannot run).
+   * Resolves once its result is published; a rejection leaves its entry pending, to be taken again.
+   */
+  run(check: unknown, delivery: CheckDelivery): Promise<void>;
+  logger: Logger;
+  timings?: Partial<CheckConsumerTimings>;
+}
+
+/**
+ * A worker's side of its region's checks stream (docs/adr/0014): one blocking XREADGROUP at a time,
+ * for as many entries as free slots allow; each entry's checks run (at most `concurrency` at once),
+ * and once every one of them has its result published the entry is XACKed and XDELed. Entries a dead
+ * worker held are claimed (XAUTOCLAIM) after reclaimIdleMs and run again; ingest stores a round once.
+ * A flushed Redis (NOGROUP) gets the group back on the next read.
+ */
+export class CheckStreamConsumer {
+  /** The blocking read has a connection of its own, so it holds up no other command. */
+  private readonly reader: RedisConnection;
+  private readonly key: string;
+  private readonly timings: CheckConsumerTimings;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private reclaimer: NodeJS.Timeout | undefined;
+  private readonly stopped = new AbortController();
+  private grouped = false;
+  /** Checks running, and those read but waiting for a slot. */
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Wakes the read loop when a slot frees up. */
+  private wake: (() => void) | undefined;
+  /** Entries being run here, so a reclaim pass does not take them from ourselves. */
+  private readonly inHand = new Set<string>();
+  private readonly entries = new Set<Promise<void>>();
+  private longestTimeoutMs: number | null = null;
+  /** A pass still waiting on a slow Redis: the next one is skipped rather than piled up. */
+  private reclaiming = false;
+  /** Acknowledgments of one turn of the event loop go as one transaction. */
+  private readonly acks = new Batcher<string>((ids) => this.acknowledge(ids), { maxBatch: 1_000 });
+
+  constructor(private readonly options: CheckConsumerOptions) {
+    this.timings = { ...TIMINGS, ...options.timings };
+    this.key = checksStreamKey(options.redisPrefix, options.region);
+    this.reader = duplicateRedis(options.redis, { maxRetriesPerRequest: null });
+    // Outages are logged by the process's main connection; reads fail and are retried below.
+    this.reader.on("error", () => undefined);
+  }
+
+  /** Checks running or read and waiting for a slot. */
+  get inFlight(): number {
+    return this.active + this.waiting.length;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+    this.reclaimer = setInterval(() => void this.reclaim(), this.timings.reclaimEveryMs);
+  }
+
+  /** Stops reading and waits for the checks read to finish and their entries to be acknowledged. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.reclaimer);
+    this.stopped.abort();
+    // Ends a blocked read at once; entries it was being handed, if any, stay pending for a reclaim.
+    this.reader.disconnect();
+    this.wake?.();
+    await Promise.race([this.loop, sleep(LOOP_GRACE_MS)]);
+    while (this.entries.size > 0) await Promise.all(this.entries);
+    await this.acks.close();
+  }
+
+  private get free(): number {
+    return this.options.concurrency - this.inFlight;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (this.free <= 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+          continue;
+        }
+        if (!this.grouped) {
+          await createGroup(this.options.redis, this.key, CHECKS_GROUP);
+          this.grouped = true;
+        }
+        const [read] = await readGroup(this.reader, {
+          group: CHECKS_GROUP,
+          consumer: this.options.consumer,
+          keys: [this.key],
+          count: Math.max(1, Math.floor(this.free / MAX_CHECKS_PER_ENTRY)),
+          blockMs: this.timings.blockMs,
+        });
+        for (const entry of read?.entries ?? []) this.settle(entry, { stalls: 0, recoveryMs: 0 });
+        failures = 0;
+      } catch (error) {
+        if (!this.running) break;
+        failures++;
+        // The stream or its group is gone (a flush): made again at once; anything else waits, growing to 5 s.
+        if (isNoGroup(error)) this.grouped = false;
+        if (isNoGroup(error) && failures < 3) continue;
+        this.options.logger.warn({ err: error }, "checks stream unreadable; trying again");
+        await sleep(Math.min(5_000, 250 * 2 ** failures), undefined, { signal: this.stopped.signal }).catch(
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  /** Takes over entries held past reclaimIdleMs by a worker that never acknowledged them (it died). */
+  private async reclaim(): Promise<void> {
+    if (!this.running || this.reclaiming || this.free <= 0 || !this.grouped) return;
+    const minIdleMs = reclaimIdleMs(this.longestTimeoutMs ?? LONGEST_TIMEOUT_MS);
+    this.reclaiming = true;
+    try {
+      const claimed = (
+        await claimIdle(this.options.redis, {
+          key: this.key,
+          group: CHECKS_GROUP,
+          consumer: this.options.consumer,
+          minIdleMs,
+          count: Math.max(1, Math.floor(this.free / MAX_CHECKS_PER_ENTRY)),
+        })
+      ).filter(({ id }) => !this.inHand.has(id));
+      if (claimed.length === 0) return;
+      const deliveries = await this.deliveries(claimed);
+      this.options.logger.info({ entries: claimed.length, minIdleMs }, "checks taken back from a worker gone");
+      const recoveryMs = minIdleMs + this.timings.reclaimEveryMs + RECLAIM_MARGIN_MS;
+      for (const entry of claimed) {
+        // The claim counted as a delivery: the ones before it were workers that died holding it.
+        this.settle(entry, { stalls: Math.max(1, (deliveries.get(entry.id) ?? 2) - 1), recoveryMs });
+      }
+    } catch (error) {
+      if (isNoGroup(error)) this.grouped = false;
+      this.options.logger.warn({ err: error }, "could not look for checks of workers gone");
+    } finally {
+      this.reclaiming = false;
+    }
+  }
+
+  /** How often each claimed entry has been delivered (XPENDING over their range, held by us now). */
+  private async deliveries(claimed: StreamEntry[]): Promise<Map<string, number>> {
+    const pending = (await this.options.redis.xpending(
+      this.key,
+      CHECKS_GROUP,
+      claimed[0]!.id,
+      claimed.at(-1)!.id,
+      claimed.length,
+      this.options.consumer,
+    )) as [id: string, consumer: string, idle: number, deliveries: number][];
+    return new Map(pending.map(([id, , , count]) => [id, Number(count)]));
+  }
+
+  /** Runs the entry's checks, then acknowledges it; one whose result was not published leaves it pending. */
+  private settle(entry: StreamEntry, delivery: CheckDelivery): void {
+    this.inHand.add(entry.id);
+    const checks = fieldPairs(entry.fields).map(([, json]) => parseJson(json));
+    for (const check of checks) this.noteTimeout(check);
+    const done: Promise<void> = Promise.allSettled(checks.map((check) => this.runInSlot(check, delivery)))
+      .then(async (outcomes) => {
+        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+        if (failed) {
+          this.options.logger.warn({ err: failed.reason, entry: entry.id }, "a check's result was not published");
+          return;
+        }
+        await this.acks.add(entry.id);
+      })
+      .catch((error: unknown) =>
+        // Still pending: taken again by a reclaim, its rounds stored once (ingest is idempotent).
+        this.options.logger.warn({ err: error }, "checks done but not acknowledged; they will run again"),
+      )
+      .finally(() => {
+        this.inHand.delete(entry.id);
+        this.entries.delete(done);
+      });
+    this.entries.add(done);
+  }
+
+  private async runInSlot(check: unknown, delivery: CheckDelivery): Promise<void> {
+    if (this.active >= this.options.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      await this.options.run(check, delivery);
+    } finally {
+      // The slot passes to a check waiting for one, or frees up for the next read.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+      this.wake?.();
+      this.wake = undefined;
+    }
+  }
+
+  private noteTimeout(check: unknown): void {
+    const timeoutMs = (check as { spec?: { timeoutMs?: unknown } } | null)?.spec?.timeoutMs;
+    if (typeof timeoutMs === "number") this.longestTimeoutMs = Math.max(this.longestTimeoutMs ?? 0, timeoutMs);
+  }
+
+  private async acknowledge(ids: string[]): Promise<void> {
+    const transaction = this.options.redis.multi();
+    ackAndDelete(transaction, this.key, CHECKS_GROUP, ids);
+    await transaction.exec();
+  }
+}
+
+/** A check's JSON, or null when it is not JSON (the worker answers it as a check it cannot run). */
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,168 @@
+import { createLogger } from "@upfleet/logger";
+import { waitFor } from "@upfleet/testing";
+import { test } from "@upfleet/testing/fixtures";
+import { Redis } from "ioredis";
+import { describe } from "vitest";
+import { type CheckConsumerTimings, type CheckDelivery, CheckStreamConsumer, reclaimIdleMs } from "./check-consumer.ts";
+import { CheckStream } from "./check-stream.ts";
+import type { CheckJob } from "./jobs.ts";
+import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
+
+const logger = createLogger("test", "silent");
+
+interface Harness {
+  client: Redis;
+  checks: CheckStream;
+  key(region: string): string;
+  /** `count` checks of `region` due now, each with this timeout. */
+  make(region: string, count: number, timeoutMs?: number): CheckJob[];
+  /** A consumer of `region`'s stream (stopped after the test) whose checks are run by `run`. */
+  consume(
+    region: string,
+    run: (check: CheckJob, delivery: CheckDelivery) => Promise<void>,
+    options?: { concurrency?: number; timings?: Partial<CheckConsumerTimings> },
+  ): CheckStreamConsumer;
+}
+
+const it = test.extend<{ s: Harness }>({
+  s: async ({ redis }, use) => {
+    const client = new Redis(redis.url);
+    const consumers: CheckStreamConsumer[] = [];
+    let made = 0;
+    await use({
+      client,
+      checks: new CheckStream(client, redis.prefix),
+      key: (region) => checksStreamKey(redis.prefix, region),
+      make: (region, count, timeoutMs = 1_000) =>
+        Array.from({ length: count }, () => ({
+          monitorId: `mon_${++made}`,
+          organizationId: "org_test",
+          region,
+          tick: Date.now(),
+          intervalMs: 10_000,
+          spec: { type: "unrunnable", reason: "a test's check", timeoutMs },
+        })),
+      consume(region, run, options = {}) {
+        const consumer = new CheckStreamConsumer({
+          redis: client,
+          redisPrefix: redis.prefix,
+          region,
+          consumer: `worker-${consumers.length}`,
+          concurrency: options.concurrency ?? 10,
+          run: (check, delivery) => run(check as CheckJob, delivery),
+          logger,
+          timings: { blockMs: 500, ...options.timings },
+        });
+        consumers.push(consumer);
+        consumer.start();
+        return consumer;
+      },
+    });
+    await Promise.all(consumers.map((c) => c.stop()));
+    client.disconnect();
+  },
+});
+
+describe.concurrent("checks streams", () => {
+  it("carry many checks an entry; the backlog counts what waits", async ({ expect, s }) => {
+    const checks = s.make("b1", 5);
+    await s.checks.add("b1", checks, 2);
+    expect((await s.client.xrange(s.key("b1"), "-", "+")).map(([, fields]) => fields.length / 2)).toEqual([2, 2, 1]);
+    const backlog = await s.checks.backlog("b1", 20);
+    expect(backlog).toMatchObject({ waitingEntries: 3, waitingChecks: 5, pendingEntries: 0 });
+    expect(backlog.oldest).toMatchObject({ tick: checks[0]!.tick, intervalMs: 10_000 });
+    // Sampling one entry of two checks extrapolates over the three.
+    expect((await s.checks.backlog("b1")).waitingChecks).toBe(6);
+    expect(await s.checks.backlog("nothing")).toEqual({
+      waitingEntries: 0,
+      waitingChecks: 0,
+      pendingEntries: 0,
+      oldest: undefined,
+    });
+  });
+
+  it("have a worker run every check of an entry, then acknowledge and delete it", async ({ expect, s }) => {
+    const ran: string[] = [];
+    s.consume("r1", async (check, delivery) => {
+      expect(delivery.stalls).toBe(0);
+      ran.push(check.monitorId);
+    });
+    const checks = s.make("r1", 7);
+    await s.checks.add("r1", checks, 3);
+    await waitFor(async () => ran.length === 7 && (await s.client.xlen(s.key("r1"))) === 0, {
+      what: "every check run and its entry deleted",
+    });
+    expect(ran.sort()).toEqual(checks.map((c) => c.monitorId).sort());
+    expect(await s.checks.backlog("r1")).toMatchObject({ waitingEntries: 0, pendingEntries: 0 });
+  });
+
+  it("run at most `concurrency` checks at once", async ({ expect, s }) => {
+    let running = 0;
+    let most = 0;
+    let done = 0;
+    s.consume(
+      "c1",
+      async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        running--;
+        done++;
+      },
+      { concurrency: 2 },
+    );
+    await s.checks.add("c1", s.make("c1", 9), 2);
+    await waitFor(() => done === 9, { what: "nine checks run" });
+    expect(most).toBe(2);
+  });
+
+  it("leave an entry pending when a check's result was not published", async ({ expect, s }) => {
+    let tries = 0;
+    s.consume("p1", async () => {
+      tries++;
+      throw new Error("Redis refused the result");
+    });
+    await s.checks.add("p1", s.make("p1", 1));
+    await waitFor(() => tries === 1, { what: "the check run" });
+    await waitFor(async () => (await s.checks.backlog("p1")).pendingEntries === 1, { what: "its entry pending" });
+    expect(await s.client.xlen(s.key("p1"))).toBe(1);
+  });
+
+  it("take back a dead worker's entry once it was held twice the longest timeout seen, and count the stall", async ({
+    expect,
+    s,
+  }) => {
+    // A worker that read an entry and died: it never acknowledges it.
+    const [lost] = s.make("d1", 1, 200);
+    await s.checks.add("d1", [lost!]);
+    await s.client.xgroup("CREATE", s.key("d1"), CHECKS_GROUP, "0", "MKSTREAM");
+    await s.client.xreadgroup("GROUP", CHECKS_GROUP, "dead", "COUNT", 1, "STREAMS", s.key("d1"), ">");
+    const readAt = Date.now();
+
+    const ran = new Map<string, { at: number; delivery: CheckDelivery }>();
+    s.consume("d1", async (check, delivery) => void ran.set(check.monitorId, { at: Date.now(), delivery }), {
+      timings: { reclaimEveryMs: 100 },
+    });
+    // It learns the region's timeouts from what it reads.
+    await s.checks.add("d1", s.make("d1", 1, 200));
+    const rescued = await waitFor(() => ran.get(lost!.monitorId), { timeoutMs: 15_000, what: "the lost check run" });
+    expect(rescued.at - readAt).toBeGreaterThanOrEqual(reclaimIdleMs(200));
+    expect(rescued.delivery.stalls).toBe(1);
+    expect(rescued.delivery.recoveryMs).toBeGreaterThan(reclaimIdleMs(200));
+    await waitFor(async () => (await s.client.xlen(s.key("d1"))) === 0, { what: "its entry deleted" });
+  });
+
+  it("get their group back after the stream is gone (a flush), and read what was added meanwhile", async ({
+    expect,
+    s,
+  }) => {
+    const ran: string[] = [];
+    s.consume("f1", async (check) => void ran.push(check.monitorId));
+    await s.checks.add("f1", s.make("f1", 1));
+    await waitFor(() => ran.length === 1, { what: "a check run" });
+    await s.client.del(s.key("f1"));
+    const [after] = s.make("f1", 1);
+    await s.checks.add("f1", [after!]);
+    await waitFor(() => ran.includes(after!.monitorId), { timeoutMs: 10_000, what: "the check added after the flush" });
+    expect(ran).toHaveLength(2);
+  });
+});

@@ -1,0 +1,79 @@
+import type { ChainableCommander } from "ioredis";
+import type { RedisConnection } from "./redis-connection.ts";
+
+/**
+ * What the checks streams (workers' group) and the results streams (alerters' group) share: a
+ * consumer group made when missing, the replies of reads and claims as entries, and acknowledging
+ * with deletion in one transaction.
+ */
+export interface StreamEntry {
+  id: string;
+  fields: string[];
+}
+
+/** Redis's answer when a stream or its group is gone: a flush, or a first read before any group existed. */
+export const isNoGroup = (error: unknown) => error instanceof Error && /NOGROUP|no longer exists/.test(error.message);
+
+/**
+ * Creates `group` on `key` (and the stream) unless it exists. From the stream's start: entries written
+ * before the group existed (after a flush, before any reader came back) are read too.
+ */
+export async function createGroup(redis: RedisConnection, key: string, group: string): Promise<void> {
+  await redis.xgroup("CREATE", key, group, "0", "MKSTREAM").catch((error: unknown) => {
+    if (!(error instanceof Error && error.message.startsWith("BUSYGROUP"))) throw error;
+  });
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+/** One XREADGROUP of new entries over `keys`; the entries come back per key. */
+export async function readGroup(
+  reader: RedisConnection,
+  read: { group: string; consumer: string; keys: readonly string[]; count: number; blockMs: number },
+): Promise<{ key: string; entries: StreamEntry[] }[]> {
+  const reply = (await reader.xreadgroup(
+    "GROUP",
+    read.group,
+    read.consumer,
+    "COUNT",
+    read.count,
+    "BLOCK",
+    read.blockMs,
+    "STREAMS",
+    ...read.keys,
+    ...read.keys.map(() => ">"),
+  )) as StreamReply;
+  return (reply ?? []).map(([key, entries]) => ({ key, entries: entries.map(([id, fields]) => ({ id, fields })) }));
+}
+
+/**
+ * Takes over entries of `key` handed out at least `minIdleMs` ago and never acknowledged (their consumer
+ * died). Entries deleted meanwhile are dropped from the pending list by Redis and left out here.
+ */
+export async function claimIdle(
+  redis: RedisConnection,
+  claim: { key: string; group: string; consumer: string; minIdleMs: number; count: number },
+): Promise<StreamEntry[]> {
+  const [, claimed] = (await redis.xautoclaim(
+    claim.key,
+    claim.group,
+    claim.consumer,
+    claim.minIdleMs,
+    "0-0",
+    "COUNT",
+    claim.count,
+  )) as [string, [string, string[] | null][]];
+  return claimed.flatMap(([id, fields]) => (fields === null ? [] : [{ id, fields }]));
+}
+
+/** Adds to `transaction` the XACK and XDEL of `ids`: together, so no entry is acknowledged yet left in the stream. */
+export function ackAndDelete(transaction: ChainableCommander, key: string, group: string, ids: string[]): void {
+  transaction.xack(key, group, ...ids).xdel(key, ...ids);
+}
+
+/** An entry's fields as (name, value) pairs: a round's id and its JSON, in both kinds of stream. */
+export function fieldPairs(fields: readonly string[]): [name: string, value: string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([fields[i]!, fields[i + 1]!]);
+  return pairs;
+}
