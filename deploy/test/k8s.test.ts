@@ -8,7 +8,7 @@ import * as networkingV1 from "kubernetes-models/networking.k8s.io/v1";
 import * as policyV1 from "kubernetes-models/policy/v1";
 import * as coreV1 from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
-import { bullPrefix, checksQueueName } from "../../packages/queue/src/names.ts";
+import { CHECKS_GROUP, checksStreamKey } from "../../packages/queue/src/names.ts";
 import { type AppName, appOfImage, DEPLOY, ENV_KEYS, SHUTDOWN_DEADLINE_MS, servedPorts } from "./apps.ts";
 import { type K8sObject, kustomize } from "./kustomize.ts";
 
@@ -152,7 +152,7 @@ describe.for(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
     for (const worker of workers) expect(selects(worker.owner.spec.selector.matchLabels)).toBe(1);
   });
 
-  it("scales each region's workers with KEDA on that region's BullMQ wait list, never to zero", () => {
+  it("scales each region's workers with KEDA on that region's checks stream lag, never to zero", () => {
     for (const worker of workers) {
       const deployment = worker.owner;
       expect(deployment.spec.replicas, "KEDA owns the replica count").toBeUndefined();
@@ -163,9 +163,10 @@ describe.for(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
       expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
       expect(spec.cooldownPeriod).toBeGreaterThan(0);
       const [trigger] = spec.triggers;
-      const waitList = `${bullPrefix(worker.env.REDIS_PREFIX ?? "upf")}:${checksQueueName(worker.env.REGION ?? "")}:wait`;
-      expect(trigger.type).toBe("redis");
-      expect(trigger.metadata.listName).toBe(waitList);
+      expect(trigger.type).toBe("redis-streams");
+      expect(trigger.metadata.stream).toBe(checksStreamKey(worker.env.REDIS_PREFIX ?? "upf", worker.env.REGION ?? ""));
+      expect(trigger.metadata.consumerGroup).toBe(CHECKS_GROUP);
+      expect(Number(trigger.metadata.lagCount)).toBeGreaterThan(0);
       // A regional cluster reaches the central Redis across the internet: over TLS.
       expect(trigger.metadata.enableTLS).toBe(overlay.startsWith("regional") ? "true" : "false");
       const auth = byKind("TriggerAuthentication").find((a) => a.metadata.name === trigger.authenticationRef.name);

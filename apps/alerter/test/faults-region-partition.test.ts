@@ -1,5 +1,5 @@
 import { connect, createServer, type Socket } from "node:net";
-import { bullPrefix, FleetRegistry, openQueue, regionOverview } from "@upfleet/queue";
+import { CheckStream, FleetRegistry, regionOverview } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
@@ -82,17 +82,9 @@ describe("a region cut off from Redis", { timeout: 300_000 }, () => {
       redis.disconnect();
     });
     const registry = new FleetRegistry(redis, s.services.redisPrefix);
-    const queues = new Map(
-      REGIONS.map((region) => [
-        region,
-        openQueue("check", { connection: redis, prefix: bullPrefix(s.services.redisPrefix), region }).bull,
-      ]),
-    );
-    onTestFinished(() => Promise.all([...queues.values()].map((q) => q.close())).then(() => undefined));
+    const checks = new CheckStream(redis, s.services.redisPrefix);
     const overview = async () =>
-      Object.fromEntries(
-        (await regionOverview(REGIONS, await registry.list(), (r) => queues.get(r)!)).map((r) => [r.name, r]),
-      );
+      Object.fromEntries((await regionOverview(REGIONS, await registry.list(), checks)).map((r) => [r.name, r]));
 
     const monitor = await s.seed.httpMonitor(`${s.target.url}/p`, { regions: REGIONS });
     await s.worker({ REGION: "pa" });

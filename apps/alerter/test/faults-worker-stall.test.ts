@@ -3,12 +3,13 @@ import { describe, it } from "vitest";
 import { startSandbox, storedChecks, tickPhase } from "./support.ts";
 
 const INTERVAL_MS = 10_000;
-/** A check this long renews its job's lock (at half the lock's 15 s) before the worker dies. */
+/** A check nearly as long as its interval, killed near its end. */
 const CHECK_MS = 9_000;
 
 /**
  * Issue #14 point 8: a worker killed mid-check lost the tick when the check had run ≥ 7.5 s, as its
- * renewed lock brought the job back after the stale cutoff (tick + 2 intervals) and the rescuer skipped it.
+ * job came back after the stale cutoff (tick + 2 intervals) and the rescuer skipped it. A check taken
+ * back from a dead worker gets the time its take-back may need on top of that cutoff (stale.ts).
  */
 describe("a worker killed late in a long check", { timeout: 150_000 }, () => {
   it("has its tick re-run by another worker and stored once", async ({ expect, onTestFinished }) => {
@@ -25,7 +26,7 @@ describe("a worker killed late in a long check", { timeout: 150_000 }, () => {
     });
     const phase = tickPhase(monitor.id, INTERVAL_MS / 1000);
     const killedTick = inFlight.at - ((((inFlight.at - phase) % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
-    // Past the lock's renewal (7.5 s after the job was taken), before the 9 s answer.
+    // Late in the check, before the 9 s answer.
     await waitFor(() => Date.now() >= inFlight.at + 8_000, {
       timeoutMs: 10_000,
       intervalMs: 50,

@@ -1,6 +1,5 @@
-import { bullPrefix, type CheckJob, checksQueueName, JOBS, type ResultJob, resultsStreamKey } from "@upfleet/queue";
+import { type CheckJob, checksStreamKey, type ResultJob, resultsStreamKey, roundId } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
 import { startSandbox, storedChecks, streamedResults } from "./support.ts";
@@ -25,12 +24,30 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
     const s = await startSandbox();
     onTestFinished(() => s.stop());
     const connection = new Redis(s.redis.url, { maxRetriesPerRequest: null });
-    const prefix = bullPrefix(s.redis.prefix);
-    const checks = new Queue<CheckJob>(checksQueueName("local"), { connection, prefix });
-    onTestFinished(async () => {
-      await checks.close();
+    const tail = new Redis(s.redis.url);
+    onTestFinished(() => {
       connection.disconnect();
+      tail.disconnect();
     });
+    const checksKey = checksStreamKey(s.redis.prefix, "local");
+    const checksIn = (entries: [id: string, fields: string[]][]) =>
+      entries.flatMap(([, fields]) =>
+        fields.flatMap((id, i) => (i % 2 === 0 ? [{ id, check: JSON.parse(fields[i + 1]!) as CheckJob }] : [])),
+      );
+    /** The next check of `monitorId` added to region local's stream, read as it is added (the worker deletes it once run). */
+    let seen = "$";
+    const nextCheck = (monitorId: string) =>
+      waitFor(
+        async () => {
+          const reply = (await tail.xread("BLOCK", 1_000, "STREAMS", checksKey, seen)) as
+            | [string, [string, string[]][]][]
+            | null;
+          const entries = reply?.[0]?.[1] ?? [];
+          if (entries.length > 0) seen = entries.at(-1)![0];
+          return checksIn(entries).find(({ check }) => check.monitorId === monitorId && check.proof)?.check;
+        },
+        { timeoutMs: 30_000, what: `a check of monitor ${monitorId}` },
+      );
     /** What a worker of region "local" can do with the results: add entries to its region's stream. */
     const publish = (...results: [id: string, result: unknown][]) =>
       connection.xadd(
@@ -48,12 +65,8 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
       what: "both monitors up",
     });
 
-    // What a compromised worker of region "local" holds: a job it was dispatched, proof included.
-    const job = await waitFor(
-      async () => (await checks.getJobs(["completed"])).find((j) => j.data.monitorId === a.id && j.data.proof),
-      { timeoutMs: 30_000, what: "a check job of monitor a" },
-    );
-    const { spec: _, ...round } = job.data;
+    // What a compromised worker of region "local" holds: a check it was dispatched, proof included.
+    const { spec: _, ...round } = await nextCheck(a.id);
     const later = round.tick + 100 * INTERVAL_MS;
     const down = { status: "down", responseMs: null, httpStatus: 503, error: "status", message: null };
     const forge = (fields: Partial<ResultJob>, jobId?: string) => {
@@ -65,7 +78,7 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
         result: { ...down, timings: {}, details: {} },
         ...fields,
       } as ResultJob;
-      return [jobId ?? JOBS.check.jobId(result), result] as [string, ResultJob];
+      return [jobId ?? roundId(result), result] as [string, ResultJob];
     };
     // One entry holding several forgeries, as a worker's batch would, and entries of one each.
     await publish(forge({ monitorId: b.id }), forge({ region: "us" }), forge({ tick: later }));
@@ -73,7 +86,7 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
       forge({ monitorId: b.id, tick: later, proof: { jobId: `${b.id}@local@${later}`, mac: "dev.forged" } }),
     );
     await publish(forge({ monitorId: b.id, tick: later + INTERVAL_MS, proof: undefined }));
-    await publish(forge({}, `${JOBS.check.jobId(round)}-again`));
+    await publish(forge({}, `${roundId(round)}-again`));
     await publish(["not-a-round", "{not json"], ["mon_x@local@1", { monitorId: "mon_x" }]);
     const forgedAt = Date.now();
 
@@ -117,18 +130,18 @@ describe("results the alerter did not dispatch", { timeout: 180_000 }, () => {
       });
     }
 
-    // A check in flight when Redis loses its jobs (a flush) still counts: its proof travels with it.
+    // A check in flight when Redis loses its checks (a flush) still counts: its proof travels with it.
     await worker.stop("SIGKILL");
-    const waiting = await waitFor(async () => (await checks.getJobs(["wait"])).find((j) => j.data.monitorId === a.id), {
-      timeoutMs: 30_000,
-      what: "a check of monitor a waiting",
-    });
-    await checks.obliterate({ force: true });
-    const { spec: __, ...inFlight } = waiting.data;
+    const waiting = await waitFor(
+      async () => checksIn(await connection.xrange(checksKey, "-", "+")).find(({ check }) => check.monitorId === a.id),
+      { timeoutMs: 30_000, what: "a check of monitor a waiting" },
+    );
+    await connection.del(checksKey);
+    const { spec: __, ...inFlight } = waiting.check;
     const upResult = { status: "up", responseMs: 12, httpStatus: 200, error: null, message: null } as const;
     const now = Date.now();
     await publish([
-      waiting.id!,
+      waiting.id,
       {
         ...inFlight,
         workerId: worker.id,

@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { aclSetUser, bullPrefix, openQueue, type RedisRole, redisUserName, resultsStreamKey } from "@upfleet/queue";
+import {
+  aclSetUser,
+  bullPrefix,
+  CHECKS_GROUP,
+  CheckStream,
+  checksStreamKey,
+  type RedisRole,
+  redisUserName,
+  resultsStreamKey,
+} from "@upfleet/queue";
 import { startApp, waitFor } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
@@ -63,7 +72,7 @@ const refused = /NOPERM|can't access/;
 const local: RedisRole = { role: "worker", region: "local" };
 
 describe("Redis identities per role", { timeout: 180_000 }, () => {
-  it("refuses a region's worker every key but its own queue's and the fleet's, and all but XADD on its results stream", async ({
+  it("refuses a region's worker every key but the fleet's, all but the consumer group's commands on its checks stream, and all but XADD on its results stream", async ({
     expect,
     onTestFinished,
   }) => {
@@ -74,28 +83,33 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     const p = s.redis.prefix;
     const bull = bullPrefix(p);
 
-    // Another region's queue holds a job (with its spec) as the alerter would enqueue it.
+    // Another region's stream holds a check (with its spec) as the alerter would add it.
     const admin = new Redis(s.redis.url, { maxRetriesPerRequest: null });
-    const eu = openQueue("check", { connection: admin, prefix: bull, region: "eu" });
-    onTestFinished(async () => {
-      await eu.close();
-      admin.disconnect();
-    });
-    const job = { monitorId: "mon_x", organizationId: "org_x", region: "eu", tick: 1, intervalMs: 60_000 };
-    await eu.enqueue({
-      ...job,
-      spec: { type: "tcp", host: "example.com", port: 443, timeoutMs: 5_000, responseTimeThresholdMs: null },
-    });
+    onTestFinished(() => admin.disconnect());
+    const check = { monitorId: "mon_x", organizationId: "org_x", region: "eu", tick: 1, intervalMs: 60_000 };
+    const spec = { type: "tcp", host: "example.com", port: 443, timeoutMs: 5_000, responseTimeThresholdMs: null };
+    await new CheckStream(admin, p).add("eu", [{ ...check, spec } as never]);
     await admin.hset(`${p}:sched:entries`, "mon_x", "{}");
+    const euChecks = checksStreamKey(p, "eu");
+    const localChecks = checksStreamKey(p, "local");
 
     const worker = ids.connect(local);
     const attempts: [string, () => Promise<unknown>][] = [
-      ["another region's job", () => worker.hgetall(`${bull}:checks-eu:mon_x@eu@1`)],
-      ["another region's waiting list", () => worker.lrange(`${bull}:checks-eu:wait`, 0, -1)],
+      ["another region's checks", () => worker.xrange(euChecks, "-", "+")],
       [
-        "another region's queue through a script",
-        () => worker.eval("return redis.call('LRANGE', ARGV[1], 0, -1)", 0, `${bull}:checks-eu:wait`),
+        "another region's checks as a consumer",
+        () => worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", euChecks, ">"),
       ],
+      ["another region's group", () => worker.xgroup("CREATE", euChecks, CHECKS_GROUP, "0")],
+      ["adding checks to its own stream", () => worker.xadd(localChecks, "*", "mon_y@local@1", "{}")],
+      ["reading its own stream outside the group", () => worker.xrange(localChecks, "-", "+")],
+      ["trimming its own stream", () => worker.xtrim(localChecks, "MAXLEN", 0)],
+      ["destroying its own group", () => worker.xgroup("DESTROY", localChecks, CHECKS_GROUP)],
+      [
+        "another region's checks through a script",
+        () => worker.eval("return redis.call('XRANGE', KEYS[1], '-', '+')", 1, euChecks),
+      ],
+      ["the old check queue", () => worker.lrange(`${bull}:checks-local:wait`, 0, -1)],
       ["the schedule entries", () => worker.hgetall(`${p}:sched:entries`)],
       ["the schedule's due times", () => worker.zrange(`${p}:sched:due`, 0, -1)],
       ["writing the scheduler lease", () => worker.set(`${p}:lock:scheduler`, "mine", "PX", 60_000)],
@@ -114,9 +128,11 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     for (const [what, attempt] of attempts) await expect(attempt(), what).rejects.toThrow(refused);
     expect(await ids.refusals()).toContain(`${redisUserName(p, local)}: key ${p}:lock:scheduler`);
 
-    // Its own queue and the fleet registry are open to it.
-    expect(await worker.lrange(`${bull}:checks-local:wait`, 0, -1)).toEqual([]);
-    expect(await worker.zrange(`${p}:fleet:workers`, 0, -1)).toEqual([]);
+    // Its own checks stream, as a consumer of the group, and the fleet registry are open to it.
+    expect(await worker.xgroup("CREATE", localChecks, CHECKS_GROUP, "0", "MKSTREAM")).toBe("OK");
+    expect(await worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", localChecks, ">")).toBeNull();
+    expect(await worker.xpending(localChecks, CHECKS_GROUP)).toEqual([0, null, null, null]);
+    expect(await worker.set(`${p}:fleet:worker:x`, "{}", "PX", 1_000)).toBe("OK");
 
     // Results: eu's workers add to eu's stream and nothing else. Another worker's entry there (and the
     // us stream's) can be neither read nor changed nor deleted; the old shared results queue is closed.

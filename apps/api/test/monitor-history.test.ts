@@ -1,7 +1,6 @@
 import { ResultIngest } from "@upfleet/ingest";
 import { createLogger } from "@upfleet/logger";
-import { bullPrefix, checksQueueName, FleetRegistry, type ResultJob } from "@upfleet/queue";
-import { Queue } from "bullmq";
+import { CheckStream, checksStreamKey, FleetRegistry, type ResultJob } from "@upfleet/queue";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
@@ -237,9 +236,13 @@ describe("fleet", () => {
       started_at: now,
       last_seen_at: now,
       schedule_lag_ms: { p50: 12, p99: 340 },
+      checks_per_minute: 42,
     });
-    const queue = new Queue(checksQueueName("us-east"), { connection: redis, prefix: bullPrefix(api.redis.prefix) });
-    await queue.add("check", { waiting: true });
+    // A check waiting in us-east's stream, which has no worker.
+    const tick = Date.now();
+    await new CheckStream(redis, api.redis.prefix).add("us-east", [
+      { monitorId: "mon_w", organizationId: "org_w", region: "us-east", tick, intervalMs: 60_000 } as never,
+    ]);
     try {
       const workers = await get("/api/v1/workers");
       expect(workers.body).toEqual([expect.objectContaining({ id: "wrk_a", region: "eu-west", in_flight: 3 })]);
@@ -252,12 +255,12 @@ describe("fleet", () => {
         oldest_job_age_ms: null,
         schedule_lag_p50_ms: 12,
         schedule_lag_p99_ms: 340,
+        checks_per_minute: 42,
       });
       expect(byName["us-east"]).toMatchObject({ workers: 0, queue_depth: 1, schedule_lag_p99_ms: null });
       expect(byName["us-east"].oldest_job_age_ms).toBeGreaterThanOrEqual(0);
     } finally {
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await redis.del(checksStreamKey(api.redis.prefix, "us-east"));
       redis.disconnect();
     }
   });

@@ -38,7 +38,9 @@ async function runJob(spec: Record<string, unknown>) {
 describe("worker process", () => {
   it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
     const app = await start();
-    await app.waitForLog((e) => e.msg === "worker started" && e.queue === "checks-eu-west" && e.concurrency === 7);
+    await app.waitForLog(
+      (e) => e.msg === "worker started" && e.stream === `${redis.prefix}:checks:eu-west` && e.concurrency === 7,
+    );
 
     const { healthz, readyz, metrics } = await serviceEndpoints(app.url);
     expect(healthz).toBe(200);

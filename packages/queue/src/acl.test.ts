@@ -12,7 +12,7 @@ describe("Redis ACL rules", () => {
     expect(rules).not.toMatch(/bull|results:\*|checks:\*|\+eval|\+xadd\b.*checks/);
     expect(rules.split(" ").some((r) => r.startsWith("+@"))).toBe(false);
     // One key, the consumer group's commands: no XADD (it cannot queue checks), XRANGE or XTRIM.
-    expect(checks).toBe("(~upf:checks:eu +xreadgroup +xack +xdel +xautoclaim +xpending +xgroup|create)");
+    expect(checks).toBe("(~upf:checks:eu +xreadgroup +xack +xdel +xautoclaim +xpending +xgroup|create +xinfo|groups)");
     // Write-only, one key, one command: no XREAD/XRANGE/XDEL/XTRIM on it, no other region's stream.
     expect(results).toBe("(%W~upf:results:eu +xadd)");
   });

@@ -16,9 +16,12 @@ const WORKER_COMMANDS = [
 /**
  * A worker's commands on its region's checks stream (docs/adr/0014): read as the group (creating it
  * after a flush), acknowledge and delete what it ran, claim a dead worker's entries and read their
- * delivery counts.
+ * delivery counts; and the group's lag (XINFO GROUPS), which KEDA reads as the region's worker user.
  */
-const CHECKS_STREAM_COMMANDS = ["xreadgroup", "xack", "xdel", "xautoclaim", "xpending", "xgroup|create"] as const;
+// biome-ignore format: one list, read as a list.
+const CHECKS_STREAM_COMMANDS = [
+  "xreadgroup", "xack", "xdel", "xautoclaim", "xpending", "xgroup|create", "xinfo|groups",
+] as const;
 
 export type RedisRole = { role: "api" } | { role: "alerter" } | { role: "worker"; region: string };
 
