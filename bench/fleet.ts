@@ -251,7 +251,7 @@ function render(f: Figures): string {
     `| rows/s inserted into check_results | ${fmt(f.rowsPerS, 1)} | | |`,
     `| PostgreSQL (our database): commits/s, tuples inserted/s, updated/s | ${fmt(f.pg.xactsPerS, 1)}, ${fmt(f.pg.tuplesInsertedPerS, 1)}, ${fmt(f.pg.tuplesUpdatedPerS, 1)} | | |`,
     `| outcomes of the stored checks | ${outcomes} | | |`,
-    `| largest check-queue depth seen (sampled every 5 s) | ${fmt(f.maxQueueDepth)} | | |`,
+    `| largest checks-stream depth seen (checks not yet handed to a worker, sampled every 5 s) | ${fmt(f.maxQueueDepth)} | | |`,
     `| longest event-loop stall (${Object.keys(f.maxLoopDelayMs).join(" / ")}) | ${Object.values(f.maxLoopDelayMs)
       .map((v) => fmt(v))
       .join(" / ")} ms | | |`,
@@ -395,7 +395,7 @@ async function main(): Promise<void> {
     for (const sample of (await snapshot(ourPids)).values()) {
       peakRss.set(sample.pid, Math.max(peakRss.get(sample.pid) ?? 0, sample.rssKb));
     }
-    // Idle, a scrape would be most of the work measured (the queue-depth gauge asks Redis).
+    // Idle, a scrape would be most of the work measured (the queue-depth gauge reads the checks stream).
     if (idleRun) continue;
     const scrapes = await Promise.all(apps.map(scrape));
     const depth = total(scrapes[0]!, "upfleet_queue_depth");
@@ -405,7 +405,7 @@ async function main(): Promise<void> {
       maxLoopDelayMs[app.role] = Math.max(maxLoopDelayMs[app.role] ?? 0, stall);
     });
     const left = Math.max(0, Math.round((windowEnd - Date.now()) / 1000));
-    if (left % 30 < 5 || left < 5) console.log(`window: ${left} s left; check queue depth ${fmt(depth)}`);
+    if (left % 30 < 5 || left < 5) console.log(`window: ${left} s left; checks waiting in the stream ${fmt(depth)}`);
   }
 
   // Window end.
