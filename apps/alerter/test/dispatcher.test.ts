@@ -194,6 +194,8 @@ describe.sequential("Dispatcher", () => {
     expect(entries.flatMap((e) => e.map(([id]) => id)).sort()).toEqual(
       monitors.map((m) => `${m.monitorId}@many@${due}`).sort(),
     );
+    // Off the schedule again, so their next ticks do not fall into the later tests' passes.
+    await d.store.remove(monitors.map((m) => m.monitorId));
   });
 
   it("sends a late tick that is still fresh and then the next one on its grid; far behind, it skips ahead", async ({
