@@ -122,9 +122,9 @@ describe.concurrent("worker faults", { timeout: 150_000 }, () => {
     onTestFinished(() => s.stop());
     s.target.behaveAt("/hang", { status: 200, hang: true });
     const hangId = newId("monitor");
-    // The healthy monitor's ticks come 500 ms after the hanging one's: on a worker that runs one check
-    // at a time, each of its checks waits behind a hanging request.
-    const healthyId = monitorIdAtPhase(10, tickPhase(hangId, 10) + 500, 50);
+    // The healthy monitor's ticks come a second after the hanging one's (ticks fall on whole seconds):
+    // on a worker that runs one check at a time, each of its checks waits behind a hanging request.
+    const healthyId = monitorIdAtPhase(10, tickPhase(hangId, 10) + 1_000, 50);
     const hanging = await s.seed.httpMonitor(`${s.target.url}/hang`, { id: hangId, timeoutMs: 2_000 });
     const healthy = await s.seed.httpMonitor(`${s.target.url}/ok`, { id: healthyId, timeoutMs: 2_000 });
     await s.worker({ CONCURRENCY: "1" });
