@@ -3237,7 +3237,7 @@ export interface components {
       schedule_lag_p50_ms: number | null;
       /** @description The same at p99 */
       schedule_lag_p99_ms: number | null;
-      /** @description false while the region has no live worker or its oldest waiting job is stale: no checks are sent */
+      /** @description false while the region has no live worker or its oldest waiting check is stale: no checks are sent */
       dispatching: boolean;
     };
     Worker: {
