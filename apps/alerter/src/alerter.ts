@@ -117,9 +117,12 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
     { onStateChange: () => alerting.stateChanged(), pollMs: CONSUMER_NET_MS },
   );
   deadlines.start();
+  // Its own 30 s look (the watcher's default), not the 5-minute net: a monitor can turn out down at a
+  // window's end after the end was first looked at (a deadline or round decided just after it), and
+  // only a later look opens that incident.
   const maintenanceEnds = new MaintenanceEndWatcher(
     { db, logger, metrics },
-    { onStateChange: () => alerting.stateChanged(), pollMs: CONSUMER_NET_MS },
+    { onStateChange: () => alerting.stateChanged() },
   );
   maintenanceEnds.start();
   const probe = new WorkProbe(db, config.DATABASE_URL, logger, {
