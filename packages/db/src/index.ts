@@ -1,3 +1,4 @@
+export { columns, insertMonitorEvents, type MonitorEventRow, monitorEventColumns } from "./batch-sql.ts";
 export { createDb, type Db, type DbOptions, isConnectionError, isUniqueViolation } from "./client.ts";
 export type {
   ApiKey,

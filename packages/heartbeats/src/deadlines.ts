@@ -1,5 +1,5 @@
-import { type Db, prismaSql } from "@upfleet/db";
-import { type EventRow, eventRows, lockDueMonitors, lockMonitors, writeHeartbeats } from "./store.ts";
+import { type Db, type MonitorEventRow, prismaSql } from "@upfleet/db";
+import { eventRows, lockDueMonitors, lockMonitors, writeHeartbeats } from "./store.ts";
 import { applyExpiry, deadlineFor, deadlineOnResume, type HeartbeatState } from "./transitions.ts";
 
 export interface ExpiryReport {
@@ -24,7 +24,7 @@ export async function expireDeadlines(db: Db, options: { now?: Date; limit?: num
       const due = await lockDueMonitors(sql, now, options.limit ?? 500);
       if (due.length === 0) return { expired: 0, events: 0, latenessMs: [] };
       const states: { id: string; state: HeartbeatState }[] = [];
-      const events: EventRow[] = [];
+      const events: MonitorEventRow[] = [];
       for (const monitor of due) {
         const { state, change } = applyExpiry(monitor.schedule, monitor.state, now.getTime());
         states.push({ id: monitor.id, state });

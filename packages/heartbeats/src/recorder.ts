@@ -1,19 +1,11 @@
-import { isConnectionError, type SqlClient } from "@upfleet/db";
+import { isConnectionError, type MonitorEventRow, type SqlClient } from "@upfleet/db";
 import { UnavailableError } from "@upfleet/errors";
 import { newId } from "@upfleet/ids";
 import type { Logger } from "@upfleet/logger";
 import { Batcher } from "@upfleet/runtime";
 import { LRUCache } from "lru-cache";
 import { Counter, Histogram, type Registry } from "prom-client";
-import {
-  type EventRow,
-  eventRows,
-  loadMonitors,
-  type PingRow,
-  type RunRow,
-  type StoredMonitor,
-  writeHeartbeats,
-} from "./store.ts";
+import { eventRows, loadMonitors, type PingRow, type RunRow, type StoredMonitor, writeHeartbeats } from "./store.ts";
 import { applyPing, type HeartbeatState, type PingKind } from "./transitions.ts";
 
 export interface PingInput {
@@ -55,7 +47,7 @@ export interface RecorderOptions {
 /** What one batch writes, gathered while its pings are applied in arrival order. */
 class BatchWrites {
   private readonly pings: PingRow[] = [];
-  private readonly events: EventRow[] = [];
+  private readonly events: MonitorEventRow[] = [];
   private readonly states = new Map<string, { state: HeartbeatState; version: string }>();
   private readonly newRuns = new Map<string, RunRow>();
   private readonly finished: { id: string; at: Date }[] = [];

@@ -1,4 +1,11 @@
-import type { MonitorStatus, SqlClient } from "@upfleet/db";
+import {
+  columns,
+  insertMonitorEvents,
+  type MonitorEventRow,
+  type MonitorStatus,
+  monitorEventColumns,
+  type SqlClient,
+} from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { type HeartbeatSchedule, scheduleOf } from "./schedule.ts";
 import type { HeartbeatState, PingKind, StateChange } from "./transitions.ts";
@@ -130,17 +137,6 @@ export interface RunRow {
   finishedAt: Date | null;
 }
 
-export interface EventRow {
-  id: string;
-  organizationId: string;
-  monitorId: string;
-  type: string;
-  from: MonitorStatus;
-  to: MonitorStatus;
-  tick: Date;
-  cause: Record<string, unknown>;
-}
-
 /** Everything one transaction writes; any part may be empty. */
 export interface HeartbeatWrites {
   pings?: PingRow[];
@@ -154,7 +150,7 @@ export interface HeartbeatWrites {
    * must read it again. Without one, the caller holds the row lock.
    */
   states: { id: string; state: HeartbeatState; version?: string }[];
-  events: EventRow[];
+  events: MonitorEventRow[];
 }
 
 export interface WriteResult {
@@ -165,11 +161,6 @@ export interface WriteResult {
 }
 
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-/** The batch's columns as arrays, one statement parameter each, unnested server-side. */
-function columns<T>(rows: T[], pick: { [column: string]: (row: T) => unknown }): unknown[][] {
-  return Object.values(pick).map((get) => rows.map(get));
-}
 
 /**
  * All of a batch's writes in one statement (one round trip however many pings, atomic without a
@@ -211,16 +202,7 @@ function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: un
       finished_at: (r) => r.finishedAt,
     }),
     ...columns(writes.finished ?? [], { id: (f) => f.id, at: (f) => f.at }),
-    ...columns(writes.events, {
-      id: (e) => e.id,
-      organization_id: (e) => e.organizationId,
-      monitor_id: (e) => e.monitorId,
-      type: (e) => e.type,
-      from_status: (e) => e.from,
-      to_status: (e) => e.to,
-      tick: (e) => e.tick,
-      cause: (e) => JSON.stringify(e.cause),
-    }),
+    ...monitorEventColumns(writes.events),
   ];
   return {
     text: `WITH states AS (
@@ -247,14 +229,7 @@ function heartbeatStatement(writes: HeartbeatWrites): { text: string; values: un
       FROM unnest($25::text[], $26::timestamptz[]) AS f(id, at)
       WHERE r.id = f.id AND r.monitor_id IN (SELECT id FROM states)
     ), events AS (
-      INSERT INTO monitor_events (id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
-      SELECT e.id, e.organization_id, e.monitor_id, e.type, e.from_status::"MonitorStatus", e.to_status::"MonitorStatus",
-        e.tick, e.cause::jsonb
-      FROM unnest($27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[], $33::timestamptz[],
-        $34::text[]) AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
-      WHERE e.monitor_id IN (SELECT id FROM states)
-      ON CONFLICT DO NOTHING
-      RETURNING 1
+      ${insertMonitorEvents(27, "WHERE e.monitor_id IN (SELECT id FROM states)")}
     )
     SELECT s.id, s.version, (SELECT count(*) FROM events)::int AS events FROM states s`,
     values,
@@ -268,7 +243,7 @@ export async function writeHeartbeats(sql: SqlClient, writes: HeartbeatWrites): 
 }
 
 /** State changes as monitor_events rows, the shape the incident consumer reads (packages/incidents). */
-export function eventRows(monitor: StoredMonitor, changes: StateChange[]): EventRow[] {
+export function eventRows(monitor: StoredMonitor, changes: StateChange[]): MonitorEventRow[] {
   return changes.map((change) => ({
     id: newId("event"),
     organizationId: monitor.organizationId,

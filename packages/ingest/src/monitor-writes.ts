@@ -1,6 +1,6 @@
-import type { SqlClient } from "@upfleet/db";
+import { columns, insertMonitorEvents, type MonitorEventRow, monitorEventColumns, type SqlClient } from "@upfleet/db";
 import type { ResultJob } from "@upfleet/queue";
-import type { StateChange, StateWrite } from "./rounds.ts";
+import type { StateWrite } from "./rounds.ts";
 
 /** A monitor's newest check, shown as its last one unless a newer one is there already. */
 export interface LatestCheck {
@@ -14,7 +14,7 @@ export interface LatestCheck {
 export interface MonitorWrites {
   states: StateWrite[];
   latest: LatestCheck[];
-  events: StateChange[];
+  events: MonitorEventRow[];
 }
 
 /** Each monitor's newest result in the batch. */
@@ -62,13 +62,7 @@ const WRITE_MONITORS = `
     WHERE m.id = u.id AND (${ROUND_APPLIES} OR ${NEWER_CHECK})
   ),
   events AS (
-    INSERT INTO monitor_events (id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
-    SELECT e.id, e.organization_id, e.monitor_id, e.type, e.from_status::"MonitorStatus", e.to_status::"MonitorStatus",
-           e.tick, e.cause::jsonb
-    FROM unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::timestamptz[], $18::text[])
-      AS e(id, organization_id, monitor_id, type, from_status, to_status, tick, cause)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
+    ${insertMonitorEvents(11)}
   )
   SELECT count(*)::int AS events FROM events`;
 
@@ -81,28 +75,22 @@ export async function writeMonitors(sql: SqlClient, writes: MonitorWrites): Prom
   for (const check of latest) byId.set(check.id, { ...byId.get(check.id), latest: check });
   // In id order, so concurrent batches lock shared monitors in the same order.
   const rows = [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, row]) => ({ id, ...row }));
-  const col = <T, V>(items: T[], pick: (item: T) => V) => items.map(pick);
   const [row] = await sql.query<{ events: number }>(
     WRITE_MONITORS,
     [
-      col(rows, (r) => r.id),
-      col(rows, (r) => r.state?.previous ?? null),
-      col(rows, (r) => r.state?.state.status ?? null),
-      col(rows, (r) => r.state?.state.failStreak ?? null),
-      col(rows, (r) => r.state?.state.passStreak ?? null),
-      col(rows, (r) => r.state?.roundAt ?? null),
-      col(rows, (r) => r.latest?.checkedAt ?? null),
-      col(rows, (r) => r.latest?.httpStatus ?? null),
-      col(rows, (r) => r.latest?.responseMs ?? null),
-      col(rows, (r) => r.latest?.error ?? null),
-      col(events, (e) => e.id),
-      col(events, (e) => e.organizationId),
-      col(events, (e) => e.monitorId),
-      col(events, (e) => e.type),
-      col(events, (e) => e.from),
-      col(events, (e) => e.to),
-      col(events, (e) => e.tick),
-      col(events, (e) => JSON.stringify(e.cause)),
+      ...columns(rows, {
+        id: (r) => r.id,
+        previous: (r) => r.state?.previous ?? null,
+        status: (r) => r.state?.state.status ?? null,
+        fail_streak: (r) => r.state?.state.failStreak ?? null,
+        pass_streak: (r) => r.state?.state.passStreak ?? null,
+        round_at: (r) => r.state?.roundAt ?? null,
+        checked_at: (r) => r.latest?.checkedAt ?? null,
+        http_status: (r) => r.latest?.httpStatus ?? null,
+        response_ms: (r) => r.latest?.responseMs ?? null,
+        error: (r) => r.latest?.error ?? null,
+      }),
+      ...monitorEventColumns(events),
     ],
     "ingest-write-monitors",
   );

@@ -1,4 +1,4 @@
-import type { SqlClient } from "@upfleet/db";
+import type { MonitorEventRow, SqlClient } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import {
   applyRound,
@@ -48,20 +48,9 @@ export interface StateWrite {
   roundAt: Date;
 }
 
-export interface StateChange {
-  id: string;
-  organizationId: string;
-  monitorId: string;
-  type: string;
-  from: MonitorStatus;
-  to: MonitorStatus;
-  tick: Date;
-  cause: Record<string, unknown>;
-}
-
 export interface RoundsDecision {
   states: StateWrite[];
-  events: StateChange[];
+  events: MonitorEventRow[];
   /** Monitors with a round still waiting for regions, and when to decide without them. */
   pending: Map<string, number>;
 }

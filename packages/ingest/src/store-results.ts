@@ -1,5 +1,5 @@
 import { detailsToStore } from "@upfleet/checks/contracts";
-import type { SqlClient } from "@upfleet/db";
+import { columns, type SqlClient } from "@upfleet/db";
 import { HISTOGRAM_SIZE, RESPONSE_BUCKETS_MS } from "@upfleet/monitoring";
 import type { ResultJob } from "@upfleet/queue";
 import { type Undecided, undecidedSql } from "./rounds.ts";
@@ -86,20 +86,21 @@ const STORE_BATCH = `
  */
 export async function storeBatch(sql: SqlClient, jobs: ResultJob[]): Promise<StoredBatch> {
   if (jobs.length === 0) return { inserted: 0, undecided: { monitors: [], results: [] } };
-  const col = <T>(pick: (job: ResultJob) => T) => jobs.map(pick);
   const [row] = await sql.query<{ inserted: number } & Undecided>(
     STORE_BATCH,
     [
-      col((j) => j.monitorId),
-      col((j) => j.region),
-      col((j) => new Date(j.tick)),
-      col((j) => new Date(j.finishedAt)),
-      col((j) => j.result.status),
-      col((j) => (j.result.responseMs === null ? null : Math.round(j.result.responseMs))),
-      col((j) => j.result.httpStatus),
-      col((j) => j.result.error),
-      col((j) => j.result.message),
-      col(storedDetails),
+      ...columns(jobs, {
+        monitor_id: (j) => j.monitorId,
+        region: (j) => j.region,
+        tick: (j) => new Date(j.tick),
+        checked_at: (j) => new Date(j.finishedAt),
+        status: (j) => j.result.status,
+        response_ms: (j) => (j.result.responseMs === null ? null : Math.round(j.result.responseMs)),
+        http_status: (j) => j.result.httpStatus,
+        error: (j) => j.result.error,
+        message: (j) => j.result.message,
+        details: storedDetails,
+      }),
       [...RESPONSE_BUCKETS_MS],
     ],
     "ingest-store-batch",
