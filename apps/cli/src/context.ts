@@ -1,4 +1,4 @@
-import { createClient, type UpfleetClient } from "@upfleet/sdk";
+import { createClient, type Page, paginate, type UpfleetClient } from "@upfleet/sdk";
 import type { Command } from "commander";
 import { type Env, readConfig, type StoredConfig } from "./config.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
@@ -74,22 +74,9 @@ export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
   return (await call).data as T;
 }
 
-/** A page of one of the API's lists. */
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-
 /** Every item of a list the SDK has no iterator for, page after page (`page` reads the one at `cursor`). */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const next = await page(cursor);
-    items.push(...next.data);
-    cursor = next.next_cursor ?? undefined;
-  } while (cursor);
-  return items;
+export function allPages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  return all(paginate(page));
 }
 
 /** Every item of one of the SDK's paginated lists (Node 20 has no Array.fromAsync). */

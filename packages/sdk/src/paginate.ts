@@ -1,5 +1,5 @@
 /** One page of any list: `{ data, next_cursor }`, the shape every list of the API answers with. */
-interface Page<T> {
+export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
