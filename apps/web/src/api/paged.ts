@@ -1,5 +1,6 @@
 import { type QueryKey, useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback } from "react";
+import type { live } from "./live.ts";
 
 /** One page of any API list. */
 export interface Page<T> {
@@ -9,13 +10,13 @@ export interface Page<T> {
 
 /**
  * A list the API pages with cursors, fetched a page at a time as the user asks for more (a scroll
- * near the end of a VirtualTable, or a "Load more" button). `live` refetches the loaded pages on
- * the live interval (live.ts).
+ * near the end of a VirtualTable, or a "Load more" button). With `refetchInterval: live()` (live.ts)
+ * it refetches the loaded pages while the tab is visible.
  */
 export function usePagedList<T>(
   queryKey: QueryKey,
   fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
-  refetchInterval: number | false = false,
+  refetchInterval: ReturnType<typeof live> | false = false,
 ) {
   const query = useInfiniteQuery({
     queryKey,

@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { live } from "../../api/live.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { dateTime } from "../../components/format.ts";
 import { PagedVirtualTable } from "../../components/PagedVirtualTable.tsx";
@@ -37,7 +37,7 @@ export function DeliveriesPage() {
       });
       return data!;
     },
-    LIVE_MS,
+    live(),
   );
   const columns: Column<Delivery>[] = [
     { header: "Time", width: "11rem", cell: (d) => dateTime(d.created_at) },

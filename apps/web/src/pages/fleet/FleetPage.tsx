@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, type components, UpfleetError } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { live } from "../../api/live.ts";
 import { ago, duration, millis } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
 import { ScrollX } from "../../components/ScrollX.tsx";
@@ -33,13 +33,13 @@ export function FleetPage() {
   const regions = useQuery({
     queryKey: ["fleet", "regions"],
     queryFn: async () => (await api().api.GET("/api/v1/regions")).data!,
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
     retry: false,
   });
   const workers = useQuery({
     queryKey: ["fleet", "workers"],
     queryFn: async () => (await api().api.GET("/api/v1/workers")).data!,
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
     enabled: regions.isSuccess,
   });
   const closed = regions.error instanceof UpfleetError && regions.error.status === 404;

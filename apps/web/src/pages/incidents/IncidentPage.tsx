@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { live } from "../../api/live.ts";
 import { useSubmit } from "../../api/use-submit.ts";
 import { ActionError } from "../../components/ActionError.tsx";
 import { Field, FormAlert } from "../../components/Field.tsx";
@@ -22,7 +22,7 @@ export function IncidentPage() {
       const { data } = await api().api.GET("/api/v1/incidents/{id}", { params: { path: { id } } });
       return data!;
     },
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
   });
   return <QueryState query={incident}>{(data) => <IncidentDetail incident={data} />}</QueryState>;
 }

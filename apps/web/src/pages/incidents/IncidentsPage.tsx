@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { live } from "../../api/live.ts";
 import { usePagedList } from "../../api/paged.ts";
 import { ago, duration } from "../../components/format.ts";
 import { PagedVirtualTable } from "../../components/PagedVirtualTable.tsx";
@@ -56,7 +56,7 @@ export function IncidentsPage() {
       });
       return data!;
     },
-    LIVE_MS,
+    live(),
   );
   const change = (next: IncidentFilters) => setParams(writeIncidentFilters(next), { replace: true });
   return (

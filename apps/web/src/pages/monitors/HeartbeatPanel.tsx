@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, type components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { live } from "../../api/live.ts";
 import { CopyButton } from "../../components/CopyButton.tsx";
 import { ago, dateTime, duration } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
@@ -24,7 +24,7 @@ export function HeartbeatPanel({ monitor }: { monitor: HeartbeatMonitor }) {
       });
       return data!.data;
     },
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
   });
   const line = crontabLine(monitor.heartbeat_schedule, url);
   return (

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api, type components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { LIVE_MS, live } from "../../api/live.ts";
 import { ActionError } from "../../components/ActionError.tsx";
 import { ago, dateTime, duration, millis, percent } from "../../components/format.ts";
 import { QueryState } from "../../components/QueryState.tsx";
@@ -21,7 +21,7 @@ export function MonitorPage() {
   const monitor = useQuery({
     queryKey: ["monitor", id],
     queryFn: () => api().monitors.get(id),
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
   });
   return <QueryState query={monitor}>{(data) => <MonitorDetail monitor={data} />}</QueryState>;
 }
@@ -39,7 +39,7 @@ function MonitorDetail({ monitor }: { monitor: Monitor }) {
       return data!.data;
     },
     enabled: monitor.type !== "heartbeat",
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
   });
   const uptime = useQuery({
     queryKey: ["monitor", id, "uptime"],
@@ -52,7 +52,7 @@ function MonitorDetail({ monitor }: { monitor: Monitor }) {
           return data!;
         }),
       ),
-    refetchInterval: LIVE_MS * 10,
+    refetchInterval: live(LIVE_MS * 10),
   });
   const incidents = useQuery({
     queryKey: ["incidents", { monitor_id: id }],
@@ -60,7 +60,7 @@ function MonitorDetail({ monitor }: { monitor: Monitor }) {
       const { data } = await api().api.GET("/api/v1/incidents", { params: { query: { monitor_id: id, limit: 20 } } });
       return data!.data;
     },
-    refetchInterval: LIVE_MS,
+    refetchInterval: live(),
   });
   const act = useMutation({
     mutationFn: async (action: "pause" | "resume" | "delete") => {

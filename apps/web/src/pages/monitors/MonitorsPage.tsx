@@ -2,7 +2,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import type { components } from "../../api/client.ts";
-import { LIVE_MS } from "../../api/live.ts";
+import { LIVE_MS, live } from "../../api/live.ts";
 import { ago, millis, percent } from "../../components/format.ts";
 import { Sparkline } from "../../components/Sparkline.tsx";
 import { StatusBadge } from "../../components/StatusBadge.tsx";
@@ -47,7 +47,7 @@ export function MonitorsPage() {
   const filters = readFilters(params);
   const list = useInfiniteQuery({
     ...monitorsQuery(filters),
-    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= LIVE_PAGES ? LIVE_MS : LIVE_MS * 10),
+    refetchInterval: live((pages) => (pages <= LIVE_PAGES ? LIVE_MS : LIVE_MS * 10)),
   });
   const rows = list.data?.pages.flatMap((page) => page.data) ?? [];
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
