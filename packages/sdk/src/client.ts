@@ -30,8 +30,8 @@ async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
 }
 
 /**
- * A client for the Upfleet API. `api` is the generated client for every operation; `monitors` and
- * `keys` add what a generator cannot know: lists as async iterables that follow `next_cursor`.
+ * A client for the Upfleet API. `api` is the generated client for every operation; the groups below
+ * add what a generator cannot know: lists as async iterables that follow `next_cursor`.
  */
 export function createClient(options: ClientOptions) {
   const credential = options.apiKey ?? options.token;
@@ -64,6 +64,20 @@ export function createClient(options: ClientOptions) {
       delete: async (id: string) => {
         await api.DELETE("/api/v1/keys/{id}", { params: { path: { id } } });
       },
+    },
+    incidents: {
+      list: (query: Omit<Query<"incidents.list">, "cursor"> = {}) =>
+        paginate((cursor) => data(api.GET("/api/v1/incidents", { params: { query: { ...query, cursor } } }))),
+    },
+    channels: {
+      list: (query: Omit<Query<"channels.list">, "cursor"> = {}) =>
+        paginate((cursor) =>
+          data(api.GET("/api/v1/notifications/channels", { params: { query: { ...query, cursor } } })),
+        ),
+    },
+    rules: {
+      list: (query: Omit<Query<"rules.list">, "cursor"> = {}) =>
+        paginate((cursor) => data(api.GET("/api/v1/notifications/rules", { params: { query: { ...query, cursor } } }))),
     },
   };
 }

@@ -57,6 +57,36 @@ test("an API key made through the SDK lists every monitor across pages", async (
   expect(requests.slice(1).every((search) => search.includes("cursor="))).toBe(true);
 });
 
+test("channels, rules and incidents list across pages", async ({ api, owner }) => {
+  const client = createClient({ baseUrl: api.url, token: owner.token });
+  const channels = [];
+  for (let i = 0; i < 3; i++) {
+    channels.push(
+      await client.api
+        .POST("/api/v1/notifications/channels", {
+          body: { type: "webhook", name: `hook ${i}`, config: { url: `https://example.com/hook/${i}` } },
+        })
+        .then(({ data }) => data!),
+    );
+  }
+  const rules = [];
+  for (const channel of channels) {
+    rules.push(
+      await client.api
+        .POST("/api/v1/notifications/rules", { body: { name: `to ${channel.name}`, channel_ids: [channel.id] } })
+        .then(({ data }) => data!),
+    );
+  }
+  const ids = async (items: AsyncIterable<{ id: string }>) => {
+    const listed = [];
+    for await (const item of items) listed.push(item.id);
+    return listed.toSorted();
+  };
+  expect(await ids(client.channels.list({ limit: 2 }))).toEqual(channels.map((c) => c.id).toSorted());
+  expect(await ids(client.rules.list({ limit: 2 }))).toEqual(rules.map((r) => r.id).toSorted());
+  expect(await ids(client.incidents.list({ limit: 2 }))).toEqual([]);
+});
+
 test("an invalid request throws an UpfleetError with the API's code, details and request id", async ({
   api,
   owner,

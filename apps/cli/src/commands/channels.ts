@@ -1,7 +1,7 @@
 import type { components, operations } from "@upfleet/sdk";
 import { type Command, Option } from "commander";
 import { MASK } from "../as-code/plan.ts";
-import { allPages, type Context, data } from "../context.ts";
+import { all, type Context, data } from "../context.ts";
 import { usageError } from "../exit-codes.ts";
 import { bodyWithFlags, repeatable } from "../options.ts";
 import { fields, table } from "../output.ts";
@@ -76,9 +76,7 @@ export function register(program: Command, ctx: Context): void {
     .description("every channel (all pages), newest first; credentials read back masked")
     .action(async (_options, command: Command) => {
       const client = await ctx.client(command);
-      const list = await allPages(async (cursor) =>
-        data(client.api.GET("/api/v1/notifications/channels", { params: { query: { limit: 200, cursor } } })),
-      );
+      const list = await all(client.channels.list({ limit: 200 }));
       ctx.print(command, list, (rows) =>
         table(rows, [
           ["id", (c) => c.id],

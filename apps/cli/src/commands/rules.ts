@@ -1,6 +1,6 @@
 import type { components, operations } from "@upfleet/sdk";
 import type { Command } from "commander";
-import { allPages, type Context, data } from "../context.ts";
+import { all, type Context, data } from "../context.ts";
 import { usageError } from "../exit-codes.ts";
 import { bodyWithFlags, repeatable } from "../options.ts";
 import { fields, table } from "../output.ts";
@@ -55,9 +55,7 @@ export function register(program: Command, ctx: Context): void {
     .description("every rule (all pages), newest first")
     .action(async (_options, command: Command) => {
       const client = await ctx.client(command);
-      const list = await allPages(async (cursor) =>
-        data(client.api.GET("/api/v1/notifications/rules", { params: { query: { limit: 200, cursor } } })),
-      );
+      const list = await all(client.rules.list({ limit: 200 }));
       ctx.print(command, list, (rows) => table(rows, COLUMNS));
     });
   rules
