@@ -6,7 +6,7 @@
  *
  * Run in an app's folder (its `pnpm build`): `tsx ../../build.ts` writes the app's dist/.
  */
-import { cp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { cp, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { build, type Metafile } from "esbuild";
@@ -49,8 +49,18 @@ const APPS: Record<string, App> = {
 const BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+export interface BuildOptions {
+  /** Source maps beside the bundles, for `node --enable-source-maps`: the test suite's builds have them. */
+  sourcemap?: boolean;
+  /**
+   * Assets linked rather than copied: the test suite's API build then serves apps/web/dist as the
+   * browser tests build it, later in the run.
+   */
+  linkAssets?: boolean;
+}
+
 /** Bundles app `name` into `outdir`, replacing what was there. */
-export async function buildApp(name: string, outdir: string): Promise<void> {
+export async function buildApp(name: string, outdir: string, options: BuildOptions = {}): Promise<void> {
   const app = APPS[name];
   if (!app) throw new Error(`no build for ${name}: one of ${Object.keys(APPS).join(", ")}`);
   await rm(outdir, { recursive: true, force: true });
@@ -69,12 +79,14 @@ export async function buildApp(name: string, outdir: string): Promise<void> {
     banner: { js: BANNER },
     metafile: true,
     logLevel: "warning",
+    sourcemap: options.sourcemap ?? false,
   });
 
   // The bundles are ES modules wherever dist/ is copied to, without the app's package.json above it.
   await writeFile(path.join(outdir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
   for (const [target, source] of Object.entries(app.assets ?? {})) {
-    await cp(path.join(ROOT, source), path.join(outdir, target), { recursive: true });
+    if (options.linkAssets) await symlink(path.join(ROOT, source), path.join(outdir, target), "dir");
+    else await cp(path.join(ROOT, source), path.join(outdir, target), { recursive: true });
   }
   const appDir = path.join(ROOT, "apps", name);
   const resolved = (app.resolved ?? []).map((dependency) => ({ name: dependency, from: appDir }));

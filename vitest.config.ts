@@ -9,6 +9,8 @@ export default defineConfig({
       "bench/**/*.test.ts",
       "deploy/test/**/*.test.ts",
     ],
+    // Bundles the apps that tests start as processes, once per run (packages/testing spawnApp).
+    globalSetup: ["packages/testing/src/global-setup.ts"],
     pool: "forks",
     // Files share a fork's loaded modules (Prisma's client, Express, the packages) instead of each
     // loading them again, which was most of the suite's collection time. Files stay independent: each

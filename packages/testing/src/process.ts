@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { waitFor } from "./wait-for.ts";
 
@@ -10,9 +11,9 @@ export interface Exit {
 export type LogEntry = Record<string, unknown>;
 
 export interface SpawnAppOptions {
-  /** The app's package directory: the child runs there, so `tsx` and its dependencies resolve. */
+  /** The app's package directory (apps/<app>): the child runs there, so `tsx` and its dependencies resolve. */
   cwd: string;
-  /** Relative to `cwd`. */
+  /** Relative to `cwd`: a `.js` file runs on Node alone, anything else through `tsx`. */
   entry?: string;
   /** Added to (or, when undefined, removed from) the test process' environment. */
   env?: Record<string, string | undefined>;
@@ -61,14 +62,29 @@ function parseLog(line: string): LogEntry | undefined {
   }
 }
 
-/** Starts `node --import tsx <entry>` for an app and records its output. */
-export function spawnApp({ cwd, entry = "src/main.ts", env = {} }: SpawnAppOptions): AppProcess {
+/** The folder of the apps' bundles the suite's global setup built for this run (global-setup.ts). */
+export const BUILDS_ENV = "UPFLEET_TEST_BUILDS";
+
+/**
+ * Node's arguments for an app: its `entry` if given; else, under the suite, the bundle built for this
+ * run (the production build, at a fraction of the CPU of tsx compiling the workspace at each start); else
+ * (benches) its source through tsx.
+ */
+function nodeArgs(cwd: string, entry: string | undefined): string[] {
+  const builds = process.env[BUILDS_ENV];
+  if (entry === undefined && builds) return ["--enable-source-maps", path.join(builds, path.basename(cwd), "main.js")];
+  const file = entry ?? "src/main.ts";
+  return file.endsWith(".js") ? [file] : ["--import", "tsx", file];
+}
+
+/** Starts an app (its bundle, or its source through tsx: see `nodeArgs`) and records its output. */
+export function spawnApp({ cwd, entry, env = {} }: SpawnAppOptions): AppProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[name];
     else childEnv[name] = value;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, nodeArgs(cwd, entry), {
     cwd,
     env: childEnv,
     stdio: "pipe",
