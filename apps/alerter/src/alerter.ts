@@ -105,28 +105,30 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   });
   dispatcher.start();
 
-  // The ingest's own pool: one batch is written at a time, and a round decided at its deadline beside it.
-  const ingestSql = createSqlPool(config.DATABASE_URL, { max: 2 });
-  const ingest = new ResultIngest(
-    { db, sql: ingestSql, logger, metrics },
-    { onStateChange: () => alerting.stateChanged() },
-  );
-  // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
-  const deadlines = new DeadlineWatcher(
+  // On the 5-minute net: a monitor can turn out down at a window's end after the end was first looked
+  // at (a deadline or round decided just after it), and every state change, this process's or another's
+  // (the probe's `unapplied`), makes it look again while an end is recent.
+  const maintenanceEnds = new MaintenanceEndWatcher(
     { db, logger, metrics },
     { onStateChange: () => alerting.stateChanged(), pollMs: CONSUMER_NET_MS },
   );
-  deadlines.start();
-  // Its own 30 s look (the watcher's default), not the 5-minute net: a monitor can turn out down at a
-  // window's end after the end was first looked at (a deadline or round decided just after it), and
-  // only a later look opens that incident.
-  const maintenanceEnds = new MaintenanceEndWatcher(
-    { db, logger, metrics },
-    { onStateChange: () => alerting.stateChanged() },
-  );
   maintenanceEnds.start();
+  const stateChanged = () => {
+    alerting.stateChanged();
+    maintenanceEnds.stateChanged();
+  };
+
+  // The ingest's own pool: one batch is written at a time, and a round decided at its deadline beside it.
+  const ingestSql = createSqlPool(config.DATABASE_URL, { max: 2 });
+  const ingest = new ResultIngest({ db, sql: ingestSql, logger, metrics }, { onStateChange: stateChanged });
+  // Every instance: deadlines are rows in PostgreSQL, shared out with SKIP LOCKED.
+  const deadlines = new DeadlineWatcher(
+    { db, logger, metrics },
+    { onStateChange: stateChanged, pollMs: CONSUMER_NET_MS },
+  );
+  deadlines.start();
   const probe = new WorkProbe(db, config.DATABASE_URL, logger, {
-    unapplied: () => alerting.stateChanged(),
+    unapplied: stateChanged,
     unrouted: () => alerting.eventsWaiting(),
     deadline: (at) => deadlines.armAt(at),
     windowsChanged: () => maintenanceEnds.windowsChanged(),

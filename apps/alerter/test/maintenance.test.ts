@@ -13,7 +13,7 @@ import { NOTIFY_ENV, payloadOf, receivedAll, routing, withSandbox } from "./noti
  */
 
 const STEP_MS = 30_000;
-/** How often each alerter looks for windows that ended (apps/alerter/src/maintenance-ends.ts). */
+/** Time for each alerter to look at the end again (its timer, the state changes after it; packages/alerting/src/maintenance-ends.ts). */
 const LOOK_MS = 5_000;
 
 const statusIs = async (db: Db, monitorId: string, wanted: string) =>

@@ -4,7 +4,7 @@ import { newId } from "@upfleet/ids";
 import { STILL_DOWN_ERROR } from "@upfleet/incidents";
 import { createLogger } from "@upfleet/logger";
 import { TYPE_DEFAULTS } from "@upfleet/monitors";
-import { stateChangeRow, waitFor } from "@upfleet/testing";
+import { maintenanceWindowRow, stateChangeRow, waitFor } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { DeadlineWatcher } from "../src/heartbeat-deadlines.ts";
@@ -223,20 +223,47 @@ describe("the maintenance end watcher", () => {
       startProbe({ windowsChanged: () => watcher.windowsChanged() });
       const end = new Date(Date.now() + 1_500);
       await db.maintenanceWindow.create({
-        data: {
-          id: newId("maintenanceWindow"),
-          organizationId: monitor.organizationId,
-          name: "upgrade",
-          monitorIds: [monitor.id],
-          startsAt: new Date(Date.now() - 1_000),
-          endsAt: end,
-        },
+        data: maintenanceWindowRow(monitor.organizationId, [monitor.id], new Date(Date.now() - 1_000), end),
       });
       const down = await waitFor(
         () => db.monitorEvent.findFirst({ where: { monitorId: monitor.id, type: "monitor.down" } }),
         { timeoutMs: 1_500 + PROMPTLY_MS, what: "the monitor still down at the window's end" },
       );
       expect(down).toMatchObject({ tick: end, cause: expect.objectContaining({ error: STILL_DOWN_ERROR }) });
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it("looks again when a monitor turns out down just after a window's end it had already looked at", async ({
+    db,
+    httpMonitor,
+    startProbe,
+  }) => {
+    const monitor = await httpMonitor("https://example.net/decided-late", { status: "up" });
+    const end = new Date(Date.now() - 1_000);
+    await db.maintenanceWindow.create({
+      data: maintenanceWindowRow(monitor.organizationId, [monitor.id], new Date(end.getTime() - 60_000), end),
+    });
+    const watcher = new MaintenanceEndWatcher({ db, logger, metrics: new Registry() }, { pollMs: NEVER_MS });
+    watcher.start();
+    try {
+      // The end is looked at while the monitor is still up: nothing to open yet.
+      await watcher.run();
+      expect(await db.monitorEvent.count({ where: { monitorId: monitor.id } })).toBe(0);
+      // Another process decides the round of a tick inside the window: the monitor is down at its end.
+      startProbe({ unapplied: () => watcher.stateChanged() });
+      await db.$transaction([
+        db.monitor.update({ where: { id: monitor.id }, data: { status: "down" } }),
+        db.monitorEvent.create({
+          data: stateChangeRow(monitor.organizationId, monitor.id, "monitor.down", new Date(end.getTime() - 5_000)),
+        }),
+      ]);
+      const down = await waitFor(() => db.monitorEvent.findFirst({ where: { monitorId: monitor.id, tick: end } }), {
+        timeoutMs: PROMPTLY_MS,
+        what: "the monitor still down at the window's end",
+      });
+      expect(down).toMatchObject({ type: "monitor.down", cause: expect.objectContaining({ error: STILL_DOWN_ERROR }) });
     } finally {
       await watcher.stop();
     }

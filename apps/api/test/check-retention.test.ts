@@ -1,10 +1,9 @@
-import { newId } from "@upfleet/ids";
 import { ResultIngest } from "@upfleet/ingest";
 import { resultJob } from "@upfleet/ingest/testing";
 import { ensureCheckPartitions, runRetention } from "@upfleet/lifecycle";
 import { createLogger } from "@upfleet/logger";
 import { freezeHeldChecks } from "@upfleet/monitors";
-import { monitorRow } from "@upfleet/testing";
+import { maintenanceWindowRow, monitorRow } from "@upfleet/testing";
 import { Registry } from "prom-client";
 import { describe, expect } from "vitest";
 import { apiTest } from "./support/fixtures.ts";
@@ -49,14 +48,12 @@ const it = test.extend<{ history: { id: string; ticks: number[] } }>({
       }
       await ingest.close();
       await db.maintenanceWindow.create({
-        data: {
-          id: newId("maintenanceWindow"),
-          organizationId: owner.organizationId,
-          name: "upgrade",
-          monitorIds: [monitor.id],
-          startsAt: new Date(noonAgo(40) + 30_000),
-          endsAt: new Date(noonAgo(40) + 120_000),
-        },
+        data: maintenanceWindowRow(
+          owner.organizationId,
+          [monitor.id],
+          new Date(noonAgo(40) + 30_000),
+          new Date(noonAgo(40) + 120_000),
+        ),
       });
       // The days of these ticks get their partitions (the rows move out of the default one).
       await ensureCheckPartitions(db, new Date(NOW), 0);

@@ -26,11 +26,14 @@ const NET_MS = 30_000;
  * monitor still down gets a monitor.down at the end (downAfterMaintenance). Each pass looks ahead
  * for the next end and sets a timer for it, so an end is applied within milliseconds and nothing is
  * queried until one is due; `windowsChanged` (the work probe saw a window written) looks ahead
- * again, and the slow poll is the net. Every alerter runs it; the events are unique per instant, so
+ * again, `stateChanged` looks again while an end is recent enough for a monitor to turn out down at
+ * it, and the slow poll is the net. Every alerter runs it; the events are unique per instant, so
  * they are written once.
  */
 export class MaintenanceEndWatcher extends Loop {
   private since = Date.now() - FIRST_LOOK_MS;
+  /** The latest end the last pass saw, at or before its look (−∞: none within SETTLE_MS). */
+  private lastEndAt = Number.NEGATIVE_INFINITY;
   private readonly netMs: number;
   private readonly opened: Counter;
 
@@ -55,6 +58,15 @@ export class MaintenanceEndWatcher extends Loop {
     this.wake();
   }
 
+  /**
+   * A monitor's state changed (a round or a deadline decided, here or in another process): a change
+   * decided just after a window's end may leave the monitor down at it, which only a later look
+   * opens. Outside SETTLE_MS of an end there is nothing for a look to find, so nothing is queried.
+   */
+  stateChanged(): void {
+    if (Date.now() - this.lastEndAt < SETTLE_MS) this.wake();
+  }
+
   private async batch(): Promise<boolean> {
     const now = Date.now();
     const written = await downAfterMaintenance(this.deps.db, new Date(this.since), new Date(now));
@@ -68,9 +80,12 @@ export class MaintenanceEndWatcher extends Loop {
     return false;
   }
 
+  /** Remembers the latest end behind (for `stateChanged`) and sets a timer for the next one ahead. */
   private async armForNextEnd(now: number): Promise<void> {
-    const ahead = await occurrencesEndedBetween(this.deps.db, new Date(now), new Date(now + this.netMs));
-    const next = Math.min(...ahead.map((o) => o.end.getTime()));
+    const around = await occurrencesEndedBetween(this.deps.db, new Date(now - SETTLE_MS), new Date(now + this.netMs));
+    const ends = around.map((o) => o.end.getTime());
+    this.lastEndAt = Math.max(...ends.filter((end) => end <= now));
+    const next = Math.min(...ends.filter((end) => end > now));
     this.forgetWake();
     if (Number.isFinite(next)) this.wakeAt(next);
   }

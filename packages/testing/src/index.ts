@@ -4,5 +4,5 @@ export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export { type AppProcess, type Exit, type LogEntry, type RunningApp, spawnApp, startApp } from "./process.ts";
 export { promtoolProblems } from "./promtool.ts";
 export { createTestRedis, type TestRedis } from "./redis.ts";
-export { monitorRow, type StateChange, stateChangeRow } from "./rows.ts";
+export { maintenanceWindowRow, monitorRow, type StateChange, stateChangeRow } from "./rows.ts";
 export { waitFor } from "./wait-for.ts";

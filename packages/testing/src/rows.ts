@@ -54,3 +54,13 @@ export function stateChangeRow(
     },
   };
 }
+
+/** A one-off maintenance window over `monitorIds`, from `startsAt` to `endsAt`. */
+export function maintenanceWindowRow(
+  organizationId: string,
+  monitorIds: string[],
+  startsAt: Date,
+  endsAt: Date,
+): Prisma.MaintenanceWindowUncheckedCreateInput {
+  return { id: newId("maintenanceWindow"), organizationId, name: "upgrade", monitorIds, startsAt, endsAt };
+}
