@@ -1,9 +1,12 @@
 /** The real apps as child processes of a benchmark, each stopped when the run ends. */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AppProcess, spawnApp, waitFor } from "@upfleet/testing";
+import { buildApp } from "../../build.ts";
 import { parseMetrics, type Sample } from "../fleet/prometheus.ts";
 import { freePort, onCleanup, sleep } from "./harness.ts";
 
@@ -14,6 +17,23 @@ export const APP_DIRS = {
   worker: path.join(ROOT, "apps/worker"),
 } as const;
 
+let bundles: Promise<string> | undefined;
+
+/**
+ * The entry of `app`'s production bundle (ADR 0010), all apps built once per bench run into a folder
+ * of its own: benches measure what ships, and tsx would add its compile CPU at start and hold every
+ * transpiled module with its map in memory.
+ */
+function bundleOf(app: keyof typeof APP_DIRS): Promise<string> {
+  bundles ??= (async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "upfleet-bench-builds-"));
+    onCleanup("remove the app bundles", () => rm(dir, { recursive: true, force: true }));
+    await Promise.all(Object.keys(APP_DIRS).map((name) => buildApp(name, path.join(dir, name), { linkAssets: true })));
+    return dir;
+  })();
+  return bundles.then((dir) => path.join(dir, app, "main.js"));
+}
+
 export interface App {
   role: string;
   process: AppProcess;
@@ -23,16 +43,22 @@ export interface App {
 
 /**
  * Starts an app at LOG_LEVEL warn with a free HEALTH_PORT (PORT for the API) and waits for its /healthz.
- * `env` values that are undefined remove the variable (a worker has no DATABASE_URL).
+ * `env` values that are undefined remove the variable (a worker has no DATABASE_URL). It runs its
+ * production bundle, or with `fromSource` its TypeScript through tsx (CPU profiles then name our files).
  */
 export async function startProcess(
   role: string,
   app: keyof typeof APP_DIRS,
   env: Record<string, string | undefined>,
+  { fromSource = false } = {},
 ): Promise<App> {
   const port = await freePort();
   const portEnv = app === "api" ? { PORT: String(port) } : { HEALTH_PORT: String(port) };
-  const child = spawnApp({ cwd: APP_DIRS[app], env: { LOG_LEVEL: "warn", ...env, ...portEnv } });
+  const child = spawnApp({
+    cwd: APP_DIRS[app],
+    entry: fromSource ? undefined : await bundleOf(app),
+    env: { LOG_LEVEL: "warn", ...env, ...portEnv },
+  });
   onCleanup(`stop the ${role}`, () => child.stop("SIGTERM", 20_000));
   const url = `http://127.0.0.1:${port}`;
   await Promise.race([
