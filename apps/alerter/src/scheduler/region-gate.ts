@@ -1,9 +1,15 @@
 import type { Logger } from "@upfleet/logger";
-import { type CheckStream, type FleetRegistry, MAX_CHECKS_PER_ENTRY, regionDispatching } from "@upfleet/queue";
+import { type CheckStream, type FleetRegistry, MAX_CHECKS_PER_ENTRY, regionDispatching, staleAt } from "@upfleet/queue";
 import { Counter, Gauge, type Registry } from "prom-client";
 
 /** How long a region's state is trusted before it is read again: a returning worker gets checks within it. */
 const REFRESH_MS = 1_000;
+/**
+ * The same while every region is open with a live worker, unless a waiting check goes stale sooner:
+ * the registry changes only when workers report (every 5 s), and each read is four round trips,
+ * which were most of a dispatch pass's cost at low rates (issue #15).
+ */
+const SETTLED_REFRESH_MS = 5_000;
 /**
  * How long a region must be seen without workers before it gets no checks. Workers report every 5 s,
  * and FLUSHALL empties the registry with everything else: closing at once would drop the late ticks
@@ -32,7 +38,8 @@ export class RegionGate {
   private readonly entrySize = new Map<string, number>();
   /** Since when each region has been seen without a live worker. */
   private readonly emptySince = new Map<string, number>();
-  private readAt = 0;
+  /** Until when the last read is trusted. */
+  private trustedUntil = 0;
   private readonly withheld: Counter<"region">;
   private readonly dispatching: Gauge<"region">;
 
@@ -51,10 +58,10 @@ export class RegionGate {
     });
   }
 
-  /** Reads the regions' state when it is older than a second or a region is new to the gate. */
+  /** Reads the regions' state once the last read is no longer trusted, or a region is new to the gate. */
   async refresh(regions: Iterable<string>, now = Date.now()): Promise<void> {
     const names = [...new Set(regions)];
-    if (now - this.readAt < REFRESH_MS && names.every((name) => this.open.has(name))) return;
+    if (now < this.trustedUntil && names.every((name) => this.open.has(name))) return;
     const workers = await this.deps.fleet.list(now);
     const known = new Set([...this.open.keys(), ...names]);
     const states = await Promise.all(
@@ -63,7 +70,9 @@ export class RegionGate {
         const staff = workers.filter((w) => w.region === name);
         const live = staff.length;
         const smallest = Math.min(MAX_CHECKS_PER_ENTRY, ...staff.map((w) => w.concurrency));
-        return { name, live, smallest, open: regionDispatching(this.staffed(name, live, now), oldest, now) };
+        const open = regionDispatching(this.staffed(name, live, now), oldest, now);
+        const settledUntil = !open || live === 0 ? now : oldest ? staleAt(oldest.tick, oldest.intervalMs) : Infinity;
+        return { name, live, smallest, open, settledUntil };
       }),
     );
     for (const { name, live, smallest, open } of states) {
@@ -79,7 +88,8 @@ export class RegionGate {
       this.open.set(name, open);
       this.dispatching.set({ region: name }, open ? 1 : 0);
     }
-    this.readAt = now;
+    const settledUntil = Math.min(...states.map((state) => state.settledUntil));
+    this.trustedUntil = Math.max(now + REFRESH_MS, Math.min(now + SETTLED_REFRESH_MS, settledUntil));
   }
 
   /** Whether the region has a live worker, or has been without one for less than EMPTY_FOR_MS. */
