@@ -22,8 +22,8 @@ export interface ReconcilerDeps {
   metrics: Registry;
 }
 
-/** Monitors loaded in full per query when entries must be (re)written (after FLUSHALL, all of them). */
-const LOAD_CHUNK = 5_000;
+/** Monitors loaded in full and written per step when entries must be (re)written (after FLUSHALL, all of them). */
+const LOAD_CHUNK = 1_000;
 /** A tick sent late is sent this long before it goes stale at least, so a worker still runs it. */
 const LATE_MARGIN_MS = 2_000;
 
@@ -92,11 +92,15 @@ export class Reconciler {
       active.add(id);
       if (unscheduled.has(id) || versions.get(id) !== updatedAt.toISOString()) stale.push(id);
     }
-    const upserts = [];
+    let upserted = 0;
+    // Each chunk is written before the next is loaded: holding every entry, and one transaction of them
+    // all, made the start-up pass the heap's high point, from which V8 set how much garbage it lets grow
+    // before its next full collection (BENCHMARKS.md, issue #15).
     for (let i = 0; i < stale.length; i += LOAD_CHUNK) {
       const monitors = await db.monitor.findMany({ where: { ...where, id: { in: stale.slice(i, i + LOAD_CHUNK) } } });
       const missing = monitors.filter((m) => dueless(m.id));
       const last = await lastTicks(db, missing, nowMs);
+      const upserts = [];
       for (const monitor of monitors) {
         const entry = toScheduleEntry(monitor, keyring);
         const reschedule = dueless(monitor.id);
@@ -104,16 +108,17 @@ export class Reconciler {
           upserts.push({ entry, nextDueMs: resumeAt(monitor, last.get(monitor.id), nowMs), reschedule });
         }
       }
+      await store.upsert(upserts);
+      upserted += upserts.length;
     }
     const orphans = [...new Set([...versions.keys(), ...unversioned])].filter((id) => !active.has(id));
-    await store.upsert(upserts);
     await store.remove(orphans);
-    if (upserts.length || orphans.length) {
-      logger.info({ upserted: upserts.length, removed: orphans.length }, "schedules reconciled with the database");
+    if (upserted || orphans.length) {
+      logger.info({ upserted, removed: orphans.length }, "schedules reconciled with the database");
     }
     const durationMs = performance.now() - started;
     this.duration.set(durationMs / 1000);
     this.bytesRead.set(bytesRead);
-    return { upserted: upserts.length, removed: orphans.length, bytesRead, durationMs };
+    return { upserted, removed: orphans.length, bytesRead, durationMs };
   }
 }
