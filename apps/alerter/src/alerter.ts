@@ -3,7 +3,7 @@ import { createSqlPool, type Db } from "@upfleet/db";
 import { ResultIngest } from "@upfleet/ingest";
 import { retentionPolicy } from "@upfleet/lifecycle";
 import type { Logger } from "@upfleet/logger";
-import { bullPrefix, CheckStream, FleetRegistry, LeaderLock, ScheduleStore } from "@upfleet/queue";
+import { bullPrefix, CHECK_LANES, CheckStream, FleetRegistry, LeaderLock, ScheduleStore } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis, withTimeout } from "@upfleet/runtime";
 import { type Keyring, keyedMac } from "@upfleet/secrets";
@@ -164,7 +164,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
 
   new Gauge({
     name: "upfleet_queue_depth",
-    help: "Checks waiting in the region's stream, not yet handed to a worker, by region",
+    help: "Checks waiting in the region's streams (its ping checks' too), not yet handed to a worker, by region",
     labelNames: ["region"] as const,
     registers: [metrics],
     // The streams' connection waits for Redis as long as it takes; a scrape must not (Prometheus would
@@ -173,10 +173,13 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
       this.reset();
       await Promise.all(
         config.REGIONS.map(async (region) => {
-          const backlog = await withTimeout(checks.backlog(region, DEPTH_SAMPLE), QUEUE_DEPTH_TIMEOUT_MS).catch(
-            () => null,
-          );
-          if (backlog) this.set({ region }, backlog.waitingChecks);
+          const backlogs = Promise.all(CHECK_LANES.map((lane) => checks.backlog(region, DEPTH_SAMPLE, lane)));
+          const both = await withTimeout(backlogs, QUEUE_DEPTH_TIMEOUT_MS).catch(() => null);
+          if (both)
+            this.set(
+              { region },
+              both.reduce((sum, backlog) => sum + backlog.waitingChecks, 0),
+            );
         }),
       );
     },

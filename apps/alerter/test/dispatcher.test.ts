@@ -3,6 +3,7 @@ import { createLogger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
 import {
   CHECKS_GROUP,
+  type CheckLane,
   CheckStream,
   checksStreamKey,
   FleetRegistry,
@@ -35,12 +36,12 @@ interface Harness {
   /** A dispatcher that closes a region only once it has been seen without workers for `emptyForMs`. */
   withGrace(emptyForMs: number): { dispatcher: Dispatcher; keptBack(region: string): Promise<number> };
   checks: CheckStream;
-  /** Schedules a monitor checked in `regions`, due at `dueMs`. */
-  schedule(regions: string[], dueMs: number): Promise<ScheduleEntry>;
-  /** Registers a live worker in `region`, as a worker does every 5 s. */
-  workerIn(region: string, concurrency?: number): Promise<void>;
-  /** The checks waiting in `region`'s stream (round id, check), entry by entry. */
-  entries(region: string): Promise<[string, Record<string, unknown>][][]>;
+  /** Schedules a monitor checked in `regions`, due at `dueMs` (a ping monitor with `ping`). */
+  schedule(regions: string[], dueMs: number, ping?: "ping"): Promise<ScheduleEntry>;
+  /** Registers a live worker in `region`, as a worker does every 5 s; `icmp`: whether it takes ping checks. */
+  workerIn(region: string, concurrency?: number, icmp?: boolean): Promise<void>;
+  /** The checks waiting in `region`'s stream (its ping checks' with `icmp`), entry by entry. */
+  entries(region: string, lane?: CheckLane): Promise<[string, Record<string, unknown>][][]>;
   /** Round ids of the checks waiting in `region`'s stream. */
   waiting(region: string): Promise<string[]>;
   /** Takes every waiting entry of `region` as a worker would, and acknowledges it. */
@@ -56,8 +57,8 @@ const it = test.extend<{ d: Harness }>({
   d: async ({ redis }, use) => {
     const client = new Redis(redis.url);
     const checks = new CheckStream(client, redis.prefix);
-    const entries = async (region: string) =>
-      (await client.xrange(checksStreamKey(redis.prefix, region), "-", "+")).map(([, fields]) =>
+    const entries = async (region: string, lane?: CheckLane) =>
+      (await client.xrange(checksStreamKey(redis.prefix, region, lane), "-", "+")).map(([, fields]) =>
         fields.flatMap((id, i) =>
           i % 2 === 0 ? [[id, JSON.parse(fields[i + 1]!)] as [string, Record<string, unknown>]] : [],
         ),
@@ -83,13 +84,15 @@ const it = test.extend<{ d: Harness }>({
         },
       };
     };
-    const schedule = async (regions: string[], dueMs: number) => {
+    const schedule = async (regions: string[], dueMs: number, ping?: "ping") => {
       const entry: ScheduleEntry = {
         monitorId: newId("monitor"),
         organizationId: "org_test",
         intervalMs: INTERVAL_MS,
         regions,
-        spec: { type: "unrunnable", reason: "a test's monitor", timeoutMs: 1_000 },
+        spec: ping
+          ? { type: ping, host: "127.0.0.1", timeoutMs: 1_000, responseTimeThresholdMs: null }
+          : { type: "unrunnable", reason: "a test's monitor", timeoutMs: 1_000 },
         version: new Date().toISOString(),
       };
       await store.upsert([{ entry, nextDueMs: dueMs, reschedule: true }]);
@@ -103,7 +106,7 @@ const it = test.extend<{ d: Harness }>({
       withGrace,
       checks,
       schedule,
-      async workerIn(region, concurrency = 50) {
+      async workerIn(region, concurrency = 50, icmp = false) {
         const now = new Date().toISOString();
         const id = `wrk_${region}_${++workers}`;
         await fleet.report({
@@ -117,6 +120,8 @@ const it = test.extend<{ d: Harness }>({
           last_seen_at: now,
           schedule_lag_ms: null,
           checks_per_minute: 0,
+          icmp,
+          icmp_problem: icmp ? null : "switched off",
         });
       },
       entries,
@@ -195,6 +200,47 @@ describe.sequential("Dispatcher", () => {
       monitors.map((m) => `${m.monitorId}@many@${due}`).sort(),
     );
     // Off the schedule again, so their next ticks do not fall into the later tests' passes.
+    await d.store.remove(monitors.map((m) => m.monitorId));
+  });
+
+  it("sends ping checks to the region's ICMP stream only while a worker there takes them; its other checks go on", async ({
+    expect,
+    d,
+  }) => {
+    await d.workerIn("np6", 50, false);
+    const ping = await d.schedule(["np6"], tickAgo(500), "ping");
+    const http = await d.schedule(["np6"], tickAgo(500));
+    expect(await d.dispatcher.dispatchDue()).toBe(2);
+    expect((await d.waiting("np6")).map((id) => id.split("@")[0])).toEqual([http.monitorId]);
+    expect(await d.entries("np6", "icmp")).toEqual([]);
+    expect(await d.keptBack("np6")).toBe(1);
+    expect(await d.overview(["np6"])).toEqual([
+      expect.objectContaining({ workers: 1, icmp_workers: 0, dispatching: true, ping_dispatching: false }),
+    ]);
+    await d.store.remove([ping.monitorId, http.monitorId]);
+
+    // A worker that can ping reports: ping checks go to the ICMP stream, and only there.
+    await d.workerIn("np6", 50, true);
+    await waitFor(
+      async () => {
+        await d.schedule(["np6"], tickAgo(500), "ping");
+        await d.dispatcher.dispatchDue();
+        return (await d.entries("np6", "icmp")).length > 0;
+      },
+      { timeoutMs: 5_000, what: "a ping check sent once a worker that can ping reported" },
+    );
+    const pings = (await d.entries("np6", "icmp")).flat();
+    expect(pings.every(([, check]) => (check.spec as { type: string }).type === "ping")).toBe(true);
+    expect(await d.waiting("np6")).toHaveLength(1);
+    expect((await d.overview(["np6"]))[0]).toMatchObject({ icmp_workers: 1, ping_dispatching: true });
+  });
+
+  it("sizes the entries of a worker that reads both streams to half its concurrency", async ({ expect, d }) => {
+    await d.workerIn("half7", 4, true);
+    const due = tickAgo(500);
+    const monitors = await Promise.all([0, 1, 2, 3, 4].map(() => d.schedule(["half7"], due)));
+    await d.dispatcher.dispatchDue();
+    expect((await d.entries("half7")).map((e) => e.length)).toEqual([2, 2, 1]);
     await d.store.remove(monitors.map((m) => m.monitorId));
   });
 

@@ -91,7 +91,9 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     await new CheckStream(admin, p).add("eu", [{ ...check, spec } as never]);
     await admin.hset(`${p}:sched:entries`, "mon_x", "{}");
     const euChecks = checksStreamKey(p, "eu");
+    const euPings = checksStreamKey(p, "eu", "icmp");
     const localChecks = checksStreamKey(p, "local");
+    const localPings = checksStreamKey(p, "local", "icmp");
 
     const worker = ids.connect(local);
     const attempts: [string, () => Promise<unknown>][] = [
@@ -100,7 +102,12 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
         "another region's checks as a consumer",
         () => worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", euChecks, ">"),
       ],
+      [
+        "another region's ping checks as a consumer",
+        () => worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", euPings, ">"),
+      ],
       ["another region's group", () => worker.xgroup("CREATE", euChecks, CHECKS_GROUP, "0")],
+      ["adding ping checks to its own stream", () => worker.xadd(localPings, "*", "mon_y@local@1", "{}")],
       ["adding checks to its own stream", () => worker.xadd(localChecks, "*", "mon_y@local@1", "{}")],
       ["reading its own stream outside the group", () => worker.xrange(localChecks, "-", "+")],
       ["trimming its own stream", () => worker.xtrim(localChecks, "MAXLEN", 0)],
@@ -128,10 +135,14 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     for (const [what, attempt] of attempts) await expect(attempt(), what).rejects.toThrow(refused);
     expect(await ids.refusals()).toContain(`${redisUserName(p, local)}: key ${p}:lock:scheduler`);
 
-    // Its own checks stream, as a consumer of the group, and the fleet registry are open to it.
-    expect(await worker.xgroup("CREATE", localChecks, CHECKS_GROUP, "0", "MKSTREAM")).toBe("OK");
-    expect(await worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", localChecks, ">")).toBeNull();
-    expect(await worker.xpending(localChecks, CHECKS_GROUP)).toEqual([0, null, null, null]);
+    // Its own checks streams, as a consumer of the group, and the fleet registry are open to it.
+    for (const key of [localChecks, localPings]) {
+      expect(await worker.xgroup("CREATE", key, CHECKS_GROUP, "0", "MKSTREAM")).toBe("OK");
+      expect(await worker.xpending(key, CHECKS_GROUP)).toEqual([0, null, null, null]);
+    }
+    expect(
+      await worker.xreadgroup("GROUP", CHECKS_GROUP, "x", "STREAMS", localChecks, localPings, ">", ">"),
+    ).toBeNull();
     expect(await worker.set(`${p}:fleet:worker:x`, "{}", "PX", 1_000)).toBe("OK");
 
     // Results: eu's workers add to eu's stream and nothing else. Another worker's entry there (and the
@@ -198,12 +209,27 @@ describe("Redis identities per role", { timeout: 180_000 }, () => {
     });
     const monitor = (await created.json()) as { id: string };
     expect(created.status, JSON.stringify(monitor)).toBe(201);
+    // A ping monitor too: its checks travel on the region's ICMP stream, which the worker reads as well.
+    const pinged = await fetch(`${apiProcess.url}/api/v1/monitors`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        type: "ping",
+        name: "acl ping",
+        host: "127.0.0.1",
+        interval_seconds: 10,
+        timeout_ms: 2000,
+      }),
+    });
+    const pingMonitor = (await pinged.json()) as { id: string };
+    expect(pinged.status, JSON.stringify(pingMonitor)).toBe(201);
 
     // Dispatched by the alerter, checked by the worker, stored by the alerter: two ticks end to end.
-    await waitFor(async () => (await s.db.checkResult.count({ where: { monitor: { id: monitor.id } } })) >= 2, {
-      timeoutMs: 60_000,
-      what: "two checks stored",
-    });
+    for (const id of [monitor.id, pingMonitor.id])
+      await waitFor(async () => (await s.db.checkResult.count({ where: { monitor: { id } } })) >= 2, {
+        timeoutMs: 60_000,
+        what: "two checks of each monitor stored",
+      });
     const regions = await fetch(`${apiProcess.url}/api/v1/monitors/${monitor.id}`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -21,6 +21,8 @@ const worker = (region: string, checksPerMinute: number): WorkerInfo => ({
   last_seen_at: new Date().toISOString(),
   schedule_lag_ms: null,
   checks_per_minute: checksPerMinute,
+  icmp: true,
+  icmp_problem: null,
 });
 
 /**

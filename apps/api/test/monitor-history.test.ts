@@ -237,15 +237,32 @@ describe("fleet", () => {
       last_seen_at: now,
       schedule_lag_ms: { p50: 12, p99: 340 },
       checks_per_minute: 42,
+      icmp: false,
+      icmp_problem: "switched off by configuration (PING_CHECKS=false)",
     });
     // A check waiting in us-east's stream, which has no worker.
     const tick = Date.now();
     await new CheckStream(redis, api.redis.prefix).add("us-east", [
-      { monitorId: "mon_w", organizationId: "org_w", region: "us-east", tick, intervalMs: 60_000 } as never,
+      {
+        monitorId: "mon_w",
+        organizationId: "org_w",
+        region: "us-east",
+        tick,
+        intervalMs: 60_000,
+        spec: { type: "http" },
+      } as never,
     ]);
     try {
       const workers = await get("/api/v1/workers");
-      expect(workers.body).toEqual([expect.objectContaining({ id: "wrk_a", region: "eu-west", in_flight: 3 })]);
+      expect(workers.body).toEqual([
+        expect.objectContaining({
+          id: "wrk_a",
+          region: "eu-west",
+          in_flight: 3,
+          icmp: false,
+          icmp_problem: "switched off by configuration (PING_CHECKS=false)",
+        }),
+      ]);
       const regions = await get("/api/v1/regions");
       expect(regions.status).toBe(200);
       const byName = Object.fromEntries(regions.body.map((r: { name: string }) => [r.name, r]));
@@ -256,6 +273,8 @@ describe("fleet", () => {
         schedule_lag_p50_ms: 12,
         schedule_lag_p99_ms: 340,
         checks_per_minute: 42,
+        icmp_workers: 0,
+        ping_dispatching: false,
       });
       expect(byName["us-east"]).toMatchObject({ workers: 0, queue_depth: 1, schedule_lag_p99_ms: null });
       expect(byName["us-east"].oldest_job_age_ms).toBeGreaterThanOrEqual(0);

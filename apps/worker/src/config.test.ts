@@ -20,7 +20,13 @@ describe("worker configuration", () => {
     });
   });
 
+  it("takes ping checks unless PING_CHECKS=false turns them off", () => {
+    expect(parseEnv(WorkerEnv, {}).PING_CHECKS).toBe(true);
+    expect(parseEnv(WorkerEnv, { PING_CHECKS: "false" }).PING_CHECKS).toBe(false);
+  });
+
   it.each([
+    ["PING_CHECKS", "off"],
     ["CONCURRENCY", "abc"],
     ["CONCURRENCY", "0"],
     ["CONCURRENCY", "1001"],

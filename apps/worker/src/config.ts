@@ -1,5 +1,5 @@
 import { parseResolverList } from "@upfleet/checks/contracts";
-import { baseEnv, optional, parsedWith, port, positiveInt, regionName } from "@upfleet/config";
+import { baseEnv, booleanFlag, optional, parsedWith, port, positiveInt, regionName } from "@upfleet/config";
 import { outboundEnv } from "@upfleet/outbound";
 import { checkRedisTls, redisTlsEnv } from "@upfleet/queue";
 import { checkRedisTopology, redisTopologyEnv } from "@upfleet/queue/redis";
@@ -26,6 +26,11 @@ export const WorkerEnv = z
     ...outboundEnv,
     /** `ip[:port]` resolvers every check resolves names through instead of the system's; empty: the system's. */
     CHECK_DNS_RESOLVERS: parsedWith(parseResolverList, ""),
+    /**
+     * false: this worker takes no ping checks, even if the machine can send ICMP (an operator who wants
+     * no ping from a host). true: it takes them if a probe at start finds it can.
+     */
+    PING_CHECKS: booleanFlag(true),
   })
   .superRefine(checkRedisTls)
   .superRefine(checkRedisTopology);

@@ -30,11 +30,13 @@ const health = await startHealthServer({
 });
 logger.info({ port: (health.address() as AddressInfo).port }, "health server listening");
 
+// Starting takes a moment (it probes whether this machine can send ICMP): a signal meanwhile stops it
+// once started.
 const worker = startWorker(config, { redis, logger, metrics });
 
 // Checks in flight may take up to their timeout (≤ 60 s) to finish: SHUTDOWN_DEADLINE_MS allows for that.
 onShutdown(logger, async () => {
-  await worker.stop();
+  await (await worker).stop();
   await new Promise<void>((resolve, reject) => health.close((error) => (error ? reject(error) : resolve())));
   await closeRedis(redis);
 });

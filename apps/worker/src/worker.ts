@@ -10,6 +10,7 @@ import {
   checksStreamKey,
   FleetRegistry,
   LagWindow,
+  lanesOf,
   MinuteCounter,
   ResultPublisher,
 } from "@upfleet/queue";
@@ -52,15 +53,26 @@ function unrunnable(error: z.ZodError | undefined): CheckResult {
   };
 }
 
+/** Why this worker takes no ping checks, or null when it takes them: switched off, or the machine cannot send ICMP. */
+async function pingProblem(config: WorkerConfig): Promise<string | null> {
+  if (!config.PING_CHECKS) return "switched off by configuration (PING_CHECKS=false)";
+  const problem = await icmpProblem();
+  return problem && `this machine cannot send ICMP: ${problem}`;
+}
+
 /**
- * Consumes the region's checks stream (`<prefix>:checks:<region>`, docs/adr/0014): runs each check and
+ * Consumes the region's checks stream (`<prefix>:checks:<region>`, docs/adr/0014), and its ping checks'
+ * (`…:icmp`) when it can send ICMP, which it learns at start (so a worker that cannot is never handed
+ * one, and says why in the fleet registry and its log): runs each check and
  * publishes its result, under its round's id, to the region's results stream; an entry is acknowledged
  * only once every check of it has its result there. A worker killed mid-check (or before its result
  * was written) loses nothing: another worker claims the entry once it has been held too long, and a
  * second result for the same tick is stored once.
  */
-export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWorker {
+export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promise<RunningWorker> {
   const id = newId("worker");
+  const icmp = await pingProblem(config);
+  const lanes = lanesOf({ icmp: icmp === null });
   const connection = duplicateRedis(deps.redis, { maxRetriesPerRequest: null });
   const guard = createOutboundGuard({
     allowCidrs: config.OUTBOUND_ALLOW_CIDRS,
@@ -130,6 +142,7 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
     region: config.REGION,
     consumer: id,
     concurrency: config.CONCURRENCY,
+    lanes,
     logger: deps.logger,
     run: (payload, delivery) => {
       const parsed = CheckJob.safeParse(payload);
@@ -157,19 +170,22 @@ export function startWorker(config: WorkerConfig, deps: WorkerDeps): RunningWork
         last_seen_at: new Date().toISOString(),
         schedule_lag_ms: recentLag.percentiles(),
         checks_per_minute: checksRun.total(),
+        icmp: icmp === null,
+        icmp_problem: icmp,
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, "could not report to the fleet registry"));
   void report();
   const reporter = setInterval(report, REPORT_EVERY_MS);
+  if (icmp) deps.logger.warn({ problem: icmp }, "this worker takes no ping checks");
   deps.logger.info(
-    { id, stream: checksStreamKey(config.REDIS_PREFIX, config.REGION), concurrency: config.CONCURRENCY },
+    {
+      id,
+      streams: lanes.map((lane) => checksStreamKey(config.REDIS_PREFIX, config.REGION, lane)),
+      concurrency: config.CONCURRENCY,
+      icmp: icmp === null,
+    },
     "worker started",
   );
-  // Ping checks still come to this worker (its region's stream is shared) and are reported down with
-  // the same reason; said once here so an operator sees it before the first one does.
-  void icmpProblem().then((problem) => {
-    if (problem) deps.logger.warn({ problem }, "this machine cannot send ICMP: ping checks run here will fail");
-  });
 
   return {
     id,

@@ -39,7 +39,11 @@ describe("worker process", () => {
   it("serves /healthz, /readyz and /metrics, and stops cleanly on SIGTERM", async () => {
     const app = await start();
     await app.waitForLog(
-      (e) => e.msg === "worker started" && e.stream === `${redis.prefix}:checks:eu-west` && e.concurrency === 7,
+      (e) =>
+        e.msg === "worker started" &&
+        JSON.stringify(e.streams) ===
+          JSON.stringify([`${redis.prefix}:checks:eu-west`, `${redis.prefix}:checks:eu-west:icmp`]) &&
+        e.concurrency === 7,
     );
 
     const { healthz, readyz, metrics } = await serviceEndpoints(app.url);
@@ -103,10 +107,20 @@ describe("worker process", () => {
     });
   });
 
-  it("says at start when its machine cannot send ICMP", async () => {
+  it("says at start when its machine cannot send ICMP, and then reads no ping checks", async () => {
     const app = await start({ PATH: "/nonexistent" });
-    const said = await app.waitForLog((e) => String(e.msg).includes("cannot send ICMP"));
-    expect(said.problem).toMatch(/no ping command/);
+    const said = await app.waitForLog((e) => e.msg === "this worker takes no ping checks");
+    expect(said.problem).toMatch(/^this machine cannot send ICMP: .*no ping command/);
+    const started = await app.waitForLog((e) => e.msg === "worker started");
+    expect(started).toMatchObject({ icmp: false, streams: [`${redis.prefix}:checks:eu-west`] });
+  });
+
+  it("takes no ping checks when PING_CHECKS=false, though it could send ICMP", async () => {
+    const app = await start({ PING_CHECKS: "false" });
+    const said = await app.waitForLog((e) => e.msg === "this worker takes no ping checks");
+    expect(said.problem).toBe("switched off by configuration (PING_CHECKS=false)");
+    const started = await app.waitForLog((e) => e.msg === "worker started");
+    expect(started).toMatchObject({ icmp: false, streams: [`${redis.prefix}:checks:eu-west`] });
   });
 
   it("exits 1 naming HEALTH_PORT when the port is taken", async () => {

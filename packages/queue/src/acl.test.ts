@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { aclRules, aclSetUser, deploymentRoles } from "./acl.ts";
 
 describe("Redis ACL rules", () => {
-  it("give a worker the fleet registry, its region's checks stream as a consumer and XADD to its results stream, and nothing else", () => {
+  it("give a worker the fleet registry, its region's checks streams as a consumer and XADD to its results stream, and nothing else", () => {
     const rules = aclRules("upf", { role: "worker", region: "eu" });
     const [root, checks, results] = rules.split(/ (?=\()/);
     expect(root!.split(" ").filter((r) => r.startsWith("~") || r.startsWith("&") || r.startsWith("%"))).toEqual([
@@ -11,8 +11,10 @@ describe("Redis ACL rules", () => {
     expect(root).toContain("resetchannels");
     expect(rules).not.toMatch(/bull|results:\*|checks:\*|\+eval|\+xadd\b.*checks/);
     expect(rules.split(" ").some((r) => r.startsWith("+@"))).toBe(false);
-    // One key, the consumer group's commands: no XADD (it cannot queue checks), XRANGE or XTRIM.
-    expect(checks).toBe("(~upf:checks:eu +xreadgroup +xack +xdel +xautoclaim +xpending +xgroup|create +xinfo|groups)");
+    // Its two keys (ping checks have their own), the consumer group's commands: no XADD (it cannot queue checks), XRANGE or XTRIM.
+    expect(checks).toBe(
+      "(~upf:checks:eu ~upf:checks:eu:icmp +xreadgroup +xack +xdel +xautoclaim +xpending +xgroup|create +xinfo|groups)",
+    );
     // Write-only, one key, one command: no XREAD/XRANGE/XDEL/XTRIM on it, no other region's stream.
     expect(results).toBe("(%W~upf:results:eu +xadd)");
   });

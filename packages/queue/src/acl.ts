@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CHECK_LANES } from "./lanes.ts";
 import { bullPrefix, checksStreamKey, EXPORTS_QUEUE, resultsStreamKey } from "./names.ts";
 
 /**
@@ -14,7 +15,8 @@ const WORKER_COMMANDS = [
 ] as const;
 
 /**
- * A worker's commands on its region's checks stream (docs/adr/0014): read as the group (creating it
+ * A worker's commands on its region's checks streams (the general one and the ping checks', docs/adr/0014;
+ * a worker reads the second only when it can send ICMP, but the region's user may): read as the group (creating it
  * after a flush), acknowledge and delete what it ran, claim a dead worker's entries and read their
  * delivery counts; and the group's lag (XINFO GROUPS), which KEDA reads as the region's worker user.
  */
@@ -39,7 +41,7 @@ export function redisUserName(redisPrefix: string, who: RedisRole): string {
  * names cannot hold glob characters (their schemas), so each pattern matches exactly what it names.
  *
  * - A worker reaches the fleet registry, with the commands its report needs, and, in selectors of
- *   their own, its region's checks stream with the consumer-group commands only (docs/adr/0014) and
+ *   their own, its region's checks streams with the consumer-group commands only (docs/adr/0014) and
  *   its region's results stream with XADD only, write-only (`%W~`): it cannot read, change or delete
  *   results already published (docs/adr/0012), nor add checks. No other region's streams, no
  *   schedule store, lease, rate limits, sessions or API keys' failure counts, no BullMQ queue, no pub/sub.
@@ -55,7 +57,8 @@ export function aclRules(redisPrefix: string, who: RedisRole): string {
   if (who.role === "worker") {
     const commands = WORKER_COMMANDS.map((command) => `+${command}`);
     const checkCommands = CHECKS_STREAM_COMMANDS.map((command) => `+${command}`).join(" ");
-    const checks = `(~${checksStreamKey(redisPrefix, who.region)} ${checkCommands})`;
+    const streams = CHECK_LANES.map((lane) => `~${checksStreamKey(redisPrefix, who.region, lane)}`).join(" ");
+    const checks = `(${streams} ${checkCommands})`;
     const results = `(%W~${resultsStreamKey(redisPrefix, who.region)} +xadd)`;
     return [`~${redisPrefix}:fleet:*`, "resetchannels", ...commands, checks, results].join(" ");
   }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
 import { Batcher } from "@upfleet/runtime";
 import { MAX_CHECKS_PER_ENTRY } from "./check-stream.ts";
+import type { CheckLane } from "./lanes.ts";
 import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
 import {
@@ -54,6 +55,8 @@ export interface CheckConsumerOptions {
   consumer: string;
   /** Checks run at once at most. */
   concurrency: number;
+  /** The region's streams it reads (lanes.ts): the general one, and the ping checks' when it can send ICMP. */
+  lanes: readonly CheckLane[];
   /**
    * Runs one check as written in the stream (not parsed: the worker answers what it cannot run).
    * Resolves once its result is published; a rejection leaves its entry pending, to be taken again.
@@ -63,9 +66,17 @@ export interface CheckConsumerOptions {
   timings?: Partial<CheckConsumerTimings>;
 }
 
+/** An entry being run here, by the stream it came from. */
+interface HeldEntry {
+  key: string;
+  id: string;
+}
+
 /**
- * A worker's side of its region's checks stream (docs/adr/0014): one blocking XREADGROUP at a time,
- * for as many entries as free slots allow; each entry's checks run (at most `concurrency` at once),
+ * A worker's side of its region's checks streams (docs/adr/0014): one blocking XREADGROUP at a time
+ * over the lanes it reads, for as many entries as free slots allow, shared among the lanes (the
+ * dispatcher sizes an entry to a reader's concurrency over its lanes, RegionGate); each entry's checks
+ * run (at most `concurrency` at once),
  * and once every one of them has its result published the entry is XACKed and XDELed. Entries a dead
  * worker held are claimed (XAUTOCLAIM) after reclaimIdleMs and run again; ingest stores a round once.
  * A flushed Redis (NOGROUP) gets the group back on the next read.
@@ -73,7 +84,7 @@ export interface CheckConsumerOptions {
 export class CheckStreamConsumer {
   /** The blocking read has a connection of its own, so it holds up no other command. */
   private readonly reader: RedisConnection;
-  private readonly key: string;
+  private readonly keys: string[];
   private readonly timings: CheckConsumerTimings;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -85,18 +96,18 @@ export class CheckStreamConsumer {
   private readonly waiting: (() => void)[] = [];
   /** Wakes the read loop when a slot frees up. */
   private wake: (() => void) | undefined;
-  /** Entries being run here, so a reclaim pass does not take them from ourselves. */
+  /** Entries being run here, so a reclaim pass does not take them from ourselves: `<key> <id>`, as two streams can hold the same id. */
   private readonly inHand = new Set<string>();
   private readonly entries = new Set<Promise<void>>();
   private longestTimeoutMs: number | null = null;
   /** A pass still waiting on a slow Redis: the next one is skipped rather than piled up. */
   private reclaiming = false;
   /** Acknowledgments of one turn of the event loop go as one transaction. */
-  private readonly acks = new Batcher<string>((ids) => this.acknowledge(ids), { maxBatch: 1_000 });
+  private readonly acks = new Batcher<HeldEntry>((entries) => this.acknowledge(entries), { maxBatch: 1_000 });
 
   constructor(private readonly options: CheckConsumerOptions) {
     this.timings = { ...TIMINGS, ...options.timings };
-    this.key = checksStreamKey(options.redisPrefix, options.region);
+    this.keys = options.lanes.map((lane) => checksStreamKey(options.redisPrefix, options.region, lane));
     this.reader = duplicateRedis(options.redis, { maxRetriesPerRequest: null });
     // Outages are logged by the process's main connection; reads fail and are retried below.
     this.reader.on("error", () => undefined);
@@ -130,6 +141,11 @@ export class CheckStreamConsumer {
     return this.options.concurrency - this.inFlight;
   }
 
+  /** Entries to take from each stream in one read or claim: the free slots' worth, shared among the streams. */
+  private get perStream(): number {
+    return Math.max(1, Math.floor(this.free / (MAX_CHECKS_PER_ENTRY * this.keys.length)));
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
@@ -141,17 +157,18 @@ export class CheckStreamConsumer {
           continue;
         }
         if (!this.grouped) {
-          await createGroup(this.options.redis, this.key, CHECKS_GROUP);
+          for (const key of this.keys) await createGroup(this.options.redis, key, CHECKS_GROUP);
           this.grouped = true;
         }
-        const [read] = await readGroup(this.reader, {
+        const reads = await readGroup(this.reader, {
           group: CHECKS_GROUP,
           consumer: this.options.consumer,
-          keys: [this.key],
-          count: Math.max(1, Math.floor(this.free / MAX_CHECKS_PER_ENTRY)),
+          keys: this.keys,
+          count: this.perStream,
           blockMs: this.timings.blockMs,
         });
-        for (const entry of read?.entries ?? []) this.settle(entry, { stalls: 0, recoveryMs: 0 });
+        for (const { key, entries } of reads)
+          for (const entry of entries) this.settle(key, entry, { stalls: 0, recoveryMs: 0 });
         failures = 0;
       } catch (error) {
         if (!this.running) break;
@@ -173,23 +190,7 @@ export class CheckStreamConsumer {
     const minIdleMs = reclaimIdleMs(this.longestTimeoutMs ?? LONGEST_TIMEOUT_MS);
     this.reclaiming = true;
     try {
-      const claimed = (
-        await claimIdle(this.options.redis, {
-          key: this.key,
-          group: CHECKS_GROUP,
-          consumer: this.options.consumer,
-          minIdleMs,
-          count: Math.max(1, Math.floor(this.free / MAX_CHECKS_PER_ENTRY)),
-        })
-      ).filter(({ id }) => !this.inHand.has(id));
-      if (claimed.length === 0) return;
-      const deliveries = await this.deliveries(claimed);
-      this.options.logger.info({ entries: claimed.length, minIdleMs }, "checks taken back from a worker gone");
-      const recoveryMs = minIdleMs + this.timings.reclaimEveryMs + RECLAIM_MARGIN_MS;
-      for (const entry of claimed) {
-        // The claim counted as a delivery: the ones before it were workers that died holding it.
-        this.settle(entry, { stalls: Math.max(1, (deliveries.get(entry.id) ?? 2) - 1), recoveryMs });
-      }
+      for (const key of this.keys) await this.reclaimFrom(key, minIdleMs);
     } catch (error) {
       if (isNoGroup(error)) this.grouped = false;
       this.options.logger.warn({ err: error }, "could not look for checks of workers gone");
@@ -198,10 +199,30 @@ export class CheckStreamConsumer {
     }
   }
 
+  private async reclaimFrom(key: string, minIdleMs: number): Promise<void> {
+    const claimed = (
+      await claimIdle(this.options.redis, {
+        key,
+        group: CHECKS_GROUP,
+        consumer: this.options.consumer,
+        minIdleMs,
+        count: this.perStream,
+      })
+    ).filter(({ id }) => !this.inHand.has(`${key} ${id}`));
+    if (claimed.length === 0) return;
+    const deliveries = await this.deliveries(key, claimed);
+    this.options.logger.info({ entries: claimed.length, minIdleMs, key }, "checks taken back from a worker gone");
+    const recoveryMs = minIdleMs + this.timings.reclaimEveryMs + RECLAIM_MARGIN_MS;
+    for (const entry of claimed) {
+      // The claim counted as a delivery: the ones before it were workers that died holding it.
+      this.settle(key, entry, { stalls: Math.max(1, (deliveries.get(entry.id) ?? 2) - 1), recoveryMs });
+    }
+  }
+
   /** How often each claimed entry has been delivered (XPENDING over their range, held by us now). */
-  private async deliveries(claimed: StreamEntry[]): Promise<Map<string, number>> {
+  private async deliveries(key: string, claimed: StreamEntry[]): Promise<Map<string, number>> {
     const pending = (await this.options.redis.xpending(
-      this.key,
+      key,
       CHECKS_GROUP,
       claimed[0]!.id,
       claimed.at(-1)!.id,
@@ -212,8 +233,8 @@ export class CheckStreamConsumer {
   }
 
   /** Runs the entry's checks, then acknowledges it; one whose result was not published leaves it pending. */
-  private settle(entry: StreamEntry, delivery: CheckDelivery): void {
-    this.inHand.add(entry.id);
+  private settle(key: string, entry: StreamEntry, delivery: CheckDelivery): void {
+    this.inHand.add(`${key} ${entry.id}`);
     const checks = fieldPairs(entry.fields).map(([, json]) => parseJson(json));
     for (const check of checks) this.noteTimeout(check);
     const done: Promise<void> = Promise.allSettled(checks.map((check) => this.runInSlot(check, delivery)))
@@ -223,14 +244,14 @@ export class CheckStreamConsumer {
           this.options.logger.warn({ err: failed.reason, entry: entry.id }, "a check's result was not published");
           return;
         }
-        await this.acks.add(entry.id);
+        await this.acks.add({ key, id: entry.id });
       })
       .catch((error: unknown) =>
         // Still pending: taken again by a reclaim, its rounds stored once (ingest is idempotent).
         this.options.logger.warn({ err: error }, "checks done but not acknowledged; they will run again"),
       )
       .finally(() => {
-        this.inHand.delete(entry.id);
+        this.inHand.delete(`${key} ${entry.id}`);
         this.entries.delete(done);
       });
     this.entries.add(done);
@@ -256,9 +277,12 @@ export class CheckStreamConsumer {
     if (typeof timeoutMs === "number") this.longestTimeoutMs = Math.max(this.longestTimeoutMs ?? 0, timeoutMs);
   }
 
-  private async acknowledge(ids: string[]): Promise<void> {
+  private async acknowledge(entries: HeldEntry[]): Promise<void> {
     const transaction = this.options.redis.multi();
-    ackAndDelete(transaction, this.key, CHECKS_GROUP, ids);
+    for (const key of this.keys) {
+      const ids = entries.filter((entry) => entry.key === key).map((entry) => entry.id);
+      if (ids.length > 0) ackAndDelete(transaction, key, CHECKS_GROUP, ids);
+    }
     await transaction.exec();
   }
 }

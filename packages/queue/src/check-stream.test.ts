@@ -6,6 +6,7 @@ import { describe } from "vitest";
 import { type CheckConsumerTimings, type CheckDelivery, CheckStreamConsumer, reclaimIdleMs } from "./check-consumer.ts";
 import { CheckStream } from "./check-stream.ts";
 import type { CheckJob } from "./jobs.ts";
+import type { CheckLane } from "./lanes.ts";
 import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
 
 const logger = createLogger("test", "silent");
@@ -13,14 +14,14 @@ const logger = createLogger("test", "silent");
 interface Harness {
   client: Redis;
   checks: CheckStream;
-  key(region: string): string;
-  /** `count` checks of `region` due now, each with this timeout. */
-  make(region: string, count: number, timeoutMs?: number): CheckJob[];
-  /** A consumer of `region`'s stream (stopped after the test) whose checks are run by `run`. */
+  key(region: string, lane?: CheckLane): string;
+  /** `count` checks of `region` due now, each with this timeout; `ping` ones go on the ICMP lane. */
+  make(region: string, count: number, timeoutMs?: number, type?: "unrunnable" | "ping"): CheckJob[];
+  /** A consumer of `region`'s streams (its general one unless `lanes` says) stopped after the test, whose checks are run by `run`. */
   consume(
     region: string,
     run: (check: CheckJob, delivery: CheckDelivery) => Promise<void>,
-    options?: { concurrency?: number; timings?: Partial<CheckConsumerTimings> },
+    options?: { concurrency?: number; timings?: Partial<CheckConsumerTimings>; lanes?: CheckLane[] },
   ): CheckStreamConsumer;
 }
 
@@ -32,15 +33,18 @@ const it = test.extend<{ s: Harness }>({
     await use({
       client,
       checks: new CheckStream(client, redis.prefix),
-      key: (region) => checksStreamKey(redis.prefix, region),
-      make: (region, count, timeoutMs = 1_000) =>
+      key: (region, lane) => checksStreamKey(redis.prefix, region, lane),
+      make: (region, count, timeoutMs = 1_000, type = "unrunnable") =>
         Array.from({ length: count }, () => ({
           monitorId: `mon_${++made}`,
           organizationId: "org_test",
           region,
           tick: Date.now(),
           intervalMs: 10_000,
-          spec: { type: "unrunnable", reason: "a test's check", timeoutMs },
+          spec:
+            type === "ping"
+              ? { type, host: "127.0.0.1", timeoutMs, responseTimeThresholdMs: null }
+              : { type, reason: "a test's check", timeoutMs },
         })),
       consume(region, run, options = {}) {
         const consumer = new CheckStreamConsumer({
@@ -49,6 +53,7 @@ const it = test.extend<{ s: Harness }>({
           region,
           consumer: `worker-${consumers.length}`,
           concurrency: options.concurrency ?? 10,
+          lanes: options.lanes ?? ["general"],
           run: (check, delivery) => run(check as CheckJob, delivery),
           logger,
           timings: { blockMs: 500, ...options.timings },
@@ -127,30 +132,50 @@ describe.concurrent("checks streams", () => {
     expect(await s.client.xlen(s.key("p1"))).toBe(1);
   });
 
-  it("take back a dead worker's entry once it was held twice the longest timeout seen, and count the stall", async ({
-    expect,
-    s,
-  }) => {
-    // A worker that read an entry and died: it never acknowledges it.
-    const [lost] = s.make("d1", 1, 200);
-    await s.checks.add("d1", [lost!]);
-    await s.client.xgroup("CREATE", s.key("d1"), CHECKS_GROUP, "0", "MKSTREAM");
-    // Taken before the read: Redis hands the entry out (and starts its idle time) after this.
-    const readAt = Date.now();
-    await s.client.xreadgroup("GROUP", CHECKS_GROUP, "dead", "COUNT", 1, "STREAMS", s.key("d1"), ">");
-
-    const ran = new Map<string, { at: number; delivery: CheckDelivery }>();
-    s.consume("d1", async (check, delivery) => void ran.set(check.monitorId, { at: Date.now(), delivery }), {
-      timings: { reclaimEveryMs: 100 },
-    });
-    // It learns the region's timeouts from what it reads.
-    await s.checks.add("d1", s.make("d1", 1, 200));
-    const rescued = await waitFor(() => ran.get(lost!.monitorId), { timeoutMs: 15_000, what: "the lost check run" });
-    expect(rescued.at - readAt).toBeGreaterThanOrEqual(reclaimIdleMs(200));
-    expect(rescued.delivery.stalls).toBe(1);
-    expect(rescued.delivery.recoveryMs).toBeGreaterThan(reclaimIdleMs(200));
-    await waitFor(async () => (await s.client.xlen(s.key("d1"))) === 0, { what: "its entry deleted" });
+  it("put ping checks on the ICMP stream, which only workers that take them read", async ({ expect, s }) => {
+    const byWorker = { general: [] as string[], both: [] as string[] };
+    s.consume("l1", async (check) => void byWorker.general.push(check.monitorId));
+    s.consume("l1", async (check) => void byWorker.both.push(check.monitorId), { lanes: ["general", "icmp"] });
+    const pings = s.make("l1", 6, 1_000, "ping");
+    const others = s.make("l1", 6);
+    await s.checks.add("l1", [...others, ...pings], 2);
+    expect(await s.client.xlen(s.key("l1", "icmp"))).toBe(3);
+    await waitFor(() => byWorker.general.length + byWorker.both.length === 12, { what: "every check run" });
+    expect(byWorker.both).toEqual(expect.arrayContaining(pings.map((c) => c.monitorId)));
+    expect(byWorker.general.filter((id) => pings.some((c) => c.monitorId === id))).toEqual([]);
+    expect(await s.checks.backlog("l1", 1, "icmp")).toMatchObject({ waitingEntries: 0, pendingEntries: 0 });
+    await waitFor(async () => (await s.client.xlen(s.key("l1", "icmp"))) === 0, { what: "the ICMP entries deleted" });
   });
+
+  it.for([
+    ["d1", "unrunnable"],
+    ["d2", "ping"],
+  ] as const)(
+    "take back a dead worker's entry (%s: %s) once it was held twice the longest timeout seen, and count the stall",
+    async ([region, type], { expect, s }) => {
+      const lane = type === "ping" ? "icmp" : "general";
+      // A worker that read an entry and died: it never acknowledges it.
+      const [lost] = s.make(region, 1, 200, type);
+      await s.checks.add(region, [lost!]);
+      await s.client.xgroup("CREATE", s.key(region, lane), CHECKS_GROUP, "0", "MKSTREAM");
+      // Taken before the read: Redis hands the entry out (and starts its idle time) after this.
+      const readAt = Date.now();
+      await s.client.xreadgroup("GROUP", CHECKS_GROUP, "dead", "COUNT", 1, "STREAMS", s.key(region, lane), ">");
+
+      const ran = new Map<string, { at: number; delivery: CheckDelivery }>();
+      s.consume(region, async (check, delivery) => void ran.set(check.monitorId, { at: Date.now(), delivery }), {
+        timings: { reclaimEveryMs: 100 },
+        lanes: ["general", "icmp"],
+      });
+      // It learns the region's timeouts from what it reads.
+      await s.checks.add(region, s.make(region, 1, 200));
+      const rescued = await waitFor(() => ran.get(lost!.monitorId), { timeoutMs: 15_000, what: "the lost check run" });
+      expect(rescued.at - readAt).toBeGreaterThanOrEqual(reclaimIdleMs(200));
+      expect(rescued.delivery.stalls).toBe(1);
+      expect(rescued.delivery.recoveryMs).toBeGreaterThan(reclaimIdleMs(200));
+      await waitFor(async () => (await s.client.xlen(s.key(region, lane))) === 0, { what: "its entry deleted" });
+    },
+  );
 
   it("get their group back after the stream is gone (a flush), and read what was added meanwhile", async ({
     expect,

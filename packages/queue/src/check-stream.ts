@@ -1,4 +1,5 @@
 import { type CheckJob, roundId } from "./jobs.ts";
+import { byLane, type CheckLane } from "./lanes.ts";
 import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 import { fieldPairs } from "./stream-group.ts";
@@ -45,24 +46,30 @@ export class CheckStream {
     private readonly redisPrefix: string,
   ) {}
 
-  /** Adds the checks to the region's stream, `perEntry` (at most MAX_CHECKS_PER_ENTRY) an entry, in one round trip. */
+  /**
+   * Adds the checks to the region's streams, each to its lane's, `perEntry` (at most MAX_CHECKS_PER_ENTRY)
+   * an entry, in one round trip.
+   */
   async add(region: string, checks: readonly CheckJob[], perEntry = MAX_CHECKS_PER_ENTRY): Promise<void> {
     const size = Math.max(1, Math.min(perEntry, MAX_CHECKS_PER_ENTRY));
-    const key = this.key(region);
     const pipeline = this.redis.pipeline();
-    for (let i = 0; i < checks.length; i += size) {
-      const fields = checks.slice(i, i + size).flatMap((check) => [roundId(check), JSON.stringify(check)]);
-      pipeline.xadd(key, "MAXLEN", "~", CHECKS_STREAM_MAX_ENTRIES, "*", ...fields);
+    for (const [lane, laneChecks] of byLane(checks)) {
+      const key = checksStreamKey(this.redisPrefix, region, lane);
+      for (let i = 0; i < laneChecks.length; i += size) {
+        const fields = laneChecks.slice(i, i + size).flatMap((check) => [roundId(check), JSON.stringify(check)]);
+        pipeline.xadd(key, "MAXLEN", "~", CHECKS_STREAM_MAX_ENTRIES, "*", ...fields);
+      }
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
   /**
-   * The region's backlog, from XLEN and XINFO GROUPS (acknowledged entries are deleted, so what is in
-   * the stream and not pending waits), then, if anything waits, the first `sample` waiting entries.
+   * The backlog of one of the region's streams, from XLEN and XINFO GROUPS (acknowledged entries are
+   * deleted, so what is in the stream and not pending waits), then, if anything waits, the first
+   * `sample` waiting entries.
    */
-  async backlog(region: string, sample = 1): Promise<CheckBacklog> {
-    const key = this.key(region);
+  async backlog(region: string, sample = 1, lane: CheckLane = "general"): Promise<CheckBacklog> {
+    const key = checksStreamKey(this.redisPrefix, region, lane);
     const [[, length], [, groups]] = ((await this.redis.pipeline().xlen(key).xinfo("GROUPS", key).exec()) ?? []) as [
       [Error | null, number],
       [Error | null, unknown[][] | undefined],
@@ -83,10 +90,6 @@ export class CheckStream {
       waitingChecks: Math.round((counted / entries.length) * Math.max(waitingEntries, entries.length)),
       oldest: { addedAt: Number(id.split("-")[0]), ...roundOf(checks[0]![0]?.[1]) },
     };
-  }
-
-  private key(region: string): string {
-    return checksStreamKey(this.redisPrefix, region);
   }
 }
 

@@ -1,4 +1,5 @@
-import type { CheckStream, WaitingCheck } from "./check-stream.ts";
+import type { CheckBacklog, CheckStream, WaitingCheck } from "./check-stream.ts";
+import { CHECK_LANES } from "./lanes.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 import { type LagPercentiles, regionLag } from "./schedule-lag.ts";
 import { staleAt } from "./staleness.ts";
@@ -16,7 +17,13 @@ export interface WorkerInfo {
   schedule_lag_ms: LagPercentiles | null;
   /** Checks it ran in the last minute (MinuteCounter). */
   checks_per_minute: number;
+  /** Whether it takes ping checks (reads its region's ICMP stream, lanes.ts), and if not, why. */
+  icmp: boolean;
+  icmp_problem: string | null;
 }
+
+/** What an older worker's record, written before workers said whether they ping, reads as: it does not read the ICMP stream. */
+const NO_ICMP_LANE = "this worker's version does not take ping checks";
 
 /** A worker is alive while it has been seen within this window (it reports every 5 s). */
 export const WORKER_TTL_MS = 20_000;
@@ -66,6 +73,8 @@ export class FleetRegistry {
           ...worker,
           schedule_lag_ms: worker.schedule_lag_ms ?? null,
           checks_per_minute: worker.checks_per_minute ?? 0,
+          icmp: worker.icmp ?? false,
+          icmp_problem: worker.icmp === undefined ? NO_ICMP_LANE : worker.icmp_problem,
         };
       });
   }
@@ -82,6 +91,9 @@ export interface RegionInfo {
   schedule_lag_p99_ms: number | null;
   /** Whether the scheduler sends the region checks (see `regionDispatching`). */
   dispatching: boolean;
+  /** Live workers that take ping checks, and whether the scheduler sends the region ping checks. */
+  icmp_workers: number;
+  ping_dispatching: boolean;
 }
 
 /**
@@ -97,9 +109,9 @@ export function regionDispatching(staffed: boolean, oldest: WaitingCheck | undef
 const DEPTH_SAMPLE = 20;
 
 /**
- * Per region: live workers, checks waiting in its stream, how long the oldest entry has waited, checks
- * run in the last minute (its live workers' counts), and whether checks are sent there. A growing depth
- * or age says "add workers here".
+ * Per region: live workers, checks waiting in its streams, how long the oldest entry has waited, checks
+ * run in the last minute (its live workers' counts), and whether checks (and ping checks, which only
+ * workers that can send ICMP take) are sent there. A growing depth or age says "add workers here".
  */
 export async function regionOverview(
   regions: string[],
@@ -110,18 +122,26 @@ export async function regionOverview(
   const names = [...new Set([...regions, ...workers.map((w) => w.region)])];
   return Promise.all(
     names.map(async (name) => {
-      const backlog = await checks.backlog(name, DEPTH_SAMPLE);
+      const [general, icmp] = (await Promise.all(
+        CHECK_LANES.map((lane) => checks.backlog(name, DEPTH_SAMPLE, lane)),
+      )) as [CheckBacklog, CheckBacklog];
+      const oldest = [general.oldest, icmp.oldest]
+        .filter((entry) => entry !== undefined)
+        .sort((a, b) => a.addedAt - b.addedAt)[0];
       const staff = workers.filter((w) => w.region === name);
+      const pingers = staff.filter((w) => w.icmp).length;
       const lag = regionLag(staff);
       return {
         name,
         workers: staff.length,
-        queue_depth: backlog.waitingChecks,
-        oldest_job_age_ms: backlog.oldest ? Math.max(0, now - backlog.oldest.addedAt) : null,
+        queue_depth: general.waitingChecks + icmp.waitingChecks,
+        oldest_job_age_ms: oldest ? Math.max(0, now - oldest.addedAt) : null,
         checks_per_minute: staff.reduce((sum, w) => sum + w.checks_per_minute, 0),
         schedule_lag_p50_ms: lag.p50,
         schedule_lag_p99_ms: lag.p99,
-        dispatching: regionDispatching(staff.length > 0, backlog.oldest, now),
+        dispatching: regionDispatching(staff.length > 0, general.oldest, now),
+        icmp_workers: pingers,
+        ping_dispatching: regionDispatching(pingers > 0, icmp.oldest, now),
       };
     }),
   );

@@ -19,6 +19,7 @@ export {
   type WorkerInfo,
 } from "./fleet.ts";
 export { CheckJob, DeliveryJob, JOBS, ResultJob, roundId } from "./jobs.ts";
+export { byLane, CHECK_LANES, type CheckLane, lanesOf } from "./lanes.ts";
 export { LeaderLock } from "./leader-lock.ts";
 export {
   bullPrefix,

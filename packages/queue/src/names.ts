@@ -1,3 +1,5 @@
+import type { CheckLane } from "./lanes.ts";
+
 /** BullMQ queue names (BullMQ forbids ':' in names and job ids: it is its key separator). */
 export const NOTIFICATIONS_QUEUE = "notifications";
 export const ESCALATIONS_QUEUE = "escalations";
@@ -9,8 +11,10 @@ export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
 /**
  * Each region's checks travel on a Redis Stream of the region's own (docs/adr/0014): the dispatcher
  * adds, the region's workers read as one consumer group. Under the deployment prefix, like the results.
+ * Ping checks have a stream of their own, `<prefix>:checks:<region>:icmp` (lanes.ts); region names hold no ':'.
  */
-export const checksStreamKey = (redisPrefix: string, region: string) => `${redisPrefix}:checks:${region}`;
+export const checksStreamKey = (redisPrefix: string, region: string, lane: CheckLane = "general") =>
+  `${redisPrefix}:checks:${region}${lane === "icmp" ? ":icmp" : ""}`;
 /** The workers' consumer group on their region's checks stream. */
 export const CHECKS_GROUP = "workers";
 

@@ -991,7 +991,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks are sent
+     * Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks (and ping checks) are sent
      * @description A queue that grows, or an old oldest job, means the region needs more workers. For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.
      *
      *     Requires scope `fleet:read`.
@@ -3239,6 +3239,10 @@ export interface components {
       schedule_lag_p99_ms: number | null;
       /** @description false while the region has no live worker or its oldest waiting check is stale: no checks are sent */
       dispatching: boolean;
+      /** @description Live workers that take ping checks (`icmp` in GET /workers) */
+      icmp_workers: number;
+      /** @description false while the region has no live worker that takes ping checks, or its oldest waiting ping check is stale: its ping checks are not sent (not run, not failed) while its other checks may be */
+      ping_dispatching: boolean;
     };
     Worker: {
       id: string;
@@ -3262,6 +3266,10 @@ export interface components {
         p50: number;
         p99: number;
       } | null;
+      /** @description Whether it takes ping checks: only workers that can send ICMP are given them (found at start: a probe to 127.0.0.1 with the system's ping), unless the operator switched them off (PING_CHECKS=false) */
+      icmp: boolean;
+      /** @description Why it takes no ping checks (switched off, or what the probe found); null when it takes them */
+      icmp_problem: string | null;
     };
     ApiIndex: {
       /** @enum {string} */

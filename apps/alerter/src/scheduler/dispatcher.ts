@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
 import { nextTickAfter } from "@upfleet/monitoring";
 import {
+  byLane,
   type CheckJob,
   type CheckStream,
   type DueEntry,
@@ -11,7 +12,7 @@ import {
   type ScheduleStore,
 } from "@upfleet/queue";
 import { Counter, type Registry } from "prom-client";
-import { RegionGate } from "./region-gate.ts";
+import { RegionGate, type RegionStream } from "./region-gate.ts";
 
 const BATCH = 2_000;
 /** The least wait between passes that were not full: at scale, what is due gathers into batches. */
@@ -107,11 +108,16 @@ export class Dispatcher {
         byRegion.set(region, checks);
       }
     }
-    await this.gate.refresh(byRegion.keys());
+    // Ping checks go on a stream of their own, gated by the region's workers that can send ICMP (lanes.ts).
+    const streams: (RegionStream & { checks: CheckJob[] })[] = [...byRegion].flatMap(([region, checks]) =>
+      [...byLane(checks)].map(([lane, laneChecks]) => ({ region, lane, checks: laneChecks })),
+    );
+    await this.gate.refresh(streams);
     await Promise.all(
-      [...byRegion].map(async ([region, checks]) => {
-        if (!this.gate.isOpen(region)) return this.gate.keptBack(region, checks.length);
-        await this.deps.checks.add(region, checks, this.gate.checksPerEntry(region));
+      streams.map(async (stream) => {
+        const { region, checks } = stream;
+        if (!this.gate.isOpen(stream)) return this.gate.keptBack(region, checks.length);
+        await this.deps.checks.add(region, checks, this.gate.checksPerEntry(stream));
         this.dispatched.inc({ region }, checks.length);
       }),
     );

@@ -21,6 +21,13 @@ const Region = z
     dispatching: z
       .boolean()
       .describe("false while the region has no live worker or its oldest waiting check is stale: no checks are sent"),
+    icmp_workers: z.number().int().describe("Live workers that take ping checks (`icmp` in GET /workers)"),
+    ping_dispatching: z
+      .boolean()
+      .describe(
+        "false while the region has no live worker that takes ping checks, or its oldest waiting ping check is " +
+          "stale: its ping checks are not sent (not run, not failed) while its other checks may be",
+      ),
   })
   .meta({ id: "Region" });
 
@@ -29,7 +36,7 @@ export const regionsRoute = defineRoute({
   path: "/regions",
   operationId: "fleet.regions",
   summary:
-    "Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks are sent",
+    "Regions: live workers, queue depth, oldest waiting job, checks per minute, schedule lag p50/p99, whether checks (and ping checks) are sent",
   description:
     "A queue that grows, or an old oldest job, means the region needs more workers. " +
     "For the deployment's operators (FLEET_ADMIN_EMAILS) only: 404 for anyone else.",

@@ -17,6 +17,16 @@ const WorkerBody = z
       .object({ p50: z.number().int(), p99: z.number().int() })
       .nullable()
       .describe("Its checks' start behind their ticks over the last minute; null when it ran none"),
+    icmp: z
+      .boolean()
+      .describe(
+        "Whether it takes ping checks: only workers that can send ICMP are given them (found at start: " +
+          "a probe to 127.0.0.1 with the system's ping), unless the operator switched them off (PING_CHECKS=false)",
+      ),
+    icmp_problem: z
+      .string()
+      .nullable()
+      .describe("Why it takes no ping checks (switched off, or what the probe found); null when it takes them"),
   })
   .meta({ id: "Worker" });
 

@@ -14,6 +14,8 @@ const region = (name: string, workers: number, dispatching = workers > 0): Regio
   schedule_lag_p50_ms: null,
   schedule_lag_p99_ms: null,
   dispatching,
+  icmp_workers: workers,
+  ping_dispatching: dispatching,
 });
 const worker = (id: string, region: string, started_at: string): Worker => ({
   id,
@@ -25,6 +27,8 @@ const worker = (id: string, region: string, started_at: string): Worker => ({
   started_at,
   last_seen_at: started_at,
   schedule_lag_ms: null,
+  icmp: true,
+  icmp_problem: null,
 });
 
 describe("regionRows", () => {
