@@ -8,6 +8,7 @@ import * as networkingV1 from "kubernetes-models/networking.k8s.io/v1";
 import * as policyV1 from "kubernetes-models/policy/v1";
 import * as coreV1 from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
+import { CHECK_LANES } from "../../packages/queue/src/lanes.ts";
 import { CHECKS_GROUP, checksStreamKey } from "../../packages/queue/src/names.ts";
 import { type AppName, appOfImage, DEPLOY, ENV_KEYS, SHUTDOWN_DEADLINE_MS, servedPorts } from "./apps.ts";
 import { type K8sObject, kustomize } from "./kustomize.ts";
@@ -152,7 +153,7 @@ describe.for(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
     for (const worker of workers) expect(selects(worker.owner.spec.selector.matchLabels)).toBe(1);
   });
 
-  it("scales each region's workers with KEDA on that region's checks stream lag, never to zero", () => {
+  it("scales each region's workers with KEDA on that region's checks streams' lag (its ping checks' too), never to zero", () => {
     for (const worker of workers) {
       const deployment = worker.owner;
       expect(deployment.spec.replicas, "KEDA owns the replica count").toBeUndefined();
@@ -162,17 +163,21 @@ describe.for(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
       expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
       expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
       expect(spec.cooldownPeriod).toBeGreaterThan(0);
-      const [trigger] = spec.triggers;
-      expect(trigger.type).toBe("redis-streams");
-      expect(trigger.metadata.stream).toBe(checksStreamKey(worker.env.REDIS_PREFIX ?? "upf", worker.env.REGION ?? ""));
-      expect(trigger.metadata.consumerGroup).toBe(CHECKS_GROUP);
-      expect(Number(trigger.metadata.lagCount)).toBeGreaterThan(0);
-      // A regional cluster reaches the central Redis across the internet: over TLS.
-      expect(trigger.metadata.enableTLS).toBe(overlay.startsWith("regional") ? "true" : "false");
-      const auth = byKind("TriggerAuthentication").find((a) => a.metadata.name === trigger.authenticationRef.name);
-      expect(auth, trigger.authenticationRef.name).toBeDefined();
-      // KEDA reads the list as the region's own Redis user: the Secret of the worker's REDIS_URL.
-      for (const ref of auth?.spec.secretTargetRef ?? []) expect(ref.name).toBe(worker.secrets.REDIS_URL);
+      const streams = CHECK_LANES.map((lane) =>
+        checksStreamKey(worker.env.REDIS_PREFIX ?? "upf", worker.env.REGION ?? "", lane),
+      );
+      expect(spec.triggers.map((t: { metadata: { stream: string } }) => t.metadata.stream)).toEqual(streams);
+      for (const trigger of spec.triggers) {
+        expect(trigger.type).toBe("redis-streams");
+        expect(trigger.metadata.consumerGroup).toBe(CHECKS_GROUP);
+        expect(Number(trigger.metadata.lagCount)).toBeGreaterThan(0);
+        // A regional cluster reaches the central Redis across the internet: over TLS.
+        expect(trigger.metadata.enableTLS).toBe(overlay.startsWith("regional") ? "true" : "false");
+        const auth = byKind("TriggerAuthentication").find((a) => a.metadata.name === trigger.authenticationRef.name);
+        expect(auth, trigger.authenticationRef.name).toBeDefined();
+        // KEDA reads the list as the region's own Redis user: the Secret of the worker's REDIS_URL.
+        for (const ref of auth?.spec.secretTargetRef ?? []) expect(ref.name).toBe(worker.secrets.REDIS_URL);
+      }
     }
   });
 
