@@ -3,7 +3,7 @@ import { CheckStream, FleetRegistry, regionOverview } from "@upfleet/queue";
 import { waitFor } from "@upfleet/testing";
 import { Redis } from "ioredis";
 import { describe, it } from "vitest";
-import { startSandbox } from "./support.ts";
+import { metricValue, startSandbox } from "./support.ts";
 
 const INTERVAL_MS = 10_000;
 const REGIONS = ["pa", "pb"];
@@ -53,13 +53,6 @@ async function redisLink(redisUrl: string): Promise<Link> {
         server.close(() => resolve());
       }),
   };
-}
-
-/** A gauge or counter's value on a /metrics page, for the series of `name` with `label` (other labels aside). */
-async function metricValue(baseUrl: string, name: string, label: string): Promise<number | undefined> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(label));
-  return line === undefined ? undefined : Number(line.split(" ").at(-1));
 }
 
 /**

@@ -217,13 +217,21 @@ export async function storedChecks(db: Db, monitorId: string): Promise<StoredChe
   }));
 }
 
-/** The checks a worker says it ran (its /metrics), stale ones it skipped left out. */
-export async function checksRun(workerUrl: string): Promise<number> {
+/** The checks a worker says it ran (its /metrics), of one `type` if given, stale ones it skipped left out. */
+export async function checksRun(workerUrl: string, type?: string): Promise<number> {
   const text = await (await fetch(`${workerUrl}/metrics`)).text();
   return text
     .split("\n")
     .filter((line) => line.startsWith("upfleet_worker_checks_total{") && !line.includes('outcome="skipped"'))
+    .filter((line) => type === undefined || line.includes(`type="${type}"`))
     .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
+
+/** A gauge or counter's value on a /metrics page, for the series of `name` with `label` (other labels aside). */
+export async function metricValue(baseUrl: string, name: string, label: string): Promise<number | undefined> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line === undefined ? undefined : Number(line.split(" ").at(-1));
 }
 
 /** The ticks of the grid between the first and the last of `ticks` that are not among them. */

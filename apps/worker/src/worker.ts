@@ -87,8 +87,8 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
   const startedAt = new Date().toISOString();
   const outcomes = new Counter({
     name: "upfleet_worker_checks_total",
-    help: "Checks run by this worker, by outcome (skipped: stale on arrival)",
-    labelNames: ["region", "outcome"] as const,
+    help: "Checks run by this worker, by type (invalid: settings it cannot read) and outcome (skipped: stale on arrival)",
+    labelNames: ["region", "type", "outcome"] as const,
     registers: [deps.metrics],
   });
   const lag = new Histogram({
@@ -111,15 +111,16 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
     invalid?: z.ZodError,
   ) => {
     const started = Date.now();
+    const type = check.spec?.type ?? "invalid";
     if (isStale({ ...check, ...delivery }, started)) {
-      outcomes.inc({ region: check.region, outcome: "skipped" });
+      outcomes.inc({ region: check.region, type, outcome: "skipped" });
       return;
     }
     const lagMs = Math.max(0, started - check.tick);
     lag.observe({ region: check.region }, lagMs / 1000);
     recentLag.observe(lagMs, started);
     const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
-    outcomes.inc({ region: check.region, outcome: result.status });
+    outcomes.inc({ region: check.region, type, outcome: result.status });
     checksRun.add();
     await results.publish({
       monitorId: check.monitorId,
