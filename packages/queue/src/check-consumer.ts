@@ -11,6 +11,7 @@ import {
   createGroup,
   fieldPairs,
   isNoGroup,
+  pendingCounts,
   readGroup,
   type StreamEntry,
 } from "./stream-group.ts";
@@ -25,7 +26,10 @@ export interface CheckDelivery {
 export interface CheckConsumerTimings {
   /** An idle read blocks this long: the only command an idle worker sends on its stream, besides reclaims. */
   blockMs: number;
-  /** How often entries a dead worker held are looked for. */
+  /**
+   * How often entries a dead worker held are looked for while any entry is pending. With none pending,
+   * none can be claimable before the reclaim idle time has passed, so the next look waits that long.
+   */
   reclaimEveryMs: number;
 }
 
@@ -89,6 +93,8 @@ export class CheckStreamConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
   private reclaimer: NodeJS.Timeout | undefined;
+  /** When the next reclaim pass is due. */
+  private reclaimAt = 0;
   private readonly stopped = new AbortController();
   private grouped = false;
   /** Checks running, and those read but waiting for a slot. */
@@ -121,13 +127,13 @@ export class CheckStreamConsumer {
   start(): void {
     this.running = true;
     this.loop = this.run();
-    this.reclaimer = setInterval(() => void this.reclaim(), this.timings.reclaimEveryMs);
+    this.reclaimIn(this.timings.reclaimEveryMs);
   }
 
   /** Stops reading and waits for the checks read to finish and their entries to be acknowledged. */
   async stop(): Promise<void> {
     this.running = false;
-    clearInterval(this.reclaimer);
+    clearTimeout(this.reclaimer);
     this.stopped.abort();
     // Ends a blocked read at once; entries it was being handed, if any, stay pending for a reclaim.
     this.reader.disconnect();
@@ -184,18 +190,45 @@ export class CheckStreamConsumer {
     }
   }
 
-  /** Takes over entries held past reclaimIdleMs by a worker that never acknowledged them (it died). */
+  /** Sets the next reclaim pass `ms` from now, unless one is due sooner. */
+  private reclaimIn(ms: number, now = Date.now()): void {
+    if (!this.running || (this.reclaimer && this.reclaimAt <= now + ms)) return;
+    clearTimeout(this.reclaimer);
+    this.reclaimAt = now + ms;
+    this.reclaimer = setTimeout(() => {
+      this.reclaimer = undefined;
+      void this.reclaim();
+    }, ms);
+  }
+
+  /**
+   * Takes over entries held past reclaimIdleMs by a worker that never acknowledged them (it died).
+   * With no entry pending in the group, an entry read from now on is claimable reclaimIdleMs after its
+   * read at the earliest, so an idle worker looks that seldom (issue #15); reading an entry itself
+   * (which may teach it a shorter timeout) brings the next look back within reclaimEveryMs.
+   */
   private async reclaim(): Promise<void> {
-    if (!this.running || this.reclaiming || this.free <= 0 || !this.grouped) return;
+    if (!this.running || this.reclaiming || this.free <= 0 || !this.grouped) {
+      this.reclaimIn(this.timings.reclaimEveryMs);
+      return;
+    }
     const minIdleMs = reclaimIdleMs(this.longestTimeoutMs ?? LONGEST_TIMEOUT_MS);
+    const lookedAt = Date.now();
     this.reclaiming = true;
+    let next = this.timings.reclaimEveryMs;
     try {
-      for (const key of this.keys) await this.reclaimFrom(key, minIdleMs);
+      const pending = await pendingCounts(this.options.redis, this.keys, CHECKS_GROUP);
+      if (pending.every((count) => count === 0)) {
+        next = minIdleMs;
+        return;
+      }
+      for (const [i, key] of this.keys.entries()) if (pending[i]! > 0) await this.reclaimFrom(key, minIdleMs);
     } catch (error) {
       if (isNoGroup(error)) this.grouped = false;
       this.options.logger.warn({ err: error }, "could not look for checks of workers gone");
     } finally {
       this.reclaiming = false;
+      this.reclaimIn(Math.max(0, lookedAt + next - Date.now()));
     }
   }
 
@@ -235,6 +268,7 @@ export class CheckStreamConsumer {
   /** Runs the entry's checks, then acknowledges it; one whose result was not published leaves it pending. */
   private settle(key: string, entry: StreamEntry, delivery: CheckDelivery): void {
     this.inHand.add(`${key} ${entry.id}`);
+    this.reclaimIn(this.timings.reclaimEveryMs);
     const checks = fieldPairs(entry.fields).map(([, json]) => parseJson(json));
     for (const check of checks) this.noteTimeout(check);
     const done: Promise<void> = Promise.allSettled(checks.map((check) => this.runInSlot(check, delivery)))

@@ -177,6 +177,31 @@ describe.concurrent("checks streams", () => {
     },
   );
 
+  it("take back an entry a worker died holding after a look that found nothing pending", async ({ expect, s }) => {
+    const ran = new Map<string, { at: number; delivery: CheckDelivery }>();
+    s.consume("d3", async (check, delivery) => void ran.set(check.monitorId, { at: Date.now(), delivery }), {
+      timings: { reclaimEveryMs: 100 },
+    });
+    // The live worker learns the region's timeouts, then nothing is pending: it looks again only
+    // reclaimIdleMs(200) later.
+    const [first] = s.make("d3", 1, 200);
+    await s.checks.add("d3", [first!]);
+    await waitFor(() => ran.has(first!.monitorId), { what: "the first check run" });
+    await waitFor(async () => (await s.checks.backlog("d3")).pendingEntries === 0, { what: "its entry acknowledged" });
+    // Added and read by a worker that dies in one transaction, so the live worker's blocked read misses it.
+    const [lost] = s.make("d3", 1, 200);
+    const readAt = Date.now();
+    await s.client
+      .multi()
+      .xadd(s.key("d3"), "*", "round", JSON.stringify(lost))
+      .xreadgroup("GROUP", CHECKS_GROUP, "dead", "COUNT", 1, "STREAMS", s.key("d3"), ">")
+      .exec();
+    const rescued = await waitFor(() => ran.get(lost!.monitorId), { timeoutMs: 15_000, what: "the lost check run" });
+    expect(rescued.at - readAt).toBeGreaterThanOrEqual(reclaimIdleMs(200));
+    expect(rescued.at - readAt).toBeLessThan(reclaimIdleMs(200) + 3_000);
+    expect(rescued.delivery.stalls).toBe(1);
+  });
+
   it("get their group back after the stream is gone (a flush), and read what was added meanwhile", async ({
     expect,
     s,

@@ -47,6 +47,19 @@ export async function readGroup(
 }
 
 /**
+ * Per key, the entries handed out to `group` and not yet acknowledged (XPENDING's summary, one round
+ * trip): with none, nothing can become claimable before a claim's idle time has passed.
+ */
+export async function pendingCounts(redis: RedisConnection, keys: readonly string[], group: string): Promise<number[]> {
+  const pipeline = redis.pipeline();
+  for (const key of keys) pipeline.xpending(key, group);
+  return ((await pipeline.exec()) ?? []).map(([error, summary]) => {
+    if (error) throw error;
+    return Number((summary as unknown[] | null)?.[0] ?? 0);
+  });
+}
+
+/**
  * Takes over entries of `key` handed out at least `minIdleMs` ago and never acknowledged (their consumer
  * died). Entries deleted meanwhile are dropped from the pending list by Redis and left out here.
  */
