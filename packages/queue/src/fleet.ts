@@ -58,10 +58,16 @@ export class FleetRegistry {
     await this.redis.multi().del(this.recordKey(id)).zrem(this.indexKey, id).exec();
   }
 
-  /** Live workers; records that expired are pruned from the index on the way. */
+  /** Live workers; records that expired are pruned from the index on the way (in the same round trip). */
   async list(now = Date.now()): Promise<WorkerInfo[]> {
-    await this.redis.zremrangebyscore(this.indexKey, "-inf", now - WORKER_TTL_MS);
-    const ids = await this.redis.zrange(this.indexKey, 0, -1);
+    const replies =
+      (await this.redis
+        .pipeline()
+        .zremrangebyscore(this.indexKey, "-inf", now - WORKER_TTL_MS)
+        .zrange(this.indexKey, 0, -1)
+        .exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const ids = (replies[1]?.[1] ?? []) as string[];
     if (ids.length === 0) return [];
     const records = await this.redis.mget(ids.map((id) => this.recordKey(id)));
     return records
