@@ -18,11 +18,18 @@ const READ_COUNT = 200;
 
 /** How the consumer paces itself (tests shorten these). */
 export interface ConsumerTimings {
-  /** An idle read waits this long; new regions are looked for between reads, so this is also how late one is seen. */
+  /**
+   * An idle read waits this long (but no later than the next reclaim pass); new regions are looked for
+   * between reads, so this is also how late one is seen.
+   */
   blockMs: number;
   regionsEveryMs: number;
   /** Entries another consumer was handed this long ago and never acknowledged are taken over (its process died). */
   reclaimIdleMs: number;
+  /**
+   * How often to look for such entries while any entry is pending. With none pending, none can be
+   * claimable before reclaimIdleMs has passed, so the next look waits that long.
+   */
   reclaimEveryMs: number;
   /** How often, and after how long idle, the consumers of alerters gone are removed from the group. */
   forgetEveryMs: number;
@@ -30,7 +37,7 @@ export interface ConsumerTimings {
 }
 
 const TIMINGS: ConsumerTimings = {
-  blockMs: 5_000,
+  blockMs: 30_000,
   regionsEveryMs: 5_000,
   reclaimIdleMs: 30_000,
   reclaimEveryMs: 10_000,
@@ -84,7 +91,8 @@ export class ResultStreamConsumer {
   private regionsReadAt = 0;
   /** Whether the regions read are in `<prefix>:results-regions` as far as this process knows. */
   private recorded = false;
-  private reclaimedAt = Date.now();
+  /** When the next reclaim pass is due. */
+  private reclaimAt = 0;
   private forgottenAt = Date.now();
   private running = false;
   private loop: Promise<void> | undefined;
@@ -205,7 +213,7 @@ export class ResultStreamConsumer {
       consumer: this.options.consumer,
       keys,
       count: READ_COUNT,
-      blockMs: this.timings.blockMs,
+      blockMs: Math.max(1, Math.min(this.timings.blockMs, this.reclaimAt - Date.now())),
     });
     return reply.flatMap(({ key, entries }) => {
       const region = regions[keys.indexOf(key)]!;
@@ -213,11 +221,23 @@ export class ResultStreamConsumer {
     });
   }
 
-  /** Takes over entries other consumers were handed long ago and never acknowledged. */
+  /**
+   * Takes over entries other consumers were handed long ago and never acknowledged. While nothing is
+   * pending, an idle alerter asks Redis about it once every reclaimIdleMs, not every reclaimEveryMs.
+   */
   private async reclaim(now = Date.now()): Promise<void> {
-    if (now - this.reclaimedAt < this.timings.reclaimEveryMs) return;
-    this.reclaimedAt = now;
-    for (const region of this.regions) {
+    if (now < this.reclaimAt) return;
+    this.reclaimAt = now + this.timings.reclaimIdleMs;
+    const regions = [...this.regions];
+    const pipeline = this.options.redis.pipeline();
+    for (const region of regions) pipeline.xpending(this.key(region), RESULTS_GROUP);
+    const counts = ((await pipeline.exec()) ?? []).map(([error, summary]) => {
+      if (error) throw error;
+      return Number((summary as unknown[] | null)?.[0] ?? 0);
+    });
+    if (counts.some((count) => count > 0)) this.reclaimAt = now + this.timings.reclaimEveryMs;
+    for (const [i, region] of regions.entries()) {
+      if (counts[i] === 0) continue;
       const claimed = await claimIdle(this.options.redis, {
         key: this.key(region),
         group: RESULTS_GROUP,
@@ -239,7 +259,7 @@ export class ResultStreamConsumer {
 
   /**
    * Removes from the group the consumers of alerter processes long gone (each restart adds one) once
-   * they hold nothing: idle that long, with no pending entry (a live alerter reads every few seconds).
+   * they hold nothing: idle that long, with no pending entry (a live alerter reads at least every 30 s).
    */
   private async forgetGone(region: string): Promise<void> {
     const { redis, consumer } = this.options;
