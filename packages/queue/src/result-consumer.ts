@@ -4,7 +4,15 @@ import { Batcher } from "@upfleet/runtime";
 import { ResultJob } from "./jobs.ts";
 import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
-import { ackAndDelete, claimIdle, createGroup, fieldPairs, isNoGroup, readGroup } from "./stream-group.ts";
+import {
+  ackAndDelete,
+  claimIdle,
+  createGroup,
+  fieldPairs,
+  isNoGroup,
+  pendingCounts,
+  readGroup,
+} from "./stream-group.ts";
 
 /** One result as read from a region's stream: `id` is the round it was published under; null `result`: not a result. */
 export interface StreamedResult {
@@ -229,12 +237,11 @@ export class ResultStreamConsumer {
     if (now < this.reclaimAt) return;
     this.reclaimAt = now + this.timings.reclaimIdleMs;
     const regions = [...this.regions];
-    const pipeline = this.options.redis.pipeline();
-    for (const region of regions) pipeline.xpending(this.key(region), RESULTS_GROUP);
-    const counts = ((await pipeline.exec()) ?? []).map(([error, summary]) => {
-      if (error) throw error;
-      return Number((summary as unknown[] | null)?.[0] ?? 0);
-    });
+    const counts = await pendingCounts(
+      this.options.redis,
+      regions.map((region) => this.key(region)),
+      RESULTS_GROUP,
+    );
     if (counts.some((count) => count > 0)) this.reclaimAt = now + this.timings.reclaimEveryMs;
     for (const [i, region] of regions.entries()) {
       if (counts[i] === 0) continue;
