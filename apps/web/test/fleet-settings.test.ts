@@ -72,7 +72,9 @@ describe("operators and administrators", () => {
       await startPipeline();
       const workers = page.getByRole("table", { name: "Workers" });
       await workers.getByRole("cell", { name: hostname() }).waitFor({ timeout: 30_000 });
-      await regions.getByRole("row", { name: /^local up 1 / }).waitFor();
+      // One worker, and it takes ping checks (iputils ping works on this machine).
+      await regions.getByRole("row", { name: /^local up 1 1 / }).waitFor();
+      await workers.getByRole("row", { name: new RegExp(`^local ${hostname()} \\S+ \\d+ / \\d+ yes `) }).waitFor();
       await page.getByText("Regions missing workers").waitFor({ state: "detached" });
       // The worker's first checks give the region a schedule lag (p50 and p99 cells stop saying "—"); a
       // tick due before the worker started runs late, so seconds are possible.

@@ -15,6 +15,11 @@ const WORKER_COLUMNS: Column<Worker>[] = [
   { header: "Host", width: "minmax(8rem, 2fr)", cell: (w) => <span title={w.id}>{w.hostname}</span> },
   { header: "Version", width: "6rem", cell: (w) => w.version, wide: true },
   { header: "In flight", width: "6rem", cell: (w) => `${w.in_flight} / ${w.concurrency}` },
+  {
+    header: "Ping",
+    width: "5rem",
+    cell: (w) => (w.icmp ? "yes" : <span title={w.icmp_problem ?? undefined}>no</span>),
+  },
   { header: "Last seen", width: "8rem", cell: (w) => ago(w.last_seen_at) },
   { header: "Up since", width: "8rem", cell: (w) => ago(w.started_at), wide: true },
   {
@@ -92,6 +97,7 @@ function Regions({ rows }: { rows: RegionRow[] }) {
               <th scope="col">Region</th>
               <th scope="col">State</th>
               <th scope="col">Workers</th>
+              <th scope="col">Ping workers</th>
               <th scope="col">Queue depth</th>
               <th scope="col">Oldest job</th>
               <th scope="col">Checks / min</th>
@@ -108,6 +114,10 @@ function Regions({ rows }: { rows: RegionRow[] }) {
                   {r.problem && ` ${r.problem}`}
                 </td>
                 <td>{r.workers}</td>
+                <td>
+                  {r.icmp_workers}
+                  {!r.ping_dispatching && r.workers > 0 && " (ping checks held)"}
+                </td>
                 <td>{r.queue_depth}</td>
                 <td>{r.oldest_job_age_ms === null ? "—" : duration(r.oldest_job_age_ms)}</td>
                 <td>{r.checks_per_minute}</td>
