@@ -17,7 +17,10 @@ export const AGENT_OPTIONS = {
   keepAlive: true,
   // Idle pooled sockets are closed after this long, so a fleet worker keeps no stale connections around.
   timeout: 15_000,
-  maxFreeSockets: 64,
+  // No cap below what is open: a host's idle sockets are at most its checks in flight at once (bounded
+  // by the worker's concurrency). With 64, a whole-second burst of checks to one host closed all but 64
+  // of its connections after each tick and opened them again at the next (BENCHMARKS.md, issue #15).
+  maxFreeSockets: Number.POSITIVE_INFINITY,
   scheduling: "lifo" as const,
 };
 
