@@ -23,7 +23,8 @@ export default defineConfig({
     // Every file has its own database and Redis prefix, so files run in parallel safely.
     fileParallelism: true,
     // More forks than the 2 cores: the long end-to-end files spend their time waiting on real
-    // intervals (ticks, deadlines, escalation minutes), not on the CPU, so they overlap well.
+    // intervals (ticks, deadlines, escalation minutes), not on the CPU, so they overlap well. Not more:
+    // their app processes' PostgreSQL connections come near the server's default limit (ADR 0009).
     maxWorkers: 4,
     // Forks kept for the whole run: with isolate off, vitest 3.2 fails a run whose idle forks it shut
     // down early ("Terminating worker thread").
