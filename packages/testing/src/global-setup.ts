@@ -1,19 +1,25 @@
 /**
  * vitest's global setup: bundles the apps the tests start (ADR 0010's build, with source maps) into a
- * folder of this run, which spawnApp starts them from (ADR 0009). Rebuilt on every run, never reused,
- * so no test runs against a stale bundle; the build takes a few seconds of the run.
+ * folder of this run, which spawnApp starts them from (ADR 0009). Rebuilt on every run, and before
+ * every rerun in watch mode, never reused: no test runs against a stale bundle.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { TestProject } from "vitest/node";
 import { buildApp } from "../../../build.ts";
 import { BUILDS_ENV } from "./process.ts";
 
 const APPS = ["api", "alerter", "worker"];
 
-export async function setup(): Promise<() => Promise<void>> {
-  const builds = await mkdtemp(path.join(tmpdir(), "upfleet-test-builds-"));
+async function buildAll(builds: string): Promise<void> {
   await Promise.all(APPS.map((app) => buildApp(app, path.join(builds, app), { sourcemap: true, linkAssets: true })));
+}
+
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const builds = await mkdtemp(path.join(tmpdir(), "upfleet-test-builds-"));
+  await buildAll(builds);
+  project.onTestsRerun(() => buildAll(builds));
   // The forks vitest starts next inherit the variable, and the apps they spawn with it.
   process.env[BUILDS_ENV] = builds;
   return () => rm(builds, { recursive: true, force: true });
