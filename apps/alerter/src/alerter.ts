@@ -57,7 +57,7 @@ export function startAlerter(config: AlerterConfig, deps: AlerterDeps): RunningA
   const { db, redis, logger, metrics } = deps;
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const connection = duplicateRedis(redis, { maxRetriesPerRequest: null });
-  // On the connection that waits out a Redis outage: a pass blocked meanwhile adds its checks after it.
+  // Read for its backlog (the dispatcher's checks go with the schedule's advance, ScheduleStore.advance).
   const checks = new CheckStream(connection, config.REDIS_PREFIX);
   const store = new ScheduleStore(redis, config.REDIS_PREFIX);
   const lease = new LeaderLock(redis, `${config.REDIS_PREFIX}:lock:scheduler`, LEASE_MS);

@@ -33,6 +33,12 @@ export interface CheckBacklog {
   oldest: (WaitingCheck & { addedAt: number }) | undefined;
 }
 
+/** One XADD: the stream's key and the command's arguments after it. */
+export interface StreamAdd {
+  key: string;
+  args: (string | number)[];
+}
+
 type GroupInfo = { pending: number; lastDelivered: string };
 
 /**
@@ -47,19 +53,26 @@ export class CheckStream {
   ) {}
 
   /**
-   * Adds the checks to the region's streams, each to its lane's, `perEntry` (at most MAX_CHECKS_PER_ENTRY)
-   * an entry, in one round trip.
+   * The XADDs that put the checks in the region's streams, each to its lane's, `perEntry` (at most
+   * MAX_CHECKS_PER_ENTRY) an entry: what the dispatcher runs with its schedule's advance, in one script.
    */
-  async add(region: string, checks: readonly CheckJob[], perEntry = MAX_CHECKS_PER_ENTRY): Promise<void> {
+  entries(region: string, checks: readonly CheckJob[], perEntry = MAX_CHECKS_PER_ENTRY): StreamAdd[] {
     const size = Math.max(1, Math.min(perEntry, MAX_CHECKS_PER_ENTRY));
-    const pipeline = this.redis.pipeline();
+    const adds: StreamAdd[] = [];
     for (const [lane, laneChecks] of byLane(checks)) {
       const key = checksStreamKey(this.redisPrefix, region, lane);
       for (let i = 0; i < laneChecks.length; i += size) {
         const fields = laneChecks.slice(i, i + size).flatMap((check) => [roundId(check), JSON.stringify(check)]);
-        pipeline.xadd(key, "MAXLEN", "~", CHECKS_STREAM_MAX_ENTRIES, "*", ...fields);
+        adds.push({ key, args: ["MAXLEN", "~", CHECKS_STREAM_MAX_ENTRIES, "*", ...fields] });
       }
     }
+    return adds;
+  }
+
+  /** Adds the checks to the region's streams (as `entries` says), in one round trip. */
+  async add(region: string, checks: readonly CheckJob[], perEntry = MAX_CHECKS_PER_ENTRY): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const { key, args } of this.entries(region, checks, perEntry)) pipeline.xadd(key, ...args);
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 

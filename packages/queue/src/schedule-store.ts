@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CheckSpec } from "@upfleet/checks/contracts";
+import type { StreamAdd } from "./check-stream.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
 
 /** How long `waitForChange` waits for its connection, and then idles when Redis cannot be reached. */
@@ -44,12 +45,21 @@ return out
 `;
 
 /**
- * Moves members to their next tick, but only those still at the tick we dispatched: if the API
- * rescheduled a monitor meanwhile (new interval, resume), its new time wins.
+ * Runs the XADDs given first (ARGV[1] of them, each its argument count then its arguments, KEYS[2…]
+ * their streams), then moves members to their next tick, but only those still at the tick we
+ * dispatched: if the API rescheduled a monitor meanwhile (new interval, resume), its new time wins. An
+ * XADD that Redis refuses ends the script before anything moves, so a check is never advanced past
+ * unsent (at-least-once).
  */
 const ADVANCE = `
+local at = 2
+for a = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[at])
+  redis.call('XADD', KEYS[1 + a], unpack(ARGV, at + 1, at + n))
+  at = at + n + 1
+end
 local moved = 0
-for i = 1, #ARGV, 3 do
+for i = at, #ARGV, 3 do
   local current = redis.call('ZSCORE', KEYS[1], ARGV[i])
   if current and tonumber(current) == tonumber(ARGV[i + 1]) then
     redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
@@ -81,7 +91,7 @@ return {versions, unscheduled, unversioned}
 
 type ScheduleCommands = {
   upfleetPeekDue(due: string, specs: string, now: number, limit: number): Promise<string[]>;
-  upfleetAdvance(due: string, ...args: (string | number)[]): Promise<number>;
+  upfleetAdvance(keys: number, ...args: (string | number)[]): Promise<number>;
   upfleetScheduleSnapshot(due: string, versions: string): Promise<[string[], string[], string[]]>;
 };
 
@@ -121,7 +131,8 @@ export class ScheduleStore {
     this.versionsKey = `${prefix}:sched:versions`;
     this.wakeKey = `${prefix}:sched:wake`;
     redis.defineCommand("upfleetPeekDue", { numberOfKeys: 2, lua: PEEK_DUE });
-    redis.defineCommand("upfleetAdvance", { numberOfKeys: 1, lua: ADVANCE });
+    // Its number of keys varies: one, plus a stream per XADD.
+    redis.defineCommand("upfleetAdvance", { lua: ADVANCE });
     redis.defineCommand("upfleetScheduleSnapshot", { numberOfKeys: 2, lua: SNAPSHOT });
   }
 
@@ -206,9 +217,21 @@ export class ScheduleStore {
     return { due, nextDueMs: after ? Number(after) : null };
   }
 
-  async advance(moves: { monitorId: string; fromMs: number; toMs: number }[]): Promise<number> {
-    if (moves.length === 0) return 0;
-    return this.commands.upfleetAdvance(this.dueKey, ...moves.flatMap((m) => [m.monitorId, m.fromMs, m.toMs]));
+  /**
+   * Moves members to their next tick (those still at `fromMs`), after `adds` (the checks' XADDs,
+   * CheckStream.entries) in the same script: one round trip for a dispatch pass's checks and its
+   * schedule, instead of one for each (issue #15).
+   */
+  async advance(moves: { monitorId: string; fromMs: number; toMs: number }[], adds: StreamAdd[] = []): Promise<number> {
+    if (moves.length + adds.length === 0) return 0;
+    return this.commands.upfleetAdvance(
+      1 + adds.length,
+      this.dueKey,
+      ...adds.map((add) => add.key),
+      adds.length,
+      ...adds.flatMap((add) => [add.args.length, ...add.args]),
+      ...moves.flatMap((m) => [m.monitorId, m.fromMs, m.toMs]),
+    );
   }
 
   async snapshot(): Promise<ScheduleSnapshot> {

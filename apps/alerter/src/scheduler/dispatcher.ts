@@ -55,8 +55,9 @@ function followingTick(due: DueEntry, nowMs: number): number {
 /**
  * The one writer of checks: takes what is due from the schedule, adds one check per region to the
  * region's stream (the pass's checks of a region go as few entries, docs/adr/0014), then moves each
- * monitor to its next tick. Add-then-advance makes it at-least-once: after a crash in between, the same
- * rounds are added again, and ingest stores each round once. A region that cannot take checks (no
+ * monitor to its next tick, in the same Lua script as the adds. Add-then-advance makes it
+ * at-least-once: an add Redis refuses moves nothing, and the same rounds are added again on the next
+ * pass; ingest stores each round once. A region that cannot take checks (no
  * live worker, only stale checks waiting) is skipped and counted.
  */
 export class Dispatcher {
@@ -113,16 +114,17 @@ export class Dispatcher {
       [...byLane(checks)].map(([lane, laneChecks]) => ({ region, lane, checks: laneChecks })),
     );
     await this.gate.refresh(streams);
-    await Promise.all(
-      streams.map(async (stream) => {
-        const { region, checks } = stream;
-        if (!this.gate.isOpen(stream)) return this.gate.keptBack(region, checks.length);
-        await this.deps.checks.add(region, checks, this.gate.checksPerEntry(stream));
-        this.dispatched.inc({ region }, checks.length);
-      }),
+    const open = streams.filter((stream) => this.gate.isOpen(stream));
+    for (const { region, checks } of streams.filter((stream) => !open.includes(stream))) {
+      this.gate.keptBack(region, checks.length);
+    }
+    const adds = open.flatMap((stream) =>
+      this.deps.checks.entries(stream.region, stream.checks, this.gate.checksPerEntry(stream)),
     );
     const moves = due.map((d) => ({ monitorId: d.entry.monitorId, fromMs: d.dueMs, toMs: followingTick(d, nowMs) }));
-    await this.deps.store.advance(moves);
+    // The checks and the schedule's advance go in one script, checks first (ScheduleStore.advance).
+    await this.deps.store.advance(moves, adds);
+    for (const { region, checks } of open) this.dispatched.inc({ region }, checks.length);
     // The peek saw only what was due after `nowMs` before these moved: their next ticks count too.
     this.nextDueMs = Math.min(this.nextDueMs ?? Number.POSITIVE_INFINITY, ...moves.map((m) => m.toMs));
     return due.length;
