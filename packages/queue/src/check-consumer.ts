@@ -7,11 +7,11 @@ import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
 import {
   ackAndDelete,
+  claimableAt,
   claimIdle,
   createGroup,
   fieldPairs,
   isNoGroup,
-  pendingCounts,
   readGroup,
   type StreamEntry,
 } from "./stream-group.ts";
@@ -203,9 +203,11 @@ export class CheckStreamConsumer {
 
   /**
    * Takes over entries held past reclaimIdleMs by a worker that never acknowledged them (it died).
-   * With no entry pending in the group, an entry read from now on is claimable reclaimIdleMs after its
-   * read at the earliest, so an idle worker looks that seldom (issue #15); reading an entry itself
-   * (which may teach it a shorter timeout) brings the next look back within reclaimEveryMs.
+   * No entry is claimable before its time of adding plus reclaimIdleMs, so the next look is then for
+   * the oldest pending one, and reclaimIdleMs away with none pending (an entry read from now on cannot
+   * be claimable sooner): a worker whose every look falls on a second's burst no longer looks (and
+   * claims nothing) every reclaimEveryMs (issue #15). Learning a shorter timeout from an entry read
+   * brings the next look back within reclaimEveryMs.
    */
   private async reclaim(): Promise<void> {
     if (!this.running || this.reclaiming || this.free <= 0 || !this.grouped) {
@@ -217,12 +219,13 @@ export class CheckStreamConsumer {
     this.reclaiming = true;
     let next = this.timings.reclaimEveryMs;
     try {
-      const pending = await pendingCounts(this.options.redis, this.keys, CHECKS_GROUP);
-      if (pending.every((count) => count === 0)) {
-        next = minIdleMs;
+      const claimable = await claimableAt(this.options.redis, this.keys, CHECKS_GROUP, minIdleMs);
+      const due = this.keys.filter((_, i) => (claimable[i] ?? Number.POSITIVE_INFINITY) <= lookedAt);
+      if (due.length === 0) {
+        next = Math.min(minIdleMs, ...claimable.map((at) => (at ?? Number.POSITIVE_INFINITY) - lookedAt));
         return;
       }
-      for (const [i, key] of this.keys.entries()) if (pending[i]! > 0) await this.reclaimFrom(key, minIdleMs);
+      for (const key of due) await this.reclaimFrom(key, minIdleMs);
     } catch (error) {
       if (isNoGroup(error)) this.grouped = false;
       this.options.logger.warn({ err: error }, "could not look for checks of workers gone");
@@ -268,9 +271,10 @@ export class CheckStreamConsumer {
   /** Runs the entry's checks, then acknowledges it; one whose result was not published leaves it pending. */
   private settle(key: string, entry: StreamEntry, delivery: CheckDelivery): void {
     this.inHand.add(`${key} ${entry.id}`);
-    this.reclaimIn(this.timings.reclaimEveryMs);
     const checks = fieldPairs(entry.fields).map(([, json]) => parseJson(json));
+    const longest = this.longestTimeoutMs;
     for (const check of checks) this.noteTimeout(check);
+    if (this.longestTimeoutMs !== longest) this.reclaimIn(this.timings.reclaimEveryMs);
     const done: Promise<void> = Promise.allSettled(checks.map((check) => this.runInSlot(check, delivery)))
       .then(async (outcomes) => {
         const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");

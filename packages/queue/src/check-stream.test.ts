@@ -2,7 +2,7 @@ import { createLogger } from "@upfleet/logger";
 import { waitFor } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
-import { describe } from "vitest";
+import { describe, vi } from "vitest";
 import { type CheckConsumerTimings, type CheckDelivery, CheckStreamConsumer, reclaimIdleMs } from "./check-consumer.ts";
 import { CheckStream } from "./check-stream.ts";
 import type { CheckJob } from "./jobs.ts";
@@ -200,6 +200,26 @@ describe.concurrent("checks streams", () => {
     expect(rescued.at - readAt).toBeGreaterThanOrEqual(reclaimIdleMs(200));
     expect(rescued.at - readAt).toBeLessThan(reclaimIdleMs(200) + 3_000);
     expect(rescued.delivery.stalls).toBe(1);
+  });
+
+  it("claim nothing while every entry pending is younger than the claim's idle time", async ({ expect, s }) => {
+    const claims = vi.spyOn(s.client, "xautoclaim");
+    let done = 0;
+    // Each check holds its entry pending for a while, as a second's burst does when a look falls on it.
+    s.consume(
+      "y1",
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        done++;
+      },
+      { timings: { reclaimEveryMs: 50 } },
+    );
+    for (let i = 0; i < 3; i++) {
+      await s.checks.add("y1", s.make("y1", 1, 1_000));
+      await waitFor(() => done === i + 1, { what: "a check run" });
+    }
+    // Nothing pending could be claimable before reclaimIdleMs(1_000) after its adding.
+    expect(claims).not.toHaveBeenCalled();
   });
 
   it("get their group back after the stream is gone (a flush), and read what was added meanwhile", async ({

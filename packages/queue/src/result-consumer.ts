@@ -4,15 +4,7 @@ import { Batcher } from "@upfleet/runtime";
 import { ResultJob } from "./jobs.ts";
 import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
-import {
-  ackAndDelete,
-  claimIdle,
-  createGroup,
-  fieldPairs,
-  isNoGroup,
-  pendingCounts,
-  readGroup,
-} from "./stream-group.ts";
+import { ackAndDelete, claimableAt, claimIdle, createGroup, fieldPairs, isNoGroup, readGroup } from "./stream-group.ts";
 
 /** One result as read from a region's stream: `id` is the round it was published under; null `result`: not a result. */
 export interface StreamedResult {
@@ -230,21 +222,26 @@ export class ResultStreamConsumer {
   }
 
   /**
-   * Takes over entries other consumers were handed long ago and never acknowledged. While nothing is
-   * pending, an idle alerter asks Redis about it once every reclaimIdleMs, not every reclaimEveryMs.
+   * Takes over entries other consumers were handed long ago and never acknowledged. None is claimable
+   * before its time of adding plus reclaimIdleMs, so the next look is then for the oldest pending one
+   * (often a batch being stored here), and reclaimIdleMs away with none pending; only once one may be
+   * claimable does it look every reclaimEveryMs (issue #15).
    */
   private async reclaim(now = Date.now()): Promise<void> {
     if (now < this.reclaimAt) return;
-    this.reclaimAt = now + this.timings.reclaimIdleMs;
     const regions = [...this.regions];
-    const counts = await pendingCounts(
+    const claimable = await claimableAt(
       this.options.redis,
       regions.map((region) => this.key(region)),
       RESULTS_GROUP,
+      this.timings.reclaimIdleMs,
     );
-    if (counts.some((count) => count > 0)) this.reclaimAt = now + this.timings.reclaimEveryMs;
-    for (const [i, region] of regions.entries()) {
-      if (counts[i] === 0) continue;
+    const due = regions.filter((_, i) => (claimable[i] ?? Number.POSITIVE_INFINITY) <= now);
+    this.reclaimAt =
+      due.length > 0
+        ? now + this.timings.reclaimEveryMs
+        : Math.min(now + this.timings.reclaimIdleMs, ...claimable.map((at) => at ?? Number.POSITIVE_INFINITY));
+    for (const region of due) {
       const claimed = await claimIdle(this.options.redis, {
         key: this.key(region),
         group: RESULTS_GROUP,

@@ -47,15 +47,22 @@ export async function readGroup(
 }
 
 /**
- * Per key, the entries handed out to `group` and not yet acknowledged (XPENDING's summary, one round
- * trip): with none, nothing can become claimable before a claim's idle time has passed.
+ * Per key, the earliest moment an entry pending now (handed out to `group`, not yet acknowledged)
+ * could be claimable, from XPENDING's summary (one round trip): its oldest entry's time of adding plus
+ * `minIdleMs`, as no entry is handed out before it was added; null with none pending.
  */
-export async function pendingCounts(redis: RedisConnection, keys: readonly string[], group: string): Promise<number[]> {
+export async function claimableAt(
+  redis: RedisConnection,
+  keys: readonly string[],
+  group: string,
+  minIdleMs: number,
+): Promise<(number | null)[]> {
   const pipeline = redis.pipeline();
   for (const key of keys) pipeline.xpending(key, group);
   return ((await pipeline.exec()) ?? []).map(([error, summary]) => {
     if (error) throw error;
-    return Number((summary as unknown[] | null)?.[0] ?? 0);
+    const [count, oldest] = (summary as [number, string | null] | null) ?? [0, null];
+    return Number(count) > 0 && oldest ? Number(oldest.split("-")[0]) + minIdleMs : null;
   });
 }
 
