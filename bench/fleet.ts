@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Db } from "@upfleet/db";
 import { tickOffsetMs } from "@upfleet/monitoring";
+import { EVENT_LOOP_PROBE_MS } from "@upfleet/runtime";
 import { waitFor } from "@upfleet/testing";
 import { createAclUsers } from "./fleet/acl-users.ts";
 import { IDLE_TARGET, IDLE_WARMUP_S, renderIdle } from "./fleet/idle-report.ts";
@@ -84,7 +85,6 @@ const config = {
   redisHz: args.int("redis-hz", 10, 1),
 };
 const intervalMs = config.intervalS * 1000;
-const EVENT_LOOP_PROBE_MS = 1_000;
 const command = ["pnpm bench:fleet", ...process.argv.slice(2)].join(" ");
 /** Which block of BENCHMARKS.md this run replaces: one per configuration. */
 const runKey = configurationKey(process.argv.slice(2), ["--profile", "--no-write"]);

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AppProcess, spawnApp, waitFor } from "@upfleet/testing";
-import { buildApp } from "../../build.ts";
+import { type AppProcess, bundleEntry, spawnApp, waitFor } from "@upfleet/testing";
+import { bundleApps } from "@upfleet/testing/bundles";
 import { parseMetrics, type Sample } from "../fleet/prometheus.ts";
 import { freePort, onCleanup, sleep } from "./harness.ts";
 
@@ -28,10 +28,10 @@ function bundleOf(app: keyof typeof APP_DIRS): Promise<string> {
   bundles ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "upfleet-bench-builds-"));
     onCleanup("remove the app bundles", () => rm(dir, { recursive: true, force: true }));
-    await Promise.all(Object.keys(APP_DIRS).map((name) => buildApp(name, path.join(dir, name), { linkAssets: true })));
+    await bundleApps(dir);
     return dir;
   })();
-  return bundles.then((dir) => path.join(dir, app, "main.js"));
+  return bundles.then((dir) => bundleEntry(dir, app));
 }
 
 export interface App {

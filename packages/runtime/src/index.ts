@@ -1,7 +1,7 @@
 export { Batcher } from "./batcher.ts";
 export { startHealthServer } from "./health-server.ts";
 export { Loop } from "./loop.ts";
-export { createMetricsRegistry } from "./metrics.ts";
+export { createMetricsRegistry, EVENT_LOOP_PROBE_MS } from "./metrics.ts";
 export { checkReadiness, type Probe, postgresProbe, type Readiness, redisProbe, withTimeout } from "./readiness.ts";
 export { closeRedis, logRedisOutages } from "./redis-status.ts";
 export { onShutdown, SHUTDOWN_DEADLINE_MS } from "./shutdown.ts";

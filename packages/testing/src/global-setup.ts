@@ -7,14 +7,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { buildApp } from "../../../build.ts";
+import { bundleApps } from "./bundles.ts";
 import { BUILDS_ENV } from "./process.ts";
 
-const APPS = ["api", "alerter", "worker"];
-
-async function buildAll(builds: string): Promise<void> {
-  await Promise.all(APPS.map((app) => buildApp(app, path.join(builds, app), { sourcemap: true, linkAssets: true })));
-}
+const buildAll = (builds: string) => bundleApps(builds, { sourcemap: true });
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const builds = await mkdtemp(path.join(tmpdir(), "upfleet-test-builds-"));

@@ -65,6 +65,11 @@ function parseLog(line: string): LogEntry | undefined {
 /** The folder of the apps' bundles the suite's global setup built for this run (global-setup.ts). */
 export const BUILDS_ENV = "UPFLEET_TEST_BUILDS";
 
+/** The entry of `app`'s bundle that bundles.ts `bundleApps` wrote under `root`. */
+export function bundleEntry(root: string, app: string): string {
+  return path.join(root, app, "main.js");
+}
+
 /**
  * Node's arguments for an app: its `entry` if given; else, under the suite, the bundle built for this
  * run (the production build, at a fraction of the CPU of tsx compiling the workspace at each start); else
@@ -72,7 +77,7 @@ export const BUILDS_ENV = "UPFLEET_TEST_BUILDS";
  */
 function nodeArgs(cwd: string, entry: string | undefined): string[] {
   const builds = process.env[BUILDS_ENV];
-  if (entry === undefined && builds) return ["--enable-source-maps", path.join(builds, path.basename(cwd), "main.js")];
+  if (entry === undefined && builds) return ["--enable-source-maps", bundleEntry(builds, path.basename(cwd))];
   const file = entry ?? "src/main.ts";
   return file.endsWith(".js") ? [file] : ["--import", "tsx", file];
 }
