@@ -185,6 +185,17 @@ describe("http check", () => {
     expect(server.connections() - before).toBeLessThanOrEqual(1);
   });
 
+  it("keeps every socket of a burst to one host for the next burst, past 64", async () => {
+    // Whole-second ticks send a host's checks at once: all of a burst's connections must stay pooled.
+    const burst = () => Promise.all(Array.from({ length: 100 }, () => check({ path: "/?delay=100" })));
+    const before = server.connections();
+    expect((await burst()).every((r) => r.status === "up")).toBe(true);
+    const opened = server.connections() - before;
+    expect(opened).toBeGreaterThan(64);
+    expect((await burst()).every((r) => r.status === "up")).toBe(true);
+    expect(server.connections() - before).toBe(opened);
+  });
+
   it("is down with error unknown when the caller cancels", async () => {
     const spec = checkSpecSchema.parse({ type: "http", url: `${server.origin}/hang`, timeoutMs: 5_000 });
     const controller = new AbortController();
