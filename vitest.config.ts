@@ -11,6 +11,7 @@ export default defineConfig({
     ],
     // Bundles the apps that tests start as processes, once per run (packages/testing spawnApp).
     globalSetup: ["packages/testing/src/global-setup.ts"],
+    setupFiles: ["packages/testing/src/report-failures.ts"],
     pool: "forks",
     // Files share a fork's loaded modules (Prisma's client, Express, the packages) instead of each
     // loading them again, which was most of the suite's collection time. Files stay independent: each

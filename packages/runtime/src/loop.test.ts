@@ -63,6 +63,26 @@ describe("Loop", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("retries a failed pass on its own long before the net, half a second later and then twice as late", async () => {
+    const at: number[] = [];
+    const loop = new Loop(
+      async () => {
+        at.push(Date.now());
+        if (at.length <= 2) throw new Error("pool busy");
+        return false;
+      },
+      { everyMs: 600_000, onError: ignore },
+    );
+    loop.start();
+    await waitFor(() => at.length === 3, { timeoutMs: 5_000, what: "the pass after two failures" });
+    await loop.stop();
+    const [first, second, third] = at as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(500);
+    expect(third - second).toBeGreaterThanOrEqual(1_000);
+    // Bounds far from the 10-minute net, loose enough for a loaded machine's late timers.
+    expect(third - first).toBeLessThan(4_000);
+  });
+
   it("runs at start and on its timer; a tick or a run() during a pass joins it; stop ends the ticks", async () => {
     let passes = 0;
     let concurrent = 0;

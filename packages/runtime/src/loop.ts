@@ -1,5 +1,12 @@
-/** A failing pass is retried by the next one; while a database is down, one report per 10 s is enough. */
+/** While a database is down, one report per 10 s is enough. */
 const ERROR_REPORT_EVERY_MS = 10_000;
+/**
+ * A failed pass is retried this soon, then twice as late each time up to RETRY_MAX_MS (or `everyMs`
+ * if sooner): with a net of minutes, the work a wake-up announced must not wait for it because one
+ * pass hit a transient error (a pool busy at start, a deadlock, a restart of PostgreSQL).
+ */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 30_000;
 
 /** Resolves to true when it found work, so another batch may find more. */
 type Pass = () => Promise<boolean> | Promise<void>;
@@ -13,7 +20,8 @@ export interface LoopOptions {
 
 /**
  * Runs `pass` at start, every `everyMs` and when woken, never two at once. A pass that returns true
- * found work and runs again straight away, so a queue is drained until empty. A timer tick during a
+ * found work and runs again straight away, so a queue is drained until empty; one that throws is
+ * retried with a backoff. A timer tick during a
  * pass joins it; a wake-up during one runs another right after, because the pass under way may have
  * missed the newest work. `wakeAt` runs one when work comes due, so `everyMs` can be a slow net.
  * Use it by composition or by extending it with `super(() => this.batch(), …)`.
@@ -30,6 +38,8 @@ export class Loop {
   #again = false;
   #stopped = false;
   #lastErrorReport = 0;
+  /** Failed passes in a row. */
+  #failures = 0;
 
   constructor(pass: Pass, options: LoopOptions) {
     this.#pass = pass;
@@ -94,7 +104,10 @@ export class Loop {
   async #drain(): Promise<void> {
     try {
       while (!this.#stopped && (await this.#pass()) === true);
+      this.#failures = 0;
     } catch (error) {
+      this.#failures++;
+      this.wakeAt(Date.now() + Math.min(RETRY_FIRST_MS * 2 ** (this.#failures - 1), RETRY_MAX_MS));
       if (Date.now() - this.#lastErrorReport < ERROR_REPORT_EVERY_MS) return;
       this.#lastErrorReport = Date.now();
       this.#options.onError(error);

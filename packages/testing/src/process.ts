@@ -47,11 +47,34 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-const running = new Set<ChildProcess>();
+/** The apps alive in this test process, each with its output so far. */
+const running = new Map<ChildProcess, { app: string; lines: string[] }>();
 // A failed assertion must not leave servers behind holding ports and connections.
 process.once("exit", () => {
-  for (const child of running) signalGroup(child, "SIGKILL");
+  for (const child of running.keys()) signalGroup(child, "SIGKILL");
 });
+
+/** pino's warn level: what an app says went wrong. */
+const WARN = 40;
+/** Per app, the newest warnings a report shows. */
+const REPORT_LINES = 20;
+
+/**
+ * The warnings and errors the running apps logged, newest last, for a failed test's report: the
+ * processes are gone by the time anyone reads CI's output, and what they said is often the cause.
+ */
+export function appWarnings(): string {
+  const reports: string[] = [];
+  for (const [child, { app, lines }] of running) {
+    const warnings = lines.filter((line) => {
+      const level = parseLog(line)?.level;
+      return level === undefined ? line.trim() !== "" : typeof level === "number" && level >= WARN;
+    });
+    if (warnings.length === 0) continue;
+    reports.push(`${app} (pid ${child.pid}):\n${warnings.slice(-REPORT_LINES).join("\n")}`);
+  }
+  return reports.join("\n");
+}
 
 function parseLog(line: string): LogEntry | undefined {
   if (!line.startsWith("{")) return undefined;
@@ -95,9 +118,8 @@ export function spawnApp({ cwd, entry, env = {} }: SpawnAppOptions): AppProcess 
     stdio: "pipe",
     detached: true,
   });
-  running.add(child);
-
   const lines: string[] = [];
+  running.set(child, { app: path.basename(cwd), lines });
   const listeners = new Set<(line: string) => void>();
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
