@@ -74,6 +74,45 @@ describe("check_results partitions", () => {
     await expect(store(db, seq, early)).rejects.toThrow(/unique|duplicate/i);
   });
 
+  it("move a day's rows out of the default with no reader seeing them vanish meanwhile", async ({
+    db,
+    database,
+    seq,
+  }) => {
+    const rows = 20_000;
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      // A few days, each moved while a reader counts its rows as fast as it can.
+      for (const day of ["2033-04-01", "2033-04-02", "2033-04-03"]) {
+        const start = at(`${day}T00:00:00Z`);
+        await db.$executeRaw`
+          INSERT INTO check_results (tick, checked_at, monitor_seq, status, region)
+          SELECT ${start}::timestamptz + g * interval '1 second', ${start}, ${seq}, 'up', 'local'
+          FROM generate_series(1, ${rows}::int) g`;
+        const counts: number[] = [];
+        let moving = true;
+        const move = ensureCheckPartitions(db, start, 0).finally(() => {
+          moving = false;
+        });
+        while (moving) {
+          const { rows: found } = await reader.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM check_results WHERE tick >= $1 AND tick < $2",
+            [start, new Date(start.getTime() + DAY)],
+          );
+          counts.push(found[0]!.n);
+        }
+        expect(await move).toContain(`check_results_${day.replaceAll("-", "")}`);
+        expect(counts.filter((n) => n !== rows)).toEqual([]);
+        expect(await partitionOf(db, new Date(start.getTime() + 1_000))).toEqual([
+          `check_partitions.check_results_${day.replaceAll("-", "")}`,
+        ]);
+      }
+    } finally {
+      await reader.end();
+    }
+  });
+
   it("are created once when several alerters start at the same time", async ({ db }) => {
     const now = at("2032-01-10T00:00:00Z");
     const runs = await Promise.all(Array.from({ length: 4 }, () => ensureCheckPartitions(db, now, 2)));

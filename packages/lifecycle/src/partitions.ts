@@ -52,6 +52,14 @@ async function createPartition(db: Db, day: Date): Promise<boolean> {
       const [found] = await tx.$queryRaw<{ exists: boolean }[]>`
         SELECT to_regclass(${qualified(name)}) IS NOT NULL AS exists`;
       if (found?.exists) return false;
+      const [held] = await tx.$queryRawUnsafe<{ rows: boolean }[]>(
+        `SELECT EXISTS (SELECT 1 FROM ${DEFAULT_PARTITION} WHERE tick >= ${from} AND tick < ${to}) AS rows`,
+      );
+      // Rows to move: readers wait for the move as a whole. A query planned against the old set of
+      // partitions that ran after the commit would find the day's rows neither in the default (deleted)
+      // nor in the new partition (not in its plan): an export read 0 of 700 rows that way. Every
+      // query locks check_results before it looks up its partitions, so this lock makes them plan afresh.
+      if (held?.rows) await tx.$executeRawUnsafe("LOCK TABLE check_results IN ACCESS EXCLUSIVE MODE");
       await tx.$executeRawUnsafe(`CREATE TABLE ${qualified(name)} (LIKE check_results INCLUDING DEFAULTS)`);
       // Locked first so no row for this day can land in the default between the move and the attach.
       await tx.$executeRawUnsafe(`LOCK TABLE ${DEFAULT_PARTITION} IN SHARE ROW EXCLUSIVE MODE`);
