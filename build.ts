@@ -9,7 +9,7 @@
 import { cp, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import path from "node:path";
-import { build, type Metafile } from "esbuild";
+import { build, type Metafile, stop } from "esbuild";
 
 const ROOT = import.meta.dirname;
 
@@ -91,6 +91,23 @@ export async function buildApp(name: string, outdir: string, options: BuildOptio
   const appDir = path.join(ROOT, "apps", name);
   const resolved = (app.resolved ?? []).map((dependency) => ({ name: dependency, from: appDir }));
   await copyPackages([...externalImports(result.metafile), ...resolved], path.join(outdir, "node_modules"));
+}
+
+/**
+ * Bundles several apps at once, each into `outdir(name)`, then stops esbuild's service: it otherwise
+ * stays resident for as long as the calling process lives (~500 MB after these builds, seen beside
+ * `pnpm start`'s runner, the test suite's and the benches').
+ */
+export async function buildApps(
+  names: readonly string[],
+  outdir: (name: string) => string,
+  options: BuildOptions = {},
+): Promise<void> {
+  try {
+    await Promise.all(names.map((name) => buildApp(name, outdir(name), options)));
+  } finally {
+    await stop();
+  }
 }
 
 type Wanted = { name: string; from: string };

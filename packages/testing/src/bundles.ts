@@ -1,5 +1,5 @@
 import path from "node:path";
-import { buildApp } from "../../../build.ts";
+import { buildApps } from "../../../build.ts";
 
 /** The apps tests and benches start from their bundles. */
 const BUNDLED_APPS = ["api", "alerter", "worker"] as const;
@@ -10,7 +10,5 @@ const BUNDLED_APPS = ["api", "alerter", "worker"] as const;
  * as the images ship.
  */
 export async function bundleApps(root: string, options: { sourcemap?: boolean } = {}): Promise<void> {
-  await Promise.all(
-    BUNDLED_APPS.map((app) => buildApp(app, path.join(root, app), { sourcemap: options.sourcemap, linkAssets: true })),
-  );
+  await buildApps(BUNDLED_APPS, (app) => path.join(root, app), { sourcemap: options.sourcemap, linkAssets: true });
 }
