@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { GuardedHttpAgent, GuardedHttpsAgent } from "@upfleet/outbound";
-import type { Request, Response } from "got";
 import { failure } from "./classify.ts";
 import type { ExecutorFactory, RunContext } from "./executor.ts";
 import { matchesExpectedStatus, parseExpectedStatus } from "./expected-status.ts";
-import { AGENT_OPTIONS, BODY_LIMIT_BYTES, checkClient, readBody, requestBody } from "./http.ts";
+import { AGENT_OPTIONS } from "./http.ts";
+import { BODY_LIMIT_BYTES } from "./http-body.ts";
+import { HttpExchange, requestBody, requestHeaders } from "./http-client.ts";
 import type { CheckResult } from "./result.ts";
 import type { ApiAssertion, ApiCheckSpec, ApiStep } from "./spec.ts";
 
@@ -70,16 +71,19 @@ export const createApiExecutor: ExecutorFactory<"api"> = ({ guard, userAgent }) 
   const httpsAgent = new GuardedHttpsAgent(guard, { ...AGENT_OPTIONS, rejectUnauthorized: true });
   return {
     run: (spec, context) =>
-      runApiCheck(spec, context, (step, url, timeoutMs) =>
-        checkClient.stream(url, {
-          method: step.method,
-          headers: { "user-agent": userAgent, ...step.headers },
-          agent: { http: httpAgent, https: httpsAgent },
-          body: requestBody(step),
-          allowGetBody: step.method === "GET" && step.body !== null,
-          signal: context.signal,
-          timeout: { request: timeoutMs },
-        }),
+      runApiCheck(
+        spec,
+        context,
+        (step) =>
+          new HttpExchange(step.url, {
+            method: step.method,
+            headers: requestHeaders(userAgent, step.headers),
+            body: requestBody(step),
+            followRedirects: true,
+            agents: { http: httpAgent, https: httpsAgent },
+            rejectUnauthorized: true,
+            signal: context.signal,
+          }),
       ),
     close() {
       httpAgent.destroy();
@@ -91,13 +95,14 @@ export const createApiExecutor: ExecutorFactory<"api"> = ({ guard, userAgent }) 
 async function runApiCheck(
   spec: ApiCheckSpec,
   context: RunContext,
-  open: (step: ApiStep, url: string, timeoutMs: number) => Request,
+  open: (step: ApiStep) => HttpExchange,
 ): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const variables = new Map<string, string>();
   const steps: StepReport[] = [];
   let current: ApiStep | undefined;
+  let exchange: HttpExchange | undefined;
   let httpStatus: number | null = null;
   try {
     for (const step of spec.steps) {
@@ -105,19 +110,13 @@ async function runApiCheck(
       httpStatus = null;
       const filled = fill(step, variables);
       const stepStarted = performance.now();
-      const stream = open(filled, filled.url, Math.max(1, spec.timeoutMs - elapsed()));
-      // A late second 'error' (after the first settled the check) must not become an uncaught exception.
-      stream.on("error", () => {});
-      const response = await new Promise<Response>((resolve, reject) => {
-        stream.once("response", resolve);
-        stream.once("error", reject);
-      });
-      httpStatus = response.statusCode;
-      const read = step.method === "HEAD" ? { text: "", truncated: false } : await readBody(stream);
+      exchange = open(filled);
+      httpStatus = (await exchange.response()).statusCode!;
+      const read = await exchange.body(true);
       const body = new StepBody(read.text, read.truncated);
       const responseMs = Math.round(performance.now() - stepStarted);
       steps.push({ name: step.name, httpStatus, responseMs, ...(read.truncated ? { bodyTruncated: true } : {}) });
-      judge(step, response.statusCode, body, responseMs);
+      judge(step, httpStatus, body, responseMs);
       for (const [name, path] of Object.entries(step.extract)) variables.set(name, extract(body, name, path));
     }
     const responseMs = elapsed();
@@ -131,6 +130,7 @@ async function runApiCheck(
       details: { steps },
     };
   } catch (error) {
+    exchange?.destroy();
     const where = current ? `Step "${current.name}"` : "A step";
     const details = { steps, failedStep: current?.name ?? null };
     if (error instanceof StepFailure) {

@@ -21,13 +21,13 @@ const INVALID_RESPONSE_CODE = /^HPE_|^ERR_HTTP_CONTENT_LENGTH_MISMATCH$|^ERR_INV
 type Coded = { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown };
 
 /**
- * The innermost error code: got wraps socket errors (keeping `code`), and Node's happy-eyeballs connect
- * reports an AggregateError whose own code may be missing.
+ * The first error code found, looking into an error's `cause` when it has none, and into the first of
+ * the errors of an AggregateError (Node's happy-eyeballs connect), whose own code may be missing.
  */
 export function errorCode(error: unknown): string | undefined {
   let current = error as Coded | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
-    if (typeof current.code === "string" && current.code !== "ERR_GOT_REQUEST_ERROR") return current.code;
+    if (typeof current.code === "string") return current.code;
     if (Array.isArray(current.errors) && current.errors.length > 0) current = current.errors[0] as Coded;
     else current = current.cause as Coded | undefined;
   }
@@ -37,7 +37,7 @@ export function errorCode(error: unknown): string | undefined {
 export function classifyCode(code: string | undefined): ErrorClass {
   if (!code) return "unknown";
   if (code === "EBLOCKED") return "blocked_address";
-  if (code === "ETIMEDOUT" || code === "ERR_GOT_TIMEOUT") return "timeout";
+  if (code === "ETIMEDOUT") return "timeout";
   if (code === "ECONNREFUSED") return "connection_refused";
   if (code === "ERR_TOO_MANY_REDIRECTS") return "too_many_redirects";
   if (DNS_CODES.has(code)) return "dns";

@@ -24,17 +24,36 @@ const handler =
       res.writeHead(302, { location: "/loop" });
       return res.end();
     }
+    if (url.pathname === "/slow-loop") {
+      setTimeout(() => res.writeHead(302, { location: "/slow-loop" }).end(), 150);
+      return;
+    }
     if (url.pathname === "/to") {
-      res.writeHead(301, { location: url.searchParams.get("target") ?? "/" });
+      res.writeHead(Number(url.searchParams.get("code") ?? 301), { location: url.searchParams.get("target") ?? "/" });
       return res.end();
     }
     res.end(`hello from ${label}`);
   };
 
+/** What the servers were sent, in order. */
+const seen: { label: string; method?: string; path?: string; body: string; headers: http.IncomingHttpHeaders }[] = [];
+
+const recording = (label: string): http.RequestListener => {
+  const answer = handler(label);
+  return (req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      seen.push({ label, method: req.method, path: req.url, body, headers: req.headers });
+      answer(req, res);
+    });
+  };
+};
+
 beforeAll(async () => {
-  main = await startHttp(handler("main"));
-  second = await startHttp(handler("second"), "127.0.0.2");
-  ipv6 = await startHttp(handler("ipv6"), "::1");
+  main = await startHttp(recording("main"));
+  second = await startHttp(recording("second"), "127.0.0.2");
+  ipv6 = await startHttp(recording("ipv6"), "::1");
 });
 afterAll(async () => {
   await Promise.all([main.close(), second.close(), ipv6.close()]);
@@ -146,4 +165,61 @@ describe("a target the guard does not allow", () => {
       expect(await run(strict, url())).toMatchObject({ status: "down", error: "blocked_address", responseMs: null });
     },
   );
+});
+
+describe("redirect rules", () => {
+  const post = (code: number, target: string) =>
+    run(wide, `${main.origin}/to?code=${code}&target=${encodeURIComponent(target)}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "payload",
+    });
+
+  it("turns a POST into a GET without body on 303", async () => {
+    seen.length = 0;
+    expect(await post(303, "/landing")).toMatchObject({ status: "up", details: { redirects: 1 } });
+    expect(seen.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+      { method: "POST", path: expect.stringMatching(/^\/to\?/), body: "payload" },
+      { method: "GET", path: "/landing", body: "" },
+    ]);
+    expect(seen[1]!.headers["content-length"]).toBeUndefined();
+  });
+
+  it.each([301, 302, 307, 308])("keeps the method and body on %i", async (code) => {
+    seen.length = 0;
+    expect(await post(code, "/landing")).toMatchObject({ status: "up" });
+    expect(seen[1]).toMatchObject({ method: "POST", path: "/landing", body: "payload" });
+  });
+
+  it("sends credentials and cookies on to the same host only", async () => {
+    const headers = { authorization: "Bearer secret", cookie: "session=1" };
+    const userinfo = main.origin.replace("http://", "http://monitor:s3cret@");
+    seen.length = 0;
+    await run(wide, `${userinfo}/to?target=/landing`);
+    expect(seen[1]!.headers.authorization).toBe(`Basic ${Buffer.from("monitor:s3cret").toString("base64")}`);
+    seen.length = 0;
+    await run(wide, `${main.origin}/to?target=/landing`, { headers });
+    expect(seen[1]!.headers).toMatchObject(headers);
+    seen.length = 0;
+    await run(wide, `${userinfo}/to?target=${encodeURIComponent(`${second.origin}/landing`)}`, { headers });
+    expect(seen[1]).toMatchObject({ label: "second", path: "/landing" });
+    expect(seen[1]!.headers.authorization).toBeUndefined();
+    expect(seen[1]!.headers.cookie).toBeUndefined();
+  });
+
+  it("is down on a redirect to another scheme than http(s)", async () => {
+    expect(await run(wide, `${main.origin}/to?target=${encodeURIComponent("ftp://example.com/")}`)).toMatchObject({
+      status: "down",
+      error: "unknown",
+      message: "Unsupported protocol: ftp:",
+      details: { code: "ERR_UNSUPPORTED_PROTOCOL", redirects: 1 },
+    });
+  });
+
+  it("counts the redirects in the check's timeout", async () => {
+    const started = performance.now();
+    const result = await run(wide, `${main.origin}/slow-loop`, { timeoutMs: 500 });
+    expect(result).toMatchObject({ status: "down", error: "timeout", message: "No answer within 500 ms" });
+    expect(performance.now() - started).toBeLessThan(500 + 300);
+  });
 });

@@ -12,7 +12,8 @@ import { createUnrunnableExecutor } from "./unrunnable.ts";
 
 export * from "./contracts.ts";
 export type { Executor, ExecutorDeps, ExecutorFactory, RunContext } from "./executor.ts";
-export { BODY_LIMIT_BYTES, MAX_REDIRECTS } from "./http.ts";
+export { BODY_LIMIT_BYTES } from "./http-body.ts";
+export { MAX_REDIRECTS } from "./http-client.ts";
 export { icmpProblem } from "./ping.ts";
 
 /** One executor per check type. A new type is one file exporting its factory and one line here. */
@@ -72,7 +73,6 @@ export function createCheckRunner(options: CheckRunnerOptions): CheckRunner {
       if (signal?.aborted) onCallerAbort();
       else signal?.addEventListener("abort", onCallerAbort, { once: true });
       const timer = setTimeout(() => {
-        // got turns a "TimeoutError" reason into its own TimeoutError; the name is what matters.
         const reason = new DOMException(`Check exceeded ${spec.timeoutMs} ms`, "TimeoutError");
         deadline.abort(reason);
         stop.abort(reason);

@@ -57,10 +57,10 @@ export interface OutboundGuard {
   /** Why an IP is refused, or null when allowed. */
   refusalReason(ip: string): string | null;
   /**
-   * A dns.lookup replacement for the `lookup` option of net.connect, tls.connect, http(s).Agent and got's
-   * `dnsLookup`. It resolves with the system resolver, then refuses (BlockedAddressError) when the address
-   * handed back — or, with `all: true`, any of them — is not allowed. Sockets connect to what it returns,
-   * so the check is on the address actually used and a rebinding DNS answer cannot slip past it.
+   * A dns.lookup replacement for the `lookup` option of net.connect, tls.connect and http(s).Agent. It
+   * resolves with the system resolver, then refuses (BlockedAddressError) when the address handed back —
+   * or, with `all: true`, any of them — is not allowed. Sockets connect to what it returns, so the check
+   * is on the address actually used and a rebinding DNS answer cannot slip past it.
    */
   lookup: LookupFunction;
   /** Throws BlockedAddressError when `host` is an IP literal that is not allowed. Names pass (see lookup). */
