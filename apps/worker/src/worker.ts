@@ -12,7 +12,7 @@ import {
   LagWindow,
   lanesOf,
   MinuteCounter,
-  ResultPublisher,
+  type ResultJob,
 } from "@upfleet/queue";
 import { duplicateRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { closeRedis } from "@upfleet/runtime";
@@ -80,9 +80,6 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
     dnsServers: config.CHECK_DNS_RESOLVERS,
   });
   const runner = createCheckRunner({ guard });
-  // Results are batched into one stream entry per few milliseconds (docs/adr/0012), on the connection
-  // that waits out a Redis outage: a result written late is still stored, one given up is a lost check.
-  const results = new ResultPublisher(connection, config.REDIS_PREFIX, config.REGION);
   const registry = new FleetRegistry(deps.redis, config.REDIS_PREFIX);
   const startedAt = new Date().toISOString();
   const outcomes = new Counter({
@@ -102,19 +99,20 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
   const checksRun = new MinuteCounter();
 
   /**
-   * Runs a check; one without a spec could not be parsed (`invalid` says why) and is answered down.
-   * `delivery`: how often it was taken back from a dead worker, which moves its stale cutoff.
+   * Runs a check into the result to publish; one without a spec could not be parsed (`invalid` says
+   * why) and is answered down. `delivery`: how often it was taken back from a dead worker, which moves
+   * its stale cutoff.
    */
   const runCheck = async (
     check: Omit<CheckJob, "spec"> & { spec: CheckJob["spec"] | null },
     delivery: CheckDelivery,
     invalid?: z.ZodError,
-  ) => {
+  ): Promise<ResultJob | null> => {
     const started = Date.now();
     const type = check.spec?.type ?? "invalid";
     if (isStale({ ...check, ...delivery }, started)) {
       outcomes.inc({ region: check.region, type, outcome: "skipped" });
-      return;
+      return null;
     }
     const lagMs = Math.max(0, started - check.tick);
     lag.observe({ region: check.region }, lagMs / 1000);
@@ -122,7 +120,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
     const result = check.spec ? await runner.run(check.spec) : unrunnable(invalid);
     outcomes.inc({ region: check.region, type, outcome: result.status });
     checksRun.add();
-    await results.publish({
+    return {
       monitorId: check.monitorId,
       organizationId: check.organizationId,
       region: check.region,
@@ -134,9 +132,11 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
       result,
       // Copied unchanged: the alerter stores only results whose proof names the round it dispatched.
       proof: check.proof,
-    });
+    };
   };
 
+  // Results are batched into one stream entry per few milliseconds (docs/adr/0012) by the consumer,
+  // which acknowledges the checks entries they complete in the same transaction.
   const checks = new CheckStreamConsumer({
     redis: connection,
     redisPrefix: config.REDIS_PREFIX,
@@ -153,7 +153,7 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
       const envelope = CHECK_ENVELOPE.safeParse(payload);
       if (envelope.success) return runCheck({ ...envelope.data, spec: null }, delivery, parsed.error);
       deps.logger.warn({ err: envelope.error }, "not a check; skipped");
-      return Promise.resolve();
+      return Promise.resolve(null);
     },
   });
   checks.start();
@@ -194,7 +194,6 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps): Promi
       clearInterval(reporter);
       // Stops reading and waits for the checks in flight (each bounded by its timeout).
       await checks.stop();
-      await results.close();
       runner.close();
       await registry.remove(id).catch(() => undefined);
       await closeRedis(connection);

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
-import { Batcher } from "@upfleet/runtime";
 import { MAX_CHECKS_PER_ENTRY } from "./check-stream.ts";
+import { EntryResults } from "./entry-results.ts";
+import type { ResultJob } from "./jobs.ts";
 import type { CheckLane } from "./lanes.ts";
 import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
 import {
-  ackAndDelete,
   claimableAt,
   claimIdle,
   createGroup,
@@ -63,25 +63,20 @@ export interface CheckConsumerOptions {
   lanes: readonly CheckLane[];
   /**
    * Runs one check as written in the stream (not parsed: the worker answers what it cannot run).
-   * Resolves once its result is published; a rejection leaves its entry pending, to be taken again.
+   * Resolves with its result to publish to the region's results stream, or null for none (skipped as
+   * stale, not a check); a rejection leaves its entry pending, to be taken again.
    */
-  run(check: unknown, delivery: CheckDelivery): Promise<void>;
+  run(check: unknown, delivery: CheckDelivery): Promise<ResultJob | null>;
   logger: Logger;
   timings?: Partial<CheckConsumerTimings>;
-}
-
-/** An entry being run here, by the stream it came from. */
-interface HeldEntry {
-  key: string;
-  id: string;
 }
 
 /**
  * A worker's side of its region's checks streams (docs/adr/0014): one blocking XREADGROUP at a time
  * over the lanes it reads, for as many entries as free slots allow, shared among the lanes (the
  * dispatcher sizes an entry to a reader's concurrency over its lanes, RegionGate); each entry's checks
- * run (at most `concurrency` at once),
- * and once every one of them has its result published the entry is XACKed and XDELed. Entries a dead
+ * run (at most `concurrency` at once), their results are published to the region's results stream, and
+ * once every one of them is there the entry is XACKed and XDELed (EntryResults). Entries a dead
  * worker held are claimed (XAUTOCLAIM) after reclaimIdleMs and run again; ingest stores a round once.
  * A flushed Redis (NOGROUP) gets the group back on the next read.
  */
@@ -108,8 +103,7 @@ export class CheckStreamConsumer {
   private longestTimeoutMs: number | null = null;
   /** A pass still waiting on a slow Redis: the next one is skipped rather than piled up. */
   private reclaiming = false;
-  /** Acknowledgments of one turn of the event loop go as one transaction. */
-  private readonly acks = new Batcher<HeldEntry>((entries) => this.acknowledge(entries), { maxBatch: 1_000 });
+  private readonly results: EntryResults;
 
   constructor(private readonly options: CheckConsumerOptions) {
     this.timings = { ...TIMINGS, ...options.timings };
@@ -117,6 +111,9 @@ export class CheckStreamConsumer {
     this.reader = duplicateRedis(options.redis, { maxRetriesPerRequest: null });
     // Outages are logged by the process's main connection; reads fail and are retried below.
     this.reader.on("error", () => undefined);
+    // On the connection that waits out a Redis outage: a result written late is still stored, one
+    // given up is a lost check.
+    this.results = new EntryResults(options.redis, options.redisPrefix, options.region, options.logger);
   }
 
   /** Checks running or read and waiting for a slot. */
@@ -140,7 +137,7 @@ export class CheckStreamConsumer {
     this.wake?.();
     await Promise.race([this.loop, sleep(LOOP_GRACE_MS)]);
     while (this.entries.size > 0) await Promise.all(this.entries);
-    await this.acks.close();
+    await this.results.close();
   }
 
   private get free(): number {
@@ -268,38 +265,26 @@ export class CheckStreamConsumer {
     return new Map(pending.map(([id, , , count]) => [id, Number(count)]));
   }
 
-  /** Runs the entry's checks, then acknowledges it; one whose result was not published leaves it pending. */
+  /** Runs the entry's checks and publishes their results, then acknowledges it (or leaves it pending). */
   private settle(key: string, entry: StreamEntry, delivery: CheckDelivery): void {
     this.inHand.add(`${key} ${entry.id}`);
     const checks = fieldPairs(entry.fields).map(([, json]) => parseJson(json));
     const longest = this.longestTimeoutMs;
     for (const check of checks) this.noteTimeout(check);
     if (this.longestTimeoutMs !== longest) this.reclaimIn(this.timings.reclaimEveryMs);
-    const done: Promise<void> = Promise.allSettled(checks.map((check) => this.runInSlot(check, delivery)))
-      .then(async (outcomes) => {
-        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-        if (failed) {
-          this.options.logger.warn({ err: failed.reason, entry: entry.id }, "a check's result was not published");
-          return;
-        }
-        await this.acks.add({ key, id: entry.id });
-      })
-      .catch((error: unknown) =>
-        // Still pending: taken again by a reclaim, its rounds stored once (ingest is idempotent).
-        this.options.logger.warn({ err: error }, "checks done but not acknowledged; they will run again"),
-      )
-      .finally(() => {
-        this.inHand.delete(`${key} ${entry.id}`);
-        this.entries.delete(done);
-      });
+    const runs = checks.map((check) => this.runInSlot(check, delivery));
+    const done: Promise<void> = this.results.settle(key, entry.id, runs).finally(() => {
+      this.inHand.delete(`${key} ${entry.id}`);
+      this.entries.delete(done);
+    });
     this.entries.add(done);
   }
 
-  private async runInSlot(check: unknown, delivery: CheckDelivery): Promise<void> {
+  private async runInSlot(check: unknown, delivery: CheckDelivery): Promise<ResultJob | null> {
     if (this.active >= this.options.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
     try {
-      await this.options.run(check, delivery);
+      return await this.options.run(check, delivery);
     } finally {
       // The slot passes to a check waiting for one, or frees up for the next read.
       const next = this.waiting.shift();
@@ -313,15 +298,6 @@ export class CheckStreamConsumer {
   private noteTimeout(check: unknown): void {
     const timeoutMs = (check as { spec?: { timeoutMs?: unknown } } | null)?.spec?.timeoutMs;
     if (typeof timeoutMs === "number") this.longestTimeoutMs = Math.max(this.longestTimeoutMs ?? 0, timeoutMs);
-  }
-
-  private async acknowledge(entries: HeldEntry[]): Promise<void> {
-    const transaction = this.options.redis.multi();
-    for (const key of this.keys) {
-      const ids = entries.filter((entry) => entry.key === key).map((entry) => entry.id);
-      if (ids.length > 0) ackAndDelete(transaction, key, CHECKS_GROUP, ids);
-    }
-    await transaction.exec();
   }
 }
 

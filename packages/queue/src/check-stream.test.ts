@@ -5,23 +5,41 @@ import { Redis } from "ioredis";
 import { describe, vi } from "vitest";
 import { type CheckConsumerTimings, type CheckDelivery, CheckStreamConsumer, reclaimIdleMs } from "./check-consumer.ts";
 import { CheckStream } from "./check-stream.ts";
-import type { CheckJob } from "./jobs.ts";
+import type { CheckJob, ResultJob } from "./jobs.ts";
 import type { CheckLane } from "./lanes.ts";
-import { CHECKS_GROUP, checksStreamKey } from "./names.ts";
+import { CHECKS_GROUP, checksStreamKey, resultsStreamKey } from "./names.ts";
+import { fieldPairs } from "./stream-group.ts";
 
 const logger = createLogger("test", "silent");
 
+/** The result a worker would publish for `check`. */
+function resultOf(check: CheckJob): ResultJob {
+  const at = Date.now();
+  return {
+    ...check,
+    workerId: "worker-test",
+    startedAt: at,
+    finishedAt: at,
+    result: { status: "up", responseMs: 1, httpStatus: 200, error: null, message: null, timings: {}, details: {} },
+  };
+}
+
 interface Harness {
   client: Redis;
+  redisUrl: string;
+  prefix: string;
   checks: CheckStream;
   key(region: string, lane?: CheckLane): string;
   /** `count` checks of `region` due now, each with this timeout; `ping` ones go on the ICMP lane. */
   make(region: string, count: number, timeoutMs?: number, type?: "unrunnable" | "ping"): CheckJob[];
-  /** A consumer of `region`'s streams (its general one unless `lanes` says) stopped after the test, whose checks are run by `run`. */
+  /**
+   * A consumer of `region`'s streams (its general one unless `lanes` says) stopped after the test, whose
+   * checks are run by `run` (into the result it publishes, if any).
+   */
   consume(
     region: string,
-    run: (check: CheckJob, delivery: CheckDelivery) => Promise<void>,
-    options?: { concurrency?: number; timings?: Partial<CheckConsumerTimings>; lanes?: CheckLane[] },
+    run: (check: CheckJob, delivery: CheckDelivery) => Promise<ResultJob | undefined> | Promise<void>,
+    options?: { concurrency?: number; timings?: Partial<CheckConsumerTimings>; lanes?: CheckLane[]; redis?: Redis },
   ): CheckStreamConsumer;
 }
 
@@ -32,6 +50,8 @@ const it = test.extend<{ s: Harness }>({
     let made = 0;
     await use({
       client,
+      redisUrl: redis.url,
+      prefix: redis.prefix,
       checks: new CheckStream(client, redis.prefix),
       key: (region, lane) => checksStreamKey(redis.prefix, region, lane),
       make: (region, count, timeoutMs = 1_000, type = "unrunnable") =>
@@ -48,13 +68,13 @@ const it = test.extend<{ s: Harness }>({
         })),
       consume(region, run, options = {}) {
         const consumer = new CheckStreamConsumer({
-          redis: client,
+          redis: options.redis ?? client,
           redisPrefix: redis.prefix,
           region,
           consumer: `worker-${consumers.length}`,
           concurrency: options.concurrency ?? 10,
           lanes: options.lanes ?? ["general"],
-          run: (check, delivery) => run(check as CheckJob, delivery),
+          run: async (check, delivery) => (await run(check as CheckJob, delivery)) ?? null,
           logger,
           timings: { blockMs: 500, ...options.timings },
         });
@@ -99,6 +119,85 @@ describe.concurrent("checks streams", () => {
     });
     expect(ran.sort()).toEqual(checks.map((c) => c.monitorId).sort());
     expect(await s.checks.backlog("r1")).toMatchObject({ waitingEntries: 0, pendingEntries: 0 });
+  });
+
+  it("publish an entry's results and acknowledge it in one transaction when they are written together", async ({
+    expect,
+    s,
+  }) => {
+    const transactions = vi.spyOn(s.client, "multi");
+    const plainAdds = vi.spyOn(s.client, "xadd");
+    s.consume("t1", async (check) => resultOf(check));
+    const checks = s.make("t1", 3);
+    await s.checks.add("t1", checks, 3);
+    await waitFor(async () => (await s.client.xlen(s.key("t1"))) === 0, { what: "the entry deleted" });
+    const published = (await s.client.xrange(resultsStreamKey(s.prefix, "t1"), "-", "+")).flatMap(([, fields]) =>
+      fieldPairs(fields).map(([round]) => round),
+    );
+    expect(published.sort()).toEqual(checks.map((c) => `${c.monitorId}@t1@${c.tick}`).sort());
+    // One round trip for the three results and the acknowledgment, none of its own for either.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(plainAdds).not.toHaveBeenCalled();
+    expect(await s.checks.backlog("t1")).toMatchObject({ waitingEntries: 0, pendingEntries: 0 });
+  });
+
+  it("acknowledge an entry once its results are written when its last check has none to publish", async ({
+    expect,
+    s,
+  }) => {
+    const [published, skipped] = s.make("t2", 2);
+    s.consume("t2", async (check) => {
+      if (check.monitorId === published!.monitorId) return resultOf(check);
+      // Finishes after the other's result was written, as a check skipped as stale does: nothing to carry the acknowledgment.
+      await waitFor(async () => (await s.client.xlen(resultsStreamKey(s.prefix, "t2"))) === 1, {
+        what: "the other result written",
+      });
+      return undefined;
+    });
+    await s.checks.add("t2", [published!, skipped!], 2);
+    await waitFor(async () => (await s.client.xlen(s.key("t2"))) === 0, { what: "the entry deleted" });
+    expect(await s.checks.backlog("t2")).toMatchObject({ waitingEntries: 0, pendingEntries: 0 });
+  });
+
+  it("leave an entry pending when its worker is gone before its results are written, for a live one to run again", async ({
+    expect,
+    s,
+  }) => {
+    // The doomed worker's connection is its own: it goes away with the check's result still unwritten.
+    const doomedRedis = new Redis(s.redisUrl, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    doomedRedis.on("error", () => undefined);
+    const [lost] = s.make("t3", 1, 200);
+    const ran: string[] = [];
+    const doomed = s.consume(
+      "t3",
+      async (check) => {
+        doomedRedis.disconnect();
+        return resultOf(check);
+      },
+      { redis: doomedRedis },
+    );
+    await s.checks.add("t3", [lost!]);
+    await waitFor(async () => (await s.checks.backlog("t3")).pendingEntries === 1 && doomedRedis.status === "end", {
+      what: "the entry read by the doomed worker",
+    });
+    await doomed.stop();
+    s.consume(
+      "t3",
+      async (check) => {
+        ran.push(check.monitorId);
+        return resultOf(check);
+      },
+      { timings: { reclaimEveryMs: 100 } },
+    );
+    // The live worker learns the region's timeouts from a check of its own.
+    await s.checks.add("t3", s.make("t3", 1, 200));
+    await waitFor(() => ran.includes(lost!.monitorId), { timeoutMs: 15_000, what: "the lost check run again" });
+    await waitFor(async () => (await s.client.xlen(s.key("t3"))) === 0, { what: "every entry deleted" });
+    const rounds = (await s.client.xrange(resultsStreamKey(s.prefix, "t3"), "-", "+")).flatMap(([, fields]) =>
+      fieldPairs(fields).map(([round]) => round),
+    );
+    // Its result once, written by the live worker with the entry's acknowledgment.
+    expect(rounds.filter((round) => round.startsWith(`${lost!.monitorId}@`))).toHaveLength(1);
   });
 
   it("run at most `concurrency` checks at once", async ({ expect, s }) => {

@@ -1,4 +1,5 @@
 import { Batcher } from "@upfleet/runtime";
+import type { ChainableCommander } from "ioredis";
 import { type ResultJob, roundId } from "./jobs.ts";
 import { resultsStreamKey } from "./names.ts";
 import type { RedisConnection } from "./redis-connection.ts";
@@ -14,11 +15,19 @@ const FLUSH_WAIT_MS = 20;
 const RESULTS_STREAM_MAX_ENTRIES = 200_000;
 
 /**
+ * Given a batch of results just before it is written, what must be written in the same transaction
+ * (the checks entries it completes, acknowledged with their last results), or undefined for nothing.
+ */
+export type WrittenAlongside = (
+  results: readonly ResultJob[],
+) => ((transaction: ChainableCommander) => void) | undefined;
+
+/**
  * A worker's side of its region's results stream: results are gathered for a few milliseconds and
  * written as ONE stream entry (one XADD per batch: fields are the rounds' ids, values their results as
  * JSON). `publish` resolves once the entry is in Redis, so the checks entry it answers is acknowledged
- * only then: a worker killed before that leaves the entry pending for another worker to claim, and no
- * check is lost.
+ * only then, or in the same transaction (`alongside`): a worker killed before that leaves the entry
+ * pending for another worker to claim, and no check is lost.
  */
 export class ResultPublisher {
   private readonly batcher: Batcher<ResultJob>;
@@ -28,6 +37,7 @@ export class ResultPublisher {
     private readonly redis: RedisConnection,
     redisPrefix: string,
     region: string,
+    private readonly alongside?: WrittenAlongside,
   ) {
     this.key = resultsStreamKey(redisPrefix, region);
     this.batcher = new Batcher((results: ResultJob[]) => this.write(results), {
@@ -50,6 +60,17 @@ export class ResultPublisher {
 
   private async write(results: ResultJob[]): Promise<void> {
     const fields = results.flatMap((result) => [roundId(result), JSON.stringify(result)]);
-    await this.redis.xadd(this.key, "MAXLEN", "~", RESULTS_STREAM_MAX_ENTRIES, "*", ...fields);
+    const args = [this.key, "MAXLEN", "~", RESULTS_STREAM_MAX_ENTRIES, "*", ...fields] as const;
+    const alongside = this.alongside?.(results);
+    if (!alongside) {
+      await this.redis.xadd(...args);
+      return;
+    }
+    // A command Redis refuses (out of memory, say) aborts the whole transaction: nothing is acknowledged
+    // without its results in the stream.
+    const transaction = this.redis.multi().xadd(...args);
+    alongside(transaction);
+    const [added] = (await transaction.exec()) ?? [];
+    if (added?.[0]) throw added[0];
   }
 }
