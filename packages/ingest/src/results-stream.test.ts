@@ -10,7 +10,7 @@ import {
 import { connectRedis, type RedisConnection } from "@upfleet/queue/redis";
 import { waitFor } from "@upfleet/testing";
 import { test } from "@upfleet/testing/fixtures";
-import { describe, expect } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { resultJob } from "./testing.ts";
 
 /**
@@ -21,7 +21,12 @@ import { resultJob } from "./testing.ts";
 const it = test.extend<{
   connection: RedisConnection;
   /** A consumer over `regions` storing into `stored`; stopped after the test. */
-  consume: (options: { regions: () => string[]; store?: (results: ResultJob[]) => Promise<void>; name?: string }) => {
+  consume: (options: {
+    regions: () => string[];
+    store?: (results: ResultJob[]) => Promise<void>;
+    name?: string;
+    redis?: RedisConnection;
+  }) => {
     consumer: ResultStreamConsumer;
     stored: ResultJob[];
   };
@@ -38,10 +43,10 @@ const it = test.extend<{
   },
   consume: async ({ redis, connection }, use) => {
     const consumers: ResultStreamConsumer[] = [];
-    await use(({ regions, store, name = "alerter-a" }) => {
+    await use(({ regions, store, name = "alerter-a", redis: own = connection }) => {
       const stored: ResultJob[] = [];
       const consumer = new ResultStreamConsumer({
-        redis: connection,
+        redis: own,
         redisPrefix: redis.prefix,
         consumer: name,
         regions: async () => regions(),
@@ -92,6 +97,76 @@ describe("results streams", { timeout: 60_000 }, () => {
     await waitFor(() => stored.length === 5, { what: "the batch stored" });
     expect(ticks(stored)).toEqual(ticks(published));
     await waitFor(async () => (await connection.xlen(key)) === 0, { what: "the stored entry deleted" });
+    expect((await connection.xpending(key, RESULTS_GROUP))[0]).toBe(0);
+    await publisher.close();
+  });
+
+  it("acknowledge stored entries ahead of the next read, in its write, with no round trip of their own", async ({
+    redis,
+    connection,
+    consume,
+  }) => {
+    const key = resultsStreamKey(redis.prefix, "ca");
+    const { stored } = consume({ regions: () => ["ca"] });
+    const publisher = new ResultPublisher(connection, redis.prefix, "ca");
+    await publisher.publish(round("ca"));
+    await waitFor(() => stored.length === 1, { what: "the first entry stored" });
+    // The commands the process's main connection sends from now on: none to acknowledge.
+    const transactions = vi.spyOn(connection, "multi");
+    const pipelines = vi.spyOn(connection, "pipeline");
+    const acks = vi.spyOn(connection, "xack");
+    for (let i = 0; i < 3; i++) {
+      await publisher.publish(round("ca"));
+      await waitFor(() => stored.length === i + 2, { what: "a later entry stored" });
+    }
+    await waitFor(async () => (await connection.xlen(key)) === 0, { what: "every entry deleted" });
+    expect((await connection.xpending(key, RESULTS_GROUP))[0]).toBe(0);
+    expect([transactions, pipelines, acks].map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
+    await publisher.close();
+  });
+
+  it("hand the entries of an alerter that died after storing them, before their acknowledgment went out, to a live one", async ({
+    redis,
+    connection,
+    consume,
+  }) => {
+    const key = resultsStreamKey(redis.prefix, "ka");
+    // The doomed alerter's connections (its reader is a copy) carry a name of their own, to be killed by it.
+    const name = `doomed-${redis.prefix}`;
+    const doomedRedis = connectRedis(
+      { REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, REDIS_CLUSTER_NODES: [], REDIS_SENTINELS: [] },
+      { connectionName: name, retryStrategy: () => null },
+    );
+    doomedRedis.on("error", () => undefined);
+    const killDoomed = async () => {
+      const clients = ((await connection.client("LIST")) as string).split("\n");
+      for (const line of clients.filter((c) => c.includes(` name=${name} `))) {
+        await connection.client("KILL", "ID", /id=(\d+)/.exec(line)![1]!);
+      }
+    };
+    const doomedStored: ResultJob[] = [];
+    consume({
+      regions: () => ["ka"],
+      name: "alerter-doomed",
+      redis: doomedRedis,
+      store: async (results) => {
+        doomedStored.push(...results);
+        await killDoomed();
+      },
+    });
+    const publisher = new ResultPublisher(connection, redis.prefix, "ka");
+    const result = round("ka");
+    await publisher.publish(result);
+    await waitFor(() => doomedStored.length === 1 && doomedRedis.status === "end", {
+      what: "stored by the doomed alerter, which then died",
+    });
+    expect((await connection.xpending(key, RESULTS_GROUP))[0]).toBe(1);
+
+    const live = consume({ regions: () => ["ka"], name: "alerter-live" });
+    // Stored a second time (ingest is idempotent on the round), then deleted: nothing lost.
+    await waitFor(() => live.stored.length === 1, { what: "the entry reclaimed and stored again" });
+    expect(live.stored).toEqual([result]);
+    await waitFor(async () => (await connection.xlen(key)) === 0, { what: "then deleted" });
     expect((await connection.xpending(key, RESULTS_GROUP))[0]).toBe(0);
     await publisher.close();
   });

@@ -1,10 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@upfleet/logger";
-import { Batcher } from "@upfleet/runtime";
+import type { ChainableCommander } from "ioredis";
 import { ResultJob } from "./jobs.ts";
 import { RESULTS_GROUP, resultsRegionsKey, resultsStreamKey } from "./names.ts";
 import { duplicateRedis, type RedisConnection } from "./redis-connection.ts";
-import { ackAndDelete, claimableAt, claimIdle, createGroup, fieldPairs, isNoGroup, readGroup } from "./stream-group.ts";
+import {
+  claimableAt,
+  claimIdle,
+  createGroup,
+  deleteThenAck,
+  fieldPairs,
+  isNoGroup,
+  readGroupAfter,
+} from "./stream-group.ts";
 
 /** One result as read from a region's stream: `id` is the round it was published under; null `result`: not a result. */
 export interface StreamedResult {
@@ -31,6 +39,12 @@ export interface ConsumerTimings {
    * claimable before reclaimIdleMs has passed, so the next look waits that long.
    */
   reclaimEveryMs: number;
+  /**
+   * Stored entries are acknowledged ahead of the next read, in its write; while a batch is being stored
+   * a read waits at most this long, so its acknowledgment waits no longer (a second's burst brings the
+   * next read sooner).
+   */
+  ackWithinMs: number;
   /** How often, and after how long idle, the consumers of alerters gone are removed from the group. */
   forgetEveryMs: number;
   forgottenAfterMs: number;
@@ -41,6 +55,7 @@ const TIMINGS: ConsumerTimings = {
   regionsEveryMs: 5_000,
   reclaimIdleMs: 30_000,
   reclaimEveryMs: 10_000,
+  ackWithinMs: 2_000,
   forgetEveryMs: 10 * 60_000,
   forgottenAfterMs: 60 * 60_000,
 };
@@ -74,7 +89,9 @@ interface Entry {
 
 /**
  * The alerters' side of the results streams (docs/adr/0012): one blocking XREADGROUP over every
- * region's stream, in batches; each batch is stored, then XACKed and XDELed. At-least-once: a batch
+ * region's stream, in batches; each batch is stored, then XDELed and XACKed ahead of the next read, on
+ * its connection and in its write, so a second's burst costs no round trip of its own to acknowledge
+ * (issue #15). At-least-once: a batch
  * whose store fails stays pending and is retried with backoff; entries a dead alerter was handed are
  * claimed (XAUTOCLAIM) by a live one; ingest is idempotent on (monitor, region, tick), so a second
  * delivery changes nothing. A flushed Redis (NOGROUP) gets its groups back on the next read.
@@ -85,9 +102,11 @@ export class ResultStreamConsumer {
   private readonly regions = new Set<string>();
   /** Regions whose group this process has created (or found): cleared when Redis says one is gone. */
   private readonly grouped = new Set<string>();
-  /** Entries being stored here (`<region> <id>`), so a reclaim pass does not take them from ourselves. */
+  /** Entries being stored or acknowledged here (`<region> <id>`), so a reclaim pass does not take them from ourselves. */
   private readonly inHand = new Set<string>();
   private readonly batches = new Set<Promise<void>>();
+  /** Entries stored, to acknowledge with the next read. */
+  private stored: Entry[] = [];
   private regionsReadAt = 0;
   /** Whether the regions read are in `<prefix>:results-regions` as far as this process knows. */
   private recorded = false;
@@ -98,12 +117,6 @@ export class ResultStreamConsumer {
   private loop: Promise<void> | undefined;
   private readonly stopped = new AbortController();
   private readonly timings: ConsumerTimings;
-  /**
-   * Acknowledgments of the batches stored in one turn of the event loop go as one transaction: the
-   * ingest commits several reads' results in one statement, and they complete together.
-   */
-  private readonly acks = new Batcher<Entry>((entries) => this.acknowledge(entries), { maxBatch: 10_000 });
-
   constructor(private readonly options: ResultConsumerOptions) {
     this.timings = { ...TIMINGS, ...options.timings };
     this.reader = duplicateRedis(options.redis, { maxRetriesPerRequest: null });
@@ -116,7 +129,10 @@ export class ResultStreamConsumer {
     this.loop = this.run();
   }
 
-  /** Stops reading and waits for the batches in hand to be stored (a batch being retried is left pending). */
+  /**
+   * Stops reading, waits for the batches in hand to be stored (a batch being retried is left pending)
+   * and acknowledges what was stored.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.stopped.abort();
@@ -126,6 +142,14 @@ export class ResultStreamConsumer {
     // seconds later, and holds no entry: the shutdown waits only a moment for it.
     await Promise.race([this.loop, sleep(LOOP_GRACE_MS)]);
     while (this.batches.size > 0) await Promise.all(this.batches);
+    const stored = this.takeStored();
+    if (stored.length === 0) return;
+    const pipeline = this.options.redis.pipeline();
+    this.acknowledge(pipeline, stored);
+    // Left pending if this fails: read again by a reclaim pass, and stored once (ingest is idempotent).
+    const failed = ((await pipeline.exec().catch((error: unknown) => [[error]])) ?? []).find(([error]) => error);
+    if (failed)
+      this.options.logger.warn({ err: failed[0] }, "results stored but not acknowledged; they will be read again");
   }
 
   /** Per region read: entries in its stream (stored ones are deleted) and those handed out but not acknowledged. */
@@ -208,14 +232,24 @@ export class ResultStreamConsumer {
       return [];
     }
     const keys = regions.map((region) => this.key(region));
-    const reply = await readGroup(this.reader, {
-      group: RESULTS_GROUP,
-      consumer: this.options.consumer,
-      keys,
-      count: READ_COUNT,
-      blockMs: Math.max(1, Math.min(this.timings.blockMs, this.reclaimAt - Date.now())),
-    });
-    return reply.flatMap(({ key, entries }) => {
+    const stored = this.takeStored();
+    const longest = this.batches.size > 0 ? this.timings.ackWithinMs : this.timings.blockMs;
+    const { reads, beforeError } = await readGroupAfter(
+      this.reader,
+      {
+        group: RESULTS_GROUP,
+        consumer: this.options.consumer,
+        keys,
+        count: READ_COUNT,
+        blockMs: Math.max(1, Math.min(longest, this.reclaimAt - Date.now())),
+      },
+      (pipeline) => this.acknowledge(pipeline, stored),
+    );
+    if (beforeError) {
+      // Still pending: read again by a reclaim pass, and stored once (ingest is idempotent).
+      this.options.logger.warn({ err: beforeError }, "results stored but not acknowledged; they will be read again");
+    }
+    return reads.flatMap(({ key, entries }) => {
       const region = regions[keys.indexOf(key)]!;
       return entries.map(({ id, fields }) => ({ region, id, fields }));
     });
@@ -282,17 +316,17 @@ export class ResultStreamConsumer {
     if (entries.length === 0 || !this.running) return;
     for (const e of entries) this.inHand.add(`${e.region} ${e.id}`);
     const batch: Promise<void> = this.store(entries)
-      .then(async (stored) => {
-        if (stored) await Promise.all(entries.map((e) => this.acks.add(e)));
+      .then((stored) => {
+        if (stored) this.stored.push(...entries);
+        // Left pending, for this alerter's next start or another's reclaim.
+        else for (const e of entries) this.inHand.delete(`${e.region} ${e.id}`);
       })
-      .catch((error: unknown) =>
-        // Still pending: read again by a reclaim pass, and stored once (ingest is idempotent).
-        this.options.logger.warn({ err: error }, "results stored but not acknowledged; they will be read again"),
-      )
-      .finally(() => {
+      .catch((error: unknown) => {
+        // Still pending: read again by a reclaim pass.
+        this.options.logger.warn({ err: error }, "results not stored; they will be read again");
         for (const e of entries) this.inHand.delete(`${e.region} ${e.id}`);
-        this.batches.delete(batch);
-      });
+      })
+      .finally(() => this.batches.delete(batch));
     this.batches.add(batch);
   }
 
@@ -313,13 +347,19 @@ export class ResultStreamConsumer {
     }
   }
 
-  private async acknowledge(entries: Entry[]): Promise<void> {
-    const transaction = this.options.redis.multi();
+  /** The entries stored so far, now out of hand: their acknowledgment is being sent. */
+  private takeStored(): Entry[] {
+    const stored = this.stored;
+    this.stored = [];
+    for (const e of stored) this.inHand.delete(`${e.region} ${e.id}`);
+    return stored;
+  }
+
+  private acknowledge(pipeline: ChainableCommander, entries: Entry[]): void {
     for (const region of new Set(entries.map((e) => e.region))) {
       const ids = entries.filter((e) => e.region === region).map((e) => e.id);
-      ackAndDelete(transaction, this.key(region), RESULTS_GROUP, ids);
+      deleteThenAck(pipeline, this.key(region), RESULTS_GROUP, ids);
     }
-    await transaction.exec();
   }
 }
 

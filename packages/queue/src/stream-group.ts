@@ -26,12 +26,21 @@ export async function createGroup(redis: RedisConnection, key: string, group: st
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
-/** One XREADGROUP of new entries over `keys`; the entries come back per key. */
-export async function readGroup(
-  reader: RedisConnection,
-  read: { group: string; consumer: string; keys: readonly string[]; count: number; blockMs: number },
-): Promise<{ key: string; entries: StreamEntry[] }[]> {
-  const reply = (await reader.xreadgroup(
+interface GroupRead {
+  group: string;
+  consumer: string;
+  keys: readonly string[];
+  count: number;
+  blockMs: number;
+}
+
+export interface StreamRead {
+  key: string;
+  entries: StreamEntry[];
+}
+
+const readArgs = (read: GroupRead) =>
+  [
     "GROUP",
     read.group,
     read.consumer,
@@ -42,8 +51,35 @@ export async function readGroup(
     "STREAMS",
     ...read.keys,
     ...read.keys.map(() => ">"),
-  )) as StreamReply;
-  return (reply ?? []).map(([key, entries]) => ({ key, entries: entries.map(([id, fields]) => ({ id, fields })) }));
+  ] as const;
+
+const parseRead = (reply: unknown): StreamRead[] =>
+  ((reply as StreamReply) ?? []).map(([key, entries]) => ({
+    key,
+    entries: entries.map(([id, fields]) => ({ id, fields })),
+  }));
+
+/** One XREADGROUP of new entries over `keys`; the entries come back per key. */
+export async function readGroup(reader: RedisConnection, read: GroupRead): Promise<StreamRead[]> {
+  return parseRead(await reader.xreadgroup(...readArgs(read)));
+}
+
+/**
+ * readGroup with commands sent ahead of it in the same write (`before`: acknowledgments), so they cost
+ * no round trip of their own. The first of their errors, if any, comes back beside the entries read:
+ * an entry handed out by the read must not be dropped for it.
+ */
+export async function readGroupAfter(
+  reader: RedisConnection,
+  read: GroupRead,
+  before: (pipeline: ChainableCommander) => void,
+): Promise<{ reads: StreamRead[]; beforeError: Error | null }> {
+  const pipeline = reader.pipeline();
+  before(pipeline);
+  const replies = (await pipeline.xreadgroup(...readArgs(read)).exec()) ?? [];
+  const [readError, reply] = replies.at(-1) ?? [null, null];
+  if (readError) throw readError;
+  return { reads: parseRead(reply), beforeError: replies.find(([error]) => error)?.[0] ?? null };
 }
 
 /**
@@ -89,6 +125,15 @@ export async function claimIdle(
 /** Adds to `transaction` the XACK and XDEL of `ids`: together, so no entry is acknowledged yet left in the stream. */
 export function ackAndDelete(transaction: ChainableCommander, key: string, group: string, ids: string[]): void {
   transaction.xack(key, group, ...ids).xdel(key, ...ids);
+}
+
+/**
+ * Adds to `pipeline` the XDEL, then the XACK, of `ids`, outside a transaction: deleted first, no entry is
+ * acknowledged yet left in the stream (where nothing would delete it); one deleted whose acknowledgment
+ * was lost stays pending until a reclaim's XAUTOCLAIM drops it, having nothing to hand out.
+ */
+export function deleteThenAck(pipeline: ChainableCommander, key: string, group: string, ids: string[]): void {
+  pipeline.xdel(key, ...ids).xack(key, group, ...ids);
 }
 
 /** An entry's fields as (name, value) pairs: a round's id and its JSON, in both kinds of stream. */
