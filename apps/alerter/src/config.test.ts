@@ -20,6 +20,7 @@ describe("alerter configuration", () => {
 
   it.each([
     ["DATABASE_URL", "mysql://db/upfleet"],
+    ["DATABASE_POOL_SIZE", "ten"],
     ["REDIS_URL", "127.0.0.1:6379"],
     ["HEALTH_PORT", "abc"],
     ["LOG_LEVEL", "loud"],

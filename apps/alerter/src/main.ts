@@ -19,7 +19,7 @@ import { AlerterEnv } from "./config.ts";
 const config = loadEnvOrExit(AlerterEnv);
 const logger = createLogger("alerter", config.LOG_LEVEL);
 
-const db = createDb(config.DATABASE_URL);
+const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 const redis = connectRedis(config);
 logRedisOutages(redis, logger);
 

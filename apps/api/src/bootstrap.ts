@@ -44,7 +44,7 @@ export async function createApiDeps(
   config: ApiConfig,
   logger: Logger,
 ): Promise<{ deps: ApiDeps; close(): Promise<void> }> {
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
   // Fail fast while Redis is down (a 503 now beats a request hanging in an offline queue).
   const redis = connectRedis(config, {
     maxRetriesPerRequest: 1,

@@ -8,6 +8,7 @@ describe("parseEnv", () => {
   it("fills defaults that work on a fresh machine", () => {
     const env = parseEnv(schema, {});
     expect(env.DATABASE_URL).toBe("postgresql://postgres@127.0.0.1:5432/upfleet");
+    expect(env.DATABASE_POOL_SIZE).toBe(10);
     expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(env.REGIONS).toEqual(["local"]);
     expect(env.OPEN).toBe(false);
@@ -23,13 +24,20 @@ describe("parseEnv", () => {
   it("names every bad variable", () => {
     let error: unknown;
     try {
-      parseEnv(schema, { DATABASE_URL: "mysql://x", REDIS_URL: "nope", REGIONS: "EU West", OPEN: "yes" });
+      parseEnv(schema, {
+        DATABASE_URL: "mysql://x",
+        DATABASE_POOL_SIZE: "0",
+        REDIS_URL: "nope",
+        REGIONS: "EU West",
+        OPEN: "yes",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ["DATABASE_URL", "REDIS_URL", "REGIONS", "OPEN"]) expect(message).toContain(name);
+    for (const name of ["DATABASE_URL", "DATABASE_POOL_SIZE", "REDIS_URL", "REGIONS", "OPEN"])
+      expect(message).toContain(name);
   });
 
   it.for([

@@ -157,4 +157,9 @@ export const baseEnv = {
 
 export const databaseEnv = {
   DATABASE_URL: urlWithProtocols(["postgres:", "postgresql:"], "postgresql://postgres@127.0.0.1:5432/upfleet"),
+  /**
+   * Connections in the process's Prisma pool, opened as its work needs them: PostgreSQL's
+   * `max_connections` is shared by every process, so a small server wants fewer.
+   */
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(10)),
 };

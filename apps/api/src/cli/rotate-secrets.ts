@@ -11,7 +11,7 @@ import { rotateSecrets } from "../secrets-rotation.ts";
  */
 const config = loadEnvOrExit(z.object({ ...databaseEnv, ...secretsEnv }));
 const logger = createLogger("secrets-rotate", "info");
-const db = createDb(config.DATABASE_URL);
+const db = createDb(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 try {
   const ring = await resolveKeyring(db, config.ENCRYPTION_KEY);
   const report = await rotateSecrets(db, ring);
