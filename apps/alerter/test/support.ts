@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createDb, type Db, type Monitor, type Prisma } from "@upfleet/db";
+import type { Db, Monitor, Prisma } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { firstDue, TYPE_DEFAULTS } from "@upfleet/monitors";
 import { type ResultJob, resultsStreamKey } from "@upfleet/queue";
@@ -13,6 +13,7 @@ import {
   startApp,
   type TestDatabase,
   type TestRedis,
+  testDb,
 } from "@upfleet/testing";
 import { closedAfterFile, test } from "@upfleet/testing/fixtures";
 import { Redis } from "ioredis";
@@ -101,7 +102,7 @@ const httpMonitors =
 /** A database with one organization, and a way to add monitors straight into it. */
 async function seedDatabase(): Promise<{ database: TestDatabase; db: Db; httpMonitor: HttpMonitor }> {
   const database = await createTestDatabase();
-  const db = createDb(database.url);
+  const db = testDb(database.url);
   const organizationId = newId("organization");
   await db.organization.create({ data: { id: organizationId, name: "Acme" } });
   return { database, db, httpMonitor: httpMonitors(db, organizationId) };

@@ -7,6 +7,8 @@ export type Db = PrismaClient;
 export interface DbOptions {
   /** Connections in this process' pool; PostgreSQL's own limit is shared by every process. */
   poolSize?: number;
+  /** How long a connection may sit idle before it is closed; IDLE_CONNECTION_MS unless given. */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: IDLE_CONNECTION_MS,
+    idleTimeoutMillis: options.idleTimeoutMs ?? IDLE_CONNECTION_MS,
   });
   return new PrismaClient({ adapter });
 }

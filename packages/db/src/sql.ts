@@ -1,5 +1,5 @@
 import pg from "pg";
-import { IDLE_CONNECTION_MS } from "./client.ts";
+import { type DbOptions, IDLE_CONNECTION_MS } from "./client.ts";
 import type { Prisma } from "./generated/client.ts";
 
 /** Runs one statement: PostgreSQL text with $1, $2… placeholders, rows back. */
@@ -20,12 +20,15 @@ export interface SqlPool extends SqlClient {
  * (ADR 0008 has the figures). Each statement autocommits on whichever connection is free: the hot
  * paths write a batch in one statement, atomic without a transaction. Everything else goes through Prisma.
  */
-export function createSqlPool(connectionString: string, options: { max?: number } = {}): SqlPool {
+export function createSqlPool(
+  connectionString: string,
+  options: { max?: number } & Pick<DbOptions, "idleTimeoutMs"> = {},
+): SqlPool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 4,
     connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: IDLE_CONNECTION_MS,
+    idleTimeoutMillis: options.idleTimeoutMs ?? IDLE_CONNECTION_MS,
   });
   // An idle connection that drops is discarded by the pool; the next checkout opens another.
   pool.on("error", () => {});

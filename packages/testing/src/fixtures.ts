@@ -1,8 +1,9 @@
 // vitest fixtures: a subpath of their own, so benches and scripts can use the rest of the package outside vitest.
-import { createDb, createSqlPool, type Db, type SqlPool } from "@upfleet/db";
+import type { Db, SqlPool } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
 import { test as base } from "vitest";
 import { type AppGroup, appGroup } from "./app-launcher.ts";
+import { testDb, testSqlPool } from "./pools.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 import { createTestRedis, type TestRedis } from "./redis.ts";
 
@@ -40,7 +41,7 @@ export const sharedFixtures: Parameters<typeof base.extend<TestFixtures & FileFi
   ],
   db: [
     async ({ database }, use) => {
-      const db = createDb(database.url);
+      const db = testDb(database.url);
       await use(db);
       await db.$disconnect();
     },
@@ -48,7 +49,7 @@ export const sharedFixtures: Parameters<typeof base.extend<TestFixtures & FileFi
   ],
   sql: [
     async ({ database }, use) => {
-      const sql = createSqlPool(database.url);
+      const sql = testSqlPool(database.url);
       await use(sql);
       await sql.end();
     },

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { bundleApps } from "./bundles.ts";
+import { APP_POOL_SIZE } from "./pools.ts";
 import { BUILDS_ENV } from "./process.ts";
 
 const buildAll = (builds: string) => bundleApps(builds, { sourcemap: true });
@@ -16,7 +17,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const builds = await mkdtemp(path.join(tmpdir(), "upfleet-test-builds-"));
   await buildAll(builds);
   project.onTestsRerun(() => buildAll(builds));
-  // The forks vitest starts next inherit the variable, and the apps they spawn with it.
+  // The forks vitest starts next inherit these variables, and the apps they spawn with them.
   process.env[BUILDS_ENV] = builds;
+  process.env.DATABASE_POOL_SIZE = String(APP_POOL_SIZE);
   return () => rm(builds, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 export { type AppLauncher, appLauncher, type ServiceEndpoints, serviceEndpoints } from "./app-launcher.ts";
 export { createTestOrganization, type TestOrganization } from "./organization.ts";
+export { APP_POOL_SIZE, testDb } from "./pools.ts";
 export { createTestDatabase, type TestDatabase } from "./postgres.ts";
 export {
   type AppProcess,

@@ -1,5 +1,6 @@
-import { createDb, type Db } from "@upfleet/db";
+import type { Db } from "@upfleet/db";
 import { newId } from "@upfleet/ids";
+import { testDb } from "./pools.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
 
 export interface TestOrganization {
@@ -14,7 +15,7 @@ export interface TestOrganization {
 /** A fresh database (createTestDatabase) with a Prisma client and one organization, for a package's test file. */
 export async function createTestOrganization(): Promise<TestOrganization> {
   const database = await createTestDatabase();
-  const db = createDb(database.url);
+  const db = testDb(database.url);
   const close = async () => {
     await db.$disconnect();
     await database.drop();

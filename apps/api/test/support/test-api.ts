@@ -3,7 +3,13 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseEnv } from "@upfleet/config";
 import { createLogger } from "@upfleet/logger";
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@upfleet/testing";
+import {
+  APP_POOL_SIZE,
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from "@upfleet/testing";
 import { createServer } from "../../src/app.ts";
 import { createApiDeps } from "../../src/bootstrap.ts";
 import { ApiEnv } from "../../src/config.ts";
@@ -50,6 +56,7 @@ export async function startTestApi(
   const redis = shared?.redis ?? createTestRedis();
   const config = parseEnv(ApiEnv, {
     DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: String(APP_POOL_SIZE),
     REDIS_URL: redis.url,
     REDIS_PREFIX: redis.prefix,
     LOG_LEVEL: "silent",
