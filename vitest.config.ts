@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./packages/testing/src/sequencer.ts";
 
 export default defineConfig({
   test: {
@@ -25,10 +26,13 @@ export default defineConfig({
     fileParallelism: true,
     // More forks than the 2 cores: the long end-to-end files spend their time waiting on real
     // intervals (ticks, deadlines, escalation minutes), not on the CPU, so they overlap well. Not more:
-    // their app processes' PostgreSQL connections come near the server's default limit (ADR 0009).
-    maxWorkers: 4,
+    // with their apps' small pools (APP_POOL_SIZE) the run's PostgreSQL connections peak near 70 of the
+    // server's default 100 (ADR 0009).
+    maxWorkers: 6,
     // Forks kept for the whole run: with isolate off, vitest 3.2 fails a run whose idle forks it shut
     // down early ("Terminating worker thread").
-    minWorkers: 4,
+    minWorkers: 6,
+    // The longest files first, so no fork starts a minutes-long file when the others are nearly done.
+    sequence: { sequencer: LongestFirst },
   },
 });
