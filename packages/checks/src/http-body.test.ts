@@ -105,7 +105,12 @@ describe("http check response bodies", () => {
   });
 
   it("is connection_reset when the server hangs up mid-body", async () => {
-    expect(await check("/cut")).toMatchObject({ status: "down", error: "connection_reset", httpStatus: 200 });
+    expect(await check("/cut")).toMatchObject({
+      status: "down",
+      error: "connection_reset",
+      message: "The server aborted pending request",
+      httpStatus: 200,
+    });
   });
 
   it("reports a reused connection with its first-byte phase only", async () => {

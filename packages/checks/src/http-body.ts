@@ -18,7 +18,7 @@ const ENCODINGS = new Set(["gzip", "deflate", "br"]);
 
 /**
  * Reads a response's body, decompressed, up to BODY_LIMIT_BYTES; the text is kept only when asked for
- * (a check without keyword or assertions only counts bytes). Past the cap the response is destroyed:
+ * (an http check without keyword only counts bytes). Past the cap the response is destroyed:
  * that socket is not reused, which is the price of the cap, and a compressed bomb is never inflated
  * further than the cap.
  */
@@ -69,12 +69,17 @@ export function readBody(response: IncomingMessage, method: string, keepText: bo
       if (!decoder.write(chunk)) response.pause();
     });
     response.once("end", () => (decoder ? decoder.end() : settle(false)));
-    response.on("error", fail);
-    // Destroyed without an error (the exchange stopped): the body did not end.
+    response.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ECONNRESET" ? cutShort(error) : error));
+    // Destroyed without an error: the body did not end either.
     response.once("close", () => {
-      if (!response.readableEnded) fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      if (!response.readableEnded) fail(cutShort());
     });
   });
+}
+
+/** The connection closed mid-body; node says only "aborted", this is the message got gave check history. */
+function cutShort(cause?: Error): Error {
+  return Object.assign(new Error("The server aborted pending request", { cause }), { code: "ECONNRESET" });
 }
 
 function hasBody(method: string, status: number): boolean {
