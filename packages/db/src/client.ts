@@ -22,8 +22,8 @@ export const IDLE_CONNECTION_MS = 5 * 60_000;
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
   // Prisma's query compiler is WebAssembly, compiled at the first query. V8's tier-up recompiles its
   // busy functions with TurboFan on background threads, whose memory stays in glibc's per-thread
-  // arenas (~65 MB of RSS) for a compiler that runs once per query shape (plans are cached): baseline
-  // code only costs less memory and less CPU (BENCHMARKS.md, issue #15). It must precede that compile.
+  // arenas, for a compiler that runs once per query shape (plans are cached): baseline code only costs
+  // less memory and less CPU (BENCHMARKS.md, issue #15). It must precede that compile.
   v8.setFlagsFromString("--liftoff-only");
   const adapter = new PrismaPg({
     connectionString,
