@@ -4,6 +4,7 @@ import { createDb } from "@upfleet/db";
 import { createLogger } from "@upfleet/logger";
 import { connectRedis } from "@upfleet/queue/redis";
 import {
+  boundHeapGrowth,
   closeRedis,
   createMetricsRegistry,
   logRedisOutages,
@@ -16,6 +17,8 @@ import { resolveKeyring } from "@upfleet/secrets";
 import { startAlerter } from "./alerter.ts";
 import { AlerterEnv } from "./config.ts";
 
+// Garbage waiting for a full collection was most of the alerter's RSS under load (BENCHMARKS.md, issue #15).
+boundHeapGrowth(50);
 const config = loadEnvOrExit(AlerterEnv);
 const logger = createLogger("alerter", config.LOG_LEVEL);
 
