@@ -82,6 +82,11 @@ export async function buildApp(name: string, outdir: string, options: BuildOptio
     sourcemap: options.sourcemap ?? false,
   });
 
+  await Promise.all(
+    Object.keys(result.metafile.outputs)
+      .filter((file) => file.endsWith(".js"))
+      .map((file) => escapeNonAscii(path.join(ROOT, file))),
+  );
   // The bundles are ES modules wherever dist/ is copied to, without the app's package.json above it.
   await writeFile(path.join(outdir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
   for (const [target, source] of Object.entries(app.assets ?? {})) {
@@ -91,6 +96,18 @@ export async function buildApp(name: string, outdir: string, options: BuildOptio
   const appDir = path.join(ROOT, "apps", name);
   const resolved = (app.resolved ?? []).map((dependency) => ({ name: dependency, from: appDir }));
   await copyPackages([...externalImports(result.metafile), ...resolved], path.join(outdir, "node_modules"));
+}
+
+/**
+ * esbuild escapes non-ASCII characters in code but keeps some comments as they are (doc comments in
+ * classes), and one character past U+00FF makes V8 hold the whole bundle's source, which it keeps for
+ * as long as the process lives, as a two-byte string: twice its size on the heap (BENCHMARKS.md, issue
+ * #15). Escaped, they mean the same in a string, a regular expression or an identifier, and nothing in a comment.
+ */
+async function escapeNonAscii(file: string): Promise<void> {
+  const code = await readFile(file, "utf8");
+  const escaped = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  if (escaped !== code) await writeFile(file, escaped);
 }
 
 /**
