@@ -10,7 +10,7 @@ const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 304, 307, 308]);
 /** Request headers meant for the host the monitor names, dropped when a redirect leads to another one. */
 const ORIGIN_HEADERS = ["authorization", "cookie", "host"] as const;
 
-export class TooManyRedirectsError extends Error {
+class TooManyRedirectsError extends Error {
   readonly code = "ERR_TOO_MANY_REDIRECTS";
   constructor() {
     super(`Redirected ${MAX_REDIRECTS} times. Aborting.`);
@@ -18,7 +18,7 @@ export class TooManyRedirectsError extends Error {
   }
 }
 
-export class UnsupportedProtocolError extends Error {
+class UnsupportedProtocolError extends Error {
   readonly code = "ERR_UNSUPPORTED_PROTOCOL";
   constructor(protocol: string) {
     super(`Unsupported protocol: ${protocol}`);
@@ -26,7 +26,7 @@ export class UnsupportedProtocolError extends Error {
   }
 }
 
-export interface HttpAgents {
+interface HttpAgents {
   http: http.Agent;
   https: https.Agent;
 }
