@@ -25,7 +25,7 @@ const check = (monitorId: string, region: string, tick: number): CheckJob => ({
 
 describe.concurrent("the schedule's advance", () => {
   it("adds a pass's checks and moves its monitors in one script", async ({ expect, client, redis }) => {
-    const prefix = `${redis.prefix}a1`;
+    const prefix = `${redis.prefix}:a1`;
     const store = new ScheduleStore(client, prefix);
     const checks = new CheckStream(client, prefix);
     await client.zadd(store.dueKey, 1_000, "mon_a", 1_000, "mon_b", 5_000, "mon_c");
@@ -57,7 +57,7 @@ describe.concurrent("the schedule's advance", () => {
   });
 
   it("moves nothing when Redis refuses a check (at-least-once)", async ({ expect, client, redis }) => {
-    const prefix = `${redis.prefix}a2`;
+    const prefix = `${redis.prefix}:a2`;
     const store = new ScheduleStore(client, prefix);
     const checks = new CheckStream(client, prefix);
     await client.zadd(store.dueKey, 1_000, "mon_a");
