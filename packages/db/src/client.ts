@@ -1,5 +1,5 @@
-import v8 from "node:v8";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { baselineWasmOnly } from "./baseline-wasm.ts";
 import { Prisma, PrismaClient } from "./generated/client.ts";
 
 export type Db = PrismaClient;
@@ -20,11 +20,8 @@ export const IDLE_CONNECTION_MS = 5 * 60_000;
 
 /** The Prisma client over node-postgres: no engine binary, one pool per process. */
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
-  // Prisma's query compiler is WebAssembly, compiled at the first query. V8's tier-up recompiles its
-  // busy functions with TurboFan on background threads, whose memory stays in glibc's per-thread
-  // arenas, for a compiler that runs once per query shape (plans are cached): baseline code only costs
-  // less memory and less CPU (BENCHMARKS.md, issue #15). It must precede that compile.
-  v8.setFlagsFromString("--liftoff-only");
+  // The query compiler is compiled at the first query.
+  baselineWasmOnly();
   const adapter = new PrismaPg({
     connectionString,
     max: options.poolSize ?? 10,

@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { parse as parseConnectionString } from "pg-connection-string";
+import { baselineWasmOnly } from "../baseline-wasm.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -31,6 +32,7 @@ function loadBindings(): Promise<BgModule> {
   bindings ??= (async () => {
     const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as BgModule;
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+    baselineWasmOnly();
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       "./schema_engine_bg.js": bg,
     });
