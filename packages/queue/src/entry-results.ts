@@ -5,7 +5,7 @@ import type { ResultJob } from "./jobs.ts";
 import { CHECKS_GROUP } from "./names.ts";
 import type { RedisConnection } from "./redis-connection.ts";
 import { ResultPublisher } from "./result-publisher.ts";
-import { ackAndDelete } from "./stream-group.ts";
+import { deleteAndAck } from "./stream-group.ts";
 
 /** A checks entry whose results are being published. */
 interface HeldEntry {
@@ -113,19 +113,12 @@ export class EntryResults {
     if (completed.length === 0) return undefined;
     // Should the transaction fail, so do the results' publications: the entries stay pending.
     for (const held of completed) held.acknowledged = true;
-    return (transaction) => addAcknowledgments(transaction, completed);
+    return (transaction) => deleteAndAck(transaction, CHECKS_GROUP, completed);
   }
 
   private async acknowledge(entries: HeldEntry[]): Promise<void> {
     const transaction = this.redis.multi();
-    addAcknowledgments(transaction, entries);
+    deleteAndAck(transaction, CHECKS_GROUP, entries);
     await transaction.exec();
-  }
-}
-
-function addAcknowledgments(transaction: ChainableCommander, entries: readonly HeldEntry[]): void {
-  for (const key of new Set(entries.map((entry) => entry.key))) {
-    const ids = entries.filter((entry) => entry.key === key).map((entry) => entry.id);
-    ackAndDelete(transaction, key, CHECKS_GROUP, ids);
   }
 }

@@ -8,7 +8,7 @@ import {
   claimableAt,
   claimIdle,
   createGroup,
-  deleteThenAck,
+  deleteAndAck,
   fieldPairs,
   isNoGroup,
   readGroupAfter,
@@ -356,10 +356,11 @@ export class ResultStreamConsumer {
   }
 
   private acknowledge(pipeline: ChainableCommander, entries: Entry[]): void {
-    for (const region of new Set(entries.map((e) => e.region))) {
-      const ids = entries.filter((e) => e.region === region).map((e) => e.id);
-      deleteThenAck(pipeline, this.key(region), RESULTS_GROUP, ids);
-    }
+    deleteAndAck(
+      pipeline,
+      RESULTS_GROUP,
+      entries.map((e) => ({ key: this.key(e.region), id: e.id })),
+    );
   }
 }
 

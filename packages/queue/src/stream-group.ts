@@ -122,18 +122,24 @@ export async function claimIdle(
   return claimed.flatMap(([id, fields]) => (fields === null ? [] : [{ id, fields }]));
 }
 
-/** Adds to `transaction` the XACK and XDEL of `ids`: together, so no entry is acknowledged yet left in the stream. */
-export function ackAndDelete(transaction: ChainableCommander, key: string, group: string, ids: string[]): void {
-  transaction.xack(key, group, ...ids).xdel(key, ...ids);
-}
-
 /**
- * Adds to `pipeline` the XDEL, then the XACK, of `ids`, outside a transaction: deleted first, no entry is
- * acknowledged yet left in the stream (where nothing would delete it); one deleted whose acknowledgment
- * was lost stays pending until a reclaim's XAUTOCLAIM drops it, having nothing to hand out.
+ * Adds to `commands` (a transaction or a pipeline) the XDEL, then the XACK, of each entry, one pair per
+ * stream. Deleted first, no entry is acknowledged yet left in the stream (where nothing would delete
+ * it), even outside a transaction; one deleted whose acknowledgment was lost stays pending until a
+ * reclaim's XAUTOCLAIM drops it, having nothing to hand out.
  */
-export function deleteThenAck(pipeline: ChainableCommander, key: string, group: string, ids: string[]): void {
-  pipeline.xdel(key, ...ids).xack(key, group, ...ids);
+export function deleteAndAck(
+  commands: ChainableCommander,
+  group: string,
+  entries: readonly { key: string; id: string }[],
+): void {
+  const byKey = new Map<string, string[]>();
+  for (const { key, id } of entries) {
+    const ids = byKey.get(key);
+    if (ids) ids.push(id);
+    else byKey.set(key, [id]);
+  }
+  for (const [key, ids] of byKey) commands.xdel(key, ...ids).xack(key, group, ...ids);
 }
 
 /** An entry's fields as (name, value) pairs: a round's id and its JSON, in both kinds of stream. */
