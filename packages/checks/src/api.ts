@@ -81,7 +81,6 @@ export const createApiExecutor: ExecutorFactory<"api"> = ({ guard, userAgent }) 
             body: requestBody(step),
             followRedirects: true,
             agents: { http: httpAgent, https: httpsAgent },
-            rejectUnauthorized: true,
             signal: context.signal,
           }),
       ),

@@ -38,8 +38,8 @@ export interface HttpRequestInit {
   /** Sent with a Content-Length; undefined sends no body at all. */
   body: string | undefined;
   followRedirects: boolean;
+  /** The https one decides whether certificates are verified (its options override a request's). */
   agents: HttpAgents;
-  rejectUnauthorized: boolean;
   /** Stops the exchange (its request and the response body) wherever it is. */
   signal: AbortSignal;
 }
@@ -150,7 +150,6 @@ export class HttpExchange {
         method: this.#method,
         headers,
         agent: secure ? this.#init.agents.https : this.#init.agents.http,
-        rejectUnauthorized: this.#init.rejectUnauthorized,
       });
       this.#request = request;
       this.#timings = new HopTimings(request);

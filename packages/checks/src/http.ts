@@ -37,7 +37,6 @@ export const createHttpExecutor: ExecutorFactory<"http"> = ({ guard, userAgent }
           body: requestBody(spec),
           followRedirects: spec.followRedirects,
           agents: { http: httpAgent, https: spec.verifyTls ? verifying : trusting },
-          rejectUnauthorized: spec.verifyTls,
           signal: context.signal,
         }),
         context,
